@@ -1,0 +1,234 @@
+import type { Column } from './Column.js';
+import type { ColumnType } from './ColumnType.js';
+import { Schema } from './Schema.js';
+import { SchemaError } from './SchemaError.js';
+import { StringDictionary } from './StringDictionary.js';
+import type { Ticket } from './Ticket.js';
+import { validity } from './validity.js';
+
+export type CellValue = number | string | boolean | null;
+
+/**
+ * A set of named, typed columns of equal length: the unit that flows through a pipeline.
+ * Transforms return new Batches that share untouched column arrays (no copies).
+ * `rowIds` are the 0-based positions of the rows in their source stream; `lines` the 1-based
+ * physical line where each row started, when the source is line-oriented, for error messages.
+ */
+export class Batch {
+  /** Slot in the source's bounded queue; carried to derived batches (see BoundedQueue). */
+  ticket: Ticket | null = null;
+
+  constructor(
+    readonly schema: Schema,
+    readonly columns: readonly Column[],
+    readonly length: number,
+    readonly rowIds: Float64Array = Batch.sequence(0, length),
+    readonly lines: Float64Array | null = null,
+  ) {
+    if (columns.length !== schema.fields.length) throw new SchemaError(`batch has ${columns.length} columns but schema has ${schema.fields.length}`);
+    columns.forEach((c, i) => {
+      const f = schema.fields[i]!;
+      if (c.type !== f.type) throw new SchemaError(`column holds ${c.type} data but schema says ${f.type}`, f.name);
+      const n = 'codes' in c ? c.codes.length : c.values.length;
+      if (n !== length) throw new SchemaError(`column has ${n} values, batch has ${length} rows`, f.name);
+    });
+    if (rowIds.length !== length) throw new SchemaError(`rowIds has ${rowIds.length} entries, batch has ${length} rows`);
+  }
+
+  static sequence(start: number, n: number): Float64Array {
+    const a = new Float64Array(n);
+    for (let i = 0; i < n; i++) a[i] = start + i;
+    return a;
+  }
+
+  get names(): string[] {
+    return this.schema.names;
+  }
+
+  has(name: string): boolean {
+    return this.schema.has(name);
+  }
+
+  column(name: string): Column {
+    const i = this.schema.indexOf(name);
+    if (i < 0) throw new SchemaError(`no such column; columns are ${this.names.join(', ')}`, name);
+    return this.columns[i]!;
+  }
+
+  /** Adds a column, or replaces the one of the same name (keeping its position). */
+  withColumn(name: string, column: Column, nullable = true): Batch {
+    const i = this.schema.indexOf(name);
+    const schema = this.schema.with({ name, type: column.type, nullable });
+    const cols = this.columns.slice();
+    if (i < 0) cols.push(column);
+    else cols[i] = column;
+    return this.derive(schema, cols);
+  }
+
+  drop(names: readonly string[]): Batch {
+    for (const n of names) this.column(n);
+    const keep = this.schema.fields.map((f, i) => [f, i] as const).filter(([f]) => !names.includes(f.name));
+    return this.derive(new Schema(keep.map(([f]) => f)), keep.map(([, i]) => this.columns[i]!));
+  }
+
+  select(names: readonly string[]): Batch {
+    return this.derive(new Schema(names.map((n) => this.schema.field(n))), names.map((n) => this.column(n)));
+  }
+
+  rename(mapping: Readonly<Record<string, string>>): Batch {
+    for (const n of Object.keys(mapping)) this.column(n);
+    return this.derive(new Schema(this.schema.fields.map((f) => ({ ...f, name: mapping[f.name] ?? f.name }))), this.columns);
+  }
+
+  /** Rows [start, end). Copies the values (typed-array views would pin the whole parent). */
+  slice(start: number, end = this.length): Batch {
+    const s = Math.max(0, start), e = Math.min(this.length, end);
+    const cols = this.columns.map((c) => sliceColumn(c, s, e));
+    const b = new Batch(this.schema, cols, e - s, this.rowIds.slice(s, e), this.lines?.slice(s, e) ?? null);
+    b.ticket = this.ticket;
+    return b;
+  }
+
+  /** The rows where `keep[i]` is non-zero, in order. */
+  filter(keep: Uint8Array): Batch {
+    let n = 0;
+    for (let i = 0; i < this.length; i++) if (keep[i]) n++;
+    if (n === this.length) return this;
+    const idx = new Int32Array(n);
+    for (let i = 0, j = 0; i < this.length; i++) if (keep[i]) idx[j++] = i;
+    return this.take(idx);
+  }
+
+  /** The rows at `indices`, in that order. */
+  take(indices: Int32Array): Batch {
+    const cols = this.columns.map((c) => takeColumn(c, indices));
+    const rowIds = new Float64Array(indices.length);
+    for (let j = 0; j < indices.length; j++) rowIds[j] = this.rowIds[indices[j]!]!;
+    let lines: Float64Array | null = null;
+    if (this.lines) {
+      lines = new Float64Array(indices.length);
+      for (let j = 0; j < indices.length; j++) lines[j] = this.lines[indices[j]!]!;
+    }
+    const b = new Batch(this.schema, cols, indices.length, rowIds, lines);
+    b.ticket = this.ticket;
+    return b;
+  }
+
+  /** One cell as a JS value (slow path, for tests, errors and serving single rows). */
+  value(name: string, i: number): CellValue {
+    return cellValue(this.column(name), i);
+  }
+
+  /** All rows as objects (slow path: tests and debugging only). */
+  toRows(): Array<Record<string, CellValue>> {
+    const out: Array<Record<string, CellValue>> = [];
+    for (let i = 0; i < this.length; i++) {
+      const row: Record<string, CellValue> = {};
+      this.schema.fields.forEach((f, k) => { row[f.name] = cellValue(this.columns[k]!, i); });
+      out.push(row);
+    }
+    return out;
+  }
+
+  /**
+   * Builds a batch from row objects (tests, serving). Types come from `schema` or are guessed:
+   * numbers → number, booleans → boolean, strings → category; `null`/`undefined` are missing.
+   */
+  static fromRows(rows: ReadonlyArray<Record<string, unknown>>, schema?: Schema): Batch {
+    const s = schema ?? guessSchema(rows);
+    const n = rows.length;
+    const cols = s.fields.map((f): Column => {
+      const bitmap = validity.allocate(n, 1);
+      let missing = 0;
+      const isMissing = (v: unknown) => v === null || v === undefined;
+      const mark = (i: number) => { validity.set(bitmap, i, false); missing++; };
+      let col: Column;
+      switch (f.type) {
+        case 'number': case 'datetime': {
+          const values = new Float64Array(n);
+          rows.forEach((r, i) => {
+            const v = r[f.name];
+            if (isMissing(v)) { values[i] = NaN; mark(i); }
+            else values[i] = f.type === 'datetime' && !(typeof v === 'number') ? Date.parse(String(v instanceof Date ? v.toISOString() : v)) : Number(v);
+          });
+          col = { type: f.type, values, validity: bitmap };
+          break;
+        }
+        case 'integer': {
+          const values = new Int32Array(n);
+          rows.forEach((r, i) => { const v = r[f.name]; if (isMissing(v)) mark(i); else values[i] = Number(v); });
+          col = { type: 'integer', values, validity: bitmap };
+          break;
+        }
+        case 'boolean': {
+          const values = new Uint8Array(n);
+          rows.forEach((r, i) => { const v = r[f.name]; if (isMissing(v)) mark(i); else values[i] = v === true || v === 'true' || v === 1 ? 1 : 0; });
+          col = { type: 'boolean', values, validity: bitmap };
+          break;
+        }
+        case 'category': case 'text': {
+          const codes = new Int32Array(n);
+          const dictionary = new StringDictionary();
+          rows.forEach((r, i) => { const v = r[f.name]; if (isMissing(v)) { codes[i] = -1; mark(i); } else codes[i] = dictionary.code(String(v)); });
+          col = { type: f.type, codes, dictionary, validity: bitmap };
+          break;
+        }
+      }
+      if (missing === 0) col.validity = null;
+      return col;
+    });
+    return new Batch(s, cols, n);
+  }
+
+  private derive(schema: Schema, columns: readonly Column[]): Batch {
+    const b = new Batch(schema, columns, this.length, this.rowIds, this.lines);
+    b.ticket = this.ticket;
+    return b;
+  }
+}
+
+function cellValue(c: Column, i: number): CellValue {
+  if (!validity.isValid(c, i)) return null;
+  switch (c.type) {
+    case 'number': case 'integer': case 'datetime': return c.values[i]!;
+    case 'boolean': return c.values[i] === 1;
+    case 'category': case 'text': return c.dictionary.get(c.codes[i]!);
+  }
+}
+
+function sliceColumn(c: Column, s: number, e: number): Column {
+  const v = validity.slice(c.validity, s, e);
+  if ('codes' in c) return { ...c, codes: c.codes.slice(s, e), validity: v };
+  return { ...c, values: c.values.slice(s, e), validity: v } as Column;
+}
+
+function takeColumn(c: Column, idx: Int32Array): Column {
+  let v: Uint8Array | null = null;
+  if (c.validity) {
+    v = validity.allocate(idx.length, 0);
+    for (let j = 0; j < idx.length; j++) if (validity.get(c.validity, idx[j]!)) validity.set(v, j, true);
+  }
+  if ('codes' in c) {
+    const codes = new Int32Array(idx.length);
+    for (let j = 0; j < idx.length; j++) codes[j] = c.codes[idx[j]!]!;
+    return { ...c, codes, validity: v };
+  }
+  const src = (c as { values: Float64Array | Int32Array | Uint8Array }).values;
+  const values = new (src.constructor as new (n: number) => typeof src)(idx.length);
+  for (let j = 0; j < idx.length; j++) values[j] = src[idx[j]!]!;
+  return { ...c, values, validity: v } as Column;
+}
+
+function guessSchema(rows: ReadonlyArray<Record<string, unknown>>): Schema {
+  const types = new Map<string, ColumnType>();
+  for (const r of rows) for (const [k, v] of Object.entries(r)) {
+    if (v === null || v === undefined || types.has(k)) { if (!types.has(k)) types.set(k, 'number'); continue; }
+    types.set(k, typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : v instanceof Date ? 'datetime' : 'category');
+  }
+  // A column first seen as missing takes the type of its first present value.
+  for (const k of types.keys()) {
+    const first = rows.find((r) => r[k] !== null && r[k] !== undefined)?.[k];
+    if (first !== undefined) types.set(k, typeof first === 'number' ? 'number' : typeof first === 'boolean' ? 'boolean' : first instanceof Date ? 'datetime' : 'category');
+  }
+  return Schema.from(Object.fromEntries(types));
+}

@@ -1,0 +1,19 @@
+import type { BadRowReason } from './BadRowReason.js';
+
+/**
+ * Everything the engine reports. `t` is `Date.now()` at emission. Later stages add their own
+ * event kinds here rather than inventing side channels, so every subscriber sees one stream.
+ */
+export type TelemetryEvent =
+  | { type: 'progress'; t: number; source: string; rows: number; bytes: number; totalRows?: number; totalBytes?: number; done: boolean }
+  | { type: 'throughput'; t: number; source: string; rowsPerSecond: number; bytesPerSecond: number }
+  | { type: 'queue'; t: number; name: string; depth: number; capacity: number }
+  | { type: 'skipped'; t: number; source: string; reason: BadRowReason; line: number; skipped: number; byReason: Partial<Record<BadRowReason, number>> }
+  | { type: 'error'; t: number; source: string; message: string; error?: unknown }
+  | { type: 'metrics'; t: number; rows: number; values: Record<string, number>; rolling?: Record<string, number>; model?: string }
+  | { type: 'stats'; t: number; source: string; columns: Record<string, unknown> }
+  | { type: 'drift'; t: number; detector: string; row: number; message: string }
+  | { type: 'checkpoint'; t: number; path: string; version?: string }
+  | { type: 'log'; t: number; level: 'info' | 'warn' | 'error'; message: string };
+
+export type TelemetryType = TelemetryEvent['type'];

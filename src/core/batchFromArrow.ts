@@ -1,0 +1,92 @@
+import * as arrow from 'apache-arrow';
+import { Batch } from './Batch.js';
+import type { Column } from './Column.js';
+import { Schema } from './Schema.js';
+import { SchemaError } from './SchemaError.js';
+import { StringDictionary } from './StringDictionary.js';
+import type { Field } from './Field.js';
+
+export interface BatchFromArrowOptions {
+  /** Row id of the first row (default 0). */
+  firstRowId?: number;
+  /** Dictionaries to reuse per category column, so codes stay stable across batches. */
+  dictionaries?: Map<string, StringDictionary>;
+}
+
+/**
+ * Arrow RecordBatch → Batch. Float64 and Int32 values and validity bitmaps are viewed in place
+ * when the child has no offset; other widths are converted. Utf8 and dictionary strings become
+ * category columns; timestamps and dates become datetime (epoch ms).
+ */
+export function batchFromArrow(rb: arrow.RecordBatch, options: BatchFromArrowOptions = {}): Batch {
+  const n = rb.numRows;
+  const fields: Field[] = [];
+  const cols: Column[] = [];
+  rb.schema.fields.forEach((f, k) => {
+    const data = rb.getChildAt(k)!.data[0]!;
+    const col = dataToColumn(f.name, data, n, options.dictionaries);
+    fields.push({ name: f.name, type: col.type, nullable: f.nullable });
+    cols.push(col);
+  });
+  return new Batch(new Schema(fields), cols, n, Batch.sequence(options.firstRowId ?? 0, n));
+}
+
+function bitmapOf(data: arrow.Data, n: number): Uint8Array | null {
+  if (!data.nullBitmap || data.nullBitmap.length === 0 || data.nullCount === 0) return null;
+  if (data.offset === 0) return data.nullBitmap.subarray(0, (n + 7) >> 3);
+  const out = new Uint8Array((n + 7) >> 3);
+  for (let i = 0; i < n; i++) { const j = i + data.offset; if ((data.nullBitmap[j >> 3]! >> (j & 7)) & 1) out[i >> 3]! |= 1 << (i & 7); }
+  return out;
+}
+
+function dataToColumn(name: string, data: arrow.Data, n: number, dicts?: Map<string, StringDictionary>): Column {
+  const validity = bitmapOf(data, n);
+  const valid = (i: number) => validity === null || ((validity[i >> 3]! >> (i & 7)) & 1) === 1;
+  const t = data.type;
+  const off = data.offset;
+  if (arrow.DataType.isFloat(t)) {
+    if (data.values instanceof Float64Array) return { type: 'number', values: data.values.subarray(off, off + n), validity };
+    const values = new Float64Array(n);
+    if (t.precision === arrow.Precision.HALF) { const v = arrow.makeVector(data); for (let i = 0; i < n; i++) values[i] = valid(i) ? Number(v.get(i)) : NaN; }
+    else for (let i = 0; i < n; i++) values[i] = valid(i) ? Number(data.values[off + i]) : NaN;
+    return { type: 'number', values, validity };
+  }
+  if (arrow.DataType.isInt(t)) {
+    if (data.values instanceof Int32Array) return { type: 'integer', values: data.values.subarray(off, off + n), validity };
+    if (t.bitWidth < 32) {
+      return { type: 'integer', values: Int32Array.from(data.values.subarray(off, off + n) as ArrayLike<number>), validity };
+    }
+    // 64-bit and uint32 values may not fit int32: widen to number.
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = valid(i) ? Number(data.values[off + i]) : NaN;
+    return { type: 'number', values, validity };
+  }
+  if (arrow.DataType.isBool(t)) {
+    const values = new Uint8Array(n);
+    for (let i = 0; i < n; i++) { const j = off + i; values[i] = (data.values[j >> 3]! >> (j & 7)) & 1; }
+    return { type: 'boolean', values, validity };
+  }
+  if (arrow.DataType.isTimestamp(t) || arrow.DataType.isDate(t)) {
+    const v = arrow.makeVector(data);
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = valid(i) ? v.get(i) : null;
+      values[i] = x === null ? NaN : x instanceof Date ? x.getTime() : Number(x);
+    }
+    return { type: 'datetime', values, validity };
+  }
+  if (arrow.DataType.isUtf8(t) || arrow.DataType.isLargeUtf8(t) || arrow.DataType.isDictionary(t)) {
+    const v = arrow.makeVector(data);
+    const dictionary = dicts?.get(name) ?? new StringDictionary();
+    dicts?.set(name, dictionary);
+    const codes = new Int32Array(n);
+    if (arrow.DataType.isDictionary(t) && data.dictionary) {
+      const remap = Int32Array.from({ length: data.dictionary.length }, (_, j) => { const s = data.dictionary!.get(j); return s === null ? -1 : dictionary.code(String(s)); });
+      for (let i = 0; i < n; i++) codes[i] = valid(i) ? remap[Number(data.values[off + i])]! : -1;
+    } else {
+      for (let i = 0; i < n; i++) { const s = valid(i) ? v.get(i) : null; codes[i] = s === null ? -1 : dictionary.code(String(s)); }
+    }
+    return { type: 'category', codes, dictionary, validity };
+  }
+  throw new SchemaError(`Arrow type ${String(t)} is not supported (supported: float, int, bool, utf8, dictionary, date, timestamp)`, name);
+}

@@ -1,0 +1,42 @@
+import type { ColumnType } from './ColumnType.js';
+import { Schema } from './Schema.js';
+import { parseDatetime } from './parseDatetime.js';
+import { parseNumber } from './parseNumber.js';
+
+export interface InferOptions {
+  /** Tokens read as missing. */
+  nullValues?: readonly string[];
+  /** Types that override inference, by column name. */
+  types?: Readonly<Record<string, ColumnType>>;
+}
+
+const BOOL = new Set(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']);
+const INT = /^[+-]?\d+$/;
+
+/**
+ * Infers a schema from the first chunk of raw string rows. Per column, the narrowest type that
+ * every present value fits: boolean, integer (int32), number, datetime (ISO 8601), then category
+ * or text. Text means long free-form strings: mean length over 24 with spaces in most values,
+ * a heuristic that separates sentences from codes and names.
+ */
+export function inferSchema(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | null>>, options: InferOptions = {}): Schema {
+  const nulls = new Set(options.nullValues ?? ['', 'NA', 'N/A', 'null', 'NULL', 'None']);
+  return Schema.from(Object.fromEntries(header.map((name, k) => {
+    const forced = options.types?.[name];
+    if (forced) return [name, forced];
+    const values: string[] = [];
+    for (const r of rows) { const v = r[k]; if (v !== null && v !== undefined && !nulls.has(v)) values.push(v); }
+    return [name, inferType(values)];
+  })));
+}
+
+function inferType(values: readonly string[]): ColumnType {
+  if (values.length === 0) return 'category';
+  if (values.every((v) => BOOL.has(v))) return 'boolean';
+  if (values.every((v) => INT.test(v) && Math.abs(+v) <= 2147483647)) return 'integer';
+  if (values.every((v) => parseNumber(v) !== undefined)) return 'number';
+  if (values.every((v) => parseDatetime(v) !== undefined)) return 'datetime';
+  let len = 0, spaced = 0;
+  for (const v of values) { len += v.length; if (v.includes(' ')) spaced++; }
+  return len / values.length > 24 && spaced > values.length / 2 ? 'text' : 'category';
+}

@@ -1,0 +1,6 @@
+// Public entry point: `import { fromCsv, standardize, ... } from 'sluice'`.
+export * from './core/index.js';
+export * from './kernels/index.js';
+export * from './synth/index.js';
+export * from './features/index.js';
+export * from './operators/index.js';

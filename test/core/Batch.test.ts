@@ -1,0 +1,49 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Batch, Schema, batchFromArrow, batchToArrow, validity } from '../../src/core/index.js';
+
+test('fromRows keeps values, types and missing cells', () => {
+  const b = Batch.fromRows([
+    { a: 1.5, c: 'x', f: true },
+    { a: null, c: 'y', f: false },
+    { a: -2, c: null, f: null },
+  ]);
+  assert.equal(b.schema.fields.map((f) => f.type), ['number', 'category', 'boolean']);
+  assert.equal(b.toRows(), [
+    { a: 1.5, c: 'x', f: true },
+    { a: null, c: 'y', f: false },
+    { a: -2, c: null, f: null },
+  ]);
+  assert.is(validity.nullCount(b.column('a').validity, 3), 1);
+});
+
+test('withColumn, drop, select, rename, filter and slice keep rowIds aligned', () => {
+  const b = Batch.fromRows([{ a: 1, b: 'p' }, { a: 2, b: 'q' }, { a: 3, b: 'r' }]);
+  const c = b.withColumn('d', { type: 'number', values: new Float64Array([10, 20, 30]), validity: null });
+  assert.equal(c.names, ['a', 'b', 'd']);
+  assert.equal(c.drop(['a']).names, ['b', 'd']);
+  assert.equal(c.select(['d', 'a']).names, ['d', 'a']);
+  assert.equal(c.rename({ a: 'z' }).names, ['z', 'b', 'd']);
+  const f = c.filter(new Uint8Array([1, 0, 1]));
+  assert.equal(f.toRows(), [{ a: 1, b: 'p', d: 10 }, { a: 3, b: 'r', d: 30 }]);
+  assert.equal(Array.from(f.rowIds), [0, 2]);
+  assert.equal(Array.from(c.slice(1).rowIds), [1, 2]);
+  assert.throws(() => c.column('nope'), /column "nope": no such column/);
+});
+
+test('Arrow round trip keeps every type, missing values and dictionary strings', () => {
+  const schema = Schema.from({ n: 'number', i: 'integer', b: 'boolean', c: 'category', d: 'datetime' });
+  const b = Batch.fromRows([
+    { n: 1.25, i: 7, b: true, c: 'SEA', d: Date.UTC(2024, 0, 2, 3, 4, 5) },
+    { n: null, i: null, b: false, c: null, d: null },
+    { n: -3, i: -1, b: null, c: 'LAX', d: 0 },
+  ], schema);
+  const rb = batchToArrow(b);
+  assert.is(rb.numRows, 3);
+  const back = batchFromArrow(rb);
+  assert.equal(back.toRows(), b.toRows());
+  // zero-copy: the number column's values are the same memory
+  assert.ok(back.column('n').type === 'number' && (back.column('n') as { values: Float64Array }).values.buffer === (b.column('n') as { values: Float64Array }).values.buffer);
+});
+
+test.run();
