@@ -6,7 +6,7 @@ import { StringDictionary } from './StringDictionary.js';
 import type { Ticket } from './Ticket.js';
 import { validity } from './validity.js';
 
-export type CellValue = number | string | boolean | null;
+export type CellValue = number | string | boolean | null | Record<number, number>;
 
 /**
  * A set of named, typed columns of equal length: the unit that flows through a pipeline.
@@ -29,7 +29,7 @@ export class Batch {
     columns.forEach((c, i) => {
       const f = schema.fields[i]!;
       if (c.type !== f.type) throw new SchemaError(`column holds ${c.type} data but schema says ${f.type}`, f.name);
-      const n = 'codes' in c ? c.codes.length : c.values.length;
+      const n = c.type === 'vector' ? c.indptr.length - 1 : 'codes' in c ? c.codes.length : c.values.length;
       if (n !== length) throw new SchemaError(`column has ${n} values, batch has ${length} rows`, f.name);
     });
     if (rowIds.length !== length) throw new SchemaError(`rowIds has ${rowIds.length} entries, batch has ${length} rows`);
@@ -173,6 +173,8 @@ export class Batch {
           col = { type: f.type, codes, dictionary, validity: bitmap };
           break;
         }
+        case 'vector':
+          throw new SchemaError('vector columns cannot be built from rows', f.name);
       }
       if (missing === 0) col.validity = null;
       return col;
@@ -193,11 +195,28 @@ function cellValue(c: Column, i: number): CellValue {
     case 'number': case 'integer': case 'datetime': return c.values[i]!;
     case 'boolean': return c.values[i] === 1;
     case 'category': case 'text': return c.dictionary.get(c.codes[i]!);
+    case 'vector': {
+      const out: Record<number, number> = {};
+      for (let p = c.indptr[i]!; p < c.indptr[i + 1]!; p++) out[c.indices[p]!] = (out[c.indices[p]!] ?? 0) + c.values[p]!;
+      return out;
+    }
   }
+}
+
+function takeVector(c: Extract<Column, { type: 'vector' }>, idx: ArrayLike<number>, v: Uint8Array | null): Column {
+  let nnz = 0;
+  for (let j = 0; j < idx.length; j++) nnz += c.indptr[idx[j]! + 1]! - c.indptr[idx[j]!]!;
+  const indptr = new Int32Array(idx.length + 1), indices = new Int32Array(nnz), values = new Float32Array(nnz);
+  for (let j = 0, q = 0; j < idx.length; j++) {
+    for (let p = c.indptr[idx[j]!]!; p < c.indptr[idx[j]! + 1]!; p++, q++) { indices[q] = c.indices[p]!; values[q] = c.values[p]!; }
+    indptr[j + 1] = q;
+  }
+  return { ...c, indptr, indices, values, validity: v };
 }
 
 function sliceColumn(c: Column, s: number, e: number): Column {
   const v = validity.slice(c.validity, s, e);
+  if (c.type === 'vector') return takeVector(c, Batch.sequence(s, e - s), v);
   if ('codes' in c) return { ...c, codes: c.codes.slice(s, e), validity: v };
   return { ...c, values: c.values.slice(s, e), validity: v } as Column;
 }
@@ -208,6 +227,7 @@ function takeColumn(c: Column, idx: Int32Array): Column {
     v = validity.allocate(idx.length, 0);
     for (let j = 0; j < idx.length; j++) if (validity.get(c.validity, idx[j]!)) validity.set(v, j, true);
   }
+  if (c.type === 'vector') return takeVector(c, idx, v);
   if ('codes' in c) {
     const codes = new Int32Array(idx.length);
     for (let j = 0; j < idx.length; j++) codes[j] = c.codes[idx[j]!]!;

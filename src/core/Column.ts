@@ -11,4 +11,15 @@ export type Column =
   | { type: 'boolean'; values: Uint8Array; validity: Uint8Array | null }
   | { type: 'category'; codes: Int32Array; dictionary: StringDictionary; validity: Uint8Array | null }
   | { type: 'text'; codes: Int32Array; dictionary: StringDictionary; validity: Uint8Array | null }
-  | { type: 'datetime'; values: Float64Array; validity: Uint8Array | null };
+  | { type: 'datetime'; values: Float64Array; validity: Uint8Array | null }
+  | {
+      type: 'vector';
+      /** Number of slots; `names[j]` labels slot j when known (one-hot categories). */
+      width: number;
+      /** rows+1 offsets into indices/values. */
+      indptr: Int32Array;
+      indices: Int32Array;
+      values: Float32Array;
+      names: readonly string[] | null;
+      validity: Uint8Array | null;
+    };

@@ -1,5 +1,6 @@
 import type { Column } from './Column.js';
 import type { ColumnType } from './ColumnType.js';
+import { SchemaError } from './SchemaError.js';
 import { StringDictionary } from './StringDictionary.js';
 import { parseDatetime } from './parseDatetime.js';
 import { parseNumber } from './parseNumber.js';
@@ -24,6 +25,7 @@ export class ColumnBuilder {
   private dictionary: StringDictionary;
 
   constructor(readonly type: ColumnType, private capacity = 1024, dictionary?: StringDictionary) {
+    if (type === 'vector') throw new SchemaError('vector columns are made by encoders, not built from input values');
     this.nums = this.alloc(capacity);
     this.valid = validity.allocate(capacity, 1);
     this.dictionary = dictionary ?? new StringDictionary();
@@ -90,6 +92,8 @@ export class ColumnBuilder {
       case 'category': case 'text':
         this.appendString(raw);
         return null;
+      case 'vector':
+        return 'type';
     }
   }
 
@@ -114,6 +118,8 @@ export class ColumnBuilder {
         if (typeof v !== 'number' && typeof v !== 'boolean') return 'type';
         this.appendString(String(v));
         return null;
+      case 'vector':
+        return 'type';
     }
   }
 
@@ -135,6 +141,7 @@ export class ColumnBuilder {
       case 'boolean': col = { type: 'boolean', values: data as Uint8Array, validity: bits }; break;
       case 'category': col = { type: 'category', codes: data as Int32Array, dictionary: this.dictionary, validity: bits }; break;
       case 'text': col = { type: 'text', codes: data as Int32Array, dictionary: this.dictionary, validity: bits }; this.dictionary = new StringDictionary(); break;
+      case 'vector': throw new SchemaError('vector columns are made by encoders, not built from input values');
     }
     this.n = 0;
     this.nulls = 0;

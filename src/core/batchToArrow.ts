@@ -1,6 +1,7 @@
 import * as arrow from 'apache-arrow';
 import type { Batch } from './Batch.js';
 import type { Column } from './Column.js';
+import { SchemaError } from './SchemaError.js';
 
 /**
  * Batch → Arrow RecordBatch. Number, integer and category columns and every validity bitmap are
@@ -27,6 +28,7 @@ function nulls(c: Column, n: number): number {
 }
 
 function columnToData(c: Column, n: number): arrow.Data {
+  if (c.type === 'vector') throw new SchemaError(`vector columns (encoder output, width ${c.width}) have no Arrow form; vectorize them into a FeatureMatrix instead`);
   const nullCount = nulls(c, n);
   const nullBitmap = c.validity ?? undefined;
   switch (c.type) {

@@ -1,1 +1,3 @@
-export {};
+export type { Transform, TransformState } from './Transform.js';
+export { SPLIT_COLUMN } from './SPLIT_COLUMN.js';
+export { trainMask } from './trainMask.js';

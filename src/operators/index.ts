@@ -1,4 +1,5 @@
 // The RxJS face of sluice. Each concern keeps its own sub-folder and index.
+export * from './input/index.js';
 export * from './csv/index.js';
 export * from './sources/index.js';
 export * from './synth/index.js';

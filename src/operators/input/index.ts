@@ -1,0 +1,1 @@
+export { openInput, type InputOptions, type ByteInput } from './openInput.js';
