@@ -59,6 +59,11 @@ export class BadRows {
     return { read: this.read, passed: this.passed, skipped: this.skipped, skippedByReason: { ...this.byReason } };
   }
 
+  /** Emits the books as an `account` telemetry event. */
+  publish(done: boolean): void {
+    this.telemetry.emit({ type: 'account', source: this.source, ...this.account(), done });
+  }
+
   /** Flushes and closes the dead-letter file. */
   close(): void {
     this.deadLetter?.close();

@@ -10,6 +10,8 @@ export type TelemetryEvent =
   | { type: 'queue'; t: number; name: string; depth: number; capacity: number }
   | { type: 'skipped'; t: number; source: string; reason: BadRowReason; line: number; skipped: number; byReason: Partial<Record<BadRowReason, number>> }
   | { type: 'error'; t: number; source: string; message: string; error?: unknown }
+  /** A source's row books (read = passed + skipped), at least once when it ends (`done`). */
+  | { type: 'account'; t: number; source: string; read: number; passed: number; skipped: number; skippedByReason: Partial<Record<BadRowReason, number>>; done: boolean }
   | { type: 'metrics'; t: number; rows: number; values: Record<string, number>; rolling?: Record<string, number>; model?: string }
   | { type: 'stats'; t: number; source: string; columns: Record<string, unknown> }
   | { type: 'drift'; t: number; detector: string; row: number; message: string }
