@@ -32,7 +32,12 @@ fn column_stats(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id)
   for (var tile = wid.x; tile * TC < d.cols; tile += nw.x) {
     let c = tile * TC + lid.x;
     var n = 0.0; var sum = 0.0; var mean = 0.0; var m2 = 0.0; var mn = 0.0; var mx = 0.0;
-    if (c < d.cols) {
+    // Welford runs on v − shift, shift = the column's first value: with a large common offset
+    // the f32 running mean would otherwise carry offset·ε of error into every deviation.
+    var shift = 0.0;
+    if (c < d.cols && d.rows > 0u) {
+      let first = x[c];
+      if (!isNan(first)) { shift = bitcast<f32>(first); }
       for (var r = lid.y; r < d.rows; r += RS) {
         let bits = x[r * d.cols + c];
         if (isNan(bits)) { continue; }
@@ -40,9 +45,10 @@ fn column_stats(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id)
         if (n == 0.0) { mn = v; mx = v; } else { mn = min(mn, v); mx = max(mx, v); }
         n += 1.0;
         sum += v;
-        let delta = v - mean;
+        let dv = v - shift;
+        let delta = dv - mean;
         mean += delta / n;
-        m2 += delta * (v - mean);
+        m2 += delta * (dv - mean);
       }
     }
     wCount[slot] = n; wSum[slot] = sum; wMean[slot] = mean; wM2[slot] = m2; wMin[slot] = mn; wMax[slot] = mx;
@@ -74,7 +80,7 @@ fn column_stats(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id)
       let has = cnt > 0.0;
       outBits[c] = bitcast<u32>(cnt);
       outBits[d.cols + c] = bitcast<u32>(wSum[slot]);
-      outBits[2u * d.cols + c] = select(QNAN, bitcast<u32>(wMean[slot]), has);
+      outBits[2u * d.cols + c] = select(QNAN, bitcast<u32>(shift + wMean[slot]), has);
       outBits[3u * d.cols + c] = bitcast<u32>(wM2[slot]);
       outBits[4u * d.cols + c] = select(QNAN, bitcast<u32>(wMin[slot]), has);
       outBits[5u * d.cols + c] = select(QNAN, bitcast<u32>(wMax[slot]), has);
