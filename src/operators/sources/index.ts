@@ -1,1 +1,3 @@
-export {};
+export type { SourceOptions } from './SourceOptions.js';
+export { ndjsonBatches, type NdjsonBatchOptions } from './ndjsonBatches.js';
+export { fromNdjson, type NdjsonOptions } from './fromNdjson.js';
