@@ -1,1 +1,3 @@
-export {};
+export { CsvParser, type CsvParserOptions } from './CsvParser.js';
+export { csvBatches, type CsvBatchesOptions } from './csvBatches.js';
+export { fromCsv, type FromCsvOptions } from './fromCsv.js';

@@ -1,0 +1,626 @@
+import { isUtf8 } from 'node:buffer';
+import {
+  Batch, BadInputError, BadRows, INPUT_TYPES, Schema, SchemaError, SpecError, StringDictionary,
+  inferSchema, parseDatetime, parseNumber, validity,
+  type BadRowReason, type Column, type ColumnType, type Field, type PullChunk,
+} from '../../core/index.js';
+import { ByteStringCache } from './ByteStringCache.js';
+import { parseDatetimeBytes } from './parseDatetimeBytes.js';
+import { parseNumberBytes } from './parseNumberBytes.js';
+
+export interface CsvParserOptions {
+  /** Source name in errors, dead letters and telemetry (a path, `-`, `tcp://…`); default `csv`. */
+  name?: string;
+  /** Field separator: one single-byte character (default `,`). */
+  delimiter?: string;
+  /** Whether the first row names the columns (default true); without, names are `col1..colN`. */
+  header?: boolean;
+  /**
+   * Column types. A Schema or `{ col: type }` naming every column is used as is; naming only some
+   * overrides inference for those. A Schema field with `nullable: false` is required. With
+   * `header: false`, a full Schema instance also names the columns, in order.
+   */
+  schema?: Schema | Readonly<Record<string, ColumnType>>;
+  /** Rows read to infer the types not declared (default 1000). */
+  inferRows?: number;
+  /** Field values read as missing (default `'', NA, N/A, null, NULL, None`). */
+  nullValues?: readonly string[];
+  /** Columns that must hold a value: a missing one makes the row bad (`required`). */
+  required?: readonly string[];
+  /** Rows per batch (default 32768). */
+  batchSize?: number;
+  /** A row longer than this is bad (`too-long`) and is skipped without being buffered (default 64 MiB). */
+  maxRowBytes?: number;
+}
+
+const DEFAULT_NULLS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NULL', 'None'];
+const TRUE = new Set(['true', 'TRUE', 'True', 't', 'T', 'yes', 'Yes', 'YES', '1']);
+const FALSE = new Set(['false', 'FALSE', 'False', 'f', 'F', 'no', 'No', 'NO', '0']);
+
+const LF = 10, CR = 13, QUOTE = 34, SPACE = 32, TAB = 9;
+const K_NUMBER = 0, K_INTEGER = 1, K_BOOLEAN = 2, K_DATETIME = 3, K_CATEGORY = 4, K_TEXT = 5;
+const KINDS: Record<string, number> = { number: K_NUMBER, integer: K_INTEGER, boolean: K_BOOLEAN, datetime: K_DATETIME, category: K_CATEGORY, text: K_TEXT };
+/** Raw rows kept for a dead letter of a too-long row: enough to recognise it. */
+const OVERFLOW_RAW = 1024;
+/** Partial rows at least this long are rescanned only after the buffer doubles (keeps long rows linear). */
+const RESCAN_MIN = 64 * 1024;
+
+const enum Phase { Header, Infer, Data }
+
+/** Per-column output state; every field present so the hot loop sees one object shape. */
+class ColState {
+  f64: Float64Array | null = null;
+  i32: Int32Array | null = null;
+  u8: Uint8Array | null = null;
+  valid: Uint8Array | null = null;
+  dict: StringDictionary | null = null;
+  cache: ByteStringCache | null = null;
+  constructor(readonly field: Field, readonly kind: number, readonly required: boolean) {}
+}
+
+/**
+ * Incremental, byte-level RFC 4180 CSV parser that writes typed columns directly: numbers and
+ * datetimes are parsed from bytes, strings are decoded only for category/text columns (and for
+ * category values seen before, not at all: see ByteStringCache). Feed it chunks cut anywhere
+ * with `push`, call `end` at EOF, and take finished batches with `shift`.
+ *
+ * Quoting follows fast-csv, the reference: a field is quoted when its first non-blank character
+ * is `"` (blanks before the quote and after the closing quote are dropped), `""` inside quotes is
+ * one quote, quotes inside an unquoted field are literal. Rows end at LF, CRLF or a lone CR.
+ * A BOM at the start is skipped. Blank lines are not rows (they are not counted).
+ *
+ * Bad rows go through `BadRows` (skip: count, dead-letter; fail: BadInputError at file:line:column):
+ * `field-count` (also an unterminated quote at EOF, which swallows the rest of the file, and text
+ * after a closing quote), `number`, `date`, `type` (a non-integer in an integer column or a
+ * non-boolean in a boolean one), `required`, `utf8`, `too-long`.
+ * Outcomes at the edges: an empty file gives no schema and no batch; a header-only file gives
+ * the schema and no batch; a last line without newline is an ordinary row (bad `field-count`
+ * when truncated mid-row).
+ */
+export class CsvParser {
+  readonly name: string;
+  private readonly options: CsvParserOptions;
+  /** The schema, once the header and inference rows are read (null before, and for an empty file). */
+  schema: Schema | null = null;
+
+  private readonly delim: number;
+  private readonly header: boolean;
+  private readonly inferRows: number;
+  private readonly batchSize: number;
+  private readonly maxRowBytes: number;
+  private readonly nullSet: Set<string>;
+  private readonly emptyIsNull: boolean;
+  private readonly maxNullLen: number;
+  private readonly nullFirst = new Uint8Array(256);
+
+  private buf: Buffer = Buffer.allocUnsafe(1 << 20);
+  private len = 0;
+  /** Stream offset of buf[0]. */
+  private base = 0;
+  private rowStart = 0;
+  private wantBytes = 0;
+  private line = 1;
+  private phase = Phase.Header;
+  private bomChecked = false;
+  /** Bytes before this offset are known valid UTF-8 (checked a region at a time). */
+  private utf8OkUntil = 0;
+  /** Bytes before this offset were region-checked, valid or not (invalid regions are checked row by row). */
+  private utf8CheckedUntil = 0;
+
+  // Scan results for the current row.
+  private fs = new Int32Array(64);
+  private fe = new Int32Array(64);
+  private fq = new Uint8Array(64);
+  private nf = 0;
+  private rowLines = 0;
+  private contentEnd = 0;
+  private unterminated = false;
+  private malformed = -1;
+
+  // Inference.
+  private names: string[] = [];
+  private dataStart = 0;
+  private dataLine = 1;
+  private samples: string[][] = [];
+
+  // Too-long row being skipped.
+  private overflow = false;
+  private ovQuote = false;
+  private ovLines = 0;
+  private ovLine = 0;
+  private ovRaw = '';
+
+  // Output.
+  private cols: ColState[] = [];
+  private n = 0;
+  private rowIds = new Float64Array(0);
+  private lines = new Float64Array(0);
+  private rowsRead = 0;
+  private bytesOut = 0;
+  private readonly ready: PullChunk[] = [];
+
+  constructor(options: CsvParserOptions, private readonly badRows: BadRows) {
+    CsvParser.validate(options);
+    this.name = options.name ?? 'csv';
+    this.delim = (options.delimiter ?? ',').charCodeAt(0);
+    this.header = options.header ?? true;
+    this.inferRows = options.inferRows ?? 1000;
+    this.batchSize = options.batchSize ?? 32768;
+    this.maxRowBytes = options.maxRowBytes ?? 64 * 1024 * 1024;
+    const nulls = options.nullValues ?? DEFAULT_NULLS;
+    this.nullSet = new Set(nulls);
+    this.emptyIsNull = this.nullSet.has('');
+    this.maxNullLen = 0;
+    for (const t of nulls) {
+      const bytes = Buffer.from(t);
+      if (bytes.length > this.maxNullLen) this.maxNullLen = bytes.length;
+      if (bytes.length > 0) this.nullFirst[bytes[0]!] = 1;
+    }
+    this.options = options;
+  }
+
+  /** Throws SpecError naming the first bad option. */
+  static validate(o: CsvParserOptions & { badRows?: unknown }): void {
+    if (o.delimiter !== undefined && (typeof o.delimiter !== 'string' || o.delimiter.length !== 1 || o.delimiter.charCodeAt(0) > 127 || '"\r\n'.includes(o.delimiter)))
+      throw new SpecError('delimiter', `expected one ASCII character other than a quote or newline, got ${JSON.stringify(o.delimiter)}`);
+    if (o.header !== undefined && typeof o.header !== 'boolean') throw new SpecError('header', `expected true or false, got ${JSON.stringify(o.header)}`);
+    for (const key of ['inferRows', 'batchSize', 'maxRowBytes'] as const) {
+      const v = o[key];
+      if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new SpecError(key, `expected a positive integer, got ${JSON.stringify(v)}`);
+    }
+    if (o.nullValues !== undefined && (!Array.isArray(o.nullValues) || o.nullValues.some((v) => typeof v !== 'string')))
+      throw new SpecError('nullValues', 'expected an array of strings');
+    if (o.required !== undefined && (!Array.isArray(o.required) || o.required.some((v) => typeof v !== 'string')))
+      throw new SpecError('required', 'expected an array of column names');
+    if (o.schema !== undefined && !(o.schema instanceof Schema)) {
+      if (typeof o.schema !== 'object' || o.schema === null) throw new SpecError('schema', 'expected a Schema or { column: type }');
+      for (const [k, t] of Object.entries(o.schema)) {
+        if (!INPUT_TYPES.includes(t)) throw new SpecError(`schema.${k}`, `unknown type ${JSON.stringify(t)}, expected one of ${INPUT_TYPES.join('|')}`);
+      }
+    }
+    if (o.badRows !== undefined && o.badRows !== 'skip' && o.badRows !== 'fail') throw new SpecError('badRows', `expected one of skip|fail, got ${JSON.stringify(o.badRows)}`);
+  }
+
+  /** Feeds the next bytes of the stream. */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    const keep = this.phase === Phase.Infer ? this.dataStart : this.rowStart;
+    if (keep > 0) {
+      this.buf.copyWithin(0, keep, this.len);
+      this.len -= keep;
+      this.rowStart -= keep;
+      if (this.phase === Phase.Infer) this.dataStart -= keep;
+      this.utf8OkUntil = Math.max(0, this.utf8OkUntil - keep);
+      this.utf8CheckedUntil = Math.max(0, this.utf8CheckedUntil - keep);
+      this.base += keep;
+    }
+    if (this.len + chunk.length > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + chunk.length));
+      this.buf.copy(next, 0, 0, this.len);
+      this.buf = next;
+    }
+    this.buf.set(chunk, this.len);
+    this.len += chunk.length;
+    if (this.overflow && !this.skipOverflow(false)) return;
+    if (this.len - this.rowStart < this.wantBytes) return;
+    this.run(false);
+  }
+
+  /** Ends the stream: parses the last row and finishes the last batch. */
+  end(): void {
+    if (this.overflow) this.skipOverflow(true);
+    this.run(true);
+    this.finishBatch();
+    const total = this.base + this.len;
+    if (this.ready.length > 0 && total > this.bytesOut) {
+      this.ready[this.ready.length - 1]!.bytes! += total - this.bytesOut;
+      this.bytesOut = total;
+    }
+  }
+
+  /** Emits the rows parsed so far as a batch now (for line-by-line streams such as sockets). */
+  flush(): void {
+    this.finishBatch();
+  }
+
+  /** The next finished batch, with the input bytes it consumed. */
+  shift(): PullChunk | undefined {
+    return this.ready.shift();
+  }
+
+  private run(eof: boolean): void {
+    for (;;) {
+      if (!this.bomChecked) {
+        if (this.len < 3 && !eof) return;
+        this.bomChecked = true;
+        if (this.len >= 3 && this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.rowStart = 3;
+      }
+      const p = this.rowStart;
+      if (p >= this.len) {
+        if (eof && this.phase === Phase.Infer) { this.finishInference(); continue; }
+        return;
+      }
+      if (this.utf8CheckedUntil <= p) this.checkUtf8(p);
+      const next = this.scanRow(p, this.len, eof);
+      if (next < 0) {
+        const partial = this.len - p;
+        if (partial > this.maxRowBytes) {
+          if (this.phase === Phase.Header) throw new BadInputError('too-long', { source: this.name, line: this.line }, `header row longer than maxRowBytes (${this.maxRowBytes})`);
+          if (this.phase === Phase.Infer) { this.finishInference(); continue; }
+          this.startOverflow(p);
+          if (!this.skipOverflow(eof)) return;
+          continue;
+        }
+        if (partial >= RESCAN_MIN) this.wantBytes = partial * 2;
+        return;
+      }
+      this.wantBytes = 0;
+      const rowLine = this.line;
+      this.line += this.rowLines;
+      this.rowStart = next;
+      // A blank line is not a row.
+      if (this.nf === 1 && this.fq[0] === 0 && this.fe[0] === this.fs[0] && !this.unterminated) continue;
+      if (this.phase === Phase.Header) this.readHeader(p, rowLine);
+      else if (this.phase === Phase.Infer) this.sample(p);
+      else this.row(p, rowLine);
+    }
+  }
+
+  /** Checks a whole region of complete lines at once; rows inside it skip their own UTF-8 check. */
+  private checkUtf8(p: number): void {
+    const last = this.buf.lastIndexOf(LF, this.len - 1);
+    if (last < p) return;
+    if (isUtf8(this.buf.subarray(p, last + 1))) this.utf8OkUntil = last + 1;
+    this.utf8CheckedUntil = last + 1;
+  }
+
+  /**
+   * Scans one row from `p0`: fills field bounds fs/fe, quote kinds fq (0 plain, 1 quoted,
+   * 2 quoted with `""`), nf, rowLines, contentEnd. Returns the offset after the row terminator,
+   * or -1 when the row is not complete before `end` and more input may come.
+   */
+  private scanRow(p0: number, end: number, eof: boolean): number {
+    const b = this.buf, d = this.delim;
+    let fs = this.fs, fe = this.fe, fq = this.fq;
+    let p = p0, nf = 0, lines = 0;
+    let malformed = -1, unterminated = false;
+    for (;;) {
+      if (nf === fs.length) {
+        this.growFields();
+        fs = this.fs; fe = this.fe; fq = this.fq;
+      }
+      let c = p < end ? b[p]! : -1;
+      if ((c === SPACE || c === TAB) && c !== d) {
+        let q = p + 1;
+        while (q < end && (b[q] === SPACE || (b[q] === TAB && d !== TAB))) q++;
+        if (q >= end && !eof) return -1;
+        if (q < end && b[q] === QUOTE) { p = q; c = QUOTE; }
+      }
+      if (c === QUOTE) {
+        let q = p + 1, kind = 1;
+        for (;;) {
+          while (q < end) {
+            const x = b[q]!;
+            if (x === QUOTE) break;
+            if (x === LF) lines++;
+            q++;
+          }
+          if (q >= end) {
+            if (!eof) return -1;
+            unterminated = true;
+            break;
+          }
+          if (q + 1 >= end && !eof) return -1;
+          if (q + 1 < end && b[q + 1] === QUOTE) { kind = 2; q += 2; continue; }
+          break;
+        }
+        fs[nf] = p + 1; fe[nf] = q; fq[nf] = kind; nf++;
+        if (unterminated) { p = end; break; }
+        p = q + 1;
+        while (p < end && (b[p] === SPACE || (b[p] === TAB && d !== TAB))) p++;
+        if (p >= end) { if (!eof) return -1; break; }
+        c = b[p]!;
+        if (c !== d && c !== LF && c !== CR) {
+          // Text after the closing quote: fast-csv rejects it; we keep scanning to the row's end.
+          if (malformed < 0) malformed = nf - 1;
+          while (p < end) { c = b[p]!; if (c === d || c === LF || c === CR) break; p++; }
+          if (p >= end) { if (!eof) return -1; break; }
+        }
+      } else {
+        const s = p;
+        while (p < end) { c = b[p]!; if (c === d || c === LF || c === CR) break; p++; }
+        fs[nf] = s; fe[nf] = p; fq[nf] = 0; nf++;
+        if (p >= end) { if (!eof) return -1; break; }
+      }
+      // b[p] is a delimiter or a row terminator.
+      if (c === d) { p++; continue; }
+      this.contentEnd = p;
+      if (c === LF) { p++; lines++; }
+      else {
+        if (p + 1 >= end && !eof) return -1;
+        p += p + 1 < end && b[p + 1] === LF ? 2 : 1;
+        lines++;
+      }
+      this.nf = nf; this.rowLines = lines; this.unterminated = unterminated; this.malformed = malformed;
+      return p;
+    }
+    // The row ended at EOF without a terminator.
+    this.contentEnd = end;
+    this.nf = nf; this.rowLines = lines; this.unterminated = unterminated; this.malformed = malformed;
+    return end;
+  }
+
+  private growFields(): void {
+    const n = this.fs.length * 2;
+    const fs = new Int32Array(n), fe = new Int32Array(n), fq = new Uint8Array(n);
+    fs.set(this.fs); fe.set(this.fe); fq.set(this.fq);
+    this.fs = fs; this.fe = fe; this.fq = fq;
+  }
+
+  private field(k: number): string {
+    const s = this.buf.toString('utf8', this.fs[k]!, this.fe[k]!);
+    return this.fq[k] === 2 ? s.replaceAll('""', '"') : s;
+  }
+
+  private raw(p: number): string {
+    return this.buf.toString('utf8', p, Math.min(this.contentEnd, p + OVERFLOW_RAW * 64));
+  }
+
+  private readHeader(p: number, rowLine: number): void {
+    const nf = this.nf;
+    const declared = this.options.schema;
+    if (this.header) {
+      if (this.unterminated) throw new BadInputError('field-count', { source: this.name, line: rowLine }, 'unterminated quote in the header row');
+      this.names = [];
+      for (let k = 0; k < nf; k++) this.names.push(this.field(k));
+      this.dataStart = this.rowStart;
+      this.dataLine = this.line;
+    } else {
+      this.names = declared instanceof Schema && declared.fields.length === nf
+        ? declared.names
+        : Array.from({ length: nf }, (_, k) => `col${k + 1}`);
+      // The first row is data: parse it again in the next phase.
+      this.dataStart = p;
+      this.dataLine = rowLine;
+      this.rowStart = p;
+      this.line = rowLine;
+    }
+    const seen = new Set<string>();
+    for (const n of this.names) {
+      if (seen.has(n)) throw new SchemaError(`duplicate column name in the header of ${this.name}`, n);
+      seen.add(n);
+    }
+    const types = declared instanceof Schema ? Object.fromEntries(declared.fields.map((f) => [f.name, f.type])) : { ...(declared ?? {}) };
+    for (const k of Object.keys(types)) if (!seen.has(k)) throw new SchemaError(`declared in the schema but not a column of ${this.name}; columns are ${this.names.join(', ')}`, k);
+    for (const k of this.options.required ?? []) if (!seen.has(k)) throw new SchemaError(`required but not a column of ${this.name}; columns are ${this.names.join(', ')}`, k);
+    if (this.names.every((n) => types[n] !== undefined)) this.setSchema(Schema.from(types as Record<string, ColumnType>));
+    else this.phase = Phase.Infer;
+  }
+
+  private sample(p: number): void {
+    if (this.nf === this.names.length && !this.unterminated && this.malformed < 0 && isUtf8(this.buf.subarray(p, this.contentEnd))) {
+      const r: string[] = [];
+      for (let k = 0; k < this.nf; k++) r.push(this.field(k));
+      this.samples.push(r);
+    }
+    if (this.samples.length >= this.inferRows) this.finishInference();
+  }
+
+  private finishInference(): void {
+    const declared = this.options.schema;
+    const types = declared instanceof Schema ? Object.fromEntries(declared.fields.map((f) => [f.name, f.type])) : declared;
+    this.setSchema(inferSchema(this.names, this.samples, { nullValues: [...this.nullSet], ...(types ? { types } : {}) }));
+    this.samples = [];
+    // Parse the sampled rows again, now typed.
+    this.rowStart = this.dataStart;
+    this.line = this.dataLine;
+    this.wantBytes = 0;
+  }
+
+  private setSchema(typed: Schema): void {
+    const declared = this.options.schema;
+    const required = new Set(this.options.required ?? []);
+    if (declared instanceof Schema) for (const f of declared.fields) if (!f.nullable) required.add(f.name);
+    const fields = this.names.map((name): Field => ({ name, type: typed.field(name).type, nullable: !required.has(name) }));
+    this.schema = new Schema(fields);
+    this.cols = fields.map((f) => {
+      const kind = KINDS[f.type];
+      if (kind === undefined) throw new SchemaError(`type ${f.type} cannot be read from CSV`, f.name);
+      const c = new ColState(f, kind, !f.nullable);
+      if (kind === K_CATEGORY) {
+        c.dict = new StringDictionary();
+        c.cache = new ByteStringCache(c.dict, (b, s, e) => (b as Buffer).toString('utf8', s, e));
+      }
+      return c;
+    });
+    this.allocate();
+    this.phase = Phase.Data;
+  }
+
+  private allocate(): void {
+    const n = this.batchSize;
+    for (const c of this.cols) {
+      switch (c.kind) {
+        case K_NUMBER: case K_DATETIME: c.f64 = new Float64Array(n); break;
+        case K_BOOLEAN: c.u8 = new Uint8Array(n); break;
+        case K_TEXT: c.dict = new StringDictionary(); c.i32 = new Int32Array(n); break;
+        default: c.i32 = new Int32Array(n);
+      }
+      c.valid = null;
+    }
+    this.rowIds = new Float64Array(n);
+    this.lines = new Float64Array(n);
+  }
+
+  /** Parses one data row into slot `n`; bad rows go to BadRows and leave `n` where it was. */
+  private row(p: number, rowLine: number): void {
+    const br = this.badRows;
+    br.read++;
+    const rowId = this.rowsRead++;
+    const cols = this.cols, ncols = cols.length, b = this.buf, n = this.n;
+    const fs = this.fs, fe = this.fe, fq = this.fq;
+    if (this.contentEnd - p > this.maxRowBytes) return this.reject(p, rowLine, 'too-long', -1, `row is ${this.contentEnd - p} bytes, over maxRowBytes (${this.maxRowBytes})`);
+    if (this.unterminated) return this.reject(p, rowLine, 'field-count', this.nf - 1, `unterminated quoted field (opened on this row, runs to the end of the input)`);
+    if (this.malformed >= 0) return this.reject(p, rowLine, 'field-count', this.malformed, 'text after the closing quote of a quoted field');
+    if (this.nf !== ncols) return this.reject(p, rowLine, 'field-count', Math.min(this.nf, ncols), `expected ${ncols} fields, got ${this.nf}`);
+    if (this.contentEnd > this.utf8OkUntil && !isUtf8(b.subarray(p, this.contentEnd))) {
+      let k = 0;
+      while (k < ncols - 1 && isUtf8(b.subarray(fs[k]!, fe[k]!))) k++;
+      return this.reject(p, rowLine, 'utf8', k, 'invalid UTF-8 bytes');
+    }
+    let strings = false;
+    for (let k = 0; k < ncols; k++) {
+      const c = cols[k]!;
+      const s = fs[k]!, e = fe[k]!, q = fq[k]!;
+      if (this.isNull(s, e, q, k)) {
+        if (c.required) return this.reject(p, rowLine, 'required', k, `column "${c.field.name}" is required but missing`);
+        if (c.valid === null) c.valid = validity.allocate(this.batchSize, 1);
+        c.valid[n >> 3]! &= ~(1 << (n & 7));
+        switch (c.kind) {
+          case K_NUMBER: case K_DATETIME: c.f64![n] = NaN; break;
+          case K_BOOLEAN: c.u8![n] = 0; break;
+          case K_INTEGER: c.i32![n] = 0; break;
+          default: c.i32![n] = -1;
+        }
+        continue;
+      }
+      switch (c.kind) {
+        case K_NUMBER: {
+          let v = q === 2 ? NaN : parseNumberBytes(b, s, e);
+          if (v !== v) {
+            const x = parseNumber(this.field(k));
+            if (x === undefined) return this.reject(p, rowLine, 'number', k, 'not a number');
+            v = x;
+          }
+          c.f64![n] = v;
+          break;
+        }
+        case K_INTEGER: {
+          let v = q === 2 ? NaN : parseNumberBytes(b, s, e);
+          if (v !== v) {
+            const x = parseNumber(this.field(k));
+            if (x === undefined) return this.reject(p, rowLine, 'number', k, 'not a number');
+            v = x;
+          }
+          if (!Number.isInteger(v) || v > 2147483647 || v < -2147483648) return this.reject(p, rowLine, 'type', k, 'not a 32-bit integer');
+          c.i32![n] = v;
+          break;
+        }
+        case K_DATETIME: {
+          let v = q === 2 ? NaN : parseDatetimeBytes(b, s, e);
+          if (v !== v) {
+            const x = parseDatetime(this.field(k));
+            if (x === undefined) return this.reject(p, rowLine, 'date', k, 'not an ISO 8601 date or datetime');
+            v = x;
+          }
+          c.f64![n] = v;
+          break;
+        }
+        case K_BOOLEAN: {
+          const v = this.field(k);
+          if (TRUE.has(v)) c.u8![n] = 1;
+          else if (FALSE.has(v)) c.u8![n] = 0;
+          else return this.reject(p, rowLine, 'type', k, 'not a boolean');
+          break;
+        }
+        default:
+          strings = true;
+      }
+    }
+    // Strings last, once the row is known good, so a bad row adds nothing to a dictionary.
+    if (strings) {
+      for (let k = 0; k < ncols; k++) {
+        const c = cols[k]!;
+        if (c.kind < K_CATEGORY) continue;
+        if (c.valid !== null && ((c.valid[n >> 3]! >> (n & 7)) & 1) === 0) continue;
+        c.i32![n] = c.kind === K_CATEGORY && fq[k] !== 2 ? c.cache!.code(b, fs[k]!, fe[k]!) : c.dict!.code(this.field(k));
+      }
+    }
+    this.rowIds[n] = rowId;
+    this.lines[n] = rowLine;
+    this.n = n + 1;
+    if (this.n === this.batchSize) this.finishBatch();
+  }
+
+  private isNull(s: number, e: number, q: number, k: number): boolean {
+    const len = e - s;
+    if (len === 0) return this.emptyIsNull;
+    if (q === 2) return this.nullSet.has(this.field(k));
+    if (len > this.maxNullLen || this.nullFirst[this.buf[s]!] === 0) return false;
+    return this.nullSet.has(this.buf.toString('utf8', s, e));
+  }
+
+  private reject(p: number, line: number, reason: BadRowReason, k: number, detail: string): void {
+    // Undo the missing-value marks this row set in slot n.
+    const n = this.n;
+    for (const c of this.cols) if (c.valid !== null) c.valid[n >> 3]! |= 1 << (n & 7);
+    const field = k >= 0 && k < this.nf && k < this.names.length ? this.names[k] : undefined;
+    const value = k >= 0 && k < this.nf && reason !== 'field-count' ? this.field(k) : undefined;
+    this.badRows.reject(reason, {
+      line,
+      ...(k >= 0 ? { column: k + 1 } : {}),
+      ...(field !== undefined ? { field } : {}),
+      ...(value !== undefined ? { value } : {}),
+    }, detail, this.raw(p));
+  }
+
+  /** Starts skipping a row longer than maxRowBytes without buffering it. */
+  private startOverflow(p: number): void {
+    this.overflow = true;
+    this.ovQuote = false;
+    this.ovLines = 0;
+    this.ovLine = this.line;
+    this.ovRaw = this.buf.toString('utf8', p, Math.min(this.len, p + OVERFLOW_RAW));
+  }
+
+  /**
+   * Scans on to the end of a too-long row, dropping its bytes. Quotes toggle the quoted state
+   * (a literal quote inside an unquoted field would confuse it: good enough for a row that is
+   * rejected anyway). Returns true when the row ended (or the input did) and parsing resumes.
+   */
+  private skipOverflow(eof: boolean): boolean {
+    const b = this.buf;
+    let p = this.rowStart, q = this.ovQuote;
+    const end = this.len;
+    for (; p < end; p++) {
+      const c = b[p]!;
+      if (c === QUOTE) q = !q;
+      else if (c === LF) { this.ovLines++; if (!q) { p++; break; } }
+    }
+    const ended = p <= end && p > this.rowStart && b[p - 1] === LF && !q;
+    this.rowStart = p;
+    this.ovQuote = q;
+    if (!ended && !eof) return false;
+    this.overflow = false;
+    this.line = this.ovLine + this.ovLines;
+    this.badRows.read++;
+    this.rowsRead++;
+    this.badRows.reject('too-long', { line: this.ovLine }, `row longer than maxRowBytes (${this.maxRowBytes})`, this.ovRaw);
+    return true;
+  }
+
+  private finishBatch(): void {
+    const n = this.n;
+    if (n === 0 || this.schema === null) return;
+    const full = n === this.batchSize;
+    const cut = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => (full ? a : (a.slice(0, n) as T));
+    const columns = this.cols.map((c): Column => {
+      const v = c.valid === null ? null : c.valid.slice(0, (n + 7) >> 3);
+      switch (c.kind) {
+        case K_NUMBER: return { type: 'number', values: cut(c.f64!), validity: v };
+        case K_DATETIME: return { type: 'datetime', values: cut(c.f64!), validity: v };
+        case K_INTEGER: return { type: 'integer', values: cut(c.i32!), validity: v };
+        case K_BOOLEAN: return { type: 'boolean', values: cut(c.u8!), validity: v };
+        case K_CATEGORY: return { type: 'category', codes: cut(c.i32!), dictionary: c.dict!, validity: v };
+        default: return { type: 'text', codes: cut(c.i32!), dictionary: c.dict!, validity: v };
+      }
+    });
+    const batch = new Batch(this.schema, columns, n, cut(this.rowIds), cut(this.lines));
+    const consumed = this.base + this.rowStart;
+    this.ready.push({ batch, bytes: consumed - this.bytesOut });
+    this.bytesOut = consumed;
+    this.n = 0;
+    if (full) this.allocate();
+    else for (const c of this.cols) { c.valid = null; if (c.kind === K_TEXT) c.dict = new StringDictionary(); }
+  }
+}
