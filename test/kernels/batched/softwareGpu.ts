@@ -44,6 +44,7 @@ export async function openSoftwareGpu(): Promise<SoftwareGpu | null> {
   const modules = new Map<string, GPUShaderModule>();
   const pipes = new Map<string, GPUComputePipeline>();
   let uniforms: GPUBuffer[] = [];
+  let retired: GPUBuffer[] = [];
   let encoder: GPUCommandEncoder | null = null;
   let nextId = 1;
   const enc = () => (encoder ??= device.createCommandEncoder());
@@ -120,12 +121,14 @@ export async function openSoftwareGpu(): Promise<SoftwareGpu | null> {
       if (lost) throw new Error(`WebGPU error: ${lost}`);
       return t.dtype === 'f32' ? new Float32Array(bytes) : t.dtype === 'i32' ? new Int32Array(bytes) : new Uint32Array(bytes);
     },
-    release(t) { bufs.get(t.id)?.destroy(); bufs.delete(t.id); },
+    // Destroyed at the next sync: recorded but unsubmitted dispatches may still use it.
+    release(t) { const b = bufs.get(t.id); if (b) retired.push(b); bufs.delete(t.id); },
     async sync() {
       flush();
       await device.queue.onSubmittedWorkDone();
       for (const u of uniforms) u.destroy();
-      uniforms = [];
+      for (const b of retired) b.destroy();
+      uniforms = []; retired = [];
       if (lost) throw new Error(`WebGPU error: ${lost}`);
     },
     close() {
