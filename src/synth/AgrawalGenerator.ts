@@ -112,6 +112,16 @@ export class AgrawalGenerator extends RowGenerator {
     out[6] = hvalue; out[7] = hyears; out[8] = loan; out[9] = group;
   }
 
+  /**
+   * The class function `fn` (1..10) gives to one applicant: 0 (groupA) or 1 (groupB). `elevel`
+   * is the level 0..4 (the code of `level0`..`level4`).
+   */
+  static classify(fn: number, row: { salary: number; commission: number; age: number; elevel: number; hvalue: number; hyears: number; loan: number }): number {
+    const f = FUNCTIONS[fn - 1];
+    if (!f) throw new RangeError(`agrawal: function must be 1..10, got ${fn}`);
+    return f(row.salary, row.commission, row.age, row.elevel, row.hvalue, row.hyears, row.loan);
+  }
+
   private perturb(v: number, range: number, min: number, max: number): number {
     v += range * (2 * (this.rng.float() - 0.5)) * this.perturbation;
     return v < min ? min : v > max ? max : v;

@@ -1,1 +1,1 @@
-export {};
+export { synthetic, type SyntheticOptions } from './synthetic.js';
