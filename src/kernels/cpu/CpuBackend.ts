@@ -1,0 +1,171 @@
+import { KernelError } from '../../core/index.js';
+import type { Activation, Backend, GemmOptions, LossKind, OptimizerHyper, OptimizerKind, ScaleOptions } from '../Backend.js';
+import type { DType, Tensor, TypedData } from '../Tensor.js';
+import { checkArgs } from '../checkArgs.js';
+import { CpuTensor } from './CpuTensor.js';
+import { activateBackwardCpu } from './activateBackwardCpu.js';
+import { activateCpu } from './activateCpu.js';
+import { biasAddCpu } from './biasAddCpu.js';
+import { colSumCpu } from './colSumCpu.js';
+import { gemmCpu } from './gemmCpu.js';
+import { gemmFastCpu } from './gemmFastCpu.js';
+import { lossGradCpu } from './lossGradCpu.js';
+import { softmaxCpu } from './softmaxCpu.js';
+import { optimizerStepCpu } from './optimizerStepCpu.js';
+import { columnStatsCpu } from './columnStatsCpu.js';
+import { spmmCpu } from './spmmCpu.js';
+import { spmmTCpu } from './spmmTCpu.js';
+
+export interface CpuBackendOptions {
+  /** 'fast' (default): the blocked GEMM; 'reference': the plain triple loop. */
+  gemm?: 'fast' | 'reference';
+}
+
+function product(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function alloc(dtype: DType, n: number): TypedData {
+  return dtype === 'f32' ? new Float32Array(n) : dtype === 'i32' ? new Int32Array(n) : new Uint32Array(n);
+}
+
+function dtypeOf(data: TypedData): DType {
+  return data instanceof Float32Array ? 'f32' : data instanceof Int32Array ? 'i32' : 'u32';
+}
+
+/**
+ * The reference backend: plain TypeScript on host typed arrays. Calls run at once, so sync() only
+ * resolves. Its results define the semantics every other backend is tested against.
+ */
+export class CpuBackend implements Backend {
+  readonly name = 'cpu' as const;
+  readonly adapter: string;
+  readonly isHardware = false;
+  private nextId = 1;
+  private disposed = false;
+  private readonly gemmImpl: typeof gemmCpu;
+
+  constructor(options: CpuBackendOptions = {}) {
+    const mode = options.gemm ?? 'fast';
+    this.gemmImpl = mode === 'reference' ? gemmCpu : gemmFastCpu;
+    this.adapter = `TypeScript on ${process.arch} (${mode} GEMM)`;
+  }
+
+  /** The host array behind a tensor of this backend (no copy); for twins and tests. */
+  data(t: Tensor, kernel = 'data'): TypedData {
+    if (this.disposed) throw new KernelError(kernel, {}, 'the cpu backend was disposed');
+    if (!(t instanceof CpuTensor)) throw new KernelError(kernel, { t: t.shape }, `tensor ${t.id} belongs to the ${t.backend} backend, not cpu`);
+    if (t.released) throw new KernelError(kernel, { t: t.shape }, `tensor ${t.id} was released`);
+    return t.data;
+  }
+
+  private f32(t: Tensor, kernel: string): Float32Array {
+    const d = this.data(t, kernel);
+    if (!(d instanceof Float32Array)) throw new KernelError(kernel, { t: t.shape }, `tensor ${t.id} is ${t.dtype}, expected f32`);
+    return d;
+  }
+
+  private i32(t: Tensor, kernel: string): Int32Array {
+    const d = this.data(t, kernel);
+    if (!(d instanceof Int32Array)) throw new KernelError(kernel, { t: t.shape }, `tensor ${t.id} is ${t.dtype}, expected i32`);
+    return d;
+  }
+
+  private check(shape: readonly number[], kernel: string): number {
+    for (const d of shape) if (!Number.isInteger(d) || d < 0) throw new KernelError(kernel, { shape }, `shape must hold non-negative integers`);
+    return product(shape);
+  }
+
+  zeros(shape: readonly number[], dtype: DType = 'f32'): Tensor {
+    const n = this.check(shape, 'zeros');
+    return new CpuTensor(this.nextId++, [...shape], dtype, alloc(dtype, n));
+  }
+
+  upload(data: TypedData, shape: readonly number[]): Tensor {
+    const n = this.check(shape, 'upload');
+    if (n !== data.length) throw new KernelError('upload', { shape }, `data has ${data.length} elements, shape needs ${n}`);
+    const dtype = dtypeOf(data);
+    const copy = alloc(dtype, n);
+    copy.set(data);
+    return new CpuTensor(this.nextId++, [...shape], dtype, copy);
+  }
+
+  write(t: Tensor, data: TypedData, elementOffset = 0): void {
+    const d = this.data(t, 'write');
+    if (elementOffset < 0 || elementOffset + data.length > d.length) throw new KernelError('write', { t: t.shape }, `writing ${data.length} elements at ${elementOffset} overruns ${d.length}`);
+    if (dtypeOf(data) !== t.dtype) throw new KernelError('write', { t: t.shape }, `data is ${dtypeOf(data)}, tensor is ${t.dtype}`);
+    d.set(data, elementOffset);
+  }
+
+  async read(t: Tensor): Promise<TypedData> {
+    return this.data(t, 'read').slice();
+  }
+
+  release(t: Tensor): void {
+    this.data(t, 'release');
+    (t as CpuTensor).released = true;
+  }
+
+  async sync(): Promise<void> {
+    if (this.disposed) throw new KernelError('sync', {}, 'the cpu backend was disposed');
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+
+  gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
+    checkArgs.gemm(a, b, c, o);
+    this.gemmImpl(this.f32(a, 'gemm'), this.f32(b, 'gemm'), this.f32(c, 'gemm'), o);
+  }
+
+  biasAdd(x: Tensor, bias: Tensor, rows: number, cols: number): void {
+    checkArgs.biasAdd(x, bias, rows, cols);
+    biasAddCpu(this.f32(x, 'biasAdd'), this.f32(bias, 'biasAdd'), rows, cols);
+  }
+
+  colSum(x: Tensor, out: Tensor, rows: number, cols: number, o?: ScaleOptions): void {
+    checkArgs.colSum(x, out, rows, cols);
+    colSumCpu(this.f32(x, 'colSum'), this.f32(out, 'colSum'), rows, cols, o);
+  }
+
+  activate(kind: Activation, x: Tensor, y: Tensor): void {
+    checkArgs.activate('activate', kind, x, y);
+    activateCpu(kind, this.f32(x, 'activate'), this.f32(y, 'activate'));
+  }
+
+  activateBackward(kind: Activation, y: Tensor, dy: Tensor, dx: Tensor): void {
+    checkArgs.activate('activateBackward', kind, y, dx, dy);
+    activateBackwardCpu(kind, this.f32(y, 'activateBackward'), this.f32(dy, 'activateBackward'), this.f32(dx, 'activateBackward'));
+  }
+
+  softmax(x: Tensor, y: Tensor, rows: number, cols: number): void {
+    checkArgs.softmax(x, y, rows, cols);
+    softmaxCpu(this.f32(x, 'softmax'), this.f32(y, 'softmax'), rows, cols);
+  }
+
+  lossGrad(kind: LossKind, z: Tensor, targets: Tensor, weights: Tensor | null, grad: Tensor, loss: Tensor, rows: number, cols: number, scale = 1): void {
+    checkArgs.lossGrad(kind, z, targets, weights, grad, loss, rows, cols);
+    const k = 'lossGrad';
+    lossGradCpu(kind, this.f32(z, k), this.data(targets, k) as Float32Array | Int32Array, weights ? this.f32(weights, k) : null, this.f32(grad, k), this.f32(loss, k), rows, cols, scale);
+  }
+
+  optimizerStep(kind: OptimizerKind, param: Tensor, grad: Tensor, state: readonly Tensor[], h: OptimizerHyper): void {
+    const k = 'optimizerStep';
+    optimizerStepCpu(kind, this.f32(param, k), this.f32(grad, k), state.map((s) => this.f32(s, k)), h);
+  }
+
+  columnStats(x: Tensor, out: Tensor, rows: number, cols: number): void {
+    columnStatsCpu(this.f32(x, 'columnStats'), this.f32(out, 'columnStats'), rows, cols);
+  }
+
+  spmm(indptr: Tensor, indices: Tensor, values: Tensor, b: Tensor, c: Tensor, rows: number, k: number, n: number, o?: ScaleOptions): void {
+    const kn = 'spmm';
+    spmmCpu(this.i32(indptr, kn), this.i32(indices, kn), this.f32(values, kn), this.f32(b, kn), this.f32(c, kn), rows, k, n, o);
+  }
+
+  spmmT(indptr: Tensor, indices: Tensor, values: Tensor, g: Tensor, out: Tensor, rows: number, k: number, n: number, o?: ScaleOptions): void {
+    const kn = 'spmmT';
+    spmmTCpu(this.i32(indptr, kn), this.i32(indices, kn), this.f32(values, kn), this.f32(g, kn), this.f32(out, kn), rows, k, n, o);
+  }
+}

@@ -1,0 +1,14 @@
+export { CpuBackend, type CpuBackendOptions } from './CpuBackend.js';
+export { CpuTensor } from './CpuTensor.js';
+export { gemmCpu } from './gemmCpu.js';
+export { gemmFastCpu } from './gemmFastCpu.js';
+export { biasAddCpu } from './biasAddCpu.js';
+export { colSumCpu } from './colSumCpu.js';
+export { activateCpu } from './activateCpu.js';
+export { activateBackwardCpu } from './activateBackwardCpu.js';
+export { softmaxCpu } from './softmaxCpu.js';
+export { lossGradCpu } from './lossGradCpu.js';
+export { optimizerStepCpu } from './optimizerStepCpu.js';
+export { columnStatsCpu } from './columnStatsCpu.js';
+export { spmmCpu } from './spmmCpu.js';
+export { spmmTCpu } from './spmmTCpu.js';
