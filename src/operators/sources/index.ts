@@ -2,3 +2,4 @@ export type { SourceOptions } from './SourceOptions.js';
 export { ndjsonBatches, type NdjsonBatchOptions } from './ndjsonBatches.js';
 export { fromNdjson, type NdjsonOptions } from './fromNdjson.js';
 export { fromArrowIpc, type ArrowIpcOptions } from './fromArrowIpc.js';
+export { fromParquet, type ParquetOptions } from './fromParquet.js';
