@@ -1,0 +1,92 @@
+import { SpecError, type Batch, type Column } from '../core/index.js';
+import type { Transform, TransformState } from './Transform.js';
+import { OneHotVocabulary } from './OneHotVocabulary.js';
+import { trainMask } from './trainMask.js';
+
+export interface OneHotOptions {
+  /** Categories kept per column, in order of first appearance in training rows (default 100). */
+  maxCategories?: number;
+  /**
+   * Add an "other" slot (the last) for values beyond `maxCategories` and values never seen in
+   * training (default true). Without it those rows get an all-zero vector.
+   */
+  other?: boolean;
+}
+
+export interface OneHotState {
+  columns: string[];
+  maxCategories: number;
+  other: boolean;
+  vocabularies: Record<string, string[]>;
+}
+
+/** Name of the "other" slot in a one-hot vector's `names`. */
+const OTHER = '<other>';
+
+/**
+ * One-hot encoding with an online vocabulary. Each input column is replaced by a `vector` column
+ * of fixed width `maxCategories (+1 other)` so a model's input size never changes as categories
+ * arrive; `names` labels the slots (unfilled ones `#k`). A missing value gives an all-zero
+ * vector: missing is not a category, and it is not "other" either.
+ */
+export class OneHot implements Transform<OneHotState> {
+  readonly kind = 'oneHot';
+  readonly maxCategories: number;
+  readonly other: boolean;
+  private readonly vocab = new Map<string, OneHotVocabulary>();
+
+  constructor(readonly columns: readonly string[], options: OneHotOptions = {}, vocabularies: Record<string, readonly string[]> = {}) {
+    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string')) throw new SpecError('oneHot.columns', 'expected a non-empty list of column names');
+    this.maxCategories = options.maxCategories ?? 100;
+    if (!Number.isInteger(this.maxCategories) || this.maxCategories < 1) throw new SpecError('oneHot.maxCategories', `expected a positive integer, got ${String(options.maxCategories)}`);
+    this.other = options.other ?? true;
+    for (const c of columns) this.vocab.set(c, new OneHotVocabulary(this.maxCategories, vocabularies[c] ?? []));
+  }
+
+  get width(): number {
+    return this.maxCategories + (this.other ? 1 : 0);
+  }
+
+  /** The categories learned so far for `column`, by slot. */
+  categories(column: string): readonly string[] {
+    return this.vocab.get(column)?.values ?? [];
+  }
+
+  learn(batch: Batch): void {
+    const mask = trainMask(batch);
+    for (const [name, v] of this.vocab) v.learn(batch.column(name), mask, name);
+  }
+
+  apply(batch: Batch): Batch {
+    let out = batch;
+    for (const [name, v] of this.vocab) out = out.withColumn(name, this.encode(v.ids(batch.column(name), name), v), false);
+    return out;
+  }
+
+  private encode(ids: Int32Array, v: OneHotVocabulary): Column {
+    const n = ids.length, otherSlot = this.other ? this.maxCategories : -1;
+    const indptr = new Int32Array(n + 1), indices = new Int32Array(n);
+    let q = 0;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i]!;
+      const slot = id >= 0 ? id : id === -1 ? otherSlot : -1;
+      if (slot >= 0) indices[q++] = slot;
+      indptr[i + 1] = q;
+    }
+    const names: string[] = [];
+    for (let k = 0; k < this.maxCategories; k++) names.push(v.values[k] ?? `#${k}`);
+    if (this.other) names.push(OTHER);
+    return { type: 'vector', width: this.width, indptr, indices: indices.slice(0, q), values: new Float32Array(q).fill(1), names, validity: null };
+  }
+
+  toJSON(): TransformState<OneHotState> {
+    const vocabularies: Record<string, string[]> = {};
+    for (const [name, v] of this.vocab) vocabularies[name] = v.toJSON();
+    return { kind: this.kind, state: { columns: this.columns.slice(), maxCategories: this.maxCategories, other: this.other, vocabularies } };
+  }
+
+  static fromJSON(s: TransformState<OneHotState> | OneHotState): OneHot {
+    const st = 'state' in s ? s.state : s;
+    return new OneHot(st.columns, { maxCategories: st.maxCategories, other: st.other }, st.vocabularies);
+  }
+}

@@ -1,0 +1,106 @@
+import { SchemaError, validity, type Column, type StringDictionary } from '../core/index.js';
+
+/** `ids()` value for a missing cell. */
+const MISSING = -2;
+/** Cache value for a dictionary code not resolved yet. */
+const UNRESOLVED = -3;
+
+/**
+ * An online category vocabulary capped at `max` entries, shared by one-hot and ordinal encoding.
+ * Keyed by string so its state moves between sources, but it works on dictionary codes: a
+ * code → id table per StringDictionary means each distinct value is looked up once, not per row.
+ */
+export class OneHotVocabulary {
+  static readonly MISSING = MISSING;
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  private cache = new WeakMap<StringDictionary, Int32Array>();
+
+  constructor(readonly max: number, values: readonly string[] = []) {
+    for (const v of values) this.add(v);
+  }
+
+  get full(): boolean {
+    return this.values.length >= this.max;
+  }
+
+  /** Adds the present values of the rows where `mask` is 1 (all rows when null), until full. */
+  learn(column: Column, mask: Uint8Array | null, name: string): void {
+    const n = length(column, name);
+    if ('codes' in column) {
+      const table = this.table(column.dictionary);
+      for (let i = 0; i < n && !this.full; i++) {
+        if ((mask && !mask[i]) || !validity.get(column.validity, i)) continue;
+        const code = column.codes[i]!;
+        if (table[code]! >= 0) continue;
+        table[code] = this.add(column.dictionary.get(code));
+      }
+      return;
+    }
+    for (let i = 0; i < n && !this.full; i++) {
+      if ((mask && !mask[i]) || !validity.get(column.validity, i)) continue;
+      this.add(keyOf(column, i));
+    }
+  }
+
+  /** The id of every row: 0..size-1, -1 for values outside the vocabulary, MISSING (-2) for missing. */
+  ids(column: Column, name: string): Int32Array {
+    const n = length(column, name);
+    const out = new Int32Array(n);
+    if ('codes' in column) {
+      const table = this.table(column.dictionary);
+      for (let i = 0; i < n; i++) {
+        if (!validity.get(column.validity, i)) { out[i] = MISSING; continue; }
+        const code = column.codes[i]!;
+        let id = table[code]!;
+        if (id === UNRESOLVED) {
+          id = this.index.get(column.dictionary.get(code)) ?? -1;
+          // An unknown value may still join while the vocabulary has room: cache it only once full.
+          if (id >= 0 || this.full) table[code] = id;
+        }
+        out[i] = id;
+      }
+      return out;
+    }
+    for (let i = 0; i < n; i++) out[i] = validity.get(column.validity, i) ? this.index.get(keyOf(column, i)) ?? -1 : MISSING;
+    return out;
+  }
+
+  toJSON(): string[] {
+    return this.values.slice();
+  }
+
+  private add(v: string): number {
+    let id = this.index.get(v);
+    if (id === undefined) {
+      if (this.full) return -1;
+      id = this.values.length;
+      this.values.push(v);
+      this.index.set(v, id);
+    }
+    return id;
+  }
+
+  private table(dict: StringDictionary): Int32Array {
+    let t = this.cache.get(dict);
+    if (!t || t.length < dict.size) {
+      const grown = new Int32Array(Math.max(16, dict.size * 2)).fill(UNRESOLVED);
+      if (t) grown.set(t);
+      this.cache.set(dict, grown);
+      t = grown;
+    }
+    return t;
+  }
+}
+
+function length(c: Column, name: string): number {
+  if (c.type === 'category' || c.type === 'text') return c.codes.length;
+  if (c.type === 'integer' || c.type === 'boolean') return c.values.length;
+  throw new SchemaError(`categorical encoding needs a category, text, integer or boolean column, got ${c.type}`, name);
+}
+
+/** The vocabulary key of an integer or boolean cell. */
+function keyOf(c: Column, i: number): string {
+  if (c.type === 'boolean') return c.values[i] ? 'true' : 'false';
+  return String((c as { values: Int32Array }).values[i]);
+}
