@@ -54,7 +54,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
         for (var c = 0u; c < d.cols; c++) { grad[o + c] = nan(); }
         return;
       }
-      var mx = -3.4028235e38;
+      var mx = z[o];
       for (var c = 0u; c < d.cols; c++) { mx = max(mx, z[o + c]); }
       var s = 0.0;
       for (var c = 0u; c < d.cols; c++) { s += exp(z[o + c] - mx); }

@@ -18,7 +18,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   // row is uniform across the workgroup, so the early return keeps barriers in uniform control flow.
   if (row >= d.rows) { return; }
   let o = row * d.cols;
-  var m = -3.4028235e38;
+  var m = x[o];
   for (var c = lid.x; c < d.cols; c += WG) { m = max(m, x[o + c]); }
   red[lid.x] = m;
   workgroupBarrier();
