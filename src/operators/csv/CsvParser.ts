@@ -92,6 +92,9 @@ export class CsvParser {
   private readonly emptyIsNull: boolean;
   private readonly maxNullLen: number;
   private readonly nullFirst = new Uint8Array(256);
+  private readonly nullTokens: Uint8Array[] = [];
+  /** 1 for the bytes that end an unquoted field: the delimiter, LF and CR. */
+  private readonly stops = new Uint8Array(256);
 
   private buf: Buffer = Buffer.allocUnsafe(1 << 20);
   private len = 0;
@@ -154,8 +157,9 @@ export class CsvParser {
     for (const t of nulls) {
       const bytes = Buffer.from(t);
       if (bytes.length > this.maxNullLen) this.maxNullLen = bytes.length;
-      if (bytes.length > 0) this.nullFirst[bytes[0]!] = 1;
+      if (bytes.length > 0) { this.nullFirst[bytes[0]!] = 1; this.nullTokens.push(bytes); }
     }
+    this.stops[this.delim] = this.stops[LF] = this.stops[CR] = 1;
     this.options = options;
   }
 
@@ -280,7 +284,7 @@ export class CsvParser {
    * or -1 when the row is not complete before `end` and more input may come.
    */
   private scanRow(p0: number, end: number, eof: boolean): number {
-    const b = this.buf, d = this.delim;
+    const b = this.buf, d = this.delim, stops = this.stops;
     let fs = this.fs, fe = this.fe, fq = this.fq;
     let p = p0, nf = 0, lines = 0;
     let malformed = -1, unterminated = false;
@@ -328,9 +332,10 @@ export class CsvParser {
         }
       } else {
         const s = p;
-        while (p < end) { c = b[p]!; if (c === d || c === LF || c === CR) break; p++; }
+        while (p < end && stops[b[p]!] === 0) p++;
         fs[nf] = s; fe[nf] = p; fq[nf] = 0; nf++;
         if (p >= end) { if (!eof) return -1; break; }
+        c = b[p]!;
       }
       // b[p] is a delimiter or a row terminator.
       if (c === d) { p++; continue; }
@@ -546,8 +551,15 @@ export class CsvParser {
     const len = e - s;
     if (len === 0) return this.emptyIsNull;
     if (q === 2) return this.nullSet.has(this.field(k));
-    if (len > this.maxNullLen || this.nullFirst[this.buf[s]!] === 0) return false;
-    return this.nullSet.has(this.buf.toString('utf8', s, e));
+    const b = this.buf;
+    if (len > this.maxNullLen || this.nullFirst[b[s]!] === 0) return false;
+    for (const t of this.nullTokens) {
+      if (t.length !== len) continue;
+      let i = 0;
+      while (i < len && t[i] === b[s + i]) i++;
+      if (i === len) return true;
+    }
+    return false;
   }
 
   private reject(p: number, line: number, reason: BadRowReason, k: number, detail: string): void {
