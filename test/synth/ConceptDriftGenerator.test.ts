@@ -18,10 +18,21 @@ const sigmoid = (t: number, p: number, w: number) => 1 / (1 + Math.exp(-4 * (t -
 
 test('streams must share a schema and category values', () => {
   assert.throws(() => new ConceptDriftGenerator(new SEAGenerator(), new STAGGERGenerator(), { position: 10 }), (e: unknown) => e instanceof SchemaError && /share a schema/.test((e as Error).message));
-  class OtherSizes extends STAGGERGenerator {}
-  const odd = new OtherSizes();
-  (odd.dictionaries[0]!.values as string[])[2] = 'huge';
-  assert.throws(() => new ConceptDriftGenerator(new STAGGERGenerator(), odd, { position: 10 }), (e: unknown) => e instanceof SchemaError && /size.*huge/.test((e as Error).message));
+  // Same column names and types as STAGGER, but another set of sizes.
+  class OtherSizes extends RowGenerator {
+    readonly kind = 'sizes';
+    constructor() {
+      super([
+        { name: 'size', type: 'category', values: ['small', 'medium', 'huge'] },
+        { name: 'color', type: 'category', values: ['red', 'blue', 'green'] },
+        { name: 'shape', type: 'category', values: ['circle', 'square', 'triangle'] },
+        { name: 'class', type: 'integer' },
+      ], 2, 1);
+    }
+    protected generate(out: Float64Array): void { out.fill(0); }
+    toJSON(): GeneratorState { return this.baseState(); }
+  }
+  assert.throws(() => new ConceptDriftGenerator(new STAGGERGenerator(), new OtherSizes(), { position: 10 }), (e: unknown) => e instanceof SchemaError && /"size".*small\|medium\|huge/.test((e as Error).message));
   assert.throws(() => new ConceptDriftGenerator(new SEAGenerator(), new SEAGenerator(), { position: -1 }), /drift\.position/);
   assert.throws(() => new ConceptDriftGenerator(new SEAGenerator(), new SEAGenerator(), { position: 5, width: 0 }), /drift\.width/);
 });
