@@ -1,1 +1,15 @@
-export {};
+export { transform, type TransformOperatorOptions } from './transform.js';
+export { pipeline } from './pipeline.js';
+export { explore, type ExploreOptions } from './explore.js';
+export { validate, type ValidateOperatorOptions } from './validate.js';
+export { impute, type ImputeOperatorOptions } from './impute.js';
+export { scale, type ScaleOperatorOptions } from './scale.js';
+export { standardize } from './standardize.js';
+export { clip, type ClipOperatorOptions } from './clip.js';
+export { datetimeParts, type DatetimePartsOperatorOptions } from './datetimeParts.js';
+export { interactions, type InteractionsOperatorOptions } from './interactions.js';
+export { select } from './select.js';
+export { drop } from './drop.js';
+export { rename } from './rename.js';
+export { vectorize, type VectorizeOperatorOptions } from './vectorize.js';
+export { oneHot } from './oneHot.js';

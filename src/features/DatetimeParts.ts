@@ -1,0 +1,207 @@
+import { SchemaError, SpecError, parseDatetime, validity, type Batch, type BadRows, type Column } from '../core/index.js';
+import type { Transform, TransformState } from './Transform.js';
+import { rejectRows, type RowReject } from './rejectRows.js';
+
+export type DatetimePart = 'year' | 'month' | 'dayOfMonth' | 'dayOfWeek' | 'dayOfYear' | 'hour' | 'minute';
+const PARTS: readonly DatetimePart[] = ['year', 'month', 'dayOfMonth', 'dayOfWeek', 'dayOfYear', 'hour', 'minute'];
+/** Periods of the cyclic encodings (a part p becomes sin/cos of 2π·(p - first)/period). */
+const PERIOD: Record<DatetimePart, number> = { year: 0, month: 12, dayOfMonth: 31, dayOfWeek: 7, dayOfYear: 366, hour: 24, minute: 60 };
+const FIRST: Record<DatetimePart, number> = { year: 0, month: 1, dayOfMonth: 1, dayOfWeek: 0, dayOfYear: 1, hour: 0, minute: 0 };
+
+export type DatetimeEncoding = 'raw' | 'cyclic' | 'both';
+
+export interface DatetimePartsOptions {
+  column: string;
+  parts: readonly DatetimePart[];
+  /** raw: integer parts; cyclic: `_sin`/`_cos` number columns (not for `year`); both. Default raw. */
+  encoding?: DatetimeEncoding;
+  /** IANA zone the parts are read in (default 'UTC'). Input instants are absolute (epoch ms UTC). */
+  timeZone?: string;
+  /** Unit of numeric epoch input (default ms). */
+  unit?: 'ms' | 's';
+  /** Keep the source column (default false: replaced by its parts, as vectorize cannot take raw datetimes). */
+  keep?: boolean;
+  /** Strings that are not dates: missing parts, or bad rows with reason `date` (default). */
+  invalid?: 'missing' | 'error';
+  /** Bad-row policy for invalid dates; without it the first bad row throws. Not serialized. */
+  badRows?: BadRows | null;
+}
+
+export type DatetimePartsState = Omit<Required<DatetimePartsOptions>, 'badRows'> & { parts: DatetimePart[] };
+
+const DAY = 86_400_000;
+/** Zone offsets are looked up once per 15-minute UTC bucket: modern transitions fall on quarter hours. */
+const BUCKET = 900_000;
+const MAX_CACHE = 100_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const offsets = new Map<string, Map<number, number>>();
+
+/**
+ * Calendar and clock parts of a datetime column (datetime values, ISO strings in category/text
+ * columns, or epoch numbers) in an explicit time zone: year, month (1-12), dayOfMonth (1-31),
+ * dayOfWeek (0 = Sunday … 6 = Saturday), dayOfYear (1-366), hour (0-23), minute (0-59), as
+ * integer columns `<column>_<part>` and/or cyclic `<column>_<part>_sin|_cos`. UTC is plain
+ * arithmetic; other zones resolve their UTC offset through Intl.DateTimeFormat, cached per
+ * 15-minute bucket. Missing input gives missing parts. Stateless.
+ */
+export class DatetimeParts implements Transform<DatetimePartsState> {
+  readonly kind = 'datetimeParts';
+  readonly options: DatetimePartsState;
+  badRows: BadRows | null;
+
+  constructor(options: DatetimePartsOptions) {
+    if (typeof options.column !== 'string' || !options.column) throw new SpecError('datetimeParts.column', `expected a column name, got ${JSON.stringify(options.column)}`);
+    if (!Array.isArray(options.parts) || options.parts.length === 0) throw new SpecError('datetimeParts.parts', `expected a non-empty list of ${PARTS.join('|')}`);
+    options.parts.forEach((p, i) => { if (!PARTS.includes(p)) throw new SpecError(`datetimeParts.parts[${i}]`, `expected one of ${PARTS.join('|')}, got ${JSON.stringify(p)}`); });
+    const encoding = options.encoding ?? 'raw';
+    if (!['raw', 'cyclic', 'both'].includes(encoding)) throw new SpecError('datetimeParts.encoding', `expected one of raw|cyclic|both, got ${JSON.stringify(encoding)}`);
+    if (encoding !== 'raw' && options.parts.includes('year')) throw new SpecError('datetimeParts.parts', 'year has no cycle: use encoding raw for it, or a separate step');
+    const timeZone = options.timeZone ?? 'UTC';
+    try { formatter(timeZone); } catch { throw new SpecError('datetimeParts.timeZone', `unknown time zone ${JSON.stringify(timeZone)}`); }
+    const unit = options.unit ?? 'ms';
+    if (unit !== 'ms' && unit !== 's') throw new SpecError('datetimeParts.unit', `expected one of ms|s, got ${JSON.stringify(unit)}`);
+    const invalid = options.invalid ?? 'error';
+    if (invalid !== 'missing' && invalid !== 'error') throw new SpecError('datetimeParts.invalid', `expected one of missing|error, got ${JSON.stringify(invalid)}`);
+    this.options = { column: options.column, parts: options.parts.slice(), encoding, timeZone, unit, keep: options.keep ?? false, invalid };
+    this.badRows = options.badRows ?? null;
+  }
+
+  learn(_batch: Batch): void {}
+
+  /** Names of the columns this step adds, in order. */
+  outputNames(): string[] {
+    const { column, parts, encoding } = this.options;
+    return parts.flatMap((p) => [
+      ...(encoding !== 'cyclic' ? [`${column}_${p}`] : []),
+      ...(encoding !== 'raw' ? [`${column}_${p}_sin`, `${column}_${p}_cos`] : []),
+    ]);
+  }
+
+  apply(batch: Batch): Batch {
+    const { column, parts, encoding, keep } = this.options;
+    const n = batch.length;
+    const rejects: RowReject[] = [];
+    const t = this.instants(batch.column(column), column, rejects);
+    const ok = new Uint8Array(n);
+    const local = new Float64Array(n);
+    const utc = this.options.timeZone === 'UTC';
+    for (let i = 0; i < n; i++) {
+      const x = t[i]!;
+      if (x - x !== 0) continue;
+      ok[i] = 1;
+      local[i] = utc ? x : x + offsetMs(this.options.timeZone, x);
+    }
+    let bitmap: Uint8Array | null = null;
+    for (let i = 0; i < n; i++) if (!ok[i]) { bitmap ??= validity.allocate(n, 1); validity.set(bitmap, i, false); }
+    let out = batch;
+    for (const p of parts) {
+      const raw = new Int32Array(n);
+      for (let i = 0; i < n; i++) if (ok[i]) raw[i] = part(local[i]!, p);
+      if (encoding !== 'cyclic') out = out.withColumn(`${column}_${p}`, { type: 'integer', values: raw, validity: bitmap });
+      if (encoding !== 'raw') {
+        const s = new Float64Array(n), c = new Float64Array(n);
+        const w = (2 * Math.PI) / PERIOD[p], first = FIRST[p];
+        for (let i = 0; i < n; i++) {
+          if (ok[i]) { const a = w * (raw[i]! - first); s[i] = Math.sin(a); c[i] = Math.cos(a); } else { s[i] = NaN; c[i] = NaN; }
+        }
+        out = out.withColumn(`${column}_${p}_sin`, { type: 'number', values: s, validity: bitmap });
+        out = out.withColumn(`${column}_${p}_cos`, { type: 'number', values: c, validity: bitmap });
+      }
+    }
+    if (!keep) out = out.drop([column]);
+    return rejectRows(out, rejects, this.badRows, 'datetimeParts');
+  }
+
+  /** Epoch ms per row; NaN where missing or invalid (invalid rows are rejected under `invalid: 'error'`). */
+  private instants(c: Column, name: string, rejects: RowReject[]): Float64Array {
+    const n = 'codes' in c ? c.codes.length : c.type === 'vector' ? 0 : c.values.length;
+    const t = new Float64Array(n).fill(NaN);
+    const bad = (i: number, value: string, detail: string) => { if (this.options.invalid === 'error') rejects.push({ row: i, reason: 'date', field: name, value, detail }); };
+    switch (c.type) {
+      case 'datetime': case 'number': case 'integer': {
+        const scale = c.type !== 'datetime' && this.options.unit === 's' ? 1000 : 1;
+        for (let i = 0; i < n; i++) {
+          if (!validity.isValid(c, i)) continue;
+          const x = c.values[i]! * scale;
+          if (x - x === 0 && Math.abs(x) <= 8.64e15) t[i] = x;
+          else bad(i, String(c.values[i]), 'not a finite instant');
+        }
+        return t;
+      }
+      case 'category': case 'text': {
+        const parsed = c.dictionary.values.map((s) => (s.trim() === '' ? NaN : parseDatetime(s.trim()) ?? Infinity));
+        for (let i = 0; i < n; i++) {
+          if (!validity.isValid(c, i) || c.codes[i]! < 0) continue;
+          const x = parsed[c.codes[i]!]!;
+          if (x === Infinity) bad(i, c.dictionary.get(c.codes[i]!), 'not an ISO date');
+          else t[i] = x; // empty strings stay NaN: missing
+        }
+        return t;
+      }
+      default:
+        throw new SchemaError(`datetimeParts needs a datetime, ISO string or epoch number column, got ${c.type}`, name);
+    }
+  }
+
+  toJSON(): TransformState<DatetimePartsState> {
+    return { kind: this.kind, state: { ...this.options, parts: this.options.parts.slice() } };
+  }
+
+  static fromJSON(json: TransformState<DatetimePartsState>): DatetimeParts {
+    return new DatetimeParts(json.state);
+  }
+}
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Offset of `timeZone` from UTC at instant `t`, in ms (local = t + offset). */
+function offsetMs(timeZone: string, t: number): number {
+  let cache = offsets.get(timeZone);
+  if (!cache) offsets.set(timeZone, (cache = new Map()));
+  const key = Math.floor(t / BUCKET);
+  let off = cache.get(key);
+  if (off === undefined) {
+    const at = key * BUCKET;
+    const p: Record<string, number> = {};
+    for (const { type, value } of formatter(timeZone).formatToParts(at)) if (type !== 'literal') p[type] = Number(value);
+    const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+    off = wall - (at - (((at % 1000) + 1000) % 1000));
+    if (cache.size >= MAX_CACHE) cache.clear();
+    cache.set(key, off);
+  }
+  return off;
+}
+
+/** One calendar part of a local wall-clock time given as ms since 1970-01-01T00:00 local. */
+function part(local: number, p: DatetimePart): number {
+  const days = Math.floor(local / DAY);
+  const ms = local - days * DAY;
+  switch (p) {
+    case 'hour': return Math.floor(ms / 3_600_000);
+    case 'minute': return Math.floor(ms / 60_000) % 60;
+    case 'dayOfWeek': return (((days + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+  }
+  // Civil date from days since the epoch (H. Hinnant's days_from_civil inverse).
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  switch (p) {
+    case 'year': return y;
+    case 'month': return m;
+    case 'dayOfMonth': return d;
+    default: return days - Math.floor(Date.UTC(y, 0, 1) / DAY) + 1;
+  }
+}

@@ -1,0 +1,130 @@
+import { SpecError, type Batch, type BadRows } from '../core/index.js';
+import type { Transform, TransformState } from './Transform.js';
+import { numericInput, type NonFinitePolicy } from './numericInput.js';
+import { rejectRows, type RowReject } from './rejectRows.js';
+import { QuantileSketch, type QuantileSketchState } from './sketches/QuantileSketch.js';
+import { RunningMoments, type RunningMomentsState } from './sketches/RunningMoments.js';
+import { trainMask } from './trainMask.js';
+
+export type ScaleMethod = 'standard' | 'minmax' | 'maxabs' | 'robust';
+const METHODS: readonly ScaleMethod[] = ['standard', 'minmax', 'maxabs', 'robust'];
+
+export interface ScalerOptions {
+  columns: readonly string[];
+  /** standard: (x-mean)/std; minmax: (x-min)/(max-min); maxabs: x/max|x|; robust: (x-median)/IQR. */
+  method?: ScaleMethod;
+  /** NaN/±Infinity: treated as missing (default), or bad input under the bad-row policy. */
+  nonFinite?: NonFinitePolicy;
+  /** Bad-row policy for `nonFinite: 'error'`; without it the first bad row throws. Not serialized. */
+  badRows?: BadRows | null;
+  /** KLL parameter of the robust scaler's quantile sketches. */
+  k?: number;
+}
+
+export interface ScalerState {
+  columns: string[];
+  method: ScaleMethod;
+  nonFinite: NonFinitePolicy;
+  k: number;
+  moments: Record<string, RunningMomentsState>;
+  sketches: Record<string, QuantileSketchState> | null;
+}
+
+/**
+ * Scales numeric columns with statistics learned from training rows only: standard (Welford /
+ * Chan moments, stable under large offsets), min-max, max-abs, or robust (median and
+ * interquartile range from KLL sketches, rank error in QuantileSketch). Output columns are
+ * `number`; missing stays missing. A zero spread (constant column) divides by 1, and a column
+ * with no training rows yet passes through unscaled (center 0, scale 1).
+ */
+export class Scaler implements Transform<ScalerState> {
+  readonly kind = 'scale';
+  readonly columns: readonly string[];
+  readonly method: ScaleMethod;
+  readonly nonFinite: NonFinitePolicy;
+  readonly k: number;
+  badRows: BadRows | null;
+  private readonly moments = new Map<string, RunningMoments>();
+  private readonly sketches = new Map<string, QuantileSketch>();
+
+  constructor(options: ScalerOptions) {
+    if (!Array.isArray(options.columns) || options.columns.length === 0 || !options.columns.every((c) => typeof c === 'string')) {
+      throw new SpecError('scale.columns', `expected a non-empty list of column names, got ${JSON.stringify(options.columns)}`);
+    }
+    const method = options.method ?? 'standard';
+    if (!METHODS.includes(method)) throw new SpecError('scale.method', `expected one of ${METHODS.join('|')}, got ${JSON.stringify(method)}`);
+    this.columns = options.columns.slice();
+    this.method = method;
+    this.nonFinite = numericInput.policy(options.nonFinite, 'scale.nonFinite');
+    this.k = options.k ?? 200;
+    this.badRows = options.badRows ?? null;
+    for (const c of this.columns) {
+      this.moments.set(c, new RunningMoments());
+      if (method === 'robust') this.sketches.set(c, new QuantileSketch(this.k));
+    }
+  }
+
+  learn(batch: Batch): void {
+    const train = trainMask(batch);
+    for (const name of this.columns) {
+      const { values, ok } = numericInput.read(batch, name, 'scale');
+      if (train) for (let i = 0; i < ok.length; i++) ok[i]! &= train[i]!;
+      this.moments.get(name)!.addMany(values, ok, batch.length);
+      this.sketches.get(name)?.addMany(values, ok, batch.length);
+    }
+  }
+
+  /** The (center, scale) pair applied to `name`: y = (x - center) / scale. */
+  params(name: string): { center: number; scale: number } {
+    const m = this.moments.get(name);
+    if (!m) throw new SpecError('scale.columns', `column ${JSON.stringify(name)} is not scaled`);
+    if (m.count === 0) return { center: 0, scale: 1 };
+    let center = 0, scale = 1;
+    switch (this.method) {
+      case 'standard': center = m.mean; scale = m.std; break;
+      case 'minmax': center = m.min; scale = m.max - m.min; break;
+      case 'maxabs': scale = Math.max(Math.abs(m.min), Math.abs(m.max)); break;
+      case 'robust': {
+        const q = this.sketches.get(name)!;
+        center = q.quantile(0.5); scale = q.quantile(0.75) - q.quantile(0.25);
+        break;
+      }
+    }
+    return { center, scale: scale > 0 && Number.isFinite(scale) ? scale : 1 };
+  }
+
+  apply(batch: Batch): Batch {
+    let out = batch;
+    const rejects: RowReject[] = [];
+    for (const name of this.columns) {
+      const { values, ok, nonFinite } = numericInput.read(batch, name, 'scale');
+      if (this.nonFinite === 'error') for (const i of nonFinite) rejects.push({ row: i, reason: 'non-finite', field: name, value: String(values[i]), detail: 'scale: non-finite number' });
+      const { center, scale } = this.params(name);
+      const y = new Float64Array(batch.length);
+      for (let i = 0; i < y.length; i++) if (ok[i]) y[i] = (values[i]! - center) / scale;
+      out = out.withColumn(name, numericInput.output(y, ok));
+    }
+    return rejectRows(out, rejects, this.badRows, 'scale');
+  }
+
+  toJSON(): TransformState<ScalerState> {
+    return {
+      kind: this.kind,
+      state: {
+        columns: this.columns.slice(), method: this.method, nonFinite: this.nonFinite, k: this.k,
+        moments: Object.fromEntries([...this.moments].map(([c, m]) => [c, m.toJSON()])),
+        sketches: this.method === 'robust' ? Object.fromEntries([...this.sketches].map(([c, q]) => [c, q.toJSON()])) : null,
+      },
+    };
+  }
+
+  static fromJSON(json: TransformState<ScalerState>): Scaler {
+    const s = json.state;
+    const t = new Scaler({ columns: s.columns, method: s.method, nonFinite: s.nonFinite, k: s.k });
+    for (const c of s.columns) {
+      t.moments.set(c, RunningMoments.fromJSON(s.moments[c]!));
+      if (s.sketches) t.sketches.set(c, QuantileSketch.fromJSON(s.sketches[c]!));
+    }
+    return t;
+  }
+}

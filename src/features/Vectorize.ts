@@ -1,0 +1,274 @@
+import { FeatureMatrix, SchemaError, SpecError, type Batch, type BadRows, type Column } from '../core/index.js';
+import type { TransformState } from './Transform.js';
+import { SPLIT_COLUMN } from './SPLIT_COLUMN.js';
+import { rejectRows, type RowReject } from './rejectRows.js';
+import { trainMask } from './trainMask.js';
+
+export interface VectorizeOptions {
+  /** Target column: numbers and integers pass as values; booleans as 0/1; categories as class indices. */
+  target?: string;
+  /** Optional per-row sample weight column (a missing weight is 0: the row does not count). */
+  weight?: string;
+  /** Columns left out of the features. */
+  drop?: readonly string[];
+  /** Explicit feature columns, in this order (default: every other column, in batch order). */
+  features?: readonly string[];
+  /** Fixed class labels for a category target (default: learned from training rows, in order of appearance). */
+  classes?: readonly string[];
+  /** auto (default): CSR when vector slots are more than half of a width above 64, else dense. */
+  output?: 'auto' | 'dense' | 'csr';
+  /** A missing or non-finite numeric feature: bad row (`required` / `non-finite`, default), or 0. */
+  missing?: 'error' | 'zero';
+  /** Bad-row policy for missing features; without it the first bad row throws. Not serialized. */
+  badRows?: BadRows | null;
+}
+
+/** One input column's place in the feature vector. */
+export interface FeatureSlot {
+  column: string;
+  kind: 'dense' | 'vector';
+  offset: number;
+  width: number;
+}
+
+/** The feature layout recorded in the pipeline artifact, so serving lays out features identically. */
+export interface FeatureLayout {
+  slots: FeatureSlot[];
+  width: number;
+  names: string[];
+  output: 'dense' | 'csr';
+}
+
+export interface VectorizeState {
+  target: string | null;
+  weight: string | null;
+  drop: string[];
+  features: string[] | null;
+  output: 'auto' | 'dense' | 'csr';
+  missing: 'error' | 'zero';
+  classes: string[] | null;
+  layout: FeatureLayout | null;
+}
+
+/** Width above which sparse output pays off when vector slots dominate. */
+const CSR_MIN_WIDTH = 64;
+const ENCODER_HINT: Partial<Record<Column['type'], string>> = {
+  category: 'encode it first with oneHot, ordinal, hashing or targetEncode',
+  text: 'encode it first with hashing or tfidf',
+  datetime: 'turn it into numbers first with datetimeParts',
+};
+
+/**
+ * The last step: turns a Batch into the FeatureMatrix models learn from. Number, integer and
+ * boolean columns are dense features; `vector` columns (encoder output) are spliced in slot by
+ * slot. The layout (column ↔ offset, feature names, dense or CSR) is fixed by the first learned
+ * batch and recorded in the state. Output is CSR when vector slots are more than half of the
+ * width and the width exceeds 64 (hashed / many-category features), dense otherwise. Raw category,
+ * text and datetime columns are a SchemaError naming the encoder to use. A category target gets
+ * class indices from a label dictionary learned from training rows (labels first seen outside
+ * training rows get NaN); a missing target is NaN; a batch without the target column (serving)
+ * has null targets.
+ */
+export class Vectorize {
+  readonly kind = 'vectorize';
+  readonly target: string | null;
+  readonly weight: string | null;
+  readonly drop: string[];
+  readonly features: string[] | null;
+  readonly output: 'auto' | 'dense' | 'csr';
+  readonly missing: 'error' | 'zero';
+  badRows: BadRows | null;
+  private classList: string[] | null;
+  private classIndex: Map<string, number> | null;
+  private fixedLayout: FeatureLayout | null = null;
+
+  constructor(options: VectorizeOptions = {}) {
+    const name = (v: unknown, path: string) => {
+      if (v !== undefined && (typeof v !== 'string' || !v)) throw new SpecError(path, `expected a column name, got ${JSON.stringify(v)}`);
+      return (v as string | undefined) ?? null;
+    };
+    const names = (v: unknown, path: string) => {
+      if (v !== undefined && (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))) throw new SpecError(path, `expected a list of column names, got ${JSON.stringify(v)}`);
+      return v as string[] | undefined;
+    };
+    this.target = name(options.target, 'vectorize.target');
+    this.weight = name(options.weight, 'vectorize.weight');
+    this.drop = (names(options.drop, 'vectorize.drop') ?? []).slice();
+    this.features = names(options.features, 'vectorize.features')?.slice() ?? null;
+    if (this.features?.length === 0) throw new SpecError('vectorize.features', 'expected at least one feature column');
+    const output = options.output ?? 'auto';
+    if (!['auto', 'dense', 'csr'].includes(output)) throw new SpecError('vectorize.output', `expected one of auto|dense|csr, got ${JSON.stringify(output)}`);
+    this.output = output;
+    const missing = options.missing ?? 'error';
+    if (missing !== 'error' && missing !== 'zero') throw new SpecError('vectorize.missing', `expected one of error|zero, got ${JSON.stringify(missing)}`);
+    this.missing = missing;
+    this.badRows = options.badRows ?? null;
+    const classes = names(options.classes, 'vectorize.classes');
+    this.classList = classes ? classes.slice() : null;
+    this.classIndex = classes ? new Map(classes.map((c, i) => [c, i])) : null;
+  }
+
+  /** The recorded layout (null before the first learned batch). */
+  get layout(): FeatureLayout | null {
+    return this.fixedLayout;
+  }
+
+  /** Class labels of a category target, index = class (null when the target is not a category). */
+  get classes(): readonly string[] | null {
+    return this.classList;
+  }
+
+  learn(batch: Batch): void {
+    this.fixedLayout ??= this.layoutFor(batch);
+    if (!this.target || !batch.has(this.target)) return;
+    const t = batch.column(this.target);
+    if (t.type !== 'category' && t.type !== 'text') return;
+    if (!this.classIndex) { this.classIndex = new Map(); this.classList = []; }
+    const train = trainMask(batch);
+    for (let i = 0; i < batch.length; i++) {
+      if ((train && !train[i]) || t.codes[i]! < 0 || (t.validity && !((t.validity[i >> 3]! >> (i & 7)) & 1))) continue;
+      const label = t.dictionary.get(t.codes[i]!);
+      if (!this.classIndex.has(label)) { this.classIndex.set(label, this.classList!.length); this.classList!.push(label); }
+    }
+  }
+
+  /** The layout a batch of this schema gets under these options. */
+  layoutFor(batch: Batch): FeatureLayout {
+    const skip = new Set([...this.drop, SPLIT_COLUMN]);
+    if (this.target) skip.add(this.target);
+    if (this.weight) skip.add(this.weight);
+    const cols = this.features ?? batch.names.filter((n) => !skip.has(n));
+    if (cols.length === 0) throw new SchemaError(`vectorize found no feature columns among ${batch.names.join(', ')}`);
+    const slots: FeatureSlot[] = [];
+    const featureNames: string[] = [];
+    let offset = 0, sparse = 0;
+    for (const name of cols) {
+      const c = batch.column(name);
+      if (c.type === 'vector') {
+        slots.push({ column: name, kind: 'vector', offset, width: c.width });
+        for (let j = 0; j < c.width; j++) featureNames.push(c.names?.[j] !== undefined ? `${name}=${c.names[j]}` : `${name}[${j}]`);
+        offset += c.width; sparse += c.width;
+      } else if (c.type === 'number' || c.type === 'integer' || c.type === 'boolean') {
+        slots.push({ column: name, kind: 'dense', offset, width: 1 });
+        featureNames.push(name);
+        offset += 1;
+      } else {
+        throw new SchemaError(`vectorize cannot take a raw ${c.type} column: ${ENCODER_HINT[c.type]}`, name);
+      }
+    }
+    const output = this.output !== 'auto' ? this.output : sparse * 2 > offset && offset > CSR_MIN_WIDTH ? 'csr' : 'dense';
+    return { slots, width: offset, names: featureNames, output };
+  }
+
+  apply(input: Batch): FeatureMatrix {
+    const layout = this.fixedLayout ?? this.layoutFor(input);
+    const rejects: RowReject[] = [];
+    for (const s of layout.slots) {
+      const c = input.column(s.column);
+      if (s.kind === 'vector') {
+        if (c.type !== 'vector' || c.width !== s.width) throw new SchemaError(`layout expects a vector of width ${s.width}, got ${c.type === 'vector' ? 'width ' + c.width : c.type}`, s.column);
+        continue;
+      }
+      if (c.type !== 'number' && c.type !== 'integer' && c.type !== 'boolean') throw new SchemaError(`layout expects a numeric column, got ${c.type}${ENCODER_HINT[c.type] ? ': ' + ENCODER_HINT[c.type] : ''}`, s.column);
+      if (this.missing === 'zero') continue;
+      for (let i = 0; i < input.length; i++) {
+        const present = !c.validity || ((c.validity[i >> 3]! >> (i & 7)) & 1) === 1;
+        if (!present) rejects.push({ row: i, reason: 'required', field: s.column, value: '', detail: 'missing feature value: impute it or set vectorize.missing to zero' });
+        else if (!Number.isFinite(c.values[i]!)) rejects.push({ row: i, reason: 'non-finite', field: s.column, value: String(c.values[i]), detail: 'non-finite feature value' });
+      }
+    }
+    const batch = rejectRows(input, rejects, this.badRows, 'vectorize');
+    const n = batch.length;
+    const extras = { targets: this.targets(batch), weights: this.weights(batch), rowIds: batch.rowIds, featureNames: layout.names };
+    return layout.output === 'dense' ? this.dense(batch, layout, n, extras) : this.csr(batch, layout, n, extras);
+  }
+
+  private dense(batch: Batch, layout: FeatureLayout, n: number, extras: object): FeatureMatrix {
+    const w = layout.width;
+    const out = new Float32Array(n * w);
+    for (const s of layout.slots) {
+      const c = batch.column(s.column);
+      if (c.type === 'vector') {
+        for (let i = 0; i < n; i++) for (let p = c.indptr[i]!; p < c.indptr[i + 1]!; p++) out[i * w + s.offset + c.indices[p]!]! += c.values[p]!;
+      } else {
+        const v = (c as { values: ArrayLike<number> }).values;
+        for (let i = 0; i < n; i++) { const x = v[i]!; out[i * w + s.offset] = x - x === 0 ? x : 0; }
+      }
+    }
+    return FeatureMatrix.dense(n, w, out, extras);
+  }
+
+  private csr(batch: Batch, layout: FeatureLayout, n: number, extras: object): FeatureMatrix {
+    const indptr = new Int32Array(n + 1);
+    const cols = layout.slots.map((s) => batch.column(s.column));
+    cols.forEach((c) => {
+      if (c.type === 'vector') for (let i = 0; i < n; i++) indptr[i + 1]! += c.indptr[i + 1]! - c.indptr[i]!;
+      else { const v = (c as { values: ArrayLike<number> }).values; for (let i = 0; i < n; i++) if (v[i] && v[i]! - v[i]! === 0) indptr[i + 1]!++; }
+    });
+    for (let i = 0; i < n; i++) indptr[i + 1]! += indptr[i]!;
+    const nnz = indptr[n]!;
+    const indices = new Int32Array(nnz), values = new Float32Array(nnz);
+    const cursor = indptr.slice(0, n);
+    // Slots in layout order keep each row's indices ascending across columns.
+    layout.slots.forEach((s, k) => {
+      const c = cols[k]!;
+      if (c.type === 'vector') {
+        for (let i = 0; i < n; i++) for (let p = c.indptr[i]!; p < c.indptr[i + 1]!; p++) { const q = cursor[i]!++; indices[q] = s.offset + c.indices[p]!; values[q] = c.values[p]!; }
+      } else {
+        const v = (c as { values: ArrayLike<number> }).values;
+        for (let i = 0; i < n; i++) if (v[i] && v[i]! - v[i]! === 0) { const q = cursor[i]!++; indices[q] = s.offset; values[q] = v[i]!; }
+      }
+    });
+    return FeatureMatrix.csr(n, layout.width, indptr, indices, values, extras);
+  }
+
+  private targets(batch: Batch): Float32Array | null {
+    if (!this.target || !batch.has(this.target)) return null;
+    const c = batch.column(this.target);
+    const out = new Float32Array(batch.length);
+    const present = (i: number) => !c.validity || ((c.validity[i >> 3]! >> (i & 7)) & 1) === 1;
+    if (c.type === 'category' || c.type === 'text') {
+      const byCode = c.dictionary.values.map((s) => this.classIndex?.get(s) ?? NaN);
+      for (let i = 0; i < batch.length; i++) out[i] = present(i) && c.codes[i]! >= 0 ? byCode[c.codes[i]!]! : NaN;
+    } else if (c.type === 'number' || c.type === 'integer' || c.type === 'boolean') {
+      for (let i = 0; i < batch.length; i++) out[i] = present(i) ? c.values[i]! : NaN;
+    } else {
+      throw new SchemaError(`vectorize cannot use a ${c.type} column as target`, this.target);
+    }
+    return out;
+  }
+
+  private weights(batch: Batch): Float32Array | null {
+    if (!this.weight) return null;
+    const c = batch.column(this.weight);
+    if (c.type !== 'number' && c.type !== 'integer' && c.type !== 'boolean') throw new SchemaError(`weights must be numeric, got ${c.type}`, this.weight);
+    const out = new Float32Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const present = !c.validity || ((c.validity[i >> 3]! >> (i & 7)) & 1) === 1;
+      const x = c.values[i]!;
+      out[i] = present && x - x === 0 ? x : 0;
+    }
+    return out;
+  }
+
+  toJSON(): TransformState<VectorizeState> {
+    return {
+      kind: this.kind,
+      state: {
+        target: this.target, weight: this.weight, drop: this.drop.slice(), features: this.features?.slice() ?? null,
+        output: this.output, missing: this.missing, classes: this.classList?.slice() ?? null,
+        layout: this.fixedLayout ? structuredClone(this.fixedLayout) : null,
+      },
+    };
+  }
+
+  static fromJSON(json: TransformState<VectorizeState>): Vectorize {
+    const s = json.state;
+    const v = new Vectorize({
+      ...(s.target ? { target: s.target } : {}), ...(s.weight ? { weight: s.weight } : {}), drop: s.drop,
+      ...(s.features ? { features: s.features } : {}), output: s.output, missing: s.missing, ...(s.classes ? { classes: s.classes } : {}),
+    });
+    v.fixedLayout = s.layout ? structuredClone(s.layout) : null;
+    return v;
+  }
+}

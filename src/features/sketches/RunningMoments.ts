@@ -1,0 +1,104 @@
+/** Serialized RunningMoments. */
+export interface RunningMomentsState {
+  count: number;
+  mean: number;
+  m2: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * Count, mean, variance, min and max of a stream, numerically stable: each batch is reduced with
+ * a two-pass mean / sum of squared deviations and merged with Chan et al.'s pairwise update, so a
+ * large common offset (1e9 + small noise) costs no precision, unlike sum / sum-of-squares.
+ * Mergeable (`merge`) and serializable.
+ */
+export class RunningMoments {
+  count = 0;
+  mean = 0;
+  /** Sum of squared deviations from the mean. */
+  m2 = 0;
+  min = Infinity;
+  max = -Infinity;
+
+  /** Adds one value (callers pass finite values only). */
+  add(x: number): void {
+    this.count++;
+    const d = x - this.mean;
+    this.mean += d / this.count;
+    this.m2 += d * (x - this.mean);
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+  }
+
+  /**
+   * Adds `values[i]` for the rows where `keep` is null or `keep[i]` is non-zero (callers pass
+   * finite values only for kept rows).
+   */
+  addMany(values: ArrayLike<number>, keep: Uint8Array | null = null, n = values.length): void {
+    let c = 0, s = 0, mn = Infinity, mx = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (keep && !keep[i]) continue;
+      const x = values[i]!;
+      c++; s += x;
+      if (x < mn) mn = x;
+      if (x > mx) mx = x;
+    }
+    if (c === 0) return;
+    // Second pass around the batch mean; the correction term absorbs the rounding of `s / c`.
+    const m = s / c;
+    let ss = 0, comp = 0;
+    for (let i = 0; i < n; i++) {
+      if (keep && !keep[i]) continue;
+      const d = values[i]! - m;
+      ss += d * d; comp += d;
+    }
+    this.combine(c, m + comp / c, ss - (comp * comp) / c, mn, mx);
+  }
+
+  merge(other: RunningMoments): this {
+    if (other.count > 0) this.combine(other.count, other.mean, other.m2, other.min, other.max);
+    return this;
+  }
+
+  private combine(c: number, m: number, m2: number, mn: number, mx: number): void {
+    if (this.count === 0) {
+      this.count = c; this.mean = m; this.m2 = m2;
+    } else {
+      const n = this.count + c;
+      const d = m - this.mean;
+      this.mean += (d * c) / n;
+      this.m2 += m2 + (d * d * this.count * c) / n;
+      this.count = n;
+    }
+    if (mn < this.min) this.min = mn;
+    if (mx > this.max) this.max = mx;
+  }
+
+  /** Population variance (divides by n); 0 for fewer than two values. */
+  get variance(): number {
+    return this.count > 1 ? Math.max(0, this.m2 / this.count) : 0;
+  }
+
+  /** Sample variance (divides by n-1). */
+  get sampleVariance(): number {
+    return this.count > 1 ? Math.max(0, this.m2 / (this.count - 1)) : 0;
+  }
+
+  get std(): number {
+    return Math.sqrt(this.variance);
+  }
+
+  toJSON(): RunningMomentsState {
+    // JSON has no Infinity: an empty summary stores min/max as null-like sentinels below.
+    return { count: this.count, mean: this.mean, m2: this.m2, min: this.count ? this.min : 0, max: this.count ? this.max : 0 };
+  }
+
+  static fromJSON(s: RunningMomentsState): RunningMoments {
+    const r = new RunningMoments();
+    r.count = s.count; r.mean = s.mean; r.m2 = s.m2;
+    r.min = s.count ? s.min : Infinity;
+    r.max = s.count ? s.max : -Infinity;
+    return r;
+  }
+}
