@@ -1,0 +1,70 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Batch, Schema, SpecError } from '../../src/core/index.js';
+import { OneHot, SPLIT_COLUMN } from '../../src/features/index.js';
+
+const schema = Schema.from({ c: 'category' });
+const rows = (vals: Array<string | null>) => Batch.fromRows(vals.map((c) => ({ c })), schema);
+
+test('hand-computed encoding: vocabulary order, cap, other bucket, missing and empty string', () => {
+  const t = new OneHot(['c'], { maxCategories: 2 });
+  const b = rows(['SEA', 'LAX', 'SEA', 'JFK', null, '']);
+  t.learn(b);
+  assert.equal(t.categories('c'), ['SEA', 'LAX']);
+  const out = t.apply(b);
+  const col = out.column('c');
+  if (col.type !== 'vector') throw new Error('expected vector');
+  assert.is(col.width, 3);
+  assert.equal(col.names, ['SEA', 'LAX', '<other>']);
+  // SEA→0, LAX→1, SEA→0, JFK→other(2), missing→nothing, ""→other(2) (cap reached)
+  assert.equal([...col.indptr], [0, 1, 2, 3, 4, 4, 5]);
+  assert.equal([...col.indices], [0, 1, 0, 2, 2]);
+  assert.equal([...col.values], [1, 1, 1, 1, 1]);
+  assert.equal(out.value('c', 4), {});
+});
+
+test('empty string is an ordinary category; other: false gives zeros for unseen values', () => {
+  const t = new OneHot(['c'], { maxCategories: 5, other: false });
+  t.learn(rows(['', 'a']));
+  const col = t.apply(rows(['a', '', 'zzz'])).column('c');
+  if (col.type !== 'vector') throw new Error('expected vector');
+  assert.is(col.width, 5);
+  assert.equal([...col.indptr], [0, 1, 2, 2]);
+  assert.equal([...col.indices], [1, 0]);
+  assert.is(col.names![2], '#2');
+});
+
+test('vocabulary grows online across batches and with new dictionaries; width stays fixed', () => {
+  const t = new OneHot(['c'], { maxCategories: 3 });
+  const b1 = rows(['x']);
+  t.learn(b1);
+  const b2 = rows(['y', 'x']); // different dictionary: y has code 0 here
+  assert.equal(t.apply(b2).value('c', 0), { 3: 1 }, 'unseen before learning → other');
+  t.learn(b2);
+  assert.equal(t.apply(b2).value('c', 0), { 1: 1 });
+  assert.equal(t.apply(b2).value('c', 1), { 0: 1 });
+});
+
+test('learns from training rows only (no leak from validation/test rows)', () => {
+  const s = Schema.from({ c: 'category', [SPLIT_COLUMN]: 'integer' });
+  const b = Batch.fromRows([{ c: 'a', [SPLIT_COLUMN]: 0 }, { c: 'val', [SPLIT_COLUMN]: 1 }, { c: 'test', [SPLIT_COLUMN]: 2 }, { c: 'b', [SPLIT_COLUMN]: 0 }], s);
+  const t = new OneHot(['c'], { maxCategories: 10 });
+  t.learn(b);
+  assert.equal(t.categories('c'), ['a', 'b']);
+  assert.equal(t.apply(b).value('c', 1), { 10: 1 }, 'a validation-only category is "other"');
+});
+
+test('integer and boolean columns, toJSON/fromJSON round trip, option errors', () => {
+  const b = Batch.fromRows([{ n: 3, f: true }, { n: 7, f: false }, { n: 3, f: null }], Schema.from({ n: 'integer', f: 'boolean' }));
+  const t = new OneHot(['n', 'f'], { maxCategories: 4 });
+  t.learn(b);
+  const u = OneHot.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
+  assert.equal(u.apply(b).toRows(), t.apply(b).toRows());
+  assert.equal(u.categories('n'), ['3', '7']);
+  assert.equal(t.apply(b).value('f', 2), {});
+  assert.throws(() => new OneHot(['c'], { maxCategories: 0 }), (e: unknown) => e instanceof SpecError && e.path === 'oneHot.maxCategories');
+  assert.throws(() => new OneHot([]), (e: unknown) => e instanceof SpecError && e.path === 'oneHot.columns');
+  assert.throws(() => t.apply(Batch.fromRows([{ n: 1.5, f: true }], Schema.from({ n: 'number', f: 'boolean' }))), /category, text, integer or boolean/);
+});
+
+test.run();
