@@ -1,0 +1,197 @@
+import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
+import { Observable } from 'rxjs';
+import { SourceError, SpecError, Telemetry, fromPull, type Batch } from '../../core/index.js';
+import { Backoff, type BackoffOptions } from './Backoff.js';
+import { BatchUnifier } from './BatchUnifier.js';
+import { PullMerger } from './PullMerger.js';
+import { SocketParser, type SocketFormatOptions } from './SocketParser.js';
+import { checkPositiveInt } from './checkPositiveInt.js';
+import { deferSource } from './deferSource.js';
+import { socketChunks, type SocketEnd } from './socketChunks.js';
+
+/**
+ * Options of `fromTcp`: give `listen` (server mode) or `connect` (client mode). Lines are NDJSON
+ * or CSV (`format`); see SocketFormatOptions for parsing and bad rows.
+ */
+export interface TcpOptions extends SocketFormatOptions {
+  /** Server mode: port to listen on (0 = an ephemeral port, reported through `onListening`). */
+  listen?: number;
+  /** Server mode: address to bind (default `127.0.0.1`). */
+  host?: string;
+  /** Server mode: accept this many connections, then stop listening; the stream completes when they have all closed. Default: unlimited (runs until unsubscribed). */
+  maxConnections?: number;
+  /** Server mode: called once the port is bound, with the actual address. */
+  onListening?: (address: { host: string; port: number }) => void;
+  /** Client mode: `host:port` to connect to. */
+  connect?: string;
+  /** Client mode: retry timing for failed connects and dropped connections; `false` fails at once. */
+  reconnect?: BackoffOptions | false;
+  /** Client mode: reconnect also after the server ends the connection cleanly (default false: a clean end completes the stream). */
+  reconnectOnEnd?: boolean;
+  /** Batches in flight before the sockets stop being read (default 4). */
+  capacity?: number;
+}
+
+/**
+ * Rows from TCP sockets as one bounded stream of Batches. Sockets are read pull-style: while the
+ * pipeline's queue is full no socket is read, Node stops at the socket's highWaterMark, the TCP
+ * window closes, and producers see `socket.write` return false. Rows from all connections merge
+ * into one stream (rowIds renumbered, category codes shared); line numbers are per connection,
+ * named `tcp://host:port#<n>` in errors. Client mode reconnects with exponential backoff and emits
+ * a `log` event on each retry. A port in use is a SourceError naming the port.
+ */
+export function fromTcp(options: TcpOptions): Observable<Batch> {
+  const server = options.listen !== undefined;
+  if (server === (options.connect !== undefined)) throw new SpecError(server ? 'connect' : 'listen', 'give exactly one of listen (server mode) or connect (client mode)');
+  SocketParser.validate(options);
+  checkPositiveInt('capacity', options.capacity);
+  checkPositiveInt('maxConnections', options.maxConnections);
+  if (server) {
+    if (!Number.isInteger(options.listen) || options.listen! < 0 || options.listen! > 65535) throw new SpecError('listen', `expected a port number 0-65535, got ${String(options.listen)}`);
+    return serve(options);
+  }
+  const m = /^(.*):(\d+)$/.exec(options.connect!);
+  if (!m || !m[1] || Number(m[2]) > 65535) throw new SpecError('connect', `expected host:port, got ${JSON.stringify(options.connect)}`);
+  if (options.reconnect !== false) new Backoff(options.reconnect ?? {});
+  return client(m[1].replace(/^\[(.*)\]$/, '$1'), Number(m[2]), options);
+}
+
+interface Listening { server: Server; name: string; merger: PullMerger; parser: SocketParser; sockets: Set<Socket> }
+
+function serve(options: TcpOptions): Observable<Batch> {
+  const host = options.host ?? '127.0.0.1';
+  const telemetry = options.telemetry ?? Telemetry.global;
+  const label = `tcp://${host}:${options.listen}`;
+  return deferSource(label, telemetry, () => listen(host, options), (l) => fromPull(async function* (signal) {
+    const unifier = new BatchUnifier();
+    const stop = () => { l.server.close(); l.merger.close(); for (const s of l.sockets) s.destroy(); };
+    signal.addEventListener('abort', stop);
+    let ok = false;
+    try {
+      for (;;) {
+        const r = await l.merger.next();
+        if (r.done) break;
+        yield { batch: unifier.unify(r.value.batch), ...(r.value.bytes !== undefined ? { bytes: r.value.bytes } : {}) };
+      }
+      ok = true;
+    } finally {
+      signal.removeEventListener('abort', stop);
+      stop();
+      l.parser.close();
+      l.parser.publish(ok);
+    }
+  }, { name: l.name, ...(options.capacity ? { capacity: options.capacity } : {}), telemetry }), (l) => { l.server.close(); l.merger.close(); });
+}
+
+/** Binds the port and starts accepting at once (connections wait, paused, in the merger). */
+function listen(host: string, options: TcpOptions): Promise<Listening> {
+  return new Promise((resolve, reject) => {
+    const server = createServer({ pauseOnConnect: true });
+    const merger = new PullMerger();
+    const sockets = new Set<Socket>();
+    let count = 0;
+    let l: Listening | null = null;
+    server.on('connection', (socket) => {
+      if (!l || (options.maxConnections !== undefined && count >= options.maxConnections)) { socket.destroy(); return; }
+      // Errors surface through the read loop (socketChunks); this keeps an unread socket's reset from being an uncaught 'error'.
+      socket.on('error', () => {});
+      const n = ++count;
+      const name = `${l.name}#${n}`;
+      sockets.add(socket);
+      const end: SocketEnd = { error: null };
+      const parsed = l.parser.parse(socketChunks(socket, end), name, n);
+      const telemetry = options.telemetry ?? Telemetry.global;
+      // A dropped client ends its own rows only; say so, the others go on.
+      const watched = (async function* () {
+        try { yield* parsed; } finally {
+          sockets.delete(socket);
+          if (end.error) telemetry.emit({ type: 'log', level: 'warn', message: `${name}: connection dropped (${end.error.message})` });
+        }
+      })();
+      merger.add(watched, () => socket.destroy());
+      if (options.maxConnections !== undefined && count >= options.maxConnections) { server.close(); merger.end(); }
+    });
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const label = `tcp://${host}:${options.listen}`;
+      reject(new SourceError(label, err.code === 'EADDRINUSE' ? `port ${options.listen} is already in use` : err.code === 'EACCES' ? `no permission to listen on port ${options.listen}` : `cannot listen: ${err.message}`, { cause: err }));
+    });
+    server.listen(options.listen, host, () => {
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : options.listen!;
+      const name = `tcp://${host}:${port}`;
+      l = { server, name, merger, parser: new SocketParser(name, options), sockets };
+      server.on('error', (err) => (options.telemetry ?? Telemetry.global).emit({ type: 'error', source: name, message: err.message, error: err }));
+      options.onListening?.({ host, port });
+      resolve(l);
+    });
+  });
+}
+
+function client(host: string, port: number, options: TcpOptions): Observable<Batch> {
+  const name = `tcp://${host}:${port}`;
+  const telemetry = options.telemetry ?? Telemetry.global;
+  return fromPull(async function* (signal) {
+    const parser = new SocketParser(name, options);
+    const backoff = options.reconnect === false ? null : new Backoff(options.reconnect ?? {});
+    const unifier = new BatchUnifier();
+    let socket: Socket | null = null;
+    const onAbort = () => socket?.destroy();
+    signal.addEventListener('abort', onAbort);
+    let connection = 0;
+    let ok = false;
+    /** Waits before the next attempt, or fails once retries are spent. */
+    const retry = async (why: string, cause: unknown) => {
+      const delay = backoff?.next() ?? null;
+      if (delay === null) throw new SourceError(name, backoff ? `${why}; gave up after ${backoff.attempts} retries` : why, { cause });
+      telemetry.emit({ type: 'log', level: 'warn', message: `${name}: ${why}; retry ${backoff!.attempts}/${backoff!.maxRetries} in ${delay} ms` });
+      await sleep(delay, signal);
+    };
+    try {
+      while (!signal.aborted) {
+        try {
+          socket = await connectTo(host, port, signal);
+        } catch (err) {
+          if (signal.aborted) break;
+          await retry(`cannot connect: ${(err as Error).message}`, err);
+          continue;
+        }
+        backoff?.reset();
+        connection++;
+        const end: SocketEnd = { error: null };
+        for await (const c of parser.parse(socketChunks(socket, end), `${name}#${connection}`, connection)) {
+          yield { batch: unifier.unify(c.batch), ...(c.bytes !== undefined ? { bytes: c.bytes } : {}) };
+        }
+        if (signal.aborted) break;
+        if (end.error) await retry(`connection ${connection} dropped (${end.error.message})`, end.error);
+        else if (options.reconnectOnEnd && backoff) await retry(`connection ${connection} ended`, null);
+        else break;
+      }
+      ok = !signal.aborted;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      (socket as Socket | null)?.destroy();
+      parser.close();
+      parser.publish(ok);
+    }
+  }, { name, ...(options.capacity ? { capacity: options.capacity } : {}), telemetry });
+}
+
+function connectTo(host: string, port: number, signal: AbortSignal): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = netConnect({ host, port });
+    s.pause();
+    const onAbort = () => { s.destroy(); reject(new Error('aborted')); };
+    signal.addEventListener('abort', onAbort, { once: true });
+    s.once('connect', () => { signal.removeEventListener('abort', onAbort); s.removeAllListeners('error'); s.on('error', () => {}); resolve(s); });
+    s.once('error', (err) => { signal.removeEventListener('abort', onAbort); s.destroy(); reject(err); });
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) { resolve(); return; }
+    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(t); resolve(); };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
