@@ -9,6 +9,7 @@ import { softwareBackend } from './softwareBackend.js';
 
 const gpu = await softwareBackend();
 const fast = new CpuBackend({ gemm: 'fast' });
+const blocked = new CpuBackend({ gemm: 'blocked' });
 const reference = new CpuBackend({ gemm: 'reference' });
 
 // f32 products summed over k: the error of a float32 dot product grows about like √k·ε·Σ|aᵢbᵢ|.
@@ -38,19 +39,26 @@ function variants(): GemmOptions[] {
   return out;
 }
 
-test('cpu fast GEMM matches the reference: sizes 1, primes, non-multiples of the tile, all transposes', async () => {
+test('cpu GEMM paths (wasm SIMD, blocked) match the reference: sizes 1, primes, non-multiples of the tile, all transposes', async () => {
+  assert.match(fast.adapter, /WebAssembly SIMD/);
   let seed = 10;
-  for (const o of variants()) await check(fast, o, seed++, 'cpu-fast');
+  for (const o of variants()) {
+    await check(fast, o, seed, 'cpu-simd');
+    await check(blocked, o, seed++, 'cpu-blocked');
+  }
 });
 
 test('cpu fast GEMM: alpha/beta, k = 0 and a k larger than one cache block', async () => {
   await check(fast, { m: 9, n: 11, k: 600, alpha: 0.5, beta: -2 }, 3, 'cpu-fast');
   await check(fast, { m: 5, n: 300, k: 7, transA: true, alpha: 2, beta: 1 }, 4, 'cpu-fast');
   await check(fast, { m: 4, n: 4, k: 0, beta: 3 }, 5, 'cpu-fast');
+  // More than one NC block of columns and KC block of depth, with a ragged last block.
+  await check(fast, { m: 6, n: 530, k: 700, transB: true, alpha: 1.5, beta: 0.5 }, 6, 'cpu-simd');
+  await check(blocked, { m: 6, n: 530, k: 700, transA: true }, 7, 'cpu-blocked');
 });
 
 test('beta = 0 never reads C (NaN in C does not leak)', async () => {
-  for (const be of [fast, reference]) {
+  for (const be of [fast, blocked, reference]) {
     const A = be.upload(new Float32Array([1, 2, 3, 4]), [2, 2]);
     const C = be.upload(new Float32Array(4).fill(NaN), [2, 2]);
     be.gemm(A, A, C, { m: 2, n: 2, k: 2 });

@@ -9,6 +9,8 @@ import { biasAddCpu } from './biasAddCpu.js';
 import { colSumCpu } from './colSumCpu.js';
 import { gemmCpu } from './gemmCpu.js';
 import { gemmFastCpu } from './gemmFastCpu.js';
+import { gemmSimdCpu } from './gemmSimdCpu.js';
+import { gemmSimdAvailable } from './gemmSimdAvailable.js';
 import { lossGradCpu } from './lossGradCpu.js';
 import { softmaxCpu } from './softmaxCpu.js';
 import { optimizerStepCpu } from './optimizerStepCpu.js';
@@ -17,8 +19,11 @@ import { spmmCpu } from './spmmCpu.js';
 import { spmmTCpu } from './spmmTCpu.js';
 
 export interface CpuBackendOptions {
-  /** 'fast' (default): the blocked GEMM; 'reference': the plain triple loop. */
-  gemm?: 'fast' | 'reference';
+  /**
+   * GEMM path. 'fast' (default): WebAssembly SIMD micro-kernel (blocked TypeScript where the
+   * runtime lacks SIMD); 'blocked': cache-blocked TypeScript; 'reference': the plain triple loop.
+   */
+  gemm?: 'fast' | 'blocked' | 'reference';
 }
 
 function product(shape: readonly number[]): number {
@@ -47,8 +52,9 @@ export class CpuBackend implements Backend {
 
   constructor(options: CpuBackendOptions = {}) {
     const mode = options.gemm ?? 'fast';
-    this.gemmImpl = mode === 'reference' ? gemmCpu : gemmFastCpu;
-    this.adapter = `TypeScript on ${process.arch} (${mode} GEMM)`;
+    this.gemmImpl = mode === 'reference' ? gemmCpu : mode === 'blocked' ? gemmFastCpu : gemmSimdCpu;
+    const what = mode === 'reference' ? 'reference GEMM' : mode === 'blocked' ? 'blocked GEMM' : gemmSimdAvailable() ? 'WebAssembly SIMD GEMM' : 'blocked GEMM, no wasm SIMD';
+    this.adapter = `TypeScript on ${process.arch} (${what})`;
   }
 
   /** The host array behind a tensor of this backend (no copy); for twins and tests. */

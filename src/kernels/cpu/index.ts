@@ -12,3 +12,7 @@ export { optimizerStepCpu } from './optimizerStepCpu.js';
 export { columnStatsCpu } from './columnStatsCpu.js';
 export { spmmCpu } from './spmmCpu.js';
 export { spmmTCpu } from './spmmTCpu.js';
+export { gemmSimdCpu } from './gemmSimdCpu.js';
+export { gemmSimdAvailable } from './gemmSimdAvailable.js';
+export { wasmGemmModule } from './wasmGemmModule.js';
+export { loadWasmGemm, type WasmGemm } from './loadWasmGemm.js';
