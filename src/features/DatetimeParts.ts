@@ -108,8 +108,9 @@ export class DatetimeParts implements Transform<DatetimePartsState> {
         out = out.withColumn(`${column}_${p}_cos`, { type: 'number', values: c, validity: bitmap });
       }
     }
-    if (!keep) out = out.drop([column]);
-    return rejectRows(out, rejects, this.badRows, 'datetimeParts');
+    // Reject before dropping the source column, so errors can name its position.
+    out = rejectRows(out, rejects, this.badRows, 'datetimeParts');
+    return keep ? out : out.drop([column]);
   }
 
   /** Epoch ms per row; NaN where missing or invalid (invalid rows are rejected under `invalid: 'error'`). */

@@ -7,7 +7,7 @@ import { trainMask } from './trainMask.js';
 export interface VectorizeOptions {
   /** Target column: numbers and integers pass as values; booleans as 0/1; categories as class indices. */
   target?: string;
-  /** Optional per-row sample weight column (a missing weight is 0: the row does not count). */
+  /** Optional per-row sample weight column (a missing weight is 0: the row does not count; absent column, as in serving: null weights). */
   weight?: string;
   /** Columns left out of the features. */
   drop?: readonly string[];
@@ -239,7 +239,7 @@ export class Vectorize {
   }
 
   private weights(batch: Batch): Float32Array | null {
-    if (!this.weight) return null;
+    if (!this.weight || !batch.has(this.weight)) return null;
     const c = batch.column(this.weight);
     if (c.type !== 'number' && c.type !== 'integer' && c.type !== 'boolean') throw new SchemaError(`weights must be numeric, got ${c.type}`, this.weight);
     const out = new Float32Array(batch.length);

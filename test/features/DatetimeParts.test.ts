@@ -1,0 +1,44 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Batch, Schema } from '../../src/index.js';
+import { DatetimeParts } from '../../src/features/index.js';
+
+test('UTC parts from datetime values, with missing', () => {
+  // 2024-03-10T01:30:00Z is a Sunday; 2023-12-31T23:59Z a Sunday too, day 365.
+  const b = Batch.fromRows([{ d: Date.UTC(2024, 2, 10, 1, 30) }, { d: null }, { d: Date.UTC(2023, 11, 31, 23, 59) }], Schema.from({ d: 'datetime' }));
+  const t = new DatetimeParts({ column: 'd', parts: ['year', 'month', 'dayOfMonth', 'dayOfWeek', 'dayOfYear', 'hour', 'minute'] });
+  const out = t.apply(b).toRows();
+  assert.equal(out[0], { d_year: 2024, d_month: 3, d_dayOfMonth: 10, d_dayOfWeek: 0, d_dayOfYear: 70, d_hour: 1, d_minute: 30 });
+  assert.equal(out[1], { d_year: null, d_month: null, d_dayOfMonth: null, d_dayOfWeek: null, d_dayOfYear: null, d_hour: null, d_minute: null });
+  assert.equal(out[2], { d_year: 2023, d_month: 12, d_dayOfMonth: 31, d_dayOfWeek: 0, d_dayOfYear: 365, d_hour: 23, d_minute: 59 });
+});
+
+test('explicit time zone across a DST change, from ISO strings and epoch seconds', () => {
+  // US DST began 2024-03-10 at 02:00 local: 06:30Z is 01:30 EST, 07:30Z is 03:30 EDT.
+  const s = Batch.fromRows([{ d: '2024-03-10T06:30:00Z' }, { d: '2024-03-10T07:30:00Z' }, { d: '' }, { d: '2024-07-04 12:00:00+02:00' }], Schema.from({ d: 'category' }));
+  const t = new DatetimeParts({ column: 'd', parts: ['hour', 'dayOfMonth'], timeZone: 'America/New_York', keep: true });
+  assert.equal(t.apply(s).toRows().map((r) => [r.d_hour, r.d_dayOfMonth]), [[1, 10], [3, 10], [null, null], [6, 4]]);
+  const e = Batch.fromRows([{ d: Date.UTC(2024, 0, 1, 23) / 1000 }], Schema.from({ d: 'number' }));
+  const tokyo = new DatetimeParts({ column: 'd', parts: ['dayOfMonth', 'hour'], unit: 's', timeZone: 'Asia/Tokyo' });
+  assert.equal(tokyo.apply(e).toRows(), [{ d_dayOfMonth: 2, d_hour: 8 }]);
+});
+
+test('cyclic encodings', () => {
+  const b = Batch.fromRows([{ d: Date.UTC(2024, 0, 1, 6) }, { d: Date.UTC(2024, 0, 1, 18) }], Schema.from({ d: 'datetime' }));
+  const out = new DatetimeParts({ column: 'd', parts: ['hour'], encoding: 'cyclic' }).apply(b).toRows();
+  assert.equal(Object.keys(out[0]!), ['d_hour_sin', 'd_hour_cos']);
+  assert.ok(Math.abs((out[0]!.d_hour_sin as number) - 1) < 1e-12 && Math.abs(out[0]!.d_hour_cos as number) < 1e-12);
+  assert.ok(Math.abs((out[1]!.d_hour_sin as number) + 1) < 1e-12);
+});
+
+test('invalid strings are bad rows; options are checked', () => {
+  const b = Batch.fromRows([{ d: 'yesterday' }], Schema.from({ d: 'category' }));
+  assert.throws(() => new DatetimeParts({ column: 'd', parts: ['hour'] }).apply(b), /datetimeParts:0:1: column "d" value "yesterday": date/);
+  assert.equal(new DatetimeParts({ column: 'd', parts: ['hour'], invalid: 'missing' }).apply(b).toRows(), [{ d_hour: null }]);
+  assert.throws(() => new DatetimeParts({ column: 'd', parts: ['hour'], timeZone: 'Mars/Olympus' }), /datetimeParts\.timeZone/);
+  assert.throws(() => new DatetimeParts({ column: 'd', parts: ['weekday' as never] }), /datetimeParts\.parts\[0\]/);
+  const t = new DatetimeParts({ column: 'd', parts: ['month'], timeZone: 'Europe/Paris' });
+  assert.equal(DatetimeParts.fromJSON(JSON.parse(JSON.stringify(t.toJSON()))).toJSON(), t.toJSON());
+});
+
+test.run();

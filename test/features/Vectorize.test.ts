@@ -1,0 +1,71 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Batch, Schema, SPLIT_COLUMN, type Column } from '../../src/index.js';
+import { Vectorize } from '../../src/features/index.js';
+
+function withVector(b: Batch, name: string, width: number, rows: Array<Array<[number, number]>>, names: string[] | null = null): Batch {
+  const indptr = new Int32Array(rows.length + 1);
+  const idx: number[] = [], val: number[] = [];
+  rows.forEach((r, i) => { for (const [j, v] of r) { idx.push(j); val.push(v); } indptr[i + 1] = idx.length; });
+  const col: Column = { type: 'vector', width, indptr, indices: Int32Array.from(idx), values: Float32Array.from(val), names, validity: null };
+  return b.withColumn(name, col);
+}
+
+test('dense layout: numbers, booleans and a one-hot vector, category target as class indices', () => {
+  const base = Batch.fromRows([{ a: 1.5, f: true, y: 'no' }, { a: -2, f: false, y: 'yes' }, { a: 0, f: true, y: 'no' }], Schema.from({ a: 'number', f: 'boolean', y: 'category' }));
+  const b = withVector(base, 'city', 3, [[[0, 1]], [[2, 1]], [[1, 1]]], ['SEA', 'LAX', 'NYC']);
+  const v = new Vectorize({ target: 'y' });
+  v.learn(b);
+  const m = v.apply(b);
+  assert.is(m.kind, 'dense');
+  assert.equal(m.featureNames, ['a', 'f', 'city=SEA', 'city=LAX', 'city=NYC']);
+  assert.equal(Array.from(m.values), [1.5, 1, 1, 0, 0, -2, 0, 0, 0, 1, 0, 1, 0, 1, 0]);
+  assert.equal(Array.from(m.targets!), [0, 1, 0]);
+  assert.equal(v.classes, ['no', 'yes']);
+  assert.equal(Array.from(m.rowIds!), [0, 1, 2]);
+});
+
+test('CSR when hashed slots dominate; rows agree with the dense form', () => {
+  const base = Batch.fromRows([{ a: 2 }, { a: 0 }], Schema.from({ a: 'number' }));
+  const b = withVector(base, 'h', 1024, [[[5, 1], [900, 2]], [[7, -1]]]);
+  const v = new Vectorize();
+  v.learn(b);
+  const m = v.apply(b);
+  assert.is(m.kind, 'csr');
+  assert.is(m.cols, 1025);
+  assert.equal(Array.from(m.indptr!), [0, 3, 4]);
+  assert.equal(Array.from(m.indices!), [0, 6, 901, 8]);
+  const d = new Vectorize({ output: 'dense' }); d.learn(b);
+  assert.equal(Array.from(d.apply(b).values), Array.from(m.toDense().values));
+});
+
+test('raw category/text/datetime columns name the encoder; missing features are bad rows', () => {
+  const b = Batch.fromRows([{ a: 1, c: 'x' }], Schema.from({ a: 'number', c: 'category' }));
+  assert.throws(() => new Vectorize().learn(b), /column "c": vectorize cannot take a raw category column: encode it first with oneHot/);
+  const miss = Batch.fromRows([{ a: 1 }, { a: null }, { a: NaN }], Schema.from({ a: 'number' }));
+  assert.throws(() => new Vectorize().apply(miss), /vectorize:0:1: column "a" value "": required/);
+  const z = new Vectorize({ missing: 'zero' });
+  assert.equal(Array.from(z.apply(miss).values), [1, 0, 0]);
+});
+
+test('layout is fixed by the learned batch; split column and drop are left out; labels learn from training rows only', () => {
+  const s = Schema.from({ a: 'number', b: 'integer', w: 'number', y: 'category', [SPLIT_COLUMN]: 'integer' });
+  const b = Batch.fromRows([
+    { a: 1, b: 2, w: 0.5, y: 'cat', [SPLIT_COLUMN]: 0 },
+    { a: 3, b: 4, w: null, y: 'dog', [SPLIT_COLUMN]: 1 },
+  ], s);
+  const v = new Vectorize({ target: 'y', weight: 'w', drop: ['b'] });
+  v.learn(b);
+  const m = v.apply(b);
+  assert.equal(m.featureNames, ['a']);
+  assert.equal(Array.from(m.weights!), [0.5, 0]);
+  assert.equal(v.classes, ['cat']);
+  assert.ok(Number.isNaN(m.targets![1]!), 'a label first seen in validation rows gets NaN');
+  const serving = Batch.fromRows([{ extra: 9, a: 7 }], Schema.from({ extra: 'number', a: 'number' }));
+  const r = Vectorize.fromJSON(JSON.parse(JSON.stringify(v.toJSON())));
+  const sm = r.apply(serving);
+  assert.equal(Array.from(sm.values), [7]);
+  assert.is(sm.targets, null);
+});
+
+test.run();
