@@ -30,7 +30,7 @@ test('2M rows through a slow consumer: the queue never exceeds its capacity and 
   const telemetry = new Telemetry();
   let maxDepth = 0, queueEvents = 0;
   telemetry.on('queue').subscribe((e) => { queueEvents++; if (e.depth > maxDepth) maxDepth = e.depth; });
-  let lastProgress = { rows: 0, bytes: 0, totalBytes: 0 as number | undefined };
+  let lastProgress: { rows: number; bytes: number; totalBytes?: number | undefined } = { rows: 0, bytes: 0 };
   telemetry.on('progress').subscribe((e) => { lastProgress = e; });
   const result = await lastValueFrom(fromCsv(path, { capacity, batchSize: 16384, telemetry }).pipe(
     // A slow stage: holds each batch's ticket while it awaits.
