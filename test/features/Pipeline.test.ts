@@ -61,8 +61,8 @@ test('frozen pipelines learn nothing; validation rows never change state', () =>
   const b = batch(4, 1000);
   q.step(b);
   // Same training rows, wildly different validation rows: identical state.
-  const vals = b.column('dist').values as Float64Array;
-  const split = b.column(SPLIT_COLUMN).values as Int32Array;
+  const vals = (b.column("dist") as { values: Float64Array }).values;
+  const split = (b.column(SPLIT_COLUMN) as { values: Int32Array }).values;
   const v2 = vals.slice();
   for (let i = 0; i < v2.length; i++) if (split[i] !== 0) v2[i] = 1e9;
   const r = make();
