@@ -30,7 +30,7 @@ async function check(backend: Backend, o: GemmOptions, seed: number, label: stri
   closeTo(got, want, atolFor(k), RTOL, `${label} gemm ${JSON.stringify(o)}`);
 }
 
-const SMALL: Array<[number, number, number]> = [[1, 1, 1], [7, 13, 5], [31, 17, 29], [65, 67, 63], [128, 36, 20], [3, 130, 1], [1, 97, 200]];
+const SMALL: Array<[number, number, number]> = [[1, 1, 1], [37, 1, 29], [300, 1, 70], [7, 13, 5], [31, 17, 29], [65, 67, 63], [128, 36, 20], [3, 130, 1], [1, 97, 200]];
 const TRANS: Array<[boolean, boolean]> = [[false, false], [true, false], [false, true], [true, true]];
 
 function variants(): GemmOptions[] {

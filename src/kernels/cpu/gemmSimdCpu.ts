@@ -1,5 +1,6 @@
 import type { GemmOptions } from '../Backend.js';
 import { gemmFastCpu } from './gemmFastCpu.js';
+import { gemvCpu } from './gemvCpu.js';
 import { loadWasmGemm } from './loadWasmGemm.js';
 
 // A KC×NC block of packed op(B) (256×256 floats = 256 KiB) stays in L2 while each 4-row panel of
@@ -18,6 +19,7 @@ const NR = 8;
 export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o: GemmOptions): void {
   const w = loadWasmGemm();
   const { m, n, k } = o;
+  if (n === 1 && k > 0) return gemvCpu(a, b, c, o);
   if (!w || k === 0 || m === 0 || n === 0) return gemmFastCpu(a, b, c, o);
   const alpha = o.alpha ?? 1, beta = o.beta ?? 0;
   const ta = o.transA ?? false, tb = o.transB ?? false;

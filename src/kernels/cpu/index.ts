@@ -16,3 +16,4 @@ export { gemmSimdCpu } from './gemmSimdCpu.js';
 export { gemmSimdAvailable } from './gemmSimdAvailable.js';
 export { wasmGemmModule } from './wasmGemmModule.js';
 export { loadWasmGemm, type WasmGemm } from './loadWasmGemm.js';
+export { gemvCpu } from './gemvCpu.js';

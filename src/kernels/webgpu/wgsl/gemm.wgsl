@@ -154,3 +154,19 @@ fn main_vec4(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id
   }
   store(lid, wid, &acc);
 }
+
+// n = 1 (matrix–vector, as in a linear model's forward and gradient): one thread per row of C.
+// A 64×64 tile would leave 63 of every 64 columns idle. op(B) is k×1 in either layout.
+@compute @workgroup_size(64)
+fn gemv(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i >= d.m) { return; }
+  var s = 0.0;
+  for (var p = 0u; p < d.k; p++) {
+    var av: f32;
+    if (TRANS_A) { av = a[p * d.m + i]; } else { av = a[i * d.k + p]; }
+    s = fma(av, b[p], s);
+  }
+  let v = d.alpha * s;
+  if (d.read_c != 0u) { c[i] = v + d.beta * c[i]; } else { c[i] = v; }
+}
