@@ -47,3 +47,27 @@ transformRegistry.register('interactions', (s) => Interactions.fromJSON(s as Tra
 transformRegistry.register('select', (s) => SelectColumns.fromJSON(s as TransformState<SelectColumnsState>));
 transformRegistry.register('drop', (s) => DropColumns.fromJSON(s as TransformState<DropColumnsState>));
 transformRegistry.register('rename', (s) => RenameColumns.fromJSON(s as TransformState<RenameColumnsState>));
+
+// Part B transforms (imports are hoisted; kept here so this block stays self-contained).
+import { OneHot, type OneHotState } from './OneHot.js';
+import { Ordinal, type OrdinalState } from './Ordinal.js';
+import { FeatureHasher, type FeatureHasherState } from './FeatureHasher.js';
+import { TargetEncoder, type TargetEncoderState } from './TargetEncoder.js';
+import { TextCleaner, type TextCleanerState } from './text/TextCleaner.js';
+import { HashedTfidf, type HashedTfidfState } from './text/HashedTfidf.js';
+import { Derive, type DeriveState } from './Derive.js';
+import { VarianceThreshold, type VarianceThresholdState } from './VarianceThreshold.js';
+import { TopKCorrelation, type TopKCorrelationState } from './TopKCorrelation.js';
+import { Splitter, type SplitState } from './split/Splitter.js';
+import { KFold, type KFoldState } from './split/KFold.js';
+transformRegistry.register('oneHot', (s) => OneHot.fromJSON(s as TransformState<OneHotState>));
+transformRegistry.register('ordinal', (s) => Ordinal.fromJSON(s as TransformState<OrdinalState>));
+transformRegistry.register('hash', (s) => FeatureHasher.fromJSON(s as TransformState<FeatureHasherState>));
+transformRegistry.register('targetEncode', (s) => TargetEncoder.fromJSON(s as TransformState<TargetEncoderState>));
+transformRegistry.register('cleanText', (s) => TextCleaner.fromJSON(s as TransformState<TextCleanerState>));
+transformRegistry.register('textHash', (s) => HashedTfidf.fromJSON(s as TransformState<HashedTfidfState>));
+transformRegistry.register('derive', (s) => Derive.fromJSON(s as TransformState<DeriveState>));
+transformRegistry.register('varianceThreshold', (s) => VarianceThreshold.fromJSON(s as TransformState<VarianceThresholdState>));
+transformRegistry.register('selectTopK', (s) => TopKCorrelation.fromJSON(s as TransformState<TopKCorrelationState>));
+transformRegistry.register('split', (s) => Splitter.fromJSON(s as TransformState<SplitState>));
+transformRegistry.register('kfold', (s) => KFold.fromJSON(s as TransformState<KFoldState>));

@@ -3,7 +3,7 @@ import { murmurhash3String } from '../murmurhash3String.js';
 import type { Transform, TransformState } from '../Transform.js';
 import { trainMask } from '../trainMask.js';
 import { charNgrams } from './charNgrams.js';
-import { cleanText, type CleanTextOptions } from './cleanText.js';
+import { cleanString, type CleanStringOptions } from './cleanString.js';
 import { tokenize } from './tokenize.js';
 import { wordNgrams } from './wordNgrams.js';
 
@@ -11,8 +11,8 @@ export interface HashedTfidfOptions {
   /** 2^bits slots (1..28; default 18). */
   bits?: number;
   seed?: number;
-  /** Cleaning before tokenizing, or false to tokenize the raw text (default: cleanText defaults). */
-  clean?: CleanTextOptions | false;
+  /** Cleaning before tokenizing, or false to tokenize the raw text (default: cleanString defaults). */
+  clean?: CleanStringOptions | false;
   /** Drop English stopwords (default true). */
   stopwords?: boolean;
   /** Word n-gram range (default [1, 1]). */
@@ -33,7 +33,7 @@ export interface HashedTfidfOptions {
 
 export interface HashedTfidfState {
   column: string;
-  options: Required<Omit<HashedTfidfOptions, 'output' | 'charNgrams' | 'clean'>> & { output: string; charNgrams: [number, number] | null; clean: CleanTextOptions | false };
+  options: Required<Omit<HashedTfidfOptions, 'output' | 'charNgrams' | 'clean'>> & { output: string; charNgrams: [number, number] | null; clean: CleanStringOptions | false };
   documents: number;
   /** Sparse document frequencies: [slot, count] pairs. */
   df: Array<[number, number]>;
@@ -85,7 +85,7 @@ export class HashedTfidf implements Transform<HashedTfidfState> {
   /** Hashed slots (with sign, as slot*2 + negative) of the terms of one document. */
   terms(text: string): Int32Array {
     const o = this.options;
-    const clean = o.clean === false ? text : cleanText(text, o.clean);
+    const clean = o.clean === false ? text : cleanString(text, o.clean);
     const tokens = tokenize(clean, { stopwords: o.stopwords });
     const grams = wordNgrams(tokens, o.ngrams[0], o.ngrams[1]);
     if (o.charNgrams) for (const t of tokens) grams.push(...charNgrams(t, o.charNgrams[0], o.charNgrams[1]));

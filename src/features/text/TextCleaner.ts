@@ -1,23 +1,23 @@
 import { SchemaError, SpecError, StringDictionary, type Batch } from '../../core/index.js';
 import type { Transform, TransformState } from '../Transform.js';
-import { cleanText, type CleanTextOptions } from './cleanText.js';
+import { cleanString, type CleanStringOptions } from './cleanString.js';
 
 export interface TextCleanerState {
   columns: string[];
-  options: CleanTextOptions;
+  options: CleanStringOptions;
   /** Cleaned empty strings become missing (default false: they stay ""). */
   emptyAsMissing: boolean;
 }
 
 /**
- * Applies `cleanText` to text/category columns. Works on dictionaries: each distinct string is
+ * Applies `cleanString` to text/category columns. Works on dictionaries: each distinct string is
  * cleaned once per batch dictionary, and rows get remapped codes. Stateless.
  */
 export class TextCleaner implements Transform<TextCleanerState> {
   readonly kind = 'cleanText';
   private readonly cache = new WeakMap<StringDictionary, { size: number; dict: StringDictionary; map: Int32Array }>();
 
-  constructor(readonly columns: readonly string[], readonly options: CleanTextOptions = {}, readonly emptyAsMissing = false) {
+  constructor(readonly columns: readonly string[], readonly options: CleanStringOptions = {}, readonly emptyAsMissing = false) {
     if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string')) throw new SpecError('cleanText.columns', 'expected a non-empty list of column names');
     for (const k of Object.keys(options)) if (!['lowercase', 'stripHtml', 'stripUrls', 'stripNumbers', 'stripPunctuation'].includes(k)) throw new SpecError(`cleanText.${k}`, 'unknown option; options are lowercase, stripHtml, stripUrls, stripNumbers, stripPunctuation');
   }
@@ -36,7 +36,7 @@ export class TextCleaner implements Transform<TextCleanerState> {
         const map = new Int32Array(c.dictionary.size);
         map.set(m.map);
         for (let k = m.size; k < c.dictionary.size; k++) {
-          const s = cleanText(c.dictionary.get(k), this.options);
+          const s = cleanString(c.dictionary.get(k), this.options);
           map[k] = this.emptyAsMissing && s === '' ? -1 : m.dict.code(s);
         }
         m.map = map; m.size = c.dictionary.size;

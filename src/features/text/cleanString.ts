@@ -1,4 +1,4 @@
-export interface CleanTextOptions {
+export interface CleanStringOptions {
   /** Lower-case (default true). */
   lowercase?: boolean;
   /** Remove HTML tags and decode the common entities (default true). */
@@ -24,7 +24,7 @@ const SPACE = /\s+/g;
  * whitespace to single spaces and trims. Steps run in that order, so a URL inside an HTML
  * attribute goes with its tag and a number's decimal point is gone before punctuation runs.
  */
-export function cleanText(s: string, options: CleanTextOptions = {}): string {
+export function cleanString(s: string, options: CleanStringOptions = {}): string {
   let t = s;
   if (options.stripHtml ?? true) {
     t = t.replace(TAG, ' ').replace(ENTITY, (_m, e: string) => {

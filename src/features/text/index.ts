@@ -1,4 +1,4 @@
-export { cleanText, type CleanTextOptions } from './cleanText.js';
+export { cleanString, type CleanStringOptions } from './cleanString.js';
 export { ENGLISH_STOPWORDS } from './ENGLISH_STOPWORDS.js';
 export { tokenize, type TokenizeOptions } from './tokenize.js';
 export { wordNgrams } from './wordNgrams.js';

@@ -1,22 +1,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Batch, Schema, SpecError } from '../../../src/core/index.js';
-import { cleanText, TextCleaner } from '../../../src/features/index.js';
+import { cleanString, TextCleaner } from '../../../src/features/index.js';
 
 test('default cleaning: HTML, entities, URLs, e-mail, case, punctuation, whitespace', () => {
-  assert.is(cleanText('<p>Hello,&nbsp;<b>World</b>!</p> see https://x.io/a?b=1 or www.y.com, mail me@x.org'), 'hello world see or mail');
-  assert.is(cleanText('Tom &amp; Jerry&#39;s 3.5 stars'), 'tom jerry s 3 5 stars');
-  assert.is(cleanText(''), '');
-  assert.is(cleanText('  ¡¿  '), '');
+  assert.is(cleanString('<p>Hello,&nbsp;<b>World</b>!</p> see https://x.io/a?b=1 or www.y.com, mail me@x.org'), 'hello world see or mail');
+  assert.is(cleanString('Tom &amp; Jerry&#39;s 3.5 stars'), 'tom jerry s 3 5 stars');
+  assert.is(cleanString(''), '');
+  assert.is(cleanString('  ¡¿  '), '');
 });
 
 test('each step is optional', () => {
-  assert.is(cleanText('A <i>b</i> 42!', { lowercase: false }), 'A b 42');
-  assert.is(cleanText('A <i>b</i> 42!', { stripHtml: false }), 'a i b i 42');
-  assert.is(cleanText('Price: 3.50 USD', { stripNumbers: true }), 'price usd');
-  assert.is(cleanText('a-b, c!', { stripPunctuation: false }), 'a-b, c!');
-  assert.is(cleanText('go http://a.b now', { stripUrls: false }), 'go http a b now');
-  assert.is(cleanText('Ünïcode ÇA', {}), 'ünïcode ça');
+  assert.is(cleanString('A <i>b</i> 42!', { lowercase: false }), 'A b 42');
+  assert.is(cleanString('A <i>b</i> 42!', { stripHtml: false }), 'a i b i 42');
+  assert.is(cleanString('Price: 3.50 USD', { stripNumbers: true }), 'price usd');
+  assert.is(cleanString('a-b, c!', { stripPunctuation: false }), 'a-b, c!');
+  assert.is(cleanString('go http://a.b now', { stripUrls: false }), 'go http a b now');
+  assert.is(cleanString('Ünïcode ÇA', {}), 'ünïcode ça');
 });
 
 test('TextCleaner maps dictionary values once; missing stays missing; emptyAsMissing', () => {
