@@ -6,6 +6,7 @@ import { BatchUnifier } from './BatchUnifier.js';
 import { PullMerger } from './PullMerger.js';
 import { SocketParser, type SocketFormatOptions } from './SocketParser.js';
 import { checkPositiveInt } from './checkPositiveInt.js';
+import { sleep } from './sleep.js';
 import { deferSource } from './deferSource.js';
 import { socketChunks, type SocketEnd } from './socketChunks.js';
 
@@ -184,14 +185,5 @@ function connectTo(host: string, port: number, signal: AbortSignal): Promise<Soc
     signal.addEventListener('abort', onAbort, { once: true });
     s.once('connect', () => { signal.removeEventListener('abort', onAbort); s.removeAllListeners('error'); s.on('error', () => {}); resolve(s); });
     s.once('error', (err) => { signal.removeEventListener('abort', onAbort); s.destroy(); reject(err); });
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) { resolve(); return; }
-    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); resolve(); };
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -6,3 +6,4 @@ export { fromParquet, type ParquetOptions } from './fromParquet.js';
 export { Backoff, type BackoffOptions } from './Backoff.js';
 export type { SocketFormatOptions } from './SocketParser.js';
 export { fromTcp, type TcpOptions } from './fromTcp.js';
+export { fromWebSocket, type WebSocketOptions } from './fromWebSocket.js';
