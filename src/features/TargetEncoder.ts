@@ -97,7 +97,7 @@ export class TargetEncoder implements Transform<TargetEncoderState> {
   private encodeOne(st: ColumnStats, id: number): number {
     if (this.count === 0) return NaN;
     const mean = this.sum / this.count;
-    if (id < 0) return mean;
+    if (id < 0 || st.count[id] === 0) return mean;
     return (st.sum[id]! + this.smoothing * mean) / (st.count[id]! + this.smoothing);
   }
 

@@ -1,9 +1,9 @@
 import { map, type OperatorFunction } from 'rxjs';
 import type { Batch } from '../../core/index.js';
-import { TextCleaner, type CleanTextOptions } from '../../features/index.js';
+import { TextCleaner, type CleanStringOptions } from '../../features/index.js';
 
 /** Cleans text/category columns (lowercase, HTML, URLs, numbers, punctuation; each optional). */
-export function cleanText(columns: readonly string[], options: CleanTextOptions & { emptyAsMissing?: boolean } = {}): OperatorFunction<Batch, Batch> {
+export function cleanText(columns: readonly string[], options: CleanStringOptions & { emptyAsMissing?: boolean } = {}): OperatorFunction<Batch, Batch> {
   const { emptyAsMissing, ...clean } = options;
   const t = new TextCleaner(columns, clean, emptyAsMissing ?? false);
   return map((b) => t.apply(b));
