@@ -54,10 +54,22 @@ test('server: many NDJSON clients merge into one stream; order, line numbers per
 });
 
 test('server: CSV connections with header lines, and header: false with a declared schema', async () => {
-  const { port, done } = await start((onListening) => fromTcp({ listen: 0, maxConnections: 2, format: 'csv', onListening, schema: { a: 'integer', b: 'category' } }));
-  await Promise.all([send(port, 'a,b\n1,x\n2,y\n'), send(port, 'b,a\nz,3\n')]);
-  const rows = (await done).flatMap((b) => b.toRows());
+  const telemetry = new Telemetry();
+  const { ev, stop } = events(telemetry);
+  const { port, done } = await start((onListening) => fromTcp({ listen: 0, maxConnections: 2, format: 'csv', telemetry, onListening, schema: { a: 'integer', b: 'category' } }));
+  await Promise.all([send(port, 'a,b\n1,x\n2,y\n'), send(port, 'b,a\nz,3\nw,oops\n')]);
+  const bs = await done;
+  stop();
+  const rows = bs.flatMap((b) => b.toRows());
   assert.equal(rows.sort((p, q) => (p['a'] as number) - (q['a'] as number)), [{ a: 1, b: 'x' }, { a: 2, b: 'y' }, { a: 3, b: 'z' }]);
+  const sk = ev.filter((e) => e.type === 'skipped');
+  assert.ok(sk.length === 1 && sk[0]!.type === 'skipped' && sk[0]!.line === 3 && sk[0]!.source.startsWith(`tcp://${HOST}:${port}#`));
+  // Source-wide books sum both connections' (each CSV connection keeps its own).
+  const acc = ev.filter((e) => e.type === 'account' && e.source === `tcp://${HOST}:${port}`);
+  assert.is(acc.length, 1);
+  assert.ok(acc[0]!.type === 'account' && acc[0]!.read === 4 && acc[0]!.passed === 3 && acc[0]!.skipped === 1 && acc[0]!.done);
+  const dicts = new Set(bs.map((b) => { const c = b.column('b'); return 'dictionary' in c ? c.dictionary : null; }));
+  assert.is(dicts.size, 1);
 
   const second = await start((onListening) => fromTcp({ listen: 0, maxConnections: 1, format: 'csv', header: false, onListening, schema: { a: 'integer', b: 'category' } }));
   await send(second.port, '7,p\n8,q\n');
