@@ -83,7 +83,8 @@ export interface Backend {
   softmax(x: Tensor, y: Tensor, rows: number, cols: number): void;
   /**
    * Fused loss value and gradient with respect to the raw outputs z (rows×cols).
-   * targets: rows values (0/1 for logistic and hinge, class index for softmax, value for squared).
+   * targets (f32 or i32): rows values (0/1 for logistic and hinge, class index for softmax), or
+   * rows·cols values for squared (one per output). A softmax label outside [0, cols) gives NaN for its row.
    * loss[r] = w_r·ℓ_r; grad[r, :] = scale·w_r·∂ℓ_r/∂z_r (scale is usually 1/rows: the mean).
    *   logistic (cols=1): ℓ = softplus(z) − t·z, ∂ = σ(z) − t
    *   softmax:           ℓ = −log softmax(z)_t, ∂ = softmax(z) − onehot(t)
