@@ -31,6 +31,11 @@ export class ByteStringCache {
   code(b: Uint8Array, s: number, e: number): number {
     let h = 0x811c9dc5 | 0;
     for (let p = s; p < e; p++) h = Math.imul(h ^ b[p]!, 16777619);
+    return this.codeHashed(b, s, e, h);
+  }
+
+  /** `code` with the FNV-1a hash of the bytes already computed (by a scanner that read them). */
+  codeHashed(b: Uint8Array, s: number, e: number, h: number): number {
     const len = e - s;
     let i = h & this.mask;
     for (;;) {

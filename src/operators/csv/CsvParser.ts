@@ -37,6 +37,8 @@ const DEFAULT_NULLS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NULL', 'None
 const TRUE = new Set(['true', 'TRUE', 'True', 't', 'T', 'yes', 'Yes', 'YES', '1']);
 const FALSE = new Set(['false', 'FALSE', 'False', 'f', 'F', 'no', 'No', 'NO', '0']);
 
+/** Exact powers of ten: a ≤15-digit mantissa divided by one is correctly rounded, like `+string`. */
+const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 const LF = 10, CR = 13, QUOTE = 34, SPACE = 32, TAB = 9;
 const K_NUMBER = 0, K_INTEGER = 1, K_BOOLEAN = 2, K_DATETIME = 3, K_CATEGORY = 4, K_TEXT = 5;
 const KINDS: Record<string, number> = { number: K_NUMBER, integer: K_INTEGER, boolean: K_BOOLEAN, datetime: K_DATETIME, category: K_CATEGORY, text: K_TEXT };
@@ -109,11 +111,15 @@ export class CsvParser {
   private utf8OkUntil = 0;
   /** Bytes before this offset were region-checked, valid or not (invalid regions are checked row by row). */
   private utf8CheckedUntil = 0;
+  /** Rows that end before this offset contain no quote byte: they take the fast scan. */
+  private plainUntil = 0;
 
   // Scan results for the current row.
   private fs = new Int32Array(64);
   private fe = new Int32Array(64);
   private fq = new Uint8Array(64);
+  /** FNV-1a hash of category fields, computed by the fused scan. */
+  private fh = new Int32Array(64);
   private nf = 0;
   private rowLines = 0;
   private contentEnd = 0;
@@ -196,6 +202,7 @@ export class CsvParser {
       if (this.phase === Phase.Infer) this.dataStart -= keep;
       this.utf8OkUntil = Math.max(0, this.utf8OkUntil - keep);
       this.utf8CheckedUntil = Math.max(0, this.utf8CheckedUntil - keep);
+      this.plainUntil = Math.max(0, this.plainUntil - keep);
       this.base += keep;
     }
     if (this.len + chunk.length > this.buf.length) {
@@ -245,7 +252,11 @@ export class CsvParser {
         return;
       }
       if (this.utf8CheckedUntil <= p) this.checkUtf8(p);
-      const next = this.scanRow(p, this.len, eof);
+      if (this.phase === Phase.Data && p < this.plainUntil && this.plainUntil <= this.utf8OkUntil) {
+        const fast = this.rowFast(p);
+        if (fast >= 0) { this.rowStart = fast; continue; }
+      }
+      const next = p < this.plainUntil ? this.scanPlain(p) : this.scanRow(p, this.len, eof);
       if (next < 0) {
         const partial = this.len - p;
         if (partial > this.maxRowBytes) {
@@ -276,6 +287,10 @@ export class CsvParser {
     if (last < p) return;
     if (isUtf8(this.buf.subarray(p, last + 1))) this.utf8OkUntil = last + 1;
     this.utf8CheckedUntil = last + 1;
+    // Complete lines up to the first quote (memchr speed) can be scanned without quote logic.
+    const quote = this.buf.indexOf(QUOTE, p);
+    const stop = quote < 0 || quote > last ? last + 1 : this.buf.lastIndexOf(LF, quote) + 1;
+    this.plainUntil = stop > p ? stop : p;
   }
 
   /**
@@ -355,11 +370,132 @@ export class CsvParser {
     return end;
   }
 
+  /**
+   * scanRow for a row known to hold no quote and to end (with LF) before plainUntil: the field
+   * loops need neither bounds checks nor quote handling.
+   */
+  private scanPlain(p: number): number {
+    const b = this.buf, d = this.delim, stops = this.stops;
+    let fs = this.fs, fe = this.fe, fq = this.fq;
+    let nf = 0, c = 0;
+    for (;;) {
+      if (nf === fs.length) {
+        this.growFields();
+        fs = this.fs; fe = this.fe; fq = this.fq;
+      }
+      const s = p;
+      while (stops[c = b[p]!] === 0) p++;
+      fs[nf] = s; fe[nf] = p; fq[nf] = 0; nf++;
+      if (c === d) { p++; continue; }
+      break;
+    }
+    this.contentEnd = p;
+    p += c === CR && b[p + 1] === LF ? 2 : 1;
+    this.nf = nf; this.rowLines = 1; this.unterminated = false; this.malformed = -1;
+    return p;
+  }
+
+  /**
+   * Goes back to an earlier row. The region checks (UTF-8, quote-free) vouch only for bytes from
+   * where they started, so they start again from `p`.
+   */
+  private rewind(p: number, line: number): void {
+    this.rowStart = p;
+    this.line = line;
+    this.utf8OkUntil = this.utf8CheckedUntil = this.plainUntil = p;
+  }
+
   private growFields(): void {
     const n = this.fs.length * 2;
-    const fs = new Int32Array(n), fe = new Int32Array(n), fq = new Uint8Array(n);
-    fs.set(this.fs); fe.set(this.fe); fq.set(this.fq);
-    this.fs = fs; this.fe = fe; this.fq = fq;
+    const fs = new Int32Array(n), fe = new Int32Array(n), fq = new Uint8Array(n), fh = new Int32Array(n);
+    fs.set(this.fs); fe.set(this.fe); fq.set(this.fq); fh.set(this.fh);
+    this.fs = fs; this.fe = fe; this.fq = fq; this.fh = fh;
+  }
+
+  /**
+   * The common case in one pass: a quote-free row of the expected width in a region of valid
+   * UTF-8, where each field is parsed while it is scanned (numbers digit by digit, category
+   * bytes hashed on the way). Anything unusual (a missing value, an exponent, too few or too
+   * many fields, a blank line) returns -1 before the row is counted or any validity bit is
+   * touched (values written to slot n are simply overwritten), and `row` takes it whole.
+   */
+  private rowFast(p0: number): number {
+    const cols = this.cols, ncols = cols.length, b = this.buf, stops = this.stops, d = this.delim;
+    const n = this.n, fs = this.fs, fe = this.fe, fh = this.fh;
+    let p = p0, c = 0, strings = false;
+    if (ncols > fs.length) return -1;
+    for (let k = 0; k < ncols; k++) {
+      const col = cols[k]!;
+      const s = p;
+      switch (col.kind) {
+        case K_NUMBER: case K_INTEGER: {
+          c = b[p]!;
+          const neg = c === 45;
+          if (neg || c === 43) c = b[++p]!;
+          let m = 0, digits = 0, frac = 0, dot = false;
+          for (;;) {
+            const x = c - 48;
+            if (x >= 0 && x <= 9) { m = m * 10 + x; digits++; if (dot) frac++; }
+            else if (c === 46 && !dot) dot = true;
+            else break;
+            c = b[++p]!;
+          }
+          if (digits === 0 || digits > 15 || stops[c] === 0) return -1;
+          let v = frac === 0 ? m : m / POW10[frac]!;
+          if (neg) v = -v;
+          if (col.kind === K_NUMBER) col.f64![n] = v;
+          else {
+            if (frac !== 0 && !Number.isInteger(v)) return -1;
+            if (v > 2147483647 || v < -2147483648) return -1;
+            col.i32![n] = v;
+          }
+          break;
+        }
+        case K_DATETIME: {
+          while (stops[c = b[p]!] === 0) p++;
+          const v = parseDatetimeBytes(b, s, p);
+          if (v !== v) return -1;
+          col.f64![n] = v;
+          break;
+        }
+        case K_CATEGORY: {
+          let h = 0x811c9dc5 | 0;
+          while (stops[c = b[p]!] === 0) { h = Math.imul(h ^ c, 16777619); p++; }
+          const len = p - s;
+          if (len === 0 || (len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, p, 0, k))) return -1;
+          fs[k] = s; fe[k] = p; fh[k] = h;
+          strings = true;
+          break;
+        }
+        default: {
+          while (stops[c = b[p]!] === 0) p++;
+          const len = p - s;
+          if (col.kind === K_BOOLEAN || len === 0 || (len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, p, 0, k))) return -1;
+          fs[k] = s; fe[k] = p;
+          strings = true;
+        }
+      }
+      if (k < ncols - 1) {
+        if (c !== d) return -1;
+        p++;
+      } else if (c === d) return -1;
+    }
+    // b[p] ends the row (LF or CR): the plain region only holds complete rows.
+    if (p - p0 > this.maxRowBytes) return -1;
+    if (strings) {
+      for (let k = 0; k < ncols; k++) {
+        const col = cols[k]!;
+        if (col.kind === K_CATEGORY) col.i32![n] = col.cache!.codeHashed(b, fs[k]!, fe[k]!, fh[k]!);
+        else if (col.kind === K_TEXT) col.i32![n] = col.dict!.code(b.toString('utf8', fs[k]!, fe[k]!));
+      }
+    }
+    this.badRows.read++;
+    this.rowIds[n] = this.rowsRead++;
+    this.lines[n] = this.line++;
+    this.n = n + 1;
+    const next = p + (c === CR && b[p + 1] === LF ? 2 : 1);
+    if (this.n === this.batchSize) { this.rowStart = next; this.finishBatch(); }
+    return next;
   }
 
   private field(k: number): string {
@@ -387,8 +523,7 @@ export class CsvParser {
       // The first row is data: parse it again in the next phase.
       this.dataStart = p;
       this.dataLine = rowLine;
-      this.rowStart = p;
-      this.line = rowLine;
+      this.rewind(p, rowLine);
     }
     const seen = new Set<string>();
     for (const n of this.names) {
@@ -417,8 +552,7 @@ export class CsvParser {
     this.setSchema(inferSchema(this.names, this.samples, { nullValues: [...this.nullSet], ...(types ? { types } : {}) }));
     this.samples = [];
     // Parse the sampled rows again, now typed.
-    this.rowStart = this.dataStart;
-    this.line = this.dataLine;
+    this.rewind(this.dataStart, this.dataLine);
     this.wantBytes = 0;
   }
 
@@ -477,7 +611,8 @@ export class CsvParser {
     for (let k = 0; k < ncols; k++) {
       const c = cols[k]!;
       const s = fs[k]!, e = fe[k]!, q = fq[k]!;
-      if (this.isNull(s, e, q, k)) {
+      const len = e - s;
+      if (len === 0 ? this.emptyIsNull : len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, e, q, k)) {
         if (c.required) return this.reject(p, rowLine, 'required', k, `column "${c.field.name}" is required but missing`);
         if (c.valid === null) c.valid = validity.allocate(this.batchSize, 1);
         c.valid[n >> 3]! &= ~(1 << (n & 7));
@@ -547,12 +682,11 @@ export class CsvParser {
     if (this.n === this.batchSize) this.finishBatch();
   }
 
+  /** Whether a non-empty field of at most maxNullLen bytes is a null token. */
   private isNull(s: number, e: number, q: number, k: number): boolean {
     const len = e - s;
-    if (len === 0) return this.emptyIsNull;
     if (q === 2) return this.nullSet.has(this.field(k));
     const b = this.buf;
-    if (len > this.maxNullLen || this.nullFirst[b[s]!] === 0) return false;
     for (const t of this.nullTokens) {
       if (t.length !== len) continue;
       let i = 0;

@@ -126,6 +126,12 @@ test('types: inferred from the first rows, declared ones override, required ones
   r = parseBytes(Buffer.from('a\n1\n2\n3.5\n'), { inferRows: 2 });
   assert.equal(rowsOf(r.batches), [[1], [2]]);
   assert.equal(r.books.byReason, { type: 1 });
+  // Rows read for inference are parsed again, typed: their bad bytes are still caught.
+  for (const chunk of [1, 5, 1 << 16]) {
+    r = parseBytes(Buffer.concat([Buffer.from('a,b\n1,x\n2,y'), Buffer.from([0xff]), Buffer.from('\n3,"z"\n4,w\n')]), {}, chunk);
+    assert.equal(rowsOf(r.batches), [[1, 'x'], [3, 'z'], [4, 'w']]);
+    assert.equal(r.books.byReason, { utf8: 1 });
+  }
   // Without a header: col1..colN.
   r = parseBytes(Buffer.from('1;x\n2;y\n'), { header: false, delimiter: ';' });
   assert.equal(r.parser.schema?.names, ['col1', 'col2']);
