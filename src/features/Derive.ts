@@ -1,4 +1,5 @@
 import { SpecError, Telemetry, type Batch, type Column } from '../core/index.js';
+import { compileColumnFunction, type ColumnKernel } from '../kernels/index.js';
 import { compileExpression, type CompiledExpression } from './expr/compileExpression.js';
 import type { NonFinitePolicy } from './expr/NonFinitePolicy.js';
 import { numericColumn } from './expr/numericColumn.js';
@@ -18,8 +19,14 @@ export interface DeriveOptions {
   nonFinite?: NonFinitePolicy;
   /** For a function: the input columns, in parameter order (default: the parameter names). */
   columns?: readonly string[];
-  /** For a function: the gpu.js compiler (see kernels). Without one, the function runs per row on the CPU. */
+  /** For a function: a synchronous columnar compiler. Without one, the function runs per row on the CPU. */
   compile?: ColumnFunctionCompiler;
+  /**
+   * For a function: where it runs. `cpu` (default): per row in TypeScript, which measured faster
+   * than gpu.js's webasm SIMD path for such one-line kernels (see bench/RESULTS.md). `webasm` or
+   * `webgpu`: compiled by gpu.js into a kernel (f32 arithmetic); only `applyAsync` uses it.
+   */
+  engine?: 'cpu' | 'webasm' | 'webgpu';
   telemetry?: Telemetry;
 }
 
@@ -42,18 +49,22 @@ export class Derive implements Transform<DeriveState> {
   readonly kind = 'derive';
   readonly nonFinite: NonFinitePolicy;
   readonly columns: readonly string[];
-  /** Which path computed the last batch: 'expression', 'gpujs' or 'cpu' (per-row function). */
-  path: 'expression' | 'gpujs' | 'cpu' | null = null;
+  /** Which path computed the last batch: expression, gpu.js kernel, `compile` hook, or per-row function. */
+  path: 'expression' | 'gpujs' | 'compiled' | 'cpu' | null = null;
   private readonly expr: CompiledExpression | null;
   private readonly fn: ColumnFunction | null;
   private kernel: ((inputs: readonly Float64Array[], length: number) => ArrayLike<number>) | null | undefined;
   private readonly telemetry: Telemetry;
+  readonly engine: 'cpu' | 'webasm' | 'webgpu';
+  private gpuKernel: ColumnKernel | null = null;
 
   constructor(readonly name: string, def: string | ColumnFunction, private readonly options: DeriveOptions = {}) {
     if (typeof name !== 'string' || !name) throw new SpecError('derive.name', 'expected the name of the new column');
     this.nonFinite = options.nonFinite ?? 'missing';
     if (this.nonFinite !== 'missing' && this.nonFinite !== 'error') throw new SpecError('derive.nonFinite', `expected 'missing' or 'error', got ${String(options.nonFinite)}`);
     this.telemetry = options.telemetry ?? Telemetry.global;
+    this.engine = options.engine ?? 'cpu';
+    if (!['cpu', 'webasm', 'webgpu'].includes(this.engine)) throw new SpecError('derive.engine', `expected one of cpu|webasm|webgpu, got ${JSON.stringify(options.engine)}`);
     if (typeof def === 'string') {
       this.expr = compileExpression(def, { path: `derive.${name}`, nonFinite: this.nonFinite });
       this.fn = null;
@@ -77,21 +88,52 @@ export class Derive implements Transform<DeriveState> {
     return batch.withColumn(this.name, this.applyFunction(batch));
   }
 
+  /** Whether `applyAsync` is needed: a function compiled by gpu.js (async kernels). */
+  get isAsync(): boolean {
+    return this.fn !== null && this.engine !== 'cpu';
+  }
+
+  /** Like `apply`, running a function through its gpu.js kernel when `engine` asks for one. */
+  async applyAsync(batch: Batch): Promise<Batch> {
+    if (!this.isAsync) return this.apply(batch);
+    if (this.gpuKernel === null) {
+      this.gpuKernel = compileColumnFunction(this.fn!, { mode: this.engine as 'webasm' | 'webgpu' });
+      this.telemetry.emit({ type: 'log', level: 'info', message: `derive ${this.name}: function compiled by gpu.js (${this.engine})` });
+    }
+    const n = batch.length;
+    const inputs = this.columns.map((c) => numericColumn(batch, c, this.nonFinite, `derive ${this.name}`));
+    const ok = new Uint8Array(n);
+    let full = 0;
+    for (let i = 0; i < n; i++) { let good = 1; for (const x of inputs) if (x[i] !== x[i]) { good = 0; break; } ok[i] = good; full += good; }
+    const dense = inputs.map((x) => { const d = new Float32Array(full); for (let i = 0, j = 0; i < n; i++) if (ok[i]) d[j++] = x[i]!; return d; });
+    const r = full > 0 ? await this.gpuKernel(dense) : new Float32Array(0);
+    this.path = 'gpujs';
+    const values = new Float64Array(n);
+    for (let i = 0, j = 0; i < n; i++) values[i] = ok[i] ? r[j++]! : NaN;
+    return batch.withColumn(this.name, finish(values));
+  }
+
+  /** Frees the gpu.js kernel, if one was compiled. */
+  async dispose(): Promise<void> {
+    const k = this.gpuKernel;
+    this.gpuKernel = null;
+    await k?.dispose();
+  }
+
   private applyFunction(batch: Batch): Column {
     const n = batch.length;
     const inputs = this.columns.map((c) => numericColumn(batch, c, this.nonFinite, `derive ${this.name}`));
     const values = new Float64Array(n);
     if (this.kernel === undefined) {
       this.kernel = this.options.compile?.(this.fn!, { columns: this.columns }) ?? null;
-      const path = this.kernel ? 'gpujs' : 'cpu';
-      this.telemetry.emit({ type: 'log', level: 'info', message: `derive ${this.name}: ${path === 'gpujs' ? 'function compiled by gpu.js' : 'function runs per row on the CPU (no gpu.js compiler available)'}` });
+      this.telemetry.emit({ type: 'log', level: 'info', message: `derive ${this.name}: ${this.kernel ? 'function compiled by the given compiler' : 'function runs per row on the CPU'}` });
     }
     // Rows with a missing input are left out of the kernel and stay missing.
     const ok = new Uint8Array(n);
     let full = 0;
     for (let i = 0; i < n; i++) { let good = 1; for (const x of inputs) if (x[i] !== x[i]) { good = 0; break; } ok[i] = good; full += good; }
     if (this.kernel) {
-      this.path = 'gpujs';
+      this.path = 'compiled';
       const dense = full === n ? inputs : inputs.map((x) => { const d = new Float64Array(full); for (let i = 0, j = 0; i < n; i++) if (ok[i]) d[j++] = x[i]!; return d; });
       const r = this.kernel(dense, full);
       for (let i = 0, j = 0; i < n; i++) values[i] = ok[i] ? Number(r[j++]) : NaN;
@@ -104,9 +146,7 @@ export class Derive implements Transform<DeriveState> {
         values[i] = Number(f(...args));
       }
     }
-    let bitmap: Uint8Array | null = null;
-    for (let i = 0; i < n; i++) if (!Number.isFinite(values[i]!)) { values[i] = NaN; bitmap ??= new Uint8Array((n + 7) >> 3).fill(0xff); bitmap[i >> 3]! &= ~(1 << (i & 7)); }
-    return { type: 'number', values, validity: bitmap };
+    return finish(values);
   }
 
   toJSON(): TransformState<DeriveState> {
@@ -118,6 +158,14 @@ export class Derive implements Transform<DeriveState> {
     if (st.expression === null) throw new SpecError(`derive.${st.name}`, 'a derive made from a JS function cannot be restored from JSON (stored code is never evaluated); use an expression');
     return new Derive(st.name, st.expression, { nonFinite: st.nonFinite });
   }
+}
+
+/** Non-finite results become missing. */
+function finish(values: Float64Array): Column {
+  const n = values.length;
+  let bitmap: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) if (!Number.isFinite(values[i]!)) { values[i] = NaN; bitmap ??= new Uint8Array((n + 7) >> 3).fill(0xff); bitmap[i >> 3]! &= ~(1 << (i & 7)); }
+  return { type: 'number', values, validity: bitmap };
 }
 
 /** Parameter names of `(a, b) => …`, `a => …` or `function (a, b) {…}`, read from the source text. */

@@ -7,3 +7,5 @@ export { checkArgs } from './checkArgs.js';
 export { createBackend, type BackendChoice, type CreateBackendOptions } from './createBackend.js';
 export { CpuBackend, type CpuBackendOptions } from './cpu/index.js';
 export { WebGpuBackend, createWebGpuBackend, isSoftwareAdapter, type WebGpuBackendOptions } from './webgpu/index.js';
+export * from './batched/index.js';
+export { GpuJsBackend, createGpuJsBackend, compileColumnFunction, columnFunctionCpu, measureCpuPaths, installNavigatorGpu, type GpuJsBackendOptions, type ColumnKernel, type ColumnFunctionOptions, type GpuJsMode, type CpuPathReport } from './gpujs/index.js';
