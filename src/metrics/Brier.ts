@@ -1,4 +1,3 @@
-import { SluiceError } from '../core/index.js';
 import { ConfusionMatrix } from './ConfusionMatrix.js';
 import { MeanLoss } from './MeanLoss.js';
 import type { MetricState } from './Metric.js';
@@ -15,16 +14,14 @@ export class Brier extends MeanLoss {
   protected override readonly maxWidth = ConfusionMatrix.MAX_CLASSES;
 
   protected accumulate(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, width: number, sign: 1 | -1): void {
-    let s = 0, sw = 0;
+    this.checkLabels(yTrue, width);
     for (let i = 0; i < yTrue.length; i++) {
       const y = yTrue[i]!;
       let loss = 0;
       if (width === 1) {
-        if (y !== 0 && y !== 1) throw new SluiceError('METRIC', `brier.update: yTrue[${i}] = ${y}, but a binary probability per row needs labels 0 or 1 (pass a rows×classes matrix for more classes)`);
         const e = yPred[i]! - y;
         loss = e * e;
       } else {
-        if (!Number.isInteger(y) || y < 0) throw new SluiceError('METRIC', `brier.update: yTrue[${i}] = ${y} is not a class index`);
         for (let c = 0, o = i * width; c < width; c++) {
           const e = yPred[o + c]! - (c === y ? 1 : 0);
           loss += e * e;
@@ -32,11 +29,8 @@ export class Brier extends MeanLoss {
         if (y >= width) loss += 1;
       }
       const w = weights === undefined ? 1 : weights[i]!;
-      s += w * loss;
-      sw += w;
+      this.put(sign * w * loss, sign * w);
     }
-    this.sum += sign * s;
-    this.weight += sign * sw;
     this.rows += sign * yTrue.length;
   }
 

@@ -1,4 +1,3 @@
-import { SluiceError } from '../core/index.js';
 import { ConfusionMatrix } from './ConfusionMatrix.js';
 import { MeanLoss } from './MeanLoss.js';
 import type { MetricState } from './Metric.js';
@@ -17,24 +16,19 @@ export class LogLoss extends MeanLoss {
   protected override readonly maxWidth = ConfusionMatrix.MAX_CLASSES;
 
   protected accumulate(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, width: number, sign: 1 | -1): void {
+    this.checkLabels(yTrue, width);
     const lo = LogLoss.EPS, hi = 1 - LogLoss.EPS;
-    let s = 0, sw = 0;
     for (let i = 0; i < yTrue.length; i++) {
       const y = yTrue[i]!;
       let p: number;
       if (width === 1) {
-        if (y !== 0 && y !== 1) throw new SluiceError('METRIC', `logLoss.update: yTrue[${i}] = ${y}, but a binary probability per row needs labels 0 or 1 (pass a rows×classes matrix for more classes)`);
         p = y === 1 ? yPred[i]! : 1 - yPred[i]!;
       } else {
-        if (!Number.isInteger(y) || y < 0) throw new SluiceError('METRIC', `logLoss.update: yTrue[${i}] = ${y} is not a class index`);
         p = y < width ? yPred[i * width + y]! : 0;
       }
       const w = weights === undefined ? 1 : weights[i]!;
-      s -= w * Math.log(p < lo ? lo : p > hi ? hi : p);
-      sw += w;
+      this.put(-sign * w * Math.log(p < lo ? lo : p > hi ? hi : p), sign * w);
     }
-    this.sum += sign * s;
-    this.weight += sign * sw;
     this.rows += sign * yTrue.length;
   }
 

@@ -15,17 +15,14 @@ export class Mape extends MeanLoss {
   get skipped(): number { return this.zeros; }
 
   protected accumulate(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, _width: number, sign: 1 | -1): void {
-    let s = 0, sw = 0, rows = 0;
+    let rows = 0;
     for (let i = 0; i < yTrue.length; i++) {
       const y = yTrue[i]!;
       if (y === 0) continue;
       const w = weights === undefined ? 1 : weights[i]!;
-      s += (w * Math.abs(y - yPred[i]!)) / Math.abs(y);
-      sw += w;
+      this.put((sign * w * Math.abs(y - yPred[i]!)) / Math.abs(y), sign * w);
       rows++;
     }
-    this.sum += sign * s;
-    this.weight += sign * sw;
     this.rows += sign * rows;
     this.zeros += sign * (yTrue.length - rows);
   }

@@ -7,15 +7,11 @@ export class Mse extends MeanLoss {
   readonly input = 'values' as const;
 
   protected accumulate(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, _width: number, sign: 1 | -1): void {
-    let s = 0, sw = 0;
     for (let i = 0; i < yTrue.length; i++) {
       const w = weights === undefined ? 1 : weights[i]!;
       const e = yTrue[i]! - yPred[i]!;
-      s += w * e * e;
-      sw += w;
+      this.put(sign * w * e * e, sign * w);
     }
-    this.sum += sign * s;
-    this.weight += sign * sw;
     this.rows += sign * yTrue.length;
   }
 

@@ -4,9 +4,12 @@ import type { Metric, MetricState } from './Metric.js';
 /**
  * Coefficient of determination R² = 1 − SSres / SStot, SSres = Σ w·(y − ŷ)², SStot = Σ w·(y − ȳ)²
  * with ȳ the weighted mean of the targets seen. SStot is kept with a weighted Welford update
- * (not Σy² − (Σy)²/n, which cancels catastrophically when the targets have a large mean), and
- * a row is reverted by running the update backwards. NaN before any row and while SStot = 0
- * (constant targets: sklearn reports 1 or 0 there, which hides that R² is undefined).
+ * (not Σy² − (Σy)²/n, which cancels catastrophically when the targets have a large mean).
+ * NaN before any row and while SStot = 0 (constant targets: sklearn reports 1 or 0 there,
+ * which hides that R² is undefined).
+ * No `revert`: running Welford backwards after an outlier left leaves an error of ε·(the
+ * outlier's share of SStot), which can swamp the spread of what remains; a rolling R²
+ * recomputes from its window instead (O(window) a read, exact).
  */
 export class R2 implements Metric {
   readonly name = 'r2';
@@ -20,8 +23,8 @@ export class R2 implements Metric {
   get count(): number { return this.rows; }
 
   get value(): number {
-    // Relative to ȳ²: after reverts, M2 of constant targets is rounding noise (~ε·ȳ² per row
-    // reverted), not spread; a real variance below 1e-14·ȳ² is below float precision anyway.
+    // Relative to ȳ²: M2 of constant targets can be rounding noise of order ε·ȳ² a row, not
+    // spread; a real variance below 1e-14·ȳ² is below float precision anyway.
     if (!(this.w > 0) || !(this.m2 > 0) || this.m2 <= 1e-14 * this.w * this.mean * this.mean) return NaN;
     return 1 - this.ssRes / this.m2;
   }
@@ -39,23 +42,6 @@ export class R2 implements Metric {
       this.w = w;
       this.ssRes += wi * e * e;
       this.rows++;
-    }
-  }
-
-  revert(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights?: ArrayLike<number>): void {
-    checkBatch(this.name, yTrue, yPred, weights);
-    for (let i = 0; i < yTrue.length; i++) {
-      const wi = weights === undefined ? 1 : weights[i]!;
-      this.rows--;
-      if (wi === 0) continue;
-      const y = yTrue[i]!, e = y - yPred[i]!;
-      const w = this.w - wi;
-      this.ssRes -= wi * e * e;
-      if (!(w > 0)) { this.w = 0; this.mean = 0; this.m2 = 0; this.ssRes = 0; continue; }
-      const before = (this.w * this.mean - wi * y) / w;
-      this.m2 = Math.max(0, this.m2 - wi * (y - before) * (y - this.mean));
-      this.mean = before;
-      this.w = w;
     }
   }
 

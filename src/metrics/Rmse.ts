@@ -7,19 +7,16 @@ export class Rmse extends MeanLoss {
   readonly input = 'values' as const;
 
   override get value(): number {
-    return this.weight > 0 ? Math.sqrt(Math.max(0, this.sum) / this.weight) : NaN;
+    const w = this.weight + this.weightC;
+    return w > 0 ? Math.sqrt(Math.max(0, this.sum + this.sumC) / w) : NaN;
   }
 
   protected accumulate(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, _width: number, sign: 1 | -1): void {
-    let s = 0, sw = 0;
     for (let i = 0; i < yTrue.length; i++) {
       const w = weights === undefined ? 1 : weights[i]!;
       const e = yTrue[i]! - yPred[i]!;
-      s += w * e * e;
-      sw += w;
+      this.put(sign * w * e * e, sign * w);
     }
-    this.sum += sign * s;
-    this.weight += sign * sw;
     this.rows += sign * yTrue.length;
   }
 

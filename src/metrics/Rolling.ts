@@ -18,10 +18,11 @@ export interface RollingState extends MetricState {
 /**
  * Any metric over the last `window` rows. The rows live in a ring buffer (memory bounded by the
  * window: 8·(1 + width) bytes a row, plus the metric's own state). Metrics that can `revert`
- * (confusion-matrix metrics, mean losses, R², streaming AUC) slide exactly in O(rows): the rows
- * leaving the window are reverted. Float sums would drift after millions of add/subtract pairs,
- * so the metric is rebuilt from the buffer every `window` evicted rows (amortized O(1) a row).
- * The others (exact AUC) are rebuilt from the buffer when read after a change, O(window·log).
+ * (confusion-matrix metrics, mean losses, streaming AUC) slide in O(rows): the rows leaving the
+ * window are reverted. Their counts are exact for integer weights and their loss sums are
+ * compensated (see MeanLoss); to stop any remaining float drift the metric is also rebuilt from
+ * the buffer every `window` evicted rows (amortized O(1) a row). The others (exact AUC, R²) are
+ * rebuilt from the buffer when read after a change: O(window) a read, O(window·log) for AUC.
  */
 export class Rolling implements Metric {
   readonly window: number;

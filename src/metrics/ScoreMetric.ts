@@ -7,7 +7,7 @@ import { ScorePairs, type ScorePairsState } from './ScorePairs.js';
 export interface ScoreMetricOptions {
   /**
    * `exact` (default) keeps every (score, label) pair: exact on finite data, memory grows by
-   * 16 bytes a row. `streaming` keeps `bins` score bins over [0, 1]: fixed memory, O(1) per row,
+   * 8 bytes a row (24 with weights); see ScorePairs for the cost of each read. `streaming` keeps `bins` score bins over [0, 1]: fixed memory, O(1) per row,
    * and a computed `errorBound` (see ScoreHistogram).
    */
   mode?: 'exact' | 'streaming';
@@ -58,12 +58,20 @@ export abstract class ScoreMetric implements Metric {
     for (let i = 0; i < yTrue.length; i++) {
       if (Number.isNaN(yPred[i])) throw new SluiceError('METRIC', `${this.name}.update: yPred[${i}] is NaN; a score must be a number to be ranked`);
     }
-    const pos = this.positive, h = this.hist, p = this.pairs;
-    for (let i = 0; i < yTrue.length; i++) {
-      const w = weights === undefined ? 1 : weights[i]!;
-      if (h) h.add(yPred[i]!, yTrue[i] === pos, w, sign);
-      else p!.add(yPred[i]!, yTrue[i] === pos, w);
+    const pos = this.positive, h = this.hist;
+    if (h) {
+      for (let i = 0; i < yTrue.length; i++) h.add(yPred[i]!, yTrue[i] === pos, weights === undefined ? 1 : weights[i]!, sign);
+      return;
     }
+    let np = 0;
+    for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === pos) np++;
+    const ps = new Float64Array(np), ns = new Float64Array(yTrue.length - np);
+    const pw = weights === undefined ? null : new Float64Array(np), nw = weights === undefined ? null : new Float64Array(yTrue.length - np);
+    for (let i = 0, a = 0, b = 0; i < yTrue.length; i++) {
+      if (yTrue[i] === pos) { if (pw) pw[a] = weights![i]!; ps[a++] = yPred[i]!; }
+      else { if (nw) nw[b] = weights![i]!; ns[b++] = yPred[i]!; }
+    }
+    this.pairs!.addBatch(ps, pw, ns, nw);
   }
 
   reset(): void {

@@ -39,7 +39,10 @@ test('log loss: binary form needs 0/1 labels, shapes are checked', () => {
   const m = new LogLoss();
   assert.throws(() => m.update([2], [0.5]), (e: unknown) => e instanceof SluiceError && /yTrue\[0\] = 2/.test((e as Error).message));
   assert.throws(() => m.update([0, 1], [0.5, 0.5, 0.5]), /3 values for 2 rows/);
+  assert.throws(() => m.update([1, 0, 7], [0.5, 0.5, 0.5]), /yTrue\[2\] = 7/);
+  assert.throws(() => new Brier().update([1, 0, 7], [0.5, 0.5, 0.5]), /brier.*yTrue\[2\] = 7/);
   assert.is(m.count, 0);
+  assert.ok(Number.isNaN(m.value), 'a bad batch puts no row');
 });
 
 test('log loss: binary column equals the two-column matrix [1 − p, p] on random data', () => {

@@ -1,7 +1,7 @@
 // Regression metrics: MAE, MSE, RMSE, R², MAPE.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Mae, Mape, Mse, R2, Rmse } from '../../src/metrics/index.js';
+import { Mae, Mape, Mse, R2, Rmse, type Metric } from '../../src/metrics/index.js';
 import { close, randomData } from './helpers.js';
 
 const Y = [3, -0.5, 2, 7];
@@ -61,16 +61,8 @@ test('R² = 1 − SSres/SStot computed directly on random data, also with a larg
   }
 });
 
-test('R² revert runs Welford backwards', () => {
-  const d = randomData('values', 500, 4);
-  const r = new R2(), fresh = new R2();
-  r.update(d.yTrue, d.yPred, d.weights);
-  r.revert(d.yTrue.subarray(0, 200), d.yPred.subarray(0, 200), d.weights.subarray(0, 200));
-  fresh.update(d.yTrue.subarray(200), d.yPred.subarray(200), d.weights.subarray(200));
-  assert.ok(close(r.value, fresh.value, 1e-9));
-  r.revert(d.yTrue.subarray(200), d.yPred.subarray(200), d.weights.subarray(200));
-  assert.is(r.count, 0);
-  assert.ok(Number.isNaN(r.value));
+test('R² has no revert: rolling windows recompute it exactly', () => {
+  assert.is((new R2() as Metric).revert, undefined);
 });
 
 test.run();

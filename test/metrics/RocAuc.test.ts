@@ -51,6 +51,18 @@ test('exact mode equals brute-force pair counting on random data, in any batchin
   }
 });
 
+test('exact mode mixes weighted and unweighted batches', () => {
+  const d = randomData('scores', 500, 12);
+  const a = new RocAuc();
+  const w = new Float64Array(500).fill(1);
+  for (let at = 0, b = 0; at < 500; at += 37, b++) {
+    const e = Math.min(500, at + 37);
+    if (b % 2 === 0) a.update(d.yTrue.subarray(at, e), d.yPred.subarray(at, e));
+    else { a.update(d.yTrue.subarray(at, e), d.yPred.subarray(at, e), d.weights.subarray(at, e)); w.set(d.weights.subarray(at, e), at); }
+  }
+  assert.ok(close(a.value, bruteAuc(d.yTrue, d.yPred, w), 1e-12));
+});
+
 test('streaming mode stays within its error bound of the exact value, and the bound is small', () => {
   for (const [seed, bins] of [[4, 4096], [5, 1000], [6, 64]] as const) {
     const d = randomData('scores', 20000, seed);
