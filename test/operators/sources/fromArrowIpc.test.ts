@@ -64,6 +64,23 @@ for (const format of ['file', 'stream'] as const) {
   });
 }
 
+test('time units: seconds, micro, nano, date day and ms, before 1970, nulls', async () => {
+  const ms = [Date.UTC(1969, 6, 20, 20, 17), null, Date.UTC(2024, 1, 29, 12), 0, Date.UTC(1900, 0, 1)];
+  const day = (x: number | null) => (x === null ? null : Math.floor(x / 86_400_000) * 86_400_000);
+  const t = new arrow.Table({
+    s: arrow.vectorFromArray(ms.map((x) => (x === null ? null : new Date(x))), new arrow.TimestampSecond()),
+    us: arrow.vectorFromArray(ms.map((x) => (x === null ? null : new Date(x))), new arrow.TimestampMicrosecond()),
+    ns: arrow.vectorFromArray(ms.map((x) => (x === null ? null : new Date(x))), new arrow.TimestampNanosecond()),
+    d: arrow.vectorFromArray(ms.map((x) => (x === null ? null : new Date(day(x)!))), new arrow.DateDay()),
+    dms: arrow.vectorFromArray(ms.map((x) => (x === null ? null : new Date(x))), new arrow.DateMillisecond()),
+    v: arrow.vectorFromArray([1, 2, 3, 4, 5], new arrow.Int32()),
+  });
+  const p = join(dir, 'times.arrow');
+  writeFileSync(p, arrow.tableToIPC(t, 'file'));
+  const rows = (await lastValueFrom(fromArrowIpc(p).pipe(toArray()))).flatMap((b) => b.toRows());
+  assert.equal(rows, ms.map((x, i) => ({ s: x, us: x, ns: x, d: day(x), dms: x, v: i + 1 })));
+});
+
 test('vega-datasets flights-200k.arrow', async () => {
   const bs: Batch[] = await lastValueFrom(fromArrowIpc('node_modules/vega-datasets/data/flights-200k.arrow').pipe(toArray()));
   assert.is(bs.reduce((n, b) => n + b.length, 0), 200_000);
