@@ -10,7 +10,9 @@ export function parseDatetimeBytes(b: Uint8Array, s: number, e: number): number 
   const y = d4(b, s);
   const mo = d2(b, s + 5);
   const d = d2(b, s + 8);
-  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > monthDays(y, mo)) return NaN;
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > 31) return NaN;
+  const days = dayNumber(y, mo, d);
+  if (days === INVALID) return NaN;
   let p = s + 10;
   let h = 0, mi = 0, se = 0, ms = 0, off = 0;
   if (p < e) {
@@ -54,7 +56,21 @@ export function parseDatetimeBytes(b: Uint8Array, s: number, e: number): number 
     }
     if (p !== e || h < 0 || mi < 0 || se < 0 || h > 24 || mi > 59 || se > 60) return NaN;
   }
-  return daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + se * 1000 + ms - off * 60_000;
+  return days * 86_400_000 + h * 3_600_000 + mi * 60_000 + se * 1000 + ms - off * 60_000;
+}
+
+const INVALID = -Infinity;
+/** Day numbers of 1900-01-01 … 2155-12-31, filled on first use (NaN = not yet): dates repeat a lot in data. */
+const FIRST_YEAR = 1900, YEARS = 256;
+const DAYS = new Float64Array(YEARS * 12 * 31).fill(NaN);
+
+/** Days since 1970-01-01, or INVALID for a day past the end of its month (2023-02-30). */
+function dayNumber(y: number, mo: number, d: number): number {
+  if (y < FIRST_YEAR || y >= FIRST_YEAR + YEARS) return d > monthDays(y, mo) ? INVALID : daysFromCivil(y, mo, d);
+  const i = ((y - FIRST_YEAR) * 12 + mo - 1) * 31 + d - 1;
+  let v = DAYS[i]!;
+  if (v !== v) DAYS[i] = v = d > monthDays(y, mo) ? INVALID : daysFromCivil(y, mo, d);
+  return v;
 }
 
 /** Two ASCII digits at p, or -1. */
