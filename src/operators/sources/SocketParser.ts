@@ -21,12 +21,14 @@ export interface SocketFormatOptions {
   nullValues?: readonly string[];
   /** Longest accepted line in bytes (default 8 MiB); longer lines are bad rows (`too-long`) and are not buffered. */
   maxLineBytes?: number;
+  /** `skip` (default): count, dead-letter, go on; `fail`: error with `<source>#<connection>:line:column`. */
   badRows?: BadRowPolicy;
   /**
    * Dead-letter CSV. NDJSON connections share it (the detail names the connection); CSV
    * connections write `<name>.conn<N><ext>` each, since the CSV reader keeps its own file.
    */
   deadLetter?: string;
+  /** Bus for progress, queue, skipped, account and retry `log` events (default `Telemetry.global`). */
   telemetry?: Telemetry;
 }
 

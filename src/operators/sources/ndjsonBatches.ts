@@ -32,6 +32,7 @@ export interface NdjsonBatchOptions {
   badRows?: BadRows | BadRowPolicy;
   /** Dead-letter path when `badRows` is a policy. */
   deadLetter?: string;
+  /** Bus for `skipped` and `account` events when the books are kept here. */
   telemetry?: Telemetry;
   /**
    * Shared between connections of one socket source: the first connection to infer a schema
