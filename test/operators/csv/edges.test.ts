@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { lastValueFrom, toArray } from 'rxjs';
 import { SourceError, SpecError, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
-import { fromCsv } from '../../../src/operators/index.js';
+import { csvBatches, fromCsv } from '../../../src/operators/index.js';
 import { parseBytes, rowsOf } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-csv-edge-'));
@@ -136,6 +136,23 @@ test('types: inferred from the first rows, declared ones override, required ones
   r = parseBytes(Buffer.from('1;x\n2;y\n'), { header: false, delimiter: ';' });
   assert.equal(r.parser.schema?.names, ['col1', 'col2']);
   assert.equal(rowsOf(r.batches), [[1, 'x'], [2, 'y']]);
+});
+
+test('csvBatches over any byte stream; flushOnChunk emits the complete rows of every chunk (sockets)', async () => {
+  async function* lines() { yield Buffer.from('a,b\n1,x\n2,'); yield Buffer.from('y\n3,z\n'); yield Buffer.from('4,w\n'); }
+  const events: TelemetryEvent[] = [];
+  const telemetry = new Telemetry();
+  telemetry.on('account').subscribe((e) => events.push(e));
+  const sizes: number[] = [];
+  const rows: unknown[][] = [];
+  for await (const { batch } of csvBatches(lines(), { name: 'tcp://x:1', flushOnChunk: true, schema: { a: 'integer', b: 'category' }, telemetry })) {
+    sizes.push(batch.length);
+    rows.push(...rowsOf([batch]));
+  }
+  assert.equal(sizes, [1, 2, 1]);
+  assert.equal(rows, [[1, 'x'], [2, 'y'], [3, 'z'], [4, 'w']]);
+  const last = events.at(-1);
+  assert.ok(last?.type === 'account' && last.done && last.read === 4 && last.passed === 4 && last.source === 'tcp://x:1');
 });
 
 test('bad options fail at creation with SpecError naming the option; a missing file with SourceError', async () => {
