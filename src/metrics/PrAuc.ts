@@ -9,6 +9,8 @@ export type PrAucOptions = ScoreMetricOptions;
  * unlike the trapezoid does not overstate it). Takes the positive-class score per row. NaN until
  * a positive row was seen. Streaming mode treats each bin as one threshold and is within
  * `errorBound` of the exact value (see ScoreHistogram).
+ * Cost: exact mode sweeps every row on each read (O(rows) a read, unlike exact ROC AUC's O(1)),
+ * so on long streams read it every few batches or use streaming mode (O(bins) a read).
  */
 export class PrAuc extends ScoreMetric {
   readonly name = 'prAuc';
