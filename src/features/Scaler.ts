@@ -67,9 +67,10 @@ export class Scaler implements Transform<ScalerState> {
   learn(batch: Batch): void {
     const train = trainMask(batch);
     for (const name of this.columns) {
-      const { values, ok } = numericInput.read(batch, name, 'scale');
+      const { values, ok, allOk } = numericInput.read(batch, name, 'scale');
       if (train) for (let i = 0; i < ok.length; i++) ok[i]! &= train[i]!;
-      this.moments.get(name)!.addMany(values, ok, batch.length);
+      // Without a mask the moments run the unmasked loop (same sums, fewer loads).
+      this.moments.get(name)!.addMany(values, allOk && !train ? null : ok, batch.length);
       this.sketches.get(name)?.addMany(values, ok, batch.length);
     }
   }
@@ -97,12 +98,15 @@ export class Scaler implements Transform<ScalerState> {
     let out = batch;
     const rejects: RowReject[] = [];
     for (const name of this.columns) {
-      const { values, ok, nonFinite } = numericInput.read(batch, name, 'scale');
+      const { values, ok, allOk, nonFinite } = numericInput.read(batch, name, 'scale');
       if (this.nonFinite === 'error') for (const i of nonFinite) rejects.push({ row: i, reason: 'non-finite', field: name, value: String(values[i]), detail: 'scale: non-finite number' });
       const { center, scale } = this.params(name);
       const y = new Float64Array(batch.length);
-      for (let i = 0; i < y.length; i++) if (ok[i]) y[i] = (values[i]! - center) / scale;
-      out = out.withColumn(name, numericInput.output(y, ok));
+      // One loop per array kind keeps each monomorphic; rows not ok become NaN in output().
+      if (values instanceof Float64Array) scaleF64(values, y, center, scale);
+      else if (values instanceof Int32Array) scaleI32(values, y, center, scale);
+      else for (let i = 0; i < y.length; i++) y[i] = (values[i]! - center) / scale;
+      out = out.withColumn(name, numericInput.output(y, ok, allOk));
     }
     return rejectRows(out, rejects, this.badRows, 'scale');
   }
@@ -127,4 +131,12 @@ export class Scaler implements Transform<ScalerState> {
     }
     return t;
   }
+}
+
+function scaleF64(x: Float64Array, y: Float64Array, center: number, scale: number): void {
+  for (let i = 0; i < y.length; i++) y[i] = (x[i]! - center) / scale;
+}
+
+function scaleI32(x: Int32Array, y: Float64Array, center: number, scale: number): void {
+  for (let i = 0; i < y.length; i++) y[i] = (x[i]! - center) / scale;
 }
