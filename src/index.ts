@@ -3,4 +3,5 @@ export * from './core/index.js';
 export * from './kernels/index.js';
 export * from './synth/index.js';
 export * from './features/index.js';
+export * from './metrics/index.js';
 export * from './operators/index.js';

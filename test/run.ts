@@ -35,7 +35,16 @@ for (const [idx, file] of files.entries()) {
   const name = relative(root, file);
   g.UVU_INDEX = idx;
   g.UVU_QUEUE[idx] = [name];
-  await import(pathToFileURL(file).href);
+  try {
+    await import(pathToFileURL(file).href);
+  } catch (err) {
+    // A file that cannot load counts as one failed test, and the run goes on.
+    process.stdout.write(`\n  FAIL ${name}: cannot load: ${(err as Error).stack ?? String(err)}\n`);
+    total += 1;
+    failedFiles.push(name);
+    process.stdout.write(`✘ ${name}  0/1  load error\n`);
+    continue;
+  }
   const group = g.UVU_QUEUE[idx]!;
   group.shift();
   const t0 = performance.now();

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as arrow from 'apache-arrow';
 import { Batch, Schema, batchFromArrow, batchToArrow, validity } from '../../src/core/index.js';
 
 test('fromRows keeps values, types and missing cells', () => {
@@ -44,6 +45,24 @@ test('Arrow round trip keeps every type, missing values and dictionary strings',
   assert.equal(back.toRows(), b.toRows());
   // zero-copy: the number column's values are the same memory
   assert.ok(back.column('n').type === 'number' && (back.column('n') as { values: Float64Array }).values.buffer === (b.column('n') as { values: Float64Array }).values.buffer);
+});
+
+test('batchFromArrow reads sliced record batches and every time unit correctly', () => {
+  const t0 = Date.UTC(1969, 11, 31, 23, 0, 0);
+  const table = arrow.tableFromArrays({
+    f: Float64Array.from({ length: 10 }, (_, i) => i + 0.5),
+    i: Int32Array.from({ length: 10 }, (_, i) => i * 10),
+    big: BigInt64Array.from({ length: 10 }, (_, i) => BigInt(i) * 5000000000n),
+  });
+  const sliced = table.batches[0]!.slice(3, 7);
+  const b = batchFromArrow(sliced);
+  assert.equal(b.toRows(), [3, 4, 5, 6].map((i) => ({ f: i + 0.5, i: i * 10, big: i * 5000000000 })));
+  for (const [type, scale] of [[new arrow.TimestampSecond(), 1000], [new arrow.TimestampMillisecond(), 1], [new arrow.TimestampMicrosecond(), 1e-3], [new arrow.TimestampNanosecond(), 1e-6]] as const) {
+    const raw = BigInt64Array.from([BigInt(Math.round(t0 / scale)), BigInt(Math.round((t0 + 86_400_000) / scale))]);
+    const data = arrow.makeData({ type, length: 2, nullCount: 0, data: raw as never });
+    const rb = new arrow.RecordBatch({ d: data });
+    assert.equal(batchFromArrow(rb).toRows().map((r) => r.d), [t0, t0 + 86_400_000], String(type));
+  }
 });
 
 test.run();
