@@ -4,4 +4,5 @@ export * from './kernels/index.js';
 export * from './synth/index.js';
 export * from './features/index.js';
 export * from './metrics/index.js';
+export * from './learn/index.js';
 export * from './operators/index.js';

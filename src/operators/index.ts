@@ -4,3 +4,4 @@ export * from './csv/index.js';
 export * from './sources/index.js';
 export * from './synth/index.js';
 export * from './transforms/index.js';
+export * from './learn/index.js';

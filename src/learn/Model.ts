@@ -1,0 +1,52 @@
+import type { FeatureMatrix } from '../core/index.js';
+
+/** What a model predicts: P(y=1), a class distribution, or a value. */
+export type Task = 'binary' | 'multiclass' | 'regression';
+
+export type ModelKind = 'linear' | 'logistic' | 'softmax' | 'svm' | 'passiveAggressive' | 'mlp';
+
+/** Everything needed to rebuild a trained model on any backend: part of the pipeline artifact. */
+export interface ModelState {
+  kind: ModelKind;
+  task: Task;
+  inputs: number;
+  outputs: number;
+  /** The resolved options the model was built with (hyperparameters, seed, layers, optimizer). */
+  options: Record<string, unknown>;
+  /** Parameter tensors by name (`w0`, `b0`, ...), row-major, as plain arrays of numbers. */
+  params: Record<string, number[]>;
+  /** Optimizer state tensors by name, same layout. */
+  optimizer: Record<string, number[]>;
+  /** Updates applied so far (drives schedules and Adam's bias correction). */
+  step: number;
+}
+
+/**
+ * An online learner whose weights and optimizer state live on one compute backend.
+ * `learn` splits its input into mini-batches of the model's batch size and makes one update per
+ * mini-batch from the mean gradient (weighted by sample and class weights); `predict` never
+ * changes state. Both are async because a GPU backend records work and reads back later.
+ */
+export interface Model {
+  readonly kind: ModelKind;
+  readonly task: Task;
+  /** Prediction columns per row: 1 for binary (P(y=1)) and regression, the class count for multiclass. */
+  readonly outputs: number;
+  /** Input width, fixed by the first batch seen when not given up front. */
+  readonly inputs: number | null;
+  /** Updates applied so far. */
+  readonly step: number;
+  /** `cpu`, `webgpu` or `gpujs`, and the adapter description, for reports and the dashboard. */
+  readonly backendName: string;
+  readonly adapter: string;
+  /** Row-major predictions for every row of x (rows × outputs). */
+  predict(x: FeatureMatrix): Promise<Float32Array>;
+  /** Learns from x, whose `targets` must be set. */
+  learn(x: FeatureMatrix): Promise<void>;
+  /** Mean training loss over the mini-batches of the last `learn` call (NaN before any). */
+  lastLoss(): Promise<number>;
+  /** The full state (reads weights back from the device). */
+  state(): Promise<ModelState>;
+  /** Frees device memory. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,1 @@
+export type { Model, ModelKind, ModelState, Task } from './Model.js';
