@@ -1,6 +1,7 @@
 import { Batch } from './Batch.js';
 import { ColumnBuilder, type ParseFailure } from './ColumnBuilder.js';
 import type { Schema } from './Schema.js';
+import { DEFAULT_NULL_VALUES } from './DEFAULT_NULL_VALUES.js';
 
 /** Where and why `appendRaw`/`appendValues` rejected a row. */
 export interface RowFailure {
@@ -9,7 +10,6 @@ export interface RowFailure {
   field: number;
 }
 
-const DEFAULT_NULLS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NULL', 'None'];
 
 /**
  * Builds Batches row by row for sources that are not columnar (NDJSON, sockets, generators).
@@ -25,7 +25,7 @@ export class BatchBuilder {
   constructor(readonly schema: Schema, options: { capacity?: number; nullValues?: readonly string[] } = {}) {
     const cap = options.capacity ?? 1024;
     this.builders = schema.fields.map((f) => new ColumnBuilder(f.type, cap));
-    this.nullTokens = new Set(options.nullValues ?? DEFAULT_NULLS);
+    this.nullTokens = new Set(options.nullValues ?? DEFAULT_NULL_VALUES);
   }
 
   get length(): number {

@@ -16,6 +16,7 @@ export { Batch, type CellValue } from './Batch.js';
 export { ColumnBuilder, type ParseFailure } from './ColumnBuilder.js';
 export { BatchBuilder, type RowFailure } from './BatchBuilder.js';
 export { inferSchema, type InferOptions } from './inferSchema.js';
+export { DEFAULT_NULL_VALUES } from './DEFAULT_NULL_VALUES.js';
 export { parseNumber } from './parseNumber.js';
 export { parseDatetime } from './parseDatetime.js';
 export { FeatureMatrix, type FeatureMatrixExtras } from './FeatureMatrix.js';

@@ -1,5 +1,6 @@
 import type { ColumnType } from './ColumnType.js';
 import { Schema } from './Schema.js';
+import { DEFAULT_NULL_VALUES } from './DEFAULT_NULL_VALUES.js';
 import { parseDatetime } from './parseDatetime.js';
 import { parseNumber } from './parseNumber.js';
 
@@ -20,7 +21,7 @@ const INT = /^[+-]?\d+$/;
  * a heuristic that separates sentences from codes and names.
  */
 export function inferSchema(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | null>>, options: InferOptions = {}): Schema {
-  const nulls = new Set(options.nullValues ?? ['', 'NA', 'N/A', 'null', 'NULL', 'None']);
+  const nulls = new Set(options.nullValues ?? DEFAULT_NULL_VALUES);
   return Schema.from(Object.fromEntries(header.map((name, k) => {
     const forced = options.types?.[name];
     if (forced) return [name, forced];
