@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { KernelError } from '../../core/index.js';
 import type { Activation, Backend, GemmOptions, LossKind, OptimizerHyper, OptimizerKind, ScaleOptions } from '../Backend.js';
 import type { DType, Tensor, TypedData } from '../Tensor.js';
@@ -11,6 +12,8 @@ import { gemmCpu } from './gemmCpu.js';
 import { gemmFastCpu } from './gemmFastCpu.js';
 import { gemmSimdCpu } from './gemmSimdCpu.js';
 import { gemmSimdAvailable } from './gemmSimdAvailable.js';
+import { GemmWorkerPool } from './GemmWorkerPool.js';
+import { loadWasmGemm } from './loadWasmGemm.js';
 import { lossGradCpu } from './lossGradCpu.js';
 import { softmaxCpu } from './softmaxCpu.js';
 import { optimizerStepCpu } from './optimizerStepCpu.js';
@@ -24,6 +27,11 @@ export interface CpuBackendOptions {
    * runtime lacks SIMD); 'blocked': cache-blocked TypeScript; 'reference': the plain triple loop.
    */
   gemm?: 'fast' | 'blocked' | 'reference';
+  /**
+   * Threads for the 'fast' GEMM, this one included (default: os.availableParallelism()). Above 1,
+   * worker threads over shared wasm memory take blocks of large products; 1 keeps it single-threaded.
+   */
+  threads?: number;
 }
 
 function product(shape: readonly number[]): number {
@@ -48,12 +56,19 @@ export class CpuBackend implements Backend {
   readonly isHardware = false;
   private nextId = 1;
   private disposed = false;
-  private readonly gemmImpl: typeof gemmCpu;
+  private readonly gemmImpl: typeof gemmSimdCpu;
+  private readonly gemmThreads: number;
+  // Started at the first GEMM large enough to share (workers cost ~30 ms and a few MiB each).
+  private gemmPool: GemmWorkerPool | null = null;
 
   constructor(options: CpuBackendOptions = {}) {
     const mode = options.gemm ?? 'fast';
     this.gemmImpl = mode === 'reference' ? gemmCpu : mode === 'blocked' ? gemmFastCpu : gemmSimdCpu;
-    const what = mode === 'reference' ? 'reference GEMM' : mode === 'blocked' ? 'blocked GEMM' : gemmSimdAvailable() ? 'WebAssembly SIMD GEMM' : 'blocked GEMM, no wasm SIMD';
+    const threads = options.threads ?? availableParallelism();
+    if (!Number.isInteger(threads) || threads < 1) throw new KernelError('gemm', {}, `threads must be a positive integer, got ${threads}`);
+    this.gemmThreads = mode === 'fast' && loadWasmGemm()?.shared ? threads : 1;
+    const simd = this.gemmThreads > 1 ? `WebAssembly SIMD GEMM, ${this.gemmThreads} threads` : 'WebAssembly SIMD GEMM';
+    const what = mode === 'reference' ? 'reference GEMM' : mode === 'blocked' ? 'blocked GEMM' : gemmSimdAvailable() ? simd : 'blocked GEMM, no wasm SIMD';
     this.adapter = `TypeScript on ${process.arch} (${what})`;
   }
 
@@ -118,12 +133,26 @@ export class CpuBackend implements Backend {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    const pool = this.gemmPool;
+    this.gemmPool = null;
+    await pool?.dispose();
   }
 
   gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
     checkArgs.gemm(a, b, c, o);
-    this.gemmImpl(this.f32(a, 'gemm'), this.f32(b, 'gemm'), this.f32(c, 'gemm'), o);
+    const A = this.f32(a, 'gemm'), B = this.f32(b, 'gemm'), C = this.f32(c, 'gemm');
+    this.gemmImpl(A, B, C, o, this.gemmThreads > 1 ? this.sharedGemm : undefined);
   }
+
+  /** Work-sharing figures of the GEMM worker pool (null before the first GEMM large enough to start it). */
+  get gemmThreadStats(): { readonly jobs: number; readonly tasks: number; readonly callerTasks: number } | null {
+    return this.gemmPool ? { ...this.gemmPool.stats } : null;
+  }
+
+  private readonly sharedGemm = (): GemmWorkerPool | null => {
+    if (!this.gemmPool && !this.disposed) this.gemmPool = new GemmWorkerPool(loadWasmGemm()!, this.gemmThreads - 1);
+    return this.gemmPool;
+  };
 
   biasAdd(x: Tensor, bias: Tensor, rows: number, cols: number): void {
     checkArgs.biasAdd(x, bias, rows, cols);

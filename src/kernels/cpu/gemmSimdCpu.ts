@@ -1,69 +1,78 @@
 import type { GemmOptions } from '../Backend.js';
 import { gemmFastCpu } from './gemmFastCpu.js';
+import { gemmPackPanels } from './gemmPackPanels.js';
+import { gemmTasks } from './gemmTasks.mjs';
+import type { GemmWorkerPool } from './GemmWorkerPool.js';
 import { gemvCpu } from './gemvCpu.js';
 import { loadWasmGemm } from './loadWasmGemm.js';
 
-// A KC×NC block of packed op(B) (256×256 floats = 256 KiB) stays in L2 while each 4-row panel of
-// op(A) (4 KiB) sits in L1; the 4×8 micro-tile keeps eight f32x4 accumulators in registers.
+// A KC×NC block of packed op(B) (256×256 floats = 256 KiB) stays in the 1 MiB L2 while one
+// MR-row panel of op(A) (4 KiB) sits in L1; the MR×8 micro-tile keeps 2·MR f32x4 accumulators
+// in registers. A task (the unit threads claim) is an MC×NC block of C over all of k.
 const KC = 256;
 const NC = 256;
-const MR = 4;
+const MC = 64;
 const NR = 8;
+/**
+ * Below this many multiply-adds (m·n·k) the workers are not woken: waking one and waiting for it
+ * costs tens of µs on an idle machine and up to a scheduler slice on a loaded one, more than it
+ * saves on a product of a few hundred µs. Measured: see bench/kernels.ts gemm-*-cpu figures.
+ */
+const GEMM_THREAD_MIN_MADDS = 128 * 128 * 128;
+
+const localCtl = new Int32Array(gemmTasks.words(0));
 
 /**
  * GEMM through a hand-emitted WebAssembly SIMD micro-kernel (same semantics as gemmCpu; f32
- * products accumulated in f32 within a KC block, as on a GPU). op(A) and op(B) are packed into
- * zero-padded panels in wasm memory, so every transpose shares the kernel. Falls back to
- * gemmFastCpu where the runtime lacks WebAssembly SIMD.
+ * products accumulated in f32, as on a GPU). op(A) and op(B) are packed once into zero-padded
+ * panels in wasm memory, so every transpose shares the kernel; C is produced in a padded buffer
+ * there, then scaled into c (alpha, beta). With a worker pool (`pool` is asked for one only when it
+ * pays; shared memory) and a product of at
+ * least GEMM_THREAD_MIN_MADDS multiply-adds, the MC×NC blocks of C are shared among threads.
+ * Falls back to gemmFastCpu where the runtime lacks WebAssembly SIMD.
  */
-export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o: GemmOptions): void {
+export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o: GemmOptions, pool?: () => GemmWorkerPool | null): void {
   const w = loadWasmGemm();
   const { m, n, k } = o;
   if (n === 1 && k > 0) return gemvCpu(a, b, c, o);
   if (!w || k === 0 || m === 0 || n === 0) return gemmFastCpu(a, b, c, o);
   const alpha = o.alpha ?? 1, beta = o.beta ?? 0;
   const ta = o.transA ?? false, tb = o.transB ?? false;
-  const mP = Math.ceil(m / MR);
-  const ncMax = Math.min(NC, n), nPMax = Math.ceil(ncMax / NR);
-  const kcMax = Math.min(KC, k);
-  // Layout in wasm memory (floats): [A panels | B panels | C tile block]
-  const aFloats = mP * MR * kcMax, bFloats = nPMax * NR * kcMax, cFloats = mP * MR * nPMax * NR;
-  const bytes = (aFloats + bFloats + cFloats) * 4;
-  if (w.mem.buffer.byteLength < bytes) w.mem.grow(Math.ceil((bytes - w.mem.buffer.byteLength) / 65536));
+  const MR = w.mr;
+  const nP = Math.ceil(n / NR), nPad = nP * NR;
+  const bFloats = k * nPad;
+  // Rows of C per pass such that packed B, A and C fit the wasm memory (all of m up to ~9000³).
+  const fitRows = Math.floor((w.maxBytes / 4 - bFloats) / (k + nPad) / MR) * MR;
+  if (fitRows < MR) return gemmFastCpu(a, b, c, o);
+  const sliceRows = Math.min(Math.ceil(m / MR) * MR, fitRows);
+  const need = (bFloats + sliceRows * (k + nPad)) * 4;
+  if (w.mem.buffer.byteLength < need) w.mem.grow(Math.ceil((need - w.mem.buffer.byteLength) / 65536));
   const heap = new Float32Array(w.mem.buffer);
-  const apOff = 0, bpOff = aFloats, ctOff = aFloats + bFloats;
 
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = Math.min(NC, n - jc);
-    const nP = Math.ceil(nc / NR);
-    const ldc = nP * NR;
-    heap.fill(0, ctOff, ctOff + mP * MR * ldc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = Math.min(KC, k - pc);
-      for (let jp = 0; jp < nP; jp++) {
-        const base = bpOff + jp * kc * NR;
-        for (let q = 0; q < NR; q++) {
-          const j = jc + jp * NR + q;
-          if (j >= n) { for (let p = 0; p < kc; p++) heap[base + p * NR + q] = 0; continue; }
-          if (tb) { const row = j * k + pc; for (let p = 0; p < kc; p++) heap[base + p * NR + q] = b[row + p]!; }
-          else for (let p = 0; p < kc; p++) heap[base + p * NR + q] = b[(pc + p) * n + j]!;
-        }
-      }
-      for (let ip = 0; ip < mP; ip++) {
-        const base = apOff + ip * kc * MR;
-        for (let q = 0; q < MR; q++) {
-          const i = ip * MR + q;
-          if (i >= m) { for (let p = 0; p < kc; p++) heap[base + p * MR + q] = 0; continue; }
-          if (ta) for (let p = 0; p < kc; p++) heap[base + p * MR + q] = a[(pc + p) * m + i]!;
-          else { const row = i * k + pc; for (let p = 0; p < kc; p++) heap[base + p * MR + q] = a[row + p]!; }
-        }
-      }
-      w.kernel(apOff * 4, bpOff * 4, ctOff * 4, mP, nP, kc);
+  // op(B) as n rows of depth k: element (j, p) is b[j·k + p] (transposed) or b[p·n + j].
+  gemmPackPanels(b, 0, n, k, tb ? k : 1, tb ? 1 : n, NR, KC, heap, 0);
+  for (let i0 = 0; i0 < m; i0 += sliceRows) {
+    const rows = Math.min(sliceRows, m - i0);
+    const mP = Math.ceil(rows / MR), mPad = mP * MR;
+    const aOff = bFloats, cOff = aOff + mPad * k;
+    // op(A): element (i, p) is a[p·m + i] (transposed) or a[i·k + p].
+    gemmPackPanels(a, ta ? i0 : i0 * k, rows, k, ta ? 1 : k, ta ? m : 1, MR, KC, heap, aOff);
+    const mcp = MC / MR, ncp = NC / NR;
+    const mBlocks = Math.ceil(mP / mcp), nTasks = mBlocks * Math.ceil(nP / ncp);
+    const params = [aOff * 4, 0, cOff * 4, mP, nP, k, KC, mPad, nPad, mcp, ncp, mBlocks, nTasks, MR];
+    const shared = pool && nTasks > 1 && rows * n * k >= GEMM_THREAD_MIN_MADDS ? pool() : null;
+    if (shared) shared.run(params);
+    else {
+      for (let i = 0; i < params.length; i++) localCtl[gemmTasks.PARAMS + i] = params[i]!;
+      localCtl[gemmTasks.NEXT] = 0;
+      gemmTasks.run(localCtl, w.kernel);
     }
-    for (let i = 0; i < m; i++) {
-      const src = ctOff + i * ldc, dst = i * n + jc;
-      if (beta === 0) for (let j = 0; j < nc; j++) c[dst + j] = alpha * heap[src + j]!;
-      else for (let j = 0; j < nc; j++) c[dst + j] = alpha * heap[src + j]! + beta * c[dst + j]!;
+    for (let i = 0; i < rows; i++) {
+      const src = cOff + i * nPad, dst = (i0 + i) * n;
+      if (beta === 0) {
+        if (alpha === 1) c.set(heap.subarray(src, src + n), dst);
+        else for (let j = 0; j < n; j++) c[dst + j] = alpha * heap[src + j]!;
+      } else for (let j = 0; j < n; j++) c[dst + j] = alpha * heap[src + j]! + beta * c[dst + j]!;
     }
   }
 }
