@@ -32,6 +32,8 @@ export interface CpuBackendOptions {
    * worker threads over shared wasm memory take blocks of large products; 1 keeps it single-threaded.
    */
   threads?: number;
+  /** Multiply-adds (m·n·k) from which a GEMM is shared among threads (default 128³, measured; 0 in tests to force sharing). */
+  gemmThreadMin?: number;
 }
 
 function product(shape: readonly number[]): number {
@@ -58,6 +60,7 @@ export class CpuBackend implements Backend {
   private disposed = false;
   private readonly gemmImpl: typeof gemmSimdCpu;
   private readonly gemmThreads: number;
+  private readonly gemmThreadMin: number | undefined;
   // Started at the first GEMM large enough to share (workers cost ~30 ms and a few MiB each).
   private gemmPool: GemmWorkerPool | null = null;
 
@@ -67,6 +70,7 @@ export class CpuBackend implements Backend {
     const threads = options.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new KernelError('gemm', {}, `threads must be a positive integer, got ${threads}`);
     this.gemmThreads = mode === 'fast' && loadWasmGemm()?.shared ? threads : 1;
+    this.gemmThreadMin = options.gemmThreadMin;
     const simd = this.gemmThreads > 1 ? `WebAssembly SIMD GEMM, ${this.gemmThreads} threads` : 'WebAssembly SIMD GEMM';
     const what = mode === 'reference' ? 'reference GEMM' : mode === 'blocked' ? 'blocked GEMM' : gemmSimdAvailable() ? simd : 'blocked GEMM, no wasm SIMD';
     this.adapter = `TypeScript on ${process.arch} (${what})`;
@@ -141,7 +145,7 @@ export class CpuBackend implements Backend {
   gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
     checkArgs.gemm(a, b, c, o);
     const A = this.f32(a, 'gemm'), B = this.f32(b, 'gemm'), C = this.f32(c, 'gemm');
-    this.gemmImpl(A, B, C, o, this.gemmThreads > 1 ? this.sharedGemm : undefined);
+    this.gemmImpl(A, B, C, o, this.gemmThreads > 1 ? this.sharedGemm : undefined, this.gemmThreadMin);
   }
 
   /** Work-sharing figures of the GEMM worker pool (null before the first GEMM large enough to start it). */

@@ -14,7 +14,7 @@ const NC = 256;
 const MC = 64;
 const NR = 8;
 /**
- * Below this many multiply-adds (m·n·k) the workers are not woken: waking one and waiting for it
+ * Default for `minShared`: below this many multiply-adds (m·n·k) the workers are not woken: waking one and waiting for it
  * costs tens of µs on an idle machine and up to a scheduler slice on a loaded one, more than it
  * saves on a product of a few hundred µs. Measured: see bench/kernels.ts gemm-*-cpu figures.
  */
@@ -28,10 +28,10 @@ const localCtl = new Int32Array(gemmTasks.words(0));
  * panels in wasm memory, so every transpose shares the kernel; C is produced in a padded buffer
  * there, then scaled into c (alpha, beta). With a worker pool (`pool` is asked for one only when it
  * pays; shared memory) and a product of at
- * least GEMM_THREAD_MIN_MADDS multiply-adds, the MC×NC blocks of C are shared among threads.
+ * least `minShared` multiply-adds, the MC×NC blocks of C are shared among threads.
  * Falls back to gemmFastCpu where the runtime lacks WebAssembly SIMD.
  */
-export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o: GemmOptions, pool?: () => GemmWorkerPool | null): void {
+export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o: GemmOptions, pool?: () => GemmWorkerPool | null, minShared = GEMM_THREAD_MIN_MADDS): void {
   const w = loadWasmGemm();
   const { m, n, k } = o;
   if (n === 1 && k > 0) return gemvCpu(a, b, c, o);
@@ -60,7 +60,7 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
     const mcp = MC / MR, ncp = NC / NR;
     const mBlocks = Math.ceil(mP / mcp), nTasks = mBlocks * Math.ceil(nP / ncp);
     const params = [aOff * 4, 0, cOff * 4, mP, nP, k, KC, mPad, nPad, mcp, ncp, mBlocks, nTasks, MR];
-    const shared = pool && nTasks > 1 && rows * n * k >= GEMM_THREAD_MIN_MADDS ? pool() : null;
+    const shared = pool && nTasks > 1 && rows * n * k >= minShared ? pool() : null;
     if (shared) shared.run(params);
     else {
       for (let i = 0; i < params.length; i++) localCtl[gemmTasks.PARAMS + i] = params[i]!;
