@@ -1,0 +1,296 @@
+import { FeatureMatrix, Rng, SchemaError } from '../core/index.js';
+import { OPTIMIZER_STATE, WebGpuBackend, type Activation, type Backend, type LossKind, type OptimizerKind, type Tensor } from '../kernels/index.js';
+import type { Model, ModelKind, ModelState, Task } from './Model.js';
+import type { ResolvedModelOptions } from './resolveModelOptions.js';
+import { scheduledRate } from './scheduledRate.js';
+import { checkTargets } from './checkTargets.js';
+import { rowWeights } from './rowWeights.js';
+
+/** Rows per forward pass in `predict` (bounds device memory for large inputs). */
+const PREDICT_CHUNK = 4096;
+
+interface Scratch {
+  rows: number;
+  /** acts[j] is layer j's output (rows × sizes[j+1]); the last one holds the raw scores z. */
+  acts: Tensor[];
+  /** dz[j]: gradient with respect to layer j's pre-activation (rows × sizes[j+1]). */
+  dz: Tensor[];
+  /** da[j] (j ≥ 1): gradient with respect to layer j's input activation (rows × sizes[j]). */
+  da: Tensor[];
+  loss: Tensor;
+}
+
+/**
+ * Linear, logistic, softmax, linear-SVM and MLP models: a stack of dense layers trained by
+ * gradient descent on one compute backend. Weights, gradients and optimizer state stay on the
+ * backend; a training step uploads the batch (features, targets, row weights), records forward,
+ * fused loss+gradient, backward and one `optimizerStep` per parameter buffer, and submits them
+ * as one command buffer on WebGPU with no readback. The per-batch mean loss is accumulated on
+ * the device and read only when `lastLoss()` is asked.
+ *
+ * Mini-batch semantics: `learn(x)` cuts x into consecutive batches of `batchSize` rows (the last
+ * may be shorter) and makes one update per batch from the weighted mean gradient
+ *   g = Σ_r w_r ∇ℓ_r / Σ_r w_r,   w_r = sampleWeight_r · classWeight[y_r]
+ * (lossGrad's scale = 1/Σw). L2 and L1 apply to weights, not biases. A batch whose weights sum
+ * to zero makes no update.
+ *
+ * Clipping (`clip`) is by global L2 norm over all gradient buffers: the squared norms are reduced
+ * on the device (1×k·k×1 GEMMs) and the single number is read back, so with clipping on each step
+ * costs one 4-byte readback (the backend has no kernel that could apply a device-side scalar).
+ *
+ * A linear-SVM's `predict` returns σ(z), monotone in the margin (0.5 at the decision boundary), not
+ * a calibrated probability.
+ */
+export class GradientModel implements Model {
+  readonly kind: ModelKind;
+  readonly task: Task;
+  readonly outputs: number;
+  readonly backendName: string;
+  readonly adapter: string;
+  private _inputs: number | null;
+  private _step = 0;
+  private sizes: number[] = [];
+  private params: Tensor[] = [];
+  private grads: Tensor[] = [];
+  private opt: Tensor[][] = [];
+  private lossAcc: Tensor | null = null;
+  private sqNorm: Tensor | null = null;
+  private lastBatches = 0;
+  private scratch = new Map<number, Scratch>();
+  private readonly lossKind: LossKind;
+  private readonly hiddenAct: Activation;
+  private disposed = false;
+
+  constructor(readonly options: ResolvedModelOptions, private readonly backend: Backend, private readonly ownsBackend: boolean) {
+    if (options.optimizer === 'ftrl') throw new SchemaError('GradientModel does not run ftrl (use FtrlModel)');
+    this.kind = options.kind;
+    this.task = options.task;
+    this.outputs = options.outputs;
+    this.backendName = backend.name;
+    this.adapter = backend.adapter;
+    this._inputs = options.inputs;
+    this.lossKind = options.kind === 'svm' ? 'hinge' : options.task === 'binary' ? 'logistic' : options.task === 'multiclass' ? 'softmax' : 'squared';
+    this.hiddenAct = options.activation;
+    if (this._inputs !== null) this.build(this._inputs, null);
+  }
+
+  get inputs(): number | null { return this._inputs; }
+  get step(): number { return this._step; }
+
+  /** Allocates parameters (initialised from the seed, or from `params`) and optimizer state. */
+  private build(inputs: number, saved: ModelState | null): void {
+    const o = this.options, b = this.backend;
+    this._inputs = inputs;
+    this.sizes = [inputs, ...(o.kind === 'mlp' ? o.hidden : []), this.outputs];
+    const rng = new Rng(o.seed);
+    const nState = OPTIMIZER_STATE[o.optimizer as OptimizerKind];
+    for (let j = 0; j + 1 < this.sizes.length; j++) {
+      const fanIn = this.sizes[j]!, fanOut = this.sizes[j + 1]!;
+      for (const [name, shape] of [[`w${j}`, [fanIn, fanOut]], [`b${j}`, [fanOut]]] as const) {
+        let init: Float32Array;
+        if (saved) {
+          const v = saved.params[name];
+          if (!v || v.length !== shape.reduce((a, c) => a * c, 1)) throw new SchemaError(`model state: parameter ${name} should hold ${shape.join('×')} values, has ${v?.length ?? 'none'}`);
+          init = Float32Array.from(v);
+        } else {
+          init = new Float32Array(shape.reduce((a, c) => a * c, 1));
+          // Convex models start at zero; an MLP needs symmetry broken: He N(0, 2/fanIn) or Xavier N(0, 2/(fanIn+fanOut)).
+          if (o.kind === 'mlp' && name.startsWith('w')) {
+            const std = o.init === 'he' ? Math.sqrt(2 / fanIn) : Math.sqrt(2 / (fanIn + fanOut));
+            for (let i = 0; i < init.length; i++) init[i] = rng.normal(0, std);
+          }
+        }
+        this.params.push(b.upload(init, shape));
+        this.grads.push(b.zeros(shape));
+        const states: Tensor[] = [];
+        for (let s = 0; s < nState; s++) {
+          const v = saved?.optimizer[`${name}/${s}`];
+          states.push(v ? b.upload(Float32Array.from(v), shape) : b.zeros(shape));
+        }
+        this.opt.push(states);
+      }
+    }
+    this.lossAcc = b.zeros([1]);
+    if (o.clip > 0) this.sqNorm = b.zeros([1]);
+  }
+
+  /** Restores a saved state onto this (fresh) model. */
+  load(state: ModelState): void {
+    if (state.inputs) { this.release(); this.build(state.inputs, state); }
+    this._step = state.step;
+  }
+
+  private getScratch(rows: number): Scratch {
+    let s = this.scratch.get(rows);
+    if (s) return s;
+    // Keep the full-batch shape and at most one other (a short last batch, a predict chunk).
+    if (this.scratch.size >= 2) for (const [r, old] of this.scratch) if (r !== this.options.batchSize) { this.freeScratch(old); this.scratch.delete(r); }
+    const b = this.backend, L = this.sizes.length - 1;
+    s = {
+      rows,
+      acts: Array.from({ length: L }, (_, j) => b.zeros([rows, this.sizes[j + 1]!])),
+      dz: Array.from({ length: L }, (_, j) => b.zeros([rows, this.sizes[j + 1]!])),
+      // da[0] is never used: the input layer needs no gradient (and may be very wide).
+      da: Array.from({ length: L }, (_, j) => b.zeros(j === 0 ? [1] : [rows, this.sizes[j]!])),
+      loss: b.zeros([rows]),
+    };
+    this.scratch.set(rows, s);
+    return s;
+  }
+
+  private freeScratch(s: Scratch): void {
+    for (const t of [...s.acts, ...s.dz, ...s.da, s.loss]) this.backend.release(t);
+  }
+
+  private checkInput(x: FeatureMatrix): void {
+    if (this.disposed) throw new SchemaError(`${this.kind} model was disposed`);
+    if (this._inputs === null) this.build(x.cols, null);
+    if (x.cols !== this._inputs) throw new SchemaError(`${this.kind} model takes ${this._inputs} input columns, got a FeatureMatrix [${x.rows}x${x.cols}]`);
+  }
+
+  /** Uploads x (dense or CSR) and records the forward pass; returns the uploaded tensors to release. */
+  private forward(x: FeatureMatrix, s: Scratch): Tensor[] {
+    const b = this.backend, rows = x.rows, L = this.sizes.length - 1;
+    let uploads: Tensor[];
+    if (x.kind === 'dense') {
+      const xt = b.upload(x.values, [rows, x.cols]);
+      uploads = [xt];
+      b.gemm(xt, this.params[0]!, s.acts[0]!, { m: rows, n: this.sizes[1]!, k: x.cols });
+    } else {
+      const nnz = x.nnz;
+      const ip = b.upload(x.indptr!, [rows + 1]), ix = b.upload(x.indices!.subarray(0, nnz), [nnz]), iv = b.upload(x.values.subarray(0, nnz), [nnz]);
+      uploads = [ip, ix, iv];
+      b.spmm(ip, ix, iv, this.params[0]!, s.acts[0]!, rows, x.cols, this.sizes[1]!);
+    }
+    for (let j = 0; j < L; j++) {
+      if (j > 0) b.gemm(s.acts[j - 1]!, this.params[2 * j]!, s.acts[j]!, { m: rows, n: this.sizes[j + 1]!, k: this.sizes[j]! });
+      b.biasAdd(s.acts[j]!, this.params[2 * j + 1]!, rows, this.sizes[j + 1]!);
+      if (j < L - 1) b.activate(this.hiddenAct, s.acts[j]!, s.acts[j]!);
+    }
+    return uploads;
+  }
+
+  async predict(x: FeatureMatrix): Promise<Float32Array> {
+    this.checkInput(x);
+    const out = new Float32Array(x.rows * this.outputs);
+    const b = this.backend, L = this.sizes.length - 1;
+    for (let start = 0; start < x.rows; start += PREDICT_CHUNK) {
+      const part = start === 0 && x.rows <= PREDICT_CHUNK ? x : x.sliceRows(start, start + PREDICT_CHUNK);
+      if (part.rows === 0) continue;
+      const s = this.getScratch(part.rows);
+      const uploads = this.forward(part, s);
+      const z = s.acts[L - 1]!, p = s.dz[L - 1]!;
+      if (this.task === 'multiclass') b.softmax(z, p, part.rows, this.outputs);
+      else b.activate(this.task === 'binary' ? 'sigmoid' : 'identity', z, p);
+      for (const t of uploads) b.release(t);
+      out.set((await b.read(p)) as Float32Array, start * this.outputs);
+    }
+    return out;
+  }
+
+  async learn(x: FeatureMatrix): Promise<void> {
+    this.checkInput(x);
+    if (!x.targets) throw new SchemaError(`${this.kind} model: learn needs a FeatureMatrix with targets`);
+    checkTargets(this.task, this.outputs, x.targets, x.rowIds);
+    const bs = this.options.batchSize;
+    this.lastBatches = 0;
+    for (let start = 0; start < x.rows; start += bs) {
+      const part = start === 0 && x.rows <= bs ? x : x.sliceRows(start, start + bs);
+      await this.update(part);
+    }
+    this.submit();
+  }
+
+  /** WebGPU: submit what this step recorded as one command buffer, without waiting. */
+  private submit(): void {
+    if (this.backend instanceof WebGpuBackend) this.backend.context.flush();
+  }
+
+  private async update(x: FeatureMatrix): Promise<void> {
+    const o = this.options, b = this.backend, rows = x.rows, L = this.sizes.length - 1;
+    const { weights, sum } = rowWeights(x.targets!, x.weights, o.classWeights, this.task);
+    if (!(sum > 0)) return;
+    const s = this.getScratch(rows);
+    const uploads = this.forward(x, s);
+    const tgt = this.lossKind === 'softmax' ? b.upload(Int32Array.from(x.targets!), [rows]) : b.upload(x.targets!, [rows]);
+    const wt = weights ? b.upload(weights, [rows]) : null;
+    uploads.push(tgt);
+    if (wt) uploads.push(wt);
+    b.lossGrad(this.lossKind, s.acts[L - 1]!, tgt, wt, s.dz[L - 1]!, s.loss, rows, this.outputs, 1 / sum);
+    // The batch's mean loss, summed on the device over this learn call's batches.
+    b.colSum(s.loss, this.lossAcc!, rows, 1, { alpha: 1 / sum, beta: this.lastBatches === 0 ? 0 : 1 });
+    this.lastBatches++;
+    for (let j = L - 1; j >= 0; j--) {
+      const dz = s.dz[j]!, nIn = this.sizes[j]!, nOut = this.sizes[j + 1]!;
+      if (j === 0) {
+        if (x.kind === 'dense') b.gemm(uploads[0]!, dz, this.grads[0]!, { m: nIn, n: nOut, k: rows, transA: true });
+        else b.spmmT(uploads[0]!, uploads[1]!, uploads[2]!, dz, this.grads[0]!, rows, nIn, nOut);
+      } else {
+        b.gemm(s.acts[j - 1]!, dz, this.grads[2 * j]!, { m: nIn, n: nOut, k: rows, transA: true });
+      }
+      b.colSum(dz, this.grads[2 * j + 1]!, rows, nOut);
+      if (j > 0) {
+        b.gemm(dz, this.params[2 * j]!, s.da[j]!, { m: rows, n: nIn, k: nOut, transB: true });
+        b.activateBackward(this.hiddenAct, s.acts[j - 1]!, s.da[j]!, s.dz[j - 1]!);
+      }
+    }
+    for (const t of uploads) b.release(t);
+    if (o.clip > 0) await this.clipGradients();
+    this._step++;
+    const h = {
+      lr: scheduledRate(o.lr, o.schedule, this._step), step: this._step,
+      momentum: o.momentum, beta1: o.beta1, beta2: o.beta2, rho: o.rho, eps: o.eps,
+    };
+    const kind = o.optimizer as OptimizerKind;
+    for (let i = 0; i < this.params.length; i++) {
+      const isWeight = i % 2 === 0;
+      b.optimizerStep(kind, this.params[i]!, this.grads[i]!, this.opt[i]!, isWeight ? { ...h, l1: o.l1, l2: o.l2 } : h);
+    }
+    this.submit();
+  }
+
+  private async clipGradients(): Promise<void> {
+    const b = this.backend;
+    this.grads.forEach((g, i) => b.gemm(g, g, this.sqNorm!, { m: 1, n: 1, k: g.length, beta: i === 0 ? 0 : 1 }));
+    const norm = Math.sqrt((await b.read(this.sqNorm!))[0]!);
+    if (!(norm > this.options.clip)) return;
+    const f = this.options.clip / norm;
+    for (const g of this.grads) b.colSum(g, g, 1, g.length, { alpha: f });
+  }
+
+  async lastLoss(): Promise<number> {
+    if (this.lastBatches === 0 || !this.lossAcc) return NaN;
+    const n = this.lastBatches;
+    return (await this.backend.read(this.lossAcc))[0]! / n;
+  }
+
+  async state(): Promise<ModelState> {
+    const params: Record<string, number[]> = {}, optimizer: Record<string, number[]> = {};
+    for (let i = 0; i < this.params.length; i++) {
+      const name = `${i % 2 === 0 ? 'w' : 'b'}${i >> 1}`;
+      params[name] = Array.from(await this.backend.read(this.params[i]!));
+      for (let s = 0; s < this.opt[i]!.length; s++) optimizer[`${name}/${s}`] = Array.from(await this.backend.read(this.opt[i]![s]!));
+    }
+    return {
+      kind: this.kind, task: this.task, inputs: this._inputs ?? 0, outputs: this.outputs,
+      options: { ...this.options, inputs: this._inputs }, params, optimizer, step: this._step,
+    };
+  }
+
+  private release(): void {
+    const b = this.backend;
+    for (const t of [...this.params, ...this.grads, ...this.opt.flat()]) b.release(t);
+    if (this.lossAcc) b.release(this.lossAcc);
+    if (this.sqNorm) b.release(this.sqNorm);
+    for (const s of this.scratch.values()) this.freeScratch(s);
+    this.params = []; this.grads = []; this.opt = []; this.lossAcc = null; this.sqNorm = null;
+    this.scratch.clear();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.release();
+    this.disposed = true;
+    if (this.ownsBackend) await this.backend.dispose();
+  }
+}

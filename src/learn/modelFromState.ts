@@ -1,0 +1,37 @@
+import { SpecError } from '../core/index.js';
+import type { BackendChoice, Backend, CreateBackendOptions } from '../kernels/index.js';
+import { buildModel } from './buildModel.js';
+import { FtrlModel } from './FtrlModel.js';
+import { GradientModel } from './GradientModel.js';
+import type { Model, ModelState } from './Model.js';
+import { PassiveAggressiveModel } from './PassiveAggressiveModel.js';
+import { resolveModelOptions, type ModelOptions } from './resolveModelOptions.js';
+
+export interface ModelFromStateOptions {
+  /** Run the restored model here instead of the backend it was trained on. */
+  backend?: BackendChoice;
+  backendOptions?: CreateBackendOptions;
+  device?: Backend;
+}
+
+/** Rebuilds a model from `state()` (the pipeline artifact), on any backend; same predictions. */
+export async function modelFromState(state: ModelState, options: ModelFromStateOptions = {}): Promise<Model> {
+  if (!state || typeof state !== 'object' || !state.options) throw new SpecError('model', 'not a model state (no options)');
+  // The recorded options are resolved ones: re-resolving checks them and fills anything newer.
+  const { outputs: _o, ...recorded } = state.options as Record<string, unknown>;
+  const known = Object.fromEntries(Object.entries(recorded).filter(([, v]) => v !== null));
+  // Resolved options carry every key; drop those the kind does not take before re-checking.
+  const drop = [
+    ...(known.kind !== 'mlp' ? ['hidden', 'activation', 'output', 'init'] : []),
+    ...(known.kind !== 'passiveAggressive' ? ['variant', 'C', 'epsilon'] : ['optimizer']),
+    ...(known.task === 'regression' ? ['classes'] : []),
+    ...(known.clip === 0 ? ['clip'] : []),
+  ];
+  for (const k of drop) delete known[k];
+  if (state.inputs) known.inputs = state.inputs;
+  if (options.backend) known.backend = options.backend;
+  const o = resolveModelOptions(known as unknown as ModelOptions);
+  const model = await buildModel(o, options);
+  if (model instanceof GradientModel || model instanceof FtrlModel || model instanceof PassiveAggressiveModel) model.load(state);
+  return model;
+}
