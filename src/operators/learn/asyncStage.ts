@@ -1,0 +1,62 @@
+import { Observable } from 'rxjs';
+import type { Ticket } from '../../core/index.js';
+
+/** One subscription's worth of async work, made when the subscription starts. */
+export interface AsyncStageHandlers<T, R> {
+  /** Handles one input; returns true to end the stream early (maxRows): flush, complete, unsubscribe. */
+  step(item: T, emit: (out: R) => void): Promise<boolean | void>;
+  /** After the last input (or an early end): remaining work and the final output. */
+  flush?(emit: (out: R) => void): Promise<void>;
+  /** Runs once, after in-flight work, on complete, error or unsubscribe: dispose owned models. */
+  teardown?(): Promise<void> | void;
+}
+
+/**
+ * The plumbing the learn/evaluate operators share: inputs handled one at a time, in order, each
+ * holding its queue ticket (when the input carries one, as a Batch does) until its async model work
+ * is done, so a slow model slows the source instead of buffering without bound (see core asyncMap).
+ */
+export function asyncStage<T, R>(source: Observable<T>, make: () => Promise<AsyncStageHandlers<T, R>>, ticketOf: (item: T) => Ticket | null = duckTicket): Observable<R> {
+  return new Observable<R>((subscriber) => {
+    let closed = false, ended = false;
+    let handlers: AsyncStageHandlers<T, R> | null = null;
+    const emit = (out: R) => { if (!closed) subscriber.next(out); };
+    const fail = (err: unknown) => { if (!closed) { closed = true; subscriber.error(err); } };
+    let chain: Promise<void> = make().then((h) => { handlers = h; }, fail);
+    const finish = async () => {
+      if (closed || ended) return;
+      ended = true;
+      try {
+        await handlers?.flush?.(emit);
+        if (!closed) { closed = true; subscriber.complete(); }
+      } catch (err) { fail(err); }
+    };
+    const sub = source.subscribe({
+      next(item) {
+        if (ended) return;
+        const ticket = ticketOf(item)?.retain() ?? null;
+        chain = chain.then(async () => {
+          try {
+            if (closed || ended || !handlers) return;
+            const stop = await handlers.step(item, emit);
+            if (stop) { await finish(); sub?.unsubscribe(); }
+          } catch (err) { fail(err); } finally { ticket?.release(); }
+        });
+      },
+      error(err) { chain = chain.then(() => fail(err)); },
+      complete() { chain = chain.then(finish); },
+    });
+    return () => {
+      closed = true;
+      sub.unsubscribe();
+      // Dispose only after the work in flight, which may still be using the model.
+      chain = chain.then(async () => { try { await handlers?.teardown?.(); } catch { /* teardown errors have no subscriber left */ } });
+    };
+  });
+}
+
+/** A Batch (or anything carrying one) holds its slot through `ticket`; a FeatureMatrix may carry one too. */
+function duckTicket(item: unknown): Ticket | null {
+  const t = (item as { ticket?: Ticket | null } | null)?.ticket;
+  return t && typeof t.retain === 'function' && !t.released ? t : null;
+}
