@@ -1,0 +1,39 @@
+import type { ColumnType } from '../core/index.js';
+
+/** A spec file after validation (validateSpec); the shape SPEC_KEYS describes. */
+export interface Spec {
+  name?: string;
+  seed?: number;
+  source: SourceSpec;
+  schema?: Record<string, ColumnType>;
+  steps?: Array<Record<string, unknown>>;
+  target?: string;
+  task?: 'classification' | 'regression';
+  features?: { drop?: string[]; include?: string[]; missing?: 'error' | 'zero' };
+  split?: { test: number; key?: string; stratify?: string; seed?: number };
+  model?: string | Record<string, Record<string, unknown> | null>;
+  training?: { batchSize?: number; epochs?: number; backend?: 'auto' | 'cpu' | 'webgpu' | 'gpujs'; maxRows?: number };
+  evaluation?: { progressive?: boolean; metrics?: string[]; rolling?: number; threshold?: number; test?: string };
+  output?: { dir?: string; report?: string; save?: boolean };
+}
+
+export interface SourceSpec {
+  csv?: string;
+  arrow?: string;
+  parquet?: string;
+  ndjson?: string;
+  tcp?: { listen?: number; host?: string; connect?: string; maxConnections?: number };
+  websocket?: string;
+  synthetic?: string | Record<string, Record<string, unknown> | null>;
+  badRows?: 'skip' | 'fail';
+  deadLetter?: string;
+  capacity?: number;
+  batchSize?: number;
+  maxRows?: number;
+  format?: 'ndjson' | 'csv';
+  header?: boolean;
+  delimiter?: string;
+  inferRows?: number;
+  nullValues?: string[];
+  columns?: string[];
+}

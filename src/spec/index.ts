@@ -1,0 +1,10 @@
+// Spec files: one declarative description of every key (SPEC_KEYS) drives validation and docs/spec.md.
+export type { KeySpec, StringKey, NumberKey, BooleanKey, ObjectKey, ListKey, MapKey, UnionKey, VariantKey, AnyKey } from './KeySpec.js';
+export { SPEC_KEYS, STEP_KEYS, IMPUTE_STRATEGIES, MODEL_KINDS, OPTIMIZERS, BACKENDS } from './SPEC_KEYS.js';
+export type { Spec, SourceSpec } from './Spec.js';
+export { SpecErrors } from './SpecErrors.js';
+export { checkKeys } from './checkKeys.js';
+export { validateSpec, COLUMN_NAME } from './validateSpec.js';
+export { readSpec, parseSpec } from './readSpec.js';
+export { makeStep, defined, type BuiltStep, type StepContext } from './makeStep.js';
+export { specDoc } from './specDoc.js';

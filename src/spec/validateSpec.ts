@@ -1,0 +1,73 @@
+import { SpecError, Telemetry } from '../core/index.js';
+import { compileExpression } from '../features/index.js';
+import { makeGenerator } from '../synth/index.js';
+import { checkKeys, isObject } from './checkKeys.js';
+import { makeStep } from './makeStep.js';
+import { SPEC_KEYS, STEP_KEYS } from './SPEC_KEYS.js';
+import type { Spec } from './Spec.js';
+
+/** A plain column name (else the target is an expression). */
+export const COLUMN_NAME = /^[A-Za-z_][\w.]*$/;
+
+/**
+ * Every problem of a parsed spec, as SpecErrors with key paths, in document order: first the
+ * shape (SPEC_KEYS: types, allowed values, unknown keys with did-you-mean), then what only the
+ * pieces can judge (expressions, generator options, each step's own checks), all before any
+ * data is read. An empty list means `raw` is a valid Spec.
+ */
+export function validateSpec(raw: unknown): SpecError[] {
+  const problems: SpecError[] = [];
+  checkKeys(SPEC_KEYS, raw, '', problems);
+  if (!isObject(raw)) return problems;
+  const spec = raw as unknown as Spec;
+  const bad = (path: string) => problems.some((p) => p.path === path || p.path.startsWith(path + '.') || p.path.startsWith(path + '['));
+  /** A piece's own SpecError (`derive.name: ...`) under our key path, keeping a known last segment. */
+  const rethrow = (path: string, e: unknown, keys: readonly string[] = []) => {
+    if (!(e instanceof SpecError)) throw e;
+    const own = e.path.split('.').pop()!;
+    const message = e.message.startsWith(e.path + ': ') ? e.message.slice(e.path.length + 2) : e.message;
+    problems.push(new SpecError(e.path.startsWith(path) ? e.path : keys.includes(own) ? `${path}.${own}` : path, message));
+  };
+
+  const src = spec.source;
+  if (isObject(src as unknown) && !bad('source')) {
+    if (src.synthetic !== undefined) {
+      const [name, opts]: [string, unknown] = typeof src.synthetic === 'string' ? [src.synthetic, {}] : Object.entries(src.synthetic)[0]!;
+      try { makeGenerator(name, (opts ?? {}) as Record<string, unknown>, `source.synthetic.${name}`); } catch (e) {
+        if (!(e instanceof SpecError)) throw e;
+        problems.push(e);
+      }
+    }
+    if (src.tcp && (src.tcp.listen === undefined) === (src.tcp.connect === undefined))
+      problems.push(new SpecError('source.tcp', 'expected exactly one of listen (a port to serve on) or connect (host:port)'));
+    if (src.format === 'csv' && src.header === false && !spec.schema)
+      problems.push(new SpecError('source.header', 'header: false needs a schema naming the columns'));
+    if (src.delimiter !== undefined && src.delimiter.length !== 1) problems.push(new SpecError('source.delimiter', `expected one character, got ${JSON.stringify(src.delimiter)}`));
+  }
+
+  if (typeof spec.target === 'string' && !COLUMN_NAME.test(spec.target)) {
+    try { compileExpression(spec.target, { path: 'target' }); } catch (e) { rethrow('target', e); }
+  }
+  if (spec.model !== undefined && spec.target === undefined) problems.push(new SpecError('target', 'required when a model is given: the column or expression to learn'));
+  if (spec.split && spec.target === undefined) problems.push(new SpecError('split', 'needs a target to evaluate the held-out rows on'));
+
+  if (Array.isArray(spec.steps)) {
+    const target = typeof spec.target === 'string' ? (COLUMN_NAME.test(spec.target) ? spec.target : 'target') : null;
+    spec.steps.forEach((s, i) => {
+      const path = `steps[${i}]`;
+      if (!isObject(s) || Object.keys(s).length !== 1 || bad(path)) return;
+      const [kind, options] = Object.entries(s)[0]!;
+      if (!(kind in STEP_KEYS)) return;
+      if ((kind === 'targetEncode' || kind === 'selectTopK') && target === null && !(isObject(options) && options.target))
+        problems.push(new SpecError(`${path}.${kind}.target`, 'required when the spec has no target'));
+      try { makeStep(kind, options, { target, telemetry: new Telemetry(), path }); } catch (e) { rethrow(`${path}.${kind}`, e, Object.keys(STEP_KEYS[kind]!.keys)); }
+    });
+  }
+
+  const training = spec.training;
+  if (isObject(training as unknown) && (training!.epochs ?? 1) > 1 && isObject(src as unknown) && (src.tcp || src.websocket || (src.synthetic && !src.maxRows && !training!.maxRows)))
+    problems.push(new SpecError('training.epochs', 'more than one epoch needs finite data: a file, or a synthetic source with maxRows'));
+  if (isObject(spec.output as unknown) && spec.output!.save === true && !spec.output!.dir)
+    problems.push(new SpecError('output.save', 'needs output.dir to save the pipeline into'));
+  return problems;
+}
