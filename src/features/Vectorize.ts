@@ -52,6 +52,10 @@ export interface VectorizeState {
 
 /** Width above which sparse output pays off when vector slots dominate. */
 const CSR_MIN_WIDTH = 64;
+/** Slot kinds of the CSR loops. */
+const VECTOR = 0, F64 = 1, I32 = 2, U8 = 3;
+/** Placeholders in the per-kind array lists of the CSR loops. */
+const NO_I32 = new Int32Array(0), NO_F32 = new Float32Array(0), NO_F64 = new Float64Array(0), NO_U8 = new Uint8Array(0);
 const ENCODER_HINT: Partial<Record<Column['type'], string>> = {
   category: 'encode it first with oneHot, ordinal, hashing or targetEncode',
   text: 'encode it first with hashing or tfidf',
@@ -171,10 +175,13 @@ export class Vectorize {
       }
       if (c.type !== 'number' && c.type !== 'integer' && c.type !== 'boolean') throw new SchemaError(`layout expects a numeric column, got ${c.type}${ENCODER_HINT[c.type] ? ': ' + ENCODER_HINT[c.type] : ''}`, s.column);
       if (this.missing === 'zero') continue;
-      for (let i = 0; i < input.length; i++) {
+      // Integers and booleans are always finite: only their bitmap needs a look.
+      const bad = c.type === 'number' ? badF64(c.values, c.validity, input.length) : c.validity ? absent(c.validity, input.length) : null;
+      if (!bad) continue;
+      for (const i of bad) {
         const present = !c.validity || ((c.validity[i >> 3]! >> (i & 7)) & 1) === 1;
         if (!present) rejects.push({ row: i, reason: 'required', field: s.column, value: '', detail: 'missing feature value: impute it or set vectorize.missing to zero' });
-        else if (!Number.isFinite(c.values[i]!)) rejects.push({ row: i, reason: 'non-finite', field: s.column, value: String(c.values[i]), detail: 'non-finite feature value' });
+        else rejects.push({ row: i, reason: 'non-finite', field: s.column, value: String(c.values[i]), detail: 'non-finite feature value' });
       }
     }
     const batch = rejectRows(input, rejects, this.badRows, 'vectorize');
@@ -189,36 +196,64 @@ export class Vectorize {
     for (const s of layout.slots) {
       const c = batch.column(s.column);
       if (c.type === 'vector') {
-        for (let i = 0; i < n; i++) for (let p = c.indptr[i]!; p < c.indptr[i + 1]!; p++) out[i * w + s.offset + c.indices[p]!]! += c.values[p]!;
-      } else {
-        const v = (c as { values: ArrayLike<number> }).values;
-        for (let i = 0; i < n; i++) { const x = v[i]!; out[i * w + s.offset] = x - x === 0 ? x : 0; }
-      }
+        const { indptr, indices, values } = c;
+        for (let i = 0; i < n; i++) for (let p = indptr[i]!; p < indptr[i + 1]!; p++) out[i * w + s.offset + indices[p]!]! += values[p]!;
+      } else if (c.type === 'number') denseF64(c.values, out, n, w, s.offset);
+      else if (c.type === 'integer') denseI32(c.values, out, n, w, s.offset);
+      else if (c.type === 'boolean') denseU8(c.values, out, n, w, s.offset);
     }
     return FeatureMatrix.dense(n, w, out, extras);
   }
 
   private csr(batch: Batch, layout: FeatureLayout, n: number, extras: object): FeatureMatrix {
+    // Two row-major passes (count, then fill), each visiting every row's slots in layout order so
+    // indices ascend within a row and indptr/indices/values are written once, front to back.
+    // Each slot's arrays sit in a list of one typed-array kind (empty placeholders elsewhere), so
+    // every load in the loops is monomorphic. Zero and non-finite dense values are not stored.
+    const m = layout.slots.length;
+    const kind = new Int32Array(m), offsets = new Int32Array(m);
+    const ptrs: Int32Array[] = [], idxs: Int32Array[] = [], vals: Float32Array[] = [], f64: Float64Array[] = [], i32: Int32Array[] = [], u8: Uint8Array[] = [];
+    for (let k = 0; k < m; k++) {
+      const c = batch.column(layout.slots[k]!.column);
+      offsets[k] = layout.slots[k]!.offset;
+      ptrs.push(c.type === 'vector' ? c.indptr : NO_I32);
+      idxs.push(c.type === 'vector' ? c.indices : NO_I32);
+      vals.push(c.type === 'vector' ? c.values : NO_F32);
+      f64.push(c.type === 'number' ? c.values : NO_F64);
+      i32.push(c.type === 'integer' ? c.values : NO_I32);
+      u8.push(c.type === 'boolean' ? c.values : NO_U8);
+      kind[k] = c.type === 'vector' ? VECTOR : c.type === 'number' ? F64 : c.type === 'integer' ? I32 : U8;
+    }
     const indptr = new Int32Array(n + 1);
-    const cols = layout.slots.map((s) => batch.column(s.column));
-    cols.forEach((c) => {
-      if (c.type === 'vector') for (let i = 0; i < n; i++) indptr[i + 1]! += c.indptr[i + 1]! - c.indptr[i]!;
-      else { const v = (c as { values: ArrayLike<number> }).values; for (let i = 0; i < n; i++) if (v[i] && v[i]! - v[i]! === 0) indptr[i + 1]!++; }
-    });
-    for (let i = 0; i < n; i++) indptr[i + 1]! += indptr[i]!;
-    const nnz = indptr[n]!;
-    const indices = new Int32Array(nnz), values = new Float32Array(nnz);
-    const cursor = indptr.slice(0, n);
-    // Slots in layout order keep each row's indices ascending across columns.
-    layout.slots.forEach((s, k) => {
-      const c = cols[k]!;
-      if (c.type === 'vector') {
-        for (let i = 0; i < n; i++) for (let p = c.indptr[i]!; p < c.indptr[i + 1]!; p++) { const q = cursor[i]!++; indices[q] = s.offset + c.indices[p]!; values[q] = c.values[p]!; }
-      } else {
-        const v = (c as { values: ArrayLike<number> }).values;
-        for (let i = 0; i < n; i++) if (v[i] && v[i]! - v[i]! === 0) { const q = cursor[i]!++; indices[q] = s.offset; values[q] = v[i]!; }
+    let q = 0;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < m; k++) {
+        switch (kind[k]) {
+          case VECTOR: { const ptr = ptrs[k]!; q += ptr[i + 1]! - ptr[i]!; break; }
+          case F64: { const x = f64[k]![i]!; if (x !== 0 && x - x === 0) q++; break; }
+          case I32: if (i32[k]![i] !== 0) q++; break;
+          default: if (u8[k]![i] !== 0) q++;
+        }
       }
-    });
+      indptr[i + 1] = q;
+    }
+    const indices = new Int32Array(q), values = new Float32Array(q);
+    q = 0;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < m; k++) {
+        const off = offsets[k]!;
+        switch (kind[k]) {
+          case VECTOR: {
+            const ptr = ptrs[k]!, idx = idxs[k]!, val = vals[k]!;
+            for (let p = ptr[i]!, e = ptr[i + 1]!; p < e; p++, q++) { indices[q] = off + idx[p]!; values[q] = val[p]!; }
+            break;
+          }
+          case F64: { const x = f64[k]![i]!; if (x !== 0 && x - x === 0) { indices[q] = off; values[q++] = x; } break; }
+          case I32: { const x = i32[k]![i]!; if (x !== 0) { indices[q] = off; values[q++] = x; } break; }
+          default: { const x = u8[k]![i]!; if (x !== 0) { indices[q] = off; values[q++] = x; } }
+        }
+      }
+    }
     return FeatureMatrix.csr(n, layout.width, indptr, indices, values, extras);
   }
 
@@ -226,12 +261,15 @@ export class Vectorize {
     if (!this.target || !batch.has(this.target)) return null;
     const c = batch.column(this.target);
     const out = new Float32Array(batch.length);
-    const present = (i: number) => !c.validity || ((c.validity[i >> 3]! >> (i & 7)) & 1) === 1;
+    const v = c.validity;
+    const present = (i: number) => !v || ((v[i >> 3]! >> (i & 7)) & 1) === 1;
     if (c.type === 'category' || c.type === 'text') {
       const byCode = c.dictionary.values.map((s) => this.classIndex?.get(s) ?? NaN);
       for (let i = 0; i < batch.length; i++) out[i] = present(i) && c.codes[i]! >= 0 ? byCode[c.codes[i]!]! : NaN;
     } else if (c.type === 'number' || c.type === 'integer' || c.type === 'boolean') {
-      for (let i = 0; i < batch.length; i++) out[i] = present(i) ? c.values[i]! : NaN;
+      // Float32Array.set converts in native code (same rounding as per-element stores).
+      out.set(c.values);
+      if (v) for (let i = 0; i < batch.length; i++) if (((v[i >> 3]! >> (i & 7)) & 1) === 0) out[i] = NaN;
     } else {
       throw new SchemaError(`vectorize cannot use a ${c.type} column as target`, this.target);
     }
@@ -272,3 +310,34 @@ export class Vectorize {
     return v;
   }
 }
+
+/** Rows of a number column that are missing or non-finite (null when none). */
+function badF64(v: Float64Array, bits: Uint8Array | null, n: number): number[] | null {
+  let bad: number[] | null = null;
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!;
+    if (x - x === 0 && (!bits || ((bits[i >> 3]! >> (i & 7)) & 1) === 1)) continue;
+    (bad ??= []).push(i);
+  }
+  return bad;
+}
+
+/** Rows whose validity bit is 0 (null when none). */
+function absent(bits: Uint8Array, n: number): number[] | null {
+  let bad: number[] | null = null;
+  for (let i = 0; i < n; i++) if (((bits[i >> 3]! >> (i & 7)) & 1) === 0) (bad ??= []).push(i);
+  return bad;
+}
+
+function denseF64(v: Float64Array, out: Float32Array, n: number, w: number, offset: number): void {
+  for (let i = 0; i < n; i++) { const x = v[i]!; out[i * w + offset] = x - x === 0 ? x : 0; }
+}
+
+function denseI32(v: Int32Array, out: Float32Array, n: number, w: number, offset: number): void {
+  for (let i = 0; i < n; i++) out[i * w + offset] = v[i]!;
+}
+
+function denseU8(v: Uint8Array, out: Float32Array, n: number, w: number, offset: number): void {
+  for (let i = 0; i < n; i++) out[i * w + offset] = v[i]!;
+}
+
