@@ -8,6 +8,8 @@ import { arrowTimeColumn } from './arrowTimeColumn.js';
 import { openInput, type ByteInput } from '../input/index.js';
 import type { SourceOptions } from './SourceOptions.js';
 import { checkPositiveInt } from './checkPositiveInt.js';
+import { ArrowBatchDecoder } from './ArrowBatchDecoder.js';
+import { ArrowIpcReader } from './ArrowIpcReader.js';
 
 /** Options of `fromArrowIpc`. */
 export interface ArrowIpcOptions extends SourceOptions {
@@ -22,7 +24,9 @@ const DEFAULT_BATCH = 65536;
 
 /**
  * Arrow IPC file (`ARROW1` magic, random access) or stream format, read record batch by record
- * batch with apache-arrow's async readers, never as a whole table. `-` reads the stream format
+ * batch, never as a whole table: flat types (numbers, ints, bools, times, utf8 and dictionary
+ * strings) through ArrowIpcReader + ArrowBatchDecoder, which view fixed-width buffers in place;
+ * other schemas through apache-arrow's async readers and batchFromArrow. `-` reads the stream format
  * from stdin. Category columns share one dictionary per column across batches (stable codes);
  * rowIds continue across batches. Typed input has no parse failures, so every row passes, but
  * the books (read = passed + skipped) are still kept and published like any source's.
@@ -41,45 +45,80 @@ export function fromArrowIpc(path: string, options: ArrowIpcOptions = {}): Obser
     let input: ByteInput | null = null;
     let reader: Awaited<ReturnType<typeof openReader>> | null = null;
     let ok = false;
+    let size = 0;
     try {
       if (path === '-') input = await openInput(path);
       else {
-        try { fh = await open(path, 'r'); }
-        catch (err) {
+        try {
+          fh = await open(path, 'r');
+          const st = await fh.stat();
+          if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+          size = st.size;
+        } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           throw new SourceError(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : (err as Error).message, { cause: err });
         }
       }
+      let fast: ArrowIpcReader;
       try {
-        reader = await openReader(fh ?? input!.chunks);
+        fast = fh ? await ArrowIpcReader.fromFile(fh, size) : await ArrowIpcReader.fromStream(input!.chunks);
       } catch (err) {
         throw new SourceError(path, `not an Arrow IPC file or stream: ${(err as Error).message}`, { cause: err });
       }
       const dictionaries = new Map<string, StringDictionary>();
-      const remaps = new WeakMap<Vector, Int32Array>();
       let rowId = 0;
-      for (;;) {
-        let rb: RecordBatch;
-        try {
-          const r = await reader.next();
-          if (r.done) break;
-          rb = r.value;
-        } catch (err) {
-          throw new SourceError(path, `cannot read Arrow record batch after row ${rowId}: ${(err as Error).message}`, { cause: err });
-        }
-        const n = rb.numRows;
-        if (n === 0) continue;
-        const bytes = rb.data.byteLength;
-        // Converted whole (zero-copy views where the layout allows), then cut with Batch.slice:
-        // RecordBatch.slice would give Data whose fixed-width values are already offset, which
-        // batchFromArrow offsets a second time.
-        const whole = convert(rb, rowId, dictionaries, remaps);
-        rowId += n;
+      const cut = function* (whole: Batch, bytes: number) {
+        const n = whole.length;
         for (let s = 0; s < n; s += batchSize) {
           const e = Math.min(n, s + batchSize);
           const batch = s === 0 && e === n ? whole : whole.slice(s, e);
           books.read += batch.length;
           yield { batch, bytes: Math.round((bytes * (e - s)) / n) };
+        }
+      };
+      if (ArrowBatchDecoder.supports(fast.schema)) {
+        // Own reader: flat types are decoded straight from the IPC bodies (ArrowBatchDecoder).
+        const decoder = new ArrowBatchDecoder(fast.schema, dictionaries);
+        for (;;) {
+          let whole: Batch, bytes: number;
+          try {
+            const m = await fast.next();
+            if (m === null) break;
+            if (m.kind === 'dictionary') { decoder.addDictionary(m.header, m.body); continue; }
+            if (m.header.length === 0) continue;
+            whole = decoder.decode(m.header, m.body, rowId);
+            bytes = m.bytes;
+          } catch (err) {
+            throw new SourceError(path, `cannot read Arrow record batch after row ${rowId}: ${(err as Error).message}`, { cause: err });
+          }
+          rowId += whole.length;
+          yield* cut(whole, bytes);
+        }
+      } else {
+        // Other types (nested, half floats, large strings...): apache-arrow's reader and batchFromArrow.
+        try {
+          reader = await openReader(fast.rest ? fast.rest() : fh!);
+        } catch (err) {
+          throw new SourceError(path, `not an Arrow IPC file or stream: ${(err as Error).message}`, { cause: err });
+        }
+        const remaps = new WeakMap<Vector, Int32Array>();
+        for (;;) {
+          let rb: RecordBatch;
+          try {
+            const r = await reader.next();
+            if (r.done) break;
+            rb = r.value;
+          } catch (err) {
+            throw new SourceError(path, `cannot read Arrow record batch after row ${rowId}: ${(err as Error).message}`, { cause: err });
+          }
+          const n = rb.numRows;
+          if (n === 0) continue;
+          // Converted whole (zero-copy views where the layout allows), then cut with Batch.slice:
+          // RecordBatch.slice would give Data whose fixed-width values are already offset, which
+          // batchFromArrow offsets a second time.
+          const whole = convert(rb, rowId, dictionaries, remaps);
+          rowId += n;
+          yield* cut(whole, rb.data.byteLength);
         }
       }
       ok = true;
