@@ -1,7 +1,8 @@
-import type { Model } from '../../learn/index.js';
+import type { Model, ModelOptions } from '../../learn/index.js';
 
 /**
- * A model for an operator: an instance (shared; the caller disposes it) or a factory called once
- * per subscription (the operator owns that model and disposes it at teardown).
+ * A model for an operator: an instance (shared; the caller disposes it), model options (a model is
+ * built with createModel per subscription) or a factory called once per subscription. The operator
+ * owns and disposes at teardown the models it built or got from a factory.
  */
-export type ModelSource = Model | (() => Model | Promise<Model>);
+export type ModelSource = Model | ModelOptions | (() => Model | Promise<Model>);

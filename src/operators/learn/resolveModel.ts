@@ -1,5 +1,5 @@
 import { SpecError } from '../../core/index.js';
-import type { Model } from '../../learn/index.js';
+import { createModel, type Model, type ModelOptions } from '../../learn/index.js';
 import { isModel } from './isModel.js';
 import type { ModelSource } from './ModelSource.js';
 
@@ -13,6 +13,6 @@ export async function resolveModel(source: ModelSource, path: string): Promise<{
     if (!isModel(model)) throw new SpecError(path, 'the model factory did not return a Model (predict/learn/dispose)');
     return { model, owned: true };
   }
-  if (!isModel(source)) throw new SpecError(path, 'expected a Model or a function returning one');
-  return { model: source, owned: false };
+  if (isModel(source)) return { model: source, owned: false };
+  return { model: await createModel(source as ModelOptions), owned: true };
 }
