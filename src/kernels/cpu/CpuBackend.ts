@@ -149,7 +149,7 @@ export class CpuBackend implements Backend {
   }
 
   /** Work-sharing figures of the GEMM worker pool (null before the first GEMM large enough to start it). */
-  get gemmThreadStats(): { readonly jobs: number; readonly tasks: number; readonly callerTasks: number } | null {
+  get gemmThreadStats(): { readonly jobs: number; readonly tasks: number; readonly callerTasks: number; readonly declined: number } | null {
     return this.gemmPool ? { ...this.gemmPool.stats } : null;
   }
 

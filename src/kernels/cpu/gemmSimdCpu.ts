@@ -14,9 +14,10 @@ const NC = 256;
 const MC = 64;
 const NR = 8;
 /**
- * Default for `minShared`: below this many multiply-adds (m·n·k) the workers are not woken: waking one and waiting for it
- * costs tens of µs on an idle machine and up to a scheduler slice on a loaded one, more than it
- * saves on a product of a few hundred µs. Measured: see bench/kernels.ts gemm-*-cpu figures.
+ * Default for `minShared`: below this many multiply-adds (m·n·k) the workers are not woken.
+ * Measured here (best of 60, load 9–11): 64³ 39 µs alone vs 39 µs shared, 128³ 186 vs 203 µs,
+ * 256³ 1.28 vs 1.41 ms — a wake-up and the wait for the last tile cost more than half of a
+ * product this small saves; larger products rely on the pool's back-off (shouldShare).
  */
 const GEMM_THREAD_MIN_MADDS = 128 * 128 * 128;
 
@@ -61,12 +62,14 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
     const mBlocks = Math.ceil(mP / mcp), nTasks = mBlocks * Math.ceil(nP / ncp);
     const params = [aOff * 4, 0, cOff * 4, mP, nP, k, KC, mPad, nPad, mcp, ncp, mBlocks, nTasks, MR];
     const shared = pool && nTasks > 1 && rows * n * k >= minShared ? pool() : null;
-    if (shared) shared.run(params);
+    const t0 = performance.now(), share = shared?.shouldShare() ?? false;
+    if (share) shared!.run(params);
     else {
       for (let i = 0; i < params.length; i++) localCtl[gemmTasks.PARAMS + i] = params[i]!;
       localCtl[gemmTasks.NEXT] = 0;
       gemmTasks.run(localCtl, w.kernel);
     }
+    shared?.record(share, ((performance.now() - t0) * 1e6) / (rows * n * k));
     for (let i = 0; i < rows; i++) {
       const src = cOff + i * nPad, dst = (i0 + i) * n;
       if (beta === 0) {
