@@ -13,6 +13,7 @@ export interface ColumnStatsPanelProps {
 }
 
 interface Summary {
+  /** Rows seen, missing ones included (ColumnSummary). */
   type?: string; count?: number; missing?: number;
   mean?: number | null; std?: number | null; min?: number | null; max?: number | null;
   top?: Array<{ value: string; count: number }> | null;
@@ -23,7 +24,7 @@ const SPARK = '▁▂▃▄▅▆▇█';
 
 // Fields in the order they are dropped from the right as the panel narrows.
 const FIELDS: Array<{ name: string; w: number; get: (s: Summary) => string }> = [
-  { name: 'miss%', w: 7, get: (s) => s.count || s.missing ? `${(100 * (s.missing ?? 0) / Math.max(1, (s.count ?? 0) + (s.missing ?? 0))).toFixed(1)}` : '-' },
+  { name: 'miss%', w: 7, get: (s) => (s.count ? `${(100 * (s.missing ?? 0) / s.count).toFixed(1)}` : '-') },
   { name: 'mean', w: 9, get: (s) => num(s.mean) },
   { name: 'std', w: 9, get: (s) => num(s.std) },
   { name: 'min', w: 9, get: (s) => num(s.min) },

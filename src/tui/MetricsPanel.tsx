@@ -38,7 +38,7 @@ export function MetricsPanel(props: MetricsPanelProps) {
   const modelW = multi ? Math.max(4, Math.min(Math.max(...models.map((m) => m.model.length)) + 3, width - 2 * numW - 10)) : 0;
   const nameW = Math.max(4, width - modelW - 2 * numW);
   const lines: Array<{ key: string; text: string; best: boolean; model: boolean }> = [];
-  const budget = Math.max(1, props.height - 2);
+  const budget = Math.max(1, props.height - 1);
   const names = (m: ModelView) => [...new Set([...Object.keys(m.values), ...Object.keys(m.rolling)])];
   const total = models.reduce((a, m) => a + names(m).length, 0);
   const mainOnly = total > budget && props.main !== null;

@@ -1,0 +1,102 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Telemetry } from '../../src/core/index.js';
+import { DashboardStore } from '../../src/tui/index.js';
+
+function setup() {
+  const telemetry = new Telemetry();
+  let now = 1_000_000;
+  const store = new DashboardStore({ title: 't', backend: 'cpu', adapter: 'llvmpipe', maxEvents: 5, historyPoints: 16, now: () => now }).attach(telemetry);
+  return { telemetry, store, tick: (ms: number) => { now += ms; } };
+}
+
+test('progress, throughput and state: starting → running → done when every source is done', () => {
+  const { telemetry, store, tick } = setup();
+  assert.is(store.snapshot().state, 'starting');
+  telemetry.emit({ type: 'progress', source: 'a', rows: 100, bytes: 1000, totalRows: 1000, done: false });
+  telemetry.emit({ type: 'progress', source: 'b', rows: 5, bytes: 0, done: false });
+  telemetry.emit({ type: 'throughput', source: 'a', rowsPerSecond: 250, bytesPerSecond: 2500 });
+  tick(3000);
+  let s = store.snapshot();
+  assert.is(s.state, 'running');
+  assert.is(s.now - s.startedAt, 3000);
+  assert.equal(s.sources.map((x) => [x.name, x.rows, x.totalRows, x.rowsPerSecond]), [['a', 100, 1000, 250], ['b', 5, null, null]]);
+  telemetry.emit({ type: 'progress', source: 'a', rows: 1000, bytes: 1000, totalRows: 1000, done: true });
+  assert.is(store.snapshot().state, 'running', 'b is still streaming');
+  telemetry.emit({ type: 'progress', source: 'b', rows: 7, bytes: 0, done: true });
+  s = store.snapshot();
+  assert.is(s.state, 'done');
+  assert.is(s.backend, 'cpu');
+  assert.is(s.adapter, 'llvmpipe');
+});
+
+test('metrics per model: latest values, rolling, bounded histories that chart the rolling value', () => {
+  const { telemetry, store } = setup();
+  for (let i = 1; i <= 100; i++) {
+    telemetry.emit({ type: 'metrics', rows: i * 10, model: 'm1', values: { accuracy: 0.5 + i / 1000 }, rolling: { accuracy: i / 100 } });
+    telemetry.emit({ type: 'metrics', rows: i * 10, model: 'm2', values: { accuracy: 0.4, logLoss: 1 / i } });
+  }
+  const s = store.snapshot();
+  assert.equal(s.models.map((m) => m.model), ['m1', 'm2']);
+  assert.equal(s.models[0]!.values, { accuracy: 0.6 });
+  assert.equal(s.models[0]!.rolling, { accuracy: 1 });
+  const h = s.history['m1']!['accuracy']!;
+  assert.ok(h.xs.length <= 17, `bounded: ${h.xs.length}`);
+  assert.is(h.xs[h.xs.length - 1], 1000);
+  assert.is(h.ys[h.ys.length - 1], 1, 'charts the rolling value');
+  assert.is(s.history['m2']!['logLoss']!.ys.at(-1), 1 / 100);
+  // A snapshot is a copy: later events do not change it.
+  telemetry.emit({ type: 'metrics', rows: 2000, model: 'm1', values: { accuracy: 0.9 } });
+  assert.is(s.models[0]!.values['accuracy'], 0.6);
+});
+
+test('skipped rows by reason, summed across sources; account books win', () => {
+  const { telemetry, store } = setup();
+  telemetry.emit({ type: 'progress', source: 'f.csv', rows: 95, bytes: 0, done: false });
+  telemetry.emit({ type: 'skipped', source: 'f.csv', reason: 'number', line: 4, skipped: 3, byReason: { number: 2, date: 1 } });
+  telemetry.emit({ type: 'skipped', source: 'g.csv', reason: 'date', line: 9, skipped: 2, byReason: { date: 2 } });
+  let s = store.snapshot();
+  assert.is(s.skipped.total, 5);
+  assert.equal(s.skipped.byReason, { number: 2, date: 3 });
+  assert.is(s.skipped.read, 100, 'read = passed + skipped without account events');
+  telemetry.emit({ type: 'account', source: 'f.csv', read: 200, passed: 190, skipped: 10, skippedByReason: { number: 10 }, done: true });
+  s = store.snapshot();
+  assert.is(s.skipped.total, 12);
+  assert.equal(s.skipped.byReason, { number: 10, date: 2 });
+});
+
+test('event log: drift, checkpoints, errors and logs in order, capped, numbered; error state', () => {
+  const { telemetry, store } = setup();
+  telemetry.emit({ type: 'drift', detector: 'adwin', row: 500, message: 'accuracy fell' });
+  telemetry.emit({ type: 'checkpoint', path: 'runs/x/v1', version: 'v1' });
+  for (let i = 0; i < 6; i++) telemetry.emit({ type: 'log', level: 'warn', message: `w${i}` });
+  let s = store.snapshot();
+  assert.is(s.events.length, 5);
+  assert.equal(s.events.map((e) => e.message), ['w1', 'w2', 'w3', 'w4', 'w5']);
+  assert.equal(s.events.map((e) => e.seq), [4, 5, 6, 7, 8]);
+  assert.is(s.state, 'starting');
+  telemetry.emit({ type: 'error', source: 'f.csv', message: 'boom' });
+  s = store.snapshot();
+  assert.is(s.state, 'error');
+  assert.is(s.events.at(-1)!.kind, 'error');
+  assert.match(s.events.at(-1)!.message, /f\.csv: boom/);
+});
+
+test('stats, queue and confusion; version moves with every change; detach stops folding', () => {
+  const { telemetry, store } = setup();
+  const v0 = store.version;
+  telemetry.emit({ type: 'stats', source: 'sea', columns: { x: { count: 3 } } });
+  telemetry.emit({ type: 'queue', name: 'sea', depth: 2, capacity: 4 });
+  store.setConfusion({ model: 'm', classes: 2, counts: [5, 1, 2, 7] });
+  const s = store.snapshot();
+  assert.equal(s.stats, { source: 'sea', columns: { x: { count: 3 } } });
+  assert.equal(s.queues, [{ name: 'sea', depth: 2, capacity: 4 }]);
+  assert.equal(s.confusion!.counts, [5, 1, 2, 7]);
+  assert.ok(store.version > v0);
+  store.detach();
+  const v1 = store.version;
+  telemetry.emit({ type: 'queue', name: 'sea', depth: 3, capacity: 4 });
+  assert.is(store.version, v1);
+});
+
+test.run();

@@ -1,0 +1,73 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { render } from 'ink-testing-library';
+import { Telemetry } from '../../src/core/index.js';
+import { DashboardStore, DashboardView } from '../../src/tui/index.js';
+import { cells, lines } from './components.helpers.js';
+
+/** A store fed like a classification run with two models, drift, skips and stats. */
+function busyStore() {
+  const telemetry = new Telemetry();
+  const store = new DashboardStore({ title: 'sluice', backend: 'webgpu', adapter: 'llvmpipe' }).attach(telemetry);
+  for (let i = 1; i <= 200; i++) {
+    telemetry.emit({ type: 'progress', source: 'flights.csv', rows: i * 1000, bytes: i * 50_000, totalRows: 400_000, done: false });
+    telemetry.emit({ type: 'metrics', rows: i * 1000, model: 'adam', values: { accuracy: 0.7 + i / 1000, logLoss: 0.6 - i / 1000 }, rolling: { accuracy: 0.75, logLoss: 0.5 } });
+    telemetry.emit({ type: 'metrics', rows: i * 1000, model: 'sgd', values: { accuracy: 0.6, logLoss: 0.7 }, rolling: { accuracy: 0.65, logLoss: 0.66 } });
+  }
+  telemetry.emit({ type: 'throughput', source: 'flights.csv', rowsPerSecond: 50_000, bytesPerSecond: 2e6 });
+  telemetry.emit({ type: 'skipped', source: 'flights.csv', reason: 'number', line: 7, skipped: 3, byReason: { number: 2, date: 1 } });
+  telemetry.emit({ type: 'drift', detector: 'adwin', row: 150_000, message: 'accuracy fell' });
+  telemetry.emit({ type: 'stats', source: 'flights.csv', columns: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`col${i}`, { count: 10, missing: 1, mean: i, std: 1, min: 0, max: 2 * i }])) });
+  store.setConfusion({ model: 'adam', classes: 2, counts: [900, 100, 150, 850] });
+  return store;
+}
+
+test('fits 80×24: live area at most 23 lines of at most 80 cells, every panel present', () => {
+  const snap = busyStore().snapshot();
+  const r = render(<DashboardView snapshot={snap} width={80} height={24} keys />);
+  const all = lines(r.lastFrame());
+  // The event log (Static) prints above; the live area follows it.
+  assert.match(all[0]!, /drift adwin at row 150000: accuracy fell/);
+  const live = all.slice(1);
+  assert.ok(live.length <= 23, `live lines: ${live.length}`);
+  for (const l of all) assert.ok(cells(l) <= 80, `${cells(l)} cells: ${l}`);
+  const text = live.join('\n');
+  assert.match(live[0]!, /^sluice · flights\.csv · webgpu \(llvmpipe\).* 50\.0k rows\/s {2}RUNNING$/);
+  assert.match(live[1]!, /^flights\.csv \[█+ +\] +50\.0% 200k\/400k ETA 0:04$/);
+  assert.match(text, /★ adam +accuracy +0\.9000 +0\.7500/, 'best model starred');
+  assert.match(text, /accuracy \(adam\)/);
+  assert.match(text, /logLoss \(adam\)/);
+  assert.match(text, /[⠁-⣿]/, 'braille chart drawn');
+  assert.match(text, /Confusion \(adam\)/);
+  assert.match(text, /Skipped 3/);
+  assert.match(text, /Columns \(flights\.csv\) 12/);
+  assert.match(live.at(-1)!, /^p pause\/resume · s snapshot · q quit/);
+  r.unmount();
+});
+
+test('more room: taller charts, more columns of stats, still within the size', () => {
+  const snap = busyStore().snapshot();
+  const small = render(<DashboardView snapshot={snap} width={80} height={24} />);
+  const big = render(<DashboardView snapshot={snap} width={140} height={50} />);
+  const chartLines = (f: string[]) => f.filter((l) => /[┤│][⠀-⣿]/.test(l)).length;
+  const s = lines(small.lastFrame()), b = lines(big.lastFrame());
+  assert.ok(b.length - 1 <= 49 && b.length > s.length, `${b.length} vs ${s.length}`);
+  for (const l of b) assert.ok(cells(l) <= 140);
+  assert.ok(chartLines(b) > chartLines(s), 'taller charts');
+  assert.match(b.join('\n'), /column\s+miss%\s+mean\s+std\s+min\s+max/);
+  assert.ok(b.filter((l) => /col\d+ /.test(l)).length > s.filter((l) => /col\d+ /.test(l)).length, 'more stats rows');
+  assert.not.match(s.at(-1)!, /p pause/, 'no keys listed without a terminal on stdin');
+  small.unmount(); big.unmount();
+});
+
+test('narrow terminal: one column, nothing wider than the terminal', () => {
+  const snap = busyStore().snapshot();
+  const r = render(<DashboardView snapshot={snap} width={50} height={20} />);
+  const all = lines(r.lastFrame());
+  assert.ok(all.length - 1 <= 19);
+  for (const l of all) assert.ok(cells(l) <= 50, l);
+  assert.match(all.join('\n'), /Metrics @ 200k rows/);
+  r.unmount();
+});
+
+test.run();
