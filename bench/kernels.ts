@@ -1,10 +1,13 @@
 /**
  * Kernel benchmarks: GEMM GFLOP/s per backend at 256³, 1024³, 4096³ against the naive-loop CPU
- * GEMM in the same process; a logistic-regression step and an MLP 784-256-10 step at batch 1024
+ * GEMM in the same process (`cpu` is the default CPU path: wasm SIMD on all cores when sharing
+ * pays; `cpu-1t` the same kernel on one thread; notes carry the 1-minute load average, as the
+ * machine is shared); a logistic-regression step and an MLP 784-256-10 step at batch 1024
  * (ms per step, against the same step on the reference CPU backend); dispatch overhead.
  * Webgpu figures carry the adapter in `note`; a software adapter (llvmpipe) is labelled as such
  * and is not a GPU figure. `--quick` runs only the 256³ GEMM and the dispatch figure.
  */
+import { loadavg } from 'node:os';
 import type { Reporter } from './Reporter.js';
 import { CpuBackend, createWebGpuBackend, type Backend, type Tensor } from '../src/kernels/index.js';
 import { Rng } from '../src/core/index.js';
@@ -18,13 +21,25 @@ function randn(n: number, seed: number, scale = 1): Float32Array {
   return out;
 }
 
+const singleThread = new WeakSet<Backend>();
+
 function label(be: Backend): string {
-  return be.name === 'webgpu' ? (be.isHardware ? 'webgpu' : 'webgpu-sw') : be.adapter.includes('reference') ? 'cpu-naive' : be.name;
+  return be.name === 'webgpu' ? (be.isHardware ? 'webgpu' : 'webgpu-sw') : be.adapter.includes('reference') ? 'cpu-naive' : singleThread.has(be) ? 'cpu-1t' : be.name;
 }
 
 function note(be: Backend, extra = ''): string {
   const where = be.name === 'webgpu' ? `adapter: ${be.adapter}${be.isHardware ? '' : ' — SOFTWARE rasteriser on the CPU, not a GPU figure'}` : be.adapter;
-  return extra ? `${extra}; ${where}` : where;
+  const load = be.name === 'cpu' ? `; load avg ${loadavg()[0]!.toFixed(1)} on ${process.arch}` : '';
+  return (extra ? `${extra}; ${where}` : where) + load;
+}
+
+/** How a threaded CPU GEMM shared its tiles since `before` (null for other backends). */
+function shareNote(be: Backend, before: CpuBackend['gemmThreadStats']): string {
+  const now = be instanceof CpuBackend ? be.gemmThreadStats : null;
+  if (!now) return '';
+  const jobs = now.jobs - (before?.jobs ?? 0), declined = now.declined - (before?.declined ?? 0);
+  const tasks = now.tasks - (before?.tasks ?? 0), worker = tasks - (now.callerTasks - (before?.callerTasks ?? 0));
+  return `, ${jobs} shared / ${declined} run alone (sharing declined while it did not pay), workers ran ${tasks ? Math.round((100 * worker) / tasks) : 0}% of shared tiles`;
 }
 
 /** Seconds per GEMM, after one warm-up call; repeats until `minSeconds` or `maxReps`. */
@@ -140,7 +155,17 @@ async function dispatchUs(be: Backend, count: number): Promise<number> {
 export async function run(reporter: Reporter, args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const naive = new CpuBackend({ gemm: 'reference' });
-  const backends: Backend[] = [new CpuBackend({ gemm: 'fast' })];
+  const cpu = new CpuBackend({ gemm: 'fast' });
+  const cpu1t = new CpuBackend({ gemm: 'fast', threads: 1 });
+  singleThread.add(cpu1t);
+  const backends: Backend[] = [cpu];
+  // Start the GEMM workers (≈ 0.25–0.5 s to boot on a loaded machine) before anything is timed.
+  {
+    const x = cpu.zeros([512, 512]);
+    cpu.gemm(x, x, x, { m: 512, n: 512, k: 512 });
+    cpu.release(x);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   try {
     const gpu = await createWebGpuBackend({});
     backends.push(gpu);
@@ -159,10 +184,11 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
       naiveGflops.set(n, flop / s / 1e9);
       reporter.report({ suite: SUITE, name: `gemm-${n}-cpu-naive`, value: flop / s / 1e9, unit: 'GFLOP/s', note: note(naive, 'baseline: plain triple loop') });
     }
-    for (const be of backends) {
+    for (const be of [cpu1t, ...backends]) {
       const software = be.name === 'webgpu' && !be.isHardware;
       if (n === 4096 && software) { reporter.log(`gemm-4096-${label(be)}: skipped (software adapter: minutes per call)`); continue; }
       reporter.log(`gemm ${n}³ ${label(be)} ...`);
+      const before = be instanceof CpuBackend ? be.gemmThreadStats : null;
       const s = await timeGemm(be, n, n >= 4096 ? 0 : 2, n >= 4096 ? 1 : 50);
       const gflops = flop / s / 1e9;
       // 4096³ has no naive run (≈ 7 minutes here); its ratio uses the 1024³ naive rate, which is no slower per flop.
@@ -170,7 +196,7 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
       reporter.report({
         suite: SUITE, name: `gemm-${n}-${label(be)}`, value: gflops, unit: 'GFLOP/s',
         ...(base ? { baseline: base, ratio: gflops / base } : {}),
-        note: note(be, `${n}³${n === 4096 ? ', baseline = naive 1024³ rate' : ''}${be.name === 'cpu' ? ', target ≥ 20 GFLOP/s' : ''}`),
+        note: note(be, `${n}³${n === 4096 ? ', baseline = naive 1024³ rate' : ''}${be.name === 'cpu' ? ', target ≥ 20 GFLOP/s' : ''}${shareNote(be, before)}`),
       });
     }
   }
@@ -192,5 +218,5 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
     const us = await dispatchUs(be, be.name === 'webgpu' ? 2000 : 20000);
     reporter.report({ suite: SUITE, name: `dispatch-${label(be)}`, value: us, unit: 'µs', note: note(be, 'relu on 64 floats, many dispatches per sync') });
   }
-  for (const be of backends) await be.dispose();
+  for (const be of [cpu1t, ...backends]) await be.dispose();
 }
