@@ -1,3 +1,4 @@
+import { SchemaError } from '../core/index.js';
 import type { Task } from './Model.js';
 
 /**
@@ -12,6 +13,7 @@ export function rowWeights(targets: Float32Array, sample: Float32Array | null, c
   let sum = 0;
   for (let r = 0; r < rows; r++) {
     let v = sample ? sample[r]! : 1;
+    if (!(v >= 0 && v < Infinity)) throw new SchemaError(`sample weight of row ${r} is ${v}, expected a finite non-negative number`);
     if (classWeights) v *= classWeights[task === 'binary' ? (targets[r]! >= 0.5 ? 1 : 0) : targets[r]!]!;
     w[r] = v;
     sum += v;

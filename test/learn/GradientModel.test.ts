@@ -206,6 +206,7 @@ test('bad inputs: wrong width, missing targets, labels out of range', async () =
   const l = await createModel({ kind: 'logistic' });
   await rejects(() => l.learn(FeatureMatrix.dense(1, 2, new Float32Array(2), { targets: Float32Array.from([2]) })), SchemaError);
   assert.is(Number.isNaN(await l.lastLoss()), true);
+  await rejects(() => l.learn(FeatureMatrix.dense(1, 2, new Float32Array(2), { targets: Float32Array.from([1]), weights: Float32Array.from([-1]) })), /sample weight of row 0/);
 });
 
 test.run();

@@ -75,5 +75,16 @@ gpu.test(test, 'webgpu: CSR input and a softmax model with class weights and cli
   await cpu.dispose(); await dev.dispose();
 });
 
+test('gpujs backend (webasm): 200 logistic steps follow the cpu trajectory', async () => {
+  const spec: ModelOptions = { kind: 'logistic', optimizer: 'adagrad', lr: 0.1, batchSize: ROWS, seed: 2 };
+  const cpu = await createModel(spec), gj = await createModel({ ...spec, backend: 'gpujs' });
+  assert.is(gj.backendName, 'gpujs');
+  const rng = new Rng(4);
+  for (let s = 0; s < 200; s++) { const x = batch(rng); await cpu.learn(x); await gj.learn(x); }
+  const a = await cpu.state(), b = await gj.state();
+  for (const k of Object.keys(a.params)) closeTo(b.params[k]!, a.params[k]!, 1e-4, 1e-3, `gpujs ${k}`);
+  await cpu.dispose(); await gj.dispose();
+});
+
 test.after(() => gpu.dispose());
 test.run();
