@@ -21,10 +21,7 @@ export class GemmWorkerPool {
   private disposed = false;
   /** Jobs run, their tasks, how many of those the calling thread ran itself (the rest ran on workers), and jobs declined while backing off. */
   readonly stats = { jobs: 0, tasks: 0, callerTasks: 0, declined: 0 };
-  private backoff = 0;
-  private skip = 0;
-  private sharedNs = 0;
-  private localNs = 0;
+  private readonly classes = new Map<number, { sharedNs: number; localNs: number; backoff: number; skip: number }>();
 
   constructor(private readonly w: WasmGemm, readonly helpers: number) {
     if (!w.shared) throw new KernelError('gemm', {}, 'a GEMM worker pool needs shared wasm memory');
@@ -46,16 +43,21 @@ export class GemmWorkerPool {
   }
 
   /**
-   * Whether the next large GEMM should be shared. On a machine whose other cores are busy (this
-   * 2-core one shared by several people: load 7–13) a woken worker often just preempts the
-   * caller on the same core or is descheduled holding a tile: a shared 256³ product took a
-   * median 2.8 ms against 1.4 ms alone. So the pool keeps a moving average of the time per
-   * multiply-add of shared and of single-threaded products (`record`); while sharing is not
-   * 10 % faster it declines the next 2, 4, … 64 products (the caller runs them alone), then tries again.
+   * Whether a GEMM of `madds` multiply-adds should be shared. On a machine whose other cores are
+   * busy (this 2-core one shared by several people: load 7–13) a woken worker often preempts the
+   * caller on the same core or is descheduled holding a tile: a shared 256³ product took a median
+   * 2.8 ms against 1.4 ms alone. For products this short the pool keeps, per size class (power
+   * of two of madds), a moving average of ns per multiply-add shared and alone (`record`); while
+   * sharing is not 10 % faster it declines the next 2, 4, … 64 products of that class, then tries
+   * again. From 2^29 madds (≈ 810³, ≥ 50 ms) a wake-up and the last tile are a small part of the
+   * product and a second thread also gets the machine's scheduler to give this process a second
+   * share of CPU, so those are always shared.
    */
-  shouldShare(): boolean {
-    if (this.skip > 0) {
-      this.skip--;
+  shouldShare(madds: number): boolean {
+    if (madds >= 2 ** 29) return true;
+    const c = this.sizeClass(madds);
+    if (c.skip > 0) {
+      c.skip--;
       this.stats.declined++;
       return false;
     }
@@ -63,14 +65,22 @@ export class GemmWorkerPool {
   }
 
   /** Records a product's tile-phase time per multiply-add, shared or run by the caller alone. */
-  record(shared: boolean, nsPerMadd: number): void {
-    if (!(nsPerMadd > 0) || !Number.isFinite(nsPerMadd)) return;
+  record(madds: number, shared: boolean, nsPerMadd: number): void {
+    if (madds >= 2 ** 29 || !(nsPerMadd > 0) || !Number.isFinite(nsPerMadd)) return;
+    const c = this.sizeClass(madds);
     const ema = (old: number) => (old === 0 ? nsPerMadd : 0.7 * old + 0.3 * nsPerMadd);
-    if (!shared) { this.localNs = ema(this.localNs); return; }
-    this.sharedNs = ema(this.sharedNs);
-    if (this.localNs === 0) this.skip = 1;
-    else if (this.sharedNs * 1.1 > this.localNs) this.skip = this.backoff = Math.min(64, Math.max(2, this.backoff * 2));
-    else this.backoff = 0;
+    if (!shared) { c.localNs = ema(c.localNs); return; }
+    c.sharedNs = ema(c.sharedNs);
+    if (c.localNs === 0) c.skip = 1;
+    else if (c.sharedNs * 1.1 > c.localNs) c.skip = c.backoff = Math.min(64, Math.max(2, c.backoff * 2));
+    else c.backoff = 0;
+  }
+
+  private sizeClass(madds: number): { sharedNs: number; localNs: number; backoff: number; skip: number } {
+    const key = Math.floor(Math.log2(Math.max(madds, 1)));
+    let c = this.classes.get(key);
+    if (!c) this.classes.set(key, (c = { sharedNs: 0, localNs: 0, backoff: 0, skip: 0 }));
+    return c;
   }
 
   /** Runs all tiles described by `params` (gemmTasks.run's layout) on this thread and the workers; returns when every tile is done. */

@@ -62,14 +62,15 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
     const mBlocks = Math.ceil(mP / mcp), nTasks = mBlocks * Math.ceil(nP / ncp);
     const params = [aOff * 4, 0, cOff * 4, mP, nP, k, KC, mPad, nPad, mcp, ncp, mBlocks, nTasks, MR];
     const shared = pool && nTasks > 1 && rows * n * k >= minShared ? pool() : null;
-    const t0 = performance.now(), share = shared?.shouldShare() ?? false;
+    const madds = rows * n * k;
+    const t0 = performance.now(), share = shared?.shouldShare(madds) ?? false;
     if (share) shared!.run(params);
     else {
       for (let i = 0; i < params.length; i++) localCtl[gemmTasks.PARAMS + i] = params[i]!;
       localCtl[gemmTasks.NEXT] = 0;
       gemmTasks.run(localCtl, w.kernel);
     }
-    shared?.record(share, ((performance.now() - t0) * 1e6) / (rows * n * k));
+    shared?.record(madds, share, ((performance.now() - t0) * 1e6) / madds);
     for (let i = 0; i < rows; i++) {
       const src = cOff + i * nPad, dst = (i0 + i) * n;
       if (beta === 0) {
