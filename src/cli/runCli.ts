@@ -1,23 +1,21 @@
 import { parseArgs } from 'node:util';
+import { SpecError } from '../core/index.js';
+import { SpecErrors } from '../spec/index.js';
+import { benchCommand } from './benchCommand.js';
+import type { CliIO, Command } from './Command.js';
 import { demo } from './demo.js';
+import { inspectCommand } from './inspectCommand.js';
+import { runCommand } from './runCommand.js';
+import { trainCommand } from './trainCommand.js';
+import { UsageError } from './UsageError.js';
 
-export interface CliIO {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-interface Command {
-  summary: string;
-  usage: string;
-  run(args: string[], io: CliIO): Promise<number>;
-}
+export type { CliIO } from './Command.js';
 
 /** Exit status for a command line that cannot be understood (as sh and getopt tools use). */
 const USAGE_ERROR = 2;
 /** Exit status after Ctrl-C: 128 + SIGINT. */
 const INTERRUPTED = 130;
 
-class UsageError extends Error {}
 
 const DEMO_ROWS = 30_000_000;
 
@@ -56,6 +54,10 @@ const COMMANDS: Record<string, Command> = {
       }
     },
   },
+  run: runCommand,
+  train: trainCommand,
+  inspect: inspectCommand,
+  bench: benchCommand,
 };
 
 function intFlag(name: string, raw: string | undefined, def: number, min: number): number {
@@ -99,6 +101,13 @@ export async function runCli(argv: readonly string[], io: CliIO = {
       io.err(`sluice ${name}: ${(e as Error).message}\n\n${command.usage}`);
       return USAGE_ERROR;
     }
+    // Spec problems, a bad --target: usage errors too, one line per problem.
+    if (e instanceof SpecErrors) {
+      io.err(`sluice ${name}: ${e.file}: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}`);
+      for (const p of e.problems) io.err(`  ${p.message}`);
+      return USAGE_ERROR;
+    }
+    if (e instanceof SpecError) { io.err(`sluice ${name}: ${e.message}`); return USAGE_ERROR; }
     io.err(`sluice ${name}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
     return 1;
   }

@@ -8,3 +8,4 @@ export { validateSpec, COLUMN_NAME } from './validateSpec.js';
 export { readSpec, parseSpec } from './readSpec.js';
 export { makeStep, defined, type BuiltStep, type StepContext } from './makeStep.js';
 export { specDoc } from './specDoc.js';
+export { buildPipeline, TARGET_COLUMN, type BuiltPipeline, type BuildOptions } from './buildPipeline.js';

@@ -11,6 +11,8 @@ import { dedupe, transform } from '../operators/index.js';
 export interface BuiltStep {
   kind: string;
   operator: OperatorFunction<Batch, Batch>;
+  /** The same step applying its state without learning (a test file, after training). */
+  frozen: OperatorFunction<Batch, Batch>;
   transform: Transform | null;
 }
 
@@ -32,7 +34,9 @@ type O = Record<string, any>;
 export function makeStep(kind: string, raw: unknown, ctx: StepContext): BuiltStep {
   const o: O = raw === null || raw === undefined ? {} : typeof raw === 'string' ? { columns: [raw] } : Array.isArray(raw) ? { columns: raw } : (raw as O);
   const rows = (badRows?: BadRowPolicy, deadLetter?: string) => ({ rows: { source: ctx.path, badRows: badRows ?? 'skip', telemetry: ctx.telemetry, ...(deadLetter ? { deadLetter } : {}) } });
-  const wrap = (t: Transform, badRows?: BadRowPolicy, deadLetter?: string): BuiltStep => ({ kind, transform: t, operator: transform(t, rows(badRows, deadLetter)) });
+  const wrap = (t: Transform, badRows?: BadRowPolicy, deadLetter?: string): BuiltStep => ({
+    kind, transform: t, operator: transform(t, rows(badRows, deadLetter)), frozen: transform(t, { ...rows(badRows, deadLetter), frozen: true }),
+  });
   const nf = o.nonFinite !== undefined ? { nonFinite: o.nonFinite } : {};
   switch (kind) {
     case 'validate':
@@ -61,7 +65,10 @@ export function makeStep(kind: string, raw: unknown, ctx: StepContext): BuiltSte
     case 'select': return wrap(new SelectColumns(o.columns));
     case 'drop': return wrap(new DropColumns(o.columns));
     case 'rename': return wrap(new RenameColumns(o.columns));
-    case 'dedupe': return { kind, transform: null, operator: dedupe(defined({ keys: o.keys, count: o.count, ms: o.ms, time: o.time, maxKeys: o.maxKeys })) };
+    case 'dedupe': {
+      const op = dedupe(defined({ keys: o.keys, count: o.count, ms: o.ms, time: o.time, maxKeys: o.maxKeys }));
+      return { kind, transform: null, operator: op, frozen: op };
+    }
     case 'varianceThreshold': return wrap(new VarianceThreshold(o.columns, defined({ threshold: o.threshold, freezeAfter: o.freezeAfter })));
     case 'selectTopK': return wrap(new TopKCorrelation(o.columns, defined({ target: o.target ?? ctx.target ?? '', k: o.k, freezeAfter: o.freezeAfter })));
     case 'text':

@@ -10,7 +10,7 @@ import { validateSpec } from './validateSpec.js';
  * numbers). Throws SourceError for a missing file and SpecErrors listing every problem, each
  * with its key path and `(file:line)`.
  */
-export function readSpec(file: string): Spec {
+export function readSpec(file: string, edit?: (raw: unknown) => unknown): Spec {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -18,11 +18,11 @@ export function readSpec(file: string): Spec {
     const code = (e as NodeJS.ErrnoException).code;
     throw new SourceError(file, code === 'ENOENT' ? 'no such spec file' : code === 'EISDIR' ? 'is a directory, expected a spec file' : `cannot read: ${(e as Error).message}`, { cause: e });
   }
-  return parseSpec(text, file);
+  return parseSpec(text, file, edit);
 }
 
-/** Parses and validates spec text; `file` names it in messages. */
-export function parseSpec(text: string, file = 'spec'): Spec {
+/** Parses and validates spec text; `file` names it in messages; `edit` changes the parsed value first (`--set`). */
+export function parseSpec(text: string, file = 'spec', edit?: (raw: unknown) => unknown): Spec {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -31,7 +31,8 @@ export function parseSpec(text: string, file = 'spec'): Spec {
       return new SpecError('(syntax)', `${e.message.split('\n')[0]}${line ? ` (${file}:${line})` : ''}`);
     }));
   }
-  const raw: unknown = doc.toJS();
+  const parsed: unknown = doc.toJS();
+  const raw = edit ? edit(parsed) : parsed;
   const problems = validateSpec(raw ?? undefined);
   if (problems.length > 0) {
     const lines = new Map<string, number>();

@@ -1,0 +1,145 @@
+import { Observable, Subject, lastValueFrom, tap, type OperatorFunction, type Subscription } from 'rxjs';
+import { Telemetry, asyncMap, textLogger, type Batch } from '../core/index.js';
+import { buildPipeline, makeStep, type BuiltPipeline, type BuiltStep, type Spec } from '../spec/index.js';
+import type { Report } from './Report.js';
+import { trainStream } from './trainStream.js';
+
+export interface ExecuteOptions {
+  json: boolean;
+  quiet: boolean;
+  /** Plain progress lines instead of the dashboard. */
+  noTui: boolean;
+  seed?: number;
+  /** Key path of the target in errors (`--target` for the train command). */
+  targetPath?: string;
+  /** Steps decided from the first batch (the train command's default preprocessing). */
+  autoSteps?: (batch: Batch, target: BuiltPipeline['target']) => Array<Record<string, unknown>>;
+  /** Model options when the spec names no model (the kind then follows the task). */
+  modelOptions?: Record<string, unknown>;
+  /** Recorded in the saved artifact. */
+  lineage: unknown;
+  err: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Runs a validated spec: source → steps → model, with progress on stderr (or the dashboard); resolves to the report. */
+export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
+  const telemetry = new Telemetry();
+  let built = buildPipeline(spec, {
+    telemetry,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.targetPath ? { targetPath: o.targetPath } : {}),
+    onListening: ({ host, port }) => telemetry.emit({ type: 'log', level: 'info', message: `listening on ${host}:${port}` }),
+  });
+  if (o.autoSteps) built = withAutoSteps(built, o.autoSteps);
+
+  const stop = o.quiet ? async () => {} : await progress(telemetry, o, spec.name ?? 'sluice');
+  try {
+    if (spec.target === undefined) return await streamOnly(built, o.signal);
+    const model = spec.model === undefined ? undefined : typeof spec.model === 'string' ? [spec.model, {}] as const : Object.entries(spec.model)[0]!;
+    const seed = spec.seed ?? o.seed;
+    return await trainStream(built, {
+      ...(model ? { model: model[0], modelOptions: { ...(model[1] ?? {}) } } : o.modelOptions ? { modelOptions: o.modelOptions } : {}),
+      ...(spec.task ? { task: spec.task } : {}),
+      ...(spec.training?.batchSize !== undefined ? { batchSize: spec.training.batchSize } : {}),
+      ...(spec.training?.epochs !== undefined ? { epochs: spec.training.epochs } : {}),
+      ...(spec.training?.backend !== undefined ? { backend: spec.training.backend } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(spec.evaluation?.metrics ? { metrics: spec.evaluation.metrics } : {}),
+      ...(spec.evaluation?.rolling !== undefined ? { rolling: spec.evaluation.rolling } : {}),
+      ...(spec.evaluation?.threshold !== undefined ? { threshold: spec.evaluation.threshold } : {}),
+      ...(spec.evaluation?.progressive !== undefined ? { progressive: spec.evaluation.progressive } : {}),
+      ...(spec.output?.dir && spec.output.save !== false ? { saveDir: spec.output.dir } : {}),
+      ...(spec.output?.report ? { reportPath: spec.output.report } : spec.output?.dir ? { reportPath: `${spec.output.dir}/report.json` } : {}),
+      lineage: o.lineage,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+  } finally {
+    await stop();
+  }
+}
+
+/** The dashboard when stdout is a terminal (and neither --no-tui, --json nor CI), else textLogger lines on stderr. */
+async function progress(telemetry: Telemetry, o: ExecuteOptions, title: string): Promise<() => Promise<void>> {
+  if (!o.noTui && !o.json && process.stdout.isTTY && !process.env.CI) {
+    const tui = await import('../tui/index.js');
+    const handle = tui.dashboard({ telemetry, title });
+    return () => handle.stop();
+  }
+  const sub = textLogger({ telemetry, write: o.err });
+  return async () => sub.unsubscribe();
+}
+
+/** A spec without a target: the steps run and the rows are counted. */
+async function streamOnly(built: BuiltPipeline, signal: AbortSignal | undefined): Promise<Report> {
+  const started = performance.now();
+  let read = 0, out = 0, skipped = 0;
+  const byReason: Record<string, number> = {};
+  const books = new Map<string, { skipped: number; byReason: Record<string, number> }>();
+  const sub = built.telemetry.events$.subscribe((e) => { if (e.type === 'account') books.set(e.source, { skipped: e.skipped, byReason: { ...e.skippedByReason } as Record<string, number> }); });
+  try {
+    await lastValueFrom(built.source().pipe(
+      tap((b) => { read += b.length; }), built.steps,
+      asyncMap(async (b) => { out += b.length; if (signal?.aborted) throw new Error('interrupted'); return null; }),
+    ), { defaultValue: null }).catch((e) => { if (!signal?.aborted) throw e; });
+  } finally {
+    sub.unsubscribe();
+  }
+  for (const a of books.values()) {
+    skipped += a.skipped;
+    for (const [r, n] of Object.entries(a.byReason)) byReason[r] = (byReason[r] ?? 0) + n;
+  }
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  return {
+    rows: { read: read + [...books.entries()].filter(([k]) => !k.startsWith('steps[')).reduce((s, [, a]) => s + a.skipped, 0), trained: 0, skipped, skippedByReason: byReason },
+    metrics: {}, rowsPerSecond: read / Math.max(elapsedSeconds, 1e-9), elapsedSeconds, backend: null, adapter: null,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+/**
+ * Appends steps decided from the first batch after the spec's own (target, split, steps). Later
+ * subscriptions (epochs, the frozen test chain) reuse the same step instances.
+ */
+function withAutoSteps(built: BuiltPipeline, decide: NonNullable<ExecuteOptions['autoSteps']>): BuiltPipeline {
+  const steps: BuiltStep[] = [];
+  let decided = false;
+  const transforms = built.transforms;
+  const lazy = (pick: (s: BuiltStep) => OperatorFunction<Batch, Batch>): OperatorFunction<Batch, Batch> => (source) => new Observable<Batch>((subscriber) => {
+    let input: Subject<Batch> | null = null;
+    let inner: Subscription | null = null;
+    const sub = source.subscribe({
+      next(b) {
+        if (!input) {
+          try {
+            if (!decided) {
+              decided = true;
+              decide(b, built.target).forEach((s, i) => {
+                const [kind, opts] = Object.entries(s)[0]!;
+                const step = makeStep(kind, opts, { target: built.target?.column ?? null, telemetry: built.telemetry, path: `auto[${i}].${kind}` });
+                steps.push(step);
+                if (step.transform) transforms.push(step.transform);
+              });
+            }
+          } catch (e) {
+            subscriber.error(e);
+            return;
+          }
+          input = new Subject<Batch>();
+          inner = steps.reduce((s: Observable<Batch>, step) => s.pipe(pick(step)), input).subscribe(subscriber);
+        }
+        input.next(b);
+      },
+      error(e) { if (input) input.error(e); else subscriber.error(e); },
+      complete() { if (input) input.complete(); else subscriber.complete(); },
+    });
+    return () => { sub.unsubscribe(); inner?.unsubscribe(); };
+  });
+  const steps0 = built.steps, frozen0 = built.frozenSteps;
+  return {
+    ...built,
+    steps: (s) => s.pipe(steps0, lazy((x) => x.operator)),
+    frozenSteps: (s) => s.pipe(frozen0, lazy((x) => x.frozen)),
+    transforms,
+  };
+}

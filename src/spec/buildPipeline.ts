@@ -1,0 +1,144 @@
+import { defer, map, pipe, takeWhile, type Observable, type OperatorFunction } from 'rxjs';
+import { SpecError, Telemetry, type Batch } from '../core/index.js';
+import { Derive, Splitter, Vectorize, type Transform } from '../features/index.js';
+import { fromArrowIpc, fromCsv, fromNdjson, fromParquet, fromTcp, fromWebSocket, synthetic, transform } from '../operators/index.js';
+import { defined, makeStep } from './makeStep.js';
+import type { SourceSpec, Spec } from './Spec.js';
+import { COLUMN_NAME } from './validateSpec.js';
+
+/** Name of the column an expression target is derived into. */
+export const TARGET_COLUMN = 'target';
+
+/** A validated spec mapped onto the operators; nothing is read until `source()` is subscribed. */
+export interface BuiltPipeline {
+  /** A fresh read of the source, cut at `maxRows` (each epoch subscribes again). */
+  source(): Observable<Batch>;
+  /** `evaluation.test` read with the source's options, or null. */
+  testSource: (() => Observable<Batch>) | null;
+  /** Target derivation, split and steps, learning from training rows. */
+  steps: OperatorFunction<Batch, Batch>;
+  /** The same chain applying its learned state without learning (test files). */
+  frozenSteps: OperatorFunction<Batch, Batch>;
+  /** Transforms with saveable state, in order (target derive and split first when present). */
+  transforms: Transform[];
+  /** The last step: batch → FeatureMatrix (learns its layout from training rows). */
+  vectorizer: Vectorize;
+  /** The target column after the steps, the expression it came from, and every column it reads. */
+  target: { column: string; expression: string | null; reads: readonly string[] } | null;
+  telemetry: Telemetry;
+}
+
+export interface BuildOptions {
+  telemetry?: Telemetry;
+  /** Called when a tcp `listen` source has bound its port. */
+  onListening?: (address: { host: string; port: number }) => void;
+  /** Seed when the spec has none. */
+  seed?: number;
+  /** Key path naming the target in errors (default `target`; the train command says `--target`). */
+  targetPath?: string;
+}
+
+/** Maps a validated spec (readSpec/validateSpec) onto sources, transforms and vectorize. */
+export function buildPipeline(spec: Spec, options: BuildOptions = {}): BuiltPipeline {
+  const telemetry = options.telemetry ?? new Telemetry();
+  const seed = spec.seed ?? options.seed ?? 1;
+  const parts: Array<{ op: OperatorFunction<Batch, Batch>; frozen: OperatorFunction<Batch, Batch>; t: Transform | null }> = [];
+
+  let target: BuiltPipeline['target'] = null;
+  if (spec.target !== undefined) {
+    if (COLUMN_NAME.test(spec.target)) target = { column: spec.target, expression: null, reads: [spec.target] };
+    else {
+      const d = new Derive(TARGET_COLUMN, spec.target, { telemetry });
+      target = { column: TARGET_COLUMN, expression: spec.target, reads: d.columns };
+      parts.push({ op: transform(d), frozen: transform(d, { frozen: true }), t: d });
+    }
+  }
+  if (spec.split) {
+    const s = new Splitter(defined({ fractions: { train: 1 - spec.split.test, test: spec.split.test }, key: spec.split.key, stratify: spec.split.stratify, seed: spec.split.seed ?? seed }));
+    // Held-out rows of a test *file* are all test rows anyway: the frozen chain skips the split.
+    parts.push({ op: transform(s), frozen: pipe(), t: s });
+  }
+  (spec.steps ?? []).forEach((s, i) => {
+    const [kind, opts] = Object.entries(s)[0]!;
+    const step = makeStep(kind, opts, { target: target?.column ?? null, telemetry, path: `steps[${i}]` });
+    parts.push({ op: step.operator, frozen: step.frozen, t: step.transform });
+  });
+
+  const reads = target ? target.reads.filter((c) => c !== target!.column) : [];
+  const vectorizer = new Vectorize(defined({
+    target: target?.column, drop: [...reads, ...(spec.features?.drop ?? [])], features: spec.features?.include, missing: spec.features?.missing,
+  }));
+
+  const src = spec.source;
+  const maxRows = src.maxRows ?? spec.training?.maxRows;
+  const open = (path?: string) => () => limitRows(openSource(src, spec.schema, telemetry, options, path), maxRows);
+  const testFile = spec.evaluation?.test;
+  return {
+    source: open(),
+    testSource: testFile ? () => openSource(src, spec.schema, telemetry, options, testFile) : null,
+    steps: compose([checkTarget(target, options.targetPath ?? 'target'), ...parts.map((p) => p.op)]),
+    frozenSteps: compose(parts.map((p) => p.frozen)),
+    transforms: parts.flatMap((p) => (p.t ? [p.t] : [])),
+    vectorizer,
+    target,
+    telemetry,
+  };
+}
+
+/** Fails on the first batch when the target (or a column its expression reads) is not in the data. */
+function checkTarget(target: BuiltPipeline['target'], path: string): OperatorFunction<Batch, Batch> {
+  if (!target) return pipe();
+  return (source) => defer(() => {
+    let checked = false;
+    return source.pipe(map((b) => {
+      if (!checked) {
+        checked = true;
+        const missing = (target.expression ? target.reads : [target.column]).filter((c) => !b.has(c));
+        if (missing.length > 0) {
+          throw new SpecError(path, `unknown column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}; the data has ${b.names.join(', ')}`);
+        }
+      }
+      return b;
+    }));
+  });
+}
+
+function compose(ops: ReadonlyArray<OperatorFunction<Batch, Batch>>): OperatorFunction<Batch, Batch> {
+  return (source) => ops.reduce((s, op) => s.pipe(op), source);
+}
+
+/** Cuts a stream after `n` rows (the last batch sliced); completes at once when reached. */
+function limitRows(source: Observable<Batch>, n: number | undefined): Observable<Batch> {
+  if (n === undefined) return source;
+  return defer(() => {
+    let left = n;
+    return source.pipe(
+      map((b) => { const out = b.length > left ? b.slice(0, left) : b; left -= out.length; return out; }),
+      takeWhile(() => left > 0, true),
+    );
+  });
+}
+
+/** The source a spec names; `file` replaces the path of a file source (evaluation.test). */
+function openSource(s: SourceSpec, schema: Spec['schema'], telemetry: Telemetry, options: BuildOptions, file?: string): Observable<Batch> {
+  const common = defined({ badRows: s.badRows, deadLetter: file ? undefined : s.deadLetter, capacity: s.capacity, batchSize: s.batchSize, telemetry });
+  const text = defined({ schema, header: s.header, delimiter: s.delimiter, inferRows: s.inferRows, nullValues: s.nullValues });
+  if (s.csv !== undefined) return fromCsv(file ?? s.csv, { ...common, ...text });
+  if (s.arrow !== undefined) return fromArrowIpc(file ?? s.arrow, common);
+  if (s.parquet !== undefined) return fromParquet(file ?? s.parquet, defined({ ...common, columns: s.columns }));
+  if (s.ndjson !== undefined) return fromNdjson(file ?? s.ndjson, defined({ ...common, schema, inferRows: s.inferRows, nullValues: s.nullValues }));
+  if (file !== undefined) throw new SpecError('evaluation.test', 'a test file needs a file source (csv, arrow, parquet or ndjson)');
+  const socket = defined({ ...common, ...text, format: s.format });
+  if (s.tcp !== undefined) {
+    return fromTcp(defined({
+      ...socket, listen: s.tcp.listen, host: s.tcp.host, connect: s.tcp.connect, maxConnections: s.tcp.maxConnections,
+      reconnect: false as const, onListening: options.onListening,
+    }));
+  }
+  if (s.websocket !== undefined) return fromWebSocket(s.websocket, socket);
+  if (s.synthetic !== undefined) {
+    const [name, opts] = typeof s.synthetic === 'string' ? [s.synthetic, {}] : Object.entries(s.synthetic)[0]!;
+    return synthetic(name, defined({ ...(opts ?? {}), rows: s.maxRows, batchSize: s.batchSize, capacity: s.capacity, telemetry, name }));
+  }
+  throw new SpecError('source', 'expected one of csv, arrow, parquet, ndjson, tcp, websocket, synthetic');
+}
