@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { KernelError } from '../../src/core/index.js';
 import { CpuBackend, type GemmOptions } from '../../src/kernels/index.js';
 import { gemmCpu, loadWasmGemm } from '../../src/kernels/cpu/index.js';
+import { GemmWorkerPool } from '../../src/kernels/cpu/GemmWorkerPool.js';
 import { closeTo } from './closeTo.js';
 import { seeded } from './seeded.js';
 
@@ -57,12 +58,20 @@ test('threaded GEMM: alpha/beta (beta = 0 never reads C), k = 0', () => {
 });
 
 test('1024×784×256 (a 784→256 layer at batch 1024), all transposes: threaded and single-threaded agree with the reference', () => {
-  let seed = 40;
-  for (const [transA, transB] of TRANS) {
-    const o: GemmOptions = { m: 1024, n: 256, k: 784, transA, transB };
-    check(threaded, o, seed, 0.05);
-    if (!transA && !transB) check(single, o, seed, 0.05);
-    seed += 3;
+  // One reference product (the naive loop is slow here); the transposes store the same op(A), op(B).
+  const m = 1024, n = 256, k = 784;
+  const a = seeded(40, m * k), b = seeded(41, k * n, 0.05);
+  const want = new Float32Array(m * n);
+  gemmCpu(a, b, want, { m, n, k });
+  const transpose = (x: Float32Array, r: number, c: number) => { const t = new Float32Array(r * c); for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = x[i * c + j]!; return t; };
+  const aT = transpose(a, m, k), bT = transpose(b, k, n);
+  for (const [be, trans] of [[threaded, TRANS], [single, [[false, false]]]] as const) {
+    for (const [transA, transB] of trans) {
+      const A = be.upload(transA ? aT : a, transA ? [k, m] : [m, k]), B = be.upload(transB ? bT : b, transB ? [n, k] : [k, n]), C = be.zeros([m, n]);
+      be.gemm(A, B, C, { m, n, k, transA, transB });
+      closeTo(be.data(C), want, atolFor(k, 0.05), 1e-4, `${be.adapter} 1024×784×256 transA=${transA} transB=${transB}`);
+      for (const t of [A, B, C]) be.release(t);
+    }
   }
 });
 
@@ -106,6 +115,28 @@ test('workers do not keep Node alive: a process that never disposes its backend 
   assert.is(r.signal, null, `the child was killed after 45 s (still alive?): ${r.stderr}`);
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout.trim(), '512 1');
+});
+
+test('pool policy: sharing declined per size class while it is slower than running alone; huge products always shared', async () => {
+  const pool = new GemmWorkerPool(loadWasmGemm()!, 0);
+  const small = 2 ** 22, other = 2 ** 24, huge = 2 ** 30;
+  assert.ok(pool.shouldShare(small));
+  pool.record(small, true, 1); // no single-threaded figure yet: the next one runs alone to get it
+  assert.not.ok(pool.shouldShare(small));
+  pool.record(small, false, 1);
+  assert.ok(pool.shouldShare(small));
+  pool.record(small, true, 2); // sharing slower: decline 2, then try again
+  assert.ok(pool.shouldShare(other), 'another size class is not affected');
+  assert.equal([pool.shouldShare(small), pool.shouldShare(small), pool.shouldShare(small)], [false, false, true]);
+  pool.record(small, true, 5); // still slower (moving average): back-off doubles to 4
+  assert.equal([0, 1, 2, 3, 4].map(() => pool.shouldShare(small)), [false, false, false, false, true]);
+  const mid = 2 ** 26; // sharing that pays keeps being chosen
+  pool.record(mid, false, 1);
+  for (let i = 0; i < 5; i++) { assert.ok(pool.shouldShare(mid)); pool.record(mid, true, 0.6); }
+  pool.record(huge, true, 100);
+  assert.ok(pool.shouldShare(huge));
+  assert.is(pool.stats.declined, 7);
+  await pool.dispose();
 });
 
 test('teardown', async () => {
