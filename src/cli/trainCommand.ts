@@ -24,7 +24,7 @@ export const trainCommand: Command = {
     '  --task T          classification|regression (inferred from the target when omitted)',
     `  --model M         ${MODEL_KINDS.join('|')} (default: logistic, softmax or linear by task)`,
     '  --hidden W,W      MLP hidden layer widths, e.g. 256,128',
-    '  --batch N         rows per update (default: the model's, 32)',
+    '  --batch N         rows per update (default 32)',
     `  --optimizer O     ${OPTIMIZERS.join('|')}`,
     '  --lr X            learning rate',
     '  --epochs N        passes over a file (default 1)',
