@@ -110,8 +110,10 @@ export function DashboardView(props: DashboardViewProps) {
     bottom = <Box height={bottomH}><SkippedPanel skipped={s.skipped} width={W} height={bottomH} /></Box>;
   }
 
+  // The live area keeps one height from the first frame on: a frame that grows scrolls the
+  // terminal, and ink's line bookkeeping would leave the scrolled-off line behind.
   return (
-    <Box flexDirection="column" width={W}>
+    <Box flexDirection="column" width={W} height={budget}>
       <EventLog events={s.events} width={W} />
       <Header title={s.title} source={s.sources.map((x) => x.name).join(', ') || null} backend={s.backend} adapter={s.adapter} elapsedMs={elapsed} rowsPerSecond={rate} state={s.state} width={W} />
       {sources.length === 0

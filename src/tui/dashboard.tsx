@@ -61,8 +61,9 @@ export function dashboard(options: DashboardOptions = {}): DashboardHandle {
     // Ctrl-C goes to onInterrupt, so the pipeline owner ends the run and prints its summary.
     exitOnCtrlC: false,
     maxFps: fps,
-    // Rewrites only the lines that changed: no flicker at 10 frames a second.
-    incrementalRendering: true,
+    // Ink's incremental mode loses a line when the first frame scrolls the terminal; the
+    // whole-frame rewrite is wrapped in synchronized-output markers, so it does not flicker.
+    incrementalRendering: false,
   });
   let stopped: Promise<void> | null = null;
   return {

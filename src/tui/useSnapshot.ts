@@ -1,29 +1,60 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { DashboardSnapshot, DashboardStore } from './DashboardStore.js';
 
 /** The most frames a second the dashboard draws: more is invisible and costs the pipeline CPU. */
 export const MAX_FPS = 10;
 
 /**
- * The store's snapshot, re-read on a timer at `fps` (capped at MAX_FPS) and only when the
- * store changed since the last frame. Events never cause a render by themselves: a burst of
- * 10,000 events costs at most one frame per tick.
+ * Share of the thread that drawing may take. A frame (React, layout, ink's per-cell output)
+ * costs milliseconds and runs on the pipeline's thread, so frames are spaced to keep the
+ * dashboard's cost under this share: the "never slows the pipeline by more than 5%" budget,
+ * with room to spare for folding events and writing to the terminal.
+ */
+export const FRAME_BUDGET = 0.02;
+
+/** The longest gap between frames while something changes. */
+const MAX_GAP_MS = 1000;
+
+/**
+ * The store's snapshot, re-read on a timer at most `fps` times a second and only when the store
+ * changed since the last frame. Events never cause a render by themselves: a burst of 10,000
+ * events costs at most one frame per tick. When frames are expensive (a big terminal, a slow
+ * machine) the gap grows so that drawing stays within FRAME_BUDGET of the thread.
  */
 export function useSnapshot(store: DashboardStore, fps: number = MAX_FPS): DashboardSnapshot {
   const [snap, setSnap] = useState(() => store.snapshot());
+  // Frame cost: from asking for the frame to the layout effect, which React runs after the
+  // commit, when ink has laid out and written the frame (its leading-edge throttle draws at once).
+  const frame = useRef({ asked: 0, cost: 0 });
+  useLayoutEffect(() => {
+    const f = frame.current;
+    if (f.asked === 0) return;
+    const ms = performance.now() - f.asked;
+    f.cost = f.cost === 0 ? ms : 0.7 * f.cost + 0.3 * ms;
+    f.asked = 0;
+  });
   useEffect(() => {
-    const rate = Math.min(MAX_FPS, Math.max(0.1, fps));
+    const minGap = 1000 / Math.min(MAX_FPS, Math.max(0.1, fps));
     let seen = store.version, lastSecond = Math.floor(Date.now() / 1000);
-    const timer = setInterval(() => {
+    let timer: NodeJS.Timeout | undefined;
+    let live = true;
+    const tick = () => {
+      if (!live) return;
       // Redraw on change, and once a second regardless so the elapsed time keeps moving.
       const second = Math.floor(Date.now() / 1000);
-      if (store.version === seen && second === lastSecond) return;
-      seen = store.version; lastSecond = second;
-      setSnap(store.snapshot());
-    }, 1000 / rate);
-    // The timer alone must not keep a finished process alive.
+      if (store.version !== seen || second !== lastSecond) {
+        seen = store.version; lastSecond = second;
+        frame.current.asked = performance.now();
+        setSnap(store.snapshot());
+      }
+      // At least one frame a second, or the dashboard looks hung (the first frames run cold code).
+      timer = setTimeout(tick, Math.min(Math.max(minGap, frame.current.cost / FRAME_BUDGET), Math.max(minGap, MAX_GAP_MS)));
+      // The timer alone must not keep a finished process alive.
+      timer.unref?.();
+    };
+    timer = setTimeout(tick, minGap);
     timer.unref?.();
-    return () => clearInterval(timer);
+    return () => { live = false; clearTimeout(timer); };
   }, [store, fps]);
   return snap;
 }

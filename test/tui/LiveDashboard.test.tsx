@@ -6,6 +6,12 @@ import { DashboardStore, LiveDashboard } from '../../src/tui/index.js';
 import { cells, lines } from './components.helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Frames come at most 10 a second, and further apart when they are slow: poll the screen. */
+async function until(frame: () => string | undefined, re: RegExp, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!re.test(frame() ?? '') && Date.now() < end) await sleep(50);
+  assert.match(frame() ?? '', re);
+}
 
 test('frame-rate cap: a burst of 10,000 events over ~1 s draws at most fps × seconds + 1 frames', async () => {
   const telemetry = new Telemetry();
@@ -21,7 +27,8 @@ test('frame-rate cap: a burst of 10,000 events over ~1 s draws at most fps × se
     }
     await sleep(100);
   }
-  await sleep(150);
+  // Frames are at most a second apart: wait for the one that shows the last event.
+  await sleep(1100);
   const seconds = (performance.now() - t0) / 1000;
   const drawn = r.frames.length - before;
   assert.ok(drawn >= 2, `the dashboard updated (${drawn} frames)`);
@@ -40,19 +47,17 @@ test('keys: p pauses and resumes, s saves a snapshot into the event log, q quits
   await sleep(50);
   assert.match(lines(r.lastFrame()).at(-1)!, /p pause\/resume · s snapshot · q quit/);
   r.stdin.write('p');
-  await sleep(250);
+  await until(r.lastFrame, /PAUSED/);
   assert.equal(calls, ['pause']);
-  assert.match(r.lastFrame()!, /PAUSED/);
   r.stdin.write('p');
   r.stdin.write('s');
-  await sleep(250);
+  await until(r.lastFrame, /snapshot saved: \/tmp\/snap-1\.json/);
   assert.equal(calls, ['pause', 'resume', 'snapshot']);
-  assert.match(r.lastFrame()!, /snapshot saved: \/tmp\/snap-1\.json/);
+  assert.not.match(r.lastFrame()!, /PAUSED/);
   r.stdin.write('\u0003');
   r.stdin.write('q');
-  await sleep(250);
+  await until(r.lastFrame, /STOPPING/);
   assert.equal(calls, ['pause', 'resume', 'snapshot', 'interrupt', 'quit']);
-  assert.match(r.lastFrame()!, /STOPPING/);
   r.unmount();
 });
 
