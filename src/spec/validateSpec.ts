@@ -30,19 +30,19 @@ export function validateSpec(raw: unknown): SpecError[] {
   };
 
   const src = spec.source;
-  if (isObject(src as unknown) && !bad('source')) {
-    if (src.synthetic !== undefined) {
+  if (isObject(src as unknown)) {
+    if (src.synthetic !== undefined && !bad('source.synthetic')) {
       const [name, opts]: [string, unknown] = typeof src.synthetic === 'string' ? [src.synthetic, {}] : Object.entries(src.synthetic)[0]!;
       try { makeGenerator(name, (opts ?? {}) as Record<string, unknown>, `source.synthetic.${name}`); } catch (e) {
         if (!(e instanceof SpecError)) throw e;
         problems.push(e);
       }
     }
-    if (src.tcp && (src.tcp.listen === undefined) === (src.tcp.connect === undefined))
+    if (src.tcp && !bad('source.tcp') && (src.tcp.listen === undefined) === (src.tcp.connect === undefined))
       problems.push(new SpecError('source.tcp', 'expected exactly one of listen (a port to serve on) or connect (host:port)'));
     if (src.format === 'csv' && src.header === false && !spec.schema)
       problems.push(new SpecError('source.header', 'header: false needs a schema naming the columns'));
-    if (src.delimiter !== undefined && src.delimiter.length !== 1) problems.push(new SpecError('source.delimiter', `expected one character, got ${JSON.stringify(src.delimiter)}`));
+    if (typeof src.delimiter === 'string' && src.delimiter.length !== 1) problems.push(new SpecError('source.delimiter', `expected one character, got ${JSON.stringify(src.delimiter)}`));
   }
 
   if (typeof spec.target === 'string' && !COLUMN_NAME.test(spec.target)) {

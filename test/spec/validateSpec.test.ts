@@ -1,0 +1,69 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SpecErrors, parseSpec, validateSpec } from '../../src/spec/index.js';
+
+function problems(text: string): string[] {
+  try {
+    parseSpec(text, 's.yaml');
+  } catch (e) {
+    if (e instanceof SpecErrors) return e.problems.map((p) => p.message);
+    throw e;
+  }
+  return [];
+}
+
+test('a valid spec has no problems, YAML or JSON', () => {
+  const yaml = 'source: { csv: a.csv, badRows: fail }\ntarget: delay > 15\nsteps:\n  - impute: { columns: [distance], strategy: median }\n  - standardize: [distance]\nmodel: { logistic: { lr: 0.1 } }\n';
+  assert.equal(problems(yaml), []);
+  const json = JSON.stringify({ source: { synthetic: { sea: { function: 2 } }, maxRows: 10 }, target: 'class', model: 'logistic' });
+  assert.equal(problems(json), []);
+});
+
+test('every problem is reported with its key path, line and did-you-mean', () => {
+  const text = [
+    'source: { csv: a.csv, badRow: skip }', // 1
+    'target: delay > 15',
+    'steps:',
+    '  - impute: { columns: [distance], strategy: avg }', // 4
+    '  - standardise: [distance]', // 5
+    '  - oneHot: { columns: [origin], maxCategories: 0 }', // 6
+    'model: { logistc: {} }', // 7
+    'training: { backend: gpu }', // 8
+    'evaluation: { metrics: [roc_auc] }', // 9
+  ].join('\n');
+  const p = problems(text);
+  assert.is(p.length, 7, p.join('\n'));
+  assert.ok(p.includes('source.badRow: unknown key; did you mean "badRows"? (expected one of csv, arrow, parquet, ndjson, tcp, websocket, synthetic, badRows, deadLetter, capacity, batchSize, maxRows, format, header, delimiter, inferRows, nullValues, columns) (s.yaml:1)'), p[0]);
+  assert.ok(p.includes('steps[0].impute.strategy: expected one of mean|median|mode|constant|previous, got "avg" (s.yaml:4)'));
+  assert.ok(p.some((m) => m.startsWith('steps[1].standardise: unknown step "standardise"; did you mean "standardize"?') && m.endsWith('(s.yaml:5)')));
+  assert.ok(p.includes('steps[2].oneHot.maxCategories: expected an integer ≥ 1, got 0 (s.yaml:6)'));
+  assert.ok(p.some((m) => m.startsWith('model.logistc: unknown kind "logistc"; did you mean "logistic"?')));
+  assert.ok(p.some((m) => m.startsWith('training.backend: expected one of auto|cpu|webgpu|gpujs, got "gpu"')));
+  assert.ok(p.some((m) => m.startsWith('evaluation.metrics[0]:') && m.includes('did you mean "rocAuc"?') && m.endsWith('(s.yaml:9)')));
+});
+
+test('problems only the pieces can judge: expressions, generator options, step checks, combinations', () => {
+  const p = validateSpec({
+    source: { synthetic: { sea: { function: 7 } }, delimiter: ';' },
+    target: 'delay >',
+    steps: [{ derive: { name: 'x', expression: 'a +* b' } }, { clip: { columns: ['a'], lower: 0.9, upper: 0.1 } }],
+    training: { epochs: 3 },
+    output: { save: true },
+  }).map((e) => e.path);
+  assert.ok(p.includes('source.synthetic.sea.function'), p.join(', '));
+  assert.ok(p.includes('source.delimiter'), 'delimiter is not an option of a synthetic source');
+  assert.ok(p.includes('target'));
+  assert.ok(p.some((x) => x.startsWith('steps[0].derive')), p.join(', '));
+  assert.ok(p.some((x) => x.startsWith('steps[1].clip')), p.join(', '));
+  assert.ok(p.includes('training.epochs'));
+  assert.ok(p.includes('output.save'));
+});
+
+test('source needs exactly one kind; required keys; YAML syntax errors', () => {
+  assert.ok(problems('source: { csv: a.csv, arrow: b.arrow }').some((m) => m.startsWith('source: expected exactly one of')));
+  assert.ok(problems('target: x').some((m) => m.startsWith('source: required key is missing')));
+  assert.ok(problems('source: { csv: a.csv\n').some((m) => m.startsWith('(syntax):')));
+  assert.ok(problems('source: { tcp: { host: h } }').some((m) => m.startsWith('source.tcp: expected exactly one of listen')));
+});
+
+test.run();
