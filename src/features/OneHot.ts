@@ -34,6 +34,7 @@ export class OneHot implements Transform<OneHotState> {
   readonly maxCategories: number;
   readonly other: boolean;
   private readonly vocab = new Map<string, OneHotVocabulary>();
+  private readonly labels = new Map<OneHotVocabulary, { size: number; names: readonly string[] }>();
 
   constructor(readonly columns: readonly string[], options: OneHotOptions = {}, vocabularies: Record<string, readonly string[]> = {}) {
     if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string')) throw new SpecError('oneHot.columns', 'expected a non-empty list of column names');
@@ -65,18 +66,28 @@ export class OneHot implements Transform<OneHotState> {
 
   private encode(ids: Int32Array, v: OneHotVocabulary): Column {
     const n = ids.length, otherSlot = this.other ? this.maxCategories : -1;
-    const indptr = new Int32Array(n + 1), indices = new Int32Array(n);
+    const indptr = new Int32Array(n + 1);
+    // Slots are compacted into `ids` itself (q <= i), which becomes `indices` when every row
+    // has a slot: no second array and no copy in the common case.
     let q = 0;
     for (let i = 0; i < n; i++) {
       const id = ids[i]!;
       const slot = id >= 0 ? id : id === -1 ? otherSlot : -1;
-      if (slot >= 0) indices[q++] = slot;
+      if (slot >= 0) ids[q++] = slot;
       indptr[i + 1] = q;
     }
+    return { type: 'vector', width: this.width, indptr, indices: q === n ? ids : ids.slice(0, q), values: new Float32Array(q).fill(1), names: this.names(v), validity: null };
+  }
+
+  /** Slot labels; rebuilt only when the vocabulary has grown (it only appends), else shared. */
+  private names(v: OneHotVocabulary): readonly string[] {
+    const cached = this.labels.get(v);
+    if (cached && cached.size === v.values.length) return cached.names;
     const names: string[] = [];
     for (let k = 0; k < this.maxCategories; k++) names.push(v.values[k] ?? `#${k}`);
     if (this.other) names.push(OTHER);
-    return { type: 'vector', width: this.width, indptr, indices: indices.slice(0, q), values: new Float32Array(q).fill(1), names, validity: null };
+    this.labels.set(v, { size: v.values.length, names });
+    return names;
   }
 
   toJSON(): TransformState<OneHotState> {

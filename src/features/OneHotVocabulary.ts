@@ -29,9 +29,21 @@ export class OneHotVocabulary {
     const n = length(column, name);
     if ('codes' in column) {
       const table = this.table(column.dictionary);
+      const codes = column.codes, bits = column.validity;
+      if (this.full) return;
+      if (!mask && !bits) {
+        // Common case, no per-row tests: a row costs two loads once its value has an id.
+        for (let i = 0; i < n; i++) {
+          const code = codes[i]!;
+          if (table[code]! >= 0) continue;
+          table[code] = this.add(column.dictionary.get(code));
+          if (this.full) return;
+        }
+        return;
+      }
       for (let i = 0; i < n && !this.full; i++) {
-        if ((mask && !mask[i]) || !validity.get(column.validity, i)) continue;
-        const code = column.codes[i]!;
+        if ((mask && !mask[i]) || (bits && ((bits[i >> 3]! >> (i & 7)) & 1) === 0)) continue;
+        const code = codes[i]!;
         if (table[code]! >= 0) continue;
         table[code] = this.add(column.dictionary.get(code));
       }
@@ -49,9 +61,10 @@ export class OneHotVocabulary {
     const out = new Int32Array(n);
     if ('codes' in column) {
       const table = this.table(column.dictionary);
+      const codes = column.codes, bits = column.validity;
       for (let i = 0; i < n; i++) {
-        if (!validity.get(column.validity, i)) { out[i] = MISSING; continue; }
-        const code = column.codes[i]!;
+        if (bits && ((bits[i >> 3]! >> (i & 7)) & 1) === 0) { out[i] = MISSING; continue; }
+        const code = codes[i]!;
         let id = table[code]!;
         if (id === UNRESOLVED) {
           id = this.index.get(column.dictionary.get(code)) ?? -1;
