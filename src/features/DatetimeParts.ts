@@ -78,31 +78,34 @@ export class DatetimeParts implements Transform<DatetimePartsState> {
   }
 
   apply(batch: Batch): Batch {
-    const { column, parts, encoding, keep } = this.options;
+    const { column, parts, encoding, keep, timeZone } = this.options;
     const n = batch.length;
     const rejects: RowReject[] = [];
+    // NaN where missing or invalid; a row has parts exactly where its instant is finite.
     const t = this.instants(batch.column(column), column, rejects);
-    const ok = new Uint8Array(n);
-    const local = new Float64Array(n);
-    const utc = this.options.timeZone === 'UTC';
-    for (let i = 0; i < n; i++) {
-      const x = t[i]!;
-      if (x - x !== 0) continue;
-      ok[i] = 1;
-      local[i] = utc ? x : x + offsetMs(this.options.timeZone, x);
+    let local = t;
+    if (timeZone !== 'UTC') {
+      local = new Float64Array(n);
+      for (let i = 0; i < n; i++) { const x = t[i]!; local[i] = x - x === 0 ? x + offsetMs(timeZone, x) : NaN; }
     }
     let bitmap: Uint8Array | null = null;
-    for (let i = 0; i < n; i++) if (!ok[i]) { bitmap ??= validity.allocate(n, 1); validity.set(bitmap, i, false); }
+    for (let i = 0; i < n; i++) {
+      const x = local[i]!;
+      if (x - x === 0) continue;
+      bitmap ??= validity.allocate(n, 1);
+      bitmap[i >> 3]! &= ~(1 << (i & 7));
+    }
     let out = batch;
     for (const p of parts) {
       const raw = new Int32Array(n);
-      for (let i = 0; i < n; i++) if (ok[i]) raw[i] = part(local[i]!, p);
+      rawParts(local, raw, p);
       if (encoding !== 'cyclic') out = out.withColumn(`${column}_${p}`, { type: 'integer', values: raw, validity: bitmap });
       if (encoding !== 'raw') {
         const s = new Float64Array(n), c = new Float64Array(n);
         const w = (2 * Math.PI) / PERIOD[p], first = FIRST[p];
         for (let i = 0; i < n; i++) {
-          if (ok[i]) { const a = w * (raw[i]! - first); s[i] = Math.sin(a); c[i] = Math.cos(a); } else { s[i] = NaN; c[i] = NaN; }
+          const x = local[i]!;
+          if (x - x === 0) { const a = w * (raw[i]! - first); s[i] = Math.sin(a); c[i] = Math.cos(a); } else { s[i] = NaN; c[i] = NaN; }
         }
         out = out.withColumn(`${column}_${p}_sin`, { type: 'number', values: s, validity: bitmap });
         out = out.withColumn(`${column}_${p}_cos`, { type: 'number', values: c, validity: bitmap });
@@ -113,23 +116,44 @@ export class DatetimeParts implements Transform<DatetimePartsState> {
     return keep ? out : out.drop([column]);
   }
 
-  /** Epoch ms per row; NaN where missing or invalid (invalid rows are rejected under `invalid: 'error'`). */
+  /**
+   * Epoch ms per row; NaN where missing or invalid (invalid rows are rejected under `invalid:
+   * 'error'`). Read-only: a datetime or ms number column whose every value is a valid instant is
+   * returned as is, not copied.
+   */
   private instants(c: Column, name: string, rejects: RowReject[]): Float64Array {
     const n = 'codes' in c ? c.codes.length : c.type === 'vector' ? 0 : c.values.length;
-    const t = new Float64Array(n).fill(NaN);
     const bad = (i: number, value: string, detail: string) => { if (this.options.invalid === 'error') rejects.push({ row: i, reason: 'date', field: name, value, detail }); };
     switch (c.type) {
-      case 'datetime': case 'number': case 'integer': {
+      case 'datetime': case 'number': {
+        const v = c.values;
         const scale = c.type !== 'datetime' && this.options.unit === 's' ? 1000 : 1;
+        if (scale === 1 && c.validity === null && allInstants(v)) return v;
+        const t = new Float64Array(n);
         for (let i = 0; i < n; i++) {
-          if (!validity.isValid(c, i)) continue;
-          const x = c.values[i]! * scale;
+          t[i] = NaN;
+          if (c.validity && ((c.validity[i >> 3]! >> (i & 7)) & 1) === 0) continue;
+          const x = v[i]! * scale;
           if (x - x === 0 && Math.abs(x) <= 8.64e15) t[i] = x;
-          else bad(i, String(c.values[i]), 'not a finite instant');
+          else bad(i, String(v[i]), 'not a finite instant');
+        }
+        return t;
+      }
+      case 'integer': {
+        const v = c.values;
+        const scale = this.options.unit === 's' ? 1000 : 1;
+        const t = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          t[i] = NaN;
+          if (c.validity && ((c.validity[i >> 3]! >> (i & 7)) & 1) === 0) continue;
+          const x = v[i]! * scale;
+          if (x - x === 0 && Math.abs(x) <= 8.64e15) t[i] = x;
+          else bad(i, String(v[i]), 'not a finite instant');
         }
         return t;
       }
       case 'category': case 'text': {
+        const t = new Float64Array(n).fill(NaN);
         const parsed = c.dictionary.values.map((s) => (s.trim() === '' ? NaN : parseDatetime(s.trim()) ?? Infinity));
         for (let i = 0; i < n; i++) {
           if (!validity.isValid(c, i) || c.codes[i]! < 0) continue;
@@ -178,6 +202,33 @@ function offsetMs(timeZone: string, t: number): number {
     cache.set(key, off);
   }
   return off;
+}
+
+/** Whether every value is a finite instant within the Date range (±8.64e15 ms). */
+function allInstants(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) { const x = v[i]!; if (!(x - x === 0 && Math.abs(x) <= 8.64e15)) return false; }
+  return true;
+}
+
+/**
+ * `raw[i]` = part `p` of `local[i]` where it is finite (other rows keep 0). Clock parts and the
+ * weekday get their own loops (no per-row call or switch); they are `part`'s arithmetic inlined.
+ */
+function rawParts(local: Float64Array, raw: Int32Array, p: DatetimePart): void {
+  const n = local.length;
+  switch (p) {
+    case 'hour':
+      for (let i = 0; i < n; i++) { const x = local[i]!; if (x - x !== 0) continue; const days = Math.floor(x / DAY); raw[i] = Math.floor((x - days * DAY) / 3_600_000); }
+      return;
+    case 'minute':
+      for (let i = 0; i < n; i++) { const x = local[i]!; if (x - x !== 0) continue; const days = Math.floor(x / DAY); raw[i] = Math.floor((x - days * DAY) / 60_000) % 60; }
+      return;
+    case 'dayOfWeek':
+      for (let i = 0; i < n; i++) { const x = local[i]!; if (x - x !== 0) continue; raw[i] = (((Math.floor(x / DAY) + 4) % 7) + 7) % 7; }
+      return;
+    default:
+      for (let i = 0; i < n; i++) { const x = local[i]!; if (x - x === 0) raw[i] = part(x, p); }
+  }
 }
 
 /** One calendar part of a local wall-clock time given as ms since 1970-01-01T00:00 local. */
