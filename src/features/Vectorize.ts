@@ -52,10 +52,6 @@ export interface VectorizeState {
 
 /** Width above which sparse output pays off when vector slots dominate. */
 const CSR_MIN_WIDTH = 64;
-/** Slot kinds of the CSR loops. */
-const VECTOR = 0, F64 = 1, I32 = 2, U8 = 3;
-/** Placeholders in the per-kind array lists of the CSR loops. */
-const NO_I32 = new Int32Array(0), NO_F32 = new Float32Array(0), NO_F64 = new Float64Array(0), NO_U8 = new Uint8Array(0);
 const ENCODER_HINT: Partial<Record<Column['type'], string>> = {
   category: 'encode it first with oneHot, ordinal, hashing or targetEncode',
   text: 'encode it first with hashing or tfidf',
@@ -85,6 +81,8 @@ export class Vectorize {
   private classList: string[] | null;
   private classIndex: Map<string, number> | null;
   private fixedLayout: FeatureLayout | null = null;
+  /** Compiled CSR loops by slot types and offsets (one per layout in practice). */
+  private readonly csrKernels = new Map<string, CsrKernel>();
 
   constructor(options: VectorizeOptions = {}) {
     const name = (v: unknown, path: string) => {
@@ -206,54 +204,16 @@ export class Vectorize {
   }
 
   private csr(batch: Batch, layout: FeatureLayout, n: number, extras: object): FeatureMatrix {
-    // Two row-major passes (count, then fill), each visiting every row's slots in layout order so
-    // indices ascend within a row and indptr/indices/values are written once, front to back.
-    // Each slot's arrays sit in a list of one typed-array kind (empty placeholders elsewhere), so
-    // every load in the loops is monomorphic. Zero and non-finite dense values are not stored.
-    const m = layout.slots.length;
-    const kind = new Int32Array(m), offsets = new Int32Array(m);
-    const ptrs: Int32Array[] = [], idxs: Int32Array[] = [], vals: Float32Array[] = [], f64: Float64Array[] = [], i32: Int32Array[] = [], u8: Uint8Array[] = [];
-    for (let k = 0; k < m; k++) {
-      const c = batch.column(layout.slots[k]!.column);
-      offsets[k] = layout.slots[k]!.offset;
-      ptrs.push(c.type === 'vector' ? c.indptr : NO_I32);
-      idxs.push(c.type === 'vector' ? c.indices : NO_I32);
-      vals.push(c.type === 'vector' ? c.values : NO_F32);
-      f64.push(c.type === 'number' ? c.values : NO_F64);
-      i32.push(c.type === 'integer' ? c.values : NO_I32);
-      u8.push(c.type === 'boolean' ? c.values : NO_U8);
-      kind[k] = c.type === 'vector' ? VECTOR : c.type === 'number' ? F64 : c.type === 'integer' ? I32 : U8;
+    const cols = layout.slots.map((s) => batch.column(s.column));
+    const key = cols.map((c, k) => `${c.type}@${layout.slots[k]!.offset}`).join(',');
+    let kernel = this.csrKernels.get(key);
+    if (!kernel) this.csrKernels.set(key, (kernel = csrKernel(cols.map((c) => c.type), layout.slots.map((s) => s.offset))));
+    const arrays: ArrayBufferView[] = [];
+    for (const c of cols) {
+      if (c.type === 'vector') arrays.push(c.indptr, c.indices, c.values);
+      else if (c.type === 'number' || c.type === 'integer' || c.type === 'boolean') arrays.push(c.values);
     }
-    const indptr = new Int32Array(n + 1);
-    let q = 0;
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < m; k++) {
-        switch (kind[k]) {
-          case VECTOR: { const ptr = ptrs[k]!; q += ptr[i + 1]! - ptr[i]!; break; }
-          case F64: { const x = f64[k]![i]!; if (x !== 0 && x - x === 0) q++; break; }
-          case I32: if (i32[k]![i] !== 0) q++; break;
-          default: if (u8[k]![i] !== 0) q++;
-        }
-      }
-      indptr[i + 1] = q;
-    }
-    const indices = new Int32Array(q), values = new Float32Array(q);
-    q = 0;
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < m; k++) {
-        const off = offsets[k]!;
-        switch (kind[k]) {
-          case VECTOR: {
-            const ptr = ptrs[k]!, idx = idxs[k]!, val = vals[k]!;
-            for (let p = ptr[i]!, e = ptr[i + 1]!; p < e; p++, q++) { indices[q] = off + idx[p]!; values[q] = val[p]!; }
-            break;
-          }
-          case F64: { const x = f64[k]![i]!; if (x !== 0 && x - x === 0) { indices[q] = off; values[q++] = x; } break; }
-          case I32: { const x = i32[k]![i]!; if (x !== 0) { indices[q] = off; values[q++] = x; } break; }
-          default: { const x = u8[k]![i]!; if (x !== 0) { indices[q] = off; values[q++] = x; } }
-        }
-      }
-    }
+    const { indptr, indices, values } = kernel(n, arrays);
     return FeatureMatrix.csr(n, layout.width, indptr, indices, values, extras);
   }
 
@@ -341,3 +301,44 @@ function denseU8(v: Uint8Array, out: Float32Array, n: number, w: number, offset:
   for (let i = 0; i < n; i++) out[i * w + offset] = v[i]!;
 }
 
+
+type CsrKernel = (n: number, arrays: readonly ArrayBufferView[]) => { indptr: Int32Array; indices: Int32Array; values: Float32Array };
+
+/**
+ * The CSR builder for one layout, compiled: a count pass and a fill pass over the rows, each row
+ * visiting its slots in layout order (indices ascend within a row; indptr/indices/values are
+ * written once, front to back) with the slot loop unrolled and every column array in its own
+ * local, so each load is monomorphic and nothing dispatches per row. A generic loop over the
+ * slots measured about 2x slower, column-by-column passes about 1.6x. The source holds only slot
+ * numbers and integer offsets, never names or data. Zero and non-finite dense values are not stored.
+ */
+function csrKernel(types: readonly Column['type'][], offsets: readonly number[]): CsrKernel {
+  const locals: string[] = [], count: string[] = [], fill: string[] = [];
+  let a = 0;
+  types.forEach((type, k) => {
+    const off = offsets[k]!;
+    if (!Number.isInteger(off)) throw new SchemaError(`vectorize: slot offset ${String(off)} is not an integer`);
+    if (type === 'vector') {
+      locals.push(`const p${k} = arrays[${a++}], x${k} = arrays[${a++}], v${k} = arrays[${a++}];`);
+      count.push(`q += p${k}[i + 1] - p${k}[i];`);
+      fill.push(`for (let p = p${k}[i], e = p${k}[i + 1]; p < e; p++, q++) { indices[q] = ${off} + x${k}[p]; values[q] = v${k}[p]; }`);
+    } else if (type === 'number') {
+      locals.push(`const a${k} = arrays[${a++}];`);
+      count.push(`{ const x = a${k}[i]; if (x !== 0 && x - x === 0) q++; }`);
+      fill.push(`{ const x = a${k}[i]; if (x !== 0 && x - x === 0) { indices[q] = ${off}; values[q++] = x; } }`);
+    } else if (type === 'integer' || type === 'boolean') {
+      locals.push(`const a${k} = arrays[${a++}];`);
+      count.push(`if (a${k}[i] !== 0) q++;`);
+      fill.push(`{ const x = a${k}[i]; if (x !== 0) { indices[q] = ${off}; values[q++] = x; } }`);
+    }
+  });
+  const body = `${locals.join('\n')}
+const indptr = new Int32Array(n + 1);
+let q = 0;
+for (let i = 0; i < n; i++) { ${count.join(' ')} indptr[i + 1] = q; }
+const indices = new Int32Array(q), values = new Float32Array(q);
+q = 0;
+for (let i = 0; i < n; i++) { ${fill.join(' ')} }
+return { indptr, indices, values };`;
+  return new Function('n', 'arrays', body) as CsrKernel;
+}

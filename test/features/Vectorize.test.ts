@@ -68,4 +68,37 @@ test('layout is fixed by the learned batch; split column and drop are left out; 
   assert.is(sm.targets, null);
 });
 
+test('CSR over every slot kind matches the dense form: zeros and non-finite values not stored, indices ascending', () => {
+  const n = 9;
+  const a = Float64Array.from([0, 1.5, -0, NaN, Infinity, 2, -3, 1e-50, 4]);
+  const base = new Batch(Schema.from({ a: 'number', k: 'integer', f: 'boolean' }), [
+    { type: 'number', values: a, validity: null },
+    { type: 'integer', values: Int32Array.from([0, 1, -2, 0, 3, 0, 7, 0, 1]), validity: null },
+    { type: 'boolean', values: Uint8Array.from([1, 0, 1, 0, 1, 1, 0, 0, 1]), validity: null },
+  ], n);
+  // Vector rows: empty, one entry, several entries, including a stored explicit zero.
+  const rows: Array<Array<[number, number]>> = [[], [[0, 1]], [[1, 2], [3, 0.5]], [], [[2, 0]], [[0, 1], [1, 1], [2, 1], [3, 1]], [[3, -1]], [], [[1, 1]]];
+  const b = withVector(withVector(base, 'u', 4, rows), 'w', 70, rows.map((r) => r.map(([j, v]) => [j * 17, v] as [number, number])).reverse());
+  for (const features of [['u', 'a', 'k', 'w', 'f'], ['f', 'w', 'a', 'u', 'k']]) {
+    const csr = new Vectorize({ features, output: 'csr', missing: 'zero' });
+    const dense = new Vectorize({ features, output: 'dense', missing: 'zero' });
+    csr.learn(b); dense.learn(b);
+    const m = csr.apply(b), d = dense.apply(b);
+    assert.is(m.kind, 'csr');
+    assert.equal(Array.from(m.toDense().values), Array.from(d.values));
+    const slot = (name: string) => csr.layout!.slots.find((s) => s.column === name)!.offset;
+    for (let i = 0; i < n; i++) {
+      const idx = Array.from(m.indices!.subarray(m.indptr![i]!, m.indptr![i + 1]!));
+      for (let p = 1; p < idx.length; p++) assert.ok(idx[p]! > idx[p - 1]!, `row ${i} indices ascend`);
+      // A dense slot is stored exactly when its value is non-zero and finite; vector entries always are.
+      assert.is(idx.includes(slot('a')), a[i] !== 0 && Number.isFinite(a[i]!), `row ${i} a`);
+      assert.is(idx.filter((j) => j >= slot('u') && j < slot('u') + 4).length, rows[i]!.length, `row ${i} u entries`);
+    }
+    // A batch after the layout is fixed reuses it (same offsets, a second call on the compiled loop).
+    const again = csr.apply(b);
+    assert.equal(Array.from(again.indices!), Array.from(m.indices!));
+    assert.equal(Array.from(again.values), Array.from(m.values));
+  }
+});
+
 test.run();
