@@ -2,8 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Observable, from, lastValueFrom, toArray } from 'rxjs';
 import { Batch, Schema, SpecError, Ticket } from '../../../src/core/index.js';
-import { holdout, type HoldoutReport } from '../../../src/operators/learn/index.js';
-import { FakeModel } from './FakeModel.js';
+import { evaluate, holdout, type HoldoutReport } from '../../../src/operators/learn/index.js';
+import { FakeModel, matrix } from './FakeModel.js';
 
 const splitOf = (id: number) => (id % 5 === 3 ? 1 : id % 5 === 4 ? 2 : 0);
 const label = (id: number) => (id % 2);
@@ -69,6 +69,17 @@ test('holdout options are checked at creation', () => {
   assert.throws(() => holdout(model, { vectorize: { target: 'y' }, metrics: ['accuracy'], every: 0 }), (e: unknown) => e instanceof SpecError && /holdout\.every/.test(String(e)));
   assert.throws(() => holdout(model, { vectorize: { target: 'y' }, metrics: ['accuracy'], every: 5, holdoutSize: -2 }), /holdout\.holdoutSize/);
   assert.throws(() => holdout(model, { metrics: ['accuracy'], every: 5 } as never), /holdout\.vectorize/);
+});
+
+test('evaluate: a final report on a test source, predicting only', async () => {
+  const model = new FakeModel();
+  const score = (id: number) => (id % 3 === 0 ? 0.8 : 0.2);
+  const reports = await lastValueFrom(from([matrix(0, 6, score), matrix(6, 6, score, (id) => (id === 7 ? NaN : id % 2))]).pipe(evaluate(model, { metrics: ['accuracy'] }), toArray()));
+  assert.is(reports.length, 1);
+  const ids = Array.from({ length: 12 }, (_, i) => i).filter((id) => id !== 7);
+  assert.equal(reports[0]!.metrics, { accuracy: ids.filter((id) => (id % 3 === 0 ? 1 : 0) === id % 2).length / ids.length });
+  assert.equal([reports[0]!.rows, reports[0]!.labeled], [12, 11]);
+  assert.not.ok(model.log.some((c) => c.op === 'learn'));
 });
 
 test.run();
