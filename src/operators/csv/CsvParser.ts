@@ -39,6 +39,8 @@ const FALSE = new Set(['false', 'FALSE', 'False', 'f', 'F', 'no', 'No', 'NO', '0
 
 /** Exact powers of ten: a ≤15-digit mantissa divided by one is correctly rounded, like `+string`. */
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
+/** Short-table entry of a category value that is a null token. */
+const NULL_SHORT = -2;
 const LF = 10, CR = 13, QUOTE = 34, SPACE = 32, TAB = 9;
 const K_NUMBER = 0, K_INTEGER = 1, K_BOOLEAN = 2, K_DATETIME = 3, K_CATEGORY = 4, K_TEXT = 5;
 const KINDS: Record<string, number> = { number: K_NUMBER, integer: K_INTEGER, boolean: K_BOOLEAN, datetime: K_DATETIME, category: K_CATEGORY, text: K_TEXT };
@@ -421,7 +423,7 @@ export class CsvParser {
    */
   private rowFast(p0: number): number {
     const cols = this.cols, ncols = cols.length, b = this.buf, stops = this.stops, d = this.delim;
-    const n = this.n, fs = this.fs, fe = this.fe, fh = this.fh;
+    const n = this.n, fs = this.fs, fe = this.fe, fh = this.fh, fq = this.fq;
     let p = p0, c = 0, strings = false;
     if (ncols > fs.length) return -1;
     for (let k = 0; k < ncols; k++) {
@@ -459,11 +461,27 @@ export class CsvParser {
           break;
         }
         case K_CATEGORY: {
-          let h = 0x811c9dc5 | 0;
-          while (stops[c = b[p]!] === 0) { h = Math.imul(h ^ c, 16777619); p++; }
+          // Values of up to 3 bytes (airport codes, flags) are packed into one int and looked up
+          // in the cache's short table: no hashing loop, no byte compare, no null-token check
+          // once seen. Others are hashed (FNV-1a) while scanned. Misses are resolved after the
+          // row is known good, so a bad row adds nothing to a dictionary.
+          while (stops[c = b[p]!] === 0) p++;
           const len = p - s;
-          if (len === 0 || (len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, p, 0, k))) return -1;
+          let h: number;
+          if (len === 0) return -1;
+          if (len <= 3) {
+            h = len === 1 ? b[s]! : len === 2 ? (b[s]! << 8) | b[s + 1]! : (b[s]! << 16) | (b[s + 1]! << 8) | b[s + 2]!;
+            h |= len << 24;
+            const code = col.cache!.short(h);
+            if (code >= 0) { col.i32![n] = code; fq[k] = 2; break; }
+            if (code === NULL_SHORT) return -1;
+          } else {
+            if (len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, p, 0, k)) return -1;
+            h = 0x811c9dc5 | 0;
+            for (let j = s; j < p; j++) h = Math.imul(h ^ b[j]!, 16777619);
+          }
           fs[k] = s; fe[k] = p; fh[k] = h;
+          fq[k] = len <= 3 ? 1 : 0; // 1: short miss, 0: hashed, 2 (above): resolved
           strings = true;
           break;
         }
@@ -483,10 +501,18 @@ export class CsvParser {
     // b[p] ends the row (LF or CR): the plain region only holds complete rows.
     if (p - p0 > this.maxRowBytes) return -1;
     if (strings) {
+      // Short values not yet cached: a null token sends the row to `row` before any code is added.
+      for (let k = 0; k < ncols; k++) {
+        if (cols[k]!.kind !== K_CATEGORY || fq[k] !== 1 || fe[k]! - fs[k]! > this.maxNullLen || this.nullFirst[b[fs[k]!]!] === 0 || !this.isNull(fs[k]!, fe[k]!, 0, k)) continue;
+        cols[k]!.cache!.setShort(fh[k]!, NULL_SHORT);
+        return -1;
+      }
       for (let k = 0; k < ncols; k++) {
         const col = cols[k]!;
-        if (col.kind === K_CATEGORY) col.i32![n] = col.cache!.codeHashed(b, fs[k]!, fe[k]!, fh[k]!);
-        else if (col.kind === K_TEXT) col.i32![n] = col.dict!.code(b.toString('utf8', fs[k]!, fe[k]!));
+        if (col.kind === K_CATEGORY) {
+          if (fq[k] === 1) { const code = col.cache!.code(b, fs[k]!, fe[k]!); col.cache!.setShort(fh[k]!, code); col.i32![n] = code; }
+          else if (fq[k] === 0) col.i32![n] = col.cache!.codeHashed(b, fs[k]!, fe[k]!, fh[k]!);
+        } else if (col.kind === K_TEXT) col.i32![n] = col.dict!.code(b.toString('utf8', fs[k]!, fe[k]!));
       }
     }
     this.badRows.read++;
