@@ -1,7 +1,7 @@
 import type { ColumnSummary } from '../features/index.js';
 
-/** Widths of name, type, count, missing, mean, std, min, p50, p99, max: 78 columns with the separators. */
-const W = [12, 8, 7, 6, 7, 7, 7, 7, 7, 7];
+/** Widths of name, type, count, missing, mean, std, min, p50, p99, max: 80 columns with the separators. */
+const W = [10, 8, 6, 5, 7, 7, 7, 7, 7, 7];
 
 /**
  * Column statistics as a table that fits 80 columns: numeric columns show mean, std, min, p50,
