@@ -1,4 +1,5 @@
 import { SchemaError } from './SchemaError.js';
+import type { Ticket } from './Ticket.js';
 
 export interface FeatureMatrixExtras {
   /** One target per row: the value (regression) or the class index (classification). */
@@ -16,6 +17,8 @@ export interface FeatureMatrixExtras {
  * features (`indptr` of rows+1, `indices` and `values` of nnz), plus targets and weights.
  */
 export class FeatureMatrix {
+  /** The source batch's queue slot, so async learners hold back the reader (see BoundedQueue). */
+  ticket: Ticket | null = null;
   readonly targets: Float32Array | null;
   readonly weights: Float32Array | null;
   readonly rowIds: Float64Array | null;

@@ -32,6 +32,7 @@ export function vectorize(options: VectorizeOperatorOptions = {}): OperatorFunct
           subscriber.error(err);
           return;
         }
+        m.ticket = batch.ticket;
         if (m.rows > 0 || batch.length === 0) subscriber.next(m);
       },
       error(err) { books.close(); subscriber.error(err); },
