@@ -39,13 +39,15 @@ if (!hasTmux && !ci) {
     try {
       // Startup loads tsx and compiles the sources: slow on a busy machine.
       const first = await waitFor('the dashboard with metrics', (s) => /sluice demo · sea-drift/.test(s) && /RUNNING/.test(s) && /rule c1 +accuracy +0\.\d{4}/.test(s) && /rule c3/.test(s), 45_000);
-      assert.match(first, /sea-drift \[[█▏▎▍▌▋▊▉ ]+\] +\d+\.\d% .* ETA \d+:\d\d/);
+      assert.match(first, /sea-drift \[[█▏▎▍▌▋▊▉ ]+\] +\d+\.\d% .* ETA (\d+:)?\d+:\d\d|ETA -/);
       assert.match(first, /Confusion \(rule c[13]\)/);
       assert.match(first, /p pause\/resume · s snapshot · q quit/);
       for (const line of first.split('\n')) assert.ok([...line].length <= 100, line);
       const r1 = rowsShown(first);
       const second = await waitFor('the metrics to move', (s) => rowsShown(s) > r1, 15_000);
       assert.ok(rowsShown(second) > r1);
+      // Once a throughput figure is in, the progress bar has an ETA.
+      await waitFor('an ETA', (s) => /sea-drift \[[█▏▎▍▌▋▊▉ ]+\] +\d+\.\d% .* ETA (\d+:)?\d+:\d\d/.test(s), 10_000);
       tmux('send-keys', '-t', 'demo', 'q');
       const until = Date.now() + 20_000;
       while (!existsSync(rc) && Date.now() < until) await sleep(250);
