@@ -45,6 +45,9 @@ const DEFAULT_METRICS: Record<Task, MetricSpec[]> = {
   regression: ['mae', 'rmse', 'r2'],
 };
 
+/** The models' own default mini-batch (createModel), used when none is given. */
+const DEFAULT_BATCH = 32;
+
 /** Gap between `metrics` telemetry events: the dashboard and the plain logger read them. */
 const METRICS_EVERY_MS = 500;
 
@@ -122,10 +125,14 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     const trainRows = mask ? batch.filter(mask) : batch;
     vectorizer.learn(trainRows);
     const x = vectorizer.apply(trainRows);
-    if (x.rows > 0) {
-      if (epoch === 0 && o.progressive !== false) await score(progressive!, x);
-      await model!.learn(x);
-      if (epoch === 0) trained += x.rows;
+    // Test-then-train per model mini-batch, not per source batch: a file read as one big batch
+    // would otherwise be scored entirely by the untrained model.
+    const chunk = o.batchSize ?? DEFAULT_BATCH;
+    for (let i = 0; i < x.rows; i += chunk) {
+      const part = i === 0 && x.rows <= chunk ? x : x.sliceRows(i, Math.min(x.rows, i + chunk));
+      if (epoch === 0 && o.progressive !== false) await score(progressive!, part);
+      await model!.learn(part);
+      if (epoch === 0) trained += part.rows;
     }
     if (mask) {
       const rest = batch.filter(mask.map((v) => 1 - v));
