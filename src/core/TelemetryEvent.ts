@@ -12,7 +12,11 @@ export type TelemetryEvent =
   | { type: 'error'; t: number; source: string; message: string; error?: unknown }
   /** A source's row books (read = passed + skipped), at least once when it ends (`done`). */
   | { type: 'account'; t: number; source: string; read: number; passed: number; skipped: number; skippedByReason: Partial<Record<BadRowReason, number>>; done: boolean }
-  | { type: 'metrics'; t: number; rows: number; values: Record<string, number>; rolling?: Record<string, number>; model?: string }
+  | {
+      type: 'metrics'; t: number; rows: number; values: Record<string, number>; rolling?: Record<string, number>; model?: string;
+      /** Row-major counts[true * classes + predicted], for classification. */
+      confusion?: { classes: number; counts: number[]; labels?: string[] };
+    }
   | { type: 'stats'; t: number; source: string; columns: Record<string, unknown> }
   | { type: 'drift'; t: number; detector: string; row: number; message: string }
   | { type: 'checkpoint'; t: number; path: string; version?: string }
