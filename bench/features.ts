@@ -73,6 +73,34 @@ function runChain(batches: Batch[]): number {
   return nnz;
 }
 
+/**
+ * Learn+apply time of each chain step in ns/row (min over `reps` instrumented passes), for the
+ * log only: the timers around every step cost a little, so the chain figure comes from runChain.
+ */
+function stepTimes(batches: Batch[], reps: number): string {
+  const names = ['impute', 'scale', 'oneHot', 'datetimeParts', 'vectorize'];
+  const best = names.map(() => Infinity);
+  let rows = 0;
+  for (const b of batches) rows += b.length;
+  for (let r = 0; r < reps; r++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const { steps, vec } = chain();
+    const t = names.map(() => 0);
+    for (let b of batches) {
+      for (let k = 0; k < steps.length; k++) {
+        const t0 = performance.now();
+        steps[k]!.learn(b); b = steps[k]!.apply(b);
+        t[k]! += performance.now() - t0;
+      }
+      const t0 = performance.now();
+      vec.learn(b); vec.apply(b);
+      t[steps.length]! += performance.now() - t0;
+    }
+    t.forEach((x, k) => { best[k] = Math.min(best[k]!, x); });
+  }
+  return names.map((n, k) => `${n} ${((best[k]! * 1e6) / rows).toFixed(0)}`).join(', ') + ' ns/row';
+}
+
 /** The same features in one hand-fused loop: the floor a modular chain is measured against. */
 function runBaseline(batches: Batch[]): number {
   // Running moments per numeric column: delay, distance, airtime.
@@ -189,6 +217,7 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
   reporter.log('features: fused baseline');
   const tBase = best(reps, () => runBaseline(batches));
   const rate = rows / tChain, baseRate = rows / tBase;
+  reporter.log(`features: chain steps, learn+apply (instrumented pass): ${stepTimes(batches, reps + 1)}; fused baseline ${((tBase * 1e9) / rows).toFixed(0)} ns/row`);
   reporter.report({ suite: SUITE, name: 'chain', value: rate, unit: 'rows/s', baseline: baseRate, ratio: rate / baseRate, note: `impute+standardize+oneHot×2+datetime+vectorize, ${rows} in-memory rows (no CSV parsing), batches of ${BATCH}, one core; target ≥ 5M rows/s; baseline = hand-fused loop` });
 
   const docs = quick ? 10_000 : 50_000;

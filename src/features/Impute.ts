@@ -127,6 +127,8 @@ export class Impute implements Transform<ImputeState> {
       }
       if (c.type === 'vector') throw new SchemaError('impute cannot fill vector columns', name);
       this.checkStrategy(name, c.type, slot.spec.strategy);
+      // Mean without a mask or bitmap: one sum tells whether every value is finite.
+      if (!train && c.validity === null && slot.spec.strategy === 'mean' && slot.moments!.addAllFinite(c.values, batch.length)) continue;
       const { values, ok, allOk } = numericInput.read(batch, name, 'impute');
       if (train) for (let i = 0; i < ok.length; i++) ok[i]! &= train[i]!;
       // Without a mask the moments run the unmasked loop (same sums, fewer loads).

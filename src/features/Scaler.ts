@@ -67,6 +67,9 @@ export class Scaler implements Transform<ScalerState> {
   learn(batch: Batch): void {
     const train = trainMask(batch);
     for (const name of this.columns) {
+      const c = batch.column(name);
+      // No mask, no bitmap, no sketch: one sum tells whether every value is finite.
+      if (!train && c.validity === null && c.type !== 'vector' && !('codes' in c) && this.method !== 'robust' && this.moments.get(name)!.addAllFinite(c.values, batch.length)) continue;
       const { values, ok, allOk } = numericInput.read(batch, name, 'scale');
       if (train) for (let i = 0; i < ok.length; i++) ok[i]! &= train[i]!;
       // Without a mask the moments run the unmasked loop (same sums, fewer loads).
@@ -98,6 +101,16 @@ export class Scaler implements Transform<ScalerState> {
     let out = batch;
     const rejects: RowReject[] = [];
     for (const name of this.columns) {
+      const c = batch.column(name);
+      if (c.validity === null && (c.type === 'number' || c.type === 'integer' || c.type === 'datetime')) {
+        // No bitmap: scale in one pass; keep it when every input was finite, else redo below.
+        const { center, scale } = this.params(name);
+        const y = new Float64Array(batch.length);
+        if (c.type === 'integer' ? scaleI32(c.values, y, center, scale) : scaleF64(c.values, y, center, scale)) {
+          out = out.withColumn(name, { type: 'number', values: y, validity: null });
+          continue;
+        }
+      }
       const { values, ok, allOk, nonFinite } = numericInput.read(batch, name, 'scale');
       if (this.nonFinite === 'error') for (const i of nonFinite) rejects.push({ row: i, reason: 'non-finite', field: name, value: String(values[i]), detail: 'scale: non-finite number' });
       const { center, scale } = this.params(name);
@@ -133,10 +146,14 @@ export class Scaler implements Transform<ScalerState> {
   }
 }
 
-function scaleF64(x: Float64Array, y: Float64Array, center: number, scale: number): void {
-  for (let i = 0; i < y.length; i++) y[i] = (x[i]! - center) / scale;
+/** y = (x - center) / scale; returns whether every x is finite. */
+function scaleF64(x: Float64Array, y: Float64Array, center: number, scale: number): boolean {
+  let finite = true;
+  for (let i = 0; i < y.length; i++) { const v = x[i]!; if (v - v !== 0) finite = false; y[i] = (v - center) / scale; }
+  return finite;
 }
 
-function scaleI32(x: Int32Array, y: Float64Array, center: number, scale: number): void {
+function scaleI32(x: Int32Array, y: Float64Array, center: number, scale: number): boolean {
   for (let i = 0; i < y.length; i++) y[i] = (x[i]! - center) / scale;
+  return true;
 }

@@ -68,7 +68,13 @@ export const numericInput = {
 function finiteF64(values: Float64Array, v: Uint8Array | null, ok: Uint8Array, n: number, nonFinite: number[]): boolean {
   let good = 0;
   if (v === null) {
-    for (let i = 0; i < n; i++) {
+    // Clean prefix first (the common case is all of it): reads only, then one fill.
+    let i = 0;
+    while (i < n) { const x = values[i]!; if (x - x !== 0) break; i++; }
+    ok.fill(1, 0, i);
+    if (i === n) return true;
+    good = i;
+    for (; i < n; i++) {
       const x = values[i]!;
       if (x - x === 0) { ok[i] = 1; good++; } // finite: for NaN and ±Infinity, x - x is NaN
       else nonFinite.push(i);

@@ -41,15 +41,32 @@ export class RunningMoments {
     const r = values instanceof Float64Array ? (keep ? sumF64Keep(values, keep, n) : sumF64(values, n))
       : values instanceof Int32Array ? (keep ? sumI32Keep(values, keep, n) : sumI32(values, n))
       : sumAny(values, keep, n);
-    const c = r[0]!;
+    this.finish(values, keep, n, r[0]!, r[1]!, r[2]!, r[3]!);
+  }
+
+  /**
+   * Adds the first `n` values when every one is finite and returns true; otherwise adds nothing
+   * and returns false (the caller then masks). One pass fewer than finding the non-finite rows
+   * first: a sum with a NaN or ±Infinity term is not finite (a finite sum that overflows only
+   * sends the caller to its masked path, which gives the same result).
+   */
+  addAllFinite(values: ArrayLike<number>, n = values.length): boolean {
+    const r = values instanceof Float64Array ? sumF64(values, n) : values instanceof Int32Array ? sumI32(values, n) : sumAny(values, null, n);
+    if (r[1]! - r[1]! !== 0) return false;
+    this.finish(values, null, n, r[0]!, r[1]!, r[2]!, r[3]!);
+    return true;
+  }
+
+  /** Second half of addMany: c kept values summing to s, with min mn and max mx. */
+  private finish(values: ArrayLike<number>, keep: Uint8Array | null, n: number, c: number, s: number, mn: number, mx: number): void {
     if (c === 0) return;
     // Second pass around the batch mean; the correction term absorbs the rounding of `s / c`.
-    const m = r[1]! / c;
+    const m = s / c;
     const d = values instanceof Float64Array ? (keep ? devF64Keep(values, keep, n, m) : devF64(values, n, m))
       : values instanceof Int32Array ? (keep ? devI32Keep(values, keep, n, m) : devI32(values, n, m))
       : devAny(values, keep, n, m);
     const ss = d[0]!, comp = d[1]!;
-    this.combine(c, m + comp / c, ss - (comp * comp) / c, r[2]!, r[3]!);
+    this.combine(c, m + comp / c, ss - (comp * comp) / c, mn, mx);
   }
 
   merge(other: RunningMoments): this {
