@@ -1,5 +1,6 @@
 import { Observable, Subject, lastValueFrom, tap, type OperatorFunction, type Subscription } from 'rxjs';
 import { Telemetry, asyncMap, textLogger, type Batch } from '../core/index.js';
+import type { PauseGate } from '../tui/index.js';
 import { buildPipeline, makeStep, type BuiltPipeline, type BuiltStep, type Spec } from '../spec/index.js';
 import type { Report } from './Report.js';
 import { trainStream } from './trainStream.js';
@@ -33,7 +34,15 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
   });
   if (o.autoSteps) built = withAutoSteps(built, o.autoSteps);
 
-  const stop = o.quiet ? async () => {} : await progress(telemetry, o, spec.name ?? 'sluice');
+  const view = o.quiet ? null : await progress(telemetry, o, spec.name ?? 'sluice');
+  const stop = view?.stop ?? (async () => {});
+  if (view?.gate) {
+    const gate = view.gate, source = built.source;
+    built = { ...built, source: () => source().pipe(gate.operator()) };
+  }
+  // `q` on the dashboard ends the run like Ctrl-C (the report covers the rows seen) but exits 0.
+  const signal = view?.quit ? (o.signal ? AbortSignal.any([o.signal, view.quit]) : view.quit) : o.signal;
+  o = { ...o, ...(signal ? { signal } : {}) };
   try {
     if (spec.target === undefined) return await streamOnly(built, o.signal);
     const model = spec.model === undefined ? undefined : typeof spec.model === 'string' ? [spec.model, {}] as const : Object.entries(spec.model)[0]!;
@@ -53,21 +62,46 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
       ...(spec.output?.report ? { reportPath: spec.output.report } : spec.output?.dir ? { reportPath: `${spec.output.dir}/report.json` } : {}),
       lineage: o.lineage,
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(view?.setSnapshot ? { onSnapshotReady: view.setSnapshot } : {}),
     });
   } finally {
     await stop();
   }
 }
 
+interface ProgressView {
+  stop(): Promise<void>;
+  /** Dashboard only: holds batches while paused (`p`). */
+  gate?: PauseGate;
+  /** Dashboard only: aborted by `q`. */
+  quit?: AbortSignal;
+  /** Dashboard only: where `s` finds the snapshot function once the model exists. */
+  setSnapshot?: (save: () => Promise<string>) => void;
+}
+
 /** The dashboard when stdout is a terminal (and neither --no-tui, --json nor CI), else textLogger lines on stderr. */
-async function progress(telemetry: Telemetry, o: ExecuteOptions, title: string): Promise<() => Promise<void>> {
+async function progress(telemetry: Telemetry, o: ExecuteOptions, title: string): Promise<ProgressView> {
   if (!o.noTui && !o.json && process.stdout.isTTY && !process.env.CI) {
+    // React's development build draws several times slower.
+    process.env['NODE_ENV'] ??= 'production';
     const tui = await import('../tui/index.js');
-    const handle = tui.dashboard({ telemetry, title });
-    return () => handle.stop();
+    const gate = new tui.PauseGate();
+    const quit = new AbortController();
+    let save: (() => Promise<string>) | null = null;
+    const handle = tui.dashboard({
+      telemetry, title,
+      onPause: () => gate.pause(),
+      onResume: () => gate.resume(),
+      onQuit: () => { gate.resume(); quit.abort(); },
+      onSnapshot: async () => {
+        if (!save) throw new Error('no model yet: nothing to snapshot');
+        return save();
+      },
+    });
+    return { stop: () => handle.stop(), gate, quit: quit.signal, setSnapshot: (f) => { save = f; } };
   }
   const sub = textLogger({ telemetry, write: o.err });
-  return async () => sub.unsubscribe();
+  return { stop: async () => sub.unsubscribe() };
 }
 
 /** A spec without a target: the steps run and the rows are counted. */

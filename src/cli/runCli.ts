@@ -23,7 +23,7 @@ const COMMANDS: Record<string, Command> = {
   demo: {
     summary: 'a live run on a synthetic stream with concept drift (needs no data)',
     usage: [
-      'Usage: sluice demo [--rows N] [--seed S] [--batch N]',
+      'Usage: sluice demo [--rows N] [--seed S] [--batch N] [--no-tui]',
       '',
       'Streams SEA concepts drifting gradually from concept 1 to concept 3 at mid-stream,',
       'with progress on stderr and a summary line every second on stdout. Ctrl-C stops it',
@@ -33,11 +33,12 @@ const COMMANDS: Record<string, Command> = {
       `  --rows N    rows to stream (default ${DEMO_ROWS})`,
       '  --seed S    seed of the generators (default 1)',
       '  --batch N   rows per batch (default 10000)',
+      '  --no-tui    plain progress lines even in a terminal (automatic when not a terminal or CI is set)',
       '  -h, --help  this help',
     ].join('\n'),
     async run(args, io) {
       const { values } = parseArgs({ args, strict: true, allowPositionals: false, options: {
-        rows: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        rows: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' }, 'no-tui': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       } });
       if (values.help) { io.out(this.usage); return 0; }
       const rows = intFlag('rows', values.rows, DEMO_ROWS, 1);
@@ -47,7 +48,7 @@ const COMMANDS: Record<string, Command> = {
       const onInt = () => ac.abort();
       process.once('SIGINT', onInt);
       try {
-        const r = await demo({ rows, seed, batchSize, out: io.out, err: io.err, signal: ac.signal });
+        const r = await demo({ rows, seed, batchSize, out: io.out, err: io.err, signal: ac.signal, ...(values['no-tui'] ? { tui: false } : {}) });
         return r.interrupted ? INTERRUPTED : 0;
       } finally {
         process.removeListener('SIGINT', onInt);

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Observable, lastValueFrom, tap } from 'rxjs';
 import {
   BadRows, SchemaError, SluiceError, SpecError, asyncMap, writeFileAtomic,
@@ -34,6 +35,8 @@ export interface TrainStreamOptions {
   lineage?: unknown;
   /** Aborting stops reading; the report covers the rows seen. */
   signal?: AbortSignal;
+  /** Receives a function that saves a snapshot of the pipeline and model as they are now (the dashboard's `s`). */
+  onSnapshotReady?: (save: () => Promise<string>) => void;
 }
 
 type CreateModel = (options: Record<string, unknown>) => Promise<Model>;
@@ -110,6 +113,15 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
     });
     makeSets(task);
+    o.onSnapshotReady?.(async () => {
+      const dir = o.saveDir ?? tmpdir();
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, `snapshot-${trained}.json`);
+      const artifact = { version: 1, task, lineage: o.lineage ?? null, pipeline: new Pipeline([...built.transforms, vectorizer]).toJSON(), model: await model!.state(), rows: trained };
+      writeFileAtomic(path, JSON.stringify(artifact));
+      telemetry.emit({ type: 'checkpoint', path });
+      return path;
+    });
   };
 
   const predictions = (m: Model, p: Float32Array): Predictions => (m.task === 'regression' ? { values: p } : { probabilities: p });
