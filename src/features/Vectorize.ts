@@ -52,6 +52,13 @@ export interface VectorizeState {
 
 /** Width above which sparse output pays off when vector slots dominate. */
 const CSR_MIN_WIDTH = 64;
+/**
+ * Compiled CSR loops by slot types and offsets, shared by every Vectorize so a new instance with
+ * a known layout (a rebuilt pipeline, each benchmark repetition) reuses the optimized code
+ * instead of warming up a fresh one. Bounded: layouts are few in practice.
+ */
+const CSR_KERNELS = new Map<string, CsrKernel>();
+const MAX_CSR_KERNELS = 64;
 const ENCODER_HINT: Partial<Record<Column['type'], string>> = {
   category: 'encode it first with oneHot, ordinal, hashing or targetEncode',
   text: 'encode it first with hashing or tfidf',
@@ -81,8 +88,6 @@ export class Vectorize {
   private classList: string[] | null;
   private classIndex: Map<string, number> | null;
   private fixedLayout: FeatureLayout | null = null;
-  /** Compiled CSR loops by slot types and offsets (one per layout in practice). */
-  private readonly csrKernels = new Map<string, CsrKernel>();
 
   constructor(options: VectorizeOptions = {}) {
     const name = (v: unknown, path: string) => {
@@ -206,8 +211,11 @@ export class Vectorize {
   private csr(batch: Batch, layout: FeatureLayout, n: number, extras: object): FeatureMatrix {
     const cols = layout.slots.map((s) => batch.column(s.column));
     const key = cols.map((c, k) => `${c.type}@${layout.slots[k]!.offset}`).join(',');
-    let kernel = this.csrKernels.get(key);
-    if (!kernel) this.csrKernels.set(key, (kernel = csrKernel(cols.map((c) => c.type), layout.slots.map((s) => s.offset))));
+    let kernel = CSR_KERNELS.get(key);
+    if (!kernel) {
+      if (CSR_KERNELS.size >= MAX_CSR_KERNELS) CSR_KERNELS.clear();
+      CSR_KERNELS.set(key, (kernel = csrKernel(cols.map((c) => c.type), layout.slots.map((s) => s.offset))));
+    }
     const arrays: ArrayBufferView[] = [];
     for (const c of cols) {
       if (c.type === 'vector') arrays.push(c.indptr, c.indices, c.values);
