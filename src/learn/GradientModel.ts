@@ -1,10 +1,12 @@
 import { FeatureMatrix, Rng, SchemaError } from '../core/index.js';
-import { OPTIMIZER_STATE, WebGpuBackend, type Activation, type Backend, type LossKind, type OptimizerKind, type Tensor } from '../kernels/index.js';
+import { CpuBackend, OPTIMIZER_STATE, WebGpuBackend, type Activation, type Backend, type LossKind, type OptimizerKind, type Tensor } from '../kernels/index.js';
 import type { Model, ModelKind, ModelState, Task } from './Model.js';
 import type { ResolvedModelOptions } from './resolveModelOptions.js';
 import { scheduledRate } from './scheduledRate.js';
 import { checkTargets } from './checkTargets.js';
 import { rowWeights } from './rowWeights.js';
+import { linearGradCpu } from './linearGradCpu.js';
+import { linearPredictCpu } from './linearPredictCpu.js';
 
 /** Rows per forward pass in `predict` (bounds device memory for large inputs). */
 const PREDICT_CHUNK = 4096;
@@ -60,6 +62,10 @@ export class GradientModel implements Model {
   private readonly lossKind: LossKind;
   private readonly hiddenAct: Activation;
   private disposed = false;
+  /** The backend when it is the cpu one: host arrays are read in place (no upload copies) and fast paths apply. */
+  private readonly cpu: CpuBackend | null;
+  /** Float64 scratch of the linear fast path's weight gradient. */
+  private accW = new Float64Array(0);
 
   constructor(readonly options: ResolvedModelOptions, private readonly backend: Backend, private readonly ownsBackend: boolean) {
     if (options.optimizer === 'ftrl') throw new SchemaError('GradientModel does not run ftrl (use FtrlModel)');
@@ -71,6 +77,7 @@ export class GradientModel implements Model {
     this._inputs = options.inputs;
     this.lossKind = options.kind === 'svm' ? 'hinge' : options.task === 'binary' ? 'logistic' : options.task === 'multiclass' ? 'softmax' : 'squared';
     this.hiddenAct = options.activation;
+    this.cpu = backend instanceof CpuBackend ? backend : null;
     if (this._inputs !== null) this.build(this._inputs, null);
   }
 
@@ -148,17 +155,27 @@ export class GradientModel implements Model {
     if (x.cols !== this._inputs) throw new SchemaError(`${this.kind} model takes ${this._inputs} input columns, got a FeatureMatrix [${x.rows}x${x.cols}]`);
   }
 
+  /** A batch input on the backend: the host array itself on the cpu (read, never written), else an upload. */
+  private input(data: Float32Array | Int32Array, shape: readonly number[]): Tensor {
+    return this.cpu ? this.cpu.wrap(data, shape) : this.backend.upload(data, shape);
+  }
+
+  /** Whether the one-loop cpu path of a one-output dense linear model applies (see linearGradCpu). */
+  private linearFast(x: FeatureMatrix): boolean {
+    return this.cpu !== null && this.sizes.length === 2 && this.outputs === 1 && x.kind === 'dense' && this.lossKind !== 'softmax';
+  }
+
   /** Uploads x (dense or CSR) and records the forward pass; returns the uploaded tensors to release. */
   private forward(x: FeatureMatrix, s: Scratch): Tensor[] {
     const b = this.backend, rows = x.rows, L = this.sizes.length - 1;
     let uploads: Tensor[];
     if (x.kind === 'dense') {
-      const xt = b.upload(x.values, [rows, x.cols]);
+      const xt = this.input(x.values, [rows, x.cols]);
       uploads = [xt];
       b.gemm(xt, this.params[0]!, s.acts[0]!, { m: rows, n: this.sizes[1]!, k: x.cols });
     } else {
       const nnz = x.nnz;
-      const ip = b.upload(x.indptr!, [rows + 1]), ix = b.upload(x.indices!.subarray(0, nnz), [nnz]), iv = b.upload(x.values.subarray(0, nnz), [nnz]);
+      const ip = this.input(x.indptr!, [rows + 1]), ix = this.input(x.indices!.subarray(0, nnz), [nnz]), iv = this.input(x.values.subarray(0, nnz), [nnz]);
       uploads = [ip, ix, iv];
       b.spmm(ip, ix, iv, this.params[0]!, s.acts[0]!, rows, x.cols, this.sizes[1]!);
     }
@@ -174,8 +191,13 @@ export class GradientModel implements Model {
     this.checkInput(x);
     const out = new Float32Array(x.rows * this.outputs);
     const b = this.backend, L = this.sizes.length - 1;
+    if (this.linearFast(x)) {
+      const c = this.cpu!;
+      linearPredictCpu(x.values, 0, x.rows, x.cols, c.data(this.params[0]!) as Float32Array, c.data(this.params[1]!)[0]!, this.task === 'binary' ? 'sigmoid' : 'identity', out, 0);
+      return out;
+    }
     for (let start = 0; start < x.rows; start += PREDICT_CHUNK) {
-      const part = start === 0 && x.rows <= PREDICT_CHUNK ? x : x.sliceRows(start, start + PREDICT_CHUNK);
+      const part = start === 0 && x.rows <= PREDICT_CHUNK ? x : rowsOf(x, start, start + PREDICT_CHUNK);
       if (part.rows === 0) continue;
       const s = this.getScratch(part.rows);
       const uploads = this.forward(part, s);
@@ -183,7 +205,7 @@ export class GradientModel implements Model {
       if (this.task === 'multiclass') b.softmax(z, p, part.rows, this.outputs);
       else b.activate(this.task === 'binary' ? 'sigmoid' : 'identity', z, p);
       for (const t of uploads) b.release(t);
-      out.set((await b.read(p)) as Float32Array, start * this.outputs);
+      out.set(this.cpu ? this.cpu.data(p) : (await b.read(p)), start * this.outputs);
     }
     return out;
   }
@@ -192,11 +214,15 @@ export class GradientModel implements Model {
     this.checkInput(x);
     if (!x.targets) throw new SchemaError(`${this.kind} model: learn needs a FeatureMatrix with targets`);
     checkTargets(this.task, this.outputs, x.targets, x.rowIds);
-    const bs = this.options.batchSize;
+    const bs = this.options.batchSize, fast = this.linearFast(x);
     this.lastBatches = 0;
+    // All mini-batches run in this call; only clipping (a readback) awaits between them.
     for (let start = 0; start < x.rows; start += bs) {
-      const part = start === 0 && x.rows <= bs ? x : x.sliceRows(start, start + bs);
-      await this.update(part);
+      const end = Math.min(x.rows, start + bs);
+      const ready = fast ? this.linearGrads(x, start, end) : this.graphGrads(start === 0 && end === x.rows ? x : rowsOf(x, start, end));
+      if (!ready) continue;
+      if (this.options.clip > 0) await this.clipGradients();
+      this.applyUpdate();
     }
     this.submit();
   }
@@ -206,14 +232,32 @@ export class GradientModel implements Model {
     if (this.backend instanceof WebGpuBackend) this.backend.context.flush();
   }
 
-  private async update(x: FeatureMatrix): Promise<void> {
+  /** The cpu fast path's gradients of rows [start, end) of x into grads (and the batch's mean loss into lossAcc); false when the batch weighs nothing. */
+  private linearGrads(x: FeatureMatrix, start: number, end: number): boolean {
+    const c = this.cpu!, t = x.targets!;
+    const { weights, sum } = rowWeights(t.subarray(start, end), x.weights?.subarray(start, end) ?? null, this.options.classWeights, this.task);
+    if (!(sum > 0)) return false;
+    if (this.accW.length < x.cols) this.accW = new Float64Array(x.cols);
+    const f = (tensor: Tensor) => c.data(tensor) as Float32Array;
+    const lossSum = linearGradCpu(this.lossKind as 'logistic' | 'hinge' | 'squared', x.values, start, end - start, x.cols, t, weights, 1 / sum,
+      f(this.params[0]!), f(this.params[1]!)[0]!, f(this.grads[0]!), f(this.grads[1]!), this.accW);
+    // What colSum(loss, lossAcc, alpha 1/Σw, beta 0 or 1) stores.
+    const acc = f(this.lossAcc!);
+    acc[0] = this.lastBatches === 0 ? (1 / sum) * lossSum : (1 / sum) * lossSum + acc[0]!;
+    this.lastBatches++;
+    return true;
+  }
+
+  /** Forward, loss and backward of one mini-batch through the backend's kernels into grads; false when the batch weighs nothing. */
+  private graphGrads(x: FeatureMatrix): boolean {
     const o = this.options, b = this.backend, rows = x.rows, L = this.sizes.length - 1;
     const { weights, sum } = rowWeights(x.targets!, x.weights, o.classWeights, this.task);
-    if (!(sum > 0)) return;
+    if (!(sum > 0)) return false;
     const s = this.getScratch(rows);
     const uploads = this.forward(x, s);
-    const tgt = this.lossKind === 'softmax' ? b.upload(Int32Array.from(x.targets!), [rows]) : b.upload(x.targets!, [rows]);
-    const wt = weights ? b.upload(weights, [rows]) : null;
+    // The cpu lossGrad reads class indices from f32 targets as well; a GPU kernel wants i32 for softmax.
+    const tgt = this.cpu ? this.cpu.wrap(x.targets!, [rows]) : this.lossKind === 'softmax' ? b.upload(Int32Array.from(x.targets!), [rows]) : b.upload(x.targets!, [rows]);
+    const wt = weights ? this.input(weights, [rows]) : null;
     uploads.push(tgt);
     if (wt) uploads.push(wt);
     b.lossGrad(this.lossKind, s.acts[L - 1]!, tgt, wt, s.dz[L - 1]!, s.loss, rows, this.outputs, 1 / sum);
@@ -235,7 +279,12 @@ export class GradientModel implements Model {
       }
     }
     for (const t of uploads) b.release(t);
-    if (o.clip > 0) await this.clipGradients();
+    return true;
+  }
+
+  /** One optimizer step of every parameter buffer from grads. */
+  private applyUpdate(): void {
+    const o = this.options, b = this.backend;
     this._step++;
     const h = {
       lr: scheduledRate(o.lr, o.schedule, this._step), step: this._step,
@@ -293,4 +342,13 @@ export class GradientModel implements Model {
     this.disposed = true;
     if (this.ownsBackend) await this.backend.dispose();
   }
+}
+
+/** Rows [start, end) of x: views of a dense matrix's arrays (models only read them), a copy of a CSR one (its indptr is rebased). */
+function rowsOf(x: FeatureMatrix, start: number, end: number): FeatureMatrix {
+  if (x.kind !== 'dense') return x.sliceRows(start, end);
+  const s = Math.max(0, start), e = Math.min(x.rows, end);
+  return FeatureMatrix.dense(e - s, x.cols, x.values.subarray(s * x.cols, e * x.cols), {
+    targets: x.targets?.subarray(s, e) ?? null, weights: x.weights?.subarray(s, e) ?? null, rowIds: x.rowIds?.subarray(s, e) ?? null, featureNames: x.featureNames,
+  });
 }

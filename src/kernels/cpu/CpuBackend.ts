@@ -115,6 +115,17 @@ export class CpuBackend implements Backend {
     return new CpuTensor(this.nextId++, [...shape], dtype, copy);
   }
 
+  /**
+   * A tensor over `data` itself, without upload's copy: for a batch the caller only reads through
+   * kernels (a model's input rows, targets, row weights) and leaves alone while the tensor is used.
+   * Kernels that write into it write into `data`.
+   */
+  wrap(data: TypedData, shape: readonly number[]): Tensor {
+    const n = this.check(shape, 'wrap');
+    if (n !== data.length) throw new KernelError('wrap', { shape }, `data has ${data.length} elements, shape needs ${n}`);
+    return new CpuTensor(this.nextId++, shape, dtypeOf(data), data);
+  }
+
   write(t: Tensor, data: TypedData, elementOffset = 0): void {
     const d = this.data(t, 'write');
     if (elementOffset < 0 || elementOffset + data.length > d.length) throw new KernelError('write', { t: t.shape }, `writing ${data.length} elements at ${elementOffset} overruns ${d.length}`);
