@@ -25,7 +25,8 @@ export function fromCsv(path: string, options: FromCsvOptions = {}): Observable<
   return new Observable<Batch>((subscriber) => {
     const totalBytes = path === '-' ? undefined : plainSize(path, options.gzip);
     async function* open(): AsyncGenerator<PullChunk> {
-      const input = await openInput(path, options);
+      // The parser copies every chunk on push, so the reader may reuse its buffers.
+      const input = await openInput(path, { ...options, reuseBuffers: options.reuseBuffers ?? true });
       try {
         yield* csvBatches(input.chunks, { ...options, name: path });
       } finally {
