@@ -25,6 +25,61 @@ export function optimizerStepCpu(kind: OptimizerKind, param: Float32Array, grad:
   if (!(h.step >= 1) && kind === 'adam') throw new KernelError('optimizerStep', { param: [n] }, `adam needs a 1-based step, got ${h.step}`);
   const lr = h.lr, l2 = h.l2 ?? 0, l1 = h.l1 ?? 0, eps = h.eps ?? 1e-8;
   const shrink = lr * l1;
+  if (shrink > 0) return withL1(kind, param, grad, state, h, shrink);
+  // Without L1 each kind has a plain loop: the loop below with a prox call per element ran
+  // ~7 ns/element here, as long as the GEMMs of an MLP's 784×256 layer. Same expressions, f64.
+  switch (kind) {
+    case 'sgd':
+      for (let i = 0; i < n; i++) { const w = param[i]!; param[i] = w - lr * (grad[i]! + l2 * w); }
+      break;
+    case 'momentum':
+    case 'nesterov': {
+      const mu = h.momentum ?? 0.9, v = state[0]!;
+      if (kind === 'nesterov') {
+        for (let i = 0; i < n; i++) {
+          const w = param[i]!, g = grad[i]! + l2 * w;
+          const vi = mu * v[i]! + g;
+          v[i] = vi;
+          param[i] = w - lr * (g + mu * vi);
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const w = param[i]!, g = grad[i]! + l2 * w;
+          const vi = mu * v[i]! + g;
+          v[i] = vi;
+          param[i] = w - lr * vi;
+        }
+      }
+      break;
+    }
+    case 'adam': {
+      const b1 = h.beta1 ?? 0.9, b2 = h.beta2 ?? 0.999, m = state[0]!, s = state[1]!;
+      const c1 = 1 / (1 - Math.pow(b1, h.step)), c2 = 1 / (1 - Math.pow(b2, h.step));
+      for (let i = 0; i < n; i++) {
+        const w = param[i]!, g = grad[i]! + l2 * w;
+        const mi = b1 * m[i]! + (1 - b1) * g, si = b2 * s[i]! + (1 - b2) * g * g;
+        m[i] = mi; s[i] = si;
+        param[i] = w - lr * (mi * c1) / (Math.sqrt(si * c2) + eps);
+      }
+      break;
+    }
+    case 'adagrad':
+    case 'rmsprop': {
+      const rho = kind === 'rmsprop' ? h.rho ?? 0.9 : 1, keep = kind === 'rmsprop' ? 1 - rho : 1, s = state[0]!;
+      for (let i = 0; i < n; i++) {
+        const w = param[i]!, g = grad[i]! + l2 * w;
+        const si = rho * s[i]! + keep * g * g;
+        s[i] = si;
+        param[i] = w - lr * g / (Math.sqrt(si) + eps);
+      }
+      break;
+    }
+  }
+}
+
+/** The update with the proximal L1 step applied to each f64 result before it is stored. */
+function withL1(kind: OptimizerKind, param: Float32Array, grad: Float32Array, state: Float32Array[], h: OptimizerHyper, shrink: number): void {
+  const n = param.length, lr = h.lr, l2 = h.l2 ?? 0, eps = h.eps ?? 1e-8;
   switch (kind) {
     case 'sgd':
       for (let i = 0; i < n; i++) param[i] = prox(param[i]! - lr * (grad[i]! + l2 * param[i]!), shrink);
@@ -66,7 +121,6 @@ export function optimizerStepCpu(kind: OptimizerKind, param: Float32Array, grad:
 }
 
 function prox(w: number, shrink: number): number {
-  if (shrink <= 0) return w;
   const a = Math.abs(w) - shrink;
   return a > 0 ? Math.sign(w) * a : 0;
 }
