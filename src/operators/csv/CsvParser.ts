@@ -418,14 +418,20 @@ export class CsvParser {
    * The common case in one pass: a quote-free row of the expected width in a region of valid
    * UTF-8, where each field is parsed while it is scanned (numbers digit by digit, category
    * bytes hashed on the way). Anything unusual (a missing value, an exponent, too few or too
-   * many fields, a blank line) returns -1 before the row is counted or any validity bit is
-   * touched (values written to slot n are simply overwritten), and `row` takes it whole.
+   * many fields, a blank line) stops before the row is counted or any validity bit is touched
+   * (values written to slot n are simply overwritten), and `row` takes it whole. Goes on through
+   * the following rows up to plainUntil; returns the offset after the last row it took, or -1
+   * when it took none.
    */
   private rowFast(p0: number): number {
     const cols = this.cols, ncols = cols.length, b = this.buf, stops = this.stops, d = this.delim;
-    const n = this.n, fs = this.fs, fe = this.fe, fh = this.fh, fq = this.fq;
-    let p = p0, c = 0, strings = false;
+    const fs = this.fs, fe = this.fe, fh = this.fh, fq = this.fq, until = this.plainUntil;
     if (ncols > fs.length) return -1;
+    // Rows in a loop (not one call per row from run): the locals above are loaded once per run of plain rows.
+    let start = p0, done = -1;
+    for (;;) {
+    const n = this.n;
+    let p = start, c = 0, strings = false;
     for (let k = 0; k < ncols; k++) {
       const col = cols[k]!;
       const s = p;
@@ -442,13 +448,13 @@ export class CsvParser {
             else break;
             c = b[++p]!;
           }
-          if (digits === 0 || digits > 15 || stops[c] === 0) return -1;
+          if (digits === 0 || digits > 15 || stops[c] === 0) return done;
           let v = frac === 0 ? m : m / POW10[frac]!;
           if (neg) v = -v;
           if (col.kind === K_NUMBER) col.f64![n] = v;
           else {
-            if (frac !== 0 && !Number.isInteger(v)) return -1;
-            if (v > 2147483647 || v < -2147483648) return -1;
+            if (frac !== 0 && !Number.isInteger(v)) return done;
+            if (v > 2147483647 || v < -2147483648) return done;
             col.i32![n] = v;
           }
           break;
@@ -456,7 +462,7 @@ export class CsvParser {
         case K_DATETIME: {
           while (stops[c = b[p]!] === 0) p++;
           const v = parseDatetimeBytes(b, s, p);
-          if (v !== v) return -1;
+          if (v !== v) return done;
           col.f64![n] = v;
           break;
         }
@@ -468,15 +474,15 @@ export class CsvParser {
           while (stops[c = b[p]!] === 0) p++;
           const len = p - s;
           let h: number;
-          if (len === 0) return -1;
+          if (len === 0) return done;
           if (len <= 3) {
             h = len === 1 ? b[s]! : len === 2 ? (b[s]! << 8) | b[s + 1]! : (b[s]! << 16) | (b[s + 1]! << 8) | b[s + 2]!;
             h |= len << 24;
             const code = col.cache!.short(h);
             if (code >= 0) { col.i32![n] = code; fq[k] = 2; break; }
-            if (code === NULL_SHORT) return -1;
+            if (code === NULL_SHORT) return done;
           } else {
-            if (len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, p, 0, k)) return -1;
+            if (len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, p, 0, k)) return done;
             h = 0x811c9dc5 | 0;
             for (let j = s; j < p; j++) h = Math.imul(h ^ b[j]!, 16777619);
           }
@@ -488,24 +494,24 @@ export class CsvParser {
         default: {
           while (stops[c = b[p]!] === 0) p++;
           const len = p - s;
-          if (col.kind === K_BOOLEAN || len === 0 || (len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, p, 0, k))) return -1;
+          if (col.kind === K_BOOLEAN || len === 0 || (len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, p, 0, k))) return done;
           fs[k] = s; fe[k] = p;
           strings = true;
         }
       }
       if (k < ncols - 1) {
-        if (c !== d) return -1;
+        if (c !== d) return done;
         p++;
-      } else if (c === d) return -1;
+      } else if (c === d) return done;
     }
     // b[p] ends the row (LF or CR): the plain region only holds complete rows.
-    if (p - p0 > this.maxRowBytes) return -1;
+    if (p - start > this.maxRowBytes) return done;
     if (strings) {
       // Short values not yet cached: a null token sends the row to `row` before any code is added.
       for (let k = 0; k < ncols; k++) {
         if (cols[k]!.kind !== K_CATEGORY || fq[k] !== 1 || fe[k]! - fs[k]! > this.maxNullLen || this.nullFirst[b[fs[k]!]!] === 0 || !this.isNull(fs[k]!, fe[k]!, 0, k)) continue;
         cols[k]!.cache!.setShort(fh[k]!, NULL_SHORT);
-        return -1;
+        return done;
       }
       for (let k = 0; k < ncols; k++) {
         const col = cols[k]!;
@@ -520,8 +526,11 @@ export class CsvParser {
     this.lines[n] = this.line++;
     this.n = n + 1;
     const next = p + (c === CR && b[p + 1] === LF ? 2 : 1);
+    done = next;
     if (this.n === this.batchSize) { this.rowStart = next; this.finishBatch(); }
-    return next;
+    if (next >= until) return next;
+    start = next;
+    }
   }
 
   private field(k: number): string {
