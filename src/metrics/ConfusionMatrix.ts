@@ -42,6 +42,7 @@ export class ConfusionMatrix {
   add(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, sign: 1 | -1, metric: string): void {
     const len = yTrue.length;
     checkBatch(metric, yTrue, yPred, weights);
+    if (weights === undefined && this.addBinary(yTrue, yPred, sign)) return;
     let max = this.k - 1;
     for (let i = 0; i < len; i++) {
       const t = yTrue[i]!, p = yPred[i]!;
@@ -60,6 +61,34 @@ export class ConfusionMatrix {
     }
     this.n += sign * total;
     this.rows += sign * len;
+  }
+
+  /**
+   * Unweighted rows whose labels are all 0 or 1 (the usual binary case), counted without a
+   * read-modify-write of the matrix per row (a chain through four cells): the four cells follow
+   * from Σt, Σp and Σt·p, integer sums as exact as counting one by one. False, with nothing
+   * changed, when a label is not 0 or 1.
+   */
+  private addBinary(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, sign: 1 | -1): boolean {
+    const len = yTrue.length;
+    let st = 0, sp = 0, stp = 0;
+    for (let i = 0; i < len; i++) {
+      const t = yTrue[i]!, p = yPred[i]!;
+      if ((t !== 0 && t !== 1) || (p !== 0 && p !== 1)) return false;
+      st += t; sp += p; stp += t * p;
+    }
+    if (len === 0) return true;
+    // The class count grows to the largest label seen + 1, as in add.
+    const need = st > 0 || sp > 0 ? 2 : 1;
+    if (this.k < need) this.grow(need);
+    const k = this.cap, m = this.m;
+    m[0] += sign * (len - st - sp + stp);
+    m[1] += sign * (sp - stp);
+    m[k] += sign * (st - stp);
+    m[k + 1] += sign * stp;
+    this.n += sign * len;
+    this.rows += sign * len;
+    return true;
   }
 
   /** Weight of rows with true class `t` predicted as `p`. */

@@ -186,7 +186,8 @@ function toLabels(src: ArrayLike<number>, rows: number, threshold: number): Int3
   const out = new Int32Array(rows);
   const width = rows > 0 ? src.length / rows : 1;
   if (width === 1) {
-    for (let r = 0; r < rows; r++) out[r] = src[r]! >= threshold ? 1 : 0;
+    // +(a >= b) compiles without a branch; `? 1 : 0` mispredicted on every other uncertain score.
+    for (let r = 0; r < rows; r++) out[r] = +(src[r]! >= threshold);
     return out;
   }
   if (!Number.isInteger(width)) throw new SluiceError('METRIC', `metrics.update: ${src.length} probabilities for ${rows} rows`);

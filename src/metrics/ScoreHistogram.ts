@@ -28,14 +28,17 @@ export interface ScoreHistogramState {
  */
 export class ScoreHistogram {
   readonly bins: number;
+  /** pos then neg in one array, so a row's cell is bin + bins·isNegative: no branch on the label. */
+  private readonly both: Float64Array;
   private readonly pos: Float64Array;
   private readonly neg: Float64Array;
   private rows = 0;
 
   constructor(bins: number) {
     this.bins = bins;
-    this.pos = new Float64Array(bins);
-    this.neg = new Float64Array(bins);
+    this.both = new Float64Array(2 * bins);
+    this.pos = this.both.subarray(0, bins);
+    this.neg = this.both.subarray(bins);
   }
 
   get count(): number { return this.rows; }
@@ -47,9 +50,22 @@ export class ScoreHistogram {
     this.rows += sign;
   }
 
+  /**
+   * Adds (sign 1) or removes (sign −1) a batch: row i has score scores[i], is positive when
+   * labels[i] === positive, weighs weights[i] (1 without weights). Same as `add` row by row.
+   */
+  addBatch(scores: ArrayLike<number>, labels: ArrayLike<number>, positive: number, weights: ArrayLike<number> | undefined, sign: 1 | -1): void {
+    const bins = this.bins, top = bins - 1, both = this.both, n = scores.length;
+    for (let i = 0; i < n; i++) {
+      const s = scores[i]!;
+      const b = s <= 0 ? 0 : s >= 1 ? top : Math.floor(s * bins);
+      both[b + bins * +(labels[i] !== positive)] += sign * (weights === undefined ? 1 : weights[i]!);
+    }
+    this.rows += sign * n;
+  }
+
   reset(): void {
-    this.pos.fill(0);
-    this.neg.fill(0);
+    this.both.fill(0);
     this.rows = 0;
   }
 

@@ -60,7 +60,7 @@ export abstract class ScoreMetric implements Metric {
     }
     const pos = this.positive, h = this.hist;
     if (h) {
-      for (let i = 0; i < yTrue.length; i++) h.add(yPred[i]!, yTrue[i] === pos, weights === undefined ? 1 : weights[i]!, sign);
+      h.addBatch(yPred, yTrue, pos, weights, sign);
       return;
     }
     let np = 0;
