@@ -92,8 +92,9 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
     wRows = wOnes = wAgree1 = wAgree3 = 0; wFromB = drift.fromB; wStart = now;
   };
 
-  // The dashboard (ink, React) loads only when shown, and with React's production build: the
-  // development build draws several times slower and the pipeline shares its thread.
+  // The dashboard (ink, React) loads only when shown. It draws in a worker thread (which picks
+  // React's production build itself); this thread only folds telemetry and posts snapshots, and
+  // loads the production build too for what it imports.
   if (useTui) process.env['NODE_ENV'] ??= 'production';
   const tui = useTui ? await import('../tui/index.js') : null;
   const stats = useTui ? new ColumnStats({ columns: ['attrib1', 'attrib2', 'attrib3', 'class'], bins: 20 }) : null;
