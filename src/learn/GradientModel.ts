@@ -7,6 +7,7 @@ import { checkTargets } from './checkTargets.js';
 import { rowWeights } from './rowWeights.js';
 import { linearGradCpu } from './linearGradCpu.js';
 import { linearPredictCpu } from './linearPredictCpu.js';
+import { linearLossCpu } from './linearLossCpu.js';
 
 /** Rows per forward pass in `predict` (bounds device memory for large inputs). */
 const PREDICT_CHUNK = 4096;
@@ -64,8 +65,15 @@ export class GradientModel implements Model {
   private disposed = false;
   /** The backend when it is the cpu one: host arrays are read in place (no upload copies) and fast paths apply. */
   private readonly cpu: CpuBackend | null;
-  /** Float64 scratch of the linear fast path's weight gradient. */
-  private accW = new Float64Array(0);
+  /** Scratch of the linear fast path: each row's output gradient d_r. */
+  private dBuf = new Float32Array(0);
+  /**
+   * The linear fast path's mean loss, deferred to `lastLoss()`: the raw outputs and targets of the
+   * last learn call and its mini-batches (rows, row weights, Σw). Null when lossAcc is current.
+   */
+  private deferredLoss: { z: Float32Array; t: Float32Array; batches: Array<{ start: number; end: number; weights: Float32Array | null; sum: number }> } | null = null;
+  private lossZ = new Float32Array(0);
+  private lossT = new Float32Array(0);
 
   constructor(readonly options: ResolvedModelOptions, private readonly backend: Backend, private readonly ownsBackend: boolean) {
     if (options.optimizer === 'ftrl') throw new SchemaError('GradientModel does not run ftrl (use FtrlModel)');
@@ -216,6 +224,13 @@ export class GradientModel implements Model {
     checkTargets(this.task, this.outputs, x.targets, x.rowIds);
     const bs = this.options.batchSize, fast = this.linearFast(x);
     this.lastBatches = 0;
+    this.deferredLoss = null;
+    if (fast) {
+      if (this.lossZ.length < x.rows) { this.lossZ = new Float32Array(x.rows); this.lossT = new Float32Array(x.rows); }
+      // The targets are copied: the caller may reuse its arrays before lastLoss() is asked.
+      this.lossT.set(x.targets);
+      this.deferredLoss = { z: this.lossZ, t: this.lossT, batches: [] };
+    }
     // All mini-batches run in this call; only clipping (a readback) awaits between them.
     for (let start = 0; start < x.rows; start += bs) {
       const end = Math.min(x.rows, start + bs);
@@ -237,13 +252,11 @@ export class GradientModel implements Model {
     const c = this.cpu!, t = x.targets!;
     const { weights, sum } = rowWeights(t.subarray(start, end), x.weights?.subarray(start, end) ?? null, this.options.classWeights, this.task);
     if (!(sum > 0)) return false;
-    if (this.accW.length < x.cols) this.accW = new Float64Array(x.cols);
+    if (this.dBuf.length < end - start) this.dBuf = new Float32Array(this.options.batchSize);
     const f = (tensor: Tensor) => c.data(tensor) as Float32Array;
-    const lossSum = linearGradCpu(this.lossKind as 'logistic' | 'hinge' | 'squared', x.values, start, end - start, x.cols, t, weights, 1 / sum,
-      f(this.params[0]!), f(this.params[1]!)[0]!, f(this.grads[0]!), f(this.grads[1]!), this.accW);
-    // What colSum(loss, lossAcc, alpha 1/Σw, beta 0 or 1) stores.
-    const acc = f(this.lossAcc!);
-    acc[0] = this.lastBatches === 0 ? (1 / sum) * lossSum : (1 / sum) * lossSum + acc[0]!;
+    linearGradCpu(this.lossKind as 'logistic' | 'hinge' | 'squared', x.values, start, end - start, x.cols, t, weights, 1 / sum,
+      f(this.params[0]!), f(this.params[1]!)[0]!, f(this.grads[0]!), f(this.grads[1]!), this.dBuf, this.lossZ);
+    this.deferredLoss!.batches.push({ start, end, weights, sum });
     this.lastBatches++;
     return true;
   }
@@ -309,6 +322,18 @@ export class GradientModel implements Model {
 
   async lastLoss(): Promise<number> {
     if (this.lastBatches === 0 || !this.lossAcc) return NaN;
+    const d = this.deferredLoss;
+    if (d) {
+      // What colSum(loss, lossAcc, alpha 1/Σw, beta 0 then 1) would have stored batch by batch.
+      const kind = this.lossKind as 'logistic' | 'hinge' | 'squared';
+      let acc = 0;
+      d.batches.forEach((bt, i) => {
+        const s = linearLossCpu(kind, d.z, d.t, bt.start, bt.end - bt.start, bt.weights);
+        acc = Math.fround(i === 0 ? (1 / bt.sum) * s : (1 / bt.sum) * s + acc);
+      });
+      (this.cpu!.data(this.lossAcc) as Float32Array)[0] = acc;
+      this.deferredLoss = null;
+    }
     const n = this.lastBatches;
     return (await this.backend.read(this.lossAcc))[0]! / n;
   }

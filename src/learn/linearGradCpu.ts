@@ -7,42 +7,54 @@ const f32 = Math.fround;
  * colSum + gemvᵀ + colSum over backend tensors (a dozen calls, each checking shapes, for 4-wide rows).
  * Same arithmetic in the same order as those kernels: float64 accumulation, every value the
  * kernels store rounded to f32 where they store it, so gradW, gradB and the loss sum are
- * bit-identical to the kernel sequence (test/learn/linearFastPath.test.ts).
+ * bit-identical to the kernel sequence (test/learn/cpuFastPaths.test.ts).
  *   z_r = f32(f32(x_r·w) + b);  d_r = f32(scale·w_r·∂ℓ/∂z);  gradW = f32(Σ_r x_r·d_r);  gradB = f32(Σ_r d_r)
- * `accW` is float64 scratch of at least cols. Returns Σ_r f32(w_r·ℓ_r) (what colSum sums for the mean loss).
+ * `dBuf` is f32 scratch of at least rows (the d_r). The loss values themselves are not computed here
+ * (a log1p per row, ~10 % of the loop, for a figure rarely read): z_r goes to zOut[r0 + r], from
+ * which linearLossCpu gives the same loss sum when it is asked for.
  */
 export function linearGradCpu(
   loss: 'logistic' | 'hinge' | 'squared', x: Float32Array, r0: number, rows: number, cols: number,
   targets: Float32Array, weights: Float32Array | null, scale: number, w: Float32Array, b: number,
-  gradW: Float32Array, gradB: Float32Array, accW: Float64Array,
-): number {
-  accW.fill(0, 0, cols);
-  let accB = 0, lossSum = 0;
+  gradW: Float32Array, gradB: Float32Array, dBuf: Float32Array, zOut: Float32Array,
+): void {
+  let accB = 0;
   const kind = loss === 'logistic' ? 0 : loss === 'hinge' ? 1 : 2;
   for (let r = 0, xo = r0 * cols; r < rows; r++, xo += cols) {
     let dot = 0;
     for (let p = 0; p < cols; p++) dot += x[xo + p]! * w[p]!;
     const z = f32(f32(dot) + b);
-    const t = targets[r0 + r]!, wr = weights ? weights[r]! : 1, g = scale * wr;
+    zOut[r0 + r] = z;
+    const t = targets[r0 + r]!, g = scale * (weights ? weights[r]! : 1);
     let d: number;
     if (kind === 0) {
-      // softplus(z) − t·z and σ(z) − t from one exp(−|z|) (lossGradCpu computes the same values).
+      // σ(z) − t as lossGradCpu computes it, from exp(−|z|).
       const e = Math.exp(z >= 0 ? -z : z);
-      lossSum += f32(wr * (Math.max(z, 0) + Math.log1p(e) - t * z));
       d = f32(g * ((z >= 0 ? 1 / (1 + e) : e / (1 + e)) - t));
     } else if (kind === 1) {
-      const y = 2 * t - 1, m = y * z;
-      lossSum += f32(wr * Math.max(0, 1 - m));
-      d = m < 1 ? f32(-g * y) : 0;
+      const y = 2 * t - 1;
+      d = y * z < 1 ? f32(-g * y) : 0;
     } else {
-      const dz = z - t;
-      lossSum += f32(wr * (0.5 * dz * dz));
-      d = f32(g * dz);
+      d = f32(g * (z - t));
     }
-    for (let p = 0; p < cols; p++) accW[p] = accW[p]! + x[xo + p]! * d;
+    dBuf[r] = d;
     accB += d;
   }
-  for (let p = 0; p < cols; p++) gradW[p] = accW[p]!;
+  // Weight gradient column by column, four at a time in locals (a float64 array updated per row
+  // was a store-to-load chain): each column still sums its rows in order, as gemvᵀ does.
+  let p = 0;
+  for (; p + 4 <= cols; p += 4) {
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (let r = 0, xo = r0 * cols + p; r < rows; r++, xo += cols) {
+      const d = dBuf[r]!;
+      a0 += x[xo]! * d; a1 += x[xo + 1]! * d; a2 += x[xo + 2]! * d; a3 += x[xo + 3]! * d;
+    }
+    gradW[p] = a0; gradW[p + 1] = a1; gradW[p + 2] = a2; gradW[p + 3] = a3;
+  }
+  for (; p < cols; p++) {
+    let a = 0;
+    for (let r = 0, xo = r0 * cols + p; r < rows; r++, xo += cols) a += x[xo]! * dBuf[r]!;
+    gradW[p] = a;
+  }
   gradB[0] = accB;
-  return lossSum;
 }

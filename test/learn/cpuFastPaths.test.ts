@@ -41,6 +41,8 @@ async function same(fast: Model, ref: Model, what: string): Promise<void> {
   for (const k of Object.keys(b.optimizer)) assert.equal(a.optimizer[k], b.optimizer[k], `${what}: optimizer state ${k}`);
   const [la, lb] = [await fast.lastLoss(), await ref.lastLoss()];
   assert.ok(Object.is(la, lb), `${what}: lastLoss ${la} vs ${lb}`);
+  // The fast path computes its loss when first asked; asking again gives the same figure.
+  assert.ok(Object.is(await fast.lastLoss(), la), `${what}: lastLoss asked twice`);
 }
 
 const CASES: Array<{ name: string; spec: ModelOptions; cols: number; weights?: boolean; classes?: number; regression?: boolean }> = [
