@@ -36,6 +36,11 @@ export interface DashboardOptions extends DashboardKeys {
   width?: number;
   height?: number;
   /**
+   * Worker rendering: nice value of the render thread on Linux (default 10, 0 to keep the
+   * process's), so that on a busy machine the pipeline's thread gets the cores first.
+   */
+  nice?: number;
+  /**
    * Console output of this thread printed above the live frame instead of through it (default
    * true, as ink does on the thread it draws from).
    */
@@ -49,6 +54,12 @@ export interface DashboardHandle {
   /** What the render worker wrote to the terminal, once stopped (null on the main thread or before). */
   readonly output: { bytes: number; writes: number } | null;
 }
+
+/**
+ * The render thread's default nice value: weight 110 against the pipeline thread's 1024 when
+ * they compete for a core, enough for a frame or so a second on a saturated machine.
+ */
+const DEFAULT_NICE = 10;
 
 /** How long stop() waits for the worker's final frame (it may still be starting on a busy machine). */
 const STOP_WAIT_MS = 15_000;
@@ -66,6 +77,7 @@ export function dashboard(options: DashboardOptions = {}): DashboardHandle {
     const v = options[k];
     if (v !== undefined && !(Number.isInteger(v) && v >= 8)) throw new SpecError(`dashboard.${k}`, `expected an integer ≥ 8, got ${String(v)}`);
   }
+  if (options.nice !== undefined && !(Number.isInteger(options.nice) && options.nice >= 0 && options.nice <= 19)) throw new SpecError('dashboard.nice', `expected an integer in [0, 19], got ${String(options.nice)}`);
   const renderIn = options.renderIn ?? 'worker';
   if (renderIn !== 'worker' && renderIn !== 'main') throw new SpecError('dashboard.renderIn', `expected 'worker' or 'main', got ${String(renderIn)}`);
   let fd = 1;
@@ -140,7 +152,7 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
     if (events.length) sentSeq = events[events.length - 1]!.seq;
     return { ...s, events };
   };
-  const setup: WorkerSetup = { fd, errFd: 2, ...size(), isTTY: tty, fps, keys: hasKeys, first: fresh() };
+  const setup: WorkerSetup = { fd, errFd: 2, ...size(), isTTY: tty, fps, keys: hasKeys, nice: options.nice ?? DEFAULT_NICE, first: fresh() };
   const worker = new Worker(new URL('./dashboardWorker.mjs', import.meta.url), {
     workerData: setup,
     // The entry registers tsx itself; the parent's flags (--import tsx, --expose-gc) are not for it.

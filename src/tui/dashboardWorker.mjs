@@ -2,14 +2,16 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { workerData } from 'node:worker_threads';
 
 // Drawing is the least urgent work of the process: on a busy machine the pipeline's thread goes
 // first. On Linux a thread has its own nice value (threads it starts inherit it); elsewhere the
 // worker keeps the process's priority.
-const NICE = Number(process.env.SLUICE_DASHBOARD_NICE ?? 10);
-try {
-  setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), NICE);
-} catch { /* not Linux */ }
+if (workerData.nice > 0) {
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice);
+  } catch { /* not Linux */ }
+}
 
 // React picks its build when first loaded: the production one draws several times faster.
 process.env.NODE_ENV ??= 'production';

@@ -16,6 +16,8 @@ export interface WorkerSetup {
   isTTY: boolean;
   fps: number;
   keys: boolean;
+  /** Nice value of the worker's thread (Linux), applied by the entry before anything loads. */
+  nice: number;
   first: DashboardSnapshot;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EventEmitter } from 'node:events';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -20,6 +20,11 @@ function fakeStdin() {
   s.isTTY = true; s.isRaw = false; s.modes = [];
   s.setRawMode = (m: boolean) => { s.modes.push(m); s.isRaw = m; return s; };
   return s;
+}
+
+/** Nice values of this process's threads (Linux: field 19 of /proc/self/task/<tid>/stat). */
+function threadNices(): number[] {
+  return readdirSync('/proc/self/task').map((t) => Number(readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]));
 }
 
 /** Waits for the file's text (escape sequences removed) to match; the worker may take seconds to start. */
@@ -53,6 +58,7 @@ test('worker rendering: frames reach the descriptor, keys call back on this thre
     let text = await until(file, (t) => /sea \[[█▏▎▍▌▋▊▉ ]+\] +25\.0% 2500\/10\.0k/.test(t), 'the first progress');
     assert.match(text, /worker test · sea/);
     assert.match(text, /p pause\/resume · s snapshot · q quit/, 'the footer lists the keys: stdin is a terminal');
+    if (existsSync('/proc/self/task')) assert.ok(threadNices().includes(10), `a thread at nice 10 draws: ${threadNices().join(',')}`);
     stdin.write('p');
     assert.equal(calls, ['pause'], 'the key is handled on this thread at once');
     await until(file, (t) => /PAUSED/.test(t), 'the paused state');
@@ -110,11 +116,12 @@ test('worker rendering follows the terminal size on resize', async () => {
   }
 });
 
-test('options: a worker needs a descriptor; fps and renderIn are checked', () => {
+test('options: a worker needs a descriptor; fps, renderIn and nice are checked', () => {
   const stream = new PassThrough() as unknown as NodeJS.WriteStream;
   assert.throws(() => dashboard({ telemetry: new Telemetry(), stdout: stream }), (e: unknown) => e instanceof SpecError && /dashboard\.stdout/.test(e.message));
   assert.throws(() => dashboard({ telemetry: new Telemetry(), fps: 30 }), (e: unknown) => e instanceof SpecError && /dashboard\.fps/.test(e.message));
   assert.throws(() => dashboard({ telemetry: new Telemetry(), renderIn: 'gpu' as 'main' }), (e: unknown) => e instanceof SpecError && /dashboard\.renderIn/.test(e.message));
+  assert.throws(() => dashboard({ telemetry: new Telemetry(), nice: -5 }), (e: unknown) => e instanceof SpecError && /dashboard\.nice/.test(e.message));
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
