@@ -43,6 +43,12 @@ interface Scratch {
  *
  * A linear-SVM's `predict` returns σ(z), monotone in the margin (0.5 at the decision boundary), not
  * a calibrated probability.
+ *
+ * On the cpu backend, batch rows, targets and weights are read in place (CpuBackend.wrap, row views
+ * instead of sliced copies), and a one-output dense linear model (logistic, linear, svm) skips the
+ * kernel sequence: one loop per mini-batch (linearGradCpu) and per predict (linearPredictCpu), with
+ * its mean loss computed only when `lastLoss()` asks (linearLossCpu). Both give bit-identical
+ * results to the kernel path (test/learn/cpuFastPaths).
  */
 export class GradientModel implements Model {
   readonly kind: ModelKind;
