@@ -166,9 +166,11 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
   worker.on('error', (e) => {
     if (!alive) return;
     alive = false;
-    // The pipeline goes on without its dashboard (principle 7: telemetry subscribers never stop it).
+    // The pipeline goes on without its frames (principle 7: telemetry subscribers never stop it);
+    // the keys keep working, so q still ends the run cleanly.
+    clearInterval(timer);
+    restoreConsole();
     process.stderr.write(`\nsluice: the dashboard stopped drawing: ${e instanceof Error ? e.message : String(e)}\n`);
-    teardown();
   });
   worker.on('exit', () => { alive = false; });
 
@@ -204,6 +206,7 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
   // Console output of this thread would tear the frame: it goes to the worker, which prints it above.
   const methods = ['log', 'info', 'debug', 'warn', 'error'] as const;
   const saved = methods.map((m) => console[m]);
+  const restoreConsole = () => methods.forEach((m, i) => { console[m] = saved[i]!; });
   if (options.patchConsole ?? true) {
     for (const m of methods) {
       const stream = m === 'warn' || m === 'error' ? 'stderr' : 'stdout';
@@ -222,7 +225,7 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
     store.detach();
     clearInterval(timer);
     if (followSize) term.off('resize', onResize);
-    methods.forEach((m, i) => { console[m] = saved[i]!; });
+    restoreConsole();
     if (hasKeys) {
       stdin.off('data', onData);
       stdin.setRawMode(wasRaw);

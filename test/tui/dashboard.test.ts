@@ -116,6 +116,32 @@ test('worker rendering follows the terminal size on resize', async () => {
   }
 });
 
+test('a render worker that fails leaves the bus, the keys and stop() working', async () => {
+  const telemetry = new Telemetry();
+  const stdin = fakeStdin();
+  const calls: string[] = [];
+  const said: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string) => { said.push(String(chunk)); return true; }) as typeof process.stderr.write;
+  // A descriptor that is not open: the worker's first frame fails.
+  const dash = dashboard({ telemetry, fd: 987, width: 80, height: 24, stdin: stdin as unknown as NodeJS.ReadStream, onQuit: () => calls.push('quit'), patchConsole: false });
+  try {
+    const end = Date.now() + 30_000;
+    while (!said.some((l) => /dashboard stopped drawing/.test(l)) && Date.now() < end) await sleep(100);
+    assert.match(said.join(''), /sluice: the dashboard stopped drawing: .*EBADF/);
+    telemetry.emit({ type: 'progress', source: 'sea', rows: 10, bytes: 0, done: false });
+    assert.is(dash.store.snapshot().sources[0]?.rows, 10, 'the store still folds events');
+    stdin.write('q');
+    assert.equal(calls, ['quit']);
+    assert.is(dash.store.runState, 'stopping');
+    await dash.stop();
+    assert.equal(stdin.modes, [true, false]);
+  } finally {
+    process.stderr.write = write;
+    await dash.stop();
+  }
+});
+
 test('options: a worker needs a descriptor; fps, renderIn and nice are checked', () => {
   const stream = new PassThrough() as unknown as NodeJS.WriteStream;
   assert.throws(() => dashboard({ telemetry: new Telemetry(), stdout: stream }), (e: unknown) => e instanceof SpecError && /dashboard\.stdout/.test(e.message));
