@@ -49,6 +49,12 @@ export interface DashboardOptions extends DashboardKeys {
 
 export interface DashboardHandle {
   readonly store: DashboardStore;
+  /**
+   * Resolves once the first frame is on the terminal. The render worker takes a second or two
+   * of CPU to start (ink, React, tsx); a pipeline started after this does not share the cores
+   * with that start. Never rejects: if the worker fails or is slow, it resolves anyway.
+   */
+  readonly ready: Promise<void>;
   /** Draws the final frame, leaves it on the terminal and releases stdin, the bus and the render worker. */
   stop(): Promise<void>;
   /** What the render worker wrote to the terminal, once stopped (null on the main thread or before). */
@@ -60,6 +66,9 @@ export interface DashboardHandle {
  * they compete for a core, enough for a frame or so a second on a saturated machine.
  */
 const DEFAULT_NICE = 10;
+
+/** The longest `ready` waits for the first frame (a saturated machine, a stuck worker). */
+const READY_WAIT_MS = 10_000;
 
 /** How long stop() waits for the worker's final frame (it may still be starting on a busy machine). */
 const STOP_WAIT_MS = 15_000;
@@ -124,6 +133,7 @@ function onMainThread(store: DashboardStore, keys: DashboardKeys, fps: number, o
   let stopped: Promise<void> | null = null;
   return {
     store,
+    ready: Promise.resolve(),
     output: null,
     stop() {
       stopped ??= (async () => {
@@ -173,6 +183,15 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
     process.stderr.write(`\nsluice: the dashboard stopped drawing: ${e instanceof Error ? e.message : String(e)}\n`);
   });
   worker.on('exit', () => { alive = false; });
+  let readyWait: NodeJS.Timeout | undefined;
+  const ready = new Promise<void>((resolve) => {
+    const done = () => { clearTimeout(readyWait); resolve(); };
+    worker.on('message', (m: FromWorker) => { if (m.type === 'ready') done(); });
+    worker.once('error', done);
+    worker.once('exit', done);
+    readyWait = setTimeout(done, READY_WAIT_MS);
+    readyWait.unref();
+  });
 
   // The cheap part, on this thread: a snapshot when something changed, and once a second so the
   // elapsed time moves; at most `fps` a second, whatever the event rate.
@@ -236,6 +255,7 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
   let stopped: Promise<void> | null = null;
   return {
     store,
+    ready,
     get output() { return output; },
     stop() {
       stopped ??= (async () => {

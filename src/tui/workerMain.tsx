@@ -29,7 +29,7 @@ export type ToWorker =
   | { type: 'stop'; snapshot: DashboardSnapshot };
 
 /** Messages to the pipeline's thread. */
-export type FromWorker = { type: 'stopped'; bytes: number; writes: number };
+export type FromWorker = { type: 'ready' } | { type: 'stopped'; bytes: number; writes: number };
 
 /**
  * The render worker: ink and React draw RemoteDashboard from the snapshots the pipeline's
@@ -57,6 +57,8 @@ export async function workerMain(): Promise<void> {
     // whole-frame rewrite is wrapped in synchronized-output markers, so it does not flicker.
     incrementalRendering: false,
   });
+  // The first frame is on the terminal (ink draws it as render() returns).
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
   port.on('message', (m: ToWorker) => {
     switch (m.type) {
       case 'snapshot': mailbox.put(m.snapshot); break;
@@ -67,8 +69,7 @@ export async function workerMain(): Promise<void> {
         instance.rerender(<RemoteDashboard {...props} final={mailbox.snapshot()} />);
         instance.unmount();
         void instance.waitUntilExit().finally(() => {
-          const done: FromWorker = { type: 'stopped', bytes: stdout.bytes, writes: stdout.writes };
-          port.postMessage(done);
+          port.postMessage({ type: 'stopped', bytes: stdout.bytes, writes: stdout.writes } satisfies FromWorker);
           port.close();
         });
         break;

@@ -39,7 +39,7 @@ async function until(file: string, ok: (text: string) => boolean, what: string, 
   throw new Error(`timed out waiting for ${what}; output:\n${text.slice(-3000)}`);
 }
 
-test('worker rendering: frames reach the descriptor, keys call back on this thread, console output passes, stop leaves the final frame', async () => {
+test('worker rendering: ready after the first frame, frames reach the descriptor, keys call back on this thread, console output passes, stop leaves the final frame', async () => {
   const file = join(dir, 'term-1');
   const fd = openSync(file, 'w');
   const telemetry = new Telemetry();
@@ -53,6 +53,8 @@ test('worker rendering: frames reach the descriptor, keys call back on this thre
   });
   try {
     assert.equal(stdin.modes, [true], 'stdin in raw mode while the dashboard runs');
+    await dash.ready;
+    assert.match(lines(readFileSync(file, 'utf8')).join('\n'), /worker test/, 'ready: the first frame is written');
     telemetry.emit({ type: 'progress', source: 'sea', rows: 2_500, bytes: 0, totalRows: 10_000, done: false });
     telemetry.emit({ type: 'metrics', rows: 2_500, values: { accuracy: 0.75 } });
     let text = await until(file, (t) => /sea \[[█▏▎▍▌▋▊▉ ]+\] +25\.0% 2500\/10\.0k/.test(t), 'the first progress');
