@@ -19,12 +19,13 @@ export interface RemoteDashboardProps {
 }
 
 /**
- * Share of the render worker's thread that frames may take. The worker does not slow the
- * pipeline's thread, but it shares the machine's cores with it: on a small or busy machine a
- * 60 ms frame ten times a second would take most of a core, so costly frames come less often
- * (down to one a second), leaving room for the pipeline.
+ * Share of the render worker's thread that frames may take. The worker does not run on the
+ * pipeline's thread, but it shares the machine's cores with it: a 120×40 frame costs 30-60 ms
+ * of CPU on a loaded 2-core machine, which at 10 fps would be half a core. Frames are spaced so
+ * drawing takes a tenth of the worker's thread (bench/tui: ~4 fps there, whole-process CPU +24%
+ * against +32-48% at a quarter), at most 10 fps when frames are cheap, at least one a second.
  */
-export const WORKER_FRAME_BUDGET = 0.25;
+export const WORKER_FRAME_BUDGET = 0.1;
 
 /** The dashboard in the render worker: snapshots come from the pipeline's thread, keys stay there. */
 export function RemoteDashboard(props: RemoteDashboardProps) {
