@@ -8,6 +8,10 @@
  * drawing on the pipeline's thread instead). The whole process's extra CPU (the worker's frames
  * included) and the wall-clock figure are reported too. As in `sluice`, the pipeline starts once
  * the first frame is up: the worker's start-up (`dashboard-startup`) is reported apart.
+ * `dashboard-thread-cost` measures the dashboard's work on the pipeline's thread without the
+ * pipeline (ms of CPU per second): it separates that work from what a busy second thread costs
+ * the pipeline's thread on a small machine (shared caches; a thread burning 30% of a core
+ * raised the pipeline thread's CPU by ~2.5% here), which is most of `dashboard-overhead`.
  *
  *   npm run bench -- tui [--rows=N] [--reps=N] [--render=worker|main]
  */
@@ -103,6 +107,39 @@ async function pipeline(rows: number, withDashboard: boolean, renderIn: 'worker'
   return { seconds, cpu, wait, processCpu, writes: out.writes, bytes: out.bytes, startup };
 }
 
+/**
+ * The dashboard's own cost on this thread, without the pipeline's noise: the same telemetry
+ * (progress and queue events every 2 ms, two models' metrics four times a second) on an
+ * otherwise idle thread for `seconds`, this thread's CPU time per second with the dashboard
+ * minus without.
+ */
+async function threadCost(seconds: number, withDashboard: boolean, renderIn: 'worker' | 'main'): Promise<number> {
+  const telemetry = new Telemetry();
+  const fd = withDashboard && renderIn === 'worker' ? openSync('/dev/null', 'w') : -1;
+  const dash = !withDashboard ? null : renderIn === 'worker'
+    ? dashboard({ telemetry, title: 'bench', fd, width: 120, height: 40, fps: 10, stdin: new PassThrough() as unknown as NodeJS.ReadStream, patchConsole: false })
+    : dashboard({ telemetry, title: 'bench', renderIn: 'main', stdout: new FakeTerminal() as unknown as NodeJS.WriteStream, fps: 10, patchConsole: false });
+  await dash?.ready;
+  const sink = withDashboard ? null : telemetry.events$.subscribe(() => {});
+  let rows = 0;
+  const feed = setInterval(() => {
+    rows += 5000;
+    telemetry.emit({ type: 'progress', source: 'sea', rows, bytes: 0, totalRows: 1e9, done: false });
+    telemetry.emit({ type: 'queue', name: 'sea', depth: rows % 4, capacity: 4 });
+  }, 2);
+  const metrics = setInterval(() => {
+    for (let r = 0; r < 2; r++) telemetry.emit({ type: 'metrics', rows, model: `rule ${r}`, values: { accuracy: Math.random() }, rolling: { accuracy: Math.random() } });
+  }, 250);
+  const c0 = threadCpu().cpu, t0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpu = threadCpu().cpu - c0, wall = (performance.now() - t0) / 1000;
+  clearInterval(feed); clearInterval(metrics);
+  sink?.unsubscribe();
+  await dash?.stop();
+  if (fd >= 0) closeSync(fd);
+  return 1000 * cpu / wall;
+}
+
 export async function run(reporter: Reporter, args: string[]): Promise<void> {
   const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const rows = Number(arg('rows') ?? 10_000_000);
@@ -131,5 +168,10 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
   reporter.report({ suite: 'tui', name: 'dashboard-overhead', value: 100 * (dc - pc) / pc, unit: '%', baseline: 0, note: `${perThread ? 'pipeline-thread' : 'process'} CPU seconds ${dc.toFixed(2)} vs ${pc.toFixed(2)}, median of ${reps} (paired median ${paired.toFixed(1)}%); drawn in the ${renderIn} thread; target ≤ 5%; ${(writes / dashSeconds).toFixed(1)} writes/s, ${(bytes / 1024 / dashSeconds).toFixed(0)} KiB/s to the terminal` });
   reporter.report({ suite: 'tui', name: 'dashboard-overhead-process', value: 100 * (dp - pp) / pp, unit: '%', baseline: 0, note: `whole-process CPU seconds ${dp.toFixed(2)} vs ${pp.toFixed(2)} (the render worker's frames included, its start-up not), median of ${reps}` });
   if (renderIn === 'worker') reporter.report({ suite: 'tui', name: 'dashboard-startup', value: med(dash.map((r) => r.startup.seconds)), unit: 's', note: `dashboard() to the first frame, before the pipeline starts (not in the figures above); process CPU ${med(dash.map((r) => r.startup.cpu)).toFixed(2)} s (the worker loading ink, React and tsx), median of ${reps}` });
+  // The dashboard's share of this thread measured apart, alternating with and without.
+  const on: number[] = [], off: number[] = [];
+  for (let i = 0; i < 3; i++) { off.push(await threadCost(5, false, renderIn)); on.push(await threadCost(5, true, renderIn)); }
+  const cost = med(on) - med(off);
+  reporter.report({ suite: 'tui', name: 'dashboard-thread-cost', value: cost, unit: 'ms/s', note: `CPU ms per second the dashboard takes on the pipeline's thread (${(cost / 10).toFixed(2)}% of it), drawn in the ${renderIn} thread: ${med(on).toFixed(1)} vs ${med(off).toFixed(1)} ms/s for the telemetry alone, idle pipeline, 3 × 5 s each, median` });
   reporter.report({ suite: 'tui', name: 'dashboard-overhead-wall', value: 100 * (d - p) / p, unit: '%', baseline: 0, note: `wall seconds, median of ${reps}` });
 }
