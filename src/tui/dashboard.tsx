@@ -167,9 +167,9 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
     workerData: setup,
     // The entry registers tsx itself; the parent's flags (--import tsx, --expose-gc) are not for it.
     execArgv: [],
-    // ink draws only a final frame when it sees CI set; whoever asked for a dashboard wants frames
-    // (the CLI already falls back to plain lines under CI).
-    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'CI')),
+    // ink draws only a final frame when it sees CI or CONTINUOUS_INTEGRATION set (is-in-ci);
+    // whoever asked for a dashboard wants frames (the CLI already falls back to plain lines under CI).
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'CI' && k !== 'CONTINUOUS_INTEGRATION')),
   });
   // A run that ends without stop() must still be able to exit.
   worker.unref();
