@@ -98,6 +98,8 @@ async function progress(telemetry: Telemetry, o: ExecuteOptions, title: string):
         return save();
       },
     });
+    // The first frame is up before the pipeline starts, so the worker's start-up does not share the cores with the run.
+    await handle.ready;
     return { stop: () => handle.stop(), gate, quit: quit.signal, setSnapshot: (f) => { save = f; } };
   }
   const sub = textLogger({ telemetry, write: o.err });
