@@ -6,7 +6,7 @@ import { BatchUnifier } from './BatchUnifier.js';
 import { PullMerger } from './PullMerger.js';
 import { SocketParser, type SocketFormatOptions } from './SocketParser.js';
 import { checkPositiveInt } from './checkPositiveInt.js';
-import { sleep } from './sleep.js';
+import { retryAfter } from './retryAfter.js';
 import { deferSource } from './deferSource.js';
 import { socketChunks, type SocketEnd } from './socketChunks.js';
 
@@ -141,12 +141,7 @@ function client(host: string, port: number, options: TcpOptions): Observable<Bat
     let connection = 0;
     let ok = false;
     /** Waits before the next attempt, or fails once retries are spent. */
-    const retry = async (why: string, cause: unknown) => {
-      const delay = backoff?.next() ?? null;
-      if (delay === null) throw new SourceError(name, backoff ? `${why}; gave up after ${backoff.attempts} retries` : why, { cause });
-      telemetry.emit({ type: 'log', level: 'warn', message: `${name}: ${why}; retry ${backoff!.attempts}/${backoff!.maxRetries} in ${delay} ms` });
-      await sleep(delay, signal);
-    };
+    const retry = (why: string, cause: unknown) => retryAfter(backoff, name, why, cause, telemetry, signal);
     try {
       while (!signal.aborted) {
         try {

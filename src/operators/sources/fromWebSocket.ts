@@ -1,11 +1,11 @@
 import type { Observable } from 'rxjs';
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
-import { SourceError, SpecError, Telemetry, fromPull, type Batch } from '../../core/index.js';
+import { SpecError, Telemetry, fromPull, type Batch } from '../../core/index.js';
 import { Backoff, type BackoffOptions } from './Backoff.js';
 import { BatchUnifier } from './BatchUnifier.js';
 import { SocketParser, type SocketFormatOptions } from './SocketParser.js';
 import { checkPositiveInt } from './checkPositiveInt.js';
-import { sleep } from './sleep.js';
+import { retryAfter } from './retryAfter.js';
 
 /** Options of `fromWebSocket`. Parsing and bad rows: see SocketFormatOptions. */
 export interface WebSocketOptions extends SocketFormatOptions {
@@ -52,12 +52,7 @@ export function fromWebSocket(url: string, options: WebSocketOptions = {}): Obse
     signal.addEventListener('abort', onAbort);
     let connection = 0;
     let ok = false;
-    const retry = async (why: string, cause: unknown) => {
-      const delay = backoff?.next() ?? null;
-      if (delay === null) throw new SourceError(url, backoff ? `${why}; gave up after ${backoff.attempts} retries` : why, { cause });
-      telemetry.emit({ type: 'log', level: 'warn', message: `${url}: ${why}; retry ${backoff!.attempts}/${backoff!.maxRetries} in ${delay} ms` });
-      await sleep(delay, signal);
-    };
+    const retry = (why: string, cause: unknown) => retryAfter(backoff, url, why, cause, telemetry, signal);
     try {
       while (!signal.aborted) {
         const closed: Closed = { code: 0, reason: '', error: null };
