@@ -3,7 +3,7 @@ import type { MetricState } from './Metric.js';
 
 /** Mean squared error: Σ w·(y − ŷ)² / Σ w. Takes target values and predicted values; weights supported. */
 export class Mse extends MeanLoss {
-  readonly name = 'mse';
+  readonly name: string = 'mse';
   readonly input = 'values' as const;
 
   protected accumulate(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, _width: number, sign: 1 | -1): void {
