@@ -47,8 +47,10 @@ interface Scratch {
  * On the cpu backend, batch rows, targets and weights are read in place (CpuBackend.wrap, row views
  * instead of sliced copies), and a one-output dense linear model (logistic, linear, svm) skips the
  * kernel sequence: one loop per mini-batch (linearGradCpu) and per predict (linearPredictCpu), with
- * its mean loss computed only when `lastLoss()` asks (linearLossCpu). Both give bit-identical
- * results to the kernel path (test/learn/cpuFastPaths).
+ * its mean loss computed only when `lastLoss()` asks (linearLossCpu). With plain SGD (no L1, L2 or
+ * clipping) on the SIMD GEMM, each weight gradient GEMM applies the update into the weights itself
+ * (alpha −lr, beta 1; see fuseSgd). All give bit-identical results to the kernel path
+ * (test/learn/cpuFastPaths).
  */
 export class GradientModel implements Model {
   readonly kind: ModelKind;
@@ -80,6 +82,14 @@ export class GradientModel implements Model {
   private deferredLoss: { z: Float32Array; t: Float32Array; batches: Array<{ start: number; end: number; weights: Float32Array | null; sum: number }> } | null = null;
   private lossZ = new Float32Array(0);
   private lossT = new Float32Array(0);
+  /**
+   * Plain SGD on the cpu's SIMD GEMM (no L1, L2, clipping): a weight gradient GEMM writes the update
+   * itself, W ← −lr·(Xᵀ·dZ) + 1·W (alpha −lr, beta 1), skipping the gradient buffer and the update
+   * pass over it; bit-identical to gemm then optimizerStep (CpuBackend.gemmPath).
+   */
+  private readonly fuseSgd: boolean;
+  /** fused[j]: layer j's weights were updated by its gradient GEMM in the current step (applyUpdate skips them). */
+  private fused: boolean[] = [];
 
   constructor(readonly options: ResolvedModelOptions, private readonly backend: Backend, private readonly ownsBackend: boolean) {
     if (options.optimizer === 'ftrl') throw new SchemaError('GradientModel does not run ftrl (use FtrlModel)');
@@ -92,6 +102,7 @@ export class GradientModel implements Model {
     this.lossKind = options.kind === 'svm' ? 'hinge' : options.task === 'binary' ? 'logistic' : options.task === 'multiclass' ? 'softmax' : 'squared';
     this.hiddenAct = options.activation;
     this.cpu = backend instanceof CpuBackend ? backend : null;
+    this.fuseSgd = this.cpu?.gemmPath === 'simd' && options.optimizer === 'sgd' && options.l1 === 0 && options.l2 === 0 && options.clip === 0;
     if (this._inputs !== null) this.build(this._inputs, null);
   }
 
@@ -283,19 +294,25 @@ export class GradientModel implements Model {
     // The batch's mean loss, summed on the device over this learn call's batches.
     b.colSum(s.loss, this.lossAcc!, rows, 1, { alpha: 1 / sum, beta: this.lastBatches === 0 ? 0 : 1 });
     this.lastBatches++;
+    // The step's rate, as applyUpdate will compute it, for the fused weight updates.
+    const lr = this.fuseSgd ? scheduledRate(o.lr, o.schedule, this._step + 1) : 0;
     for (let j = L - 1; j >= 0; j--) {
       const dz = s.dz[j]!, nIn = this.sizes[j]!, nOut = this.sizes[j + 1]!;
-      if (j === 0) {
-        if (x.kind === 'dense') b.gemm(uploads[0]!, dz, this.grads[0]!, { m: nIn, n: nOut, k: rows, transA: true });
+      const input = j === 0 ? uploads[0]! : s.acts[j - 1]!;
+      // n = 1 goes to gemv, which scales its f64 sum without rounding it to f32 first: not fused.
+      const fuse = this.fuseSgd && nOut > 1 && (j > 0 || x.kind === 'dense');
+      this.fused[j] = fuse;
+      if (!fuse) {
+        if (j > 0 || x.kind === 'dense') b.gemm(input, dz, this.grads[2 * j]!, { m: nIn, n: nOut, k: rows, transA: true });
         else b.spmmT(uploads[0]!, uploads[1]!, uploads[2]!, dz, this.grads[0]!, rows, nIn, nOut);
-      } else {
-        b.gemm(s.acts[j - 1]!, dz, this.grads[2 * j]!, { m: nIn, n: nOut, k: rows, transA: true });
       }
       b.colSum(dz, this.grads[2 * j + 1]!, rows, nOut);
       if (j > 0) {
         b.gemm(dz, this.params[2 * j]!, s.da[j]!, { m: rows, n: nIn, k: nOut, transB: true });
         b.activateBackward(this.hiddenAct, s.acts[j - 1]!, s.da[j]!, s.dz[j - 1]!);
       }
+      // After da[j], which reads the weights before this step's update.
+      if (fuse) b.gemm(input, dz, this.params[2 * j]!, { m: nIn, n: nOut, k: rows, transA: true, alpha: -lr, beta: 1 });
     }
     for (const t of uploads) b.release(t);
     return true;
@@ -312,6 +329,7 @@ export class GradientModel implements Model {
     const kind = o.optimizer as OptimizerKind;
     for (let i = 0; i < this.params.length; i++) {
       const isWeight = i % 2 === 0;
+      if (isWeight && this.fused[i >> 1]) continue;
       b.optimizerStep(kind, this.params[i]!, this.grads[i]!, this.opt[i]!, isWeight ? { ...h, l1: o.l1, l2: o.l2 } : h);
     }
     this.submit();

@@ -53,6 +53,11 @@ const CASES: Array<{ name: string; spec: ModelOptions; cols: number; weights?: b
   { name: 'linear regression, adagrad', spec: { kind: 'linear', optimizer: 'adagrad', lr: 0.1, batchSize: 40 }, cols: 3, regression: true },
   { name: 'softmax (generic path, rows in place)', spec: { kind: 'softmax', classes: 4, optimizer: 'sgd', lr: 0.1, batchSize: 33 }, cols: 5, classes: 4, weights: true },
   { name: 'MLP (generic path, rows in place)', spec: { kind: 'mlp', task: 'multiclass', classes: 3, hidden: [16], activation: 'relu', optimizer: 'nesterov', lr: 0.05, batchSize: 20 }, cols: 7, classes: 3 },
+  // Plain SGD: weight GEMMs write the update themselves (alpha −lr, beta 1); the output layer of a
+  // binary MLP (one column, gemv) and clipping/L2 keep the separate gradient and optimizer step.
+  { name: 'MLP sgd, fused weight updates, step schedule', spec: { kind: 'mlp', task: 'multiclass', classes: 5, hidden: [36, 9], activation: 'relu', optimizer: 'sgd', lr: 0.05, schedule: { kind: 'step', every: 3, gamma: 0.7 }, batchSize: 64 }, cols: 300, classes: 5 },
+  { name: 'MLP binary sgd (fused hidden layers, gemv output layer)', spec: { kind: 'mlp', hidden: [12], activation: 'relu', optimizer: 'sgd', lr: 0.1, batchSize: 25 }, cols: 6, weights: true },
+  { name: 'MLP sgd with L2 (not fused)', spec: { kind: 'mlp', task: 'multiclass', classes: 3, hidden: [10], activation: 'relu', optimizer: 'sgd', lr: 0.05, l2: 1e-3, batchSize: 30 }, cols: 6, classes: 3 },
   { name: 'MLP binary tanh with clipping', spec: { kind: 'mlp', hidden: [8, 5], activation: 'tanh', optimizer: 'adam', lr: 0.01, clip: 1, batchSize: 16 }, cols: 4, weights: true },
 ];
 

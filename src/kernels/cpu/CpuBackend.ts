@@ -58,6 +58,12 @@ export class CpuBackend implements Backend {
   readonly isHardware = false;
   private nextId = 1;
   private disposed = false;
+  /**
+   * The GEMM path in use: 'simd' rounds every product to f32 before alpha/beta are applied in f64,
+   * so gemm(…, { alpha: −lr, beta: 1 }) into W stores exactly what a gradient buffer followed by
+   * optimizerStep('sgd') would (GradientModel's fused update relies on it).
+   */
+  readonly gemmPath: 'simd' | 'blocked' | 'reference';
   private readonly gemmImpl: typeof gemmSimdCpu;
   private readonly gemmThreads: number;
   private readonly gemmThreadMin: number | undefined;
@@ -67,6 +73,7 @@ export class CpuBackend implements Backend {
   constructor(options: CpuBackendOptions = {}) {
     const mode = options.gemm ?? 'fast';
     this.gemmImpl = mode === 'reference' ? gemmCpu : mode === 'blocked' ? gemmFastCpu : gemmSimdCpu;
+    this.gemmPath = mode === 'fast' && gemmSimdAvailable() ? 'simd' : mode === 'reference' ? 'reference' : 'blocked';
     const threads = options.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new KernelError('gemm', {}, `threads must be a positive integer, got ${threads}`);
     this.gemmThreads = mode === 'fast' && loadWasmGemm()?.shared ? threads : 1;

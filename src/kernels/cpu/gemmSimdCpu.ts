@@ -20,6 +20,8 @@ const NR = 8;
  * product this small saves; larger products rely on the pool's back-off (shouldShare).
  */
 const GEMM_THREAD_MIN_MADDS = 128 * 128 * 128;
+/** From this many elements of C, alpha/beta are applied in wasm (two copies cost less than the JS loop's ~3 ns per element). */
+const SCALE_IN_WASM = 1024;
 
 const localCtl = new Int32Array(gemmTasks.words(0));
 
@@ -27,9 +29,11 @@ const localCtl = new Int32Array(gemmTasks.words(0));
  * GEMM through a hand-emitted WebAssembly SIMD micro-kernel (same semantics as gemmCpu; f32
  * products accumulated in f32, as on a GPU). op(A) and op(B) are packed once into zero-padded
  * panels in wasm memory, so every transpose shares the kernel; C is produced in a padded buffer
- * there, then scaled into c (alpha, beta). With a worker pool (`pool` is asked for one only when it
- * pays; shared memory) and a product of at
- * least `minShared` multiply-adds, the MC×NC blocks of C are shared among threads.
+ * there, then scaled into c (alpha, beta; in wasm SIMD from SCALE_IN_WASM elements). With a worker
+ * pool (`pool` is asked for one only when it pays; shared memory) and a product of at least
+ * `minShared` multiply-adds, the MC×NC blocks of C are shared among threads; when m gives fewer
+ * row blocks than two per thread, the blocks are cut narrower along n. How C is cut never changes
+ * a result: every element is summed over k in the same order.
  * Falls back to gemmFastCpu where the runtime lacks WebAssembly SIMD.
  */
 export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o: GemmOptions, pool?: () => GemmWorkerPool | null, minShared = GEMM_THREAD_MIN_MADDS): void {
@@ -42,11 +46,11 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
   const MR = w.mr;
   const nP = Math.ceil(n / NR), nPad = nP * NR;
   const bFloats = k * nPad;
-  // Rows of C per pass such that packed B, A and C fit the wasm memory (all of m up to ~9000³).
-  const fitRows = Math.floor((w.maxBytes / 4 - bFloats) / (k + nPad) / MR) * MR;
+  // Rows of C per pass such that packed B, A, C and a copy of c (beta ≠ 0) fit the wasm memory (all of m up to ~8000³).
+  const fitRows = Math.floor((w.maxBytes / 4 - bFloats) / (k + 2 * nPad) / MR) * MR;
   if (fitRows < MR) return gemmFastCpu(a, b, c, o);
   const sliceRows = Math.min(Math.ceil(m / MR) * MR, fitRows);
-  const need = (bFloats + sliceRows * (k + nPad)) * 4;
+  const need = (bFloats + sliceRows * (k + 2 * nPad)) * 4;
   if (w.mem.buffer.byteLength < need) w.mem.grow(Math.ceil((need - w.mem.buffer.byteLength) / 65536));
   const heap = new Float32Array(w.mem.buffer);
 
@@ -55,28 +59,48 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
   for (let i0 = 0; i0 < m; i0 += sliceRows) {
     const rows = Math.min(sliceRows, m - i0);
     const mP = Math.ceil(rows / MR), mPad = mP * MR;
-    const aOff = bFloats, cOff = aOff + mPad * k;
+    const aOff = bFloats, cOff = aOff + mPad * k, sOff = cOff + mPad * nPad;
     // op(A): element (i, p) is a[p·m + i] (transposed) or a[i·k + p].
     gemmPackPanels(a, ta ? i0 : i0 * k, rows, k, ta ? 1 : k, ta ? m : 1, MR, KC, heap, aOff);
-    const mcp = MC / MR, ncp = NC / NR;
-    const mBlocks = Math.ceil(mP / mcp), nTasks = mBlocks * Math.ceil(nP / ncp);
-    const params = [aOff * 4, 0, cOff * 4, mP, nP, k, KC, mPad, nPad, mcp, ncp, mBlocks, nTasks, MR];
-    const shared = pool && nTasks > 1 && rows * n * k >= minShared ? pool() : null;
+    const mcp = MC / MR, mBlocks = Math.ceil(mP / mcp);
     const madds = rows * n * k;
-    const t0 = performance.now(), share = shared?.shouldShare(madds) ?? false;
+    const shared = pool && madds >= minShared ? pool() : null;
+    // Few row blocks (a batch of 64 rows is one): cut the columns finer so that every thread gets
+    // tasks (two per thread, so a late thread still finds one), down to 8-column panels.
+    let ncp = NC / NR;
+    if (shared) {
+      const want = 2 * (shared.helpers + 1);
+      if (mBlocks * Math.ceil(nP / ncp) < want) ncp = Math.max(1, Math.ceil(nP / Math.ceil(want / mBlocks)));
+    }
+    const nTasks = mBlocks * Math.ceil(nP / ncp);
+    const params = [aOff * 4, 0, cOff * 4, mP, nP, k, KC, mPad, nPad, mcp, ncp, mBlocks, nTasks, MR];
+    const t0 = performance.now(), share = nTasks > 1 && (shared?.shouldShare(madds) ?? false);
     if (share) shared!.run(params);
     else {
       for (let i = 0; i < params.length; i++) localCtl[gemmTasks.PARAMS + i] = params[i]!;
       localCtl[gemmTasks.NEXT] = 0;
       gemmTasks.run(localCtl, w.kernel);
     }
-    shared?.record(madds, share, ((performance.now() - t0) * 1e6) / madds);
-    for (let i = 0; i < rows; i++) {
-      const src = cOff + i * nPad, dst = (i0 + i) * n;
-      if (beta === 0) {
-        if (alpha === 1) c.set(heap.subarray(src, src + n), dst);
-        else for (let j = 0; j < n; j++) c[dst + j] = alpha * heap[src + j]!;
-      } else for (let j = 0; j < n; j++) c[dst + j] = alpha * heap[src + j]! + beta * c[dst + j]!;
+    if (nTasks > 1) shared?.record(madds, share, ((performance.now() - t0) * 1e6) / madds);
+    const dst0 = i0 * n;
+    if (beta === 0 && alpha === 1) {
+      if (n === nPad) c.set(heap.subarray(cOff, cOff + rows * n), dst0);
+      else for (let i = 0; i < rows; i++) c.set(heap.subarray(cOff + i * nPad, cOff + i * nPad + n), dst0 + i * n);
+    } else if (rows * nPad < SCALE_IN_WASM) {
+      for (let i = 0; i < rows; i++) {
+        const src = cOff + i * nPad, dst = dst0 + i * n;
+        if (beta === 0) for (let j = 0; j < n; j++) c[dst + j] = alpha * heap[src + j]!;
+        else for (let j = 0; j < n; j++) c[dst + j] = alpha * heap[src + j]! + beta * c[dst + j]!;
+      }
+    } else {
+      // The same f64 arithmetic in wasm SIMD (bit-identical): c is copied in next to the product, scaled there, copied back.
+      if (beta !== 0) {
+        if (n === nPad) heap.set(c.subarray(dst0, dst0 + rows * n), sOff);
+        else for (let i = 0; i < rows; i++) heap.set(c.subarray(dst0 + i * n, dst0 + (i + 1) * n), sOff + i * nPad);
+      }
+      w.axpby(cOff * 4, sOff * 4, (rows * nPad) / 4, alpha, beta);
+      if (n === nPad) c.set(heap.subarray(cOff, cOff + rows * n), dst0);
+      else for (let i = 0; i < rows; i++) c.set(heap.subarray(cOff + i * nPad, cOff + i * nPad + n), dst0 + i * n);
     }
   }
 }

@@ -17,3 +17,4 @@ export { gemmSimdAvailable } from './gemmSimdAvailable.js';
 export { wasmGemmModule } from './wasmGemmModule.js';
 export { loadWasmGemm, type WasmGemm } from './loadWasmGemm.js';
 export { gemvCpu } from './gemvCpu.js';
+export { wasmScaleModule } from './wasmScaleModule.js';

@@ -1,4 +1,5 @@
 import { wasmGemmModule } from './wasmGemmModule.js';
+import { wasmScaleModule } from './wasmScaleModule.js';
 
 /** The wasm memory as used here (shared or not). */
 export interface WasmGemmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
@@ -6,6 +7,8 @@ export interface WasmGemmMemory { readonly buffer: ArrayBuffer | SharedArrayBuff
 /** The instantiated SIMD GEMM module: its kernel, its memory (grown on demand) and what workers need to join it. */
 export interface WasmGemm {
   kernel(ap: number, bp: number, ct: number, mPanels: number, nPanels: number, kc: number, ldc: number, first: number): void;
+  /** c[i] = f32(alpha·c[i] + beta·s[i]) over 4·n4 floats at byte offsets c, s, in f64 like the JS epilogue (wasmScaleModule); main thread only. */
+  axpby(c: number, s: number, n4: number, alpha: number, beta: number): void;
   mem: WasmGemmMemory;
   /** The compiled module; a worker instantiates it over the same (shared) memory. */
   module: object;
@@ -48,7 +51,8 @@ export function loadWasmGemm(): WasmGemm | null {
       const mem = new wa.Memory(shared ? { initial: 16, maximum: MAX_PAGES, shared: true } : { initial: 16, maximum: MAX_PAGES });
       const module = new wa.Module(bytes);
       const { kernel } = new wa.Instance(module, { env: { mem } }).exports as Pick<WasmGemm, 'kernel'>;
-      loaded = { kernel, mem, module, shared, maxBytes: MAX_PAGES * 65536, mr: MR };
+      const { axpby } = new wa.Instance(new wa.Module(wasmScaleModule({ shared, maxPages: MAX_PAGES })), { env: { mem } }).exports as Pick<WasmGemm, 'axpby'>;
+      loaded = { kernel, axpby, mem, module, shared, maxBytes: MAX_PAGES * 65536, mr: MR };
       break;
     } catch {
       // Shared memory unavailable (or no SIMD): try the next form.
