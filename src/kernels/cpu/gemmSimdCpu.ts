@@ -1,6 +1,7 @@
 import type { GemmOptions } from '../Backend.js';
 import { gemmFastCpu } from './gemmFastCpu.js';
 import { gemmPackPanels } from './gemmPackPanels.js';
+import { gemmPackWasm } from './gemmPackWasm.js';
 import { gemmTasks } from './gemmTasks.mjs';
 import type { GemmWorkerPool } from './GemmWorkerPool.js';
 import { gemvCpu } from './gemvCpu.js';
@@ -49,19 +50,30 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
   // Rows of C per pass such that packed B, A, C and a copy of c (beta ≠ 0) fit the wasm memory (all of m up to ~8000³).
   const fitRows = Math.floor((w.maxBytes / 4 - bFloats) / (k + 2 * nPad) / MR) * MR;
   if (fitRows < MR) return gemmFastCpu(a, b, c, o);
-  const sliceRows = Math.min(Math.ceil(m / MR) * MR, fitRows);
-  const need = (bFloats + sliceRows * (k + 2 * nPad)) * 4;
+  // When all of m fits one pass with room for a copy of a or b (a stage), they are copied in
+  // (memcpy) and packed by wasm SIMD loops, else packed from the JS arrays (~3× slower).
+  const mAll = Math.ceil(m / MR) * MR, stageFloats = Math.max(m * k, k * n);
+  const staged = (bFloats + mAll * (k + 2 * nPad) + stageFloats) * 4 <= w.maxBytes;
+  const sliceRows = staged ? mAll : Math.min(mAll, fitRows);
+  const stage = bFloats + sliceRows * (k + 2 * nPad);
+  const need = (stage + (staged ? stageFloats : 0)) * 4;
   if (w.mem.buffer.byteLength < need) w.mem.grow(Math.ceil((need - w.mem.buffer.byteLength) / 65536));
   const heap = new Float32Array(w.mem.buffer);
 
   // op(B) as n rows of depth k: element (j, p) is b[j·k + p] (transposed) or b[p·n + j].
-  gemmPackPanels(b, 0, n, k, tb ? k : 1, tb ? 1 : n, NR, KC, heap, 0);
+  if (staged) {
+    heap.set(b.subarray(0, k * n), stage);
+    gemmPackWasm(w, heap, stage, n, k, tb ? k : 1, tb ? 1 : n, NR, KC, 0);
+  } else gemmPackPanels(b, 0, n, k, tb ? k : 1, tb ? 1 : n, NR, KC, heap, 0);
   for (let i0 = 0; i0 < m; i0 += sliceRows) {
     const rows = Math.min(sliceRows, m - i0);
     const mP = Math.ceil(rows / MR), mPad = mP * MR;
     const aOff = bFloats, cOff = aOff + mPad * k, sOff = cOff + mPad * nPad;
-    // op(A): element (i, p) is a[p·m + i] (transposed) or a[i·k + p].
-    gemmPackPanels(a, ta ? i0 : i0 * k, rows, k, ta ? 1 : k, ta ? m : 1, MR, KC, heap, aOff);
+    // op(A): element (i, p) is a[p·m + i] (transposed) or a[i·k + p] (staged: one pass, i0 = 0).
+    if (staged) {
+      heap.set(a.subarray(0, m * k), stage);
+      gemmPackWasm(w, heap, stage, rows, k, ta ? 1 : k, ta ? m : 1, MR, KC, aOff);
+    } else gemmPackPanels(a, ta ? i0 : i0 * k, rows, k, ta ? 1 : k, ta ? m : 1, MR, KC, heap, aOff);
     const mcp = MC / MR, mBlocks = Math.ceil(mP / mcp);
     const madds = rows * n * k;
     const shared = pool && madds >= minShared ? pool() : null;

@@ -18,3 +18,5 @@ export { wasmGemmModule } from './wasmGemmModule.js';
 export { loadWasmGemm, type WasmGemm } from './loadWasmGemm.js';
 export { gemvCpu } from './gemvCpu.js';
 export { wasmScaleModule } from './wasmScaleModule.js';
+export { wasmPackModule } from './wasmPackModule.js';
+export { gemmPackWasm } from './gemmPackWasm.js';

@@ -1,5 +1,6 @@
 import { wasmGemmModule } from './wasmGemmModule.js';
 import { wasmScaleModule } from './wasmScaleModule.js';
+import { wasmPackModule } from './wasmPackModule.js';
 
 /** The wasm memory as used here (shared or not). */
 export interface WasmGemmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
@@ -9,6 +10,10 @@ export interface WasmGemm {
   kernel(ap: number, bp: number, ct: number, mPanels: number, nPanels: number, kc: number, ldc: number, first: number): void;
   /** c[i] = f32(alpha·c[i] + beta·s[i]) over 4·n4 floats at byte offsets c, s, in f64 like the JS epilogue (wasmScaleModule); main thread only. */
   axpby(c: number, s: number, n4: number, alpha: number, beta: number): void;
+  /** Panel-packing loops (wasmPackModule; byte offsets and strides); main thread only. */
+  copy8(src: number, ps: number, dst: number, kc: number): void;
+  copy4(src: number, ps: number, dst: number, kc: number): void;
+  tr4(src: number, rs: number, dst: number, kc: number): void;
   mem: WasmGemmMemory;
   /** The compiled module; a worker instantiates it over the same (shared) memory. */
   module: object;
@@ -52,7 +57,8 @@ export function loadWasmGemm(): WasmGemm | null {
       const module = new wa.Module(bytes);
       const { kernel } = new wa.Instance(module, { env: { mem } }).exports as Pick<WasmGemm, 'kernel'>;
       const { axpby } = new wa.Instance(new wa.Module(wasmScaleModule({ shared, maxPages: MAX_PAGES })), { env: { mem } }).exports as Pick<WasmGemm, 'axpby'>;
-      loaded = { kernel, axpby, mem, module, shared, maxBytes: MAX_PAGES * 65536, mr: MR };
+      const { copy8, copy4, tr4 } = new wa.Instance(new wa.Module(wasmPackModule({ shared, maxPages: MAX_PAGES })), { env: { mem } }).exports as Pick<WasmGemm, 'copy8' | 'copy4' | 'tr4'>;
+      loaded = { kernel, axpby, copy8, copy4, tr4, mem, module, shared, maxBytes: MAX_PAGES * 65536, mr: MR };
       break;
     } catch {
       // Shared memory unavailable (or no SIMD): try the next form.
