@@ -20,3 +20,4 @@ export { gemvCpu } from './gemvCpu.js';
 export { wasmScaleModule } from './wasmScaleModule.js';
 export { wasmPackModule } from './wasmPackModule.js';
 export { gemmPackWasm } from './gemmPackWasm.js';
+export { gemmPackPanels } from './gemmPackPanels.js';
