@@ -50,7 +50,14 @@ export class CsvParseThread {
     let wake: (() => void) | null = null;
     const ring = () => { const w = wake; wake = null; w?.(); };
     let grace: NodeJS.Timeout | undefined;
-    worker.on('message', (m: FromCsvWorker) => { inbox.push(m); ring(); });
+    worker.on('message', (m: FromCsvWorker) => {
+      if (m.type === 'batch') {
+        this.stats.received++;
+        this.stats.maxAhead = Math.max(this.stats.maxAhead, m.parsed - this.stats.handed);
+      }
+      inbox.push(m);
+      ring();
+    });
     worker.on('error', (e) => { failure ??= e; ring(); });
     worker.on('exit', () => { exited = true; CsvParseThread.live--; clearTimeout(grace); ring(); });
     const send = (m: ToCsvWorker) => { if (!exited) worker.postMessage(m); };
@@ -77,8 +84,6 @@ export class CsvParseThread {
         replay(m.events);
         if (m.type === 'end') return;
         if (m.type === 'error') throw errorFromWire(m.error);
-        this.stats.received++;
-        this.stats.maxAhead = Math.max(this.stats.maxAhead, m.parsed - this.stats.handed);
         const batch = decoder.decode(m.batch);
         this.stats.handed++;
         send({ type: 'credit' });

@@ -14,10 +14,10 @@ export interface FromCsvOptions extends CsvBatchesOptions, InputOptions {
   /**
    * Parse on a second thread, so that parsing overlaps with the pipeline's work on this one (the
    * rate becomes about min(parse, rest) instead of 1/(1/parse + 1/rest)).
-   * - `'auto'` (default): a thread for a file (not stdin) of at least PARSE_THREAD_MIN_BYTES
-   *   (32 MiB) when the machine has two or more cores. Starting the thread (loading the parser
-   *   through tsx) costs ~0.3 s of CPU and delays the first batch; below ~32 MiB (~0.25 s of
-   *   parsing at ~130 MB/s) the overlap cannot win that back.
+   * - `'auto'` (default): a thread for a regular file (not stdin) of at least 16 MiB when the
+   *   machine has two or more cores. Starting the thread takes ~0.1 s (the first run of a new
+   *   version of the parser also bundles it, ~0.3 s: see csvWorkerScript) during which no batch
+   *   arrives; the overlap saves at most the parse time, ~0.15 s for 16 MiB at ~110 MB/s here.
    * - `true`: a thread for any file, gzip included; stdin (`-`) always stays on this thread.
    * - `false`: parse on this thread.
    *
@@ -32,9 +32,9 @@ export interface FromCsvOptions extends CsvBatchesOptions, InputOptions {
 
 /**
  * Below this size `parseThread: 'auto'` parses on the calling thread: the thread's start-up
- * (~0.3 s of CPU to load the parser through tsx, measured here) is more than the overlap saves.
+ * (~0.1 s before its first batch, measured here) is more than the overlap can save.
  */
-const PARSE_THREAD_MIN_BYTES = 32 * 1024 * 1024;
+const PARSE_THREAD_MIN_BYTES = 16 * 1024 * 1024;
 
 /**
  * Reads a CSV file, gzip file (sniffed) or stdin (`-`) as an Observable of typed batches, with
