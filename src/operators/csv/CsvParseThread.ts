@@ -7,6 +7,8 @@ import { csvWorkerScript } from './csvWorkerScript.js';
 
 /** How long a parse thread asked to stop may take to close its files before it is terminated. */
 const STOP_GRACE_MS = 2000;
+/** The parse thread's entry that loads the TypeScript sources through tsx (slower to start). */
+const TSX_ENTRY = new URL('./csvWorker.mjs', import.meta.url);
 
 /**
  * The main thread's side of fromCsv's parse thread: starts csvWorker.mjs on a file, and yields
@@ -36,30 +38,37 @@ export class CsvParseThread {
 
   async *batches(signal?: AbortSignal): AsyncGenerator<PullChunk> {
     const data: CsvWorkerData = { path: this.path, options: this.options, capacity: this.capacity };
-    const worker = new Worker(await csvWorkerScript(), {
-      workerData: data,
-      // Plain JavaScript (or an entry that registers tsx itself): the parent's flags are not for it.
-      execArgv: [],
-      // No resourceLimits: text values and rows up to maxRowBytes (64 MiB by default) live on this
-      // thread's heap, and a cap would turn legal input into a crash.
-      stdin: false,
-    });
-    CsvParseThread.live++;
     const inbox: FromCsvWorker[] = [];
-    let failure = null as Error | null, exited = false, stopping = false;
+    let failure = null as Error | null, exited = false, stopping = false, heard = false;
     let wake: (() => void) | null = null;
     const ring = () => { const w = wake; wake = null; w?.(); };
     let grace: NodeJS.Timeout | undefined;
-    worker.on('message', (m: FromCsvWorker) => {
-      if (m.type === 'batch') {
-        this.stats.received++;
-        this.stats.maxAhead = Math.max(this.stats.maxAhead, m.parsed - this.stats.handed);
-      }
-      inbox.push(m);
-      ring();
-    });
-    worker.on('error', (e) => { failure ??= e; ring(); });
-    worker.on('exit', () => { exited = true; CsvParseThread.live--; clearTimeout(grace); ring(); });
+    const spawn = (script: URL): Worker => {
+      const w = new Worker(script, {
+        workerData: data,
+        // Plain JavaScript (or an entry that registers tsx itself): the parent's flags are not for it.
+        execArgv: [],
+        // No resourceLimits: text values and rows up to maxRowBytes (64 MiB by default) live on this
+        // thread's heap, and a cap would turn legal input into a crash.
+        stdin: false,
+      });
+      CsvParseThread.live++;
+      failure = null; exited = false;
+      w.on('message', (m: FromCsvWorker) => {
+        heard = true;
+        if (m.type === 'batch') {
+          this.stats.received++;
+          this.stats.maxAhead = Math.max(this.stats.maxAhead, m.parsed - this.stats.handed);
+        }
+        inbox.push(m);
+        ring();
+      });
+      w.on('error', (e) => { if (w === worker) failure ??= e; ring(); });
+      w.on('exit', () => { CsvParseThread.live--; if (w === worker) { exited = true; clearTimeout(grace); } ring(); });
+      return w;
+    };
+    const script = await csvWorkerScript();
+    let worker = spawn(script);
     const send = (m: ToCsvWorker) => { if (!exited) worker.postMessage(m); };
     const stop = () => {
       if (stopping || exited) return;
@@ -75,6 +84,12 @@ export class CsvParseThread {
       for (;;) {
         while (inbox.length === 0) {
           if (stopping || signal?.aborted) return;
+          if (failure !== null && !heard && script.href !== TSX_ENTRY.href) {
+            // The bundle failed to load (before it could say anything): run the sources through tsx.
+            void worker.terminate();
+            worker = spawn(TSX_ENTRY);
+            continue;
+          }
           if (failure !== null) throw new SourceError(this.path, `the CSV parse thread failed: ${failure.message}`, { cause: failure });
           if (exited) throw new SourceError(this.path, 'the CSV parse thread ended without finishing the input');
           await new Promise<void>((r) => { wake = r; });
