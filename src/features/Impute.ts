@@ -1,6 +1,6 @@
 import { SchemaError, SpecError, validity, type Batch, type BadRows, type Column } from '../core/index.js';
 import type { Transform, TransformState } from './Transform.js';
-import { numericInput, type NonFinitePolicy } from './numericInput.js';
+import { numericInput, type NonFinitePolicy, type NumericInput } from './numericInput.js';
 import { rejectRows, type RowReject } from './rejectRows.js';
 import { QuantileSketch, type QuantileSketchState } from './sketches/QuantileSketch.js';
 import { RunningMoments, type RunningMomentsState } from './sketches/RunningMoments.js';
@@ -75,6 +75,8 @@ export class Impute implements Transform<ImputeState> {
   badRows: BadRows | null;
   private readonly slots = new Map<string, Slot>();
   private lastLearned: Batch | null = null;
+  /** Numeric reads of the last learned batch (unmasked only), reused when that batch is applied. */
+  private readonly reads = new Map<string, NumericInput>();
 
   constructor(options: ImputeOptions) {
     if (!options.columns || typeof options.columns !== 'object' || Object.keys(options.columns).length === 0) {
@@ -109,6 +111,7 @@ export class Impute implements Transform<ImputeState> {
   learn(batch: Batch): void {
     const train = trainMask(batch);
     this.lastLearned = batch;
+    this.reads.clear();
     for (const [name, slot] of this.slots) {
       const c = batch.column(name);
       slot.prior = slot.last;
@@ -129,8 +132,10 @@ export class Impute implements Transform<ImputeState> {
       this.checkStrategy(name, c.type, slot.spec.strategy);
       // Mean without a mask or bitmap: one sum tells whether every value is finite.
       if (!train && c.validity === null && slot.spec.strategy === 'mean' && slot.moments!.addAllFinite(c.values, batch.length)) continue;
-      const { values, ok, allOk } = numericInput.read(batch, name, 'impute');
+      const read = numericInput.read(batch, name, 'impute');
+      const { values, ok, allOk } = read;
       if (train) for (let i = 0; i < ok.length; i++) ok[i]! &= train[i]!;
+      else this.reads.set(name, read);
       // Without a mask the moments run the unmasked loop (same sums, fewer loads).
       slot.moments?.addMany(values, allOk && !train ? null : ok, batch.length);
       slot.sketch?.addMany(values, ok, batch.length);
@@ -190,8 +195,19 @@ export class Impute implements Transform<ImputeState> {
         filled = { type: c.type, codes, dictionary: dict, validity: anyMissing ? bitmap : null };
       } else if (c.type === 'vector') {
         throw new SchemaError('impute cannot fill vector columns', name);
+      } else if (c.validity === null && c.type !== 'boolean' && (c.type === 'integer' || allFinite(c.values, n))) {
+        // Nothing to fill: the column keeps its values (Batch columns are never written in place,
+        // so sharing the array is safe), except that mean and median turn integers into numbers.
+        if (c.type === 'integer' && (strategy === 'mean' || strategy === 'median')) {
+          const y = new Float64Array(n);
+          y.set(c.values);
+          filled = { type: 'number', values: y, validity: null };
+        } else {
+          filled = c;
+        }
       } else {
-        const { values, ok, allOk, nonFinite } = numericInput.read(batch, name, 'impute');
+        const read = batch === this.lastLearned ? this.reads.get(name) : undefined;
+        const { values, ok, allOk, nonFinite } = read ?? numericInput.read(batch, name, 'impute');
         if (this.nonFinite === 'error') for (const i of nonFinite) rejects.push({ row: i, reason: 'non-finite', field: name, value: String(values[i]), detail: 'impute: non-finite number' });
         const y = new Float64Array(n);
         let fill = typeof carry === 'string' ? Number(carry) : carry;
@@ -267,4 +283,10 @@ export class Impute implements Transform<ImputeState> {
     }
     return t;
   }
+}
+
+/** Whether every value is finite (no NaN or ±Infinity). */
+function allFinite(v: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) { const x = v[i]!; if (x - x !== 0) return false; }
+  return true;
 }

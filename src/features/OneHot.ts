@@ -20,6 +20,12 @@ export interface OneHotState {
   vocabularies: Record<string, string[]>;
 }
 
+/** Arrays shared by the one-hot columns of one batch (see encode). */
+interface Shared {
+  indptr: Int32Array | null;
+  ones: Float32Array | null;
+}
+
 /** Name of the "other" slot in a one-hot vector's `names`. */
 const OTHER = '<other>';
 
@@ -60,15 +66,24 @@ export class OneHot implements Transform<OneHotState> {
 
   apply(batch: Batch): Batch {
     let out = batch;
-    for (const [name, v] of this.vocab) out = out.withColumn(name, this.encode(v.ids(batch.column(name), name), v), false);
+    // indptr 0..n and n ones, shared by this batch's columns that give every row one slot.
+    const shared: Shared = { indptr: null, ones: null };
+    for (const [name, v] of this.vocab) out = out.withColumn(name, this.encode(v.ids(batch.column(name), name), v, shared), false);
     return out;
   }
 
-  private encode(ids: Int32Array, v: OneHotVocabulary): Column {
+  private encode(ids: Int32Array, v: OneHotVocabulary, shared: Shared): Column {
     const n = ids.length, otherSlot = this.other ? this.maxCategories : -1;
+    // Common case first: every row has a slot (nothing missing; unknown values go to "other").
+    // Then `ids` itself becomes `indices`, indptr is 0..n and values are n ones; both are shared
+    // with the batch's other one-hot columns (columns are never written in place).
+    if (slotEvery(ids, otherSlot)) {
+      if (!shared.indptr) { shared.indptr = identity(n); shared.ones = new Float32Array(n).fill(1); }
+      return { type: 'vector', width: this.width, indptr: shared.indptr, indices: ids, values: shared.ones!, names: this.names(v), validity: null };
+    }
     const indptr = new Int32Array(n + 1);
-    // Slots are compacted into `ids` itself (q <= i), which becomes `indices` when every row
-    // has a slot: no second array and no copy in the common case.
+    // Slots are compacted into `ids` itself (q <= i). slotEvery may have turned some -1 into
+    // the other slot already, which reads as that slot here.
     let q = 0;
     for (let i = 0; i < n; i++) {
       const id = ids[i]!;
@@ -100,4 +115,26 @@ export class OneHot implements Transform<OneHotState> {
     const st = 'state' in s ? s.state : s;
     return new OneHot(st.columns, { maxCategories: st.maxCategories, other: st.other }, st.vocabularies);
   }
+}
+
+/**
+ * Whether every row has a slot: ids >= 0, or -1 (outside the vocabulary) with an other slot,
+ * which is written in place. Stops at the first row without one. A function of its own so the
+ * loop is optimized with the function, not on-stack-replaced with the cold code after it.
+ */
+function slotEvery(ids: Int32Array, otherSlot: number): boolean {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id >= 0) continue;
+    if (id !== -1 || otherSlot < 0) return false;
+    ids[i] = otherSlot;
+  }
+  return true;
+}
+
+/** 0, 1, ..., n: the indptr of one entry per row. */
+function identity(n: number): Int32Array {
+  const p = new Int32Array(n + 1);
+  for (let i = 1; i <= n; i++) p[i] = i;
+  return p;
 }
