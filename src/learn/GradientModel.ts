@@ -49,8 +49,10 @@ interface Scratch {
  * kernel sequence: one loop per mini-batch (linearGradCpu) and per predict (linearPredictCpu), with
  * its mean loss computed only when `lastLoss()` asks (linearLossCpu). With plain SGD (no L1, L2 or
  * clipping) on the SIMD GEMM, each weight gradient GEMM applies the update into the weights itself
- * (alpha −lr, beta 1; see fuseSgd). All give bit-identical results to the kernel path
- * (test/learn/cpuFastPaths).
+ * (alpha −lr, beta 1; see fuseSgd). Dense layers add their bias through the GEMM (bias rows as C,
+ * beta 1) with a hidden relu in the same pass, and relu's backward rides on the GEMM that
+ * propagates the gradient (CpuBackend.gemm's `after`). All give bit-identical results to the
+ * kernel path (test/learn/cpuFastPaths).
  */
 export class GradientModel implements Model {
   readonly kind: ModelKind;
@@ -194,20 +196,27 @@ export class GradientModel implements Model {
   private forward(x: FeatureMatrix, s: Scratch): Tensor[] {
     const b = this.backend, rows = x.rows, L = this.sizes.length - 1;
     let uploads: Tensor[];
-    if (x.kind === 'dense') {
-      const xt = this.input(x.values, [rows, x.cols]);
-      uploads = [xt];
-      b.gemm(xt, this.params[0]!, s.acts[0]!, { m: rows, n: this.sizes[1]!, k: x.cols });
-    } else {
+    if (x.kind === 'dense') uploads = [this.input(x.values, [rows, x.cols])];
+    else {
       const nnz = x.nnz;
-      const ip = this.input(x.indptr!, [rows + 1]), ix = this.input(x.indices!.subarray(0, nnz), [nnz]), iv = this.input(x.values.subarray(0, nnz), [nnz]);
-      uploads = [ip, ix, iv];
-      b.spmm(ip, ix, iv, this.params[0]!, s.acts[0]!, rows, x.cols, this.sizes[1]!);
+      uploads = [this.input(x.indptr!, [rows + 1]), this.input(x.indices!.subarray(0, nnz), [nnz]), this.input(x.values.subarray(0, nnz), [nnz])];
     }
     for (let j = 0; j < L; j++) {
-      if (j > 0) b.gemm(s.acts[j - 1]!, this.params[2 * j]!, s.acts[j]!, { m: rows, n: this.sizes[j + 1]!, k: this.sizes[j]! });
-      b.biasAdd(s.acts[j]!, this.params[2 * j + 1]!, rows, this.sizes[j + 1]!);
-      if (j < L - 1) b.activate(this.hiddenAct, s.acts[j]!, s.acts[j]!);
+      const nIn = this.sizes[j]!, nOut = this.sizes[j + 1]!, act = s.acts[j]!, hidden = j < L - 1;
+      const input = j === 0 ? uploads[0]! : s.acts[j - 1]!;
+      if (this.cpu?.gemmPath === 'simd' && nOut > 1 && (j > 0 || x.kind === 'dense')) {
+        // Bias rows as C and beta 1: the GEMM stores f32(x·w + bias), what biasAdd stores after a
+        // plain GEMM (the SIMD path rounds x·w to f32 first; gemv, n = 1, does not), and a relu in the same pass.
+        const out = this.cpu.data(act) as Float32Array, bias = this.cpu.data(this.params[2 * j + 1]!) as Float32Array;
+        for (let r = 0; r < rows; r++) out.set(bias, r * nOut);
+        this.cpu.gemm(input, this.params[2 * j]!, act, { m: rows, n: nOut, k: nIn, beta: 1 }, hidden && this.hiddenAct === 'relu' ? { act: 'relu' } : undefined);
+        if (hidden && this.hiddenAct !== 'relu') b.activate(this.hiddenAct, act, act);
+        continue;
+      }
+      if (j > 0 || x.kind === 'dense') b.gemm(input, this.params[2 * j]!, act, { m: rows, n: nOut, k: nIn });
+      else b.spmm(uploads[0]!, uploads[1]!, uploads[2]!, this.params[0]!, act, rows, x.cols, nOut);
+      b.biasAdd(act, this.params[2 * j + 1]!, rows, nOut);
+      if (hidden) b.activate(this.hiddenAct, act, act);
     }
     return uploads;
   }
@@ -307,7 +316,10 @@ export class GradientModel implements Model {
         else b.spmmT(uploads[0]!, uploads[1]!, uploads[2]!, dz, this.grads[0]!, rows, nIn, nOut);
       }
       b.colSum(dz, this.grads[2 * j + 1]!, rows, nOut);
-      if (j > 0) {
+      if (j > 0 && this.cpu && this.hiddenAct === 'relu') {
+        // relu's backward in the GEMM's pass (CpuBackend.gemm's `after`): same result, da unused.
+        this.cpu.gemm(dz, this.params[2 * j]!, s.dz[j - 1]!, { m: rows, n: nIn, k: nOut, transB: true }, { act: 'reluBackward', y: s.acts[j - 1]! });
+      } else if (j > 0) {
         b.gemm(dz, this.params[2 * j]!, s.da[j]!, { m: rows, n: nIn, k: nOut, transB: true });
         b.activateBackward(this.hiddenAct, s.acts[j - 1]!, s.da[j]!, s.dz[j - 1]!);
       }

@@ -79,11 +79,42 @@ test('wasm axpby: f64 arithmetic rounded once, NaN in s ignored when beta = 0', 
   const n = 64, c = seeded(7, n, 1e3), s = seeded(8, n, 1e-3);
   s[5] = NaN;
   heap.set(c, 0); heap.set(s, n);
-  w.axpby(0, n * 4, n / 4, -0.01, 0);
+  w.axpby(0, n * 4, 0, n / 4, -0.01, 0, 0);
   for (let i = 0; i < n; i++) assert.ok(Object.is(heap[i], Math.fround(-0.01 * c[i]!)), `beta 0 [${i}]`);
   heap.set(c, 0);
-  w.axpby(0, n * 4, n / 4, 0.3, 1.1);
+  w.axpby(0, n * 4, 0, n / 4, 0.3, 1.1, 0);
   for (let i = 0; i < n; i++) assert.ok(Object.is(heap[i], Math.fround(0.3 * c[i]! + 1.1 * s[i]!)), `beta 1.1 [${i}]`);
+});
+
+test('gemm with a relu or relu-backward after it: exactly gemm then activate / activateBackward (wasm and JS epilogues, every cpu path)', () => {
+  let seed = 980;
+  const paths = [single, threaded, new CpuBackend({ gemm: 'blocked' }), new CpuBackend({ gemm: 'reference' })];
+  for (const [m, n, k] of [[64, 256, 784], [64, 256, 10], [33, 70, 9], [5, 12, 3], [64, 1, 20]] as const) {
+    for (const [alpha, beta] of [[1, 0], [1, 1], [-0.5, 2]] as const) {
+      const a = seeded(seed, m * k), b = seeded(seed + 1, k * n), c0 = seeded(seed + 2, m * n), yv = seeded(seed + 3, m * n);
+      seed += 4;
+      // Signed zeros, NaN and infinities where the bit tricks of the JS kernels matter.
+      yv[0] = -0; yv[1] = 0; yv[2] = NaN; yv[3] = Infinity; c0[4] = NaN;
+      for (const be of paths) {
+        const o: GemmOptions = { m, n, k, alpha, beta };
+        const A = be.upload(a, [m, k]), B = be.upload(b, [k, n]), Y = be.upload(yv, [m, n]);
+        const plain = be.upload(c0, [m, n]), fusedRelu = be.upload(c0, [m, n]), fusedBack = be.upload(c0, [m, n]);
+        be.gemm(A, B, plain, o);
+        be.gemm(A, B, fusedRelu, o, { act: 'relu' });
+        be.gemm(A, B, fusedBack, o, { act: 'reluBackward', y: Y });
+        const relu = be.zeros([m, n]), back = be.zeros([m, n]);
+        be.activate('relu', plain, relu);
+        be.activateBackward('relu', Y, plain, back);
+        const what = `${m}×${n}×${k} alpha ${alpha} beta ${beta} (${be.adapter})`;
+        assert.equal(Array.from(be.data(fusedRelu)), Array.from(be.data(relu)), `relu ${what}`);
+        assert.equal(Array.from(be.data(fusedBack)), Array.from(be.data(back)), `reluBackward ${what}`);
+        assert.ok(be.data(relu).some((v) => v > 0) && be.data(relu).some((v) => v === 0), `relu keeps and zeroes ${what}`);
+        for (const t of [A, B, Y, plain, fusedRelu, fusedBack, relu, back]) be.release(t);
+      }
+    }
+  }
+  const be = single, A = be.zeros([2, 3]), B = be.zeros([3, 4]), C = be.zeros([2, 4]), Y = be.zeros([2, 3]);
+  assert.throws(() => be.gemm(A, B, C, { m: 2, n: 4, k: 3 }, { act: 'reluBackward', y: Y }), /shaped like C/);
 });
 
 test('teardown', async () => {

@@ -11,6 +11,7 @@ import { colSumCpu } from './colSumCpu.js';
 import { gemmCpu } from './gemmCpu.js';
 import { gemmFastCpu } from './gemmFastCpu.js';
 import { gemmSimdCpu } from './gemmSimdCpu.js';
+import { gemmAfterCpu, type GemmAfter } from './gemmAfterCpu.js';
 import { gemmSimdAvailable } from './gemmSimdAvailable.js';
 import { GemmWorkerPool } from './GemmWorkerPool.js';
 import { loadWasmGemm } from './loadWasmGemm.js';
@@ -160,10 +161,28 @@ export class CpuBackend implements Backend {
     await pool?.dispose();
   }
 
-  gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
+  /**
+   * Backend.gemm; on this backend `after` may apply a relu to C in the same pass ({ act: 'relu' }),
+   * or relu's backward against the forward output y shaped like C ({ act: 'reluBackward', y }):
+   * exactly gemm then activate / activateBackward (the SIMD path does it in wasm before C leaves).
+   */
+  gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions, after?: { act: 'relu' } | { act: 'reluBackward'; y: Tensor }): void {
     checkArgs.gemm(a, b, c, o);
     const A = this.f32(a, 'gemm'), B = this.f32(b, 'gemm'), C = this.f32(c, 'gemm');
-    this.gemmImpl(A, B, C, o, this.gemmThreads > 1 ? this.sharedGemm : undefined, this.gemmThreadMin);
+    let post: GemmAfter | undefined;
+    if (after) {
+      if (after.act === 'relu') post = { act: 'relu' };
+      else {
+        const y = this.f32(after.y, 'gemm');
+        if (y.length !== C.length) throw new KernelError('gemm', { c: c.shape, y: after.y.shape }, 'reluBackward needs y shaped like C');
+        post = { act: 'reluBackward', y };
+      }
+    }
+    if (this.gemmImpl === gemmSimdCpu) gemmSimdCpu(A, B, C, o, this.gemmThreads > 1 ? this.sharedGemm : undefined, this.gemmThreadMin, post);
+    else {
+      this.gemmImpl(A, B, C, o);
+      if (post) gemmAfterCpu(post, C, 0, o.m * o.n);
+    }
   }
 
   /** Work-sharing figures of the GEMM worker pool (null before the first GEMM large enough to start it). */

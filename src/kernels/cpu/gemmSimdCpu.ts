@@ -1,4 +1,5 @@
 import type { GemmOptions } from '../Backend.js';
+import { gemmAfterCpu, type GemmAfter } from './gemmAfterCpu.js';
 import { gemmFastCpu } from './gemmFastCpu.js';
 import { gemmPackPanels } from './gemmPackPanels.js';
 import { gemmPackWasm } from './gemmPackWasm.js';
@@ -26,6 +27,7 @@ const SCALE_IN_WASM = 1024;
 
 const localCtl = new Int32Array(gemmTasks.words(0));
 
+
 /**
  * GEMM through a hand-emitted WebAssembly SIMD micro-kernel (same semantics as gemmCpu; f32
  * products accumulated in f32, as on a GPU). op(A) and op(B) are packed once into zero-padded
@@ -37,25 +39,29 @@ const localCtl = new Int32Array(gemmTasks.words(0));
  * a result: every element is summed over k in the same order.
  * Falls back to gemmFastCpu where the runtime lacks WebAssembly SIMD.
  */
-export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o: GemmOptions, pool?: () => GemmWorkerPool | null, minShared = GEMM_THREAD_MIN_MADDS): void {
+export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o: GemmOptions, pool?: () => GemmWorkerPool | null, minShared = GEMM_THREAD_MIN_MADDS, after?: GemmAfter): void {
   const w = loadWasmGemm();
   const { m, n, k } = o;
-  if (n === 1 && k > 0) return gemvCpu(a, b, c, o);
-  if (!w || k === 0 || m === 0 || n === 0) return gemmFastCpu(a, b, c, o);
+  if ((n === 1 && k > 0) || !w || k === 0 || m === 0 || n === 0) {
+    if (n === 1 && k > 0) gemvCpu(a, b, c, o);
+    else gemmFastCpu(a, b, c, o);
+    if (after) gemmAfterCpu(after, c, 0, m * n);
+    return;
+  }
   const alpha = o.alpha ?? 1, beta = o.beta ?? 0;
   const ta = o.transA ?? false, tb = o.transB ?? false;
   const MR = w.mr;
   const nP = Math.ceil(n / NR), nPad = nP * NR;
   const bFloats = k * nPad;
   // Rows of C per pass such that packed B, A, C and a copy of c (beta ≠ 0) fit the wasm memory (all of m up to ~8000³).
-  const fitRows = Math.floor((w.maxBytes / 4 - bFloats) / (k + 2 * nPad) / MR) * MR;
+  const fitRows = Math.floor((w.maxBytes / 4 - bFloats) / (k + 3 * nPad) / MR) * MR;
   if (fitRows < MR) return gemmFastCpu(a, b, c, o);
   // When all of m fits one pass with room for a copy of a or b (a stage), they are copied in
   // (memcpy) and packed by wasm SIMD loops, else packed from the JS arrays (~3× slower).
   const mAll = Math.ceil(m / MR) * MR, stageFloats = Math.max(m * k, k * n);
-  const staged = (bFloats + mAll * (k + 2 * nPad) + stageFloats) * 4 <= w.maxBytes;
+  const staged = (bFloats + mAll * (k + 3 * nPad) + stageFloats) * 4 <= w.maxBytes;
   const sliceRows = staged ? mAll : Math.min(mAll, fitRows);
-  const stage = bFloats + sliceRows * (k + 2 * nPad);
+  const stage = bFloats + sliceRows * (k + 3 * nPad);
   const need = (stage + (staged ? stageFloats : 0)) * 4;
   if (w.mem.buffer.byteLength < need) w.mem.grow(Math.ceil((need - w.mem.buffer.byteLength) / 65536));
   const heap = new Float32Array(w.mem.buffer);
@@ -68,7 +74,7 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
   for (let i0 = 0; i0 < m; i0 += sliceRows) {
     const rows = Math.min(sliceRows, m - i0);
     const mP = Math.ceil(rows / MR), mPad = mP * MR;
-    const aOff = bFloats, cOff = aOff + mPad * k, sOff = cOff + mPad * nPad;
+    const aOff = bFloats, cOff = aOff + mPad * k, sOff = cOff + mPad * nPad, yOff = sOff + mPad * nPad;
     // op(A): element (i, p) is a[p·m + i] (transposed) or a[i·k + p] (staged: one pass, i0 = 0).
     if (staged) {
       heap.set(a.subarray(0, m * k), stage);
@@ -95,22 +101,31 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
     }
     if (nTasks > 1) shared?.record(madds, share, ((performance.now() - t0) * 1e6) / madds);
     const dst0 = i0 * n;
-    if (beta === 0 && alpha === 1) {
+    // Row by row, a copy costs two subarray views and a call (~0.2 µs): narrow rows loop in JS.
+    const rowCopies = n !== nPad && n >= 64;
+    if (beta === 0 && alpha === 1 && !after && (n === nPad || rowCopies)) {
       if (n === nPad) c.set(heap.subarray(cOff, cOff + rows * n), dst0);
       else for (let i = 0; i < rows; i++) c.set(heap.subarray(cOff + i * nPad, cOff + i * nPad + n), dst0 + i * n);
-    } else if (rows * nPad < SCALE_IN_WASM) {
+    } else if (rows * nPad < SCALE_IN_WASM || !(n === nPad || rowCopies)) {
       for (let i = 0; i < rows; i++) {
         const src = cOff + i * nPad, dst = dst0 + i * n;
         if (beta === 0) for (let j = 0; j < n; j++) c[dst + j] = alpha * heap[src + j]!;
         else for (let j = 0; j < n; j++) c[dst + j] = alpha * heap[src + j]! + beta * c[dst + j]!;
       }
+      if (after) gemmAfterCpu(after, c, dst0, rows * n);
     } else {
       // The same f64 arithmetic in wasm SIMD (bit-identical): c is copied in next to the product, scaled there, copied back.
       if (beta !== 0) {
         if (n === nPad) heap.set(c.subarray(dst0, dst0 + rows * n), sOff);
         else for (let i = 0; i < rows; i++) heap.set(c.subarray(dst0 + i * n, dst0 + (i + 1) * n), sOff + i * nPad);
       }
-      w.axpby(cOff * 4, sOff * 4, (rows * nPad) / 4, alpha, beta);
+      const op = after?.act === 'relu' ? 1 : after ? 2 : 0;
+      if (op === 2) {
+        const y = after!.y!;
+        if (n === nPad) heap.set(y.subarray(dst0, dst0 + rows * n), yOff);
+        else for (let i = 0; i < rows; i++) heap.set(y.subarray(dst0 + i * n, dst0 + (i + 1) * n), yOff + i * nPad);
+      }
+      w.axpby(cOff * 4, sOff * 4, yOff * 4, (rows * nPad) / 4, alpha, beta, op);
       if (n === nPad) c.set(heap.subarray(cOff, cOff + rows * n), dst0);
       else for (let i = 0; i < rows; i++) c.set(heap.subarray(cOff + i * nPad, cOff + i * nPad + n), dst0 + i * n);
     }

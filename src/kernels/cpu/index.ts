@@ -21,3 +21,4 @@ export { wasmScaleModule } from './wasmScaleModule.js';
 export { wasmPackModule } from './wasmPackModule.js';
 export { gemmPackWasm } from './gemmPackWasm.js';
 export { gemmPackPanels } from './gemmPackPanels.js';
+export { gemmAfterCpu, type GemmAfter } from './gemmAfterCpu.js';

@@ -8,8 +8,8 @@ export interface WasmGemmMemory { readonly buffer: ArrayBuffer | SharedArrayBuff
 /** The instantiated SIMD GEMM module: its kernel, its memory (grown on demand) and what workers need to join it. */
 export interface WasmGemm {
   kernel(ap: number, bp: number, ct: number, mPanels: number, nPanels: number, kc: number, ldc: number, first: number): void;
-  /** c[i] = f32(alpha·c[i] + beta·s[i]) over 4·n4 floats at byte offsets c, s, in f64 like the JS epilogue (wasmScaleModule); main thread only. */
-  axpby(c: number, s: number, n4: number, alpha: number, beta: number): void;
+  /** c[i] = f32(alpha·c[i] + beta·s[i]) over 4·n4 floats at byte offsets c, s, in f64 like the JS epilogue, then op 1 relu or op 2 relu backward against y (wasmScaleModule); main thread only. */
+  axpby(c: number, s: number, y: number, n4: number, alpha: number, beta: number, op: number): void;
   /** Panel-packing loops (wasmPackModule; byte offsets and strides); main thread only. */
   copy8(src: number, ps: number, dst: number, kc: number): void;
   copy4(src: number, ps: number, dst: number, kc: number): void;
