@@ -362,16 +362,30 @@ function csrKernel(kinds: readonly SlotKind[], offsets: readonly number[]): CsrK
       fill.push(`{ const x = a${k}[i]; if (x !== 0) { indices[q] = ${off}; values[q++] = x; } }`);
     }
   });
-  const body = `${locals.join('\n')}
-let nnz = 0;
-${count.join('\n')}
-const indptr = new Int32Array(n + 1), indices = new Int32Array(nnz), values = new Float32Array(nnz);
+  // The fill loop is a function of its own with nothing after the loop but `return q`: code
+  // after a hot loop has no type feedback when the loop is first compiled on the stack (OSR),
+  // and in the chain that compiled code kept deoptimizing there on every batch.
+  const fillSrc = `return function fill(n, arrays, indptr, indices, values) {
+${locals.join('\n')}
 let q = 0;
 for (let i = 0; i < n; i++) { ${fill.join(' ')} indptr[i + 1] = q; }
-if (q !== nnz) throw new SchemaError('vectorize: a vector column has a malformed indptr (' + q + ' non-zeros written, ' + nnz + ' counted)');
-return { indptr, indices, values };`;
-  const make = new Function('countF64', 'countI32', 'countU8', 'SchemaError', `return function csr(n, arrays) {\n${body}\n};`) as (...deps: unknown[]) => CsrKernel;
-  return make(countF64, countI32, countU8, SchemaError);
+return q;
+};`;
+  const countSrc = `return function count(n, arrays) {
+${locals.join('\n')}
+let nnz = 0;
+${count.join('\n')}
+return nnz;
+};`;
+  const fillRows = new Function(fillSrc)() as (n: number, arrays: readonly ArrayBufferView[], indptr: Int32Array, indices: Int32Array, values: Float32Array) => number;
+  const countNnz = new Function('countF64', 'countI32', 'countU8', countSrc)(countF64, countI32, countU8) as (n: number, arrays: readonly ArrayBufferView[]) => number;
+  return (n, arrays) => {
+    const nnz = countNnz(n, arrays);
+    const indptr = new Int32Array(n + 1), indices = new Int32Array(nnz), values = new Float32Array(nnz);
+    const q = fillRows(n, arrays, indptr, indices, values);
+    if (q !== nnz) throw new SchemaError(`vectorize: a vector column has a malformed indptr (${q} non-zeros written, ${nnz} counted)`);
+    return { indptr, indices, values };
+  };
 }
 
 /** Finite non-zero values among the first n (what the CSR fill stores for a number column). */
