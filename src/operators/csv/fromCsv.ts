@@ -23,7 +23,9 @@ export interface FromCsvOptions extends CsvBatchesOptions, InputOptions {
    *
    * The thread gives the same batches (schema, values, validity, dictionaries, rowIds, lines),
    * progress bytes, telemetry, dead-letter file and errors (same classes and messages) as this
-   * thread would; it runs at most `capacity` batches ahead of the consumer. Options that cannot
+   * thread would, except the time-based throughput events, which start later by the thread's
+   * start-up. It parses at most `capacity` batches beyond those handed on (so at most 2 ×
+   * `capacity` batches are alive), and unsubscribing stops it. Options that cannot
    * be sent to a thread (a function or class instance other than `telemetry` and a Schema, in
    * any key) make fromCsv parse on this thread instead.
    */
