@@ -185,11 +185,12 @@ const SOURCE: ObjectKey = {
     inferRows: int('Rows read to infer the types not declared in `schema`.', 1, 1000),
     nullValues: { type: 'list', doc: 'Values read as missing.', items: str('A value.') },
     columns: columns('Parquet: columns to read.'),
+    parseThread: { type: 'union', default: 'auto', doc: 'CSV: parse on a second thread while the pipeline runs on the first (`auto`: files of 16 MiB or more on machines with 2+ cores; never stdin). Same batches, telemetry, dead letter and errors as one thread; at most `capacity` batches parsed ahead.', variants: [bool('On or off.'), enm('Decide from the file size and cores.', ['auto'])] },
   },
   onlyWith: {
     badRows: [...FILE_KINDS, ...SOCKET_KINDS], deadLetter: ['csv', 'ndjson', ...SOCKET_KINDS],
     format: SOCKET_KINDS, header: ['csv', ...SOCKET_KINDS], delimiter: ['csv', ...SOCKET_KINDS],
-    inferRows: TEXT_KINDS, nullValues: TEXT_KINDS, columns: ['parquet'],
+    inferRows: TEXT_KINDS, nullValues: TEXT_KINDS, columns: ['parquet'], parseThread: ['csv'],
   },
 };
 

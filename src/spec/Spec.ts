@@ -36,4 +36,5 @@ export interface SourceSpec {
   inferRows?: number;
   nullValues?: string[];
   columns?: string[];
+  parseThread?: boolean | 'auto';
 }

@@ -19,6 +19,16 @@ test('a valid spec has no problems, YAML or JSON', () => {
   assert.equal(problems(json), []);
 });
 
+test('source.parseThread: true, false or auto, and only beside csv', () => {
+  for (const v of ['true', 'false', 'auto']) assert.equal(problems(`source: { csv: a.csv, parseThread: ${v} }\ntarget: y\nmodel: logistic\n`), [], v);
+  const bad = problems('source: { csv: a.csv, parseThread: sometimes }\ntarget: y\nmodel: logistic\n');
+  assert.is(bad.length, 1, bad.join('\n'));
+  assert.match(bad[0]!, /^source\.parseThread: /);
+  const notCsv = problems('source: { arrow: a.arrow, parseThread: true }\ntarget: y\nmodel: logistic\n');
+  assert.is(notCsv.length, 1, notCsv.join('\n'));
+  assert.match(notCsv[0]!, /parseThread/);
+});
+
 test('every problem is reported with its key path, line and did-you-mean', () => {
   const text = [
     'source: { csv: a.csv, badRow: skip }', // 1
@@ -33,7 +43,7 @@ test('every problem is reported with its key path, line and did-you-mean', () =>
   ].join('\n');
   const p = problems(text);
   assert.is(p.length, 7, p.join('\n'));
-  assert.ok(p.includes('source.badRow: unknown key; did you mean "badRows"? (expected one of csv, arrow, parquet, ndjson, tcp, websocket, synthetic, badRows, deadLetter, capacity, batchSize, maxRows, format, header, delimiter, inferRows, nullValues, columns) (s.yaml:1)'), p[0]);
+  assert.ok(p.includes('source.badRow: unknown key; did you mean "badRows"? (expected one of csv, arrow, parquet, ndjson, tcp, websocket, synthetic, badRows, deadLetter, capacity, batchSize, maxRows, format, header, delimiter, inferRows, nullValues, columns, parseThread) (s.yaml:1)'), p[0]);
   assert.ok(p.includes('steps[0].impute.strategy: expected one of mean|median|mode|constant|previous, got "avg" (s.yaml:4)'));
   assert.ok(p.some((m) => m.startsWith('steps[1].standardise: unknown step "standardise"; did you mean "standardize"?') && m.endsWith('(s.yaml:5)')));
   assert.ok(p.includes('steps[2].oneHot.maxCategories: expected an integer ≥ 1, got 0 (s.yaml:6)'));
