@@ -91,15 +91,7 @@ export class DatetimeParts implements Transform<DatetimePartsState> {
       local = new Float64Array(n);
       for (let i = 0; i < n; i++) { const x = t[i]!; local[i] = x - x === 0 ? x + offsetMs(timeZone, x) : NaN; }
     }
-    let bitmap: Uint8Array | null = null;
-    if (!allFinite) {
-      for (let i = 0; i < n; i++) {
-        const x = local[i]!;
-        if (x - x === 0) continue;
-        bitmap ??= validity.allocate(n, 1);
-        bitmap[i >> 3]! &= ~(1 << (i & 7));
-      }
-    }
+    const bitmap = allFinite ? null : missingBits(local);
     // Clock parts and the weekday share one pass (one day split per row); the others one each.
     const raws = new Map<DatetimePart, Int32Array>(parts.map((p) => [p, new Int32Array(n)]));
     const hour = raws.get('hour') ?? null, minute = raws.get('minute') ?? null, dow = raws.get('dayOfWeek') ?? null;
@@ -211,6 +203,19 @@ function offsetMs(timeZone: string, t: number): number {
     cache.set(key, off);
   }
   return off;
+}
+
+/** Validity bitmap of the finite values of `local`, or null when every one is. */
+function missingBits(local: Float64Array): Uint8Array | null {
+  const n = local.length;
+  let bitmap: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) {
+    const x = local[i]!;
+    if (x - x === 0) continue;
+    bitmap ??= validity.allocate(n, 1);
+    bitmap[i >> 3]! &= ~(1 << (i & 7));
+  }
+  return bitmap;
 }
 
 /** Whether every value is a finite instant within the Date range (±8.64e15 ms). */

@@ -216,13 +216,7 @@ export class Impute implements Transform<ImputeState> {
           // The fill is fixed for the batch: copy the column (converting integers in native code),
           // then patch the missing rows; output() turns rows still without a value into NaN.
           y.set(values);
-          if (!allOk) {
-            for (let i = 0; i < n; i++) {
-              if (ok[i]) continue;
-              if (missing) missing[i] = 1;
-              if (fill !== null) y[i] = fill;
-            }
-          }
+          if (!allOk) patchMissing(y, ok, n, fill, missing);
           okOut = ok; outAll = allOk || fill !== null;
         } else {
           okOut = new Uint8Array(n); outAll = false;
@@ -289,4 +283,17 @@ export class Impute implements Transform<ImputeState> {
 function allFinite(v: Float64Array, n: number): boolean {
   for (let i = 0; i < n; i++) { const x = v[i]!; if (x - x !== 0) return false; }
   return true;
+}
+
+/**
+ * y[i] = fill (when not null) and missing[i] = 1 (when asked) for the rows where ok[i] is 0. A
+ * function of its own: a hot loop inlined in apply() is compiled on the stack with the cold code
+ * after it, and in Node 20 that code can keep deoptimizing there on every batch.
+ */
+function patchMissing(y: Float64Array, ok: Uint8Array, n: number, fill: number | null, missing: Uint8Array | null): void {
+  for (let i = 0; i < n; i++) {
+    if (ok[i]) continue;
+    if (missing) missing[i] = 1;
+    if (fill !== null) y[i] = fill;
+  }
 }

@@ -82,15 +82,7 @@ export class OneHot implements Transform<OneHotState> {
       return { type: 'vector', width: this.width, indptr: shared.indptr, indices: ids, values: shared.ones!, names: this.names(v), validity: null };
     }
     const indptr = new Int32Array(n + 1);
-    // Slots are compacted into `ids` itself (q <= i). slotEvery may have turned some -1 into
-    // the other slot already, which reads as that slot here.
-    let q = 0;
-    for (let i = 0; i < n; i++) {
-      const id = ids[i]!;
-      const slot = id >= 0 ? id : id === -1 ? otherSlot : -1;
-      if (slot >= 0) ids[q++] = slot;
-      indptr[i + 1] = q;
-    }
+    const q = compact(ids, otherSlot, indptr);
     return { type: 'vector', width: this.width, indptr, indices: q === n ? ids : ids.slice(0, q), values: new Float32Array(q).fill(1), names: this.names(v), validity: null };
   }
 
@@ -137,4 +129,20 @@ function identity(n: number): Int32Array {
   const p = new Int32Array(n + 1);
   for (let i = 1; i <= n; i++) p[i] = i;
   return p;
+}
+
+/**
+ * Slots compacted into `ids` itself (q <= i), with indptr; returns the number kept. slotEvery may
+ * have turned some -1 into the other slot already, which reads as that slot here. A function of
+ * its own so the loop is not stack-compiled with the cold code after it.
+ */
+function compact(ids: Int32Array, otherSlot: number, indptr: Int32Array): number {
+  let q = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const slot = id >= 0 ? id : id === -1 ? otherSlot : -1;
+    if (slot >= 0) ids[q++] = slot;
+    indptr[i + 1] = q;
+  }
+  return q;
 }

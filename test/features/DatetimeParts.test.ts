@@ -41,4 +41,23 @@ test('invalid strings are bad rows; options are checked', () => {
   assert.equal(DatetimeParts.fromJSON(JSON.parse(JSON.stringify(t.toJSON()))).toJSON(), t.toJSON());
 });
 
+test('hour, minute and dayOfWeek computed together equal each computed alone (pre-1970, fractional ms, missing, bitmap)', () => {
+  const vals = [Date.UTC(2024, 2, 10, 1, 30), -1, -86_400_000.5, Date.UTC(1969, 11, 31, 23, 59, 59, 999), 1.5, Date.UTC(2000, 1, 29, 12), Date.UTC(1901, 0, 1, 0, 0, 0, 1)];
+  const b = Batch.fromRows(vals.map((d) => ({ d })), Schema.from({ d: 'datetime' }));
+  const parts = ['hour', 'minute', 'dayOfWeek'] as const;
+  const together = new DatetimeParts({ column: 'd', parts: [...parts] }).apply(b).toRows();
+  for (const p of parts) {
+    const alone = new DatetimeParts({ column: 'd', parts: [p] }).apply(b).toRows();
+    assert.equal(together.map((r) => r[`d_${p}`]), alone.map((r) => r[`d_${p}`]), p);
+  }
+  assert.equal(together[1], { d_hour: 23, d_minute: 59, d_dayOfWeek: 3 }, '1969-12-31T23:59:59.999Z, a Wednesday');
+  // The same instants with an all-present bitmap (the copying path), and with one missing.
+  const c = b.column('d') as { type: 'datetime'; values: Float64Array; validity: Uint8Array | null };
+  const t = new DatetimeParts({ column: 'd', parts: [...parts] });
+  assert.equal(t.apply(b.withColumn('d', { type: 'datetime', values: c.values, validity: new Uint8Array([0x7f]) })).toRows(), together);
+  const missing = t.apply(b.withColumn('d', { type: 'datetime', values: Float64Array.from(c.values, (x, i) => (i === 2 ? NaN : x)), validity: new Uint8Array([0x7b]) })).toRows();
+  assert.equal(missing[2], { d_hour: null, d_minute: null, d_dayOfWeek: null });
+  assert.equal(missing.filter((_, i) => i !== 2), together.filter((_, i) => i !== 2));
+});
+
 test.run();

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BadRows, Batch, Schema, SPLIT_COLUMN } from '../../src/index.js';
-import { Impute } from '../../src/features/index.js';
+import { Impute, Scaler, Vectorize } from '../../src/features/index.js';
 
 const schema = Schema.from({ x: 'number', c: 'category' });
 
@@ -61,6 +61,59 @@ test('options are checked, state round-trips through JSON', () => {
   const r = Impute.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
   assert.equal(r.apply(b).toRows(), t.apply(b).toRows());
   assert.throws(() => new Impute({ columns: { c: 'mean' } }).learn(b), /needs a numeric column/);
+});
+
+test('clean columns pass through (integers become numbers for mean); an all-present bitmap gives the same output', () => {
+  const s2 = Schema.from({ x: 'number', k: 'integer', d: 'datetime' });
+  const b = Batch.fromRows([{ x: 1.5, k: 3, d: 1e12 }, { x: -2, k: 7, d: 2e12 }, { x: 0, k: 3, d: 3e12 }], s2);
+  const t = new Impute({ columns: { x: 'mean', k: 'mean', d: 'previous' } });
+  t.learn(b);
+  const out = t.apply(b);
+  const x = out.column('x'), k = out.column('k'), d = out.column('d');
+  if (x.type !== 'number' || k.type !== 'number' || d.type !== 'datetime') throw new Error('unexpected types');
+  assert.ok(x.values === (b.column('x') as { values: Float64Array }).values, 'clean number column shared, not copied');
+  assert.ok(d.values === (b.column('d') as { values: Float64Array }).values);
+  assert.equal([...k.values], [3, 7, 3]);
+  assert.is(k.validity, null);
+  const mode = new Impute({ columns: { k: 'mode' } });
+  mode.learn(b);
+  assert.ok((mode.apply(b).column('k') as { values: Int32Array }).values === (b.column('k') as { values: Int32Array }).values);
+  // The same values behind an all-present bitmap go through the filling path: same output.
+  const xc = b.column('x') as { type: 'number'; values: Float64Array; validity: Uint8Array | null };
+  const bits = b.withColumn('x', { type: 'number', values: xc.values, validity: new Uint8Array([0b111]) });
+  const t2 = new Impute({ columns: { x: 'mean', k: 'mean', d: 'previous' } });
+  t2.learn(bits);
+  assert.equal(t2.toJSON(), t.toJSON());
+  const out2 = t2.apply(bits);
+  assert.equal(out2.toRows(), out.toRows());
+  assert.is(out2.column('x').validity, null);
+});
+
+test('a shared clean column is not written by later steps; a read cached by learn serves only that batch', () => {
+  const s2 = Schema.from({ x: 'number', y: 'number' });
+  const b = Batch.fromRows([{ x: 1, y: 1 }, { x: 2, y: null }, { x: 4, y: 3 }], s2);
+  const before = [...(b.column('x') as { values: Float64Array }).values];
+  const imp = new Impute({ columns: { x: 'mean', y: 'mean' } });
+  imp.learn(b);
+  const filled = imp.apply(b);
+  const sc = new Scaler({ columns: ['x', 'y'] });
+  sc.learn(filled);
+  const scaled = sc.apply(filled);
+  const v = new Vectorize({ target: 'y' });
+  v.learn(scaled);
+  v.apply(scaled);
+  assert.equal([...(b.column('x') as { values: Float64Array }).values], before, 'input untouched by scale and vectorize');
+  assert.equal([...(filled.column('x') as { values: Float64Array }).values], before);
+  assert.equal(filled.toRows().map((r) => r.y), [1, 2, 3]);
+  // learn(b) then apply(other): other's own missing rows are filled, not b's.
+  const other = Batch.fromRows([{ x: 1, y: null }, { x: 1, y: 5 }, { x: 1, y: null }], s2);
+  assert.equal(imp.apply(other).toRows().map((r) => r.y), [2, 5, 2]);
+  // With a split column learn masks its read, so apply reads again: validation values stay.
+  const sp = Schema.from({ y: 'number', [SPLIT_COLUMN]: 'integer' });
+  const m = Batch.fromRows([{ y: 1, [SPLIT_COLUMN]: 0 }, { y: 1000, [SPLIT_COLUMN]: 1 }, { y: null, [SPLIT_COLUMN]: 0 }, { y: 3, [SPLIT_COLUMN]: 0 }], sp);
+  const t = new Impute({ columns: { y: 'mean' } });
+  t.learn(m);
+  assert.equal(t.apply(m).toRows().map((r) => r.y), [1, 1000, 2, 3]);
 });
 
 test.run();

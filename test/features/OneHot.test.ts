@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, Schema, SpecError } from '../../src/core/index.js';
+import { Batch, Schema, SpecError, type Column } from '../../src/core/index.js';
 import { OneHot, SPLIT_COLUMN } from '../../src/features/index.js';
 
 const schema = Schema.from({ c: 'category' });
@@ -65,6 +65,45 @@ test('integer and boolean columns, toJSON/fromJSON round trip, option errors', (
   assert.throws(() => new OneHot(['c'], { maxCategories: 0 }), (e: unknown) => e instanceof SpecError && e.path === 'oneHot.maxCategories');
   assert.throws(() => new OneHot([]), (e: unknown) => e instanceof SpecError && e.path === 'oneHot.columns');
   assert.throws(() => t.apply(Batch.fromRows([{ n: 1.5, f: true }], Schema.from({ n: 'number', f: 'boolean' }))), /category, text, integer or boolean/);
+});
+
+test('complete columns share indptr 0..n and the ones; the same rows with an all-present bitmap, or with a missing row, encode alike', () => {
+  const s2 = Schema.from({ a: 'category', b: 'category' });
+  const vals = [['x', 'p'], ['y', 'q'], ['x', 'zz'], ['w', 'p']] as const;
+  const b = Batch.fromRows(vals.map(([a, bb]) => ({ a, b: bb })), s2);
+  const t = new OneHot(['a', 'b'], { maxCategories: 2 });
+  t.learn(b);
+  const out = t.apply(b);
+  const a = out.column('a'), bc = out.column('b');
+  if (a.type !== 'vector' || bc.type !== 'vector') throw new Error('expected vectors');
+  assert.equal([...a.indptr], [0, 1, 2, 3, 4]);
+  assert.equal([...a.indices], [0, 1, 0, 2]); // w is past the cap: other
+  assert.equal([...bc.indices], [0, 1, 2, 0]);
+  assert.ok(a.indptr === bc.indptr && a.values === bc.values, 'one indptr and one values array for the batch');
+  assert.equal([...a.values], [1, 1, 1, 1]);
+  // An all-present bitmap takes the per-row path in the vocabulary: same encoding.
+  const ac = b.column('a') as Extract<Column, { type: 'category' }>;
+  const bits = b.withColumn('a', { ...ac, validity: new Uint8Array([0b1111]) });
+  assert.equal(t.apply(bits).toRows(), out.toRows());
+  // A missing row (general path) next to a complete column: only that column loses its row.
+  const miss = b.withColumn('a', { ...ac, validity: new Uint8Array([0b1101]) });
+  const m = t.apply(miss);
+  const ma = m.column('a'), mb = m.column('b');
+  if (ma.type !== 'vector' || mb.type !== 'vector') throw new Error('expected vectors');
+  assert.equal([...ma.indptr], [0, 1, 1, 2, 3]);
+  assert.equal([...ma.indices], [0, 0, 2]);
+  assert.equal([...mb.indptr], [0, 1, 2, 3, 4]);
+  assert.is(ma.values.length, 3);
+});
+
+test('other: false with values outside the vocabulary takes the general path', () => {
+  const t = new OneHot(['c'], { maxCategories: 1, other: false });
+  const b = rows(['a', 'b', 'a']);
+  t.learn(b);
+  const col = t.apply(b).column('c');
+  if (col.type !== 'vector') throw new Error('expected vector');
+  assert.equal([...col.indptr], [0, 1, 1, 2]);
+  assert.equal([...col.indices], [0, 0]);
 });
 
 test.run();

@@ -101,4 +101,47 @@ test('CSR over every slot kind matches the dense form: zeros and non-finite valu
   }
 });
 
+test('CSR: one-entry-per-row vectors (one-hot), rebased indptr and general vectors give the same rows as the dense form', () => {
+  const base = Batch.fromRows([{ a: 2, k: 0 }, { a: 0, k: 3 }, { a: -1.5, k: 7 }, { a: 4, k: 0 }], Schema.from({ a: 'number', k: 'integer' }));
+  // o: one entry per row (the fast path); g: rows with 0 and 2 entries (general path).
+  let b = withVector(base, 'o', 100, [[[3, 1]], [[0, 1]], [[99, 1]], [[3, 1]]]);
+  b = withVector(b, 'g', 50, [[[1, 0.5], [4, 2]], [], [[0, 1]], [[49, -1]]]);
+  const v = new Vectorize({ output: 'csr' });
+  v.learn(b);
+  const m = v.apply(b);
+  // a@0, k@1, o@2.., g@102..
+  assert.equal(Array.from(m.indptr!), [0, 4, 6, 10, 13]);
+  assert.equal(Array.from(m.indices!), [0, 5, 103, 106, 1, 2, 0, 1, 101, 102, 0, 5, 151]);
+  const d = new Vectorize({ output: 'dense' }); d.learn(b);
+  assert.equal(Array.from(m.toDense().values), Array.from(d.apply(b).values));
+  // The same one-hot rows behind an indptr that starts past unused entries: same output.
+  const o = b.column('o') as Extract<Column, { type: 'vector' }>;
+  const rebased: Column = { ...o, indptr: Int32Array.from(o.indptr, (p) => p + 2), indices: Int32Array.from([7, 7, ...o.indices]), values: Float32Array.from([9, 9, ...o.values]) };
+  const m2 = v.apply(b.withColumn('o', rebased));
+  assert.equal(Array.from(m2.indptr!), Array.from(m.indptr!));
+  assert.equal(Array.from(m2.indices!), Array.from(m.indices!));
+  assert.equal(Array.from(m2.values), Array.from(m.values));
+});
+
+test('CSR: a number column with an all-present bitmap gives the same output as without one', () => {
+  const base = Batch.fromRows([{ a: 1.25, b: 0 }, { a: 0, b: 2 }, { a: -3, b: 1 }], Schema.from({ a: 'number', b: 'integer' }));
+  const b = withVector(base, 'h', 80, [[[1, 1]], [[2, 1]], [[3, 1]]]);
+  const a = b.column('a') as Extract<Column, { type: 'number' }>;
+  const withBits = b.withColumn('a', { ...a, validity: new Uint8Array([0b111]) });
+  const v = new Vectorize();
+  v.learn(b);
+  const m1 = v.apply(b), m2 = v.apply(withBits);
+  assert.is(m1.kind, 'csr');
+  assert.equal([Array.from(m2.indptr!), Array.from(m2.indices!), Array.from(m2.values)], [Array.from(m1.indptr!), Array.from(m1.indices!), Array.from(m1.values)]);
+});
+
+test('CSR: a malformed vector indptr is a SchemaError, not a silently short matrix', () => {
+  const base = Batch.fromRows([{ a: 1 }, { a: 2 }], Schema.from({ a: 'number' }));
+  const bad: Column = { type: 'vector', width: 100, indptr: Int32Array.from([0, 2, 1]), indices: Int32Array.from([1, 2]), values: Float32Array.from([1, 1]), names: null, validity: null };
+  const v = new Vectorize({ output: 'csr' });
+  const b = base.withColumn('h', bad);
+  v.learn(b);
+  assert.throws(() => v.apply(b), /malformed indptr/);
+});
+
 test.run();
