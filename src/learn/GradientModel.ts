@@ -134,7 +134,8 @@ export class GradientModel implements Model {
             for (let i = 0; i < init.length; i++) init[i] = rng.normal(0, std);
           }
         }
-        this.params.push(b.upload(init, shape));
+        // Weight matrices on the cpu live in the GEMM's wasm memory: products read and update them in place.
+        this.params.push(this.cpu && name.startsWith('w') ? this.cpu.uploadResident(init, shape) : b.upload(init, shape));
         this.grads.push(b.zeros(shape));
         const states: Tensor[] = [];
         for (let s = 0; s < nState; s++) {

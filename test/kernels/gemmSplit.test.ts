@@ -79,10 +79,10 @@ test('wasm axpby: f64 arithmetic rounded once, NaN in s ignored when beta = 0', 
   const n = 64, c = seeded(7, n, 1e3), s = seeded(8, n, 1e-3);
   s[5] = NaN;
   heap.set(c, 0); heap.set(s, n);
-  w.axpby(0, n * 4, 0, n / 4, -0.01, 0, 0);
+  w.axpby(0, n * 4, 0, 0, n / 4, -0.01, 0, 0);
   for (let i = 0; i < n; i++) assert.ok(Object.is(heap[i], Math.fround(-0.01 * c[i]!)), `beta 0 [${i}]`);
   heap.set(c, 0);
-  w.axpby(0, n * 4, 0, n / 4, 0.3, 1.1, 0);
+  w.axpby(0, n * 4, 0, 0, n / 4, 0.3, 1.1, 0);
   for (let i = 0; i < n; i++) assert.ok(Object.is(heap[i], Math.fround(0.3 * c[i]! + 1.1 * s[i]!)), `beta 1.1 [${i}]`);
 });
 

@@ -70,6 +70,8 @@ export class CpuBackend implements Backend {
   private readonly gemmThreadMin: number | undefined;
   // Started at the first GEMM large enough to share (workers cost ~30 ms and a few MiB each).
   private gemmPool: GemmWorkerPool | null = null;
+  /** Live tensors of uploadResident, given back to the arena on release or dispose. */
+  private readonly resident = new Set<CpuTensor>();
 
   constructor(options: CpuBackendOptions = {}) {
     const mode = options.gemm ?? 'fast';
@@ -134,6 +136,23 @@ export class CpuBackend implements Backend {
     return new CpuTensor(this.nextId++, shape, dtypeOf(data), data);
   }
 
+  /**
+   * Like upload for f32 data, but the tensor lives in the GEMM's wasm memory (WasmArena) when there
+   * is one with room: GEMMs then read it, and write it as C, in place instead of copying it in and
+   * out (for a model's weight matrices, read or updated by every step). Else a plain upload.
+   */
+  uploadResident(data: Float32Array, shape: readonly number[]): Tensor {
+    const n = this.check(shape, 'uploadResident');
+    if (n !== data.length) throw new KernelError('uploadResident', { shape }, `data has ${data.length} elements, shape needs ${n}`);
+    const arena = this.gemmImpl === gemmSimdCpu && !this.disposed ? loadWasmGemm()?.arena : null;
+    const view = arena?.alloc(n);
+    if (!view) return this.upload(data, shape);
+    view.set(data);
+    const t = new CpuTensor(this.nextId++, [...shape], 'f32', view);
+    this.resident.add(t);
+    return t;
+  }
+
   write(t: Tensor, data: TypedData, elementOffset = 0): void {
     const d = this.data(t, 'write');
     if (elementOffset < 0 || elementOffset + data.length > d.length) throw new KernelError('write', { t: t.shape }, `writing ${data.length} elements at ${elementOffset} overruns ${d.length}`);
@@ -148,6 +167,7 @@ export class CpuBackend implements Backend {
   release(t: Tensor): void {
     this.data(t, 'release');
     (t as CpuTensor).released = true;
+    if (this.resident.delete(t as CpuTensor)) loadWasmGemm()?.arena?.release((t as CpuTensor).data as Float32Array);
   }
 
   async sync(): Promise<void> {
@@ -155,6 +175,8 @@ export class CpuBackend implements Backend {
   }
 
   async dispose(): Promise<void> {
+    for (const t of this.resident) { t.released = true; loadWasmGemm()?.arena?.release(t.data as Float32Array); }
+    this.resident.clear();
     this.disposed = true;
     const pool = this.gemmPool;
     this.gemmPool = null;

@@ -53,32 +53,40 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
   const MR = w.mr;
   const nP = Math.ceil(n / NR), nPad = nP * NR;
   const bFloats = k * nPad;
-  // Rows of C per pass such that packed B, A, C and a copy of c (beta ≠ 0) fit the wasm memory (all of m up to ~8000³).
-  const fitRows = Math.floor((w.maxBytes / 4 - bFloats) / (k + 3 * nPad) / MR) * MR;
-  if (fitRows < MR) return gemmFastCpu(a, b, c, o);
+  // Operands already in the wasm memory (WasmArena: a model's weights) are read and written in place.
+  const base = w.arena?.top ?? 0;
+  const aRes = w.arena?.offsetOf(a) ?? -1, bRes = w.arena?.offsetOf(b) ?? -1, cRes = w.arena?.offsetOf(c) ?? -1;
+  const room = w.maxBytes / 4 - base;
+  // Rows of C per pass such that packed B, A, C, a copy of c (beta ≠ 0) and of y (after) fit the wasm memory (all of m up to ~8000³).
+  const fitRows = Math.floor((room - bFloats) / (k + 3 * nPad) / MR) * MR;
+  if (fitRows < MR) {
+    gemmFastCpu(a, b, c, o);
+    if (after) gemmAfterCpu(after, c, 0, m * n);
+    return;
+  }
   // When all of m fits one pass with room for a copy of a or b (a stage), they are copied in
   // (memcpy) and packed by wasm SIMD loops, else packed from the JS arrays (~3× slower).
-  const mAll = Math.ceil(m / MR) * MR, stageFloats = Math.max(m * k, k * n);
-  const staged = (bFloats + mAll * (k + 3 * nPad) + stageFloats) * 4 <= w.maxBytes;
+  const mAll = Math.ceil(m / MR) * MR, stageFloats = Math.max(aRes < 0 ? m * k : 0, bRes < 0 ? k * n : 0);
+  const staged = bFloats + mAll * (k + 3 * nPad) + stageFloats <= room;
   const sliceRows = staged ? mAll : Math.min(mAll, fitRows);
-  const stage = bFloats + sliceRows * (k + 3 * nPad);
+  const stage = base + bFloats + sliceRows * (k + 3 * nPad);
   const need = (stage + (staged ? stageFloats : 0)) * 4;
   if (w.mem.buffer.byteLength < need) w.mem.grow(Math.ceil((need - w.mem.buffer.byteLength) / 65536));
   const heap = new Float32Array(w.mem.buffer);
 
   // op(B) as n rows of depth k: element (j, p) is b[j·k + p] (transposed) or b[p·n + j].
-  if (staged) {
-    heap.set(b.subarray(0, k * n), stage);
-    gemmPackWasm(w, heap, stage, n, k, tb ? k : 1, tb ? 1 : n, NR, KC, 0);
-  } else gemmPackPanels(b, 0, n, k, tb ? k : 1, tb ? 1 : n, NR, KC, heap, 0);
+  if (staged || bRes >= 0) {
+    if (bRes < 0) heap.set(b.subarray(0, k * n), stage);
+    gemmPackWasm(w, heap, bRes >= 0 ? bRes : stage, n, k, tb ? k : 1, tb ? 1 : n, NR, KC, base);
+  } else gemmPackPanels(b, 0, n, k, tb ? k : 1, tb ? 1 : n, NR, KC, heap, base);
   for (let i0 = 0; i0 < m; i0 += sliceRows) {
     const rows = Math.min(sliceRows, m - i0);
     const mP = Math.ceil(rows / MR), mPad = mP * MR;
-    const aOff = bFloats, cOff = aOff + mPad * k, sOff = cOff + mPad * nPad, yOff = sOff + mPad * nPad;
-    // op(A): element (i, p) is a[p·m + i] (transposed) or a[i·k + p] (staged: one pass, i0 = 0).
-    if (staged) {
-      heap.set(a.subarray(0, m * k), stage);
-      gemmPackWasm(w, heap, stage, rows, k, ta ? 1 : k, ta ? m : 1, MR, KC, aOff);
+    const aOff = base + bFloats, cOff = aOff + mPad * k, sOff = cOff + mPad * nPad, yOff = sOff + mPad * nPad;
+    // op(A): element (i, p) is a[p·m + i] (transposed) or a[i·k + p].
+    if (aRes >= 0 || staged) {
+      if (aRes < 0) heap.set(a.subarray(0, m * k), stage);
+      gemmPackWasm(w, heap, (aRes >= 0 ? aRes : stage) + (ta ? i0 : i0 * k), rows, k, ta ? 1 : k, ta ? m : 1, MR, KC, aOff);
     } else gemmPackPanels(a, ta ? i0 : i0 * k, rows, k, ta ? 1 : k, ta ? m : 1, MR, KC, heap, aOff);
     const mcp = MC / MR, mBlocks = Math.ceil(mP / mcp);
     const madds = rows * n * k;
@@ -91,7 +99,7 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
       if (mBlocks * Math.ceil(nP / ncp) < want) ncp = Math.max(1, Math.ceil(nP / Math.ceil(want / mBlocks)));
     }
     const nTasks = mBlocks * Math.ceil(nP / ncp);
-    const params = [aOff * 4, 0, cOff * 4, mP, nP, k, KC, mPad, nPad, mcp, ncp, mBlocks, nTasks, MR];
+    const params = [aOff * 4, base * 4, cOff * 4, mP, nP, k, KC, mPad, nPad, mcp, ncp, mBlocks, nTasks, MR];
     const t0 = performance.now(), share = nTasks > 1 && (shared?.shouldShare(madds) ?? false);
     if (share) shared!.run(params);
     else {
@@ -103,9 +111,13 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
     const dst0 = i0 * n;
     // Row by row, a copy costs two subarray views and a call (~0.2 µs): narrow rows loop in JS.
     const rowCopies = n !== nPad && n >= 64;
-    if (beta === 0 && alpha === 1 && !after && (n === nPad || rowCopies)) {
-      if (n === nPad) c.set(heap.subarray(cOff, cOff + rows * n), dst0);
-      else for (let i = 0; i < rows; i++) c.set(heap.subarray(cOff + i * nPad, cOff + i * nPad + n), dst0 + i * n);
+    const op = after?.act === 'relu' ? 1 : after ? 2 : 0;
+    if (cRes >= 0 && n === nPad && rows * nPad >= SCALE_IN_WASM) {
+      // c lives in the wasm memory with C's row stride: alpha/beta/after straight into it.
+      if (op === 2) stageRows(heap, after!.y!, dst0, rows, n, nPad, yOff);
+      w.axpby(cOff * 4, (cRes + dst0) * 4, yOff * 4, (cRes + dst0) * 4, (rows * nPad) / 4, alpha, beta, op);
+    } else if (beta === 0 && alpha === 1 && !after && (n === nPad || rowCopies)) {
+      copyRows(heap, c, cOff, dst0, rows, n, nPad);
     } else if (rows * nPad < SCALE_IN_WASM || !(n === nPad || rowCopies)) {
       for (let i = 0; i < rows; i++) {
         const src = cOff + i * nPad, dst = dst0 + i * n;
@@ -115,19 +127,22 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
       if (after) gemmAfterCpu(after, c, dst0, rows * n);
     } else {
       // The same f64 arithmetic in wasm SIMD (bit-identical): c is copied in next to the product, scaled there, copied back.
-      if (beta !== 0) {
-        if (n === nPad) heap.set(c.subarray(dst0, dst0 + rows * n), sOff);
-        else for (let i = 0; i < rows; i++) heap.set(c.subarray(dst0 + i * n, dst0 + (i + 1) * n), sOff + i * nPad);
-      }
-      const op = after?.act === 'relu' ? 1 : after ? 2 : 0;
-      if (op === 2) {
-        const y = after!.y!;
-        if (n === nPad) heap.set(y.subarray(dst0, dst0 + rows * n), yOff);
-        else for (let i = 0; i < rows; i++) heap.set(y.subarray(dst0 + i * n, dst0 + (i + 1) * n), yOff + i * nPad);
-      }
-      w.axpby(cOff * 4, sOff * 4, yOff * 4, (rows * nPad) / 4, alpha, beta, op);
-      if (n === nPad) c.set(heap.subarray(cOff, cOff + rows * n), dst0);
-      else for (let i = 0; i < rows; i++) c.set(heap.subarray(cOff + i * nPad, cOff + i * nPad + n), dst0 + i * n);
+      if (beta !== 0) stageRows(heap, c, dst0, rows, n, nPad, sOff);
+      if (op === 2) stageRows(heap, after!.y!, dst0, rows, n, nPad, yOff);
+      w.axpby(cOff * 4, sOff * 4, yOff * 4, cOff * 4, (rows * nPad) / 4, alpha, beta, op);
+      copyRows(heap, c, cOff, dst0, rows, n, nPad);
     }
   }
+}
+
+/** rows × n of x from element x0 into heap at `off` with row stride nPad. */
+function stageRows(heap: Float32Array, x: Float32Array, x0: number, rows: number, n: number, nPad: number, off: number): void {
+  if (n === nPad) heap.set(x.subarray(x0, x0 + rows * n), off);
+  else for (let i = 0; i < rows; i++) heap.set(x.subarray(x0 + i * n, x0 + (i + 1) * n), off + i * nPad);
+}
+
+/** rows × n of heap (row stride nPad, from `off`) into c from element c0. */
+function copyRows(heap: Float32Array, c: Float32Array, off: number, c0: number, rows: number, n: number, nPad: number): void {
+  if (n === nPad) c.set(heap.subarray(off, off + rows * n), c0);
+  else for (let i = 0; i < rows; i++) c.set(heap.subarray(off + i * nPad, off + i * nPad + n), c0 + i * n);
 }

@@ -22,3 +22,4 @@ export { wasmPackModule } from './wasmPackModule.js';
 export { gemmPackWasm } from './gemmPackWasm.js';
 export { gemmPackPanels } from './gemmPackPanels.js';
 export { gemmAfterCpu, type GemmAfter } from './gemmAfterCpu.js';
+export { WasmArena } from './WasmArena.js';

@@ -1,6 +1,7 @@
 import { wasmGemmModule } from './wasmGemmModule.js';
 import { wasmScaleModule } from './wasmScaleModule.js';
 import { wasmPackModule } from './wasmPackModule.js';
+import { WasmArena } from './WasmArena.js';
 
 /** The wasm memory as used here (shared or not). */
 export interface WasmGemmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
@@ -8,8 +9,8 @@ export interface WasmGemmMemory { readonly buffer: ArrayBuffer | SharedArrayBuff
 /** The instantiated SIMD GEMM module: its kernel, its memory (grown on demand) and what workers need to join it. */
 export interface WasmGemm {
   kernel(ap: number, bp: number, ct: number, mPanels: number, nPanels: number, kc: number, ldc: number, first: number): void;
-  /** c[i] = f32(alpha·c[i] + beta·s[i]) over 4·n4 floats at byte offsets c, s, in f64 like the JS epilogue, then op 1 relu or op 2 relu backward against y (wasmScaleModule); main thread only. */
-  axpby(c: number, s: number, y: number, n4: number, alpha: number, beta: number, op: number): void;
+  /** d[i] = f32(alpha·c[i] + beta·s[i]) over 4·n4 floats at byte offsets c, s, d, in f64 like the JS epilogue, then op 1 relu or op 2 relu backward against y (wasmScaleModule); main thread only. */
+  axpby(c: number, s: number, y: number, d: number, n4: number, alpha: number, beta: number, op: number): void;
   /** Panel-packing loops (wasmPackModule; byte offsets and strides); main thread only. */
   copy8(src: number, ps: number, dst: number, kc: number): void;
   copy4(src: number, ps: number, dst: number, kc: number): void;
@@ -21,6 +22,8 @@ export interface WasmGemm {
   shared: boolean;
   /** The most bytes mem may grow to. */
   maxBytes: number;
+  /** Long-lived arrays inside mem (shared memory only; the GEMM's scratch starts above them). */
+  arena: WasmArena | null;
   /** Rows of the micro-tile (MR); its columns are always 8. */
   mr: number;
 }
@@ -58,7 +61,7 @@ export function loadWasmGemm(): WasmGemm | null {
       const { kernel } = new wa.Instance(module, { env: { mem } }).exports as Pick<WasmGemm, 'kernel'>;
       const { axpby } = new wa.Instance(new wa.Module(wasmScaleModule({ shared, maxPages: MAX_PAGES })), { env: { mem } }).exports as Pick<WasmGemm, 'axpby'>;
       const { copy8, copy4, tr4 } = new wa.Instance(new wa.Module(wasmPackModule({ shared, maxPages: MAX_PAGES })), { env: { mem } }).exports as Pick<WasmGemm, 'copy8' | 'copy4' | 'tr4'>;
-      loaded = { kernel, axpby, copy8, copy4, tr4, mem, module, shared, maxBytes: MAX_PAGES * 65536, mr: MR };
+      loaded = { kernel, axpby, copy8, copy4, tr4, mem, module, shared, maxBytes: MAX_PAGES * 65536, mr: MR, arena: shared ? new WasmArena(mem) : null };
       break;
     } catch {
       // Shared memory unavailable (or no SIMD): try the next form.

@@ -8,9 +8,10 @@ export interface WasmScaleModuleOptions {
 
 /**
  * Bytes of a WebAssembly SIMD module over the GEMM's memory (`env.mem`) exporting
- * `axpby(c, s, y, n4, alpha, beta, op)`: for 4·n4 floats at byte offsets c, s and y,
+ * `axpby(c, s, y, d, n4, alpha, beta, op)`: for 4·n4 floats at byte offsets c, s, y and d,
  *   v = f32(alpha·c[i] + beta·s[i])   (beta = 0: f32(alpha·c[i]), s not read)
- *   c[i] = v (op 0), relu: v when v > 0 else +0 (op 1), relu backward: v when y[i] > 0 else +0 (op 2)
+ *   d[i] = v (op 0), relu: v when v > 0 else +0 (op 1), relu backward: v when y[i] > 0 else +0 (op 2)
+ * (d may be c or s: each four floats are read before they are written)
  * with each f32 widened to f64 (f64x2.promote_low_f32x4), multiplied and added in f64 and rounded
  * once (f32x4.demote_f64x2_zero): the same IEEE operations as the JavaScript epilogue
  * `alpha * h + beta * c` on Float32Arrays, so results are bit-identical, at four floats per
@@ -35,9 +36,9 @@ export function wasmScaleModule(options: WasmScaleModuleOptions = {}): Uint8Arra
   const promote = simd(0x5f), demote = simd(0x5e), fmul = simd(0xf2), fadd = simd(0xf0), splat = simd(0x14);
   const I32_ADD = 0x6a, I32_MUL = 0x6c, I32_GE_U = 0x4f;
 
-  // Params: c 0, s 1, y 2, n4 3 (i32), alpha 4, beta 5 (f64), op 6 (i32).
-  // Locals: end 7 (i32); A 8, B 9, v 10, w 11, zero 12 (v128).
-  const [C, S, Y, N4, ALPHA, BETA, OP, END, A, B, V, W, Z] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  // Params: c 0, s 1, y 2, d 3, n4 4 (i32), alpha 5, beta 6 (f64), op 7 (i32).
+  // Locals: end 8 (i32); A 9, B 10, v 11, w 12, zero 13 (v128).
+  const [C, S, Y, D, N4, ALPHA, BETA, OP, END, A, B, V, W, Z] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
   const pmax = simd(0xeb), fgt = simd(0x44), and = simd(0x4e);
   // f64x2 of the low (hi = false) or high two lanes of v128 local x, times the splat in local k.
   const half = (x: number, hi: boolean, k: number) => [...get(x), ...(hi ? [...get(x), ...HIGH] : []), ...promote, ...get(k), ...fmul];
@@ -47,11 +48,12 @@ export function wasmScaleModule(options: WasmScaleModuleOptions = {}): Uint8Arra
     ...get(C), ...get(END), I32_GE_U, 0x0d, 0x01,
     ...get(C), ...load, ...set(V),
     ...(withS ? [...get(S), ...load, ...set(W)] : []),
-    ...get(C), ...scaled(false, withS), ...scaled(true, withS), ...JOIN,
+    ...get(D), ...scaled(false, withS), ...scaled(true, withS), ...JOIN,
     ...(op === 1 ? [...set(V), ...get(Z), ...get(V), ...pmax] : []),
     ...(op === 2 ? [...get(Y), ...load, ...get(Z), ...fgt, ...and] : []),
     ...store,
     ...get(C), 0x41, 16, I32_ADD, ...set(C),
+    ...get(D), 0x41, 16, I32_ADD, ...set(D),
     ...(withS ? [...get(S), 0x41, 16, I32_ADD, ...set(S)] : []),
     ...(op === 2 ? [...get(Y), 0x41, 16, I32_ADD, ...set(Y)] : []),
     0x0c, 0x00, 0x0b, 0x0b,
@@ -71,7 +73,7 @@ export function wasmScaleModule(options: WasmScaleModuleOptions = {}): Uint8Arra
   const limits = shared ? [0x03, ...uleb(1), ...uleb(maxPages)] : [0x00, ...uleb(1)];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 7, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 0x7c, 0x7f, 0]),
+    ...section(1, [1, 0x60, 8, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 0x7c, 0x7f, 0]),
     ...section(2, [1, ...str('env'), ...str('mem'), 0x02, ...limits]),
     ...section(3, [1, 0]),
     ...section(7, [1, ...str('axpby'), 0x00, 0]),
