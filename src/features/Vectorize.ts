@@ -212,7 +212,13 @@ export class Vectorize {
     const cols = layout.slots.map((s) => batch.column(s.column));
     // A vector column with exactly one entry per row (one-hot output) is read at row i directly:
     // the per-row indptr loop measured about 3x the cost of the whole row's other slots.
-    const kinds: SlotKind[] = cols.map((c) => (c.type === 'vector' ? (oneEach(c.indptr, n) ? 'vector1' : 'vector') : c.type));
+    // One-hot columns of a batch may share one indptr: checked once.
+    let seen: Int32Array | null = null, seenOne = false;
+    const kinds: SlotKind[] = cols.map((c) => {
+      if (c.type !== 'vector') return c.type;
+      if (c.indptr !== seen) { seen = c.indptr; seenOne = oneEach(c.indptr, n); }
+      return seenOne ? 'vector1' : 'vector';
+    });
     const key = kinds.map((t, k) => `${t}@${layout.slots[k]!.offset}`).join(',');
     let kernel = CSR_KERNELS.get(key);
     if (!kernel) {
