@@ -27,12 +27,13 @@ const SCALE_IN_WASM = 1024;
 
 const localCtl = new Int32Array(gemmTasks.words(0));
 
-
 /**
  * GEMM through a hand-emitted WebAssembly SIMD micro-kernel (same semantics as gemmCpu; f32
  * products accumulated in f32, as on a GPU). op(A) and op(B) are packed once into zero-padded
- * panels in wasm memory, so every transpose shares the kernel; C is produced in a padded buffer
- * there, then scaled into c (alpha, beta; in wasm SIMD from SCALE_IN_WASM elements). With a worker
+ * panels in wasm memory (copied in and packed by wasm loops, or packed in place when they are
+ * resident: WasmArena), so every transpose shares the kernel; C is produced in a padded buffer
+ * there, then scaled into c (alpha, beta, then `after`'s relu; in wasm SIMD from SCALE_IN_WASM
+ * elements, straight into a resident c). With a worker
  * pool (`pool` is asked for one only when it pays; shared memory) and a product of at least
  * `minShared` multiply-adds, the MC×NC blocks of C are shared among threads; when m gives fewer
  * row blocks than two per thread, the blocks are cut narrower along n. How C is cut never changes
