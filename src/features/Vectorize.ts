@@ -170,7 +170,10 @@ export class Vectorize {
   apply(input: Batch): FeatureMatrix {
     const layout = this.fixedLayout ?? this.layoutFor(input);
     const rejects: RowReject[] = [];
-    for (const s of layout.slots) {
+    // Non-zeros of each number column, counted by the finiteness scan (-1: not counted), so the
+    // CSR builder does not read those columns once more to size its arrays.
+    const nonZero = new Float64Array(layout.slots.length).fill(-1);
+    for (const [k, s] of layout.slots.entries()) {
       const c = input.column(s.column);
       if (s.kind === 'vector') {
         if (c.type !== 'vector' || c.width !== s.width) throw new SchemaError(`layout expects a vector of width ${s.width}, got ${c.type === 'vector' ? 'width ' + c.width : c.type}`, s.column);
@@ -179,7 +182,12 @@ export class Vectorize {
       if (c.type !== 'number' && c.type !== 'integer' && c.type !== 'boolean') throw new SchemaError(`layout expects a numeric column, got ${c.type}${ENCODER_HINT[c.type] ? ': ' + ENCODER_HINT[c.type] : ''}`, s.column);
       if (this.missing === 'zero') continue;
       // Integers and booleans are always finite: only their bitmap needs a look.
-      const bad = c.type === 'number' ? badF64(c.values, c.validity, input.length) : c.validity ? absent(c.validity, input.length) : null;
+      let bad: number[] | null = null;
+      if (c.type === 'number') {
+        bad = [];
+        nonZero[k] = scanF64(c.values, c.validity, input.length, bad);
+        if (bad.length === 0) continue;
+      } else if (c.validity) bad = absent(c.validity, input.length);
       if (!bad) continue;
       for (const i of bad) {
         const present = !c.validity || ((c.validity[i >> 3]! >> (i & 7)) & 1) === 1;
@@ -190,7 +198,7 @@ export class Vectorize {
     const batch = rejectRows(input, rejects, this.badRows, 'vectorize');
     const n = batch.length;
     const extras = { targets: this.targets(batch), weights: this.weights(batch), rowIds: batch.rowIds, featureNames: layout.names };
-    return layout.output === 'dense' ? this.dense(batch, layout, n, extras) : this.csr(batch, layout, n, extras);
+    return layout.output === 'dense' ? this.dense(batch, layout, n, extras) : this.csr(batch, layout, n, extras, rejects.length ? null : nonZero);
   }
 
   private dense(batch: Batch, layout: FeatureLayout, n: number, extras: object): FeatureMatrix {
@@ -208,7 +216,7 @@ export class Vectorize {
     return FeatureMatrix.dense(n, w, out, extras);
   }
 
-  private csr(batch: Batch, layout: FeatureLayout, n: number, extras: object): FeatureMatrix {
+  private csr(batch: Batch, layout: FeatureLayout, n: number, extras: object, nonZero: Float64Array | null): FeatureMatrix {
     const cols = layout.slots.map((s) => batch.column(s.column));
     // A vector column with exactly one entry per row (one-hot output) is read at row i directly:
     // the per-row indptr loop measured about 3x the cost of the whole row's other slots.
@@ -233,7 +241,7 @@ export class Vectorize {
         else arrays.push(c.indptr, c.indices, c.values);
       } else if (c.type === 'number' || c.type === 'integer' || c.type === 'boolean') arrays.push(c.values);
     });
-    const { indptr, indices, values } = kernel(n, arrays);
+    const { indptr, indices, values } = kernel(n, arrays, nonZero);
     return FeatureMatrix.csr(n, layout.width, indptr, indices, values, extras);
   }
 
@@ -291,15 +299,18 @@ export class Vectorize {
   }
 }
 
-/** Rows of a number column that are missing or non-finite (null when none). */
-function badF64(v: Float64Array, bits: Uint8Array | null, n: number): number[] | null {
-  let bad: number[] | null = null;
+/**
+ * Pushes onto `bad` the rows of a number column that are missing or non-finite, and returns how
+ * many rows hold a finite non-zero value (what the CSR builder stores for the column).
+ */
+function scanF64(v: Float64Array, bits: Uint8Array | null, n: number, bad: number[]): number {
+  let nonZero = 0;
   for (let i = 0; i < n; i++) {
     const x = v[i]!;
-    if (x - x === 0 && (!bits || ((bits[i >> 3]! >> (i & 7)) & 1) === 1)) continue;
-    (bad ??= []).push(i);
+    if (x - x === 0 && (!bits || ((bits[i >> 3]! >> (i & 7)) & 1) === 1)) { if (x !== 0) nonZero++; continue; }
+    bad.push(i);
   }
-  return bad;
+  return nonZero;
 }
 
 /** Rows whose validity bit is 0 (null when none). */
@@ -322,7 +333,7 @@ function denseU8(v: Uint8Array, out: Float32Array, n: number, w: number, offset:
 }
 
 
-type CsrKernel = (n: number, arrays: readonly ArrayBufferView[]) => { indptr: Int32Array; indices: Int32Array; values: Float32Array };
+type CsrKernel = (n: number, arrays: readonly ArrayBufferView[], nonZero: Float64Array | null) => { indptr: Int32Array; indices: Int32Array; values: Float32Array };
 /** How the CSR kernel reads a slot: a column type, or `vector1` for a vector column with one entry per row. */
 type SlotKind = Column['type'] | 'vector1';
 
@@ -335,7 +346,8 @@ function oneEach(indptr: Int32Array, n: number): boolean {
 
 /**
  * The CSR builder for one layout, compiled: the non-zeros are counted column by column first
- * (a vector column's from its indptr ends, a dense column's in a tight loop of its own), then a
+ * (a vector column's from its indptr ends, a number column's from `nonZero` when the validation
+ * scan counted them, another dense column's in a tight loop of its own), then a
  * single fill pass over the rows visits each row's slots in layout order (indices ascend within a
  * row; indptr/indices/values are written once, front to back) with the slot loop unrolled and
  * every column array in its own local, so each load is monomorphic and nothing dispatches per
@@ -360,7 +372,7 @@ function csrKernel(kinds: readonly SlotKind[], offsets: readonly number[]): CsrK
       fill.push(`indices[q] = ${off} + x${k}[i]; values[q++] = v${k}[i];`);
     } else if (kind === 'number') {
       locals.push(`const a${k} = arrays[${a++}];`);
-      count.push(`nnz += countF64(a${k}, n);`);
+      count.push(`nnz += nonZero !== null && nonZero[${k}] >= 0 ? nonZero[${k}] : countF64(a${k}, n);`);
       fill.push(`{ const x = a${k}[i]; if (x !== 0 && x - x === 0) { indices[q] = ${off}; values[q++] = x; } }`);
     } else if (kind === 'integer' || kind === 'boolean') {
       locals.push(`const a${k} = arrays[${a++}];`);
@@ -377,16 +389,16 @@ let q = 0;
 for (let i = 0; i < n; i++) { ${fill.join(' ')} indptr[i + 1] = q; }
 return q;
 };`;
-  const countSrc = `return function count(n, arrays) {
+  const countSrc = `return function count(n, arrays, nonZero) {
 ${locals.join('\n')}
 let nnz = 0;
 ${count.join('\n')}
 return nnz;
 };`;
   const fillRows = new Function(fillSrc)() as (n: number, arrays: readonly ArrayBufferView[], indptr: Int32Array, indices: Int32Array, values: Float32Array) => number;
-  const countNnz = new Function('countF64', 'countI32', 'countU8', countSrc)(countF64, countI32, countU8) as (n: number, arrays: readonly ArrayBufferView[]) => number;
-  return (n, arrays) => {
-    const nnz = countNnz(n, arrays);
+  const countNnz = new Function('countF64', 'countI32', 'countU8', countSrc)(countF64, countI32, countU8) as (n: number, arrays: readonly ArrayBufferView[], nonZero: Float64Array | null) => number;
+  return (n, arrays, nonZero) => {
+    const nnz = countNnz(n, arrays, nonZero);
     const indptr = new Int32Array(n + 1), indices = new Int32Array(nnz), values = new Float32Array(nnz);
     const q = fillRows(n, arrays, indptr, indices, values);
     if (q !== nnz) throw new SchemaError(`vectorize: a vector column has a malformed indptr (${q} non-zeros written, ${nnz} counted)`);
