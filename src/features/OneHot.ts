@@ -33,7 +33,9 @@ const OTHER = '<other>';
  * One-hot encoding with an online vocabulary. Each input column is replaced by a `vector` column
  * of fixed width `maxCategories (+1 other)` so a model's input size never changes as categories
  * arrive; `names` labels the slots (unfilled ones `#k`). A missing value gives an all-zero
- * vector: missing is not a category, and it is not "other" either.
+ * vector: missing is not a category, and it is not "other" either. The output columns of one
+ * batch that give every row a slot share one indptr (0..n) and one values array of ones, as
+ * Batch columns are never written in place.
  */
 export class OneHot implements Transform<OneHotState> {
   readonly kind = 'oneHot';
