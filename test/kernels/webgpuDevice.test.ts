@@ -1,7 +1,9 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KernelError } from '../../src/core/index.js';
-import { CpuBackend, DeviceLostError, OutOfMemoryError, createBackend, createWebGpuBackend, type Backend } from '../../src/kernels/index.js';
+import { CpuBackend, DeviceLostError, OutOfMemoryError, createBackend, createWebGpuBackend, type Backend, type WebGpuBackend } from '../../src/kernels/index.js';
 import { softwareBackend } from './softwareBackend.js';
 
 const gpu = await softwareBackend();
@@ -81,7 +83,7 @@ gpu.test(test, 'webgpu: adapter description names llvmpipe and is not hardware',
 });
 
 test('webgpu: device loss rejects pending work with DeviceLostError instead of hanging, and later calls throw it', async () => {
-  let be;
+  let be: WebGpuBackend | undefined;
   try { be = await createWebGpuBackend({ software: true }); } catch (err) {
     if (process.env.CI) throw err;
     return;
@@ -94,14 +96,20 @@ test('webgpu: device loss rejects pending work with DeviceLostError instead of h
   // A bounded wait: if the backend hung, this race would reject with the timeout instead.
   const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('hung on a lost device')), 10_000));
   try {
-    await Promise.race([pending.then(() => be.sync()), timeout]);
+    await Promise.race([pending.then(() => be!.sync()), timeout]);
     assert.unreachable('should reject');
   } catch (err) {
     assert.instance(err, DeviceLostError);
     assert.is((err as DeviceLostError).code, 'DEVICE_LOST');
   }
-  assert.throws(() => be.gemm(a, a, c, { m: 64, n: 64, k: 64 }), (e: unknown) => e instanceof DeviceLostError);
+  assert.throws(() => be!.gemm(a, a, c, { m: 64, n: 64, k: 64 }), (e: unknown) => e instanceof DeviceLostError);
   await be.dispose();
+  // Freeing a lost device's Dawn instance with a read pending at the loss crashed the process
+  // natively (most runs); collect garbage now so a regression fails here, not at a random later point.
+  be = undefined;
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 20)); }
 });
 
 test('createBackend: cpu, auto (remembered) and an unknown name', async () => {

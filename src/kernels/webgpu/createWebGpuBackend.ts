@@ -1,6 +1,7 @@
 import { KernelError } from '../../core/index.js';
 import { WebGpuBackend } from './WebGpuBackend.js';
 import { describeAdapter } from './describeAdapter.js';
+import { hasVulkanLoader } from './hasVulkanLoader.js';
 import { isSoftwareAdapter } from './isSoftwareAdapter.js';
 
 export interface WebGpuBackendOptions {
@@ -22,6 +23,7 @@ const LIMITS = [
 type Found = { gpu: GPU; adapter: GPUAdapter; flag: string };
 
 async function hardware(): Promise<Found | null> {
+  if (!hasVulkanLoader()) return null;
   const { create } = await import('webgpu');
   const gpu = create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
@@ -44,7 +46,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
   const tried: string[] = [];
   if (options.software !== true) {
     try { found = await hardware(); } catch (err) { tried.push(`default backend: ${(err as Error).message}`); }
-    if (!found) tried.push('default backend: no hardware adapter');
+    if (!found) tried.push(hasVulkanLoader() ? 'default backend: no hardware adapter' : 'default backend: no Vulkan loader (libvulkan.so.1) on this machine');
   }
   if (!found && options.software !== false) {
     try { found = await software(); } catch (err) { tried.push(`opengles: ${(err as Error).message}`); }
