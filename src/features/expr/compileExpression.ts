@@ -26,7 +26,11 @@ export interface CompiledExpression {
 type Kind = 'num' | 'bool' | 'str' | 'cat';
 /** Evaluates a node over a batch: NaN = missing; booleans are 0/1. */
 type Eval = (b: Batch) => Float64Array;
-interface Bound { kind: Kind; ev: Eval; /** string value, for `str` constants */ s?: string; col?: string }
+interface Bound {
+  kind: Kind; ev: Eval; /** string value, for `str` constants */ s?: string; col?: string;
+  /** ev returns an array reused across batches (constants): read it, never write or emit it. */
+  shared?: boolean;
+}
 
 const DAY = 86_400_000;
 const hourOf = (ms: number) => Math.floor((((ms % DAY) + DAY) % DAY) / 3_600_000);
@@ -63,12 +67,17 @@ export function compileExpression(source: string, options: CompileExpressionOpti
     else if (n.type === 'binary') { collect(n.left); collect(n.right); }
   })(root);
 
-  const fill = (v: number): Eval => (b) => new Float64Array(b.length).fill(v);
+  // A constant's array is filled once per batch length, not per batch (`delay > 15` read a fresh
+  // array of 15s every batch); nodes only read their operands, and evaluate copies a shared root.
+  const fill = (v: number): Eval => {
+    let a = new Float64Array(0);
+    return (b) => (a.length === b.length ? a : (a = new Float64Array(b.length).fill(v)));
+  };
 
   const bind = (n: ExprNode, schema: Schema): Bound => {
     switch (n.type) {
-      case 'num': return { kind: 'num', ev: fill(n.value) };
-      case 'bool': return { kind: 'bool', ev: fill(n.value ? 1 : 0) };
+      case 'num': return { kind: 'num', ev: fill(n.value), shared: true };
+      case 'bool': return { kind: 'bool', ev: fill(n.value ? 1 : 0), shared: true };
       case 'str': return { kind: 'str', ev: () => fail(n, 'a string can only be compared with a category column'), s: n.value };
       case 'col': {
         if (!schema.has(n.name)) fail(n, `unknown column "${n.name}"; columns are ${schema.names.join(', ')}`);
@@ -132,7 +141,7 @@ export function compileExpression(source: string, options: CompileExpressionOpti
       const c = b.column(bound.col!) as Extract<Column, { type: 'category' }>;
       return validity.get(c.validity, i) ? c.dictionary.get(c.codes[i]!) : null;
     };
-    if (l.kind === 'str' && r.kind === 'str') { const v = (l.s === r.s) !== neq ? 1 : 0; return { kind: 'bool', ev: fill(v) }; }
+    if (l.kind === 'str' && r.kind === 'str') { const v = (l.s === r.s) !== neq ? 1 : 0; return { kind: 'bool', ev: fill(v), shared: true }; }
     if ((l.kind === 'cat' && r.kind === 'str') || (l.kind === 'str' && r.kind === 'cat')) {
       const cat = l.kind === 'cat' ? l : r, lit = l.kind === 'str' ? l.s! : r.s!;
       return {
@@ -219,7 +228,7 @@ export function compileExpression(source: string, options: CompileExpressionOpti
     check: (schema) => (bound(schema).kind === 'bool' ? 'boolean' : 'number'),
     evaluate(batch) {
       const b = bound(batch.schema);
-      const x = b.ev(batch), n = batch.length;
+      const x = b.shared ? b.ev(batch).slice() : b.ev(batch), n = batch.length;
       const bitmap = validity.allocate(n, 1);
       let missing = 0;
       for (let i = 0; i < n; i++) if (!Number.isFinite(x[i]!)) { validity.set(bitmap, i, false); missing++; }

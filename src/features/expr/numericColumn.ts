@@ -27,8 +27,9 @@ export function numericColumn(batch: Batch, name: string, nonFinite: NonFinitePo
     return out;
   }
   if (c.type === 'integer' || c.type === 'boolean') {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = validity.get(c.validity, i) ? c.values[i]! : NaN;
+    const out = new Float64Array(n), v = c.values;
+    if (c.validity === null) for (let i = 0; i < n; i++) out[i] = v[i]!;
+    else for (let i = 0; i < n; i++) out[i] = validity.get(c.validity, i) ? v[i]! : NaN;
     return out;
   }
   throw new SchemaError(`${source} needs a numeric column, got ${c.type}`, name);

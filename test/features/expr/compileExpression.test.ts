@@ -69,6 +69,20 @@ test('type errors point at the character; nonFinite: error raises BadInputError'
   assert.equal(compileExpression('delay + distance').columns, ['delay', 'distance']);
 });
 
+test('constants: one compiled expression over batches of different lengths; a constant result is never shared', () => {
+  const e = compileExpression('distance * 2 + 1 > 10');
+  const b2 = b.slice(0, 2);
+  assert.equal(b.withColumn('r', e.evaluate(b)).toRows().map((r) => r.r), [true, false, null, false, true]);
+  assert.equal(b2.withColumn('r', e.evaluate(b2)).toRows().map((r) => r.r), [true, false]);
+  assert.equal(b.withColumn('r', e.evaluate(b)).toRows().map((r) => r.r), [true, false, null, false, true]);
+  const k = compileExpression('3');
+  const c1 = k.evaluate(b), c2 = k.evaluate(b);
+  assert.is(c1.type, 'number');
+  assert.ok(c1.values !== c2.values, 'each batch gets its own array');
+  (c1.values as Float64Array)[0] = 99;
+  assert.equal(Array.from(k.evaluate(b).values), [3, 3, 3, 3, 3]);
+});
+
 test('a bare column reference does not alias the input array', () => {
   const clean = Batch.fromRows([{ x: 1 }, { x: 2 }], Schema.from({ x: 'number' }));
   const c = compileExpression('x').evaluate(clean);
