@@ -104,13 +104,34 @@ test('webgpu: device loss rejects pending work with DeviceLostError instead of h
   }
   assert.throws(() => be!.gemm(a, a, c, { m: 64, n: 64, k: 64 }), (e: unknown) => e instanceof DeviceLostError);
   await be.dispose();
-  // Freeing a lost device's Dawn instance with a read pending at the loss crashed the process
-  // natively (most runs); collect garbage now so a regression fails here, not at a random later point.
+  // Freeing a disposed backend's Dawn instance crashed the process natively (most runs); collect
+  // garbage now so a regression fails here, not at a random later point.
   be = undefined;
+  await collectGarbage();
+});
+
+test('webgpu: backends disposed after real work can be garbage-collected, and a new one works', async () => {
+  for (let k = 0; k < 2; k++) {
+    let be: WebGpuBackend | undefined;
+    try { be = await createWebGpuBackend({ software: true }); } catch (err) {
+      if (process.env.CI) throw err;
+      return;
+    }
+    const a = be.upload(new Float32Array(64 * 64).fill(1), [64, 64]);
+    const c = be.zeros([64, 64]);
+    be.gemm(a, a, c, { m: 64, n: 64, k: 64 });
+    assert.is((await be.read(c))[0], 64);
+    await be.dispose();
+    be = undefined;
+    await collectGarbage();
+  }
+});
+
+async function collectGarbage(): Promise<void> {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 20)); }
-});
+}
 
 test('createBackend: cpu, auto (remembered) and an unknown name', async () => {
   const c = await createBackend('cpu');

@@ -1,4 +1,5 @@
-import { create, globals } from 'webgpu';
+import { globals } from 'webgpu';
+import { dawnInstance } from '../webgpu/index.js';
 import { gpuJs } from './gpuJs.js';
 
 export interface NavigatorGpuOptions {
@@ -15,14 +16,15 @@ let installed: { hadNavigator: boolean } | null = null;
  * gpu.js's webgpu mode looks at `navigator.gpu`; Node has none (Node 20 has no `navigator` at
  * all). This puts a Dawn instance there, wrapped so `requestAdapter` asks for the compatibility
  * feature level, and returns a release function. Reference-counted: the last release destroys
- * gpu.js's shared device and drops the instance, since Node does not exit while one is held.
+ * gpu.js's shared device and uninstalls `navigator.gpu` (the Dawn instance itself is the
+ * process's, see dawnInstance).
  */
 export function installNavigatorGpu(options: NavigatorGpuOptions = {}): () => Promise<void> {
   holders++;
   if (!installed) {
     process.env.EGL_PLATFORM ??= 'surfaceless';
     for (const [k, v] of Object.entries(globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
-    const dawn = create(options.dawnFlags ?? ['backend=opengles']);
+    const dawn = dawnInstance(options.dawnFlags ?? ['backend=opengles']);
     const compat = options.compatibility ?? true;
     const gpu = {
       requestAdapter: (o?: GPURequestAdapterOptions) => dawn.requestAdapter(compat ? ({ ...o, featureLevel: 'compatibility' } as GPURequestAdapterOptions) : o),

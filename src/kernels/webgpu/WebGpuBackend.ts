@@ -19,13 +19,6 @@ import { spmmTGpu } from './spmmTGpu.js';
 
 const STORAGE = U.STORAGE | U.COPY_SRC | U.COPY_DST;
 
-/**
- * Dawn instances whose device was lost while in use, kept until the process ends: when the
- * garbage collector freed such an instance after dispose (a read had been pending at the loss),
- * Dawn aborted or segfaulted natively in most runs here. Kept, the process still exits normally.
- */
-const LOST_INSTANCES = new Set<GPU>();
-
 function dtypeOf(data: TypedData): DType {
   return data instanceof Float32Array ? 'f32' : data instanceof Int32Array ? 'i32' : 'u32';
 }
@@ -99,7 +92,6 @@ export class WebGpuBackend implements Backend {
 
   async dispose(): Promise<void> {
     if (!this.gpu) return;
-    if (this.context.lost) LOST_INSTANCES.add(this.gpu);
     this.context.destroy();
     this.gpu = null;
   }

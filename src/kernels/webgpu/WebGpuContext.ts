@@ -53,11 +53,6 @@ export class WebGpuContext implements GpuContext {
     };
   }
 
-  /** Whether the device was lost while in use (not by dispose). */
-  get lost(): boolean {
-    return this.lostError !== null && !this.disposed;
-  }
-
   /** Throws when the device is gone; called at the top of every public operation. */
   alive(kernel: string): void {
     if (this.lostError) throw this.lostError;

@@ -1,5 +1,6 @@
 import { KernelError } from '../../core/index.js';
 import { WebGpuBackend } from './WebGpuBackend.js';
+import { dawnInstance } from './dawnInstance.js';
 import { describeAdapter } from './describeAdapter.js';
 import { hasVulkanLoader } from './hasVulkanLoader.js';
 import { isSoftwareAdapter } from './isSoftwareAdapter.js';
@@ -24,8 +25,7 @@ type Found = { gpu: GPU; adapter: GPUAdapter; flag: string };
 
 async function hardware(): Promise<Found | null> {
   if (!hasVulkanLoader()) return null;
-  const { create } = await import('webgpu');
-  const gpu = create([]);
+  const gpu = dawnInstance([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (!adapter || isSoftwareAdapter(adapter.info)) return null;
   return { gpu, adapter, flag: 'default backend' };
@@ -34,8 +34,7 @@ async function hardware(): Promise<Found | null> {
 async function software(): Promise<Found | null> {
   // Dawn's GLES backend on Mesa needs a surfaceless EGL display when there is no window system.
   process.env.EGL_PLATFORM ??= 'surfaceless';
-  const { create } = await import('webgpu');
-  const gpu = create(['backend=opengles']);
+  const gpu = dawnInstance(['backend=opengles']);
   const adapter = await gpu.requestAdapter({ featureLevel: 'compatibility' }).catch(() => null);
   return adapter ? { gpu, adapter, flag: 'opengles' } : null;
 }

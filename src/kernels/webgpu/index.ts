@@ -5,3 +5,4 @@ export { createWebGpuBackend, type WebGpuBackendOptions } from './createWebGpuBa
 export { isSoftwareAdapter } from './isSoftwareAdapter.js';
 export { describeAdapter } from './describeAdapter.js';
 export { BufferPool } from './BufferPool.js';
+export { dawnInstance } from './dawnInstance.js';
