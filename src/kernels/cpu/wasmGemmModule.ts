@@ -1,3 +1,5 @@
+import { wasmEncoding } from './wasmEncoding.js';
+
 /** Shape of the emitted micro-kernel. */
 export interface WasmGemmModuleOptions {
   /** Rows of the register tile (MR); the tile is MR×8, 2·MR f32x4 accumulators. Default 4. */
@@ -21,24 +23,14 @@ export interface WasmGemmModuleOptions {
 export function wasmGemmModule(options: WasmGemmModuleOptions = {}): Uint8Array {
   const MRo = options.mr ?? 4, U = options.unroll ?? 4;
   const shared = options.shared ?? false, maxPages = options.maxPages ?? 16384;
-  const uleb = (n: number): number[] => { const o: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b); } while (n); return o; };
-  const sleb = (n: number): number[] => {
-    const o: number[] = [];
-    for (;;) { const b = n & 0x7f; n >>= 7; if ((n === 0 && !(b & 0x40)) || (n === -1 && (b & 0x40))) { o.push(b); return o; } o.push(b | 0x80); }
-  };
-  const str = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, 'utf8')];
-  const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+  const { uleb, sleb, str, section, get, set, i32c, simd } = wasmEncoding;
 
   // Locals: params 0–7 (ap, bp, ct, mP, nP, kc, ldc, first); i32 8–14; v128 from 15.
   const [AP, BP, CT, MP, NP, KC, LDC, FIRST] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [IP, JP, P, A, B, C, KU] = [8, 9, 10, 11, 12, 13, 14];
   const ACC = 15, B0 = ACC + 2 * MRo, B1 = B0 + 1, AV = B1 + 1;
   const nV128 = 2 * MRo + 3;
-  const get = (i: number) => [0x20, ...uleb(i)];
-  const set = (i: number) => [0x21, ...uleb(i)];
-  const i32c = (v: number) => [0x41, ...sleb(v)];
   const ADD = 0x6a, SUB = 0x6b, MUL = 0x6c, DIV_U = 0x6e, LT_S = 0x48, EQZ = 0x45;
-  const simd = (op: number) => [0xfd, ...uleb(op)];
   const memarg = (align: number, offset: number) => [...uleb(align), ...uleb(offset)];
   const v128load = (off: number) => [...simd(0x00), ...memarg(4, off)];
   const v128store = (off: number) => [...simd(0x0b), ...memarg(4, off)];

@@ -1,3 +1,5 @@
+import { wasmEncoding } from './wasmEncoding.js';
+
 /** Memory import of the emitted module: it must match the GEMM module's memory it shares. */
 export interface WasmPackModuleOptions {
   /** Import the memory as shared (threads proposal). Default false. */
@@ -18,17 +20,7 @@ export interface WasmPackModuleOptions {
  */
 export function wasmPackModule(options: WasmPackModuleOptions = {}): Uint8Array {
   const shared = options.shared ?? false, maxPages = options.maxPages ?? 16384;
-  const uleb = (n: number): number[] => { const o: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b); } while (n); return o; };
-  const str = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, 'utf8')];
-  const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-  const get = (i: number) => [0x20, ...uleb(i)];
-  const set = (i: number) => [0x21, ...uleb(i)];
-  const sleb = (n: number): number[] => {
-    const o: number[] = [];
-    for (;;) { const b = n & 0x7f; n >>= 7; if ((n === 0 && !(b & 0x40)) || (n === -1 && (b & 0x40))) { o.push(b); return o; } o.push(b | 0x80); }
-  };
-  const i32c = (v: number) => [0x41, ...sleb(v)];
-  const simd = (op: number) => [0xfd, ...uleb(op)];
+  const { uleb, sleb, str, section, get, set, i32c, simd } = wasmEncoding;
   const load = (off: number) => [...simd(0x00), 0, ...uleb(off)], store = (off: number) => [...simd(0x0b), 0, ...uleb(off)];
   const ADD = 0x6a, GE_S = 0x4e, AND = 0x71;
   // i32 lanes → byte lanes of i8x16.shuffle.

@@ -1,3 +1,5 @@
+import { wasmEncoding } from './wasmEncoding.js';
+
 /** Memory import of the emitted module: it must match the GEMM module's memory it shares. */
 export interface WasmScaleModuleOptions {
   /** Import the memory as shared (threads proposal). Default false. */
@@ -21,12 +23,7 @@ export interface WasmScaleModuleOptions {
  */
 export function wasmScaleModule(options: WasmScaleModuleOptions = {}): Uint8Array {
   const shared = options.shared ?? false, maxPages = options.maxPages ?? 16384;
-  const uleb = (n: number): number[] => { const o: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b); } while (n); return o; };
-  const str = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, 'utf8')];
-  const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-  const get = (i: number) => [0x20, ...uleb(i)];
-  const set = (i: number) => [0x21, ...uleb(i)];
-  const simd = (op: number) => [0xfd, ...uleb(op)];
+  const { uleb, str, section, get, set, simd } = wasmEncoding;
   const load = [...simd(0x00), 4, 0], store = [...simd(0x0b), 4, 0];
   const lanes = (l: number[]) => [...simd(0x0d), ...l];
   const range = (a: number, n: number) => Array.from({ length: n }, (_, i) => a + i);
