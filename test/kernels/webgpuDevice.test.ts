@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KernelError } from '../../src/core/index.js';
-import { CpuBackend, DeviceLostError, OutOfMemoryError, createBackend, createWebGpuBackend, type Backend, type WebGpuBackend } from '../../src/kernels/index.js';
+import { CpuBackend, DeviceLostError, OutOfMemoryError, createBackend, createWebGpuBackend, type Backend, type Tensor, type WebGpuBackend } from '../../src/kernels/index.js';
 import { softwareBackend } from './softwareBackend.js';
 
 const gpu = await softwareBackend();
@@ -83,14 +83,10 @@ gpu.test(test, 'webgpu: adapter description names llvmpipe and is not hardware',
 });
 
 test('webgpu: device loss rejects pending work with DeviceLostError instead of hanging, and later calls throw it', async () => {
-  let be: WebGpuBackend | undefined;
-  try { be = await createWebGpuBackend({ software: true }); } catch (err) {
-    if (process.env.CI) throw err;
-    return;
-  }
-  const a = be.upload(new Float32Array(64 * 64).fill(1), [64, 64]);
-  const c = be.zeros([64, 64]);
-  be.gemm(a, a, c, { m: 64, n: 64, k: 64 });
+  const made = await backendWithGemm();
+  if (!made) return;
+  let be: WebGpuBackend | undefined = made.be;
+  const { a, c } = made;
   const pending = be.read(c);
   be.context.device.destroy();
   // A bounded wait: if the backend hung, this race would reject with the timeout instead.
@@ -112,20 +108,28 @@ test('webgpu: device loss rejects pending work with DeviceLostError instead of h
 
 test('webgpu: backends disposed after real work can be garbage-collected, and a new one works', async () => {
   for (let k = 0; k < 2; k++) {
-    let be: WebGpuBackend | undefined;
-    try { be = await createWebGpuBackend({ software: true }); } catch (err) {
-      if (process.env.CI) throw err;
-      return;
-    }
-    const a = be.upload(new Float32Array(64 * 64).fill(1), [64, 64]);
-    const c = be.zeros([64, 64]);
-    be.gemm(a, a, c, { m: 64, n: 64, k: 64 });
-    assert.is((await be.read(c))[0], 64);
+    const made = await backendWithGemm();
+    if (!made) return;
+    let be: WebGpuBackend | undefined = made.be;
+    assert.is((await be.read(made.c))[0], 64);
     await be.dispose();
     be = undefined;
     await collectGarbage();
   }
 });
+
+/** A fresh software backend with a 64³ GEMM of ones recorded (c = a·a); null without an adapter outside CI. */
+async function backendWithGemm(): Promise<{ be: WebGpuBackend; a: Tensor; c: Tensor } | null> {
+  let be: WebGpuBackend;
+  try { be = await createWebGpuBackend({ software: true }); } catch (err) {
+    if (process.env.CI) throw err;
+    return null;
+  }
+  const a = be.upload(new Float32Array(64 * 64).fill(1), [64, 64]);
+  const c = be.zeros([64, 64]);
+  be.gemm(a, a, c, { m: 64, n: 64, k: 64 });
+  return { be, a, c };
+}
 
 async function collectGarbage(): Promise<void> {
   setFlagsFromString('--expose-gc');
