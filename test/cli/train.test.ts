@@ -4,17 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertReport } from './assertReport.js';
 import { sluice } from './sluice.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
 const weather = 'node_modules/vega-datasets/data/seattle-weather.csv';
-
-/** Every field of the --json report, with its type. */
-function assertReport(r: Record<string, any>): void {
-  assert.equal(Object.keys(r).filter((k) => k !== 'test').sort(), ['adapter', 'backend', 'elapsedSeconds', 'metrics', 'peakRssMB', 'rows', 'rowsPerSecond']);
-  assert.equal(Object.keys(r.rows).sort(), ['read', 'trained', 'skipped', 'skippedByReason'].sort());
-  for (const k of ['rowsPerSecond', 'elapsedSeconds', 'peakRssMB']) assert.ok(typeof r[k] === 'number' && r[k] > 0, k);
-}
 
 test('train: default preprocessing, holdout and the report', async () => {
   const r = await sluice(['train', weather, '--target', 'temp_max > 20', '--holdout', '0.2', '--json', '--no-tui', '--quiet', '--epochs', '2']);
