@@ -11,7 +11,7 @@ export interface ColumnStatsOptions {
   bins?: number;
   /** KLL parameter (default 200: ±1.33% rank error, see QuantileSketch). */
   k?: number;
-  /** Space-saving counters for top categories (default 32). */
+  /** Space-saving counters for top categories (default 1024; counts are exact up to this many distinct values). */
   topCapacity?: number;
 }
 
@@ -31,7 +31,15 @@ export interface ColumnSummary {
   p99: number | null;
   /** Rank error bound of p50/p90/p99 (fraction of count, 99% confidence). */
   quantileError: number | null;
+  /**
+   * Category/text: the 10 values with the largest guaranteed counts, largest first. Each `count`
+   * overestimates the truth by at most `error`: the true count lies in [count − error, count].
+   */
   top: TopItem[] | null;
+  /** True when the column had no more distinct values than the sketch holds: counts are exact. */
+  topExact: boolean | null;
+  /** The most a value not kept by the sketch can have occurred (0 when exact). */
+  topFloor: number | null;
   histogram: { lo: number; width: number; counts: number[] } | null;
 }
 
@@ -73,10 +81,12 @@ export class ColumnStats {
   constructor(options: ColumnStatsOptions = {}) {
     this.bins = options.bins ?? 20;
     this.k = options.k ?? 200;
-    this.topCapacity = options.topCapacity ?? 32;
+    // 1024 counters: exact for most category columns, and a few KB of strings per column.
+    this.topCapacity = options.topCapacity ?? 1024;
     this.columns = options.columns?.slice() ?? null;
     new Histogram(this.bins); // validates bins
     new QuantileSketch(this.k); // validates k
+    new SpaceSaving(this.topCapacity); // validates topCapacity
   }
 
   get names(): string[] {
@@ -138,6 +148,8 @@ export class ColumnStats {
       p50: q ? q.quantile(0.5) : null, p90: q ? q.quantile(0.9) : null, p99: q ? q.quantile(0.99) : null,
       quantileError: q ? QuantileSketch.rankErrorBound(this.k) : null,
       top: e.top ? e.top.top(10) : null,
+      topExact: e.top ? e.top.exact : null,
+      topFloor: e.top ? e.top.floor : null,
       histogram: e.histogram && e.histogram.total > 0 ? { lo: e.histogram.lo, width: e.histogram.width, counts: Array.from(e.histogram.counts) } : null,
     };
   }

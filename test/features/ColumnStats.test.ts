@@ -32,4 +32,29 @@ test('merge equals one pass; JSON round trip', () => {
   assert.equal(r.summaries(), whole.summaries());
 });
 
+test('case 9: a high-cardinality column reports top values by guaranteed count, with their error bound and the floor', () => {
+  // 'hot' occurs 300 times among 6,000 rows of 3,000 rare values: a 64-counter sketch cannot be exact.
+  const rows: Array<{ x: number; c: string }> = [];
+  for (let i = 0; i < 6000; i++) rows.push({ x: i, c: i % 20 === 7 ? 'hot' : `v${(i * 7919) % 3000}` });
+  const truth = new Map<string, number>();
+  for (const r of rows) truth.set(r.c, (truth.get(r.c) ?? 0) + 1);
+  const s = new ColumnStats({ topCapacity: 64 });
+  for (let i = 0; i < rows.length; i += 500) s.update(Batch.fromRows(rows.slice(i, i + 500), schema));
+  const c = s.summary('c')!;
+  assert.is(c.topExact, false);
+  assert.ok(c.topFloor! > 0);
+  assert.is(c.top![0]!.value, 'hot');
+  for (const t of c.top!) {
+    const real = truth.get(t.value)!;
+    assert.ok(t.count - t.error <= real && real <= t.count, `${t.value}: ${t.count - t.error}–${t.count}, true ${real}`);
+  }
+  const lower = c.top!.map((t) => t.count - t.error);
+  assert.equal(lower, [...lower].sort((a, b) => b - a));
+  // A column that fits is exact, floor 0; numeric columns have neither.
+  const few = new ColumnStats({ topCapacity: 64 });
+  few.update(Batch.fromRows(rows.slice(0, 40).map((r, i) => ({ ...r, c: `k${i % 5}` })), schema));
+  assert.equal([few.summary('c')!.topExact, few.summary('c')!.topFloor, few.summary('x')!.topExact], [true, 0, null]);
+  assert.throws(() => new ColumnStats({ topCapacity: 0 }), /capacity/);
+});
+
 test.run();
