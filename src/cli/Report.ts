@@ -3,11 +3,20 @@
  * them). Metric names are the camelCase METRIC_NAMES; a metric with no value yet is null.
  */
 export interface Report {
-  rows: { read: number; trained: number; skipped: number; skippedByReason: Record<string, number> };
+  /**
+   * The books of the first pass: read = trained + heldOut + skipped, always. `skippedByReason`
+   * covers every path (sources, steps, `duplicate`, `label`, vectorize's `required`/`non-finite`);
+   * `unlabeled` counts the `label` rows that were predicted but not learned.
+   */
+  rows: { read: number; trained: number; heldOut: number; skipped: number; skippedByReason: Record<string, number>; unlabeled?: number };
   /** Progressive (test-then-train) metrics over the training rows of the first pass. */
   metrics: Record<string, number | null>;
+  /** The same metrics over the last `window` rows (`evaluation.rolling`); absent without it. */
+  rolling?: { window: number; values: Record<string, number | null> };
   /** Metrics of the final model on held-out rows (`split`) or a test file; absent without either. */
   test?: Record<string, number | null>;
+  /** Training diverged: why, and the row count of the restored model (null when the run failed instead). */
+  diverged?: { reason: string; restoredAtRow: number | null };
   rowsPerSecond: number;
   elapsedSeconds: number;
   /** `cpu`, `webgpu` or `gpujs` (null when no model ran). */

@@ -1,5 +1,5 @@
 import { Observable, Subject, lastValueFrom, tap, type OperatorFunction, type Subscription } from 'rxjs';
-import { Telemetry, asyncMap, textLogger, type Batch } from '../core/index.js';
+import { DeadLetter, Telemetry, asyncMap, textLogger, type Batch } from '../core/index.js';
 import type { PauseGate } from '../tui/index.js';
 import { buildPipeline, makeStep, type BuiltPipeline, type BuiltStep, type Spec } from '../spec/index.js';
 import type { Report } from './Report.js';
@@ -13,6 +13,8 @@ export interface ExecuteOptions {
   seed?: number;
   /** Key path of the target in errors (`--target` for the train command). */
   targetPath?: string;
+  /** Key path of the task in errors (`--task` for the train command). */
+  taskPath?: string;
   /** Steps decided from the first batch (the train command's default preprocessing). */
   autoSteps?: (batch: Batch, target: BuiltPipeline['target']) => Array<Record<string, unknown>>;
   /** Model options when the spec names no model (the kind then follows the task). */
@@ -43,6 +45,8 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
   // `q` on the dashboard ends the run like Ctrl-C (the report covers the rows seen) but exits 0.
   const signal = view?.quit ? (o.signal ? AbortSignal.any([o.signal, view.quit]) : view.quit) : o.signal;
   o = { ...o, ...(signal ? { signal } : {}) };
+  // Every stage of the run appends to the source's dead letter; an old file is removed first.
+  const release = built.deadLetter ? DeadLetter.share(built.deadLetter) : null;
   try {
     if (spec.target === undefined) return await streamOnly(built, o.signal);
     const model = spec.model === undefined ? undefined : typeof spec.model === 'string' ? [spec.model, {}] as const : Object.entries(spec.model)[0]!;
@@ -63,8 +67,13 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
       lineage: o.lineage,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(view?.setSnapshot ? { onSnapshotReady: view.setSnapshot } : {}),
+      sourceName: sourceName(spec),
+      ...(spec.source.badRows ? { badRows: spec.source.badRows } : {}),
+      ...(spec.training?.onDivergence ? { onDivergence: spec.training.onDivergence } : {}),
+      ...(o.taskPath ? { taskPath: o.taskPath } : {}),
     });
   } finally {
+    release?.();
     await stop();
   }
 }
@@ -106,6 +115,16 @@ async function progress(telemetry: Telemetry, o: ExecuteOptions, title: string):
   return { stop: async () => sub.unsubscribe() };
 }
 
+/** The input a spec reads, as errors name it. */
+function sourceName(spec: Spec): string {
+  const s = spec.source;
+  const file = s.csv ?? s.arrow ?? s.parquet ?? s.ndjson ?? s.json;
+  if (file !== undefined) return file;
+  if (s.tcp) return `tcp://${s.tcp.connect ?? `${s.tcp.host ?? '0.0.0.0'}:${s.tcp.listen}`}`;
+  if (s.websocket) return s.websocket;
+  return 'synthetic';
+}
+
 /** A spec without a target: the steps run and the rows are counted. */
 async function streamOnly(built: BuiltPipeline, signal: AbortSignal | undefined): Promise<Report> {
   const started = performance.now();
@@ -127,7 +146,7 @@ async function streamOnly(built: BuiltPipeline, signal: AbortSignal | undefined)
   }
   const elapsedSeconds = (performance.now() - started) / 1000;
   return {
-    rows: { read: read + [...books.entries()].filter(([k]) => !k.startsWith('steps[')).reduce((s, [, a]) => s + a.skipped, 0), trained: 0, skipped, skippedByReason: byReason },
+    rows: { read: read + [...books.entries()].filter(([k]) => !k.startsWith('steps[')).reduce((s, [, a]) => s + a.skipped, 0), trained: 0, heldOut: 0, skipped, skippedByReason: byReason },
     metrics: {}, rowsPerSecond: read / Math.max(elapsedSeconds, 1e-9), elapsedSeconds, backend: null, adapter: null,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
   };

@@ -14,7 +14,15 @@ export async function finishRun(io: CliIO, json: boolean, run: (signal: AbortSig
   const onInt = () => ac.abort();
   process.once('SIGINT', onInt);
   try {
-    const report = await run(ac.signal);
+    let report: Report;
+    try {
+      report = await run(ac.signal);
+    } catch (e) {
+      // A run that failed after reading (diverged, nothing learned) still prints its report; the error follows.
+      const failed = (e as { report?: Report }).report;
+      if (failed) io.out(json ? JSON.stringify(failed) : formatReport(failed));
+      throw e;
+    }
     io.out(json ? JSON.stringify(report) : formatReport(report));
     return ac.signal.aborted ? INTERRUPTED : 0;
   } finally {

@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Observable, lastValueFrom, tap } from 'rxjs';
+import { Observable, lastValueFrom, take, tap } from 'rxjs';
 import {
   BadRows, SchemaError, SluiceError, SpecError, asyncMap, writeFileAtomic,
-  type Batch, type FeatureMatrix, type Telemetry,
+  type Batch, type BadRowPolicy, type FeatureMatrix, type Telemetry,
 } from '../core/index.js';
-import { Pipeline, SPLIT_COLUMN, trainMask } from '../features/index.js';
-import type { Model, Task } from '../learn/index.js';
-import { MetricSet, type MetricSpec, type Predictions } from '../metrics/index.js';
+import { Pipeline, SPLIT_COLUMN, labelRejects, rejectRows, trainMask } from '../features/index.js';
+import { DivergenceWatch, type Model, type ModelState, type Task } from '../learn/index.js';
+import { MetricSet, makeMetric, type MetricSpec, type Predictions } from '../metrics/index.js';
 import type { BuiltPipeline } from '../spec/index.js';
 import type { Report } from './Report.js';
 
@@ -37,6 +37,28 @@ export interface TrainStreamOptions {
   signal?: AbortSignal;
   /** Receives a function that saves a snapshot of the pipeline and model as they are now (the dashboard's `s`). */
   onSnapshotReady?: (save: () => Promise<string>) => void;
+  /** The input's name (file path or address): label errors under `fail` name it with the line. */
+  sourceName?: string;
+  /** Policy for rows the run itself rejects (missing features at vectorize, bad labels); default skip. */
+  badRows?: BadRowPolicy;
+  /** On divergence: `stop` (default) fails the run; `restore` puts back the last good state and ends it there. */
+  onDivergence?: 'stop' | 'restore';
+  /** Key path of the task in errors (`--task` for the train command; default `task`). */
+  taskPath?: string;
+}
+
+/** Training diverged: non-finite predictions or a runaway loss. Exit status 1; the message says what to try. */
+export class DivergedError extends SluiceError {
+  constructor(message: string, readonly report: Report) {
+    super('DIVERGED', message);
+  }
+}
+
+/** Nothing was learned: every row was skipped, or there were none. Exit status 1 with the reasons. */
+export class NoRowsError extends SluiceError {
+  constructor(message: string, readonly report: Report) {
+    super('NO_ROWS', message);
+  }
 }
 
 type CreateModel = (options: Record<string, unknown>) => Promise<Model>;
@@ -65,21 +87,36 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   const telemetry = built.telemetry;
   const target = built.target;
   if (!target) throw new SpecError('target', 'a model needs a target column or expression');
+  const taskPath = o.taskPath ?? 'task';
 
+  // The books of the first pass: every source and step publishes an `account` event when it ends.
   const accounts = new Map<string, { read: number; skipped: number; byReason: Record<string, number> }>();
   let booksOpen = true;
   const sub = telemetry.events$.subscribe((e) => {
     if (e.type === 'account' && booksOpen) accounts.set(e.source, { read: e.read, skipped: e.skipped, byReason: { ...e.skippedByReason } as Record<string, number> });
   });
 
+  // Rows the run itself rejects share the source's policy and dead letter.
+  const policy = o.badRows ?? 'skip';
+  const letter = built.deadLetter ? { deadLetter: built.deadLetter, deadLetterAppend: true } : {};
   const vectorizer = built.vectorizer;
-  vectorizer.badRows = new BadRows('vectorize', { badRows: 'skip', telemetry });
+  const vectorBooks = new BadRows('vectorize', { badRows: policy, telemetry, ...letter });
+  const labelBooks = new BadRows(o.sourceName ?? 'input', { badRows: policy, telemetry, ...letter });
+  vectorizer.badRows = vectorBooks;
   let model: Model | null = null;
   let task: Task | null = null;
+  let classes = 2;
   let progressive: MetricSet | null = null, held: MetricSet | null = null;
-  let fromSource = 0, trained = 0, lastEmit = 0, epoch = 0;
+  let watch: DivergenceWatch | null = null;
+  let good: { state: ModelState; rows: number } | null = null, lastGood = 0;
+  let diverged: { why: string; restoredAt: number | null } | null = null;
+  let fromSource = 0, trained = 0, heldOut = 0, unlabeled = 0, stopped = 0, lastEmit = 0, epoch = 0;
+  // Divergence ends the reading as Ctrl-C does.
+  const halt = new AbortController();
+  const stopping = o.signal ? AbortSignal.any([o.signal, halt.signal]) : halt.signal;
   const makeSets = (t: Task) => {
     const specs = o.metrics?.length ? o.metrics : DEFAULT_METRICS[t];
+    checkMetrics(specs, t);
     const opts = { ...(o.threshold !== undefined ? { threshold: o.threshold } : {}), path: 'evaluation.metrics' };
     progressive = new MetricSet(specs, { ...opts, ...(o.rolling !== undefined ? { rolling: o.rolling } : {}) });
     held = new MetricSet(specs, opts);
@@ -92,14 +129,25 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     const t = batch.column(target.column);
     const kind = o.model;
     const classification = o.task === 'classification' || (o.task === undefined && (t.type === 'boolean' || t.type === 'category' || t.type === 'text' || kind === 'logistic' || kind === 'softmax' || kind === 'svm'));
-    let classes = typeof o.modelOptions?.classes === 'number' ? o.modelOptions.classes : 2;
+    if (classification && t.type === 'number') {
+      // Real-valued labels are not classes: a usage error, found on the first batch.
+      for (let i = 0; i < batch.length; i++) {
+        const y = t.values[i]!;
+        if (Number.isFinite(y) && !Number.isInteger(y)) {
+          throw new SpecError(o.task === 'classification' ? taskPath : 'model', `classification needs class labels, but target "${target.column}" has the real value ${y}${batch.lines ? ` (line ${batch.lines[i]})` : ''}; use regression, or a target expression such as "${target.column} > ${y}"`);
+        }
+      }
+    }
+    classes = typeof o.modelOptions?.classes === 'number' ? o.modelOptions.classes : 2;
     if (classification && (t.type === 'category' || t.type === 'text')) classes = Math.max(classes, vectorizer.classes?.length ?? 2, t.dictionary.size);
-    if (classification && t.type === 'integer' && o.modelOptions?.classes === undefined) {
+    if (classification && (t.type === 'integer' || t.type === 'number') && o.modelOptions?.classes === undefined) {
       let max = 1;
-      for (let i = 0; i < batch.length; i++) max = Math.max(max, t.values[i]!);
+      for (let i = 0; i < batch.length; i++) { const y = t.values[i]!; if (Number.isFinite(y)) max = Math.max(max, y); }
       classes = max + 1;
     }
     task = !classification ? 'regression' : classes > 2 || kind === 'softmax' ? 'multiclass' : 'binary';
+    makeSets(task);
+    watch = new DivergenceWatch(task);
     const learn = await import('../learn/index.js') as unknown as { createModel?: CreateModel };
     if (typeof learn.createModel !== 'function') throw new SluiceError('UNAVAILABLE', 'no models are available in this build (src/learn exports no createModel)');
     const { classes: _c, ...rest } = o.modelOptions ?? {};
@@ -112,7 +160,6 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       ...(o.backend !== undefined ? { backend: o.backend } : {}),
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
     });
-    makeSets(task);
     o.onSnapshotReady?.(async () => {
       const dir = o.saveDir ?? tmpdir();
       mkdirSync(dir, { recursive: true });
@@ -125,30 +172,81 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   };
 
   const predictions = (m: Model, p: Float32Array): Predictions => (m.task === 'regression' ? { values: p } : { probabilities: p });
-  const score = async (set: MetricSet, x: FeatureMatrix) => {
-    if (!model || x.rows === 0 || !x.targets) return;
-    set.update(x.targets, predictions(model, await model.predict(x)), x.weights ?? undefined);
+  const score = async (set: MetricSet, x: FeatureMatrix): Promise<Float32Array | null> => {
+    if (!model || x.rows === 0 || !x.targets) return null;
+    const p = await model.predict(x);
+    set.update(x.targets, predictions(model, p), x.weights ?? undefined);
+    return p;
   };
 
-  const step = async (batch: Batch): Promise<Batch | null> => {
-    if (o.signal?.aborted) return null;
-    if (!model) await start(batch);
-    const mask = trainMask(batch);
-    const trainRows = mask ? batch.filter(mask) : batch;
-    vectorizer.learn(trainRows);
-    const x = vectorizer.apply(trainRows);
+  /** Test-then-train over one matrix of training rows, per model mini-batch. */
+  const learnRows = async (x: FeatureMatrix) => {
+    const m = model!;
     // Test-then-train per model mini-batch, not per source batch: a file read as one big batch
     // would otherwise be scored entirely by the untrained model.
     const chunk = o.batchSize ?? DEFAULT_BATCH;
     for (let i = 0; i < x.rows; i += chunk) {
       const part = i === 0 && x.rows <= chunk ? x : x.sliceRows(i, Math.min(x.rows, i + chunk));
-      if (epoch === 0 && o.progressive !== false) await score(progressive!, part);
-      await model!.learn(part);
+      if (epoch === 0 && o.progressive !== false) {
+        const p = await score(progressive!, part);
+        const why = p && part.targets ? watch!.update(part.targets, p, m.outputs) : null;
+        if (why) {
+          // This mini-batch and the rest were read but not learned.
+          stopped += x.rows - i;
+          await divergedAt(why);
+          return;
+        }
+        if (o.onDivergence === 'restore' && watch!.healthy && (good === null || trained - lastGood >= SNAPSHOT_ROWS)) {
+          good = { state: await m.state(), rows: trained };
+          lastGood = trained;
+        }
+      }
+      await m.learn(part);
       if (epoch === 0) trained += part.rows;
     }
-    if (mask) {
-      const rest = batch.filter(mask.map((v) => 1 - v));
-      if (rest.length > 0) await score(held!, vectorizer.apply(rest));
+  };
+
+  const divergedAt = async (why: string) => {
+    if (o.onDivergence === 'restore' && good) {
+      model!.load((good as { state: ModelState }).state);
+      diverged = { why, restoredAt: (good as { rows: number }).rows };
+      telemetry.emit({ type: 'log', level: 'warn', message: `training diverged (${why}); restored the model as it was after ${diverged.restoredAt} rows and stopped there` });
+    } else {
+      diverged = { why, restoredAt: null };
+    }
+    halt.abort();
+  };
+
+  const step = async (batch: Batch): Promise<Batch | null> => {
+    // Rows already on their way when the run stops (Ctrl-C, `q`, divergence) are counted, not lost.
+    if (stopping.aborted) { if (epoch === 0) stopped += batch.length; return null; }
+    if (!model) await start(batch);
+    // Rows whose label cannot be learned are skipped (reason `label`), and only predicted.
+    const rejects = labelRejects(batch, target.column, task === 'regression' ? 'regression' : 'classification', classes);
+    let labeled = batch;
+    if (rejects.length > 0) {
+      const books = epoch === 0 ? labelBooks : null;
+      labeled = books ? rejectRows(batch, rejects, books, labelBooks.source) : batch.filter(keepOf(batch.length, rejects, 1));
+      const rest = batch.filter(keepOf(batch.length, rejects, 0));
+      const xu = vectorizer.apply(rest.drop([target.column]));
+      if (xu.rows > 0) await model!.predict(xu);
+      if (epoch === 0) unlabeled += rest.length;
+      if (labeled.length === 0) return null;
+    }
+    const mask = trainMask(labeled);
+    const trainRows = mask ? labeled.filter(mask) : labeled;
+    vectorizer.learn(trainRows);
+    await learnRows(vectorizer.apply(trainRows));
+    if (mask && diverged) {
+      if (epoch === 0) stopped += mask.length - trainRows.length;
+    } else if (mask) {
+      let rest = labeled.filter(mask.map((v) => 1 - v));
+      // A held-out label never seen in training is no class of the model: held out, not scorable.
+      const known = vectorizer.classes;
+      if (known && rest.length > 0) rest = rest.filter(knownLabels(rest, target.column, known));
+      const xh = vectorizer.apply(rest);
+      if (epoch === 0) heldOut += mask.length - trainRows.length;
+      if (xh.rows > 0) await score(held!, xh);
     }
     const now = performance.now();
     if (now - lastEmit >= METRICS_EVERY_MS) { lastEmit = now; emitMetrics(); }
@@ -165,40 +263,50 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     lastValueFrom(source.pipe(tap((b) => { if (counting) fromSource += b.length; }), built.steps, asyncMap(step)), { defaultValue: null });
 
   try {
+    if (built.testSource) await checkTestSchema(built);
     const epochs = o.epochs ?? 1;
-    for (epoch = 0; epoch < epochs && !o.signal?.aborted; epoch++) {
-      if (epoch > 0) (held as MetricSet | null)?.reset();
-      await run(abortable(built.source(), o.signal), epoch === 0);
+    for (epoch = 0; epoch < epochs && !stopping.aborted; epoch++) {
+      if (epoch > 0) {
+        (held as MetricSet | null)?.reset();
+        // Later passes see the same rows again: their rejects are not counted or dead-lettered twice.
+        vectorizer.badRows = new BadRows('vectorize', { badRows: policy, telemetry });
+      }
+      await run(abortable(built.source(), stopping), epoch === 0);
+      if (epoch === 0) {
+        accounts.set('vectorize', book(vectorBooks));
+        accounts.set('label', book(labelBooks));
+        if (stopped > 0) accounts.set('stopped', { read: stopped, skipped: stopped, byReason: { stopped } });
+      }
       booksOpen = false;
     }
     emitMetrics();
     let test: Record<string, number | null> | undefined;
-    if (built.testSource && model && !o.signal?.aborted) {
+    if (built.testSource && model && !o.signal?.aborted && !(diverged && (diverged as { restoredAt: number | null }).restoredAt === null)) {
       held!.reset();
       await lastValueFrom(built.testSource().pipe(built.frozenSteps, asyncMap(async (b) => { await score(held!, vectorizer.apply(b)); return null; })), { defaultValue: null });
       test = nulls(held!.values());
     } else if (held && (built.transforms.some((t) => t.kind === 'split'))) test = nulls((held as MetricSet).values());
 
     const elapsedSeconds = (performance.now() - started) / 1000;
-    let skipped = 0, sourceSkipped = 0;
-    const byReason: Record<string, number> = {};
-    for (const [name, a] of accounts) {
-      skipped += a.skipped;
-      if (!name.startsWith('steps[') && name !== 'vectorize') sourceSkipped += a.skipped;
-      for (const [r, n] of Object.entries(a.byReason)) byReason[r] = (byReason[r] ?? 0) + n;
-    }
+    const rows = balance(fromSource, trained, heldOut, accounts, built.flow, telemetry);
     const m = model as Model | null;
+    const p = progressive as MetricSet | null;
+    const rolling = p?.rollingValues();
+    const d = diverged as { why: string; restoredAt: number | null } | null;
     const report: Report = {
-      rows: { read: fromSource + sourceSkipped, trained, skipped, skippedByReason: byReason },
-      metrics: progressive ? nulls((progressive as MetricSet).values()) : {},
+      rows: { ...rows, ...(unlabeled > 0 ? { unlabeled } : {}) },
+      metrics: p ? nulls(p.values()) : Object.fromEntries((o.metrics ?? []).map((s) => [metricKey(s), null])),
+      ...(rolling ? { rolling: { window: o.rolling!, values: nulls(rolling) } } : {}),
       ...(test ? { test } : {}),
+      ...(d ? { diverged: { reason: d.why, restoredAtRow: d.restoredAt } } : {}),
       rowsPerSecond: fromSource / Math.max(elapsedSeconds, 1e-9),
       elapsedSeconds,
       backend: m?.backendName ?? null,
       adapter: m?.adapter ?? null,
       peakRssMB: process.resourceUsage().maxRSS / 1024,
     };
-    if (o.saveDir && m) {
+    const failed = d !== null && d.restoredAt === null;
+    if (o.saveDir && m && !failed) {
       mkdirSync(o.saveDir, { recursive: true });
       const artifact = { version: 1, task, lineage: o.lineage ?? null, pipeline: new Pipeline([...built.transforms, vectorizer]).toJSON(), model: await m.state(), report };
       writeFileAtomic(`${o.saveDir}/pipeline.json`, JSON.stringify(artifact));
@@ -207,10 +315,107 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     const reportPath = o.reportPath ?? (o.saveDir ? `${o.saveDir}/report.json` : undefined);
     if (reportPath) mkdirSync(dirname(reportPath), { recursive: true });
     if (reportPath) writeFileAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
+    if (failed) {
+      throw new DivergedError(`training diverged after ${trained} rows: ${d.why}. Try a smaller learning rate (--lr, model.lr), standardize or clip the features, or scale the target; with --on-divergence restore (training.onDivergence: restore) the run keeps the last good model instead${o.saveDir ? '. Nothing was saved' : ''}`, report);
+    }
+    if (trained === 0 && !o.signal?.aborted) {
+      const why = Object.entries(rows.skippedByReason).map(([r, n]) => `${r} ${n}`).join(', ');
+      throw new NoRowsError(`no rows to learn from: read ${rows.read}, skipped ${rows.skipped}${why ? ` (${why})` : ''}${rows.heldOut ? `, held out ${rows.heldOut}` : ''}`, report);
+    }
     return report;
   } finally {
     sub.unsubscribe();
+    vectorBooks.close();
+    labelBooks.close();
     await (model as Model | null)?.dispose();
+  }
+}
+
+/** Rows between snapshots kept for `onDivergence: restore` (a state read costs a pass over the weights). */
+const SNAPSHOT_ROWS = 10_000;
+
+function metricKey(s: MetricSpec): string {
+  return typeof s === 'string' ? s : typeof s.as === 'string' ? s.as : s.name;
+}
+
+function book(b: BadRows): { read: number; skipped: number; byReason: Record<string, number> } {
+  return { read: b.read, skipped: b.skipped, byReason: { ...b.byReason } as Record<string, number> };
+}
+
+/** 1 for the rows listed in `rejects` when `mark` is 0, else 1 for the others. */
+function keepOf(n: number, rejects: ReadonlyArray<{ row: number }>, mark: 0 | 1): Uint8Array {
+  const keep = new Uint8Array(n).fill(mark);
+  for (const r of rejects) keep[r.row] = 1 - mark;
+  return keep;
+}
+
+/** Rows whose category label is one of the model's classes. */
+function knownLabels(batch: Batch, column: string, known: readonly string[]): Uint8Array {
+  const c = batch.column(column);
+  const keep = new Uint8Array(batch.length).fill(1);
+  if (c.type !== 'category' && c.type !== 'text') return keep;
+  const set = new Set(known);
+  const ok = c.dictionary.values.map((s) => set.has(s));
+  for (let i = 0; i < batch.length; i++) keep[i] = c.codes[i]! >= 0 && ok[c.codes[i]!] ? 1 : 0;
+  return keep;
+}
+
+/** A metric must fit the task: regression metrics read values, classification metrics labels or probabilities. */
+function checkMetrics(specs: readonly MetricSpec[], task: Task): void {
+  specs.forEach((spec, i) => {
+    const name = typeof spec === 'string' ? spec : spec.name;
+    const regression = makeMetric(name, {}, `evaluation.metrics[${i}]`).input === 'values';
+    if (regression !== (task === 'regression')) {
+      throw new SpecError(`evaluation.metrics[${i}]`, `"${name}" is a ${regression ? 'regression' : 'classification'} metric, but the task is ${task === 'regression' ? 'regression' : `${task} classification`}; the task's defaults are ${DEFAULT_METRICS[task].map((s) => typeof s === 'string' ? s : s.name).join(', ')}`);
+    }
+  });
+}
+
+/**
+ * The run's books: read = trained + heldOut + skipped, with skippedByReason covering every path.
+ * Rows a step lost without a reason are counted as `unaccounted` under that step's name, and warned
+ * about, so the equation holds and the loss is visible.
+ */
+function balance(
+  fromSource: number, trained: number, heldOut: number,
+  accounts: ReadonlyMap<string, { read: number; skipped: number; byReason: Record<string, number> }>,
+  flow: BuiltPipeline['flow'], telemetry: Telemetry,
+): Report['rows'] {
+  let skipped = 0, sourceSkipped = 0;
+  const byReason: Record<string, number> = {};
+  for (const [name, a] of accounts) {
+    skipped += a.skipped;
+    if (!isStage(name)) sourceSkipped += a.skipped;
+    for (const [r, n] of Object.entries(a.byReason)) byReason[r] = (byReason[r] ?? 0) + n;
+  }
+  const read = fromSource + sourceSkipped;
+  const lost = read - trained - heldOut - skipped;
+  if (lost !== 0) {
+    const where = [...flow].filter(([name, f]) => f.in - f.out !== (accounts.get(name)?.skipped ?? 0)).map(([name]) => name);
+    telemetry.emit({ type: 'log', level: 'warn', message: `${Math.abs(lost)} rows ${lost > 0 ? 'were lost' : 'were counted twice'} without a reason${where.length ? ` in ${where.join(', ')}` : ''}: please report this` });
+    if (lost > 0) { byReason.unaccounted = (byReason.unaccounted ?? 0) + lost; skipped += lost; }
+  }
+  return { read, trained, heldOut, skipped, skippedByReason: byReason };
+}
+
+/** Books of the run's stages (not sources): spec steps, automatic steps, vectorize and labels. */
+function isStage(name: string): boolean {
+  return name.startsWith('steps[') || name.startsWith('auto[') || name === 'vectorize' || name === 'label' || name === 'stopped';
+}
+
+/** Fails before training when the test file lacks a column of the training data (it would fail only after training). */
+async function checkTestSchema(built: BuiltPipeline): Promise<void> {
+  const first = (src: Observable<Batch>) => lastValueFrom(src.pipe(take(1)), { defaultValue: null });
+  const [train, test] = await Promise.all([first(built.source()), first(built.testSource!())]);
+  if (!train || !test) return;
+  const missing = train.names.filter((n) => !test.has(n));
+  if (missing.length > 0) {
+    throw new SpecError('evaluation.test', `the test file lacks column${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')} of the training data; it has ${test.names.join(', ')}`);
+  }
+  const family = (t: string) => (t === 'integer' || t === 'number' || t === 'boolean' ? 'number' : t === 'category' || t === 'text' ? 'text' : t);
+  for (const n of train.names) {
+    const a = train.column(n).type, b = test.column(n).type;
+    if (family(a) !== family(b) && test.length > 0 && train.length > 0) throw new SpecError('evaluation.test', `column "${n}" is ${a} in the training data but ${b} in the test file`);
   }
 }
 

@@ -13,4 +13,12 @@ export type BadRowReason =
   | 'range'
   | 'category'
   | 'non-finite'
-  | 'too-long';
+  | 'too-long'
+  /** CSV: a field over maxFieldBytes (a quoted one is cut at the first newline after its quote: a stray quote costs one row). */
+  | 'field-too-large'
+  /** A missing, NaN or invalid label (not a class index, not a finite number): not learned. */
+  | 'label'
+  /** Dropped by `dedupe` as a repeat of a recent key. */
+  | 'duplicate'
+  /** Lost by a stage without a reason of its own (a bug): the books still balance and say where. */
+  | 'unaccounted';

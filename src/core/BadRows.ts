@@ -11,6 +11,8 @@ export interface BadRowOptions {
   badRows?: BadRowPolicy;
   /** Dead-letter CSV path for skipped rows. */
   deadLetter?: string;
+  /** Share the dead-letter file with the other stages of a run (see DeadLetter): append, never replace. */
+  deadLetterAppend?: boolean;
   telemetry?: Telemetry;
 }
 
@@ -38,7 +40,7 @@ export class BadRows {
     const policy = options.badRows ?? 'skip';
     if (policy !== 'skip' && policy !== 'fail') throw new SpecError('badRows', `expected one of skip|fail, got ${JSON.stringify(policy)}`);
     this.policy = policy;
-    this.deadLetter = options.deadLetter ? new DeadLetter(options.deadLetter) : null;
+    this.deadLetter = options.deadLetter ? new DeadLetter(options.deadLetter, options.deadLetterAppend === true) : null;
     this.telemetry = options.telemetry ?? Telemetry.global;
   }
 

@@ -1,12 +1,24 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /** Raw rows longer than this are cut in the dead-letter file (the line number finds the rest). */
 const MAX_RAW = 64 * 1024;
 const FLUSH_BYTES = 64 * 1024;
 
+/** Paths shared by a run now (resolved), with how many runs share each. */
+const SHARED = new Map<string, number>();
+
+const HEADER = 'line,reason,column,value,detail,raw\n';
+
 /**
  * Appends rejected rows to a CSV file: `line,reason,column,value,detail,raw`. Opened on the first
  * row, buffered in 64 KiB writes, so a clean run creates no file and a dirty one costs little.
+ *
+ * Alone, a dead letter replaces the file on its first row. With `append`, several writers of one
+ * run (the source, its parse thread, every step) share the file: the first to create it writes the
+ * header, the others open it in append mode, and each flush is one write of whole records. The run
+ * declares its file shared (`DeadLetter.share`) for its duration, which also removes an old file and
+ * makes every dead letter of this thread on that path append; other threads are told by `append`.
  */
 export class DeadLetter {
   private fd: number | null = null;
@@ -14,18 +26,48 @@ export class DeadLetter {
   private size = 0;
   count = 0;
 
-  constructor(readonly path: string) {}
+  private readonly append: boolean;
+
+  constructor(readonly path: string, append = false) {
+    this.append = append || SHARED.has(resolve(path));
+  }
+
+  /**
+   * Declares `path` the shared dead letter of one run: removes a file left by an earlier run, and
+   * until the returned function is called every DeadLetter on it appends. Call before the stages start.
+   */
+  static share(path: string): () => void {
+    const key = resolve(path);
+    rmSync(key, { force: true });
+    SHARED.set(key, (SHARED.get(key) ?? 0) + 1);
+    return () => {
+      const n = (SHARED.get(key) ?? 1) - 1;
+      if (n > 0) SHARED.set(key, n); else SHARED.delete(key);
+    };
+  }
 
   write(line: number, reason: string, column: string, value: string, detail: string, raw: string): void {
-    if (this.fd === null) {
-      this.fd = openSync(this.path, 'w');
-      writeSync(this.fd, 'line,reason,column,value,detail,raw\n');
-    }
+    if (this.fd === null) this.fd = this.open();
     const rec = [String(line), reason, column, value, detail, raw.length > MAX_RAW ? raw.slice(0, MAX_RAW) : raw].map(quote).join(',') + '\n';
     this.buffer.push(rec);
     this.size += rec.length;
     this.count++;
     if (this.size >= FLUSH_BYTES) this.flush();
+  }
+
+  private open(): number {
+    if (!this.append) {
+      const fd = openSync(this.path, 'w');
+      writeSync(fd, HEADER);
+      return fd;
+    }
+    try {
+      // O_EXCL decides who writes the header; then the file is reopened for appends.
+      writeFileSync(this.path, HEADER, { flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    return openSync(this.path, 'a');
   }
 
   flush(): void {

@@ -1,4 +1,5 @@
-import { SpecError, validity, type Batch, type Column } from '../core/index.js';
+import { SpecError, validity, type Batch, type BadRows, type Column } from '../core/index.js';
+import { rejectRows, type RowReject } from './rejectRows.js';
 
 export interface DedupeOptions {
   /** Key columns: rows with equal values in all of them are duplicates. */
@@ -43,6 +44,8 @@ export class Dedupe {
   private maxTime = -Infinity;
   /** Rows dropped so far. */
   dropped = 0;
+  /** Books for dropped rows (reason `duplicate`, policy always skip); without them rows are only filtered. */
+  badRows: BadRows | null = null;
 
   constructor(options: DedupeOptions) {
     if (!Array.isArray(options?.keys) || options.keys.length === 0 || options.keys.some((k) => typeof k !== 'string')) throw new SpecError('dedupe.keys', 'expected a non-empty list of column names');
@@ -87,7 +90,12 @@ export class Dedupe {
     let kept = 0;
     for (let i = 0; i < n; i++) kept += keep[i]!;
     this.dropped += n - kept;
-    return batch.filter(keep);
+    if (!this.badRows) return batch.filter(keep);
+    // With books, every repeat is counted under `duplicate` and goes to the dead letter.
+    const rejects: RowReject[] = [];
+    const first = this.keys[0]!;
+    for (let i = 0; i < n; i++) if (!keep[i]) rejects.push({ row: i, reason: 'duplicate', field: first, value: String(batch.value(first, i) ?? ''), detail: `repeats the key of a row within the ${this.count !== null ? `last ${this.count} rows` : `last ${this.ms} ms`}` });
+    return rejectRows(batch, rejects, this.badRows, 'dedupe');
   }
 
   private push(k: string): void {

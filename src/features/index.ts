@@ -6,6 +6,7 @@ export type { RunningMomentsState, QuantileSketchState, SpaceSavingState, TopIte
 export { ColumnStats, type ColumnStatsOptions, type ColumnStatsState, type ColumnSummary } from './ColumnStats.js';
 export { numericInput, type NonFinitePolicy, type NumericInput } from './numericInput.js';
 export { rejectRows, type RowReject } from './rejectRows.js';
+export { labelRejects } from './labelRejects.js';
 export { Validate, type ValidateOptions, type ValidateState, type ValidateRange } from './Validate.js';
 export { Impute, type ImputeOptions, type ImputeState, type ImputeStrategy, type ImputeColumnSpec } from './Impute.js';
 export { Scaler, type ScalerOptions, type ScalerState, type ScaleMethod } from './Scaler.js';

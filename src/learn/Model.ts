@@ -47,6 +47,8 @@ export interface Model {
   lastLoss(): Promise<number>;
   /** The full state (reads weights back from the device). */
   state(): Promise<ModelState>;
+  /** Puts back a `state()` of this same model (weights and optimizer state), e.g. the last good one. */
+  load(state: ModelState): void;
   /** Frees device memory. */
   dispose(): Promise<void>;
 }

@@ -6,3 +6,4 @@ export { scheduledRate, type Schedule } from './scheduledRate.js';
 export { GradientModel } from './GradientModel.js';
 export { FtrlModel } from './FtrlModel.js';
 export { PassiveAggressiveModel } from './PassiveAggressiveModel.js';
+export { DivergenceWatch, type DivergenceWatchOptions, type DivergenceWatchState } from './DivergenceWatch.js';

@@ -217,7 +217,7 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
 
   const variant = oneOf(o, 'variant', ['PA', 'PA-I', 'PA-II'] as const, 'PA-I');
   const backend = oneOf(o, 'backend', ['cpu', 'webgpu', 'gpujs', 'auto'] as const, 'cpu');
-  const seed = num(o, 'seed', 42, (v) => Number.isInteger(v), 'an integer');
+  const seed = num(o, 'seed', 1, (v) => Number.isInteger(v), 'an integer');
   return {
     kind, task, classes: task === 'regression' ? 1 : classes, outputs, inputs, hidden, activation, output: output ?? (task === 'binary' ? 'sigmoid' : task === 'multiclass' ? 'softmax' : 'identity'), init,
     optimizer, lr, schedule,

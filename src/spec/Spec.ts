@@ -12,7 +12,7 @@ export interface Spec {
   features?: { drop?: string[]; include?: string[]; missing?: 'error' | 'zero' };
   split?: { test: number; key?: string; stratify?: string; seed?: number };
   model?: string | Record<string, Record<string, unknown> | null>;
-  training?: { batchSize?: number; epochs?: number; backend?: 'auto' | 'cpu' | 'webgpu' | 'gpujs'; maxRows?: number };
+  training?: { batchSize?: number; epochs?: number; backend?: 'auto' | 'cpu' | 'webgpu' | 'gpujs'; maxRows?: number; onDivergence?: 'stop' | 'restore' };
   evaluation?: { progressive?: boolean; metrics?: string[]; rolling?: number; threshold?: number; test?: string };
   output?: { dir?: string; report?: string; save?: boolean };
 }
@@ -22,6 +22,7 @@ export interface SourceSpec {
   arrow?: string;
   parquet?: string;
   ndjson?: string;
+  json?: string;
   tcp?: { listen?: number; host?: string; connect?: string; maxConnections?: number };
   websocket?: string;
   synthetic?: string | Record<string, Record<string, unknown> | null>;
@@ -31,8 +32,13 @@ export interface SourceSpec {
   batchSize?: number;
   maxRows?: number;
   format?: 'ndjson' | 'csv';
+  reconnect?: boolean;
+  backoff?: number;
+  maxRetries?: number;
   header?: boolean;
   delimiter?: string;
+  maxFieldBytes?: number;
+  quotedNewlines?: boolean;
   inferRows?: number;
   nullValues?: string[];
   columns?: string[];

@@ -22,6 +22,8 @@ export interface StepContext {
   telemetry: Telemetry;
   /** Name in bad-row books and errors: `steps[2].validate`. */
   path: string;
+  /** The run's shared dead-letter file (the source's): steps without their own write there too. */
+  deadLetter?: string;
 }
 
 type O = Record<string, any>;
@@ -33,7 +35,8 @@ type O = Record<string, any>;
  */
 export function makeStep(kind: string, raw: unknown, ctx: StepContext): BuiltStep {
   const o: O = raw === null || raw === undefined ? {} : typeof raw === 'string' ? { columns: [raw] } : Array.isArray(raw) ? { columns: raw } : (raw as O);
-  const rows = (badRows?: BadRowPolicy, deadLetter?: string) => ({ rows: { source: ctx.path, badRows: badRows ?? 'skip', telemetry: ctx.telemetry, ...(deadLetter ? { deadLetter } : {}) } });
+  const letter = (own?: string) => own ? { deadLetter: own } : ctx.deadLetter ? { deadLetter: ctx.deadLetter, deadLetterAppend: true } : {};
+  const rows = (badRows?: BadRowPolicy, deadLetter?: string) => ({ rows: { source: ctx.path, badRows: badRows ?? 'skip', telemetry: ctx.telemetry, ...letter(deadLetter) } });
   const wrap = (t: Transform, badRows?: BadRowPolicy, deadLetter?: string): BuiltStep => ({
     kind, transform: t, operator: transform(t, rows(badRows, deadLetter)), frozen: transform(t, { ...rows(badRows, deadLetter), frozen: true }),
   });
@@ -66,7 +69,7 @@ export function makeStep(kind: string, raw: unknown, ctx: StepContext): BuiltSte
     case 'drop': return wrap(new DropColumns(o.columns));
     case 'rename': return wrap(new RenameColumns(o.columns));
     case 'dedupe': {
-      const op = dedupe(defined({ keys: o.keys, count: o.count, ms: o.ms, time: o.time, maxKeys: o.maxKeys }));
+      const op = dedupe({ ...defined({ keys: o.keys, count: o.count, ms: o.ms, time: o.time, maxKeys: o.maxKeys }), rows: { source: ctx.path, telemetry: ctx.telemetry, ...letter() } });
       return { kind, transform: null, operator: op, frozen: op };
     }
     case 'varianceThreshold': return wrap(new VarianceThreshold(o.columns, defined({ threshold: o.threshold, freezeAfter: o.freezeAfter })));

@@ -48,6 +48,7 @@ export class FakeModel implements Model {
   async state(): Promise<ModelState> {
     return { kind: 'logistic', task: 'binary', inputs: this.inputs ?? 0, outputs: 1, options: {}, params: {}, optimizer: {}, step: this.step };
   }
+  load(state: ModelState): void { this.step = state.step; }
   async dispose(): Promise<void> { this.disposed = true; }
 }
 

@@ -17,6 +17,7 @@ function slowModel(): Model {
     async learn() { await sleep(4); step++; },
     async lastLoss() { return NaN; },
     async state() { throw new Error('unused'); },
+    load() {},
     async dispose() {},
   };
 }
