@@ -72,6 +72,11 @@ export interface DashboardStoreOptions {
   now?: () => number;
 }
 
+/** Rates are averaged over this much time (the "last 5 s"). */
+const RATE_WINDOW_MS = 5000;
+/** A window shorter than this is too noisy to show. */
+const RATE_MIN_SPAN_MS = 500;
+
 interface SkipBook { read: number; skipped: number; byReason: Partial<Record<BadRowReason, number>> }
 
 /**
@@ -91,6 +96,7 @@ export class DashboardStore {
   private readonly skipBooks = new Map<string, SkipBook>();
   private readonly models = new Map<string, ModelView>();
   private readonly history = new Map<string, Map<string, Series>>();
+  private readonly rates = new Map<string, { samples: Array<{ t: number; rows: number; bytes: number }>; ready: boolean }>();
   private confusion: ConfusionView | null = null;
   private stats: { source: string; columns: Record<string, unknown> } | null = null;
   private events: EventEntry[] = [];
@@ -134,12 +140,30 @@ export class DashboardStore {
     this.v++;
   }
 
+  /**
+   * Rows/s and bytes/s of a source over the last RATE_WINDOW_MS of progress events, so the rate
+   * and the ETA move smoothly; ready once the window spans RATE_MIN_SPAN_MS.
+   */
+  private smooth(s: SourceView, t: number): void {
+    let r = this.rates.get(s.name);
+    if (!r) { r = { samples: [], ready: false }; this.rates.set(s.name, r); }
+    r.samples.push({ t, rows: s.rows, bytes: s.bytes });
+    // Keep one sample at or before the window's start, so the span covers the whole window.
+    while (r.samples.length > 2 && r.samples[1]!.t <= t - RATE_WINDOW_MS) r.samples.shift();
+    const first = r.samples[0]!, dt = t - first.t;
+    if (dt < RATE_MIN_SPAN_MS) return;
+    r.ready = true;
+    s.rowsPerSecond = (1000 * (s.rows - first.rows)) / dt;
+    s.bytesPerSecond = (1000 * (s.bytes - first.bytes)) / dt;
+  }
+
   fold(e: TelemetryEvent): void {
     this.v++;
     switch (e.type) {
       case 'progress': {
         const s = this.source(e.source);
         s.rows = e.rows; s.bytes = e.bytes; s.done = e.done;
+        this.smooth(s, e.t);
         if (e.totalRows !== undefined) s.totalRows = e.totalRows;
         if (e.totalBytes !== undefined) s.totalBytes = e.totalBytes;
         if (this.state === 'starting') this.state = 'running';
@@ -147,8 +171,10 @@ export class DashboardStore {
         break;
       }
       case 'throughput': {
+        // The source's own rate covers only the gap since its last event (it jumps 10× between
+        // frames); it is shown only until the smoothed window has enough time in it.
         const s = this.source(e.source);
-        s.rowsPerSecond = e.rowsPerSecond; s.bytesPerSecond = e.bytesPerSecond;
+        if (!this.rates.get(e.source)?.ready) { s.rowsPerSecond = e.rowsPerSecond; s.bytesPerSecond = e.bytesPerSecond; }
         break;
       }
       case 'queue': {

@@ -99,4 +99,25 @@ test('stats, queue and confusion; version moves with every change; detach stops 
   assert.is(store.version, v1);
 });
 
+
+test('case 10 (dashboard): rows/s and ETA come from a 5 s window of progress, not from the jumpy per-event rate', () => {
+  const store = new DashboardStore({ title: 't' });
+  const t0 = 1_000_000;
+  // A bursty source: 10k rows then nothing for 450 ms, ten times (20k rows/s on average).
+  let rows = 0;
+  for (let k = 0; k < 10; k++) {
+    store.fold({ type: 'progress', t: t0 + k * 500, source: 'f', rows, bytes: rows * 10, totalRows: 1_000_000, done: false });
+    // The source's own rate between two events swings from 0 to 200k rows/s.
+    store.fold({ type: 'throughput', t: t0 + k * 500 + 1, source: 'f', rowsPerSecond: k % 2 ? 200_000 : 0, bytesPerSecond: 0 });
+    rows += 10_000;
+  }
+  const s = store.snapshot().sources[0]!;
+  assert.ok(Math.abs(s.rowsPerSecond! - 20_000) < 1, String(s.rowsPerSecond));
+  assert.ok(Math.abs(s.bytesPerSecond! - 200_000) < 10, String(s.bytesPerSecond));
+  // Past the window, old samples no longer count: a stall shows as a falling rate.
+  store.fold({ type: 'progress', t: t0 + 10_000, source: 'f', rows, bytes: rows * 10, totalRows: 1_000_000, done: false });
+  const later = store.snapshot().sources[0]!;
+  assert.ok(later.rowsPerSecond! < 20_000 && later.rowsPerSecond! > 0, String(later.rowsPerSecond));
+});
+
 test.run();
