@@ -1,29 +1,60 @@
 /**
- * `npm run bench -- [suite ...] [--json]`. Each suite is `bench/<suite>.ts` exporting
- * `run(reporter, args)`. With no suite named, runs them all in order.
+ * `npm run bench -- [suite ...] [--json] [--quick] [--rows N] [--reps N] [--render worker|main]
+ * [--backends a,b]`. Each suite is `bench/<suite>.ts` exporting `run(reporter, args)`. With no
+ * suite named, runs the default suites in order. Arguments are checked before anything runs: an
+ * unknown flag or suite, or a bad value, exits 2 (`sluice bench` checks the same in-process).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { Reporter } from './Reporter.js';
 
+/** Run when no suite is named. */
 export const SUITES = ['ingest', 'kernels', 'features', 'train'] as const;
+/** Run only when named (minutes of dashboard rendering). */
+const NAMED_ONLY = ['tui'] as const;
 
 process.env.EGL_PLATFORM ??= 'surfaceless';
-const argv = process.argv.slice(2);
-const json = argv.includes('--json');
-const named = argv.filter((a) => !a.startsWith('--'));
-const suites = named.length ? named : SUITES.filter((s) => existsSync(resolve(import.meta.dirname, `${s}.ts`)));
+const usage = 'Usage: npm run bench -- [suite ...] [--json] [--quick] [--rows N] [--reps N] [--render worker|main] [--backends cpu,webgpu,gpujs]';
+const available: string[] = [...SUITES, ...NAMED_ONLY].filter((s) => existsSync(resolve(import.meta.dirname, `${s}.ts`)));
+const refuse = (message: string): never => {
+  process.stderr.write(`bench: ${message}\n${usage}\n`);
+  process.exit(2);
+};
+const OPTIONS = {
+  json: { type: 'boolean' }, quick: { type: 'boolean' }, rows: { type: 'string' }, reps: { type: 'string' },
+  render: { type: 'string' }, backends: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+} as const;
+const parse = () => {
+  try { return parseArgs({ args: process.argv.slice(2), strict: true, allowPositionals: true, options: OPTIONS }); } catch (e) { return refuse((e as Error).message.replace(/\. To specify a positional argument[\s\S]*$/, '')); }
+};
+const { values, positionals } = parse();
+if (values.help) { process.stdout.write(usage + '\n'); process.exit(0); }
+for (const name of ['rows', 'reps'] as const) {
+  const raw = values[name];
+  const v = Number(raw?.replace(/_/g, ''));
+  if (raw !== undefined && (raw.trim() === '' || !Number.isSafeInteger(v) || v < 1)) refuse(`--${name}: expected an integer ≥ 1, got "${raw}"`);
+}
+if (values.render !== undefined && values.render !== 'worker' && values.render !== 'main') refuse(`--render: expected worker or main, got "${values.render}"`);
+const badBackend = values.backends?.split(',').find((b) => !['cpu', 'webgpu', 'gpujs'].includes(b));
+if (badBackend !== undefined) refuse(`--backends: expected a list of cpu, webgpu, gpujs, got "${badBackend}"`);
+const unknown = positionals.find((s) => !available.includes(s));
+if (unknown !== undefined) refuse(`unknown bench suite "${unknown}"; available: ${available.join(', ')}`);
+const json = values.json === true;
+const suites = positionals.length ? positionals : SUITES.filter((s) => available.includes(s));
+// What each suite reads: ingest takes `--rows N`, train and tui `--rows=N`; both forms are passed.
+const argv = [
+  ...(json ? ['--json'] : []), ...(values.quick ? ['--quick'] : []),
+  ...(['rows', 'reps', 'render', 'backends'] as const).flatMap((k) => {
+    const v = values[k] === undefined ? undefined : k === 'rows' || k === 'reps' ? String(Number(values[k]!.replace(/_/g, ''))) : values[k]!;
+    return v === undefined ? [] : [`--${k}=${v}`, `--${k}`, v];
+  }),
+];
 const reporter = new Reporter(json);
-let code = 0;
 for (const suite of suites) {
   const file = resolve(import.meta.dirname, `${suite}.ts`);
-  if (!existsSync(file)) {
-    process.stderr.write(`unknown bench suite "${suite}"; available: ${SUITES.filter((s) => existsSync(resolve(import.meta.dirname, `${s}.ts`))).join(', ')}\n`);
-    code = 2;
-    continue;
-  }
   const mod = (await import(pathToFileURL(file).href)) as { run(r: Reporter, args: string[]): Promise<void> };
   await mod.run(reporter, argv);
 }
-process.exit(code);
+process.exit(0);

@@ -1,24 +1,49 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Command } from './Command.js';
+import { enumFlag, intFlag, listFlag } from './commonFlags.js';
+import { UsageError } from './UsageError.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+
+/** bench/main.ts's suites (the first four run when none is named) and flags; it checks them again for `npm run bench`. */
+const SUITES = ['ingest', 'kernels', 'features', 'train', 'tui'];
+const BACKENDS = ['cpu', 'webgpu', 'gpujs'] as const;
 
 /** `sluice bench [suite...]`: the benchmark suites of bench/ (bench/main.ts), in a child process. */
 export const benchCommand: Command = {
   summary: 'run the benchmark suites (bench/): sluice bench [suite...] [--json]',
   usage: [
-    'Usage: sluice bench [suite...] [--json]',
+    'Usage: sluice bench [suite...] [options]',
     '',
-    'Runs bench/main.ts with the given suites (each bench/<suite>.ts), in a child Node process',
-    'with --expose-gc. Without a suite, bench/main.ts lists or runs its defaults.',
+    'Runs bench/main.ts with the given suites (each bench/<suite>.ts: ingest, kernels, features,',
+    'train, tui), in a child Node process with --expose-gc. Without a suite, runs all but tui.',
     '',
     'Options:',
-    '  --json      one JSON result per line',
-    '  -h, --help  this help',
+    '  --json             one JSON result per line',
+    '  --quick            smaller sizes (kernels, features, train)',
+    '  --rows N           rows to generate (ingest, train, tui)',
+    '  --reps N           alternating runs (tui)',
+    '  --render W         worker|main: where the dashboard draws (tui)',
+    '  --backends a,b     cpu,webgpu,gpujs (train)',
+    '  -h, --help         this help',
   ].join('\n'),
   async run(args, io) {
-    if (args.includes('-h') || args.includes('--help')) { io.out(this.usage); return 0; }
+    // Checked here before a child starts, so a typo never starts a run of every suite.
+    const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {
+      json: { type: 'boolean' }, quick: { type: 'boolean' }, rows: { type: 'string' }, reps: { type: 'string' },
+      render: { type: 'string' }, backends: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    } });
+    if (values.help) { io.out(this.usage); return 0; }
+    const available = SUITES.filter((s) => existsSync(resolve(ROOT, 'bench', `${s}.ts`)));
+    const unknown = positionals.find((s) => !available.includes(s));
+    if (unknown !== undefined) throw new UsageError(`unknown bench suite "${unknown}"; available: ${available.join(', ')}`);
+    intFlag('rows', values.rows, undefined, 1);
+    intFlag('reps', values.reps, undefined, 1);
+    enumFlag('render', values.render, ['worker', 'main'] as const);
+    for (const b of listFlag(values.backends) ?? []) enumFlag('backends', b, BACKENDS);
     return new Promise<number>((done, fail) => {
       const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/main.ts', ...args], {
         cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EGL_PLATFORM: process.env.EGL_PLATFORM ?? 'surfaceless' },

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SpecError } from '../core/index.js';
+import { SluiceError, SpecError } from '../core/index.js';
 import { SpecErrors } from '../spec/index.js';
 import { benchCommand } from './benchCommand.js';
 import type { CliIO, Command } from './Command.js';
@@ -91,25 +91,65 @@ export async function runCli(argv: readonly string[], io: CliIO = {
   const [name, ...rest] = argv;
   if (name === '-h' || name === '--help' || name === 'help') { io.out(usage()); return 0; }
   if (name === undefined) { io.err(usage()); return USAGE_ERROR; }
-  const command = COMMANDS[name];
-  if (!command) { io.err(`sluice: unknown command "${name}"\n\n${usage()}`); return USAGE_ERROR; }
+  if (!Object.hasOwn(COMMANDS, name)) { io.err(`sluice: unknown command "${name}"\n\n${usage()}`); return USAGE_ERROR; }
+  const command = COMMANDS[name]!;
   try {
     return await command.run(rest, io);
   } catch (e) {
-    // parseArgs reports unknown or malformed flags with ERR_PARSE_ARGS_* codes.
-    const code = (e as { code?: string }).code;
-    if (e instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      io.err(`sluice ${name}: ${(e as Error).message}\n\n${command.usage}`);
-      return USAGE_ERROR;
-    }
-    // Spec problems, a bad --target: usage errors too, one line per problem.
-    if (e instanceof SpecErrors) {
-      io.err(`sluice ${name}: ${e.file}: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}`);
-      for (const p of e.problems) io.err(`  ${p.message}`);
-      return USAGE_ERROR;
-    }
-    if (e instanceof SpecError) { io.err(`sluice ${name}: ${e.message}`); return USAGE_ERROR; }
-    io.err(`sluice ${name}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
-    return 1;
+    return reportError(e, command.usage, io);
   }
+}
+
+/** Set to 1 to print an error's stack and causes after its message. */
+const DEBUG_ENV = 'SLUICE_DEBUG';
+
+/** Classes that mean a bug in sluice rather than a problem with the input or the machine. */
+const INTERNAL: ReadonlyArray<new (...args: never[]) => Error> = [TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError];
+
+/**
+ * Prints an error once, as `sluice: <message>` (its location is part of the message), and
+ * returns the exit status: 2 for usage and spec problems wherever they were found (in the flags,
+ * the spec, or the stream, also as the cause of another error), 1 for anything else.
+ */
+function reportError(e: unknown, usageText: string, io: CliIO): number {
+  const chain = causes(e);
+  const debugging = process.env[DEBUG_ENV] === '1';
+  const debug = () => {
+    if (!debugging) return;
+    for (const c of chain) io.err(c instanceof Error ? c.stack ?? `${c.name}: ${c.message}` : String(c));
+  };
+  // The outer message when it adds context to the inner one, else the inner one.
+  const text = (found: Error) => (e instanceof Error && e !== found && e.message.includes(found.message) ? e.message : found.message);
+  const usage = chain.find((c): c is Error => c instanceof UsageError || (c instanceof Error && String((c as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')));
+  if (usage) {
+    // parseArgs adds advice about `--` to an unknown option; the usage below says what is known.
+    io.err(`sluice: ${text(usage).replace(/\. To specify a positional argument[\s\S]*$/, '')}\n\n${usageText}`);
+    debug();
+    return USAGE_ERROR;
+  }
+  // Spec problems (SpecErrors lists every one, a line each), a bad --target or --metrics found in the stream.
+  const spec = chain.find((c): c is Error => c instanceof SpecErrors || c instanceof SpecError);
+  if (spec) {
+    io.err(`sluice: ${text(spec)}`);
+    debug();
+    return USAGE_ERROR;
+  }
+  if (!(e instanceof Error)) io.err(`sluice: ${String(e)}`);
+  else if (!(e instanceof SluiceError) && INTERNAL.some((C) => e instanceof C)) io.err(`sluice: internal error: ${e.message}${debugging ? '' : ` (${DEBUG_ENV}=1 prints the stack)`}`);
+  else io.err(`sluice: ${e.message || e.name}`);
+  debug();
+  return 1;
+}
+
+/** The error, its `cause`s and an AggregateError's errors, outermost first. */
+function causes(e: unknown): unknown[] {
+  const out: unknown[] = [];
+  const visit = (x: unknown) => {
+    if (x === undefined || x === null || out.includes(x)) return;
+    out.push(x);
+    if (x instanceof AggregateError) x.errors.forEach(visit);
+    if (x instanceof Error) visit(x.cause);
+  };
+  visit(e);
+  return out;
 }

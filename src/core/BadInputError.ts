@@ -19,10 +19,13 @@ export class BadInputError extends SluiceError {
   readonly reason: BadRowReason;
   readonly location: BadInputLocation;
   constructor(reason: BadRowReason, location: BadInputLocation, detail: string) {
+    // `file:line:column: column "name" value "v": reason: detail`; parts not known are left out with their separators.
     const where = `${location.source}:${location.line}${location.column !== undefined ? ':' + location.column : ''}`;
-    const field = location.field !== undefined ? ` column "${location.field}"` : '';
-    const value = location.value !== undefined ? ` value ${JSON.stringify(truncate(location.value))}` : '';
-    super('BAD_INPUT', `${where}:${field}${value}: ${reason}: ${detail}`);
+    const what = [
+      ...(location.field !== undefined ? [`column ${JSON.stringify(location.field)}`] : []),
+      ...(location.value !== undefined ? [`value ${JSON.stringify(truncate(location.value))}`] : []),
+    ].join(' ');
+    super('BAD_INPUT', `${where}${what ? ': ' + what : ''}: ${reason}: ${detail}`);
     this.reason = reason;
     this.location = location;
   }

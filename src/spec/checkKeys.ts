@@ -2,11 +2,24 @@ import { SpecError } from '../core/index.js';
 import { suggest } from '../metrics/index.js';
 import type { KeySpec, ObjectKey } from './KeySpec.js';
 
+/**
+ * Keys refused anywhere in a spec: in JavaScript they reach an object's prototype (assigning
+ * `__proto__` replaces it, `constructor.prototype` is Object.prototype), so a spec or `--set`
+ * naming them could change every object of the process.
+ */
+export const RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/** The problem for a reserved key at `path`. */
+function reservedKeyError(path: string, key: string): SpecError {
+  return new SpecError(path, `${JSON.stringify(key)} cannot be a key (${RESERVED_KEYS.join(', ')} are refused: they reach JavaScript prototypes)`);
+}
+
 /** Collects structural problems of `value` against `spec` at `path`, all of them, into `problems`. */
 export function checkKeys(spec: KeySpec, value: unknown, path: string, problems: SpecError[]): void {
   const fail = (message: string): void => { problems.push(new SpecError(path || "(root)", message)); };
   switch (spec.type) {
-    case 'any': return;
+    // Not checked here, but its keys are still refused where reserved.
+    case 'any': checkReserved(value, path, problems); return;
     case 'string':
       if (typeof value !== 'string') return fail(`expected ${spec.enum ? 'one of ' + spec.enum.join('|') : 'a string'}, got ${show(value)}`);
       if (spec.enum && !spec.enum.includes(value)) {
@@ -33,7 +46,10 @@ export function checkKeys(spec: KeySpec, value: unknown, path: string, problems:
       return;
     case 'map':
       if (!isObject(value)) return fail(`expected a map of ${spec.keyDoc} → value, got ${show(value)}`);
-      for (const [k, v] of Object.entries(value)) checkKeys(spec.values, v, join(path, k), problems);
+      for (const [k, v] of Object.entries(value)) {
+        if (RESERVED_KEYS.includes(k)) problems.push(reservedKeyError(join(path, k), k));
+        else checkKeys(spec.values, v, join(path, k), problems);
+      }
       return;
     case 'union': {
       const variant = spec.variants.find((v) => accepts(v, value));
@@ -43,6 +59,10 @@ export function checkKeys(spec: KeySpec, value: unknown, path: string, problems:
     }
     case 'variant': {
       const names = Object.keys(spec.variants);
+      if (isObject(value)) {
+        const reserved = Object.keys(value).filter((k) => RESERVED_KEYS.includes(k));
+        if (reserved.length > 0) { for (const k of reserved) problems.push(reservedKeyError(join(path, k), k)); return; }
+      }
       if (typeof value === 'string' && spec.bare) {
         if (!names.includes(value)) {
           const s = suggest(value, names);
@@ -80,7 +100,9 @@ function checkObject(spec: ObjectKey, value: unknown, path: string, problems: Sp
   }
   const known = Object.keys(spec.keys);
   for (const [k, v] of Object.entries(value)) {
-    const sub = spec.keys[k];
+    if (RESERVED_KEYS.includes(k)) { problems.push(reservedKeyError(join(path, k), k)); continue; }
+    // Own keys only: `toString` is not a spec key because Object.prototype has it.
+    const sub = Object.hasOwn(spec.keys, k) ? spec.keys[k] : undefined;
     if (!sub) {
       const s = suggest(k, known);
       problems.push(new SpecError(join(path, k), `unknown key${s ? `; did you mean "${s}"?` : ''} (expected one of ${known.join(', ')})`));
@@ -88,16 +110,16 @@ function checkObject(spec: ObjectKey, value: unknown, path: string, problems: Sp
     }
     checkKeys(sub, v, join(path, k), problems);
   }
-  for (const r of spec.required ?? []) if (!(r in value)) problems.push(new SpecError(join(path, r), 'required key is missing'));
+  for (const r of spec.required ?? []) if (!Object.hasOwn(value, r)) problems.push(new SpecError(join(path, r), 'required key is missing'));
   if (spec.oneOf) {
-    const present = spec.oneOf.filter((k) => k in value);
+    const present = spec.oneOf.filter((k) => Object.hasOwn(value, k));
     if (present.length !== 1) problems.push(new SpecError(path || '(root)', present.length === 0
       ? `expected one of the keys ${spec.oneOf.join(', ')}`
       : `expected exactly one of ${spec.oneOf.join(', ')}, got ${present.join(' and ')}`));
     const kind = present[0];
     if (kind && spec.onlyWith) {
       for (const [k, kinds] of Object.entries(spec.onlyWith)) {
-        if (k in value && !kinds.includes(kind)) problems.push(new SpecError(join(path, k), `not an option of a ${kind} source (it applies to ${kinds.join(', ')})`));
+        if (Object.hasOwn(value, k) && !kinds.includes(kind)) problems.push(new SpecError(join(path, k), `not an option of a ${kind} source (it applies to ${kinds.join(', ')})`));
       }
     }
   }
@@ -137,6 +159,17 @@ function range(spec: { min?: number; max?: number; exclusive?: boolean }): strin
   if (lo !== undefined) return spec.exclusive ? ` > ${lo}` : ` ≥ ${lo}`;
   if (hi !== undefined) return ` ≤ ${hi}`;
   return '';
+}
+
+/** Reserved keys anywhere inside a value no KeySpec describes (generator options, fill values). */
+function checkReserved(value: unknown, path: string, problems: SpecError[]): void {
+  if (Array.isArray(value)) value.forEach((v, i) => checkReserved(v, `${path}[${i}]`, problems));
+  else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (RESERVED_KEYS.includes(k)) problems.push(reservedKeyError(join(path, k), k));
+      else checkReserved(v, join(path, k), problems);
+    }
+  }
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

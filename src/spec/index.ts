@@ -3,7 +3,7 @@ export type { KeySpec, StringKey, NumberKey, BooleanKey, ObjectKey, ListKey, Map
 export { SPEC_KEYS, STEP_KEYS, IMPUTE_STRATEGIES, MODEL_KINDS, OPTIMIZERS, BACKENDS } from './SPEC_KEYS.js';
 export type { Spec, SourceSpec } from './Spec.js';
 export { SpecErrors } from './SpecErrors.js';
-export { checkKeys } from './checkKeys.js';
+export { checkKeys, RESERVED_KEYS } from './checkKeys.js';
 export { validateSpec, COLUMN_NAME } from './validateSpec.js';
 export { readSpec, parseSpec } from './readSpec.js';
 export { makeStep, defined, type BuiltStep, type StepContext } from './makeStep.js';

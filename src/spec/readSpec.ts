@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { SourceError, SpecError } from '../core/index.js';
 import { SpecErrors } from './SpecErrors.js';
 import type { Spec } from './Spec.js';
@@ -31,7 +31,7 @@ export function parseSpec(text: string, file = 'spec', edit?: (raw: unknown) => 
       return new SpecError('(syntax)', `${e.message.split('\n')[0]}${line ? ` (${file}:${line})` : ''}`);
     }));
   }
-  const parsed: unknown = doc.toJS();
+  const parsed = toJS(doc, file);
   const raw = edit ? edit(parsed) : parsed;
   const problems = validateSpec(raw ?? undefined);
   if (problems.length > 0) {
@@ -47,6 +47,29 @@ export function parseSpec(text: string, file = 'spec', edit?: (raw: unknown) => 
     }));
   }
   return raw as Spec;
+}
+
+/**
+ * Alias expansions allowed when a document becomes values (the yaml default, made explicit): a
+ * spec reuses an anchor a few times; ten nested lists of ten aliases ("billion laughs") expand
+ * to 10^10 nodes and would exhaust memory.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The document as plain values. A `__proto__` key becomes an own property (yaml defines it, never
+ * assigns it), so no prototype is set; validateSpec then refuses it with its key path.
+ */
+function toJS(doc: Document.Parsed, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // yaml throws a ReferenceError ("Excessive alias count ...") past the limit.
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+      throw new SpecErrors(file, [new SpecError('(aliases)', `${file} expands more than ${MAX_ALIAS_COUNT} YAML aliases: nested aliases grow a document exponentially ("billion laughs"); write the values out or reuse fewer anchors`)]);
+    }
+    throw e;
+  }
 }
 
 function collectLines(node: Node | null, path: string, out: Map<string, number>, lc: LineCounter): void {

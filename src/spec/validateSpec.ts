@@ -57,7 +57,7 @@ export function validateSpec(raw: unknown): SpecError[] {
       const path = `steps[${i}]`;
       if (!isObject(s) || Object.keys(s).length !== 1 || bad(path)) return;
       const [kind, options] = Object.entries(s)[0]!;
-      if (!(kind in STEP_KEYS)) return;
+      if (!Object.hasOwn(STEP_KEYS, kind)) return;
       if ((kind === 'targetEncode' || kind === 'selectTopK') && target === null && !(isObject(options) && options.target))
         problems.push(new SpecError(`${path}.${kind}.target`, 'required when the spec has no target'));
       try { makeStep(kind, options, { target, telemetry: new Telemetry(), path }); } catch (e) { rethrow(`${path}.${kind}`, e, Object.keys(STEP_KEYS[kind]!.keys)); }
