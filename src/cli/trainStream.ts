@@ -299,7 +299,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       ...(rolling ? { rolling: { window: o.rolling!, values: nulls(rolling) } } : {}),
       ...(test ? { test } : {}),
       ...(d ? { diverged: { reason: d.why, restoredAtRow: d.restoredAt } } : {}),
-      rowsPerSecond: fromSource / Math.max(elapsedSeconds, 1e-9),
+      rowsPerSecond: rows.read / Math.max(elapsedSeconds, 1e-9),
       elapsedSeconds,
       backend: m?.backendName ?? null,
       adapter: m?.adapter ?? null,

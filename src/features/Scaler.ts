@@ -94,9 +94,9 @@ export class Scaler implements Transform<ScalerState> {
         break;
       }
     }
-    // A spread that overflowed (one 1e308 cell squares to infinity) is bounded by the range, so the
+    // A spread that overflowed (one 1e308 cell squares to infinity or NaN) is bounded by the range, so the
     // output stays finite and ordered instead of passing the huge raw values through (scale 1).
-    if (scale === Infinity) scale = Number.isFinite(m.max - m.min) && m.max > m.min ? m.max - m.min : Number.MAX_VALUE;
+    if (!Number.isFinite(scale) && Number.isFinite(m.min) && Number.isFinite(m.max)) scale = Number.isFinite(m.max - m.min) && m.max > m.min ? m.max - m.min : Number.MAX_VALUE;
     return { center, scale: scale > 0 && Number.isFinite(scale) ? scale : 1 };
   }
 
