@@ -1,6 +1,6 @@
 import { Batch } from './Batch.js';
 import { ColumnBuilder, type ParseFailure } from './ColumnBuilder.js';
-import type { Schema } from './Schema.js';
+import { Schema } from './Schema.js';
 import { DEFAULT_NULL_VALUES } from './DEFAULT_NULL_VALUES.js';
 
 /** Where and why `appendRaw`/`appendValues` rejected a row. */
@@ -11,21 +11,48 @@ export interface RowFailure {
 }
 
 
+/** Options of a BatchBuilder. */
+export interface BatchBuilderOptions {
+  /** Initial rows per column (arrays grow by doubling). */
+  capacity?: number;
+  /** Raw strings read as missing. */
+  nullValues?: readonly string[];
+  /**
+   * Integer columns that widen to number on a non-int32 value (see ColumnBuilderOptions): `true`
+   * for every one (an inferred schema), or their names (inferred columns beside declared ones).
+   */
+  widen?: boolean | readonly string[];
+}
+
 /**
  * Builds Batches row by row for sources that are not columnar (NDJSON, sockets, generators).
  * A row is appended whole or not at all: a field that fails to parse rolls the row back and
- * reports which field and why, so the source can apply its bad-row policy.
+ * reports which field and why, so the source can apply its bad-row policy. A widening integer
+ * column that turns number changes `schema` from that row on (the row's batch included); a row
+ * rolled back undoes the widening it caused.
  */
 export class BatchBuilder {
   private readonly builders: ColumnBuilder[];
   private readonly nullTokens: Set<string>;
+  /** Indexes of integer columns that may still widen. */
+  private watch: number[];
+  private current: Schema;
   private rowIds: number[] = [];
   private lines: number[] = [];
 
-  constructor(readonly schema: Schema, options: { capacity?: number; nullValues?: readonly string[] } = {}) {
+  constructor(schema: Schema, options: BatchBuilderOptions = {}) {
     const cap = options.capacity ?? 1024;
-    this.builders = schema.fields.map((f) => new ColumnBuilder(f.type, cap));
+    const w = options.widen ?? false;
+    const widens = (name: string) => w === true || (Array.isArray(w) && w.includes(name));
+    this.current = schema;
+    this.builders = schema.fields.map((f) => new ColumnBuilder(f.type, cap, undefined, { widen: widens(f.name) }));
+    this.watch = schema.fields.flatMap((f, k) => (f.type === 'integer' && widens(f.name) ? [k] : []));
     this.nullTokens = new Set(options.nullValues ?? DEFAULT_NULL_VALUES);
+  }
+
+  /** The schema of the rows so far (of the next `finish`). */
+  get schema(): Schema {
+    return this.current;
   }
 
   get length(): number {
@@ -45,8 +72,7 @@ export class BatchBuilder {
       } else fail = b.appendRaw(raw);
       if (fail) { this.rollback(start); return { reason: fail, field: k }; }
     }
-    this.rowIds.push(rowId);
-    this.lines.push(line);
+    this.accept(rowId, line);
     return null;
   }
 
@@ -64,21 +90,32 @@ export class BatchBuilder {
       } else fail = b.appendValue(v);
       if (fail) { this.rollback(start); return { reason: fail, field: k }; }
     }
-    this.rowIds.push(rowId);
-    this.lines.push(line);
+    this.accept(rowId, line);
     return null;
   }
 
   /** The rows so far as a Batch; the builder starts empty (category dictionaries carry on). */
   finish(): Batch {
     const cols = this.builders.map((b) => b.finish());
-    const batch = new Batch(this.schema, cols, this.rowIds.length, Float64Array.from(this.rowIds), Float64Array.from(this.lines));
+    const batch = new Batch(this.current, cols, this.rowIds.length, Float64Array.from(this.rowIds), Float64Array.from(this.lines));
     this.rowIds = [];
     this.lines = [];
     return batch;
   }
 
+  private accept(rowId: number, line: number): void {
+    this.rowIds.push(rowId);
+    this.lines.push(line);
+    if (this.watch.length === 0) return;
+    let widened = false;
+    for (const k of this.watch) if (this.builders[k]!.type !== 'integer') widened = true;
+    if (!widened) return;
+    this.current = new Schema(this.current.fields.map((f, k) => ({ ...f, type: this.builders[k]!.type })));
+    this.watch = this.watch.filter((k) => this.builders[k]!.type === 'integer');
+  }
+
   private rollback(length: number): void {
     for (const b of this.builders) b.truncate(length);
+    for (const k of this.watch) this.builders[k]!.narrow();
   }
 }

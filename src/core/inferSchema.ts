@@ -13,12 +13,21 @@ export interface InferOptions {
 
 const BOOL = new Set(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']);
 const INT = /^[+-]?\d+$/;
+const DIGITS = /^\d+$/;
 
 /**
  * Infers a schema from the first chunk of raw string rows. Per column, the narrowest type that
- * every present value fits: boolean, integer (int32), number, datetime (ISO 8601), then category
- * or text. Text means long free-form strings: mean length over 24 with spaces in most values,
- * a heuristic that separates sentences from codes and names.
+ * every present value fits: boolean, integer (int32), number, datetime (ISO 8601, `YYYY/MM/DD`,
+ * month names as `Jan 1 2000`), then category or text. Text means long free-form strings: mean
+ * length over 24 with spaces in most values, a heuristic that separates sentences from codes and names.
+ *
+ * Identifiers stay strings: a column whose values are all unsigned digit strings, one of them
+ * with a leading zero (`00501`, `007`; `0` alone is not one), is a category. A number never
+ * has a redundant leading zero, so one such value means the digits are a code (zip codes, account
+ * and product numbers, zero-padded fixed-width ids) whose zeros would be lost as a number.
+ *
+ * An inferred integer column only saw int32 values in the window; readers widen it to number
+ * when a larger or fractional value comes later (see ColumnBuilder and CsvParser).
  */
 export function inferSchema(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | null>>, options: InferOptions = {}): Schema {
   const nulls = new Set(options.nullValues ?? DEFAULT_NULL_VALUES);
@@ -34,6 +43,7 @@ export function inferSchema(header: readonly string[], rows: ReadonlyArray<Reado
 function inferType(values: readonly string[]): ColumnType {
   if (values.length === 0) return 'category';
   if (values.every((v) => BOOL.has(v))) return 'boolean';
+  if (values.some((v) => v.length > 1 && v.charCodeAt(0) === 48 && DIGITS.test(v)) && values.every((v) => DIGITS.test(v))) return 'category';
   if (values.every((v) => INT.test(v) && Math.abs(+v) <= 2147483647)) return 'integer';
   if (values.every((v) => parseNumber(v) !== undefined)) return 'number';
   if (values.every((v) => parseDatetime(v) !== undefined)) return 'datetime';

@@ -182,6 +182,8 @@ const SOURCE: ObjectKey = {
     format: enm('Line format of a socket source.', ['ndjson', 'csv'], 'ndjson'),
     header: bool('CSV: the first line names the columns.', true),
     delimiter: str('CSV field separator (one character).', { default: ',' }),
+    maxFieldBytes: int('CSV: longest field in bytes (a row with a longer one is dead-lettered as `field-too-large`). A quoted field that would cross it is taken for a stray quote: its row ends at the first newline after the quote and reading goes on from there, so one stray quote costs one row.', 1, 1048576),
+    quotedNewlines: bool('CSV: whether a quoted field may span lines (default true for files, false for sockets, where each line is one record). Without, a quote still open at the end of its line makes that row `field-count`.'),
     inferRows: int('Rows read to infer the types not declared in `schema`.', 1, 1000),
     nullValues: { type: 'list', doc: 'Values read as missing.', items: str('A value.') },
     columns: columns('Parquet: columns to read.'),
@@ -190,6 +192,7 @@ const SOURCE: ObjectKey = {
   onlyWith: {
     badRows: [...FILE_KINDS, ...SOCKET_KINDS], deadLetter: ['csv', 'ndjson', ...SOCKET_KINDS],
     format: SOCKET_KINDS, header: ['csv', ...SOCKET_KINDS], delimiter: ['csv', ...SOCKET_KINDS],
+    maxFieldBytes: ['csv', ...SOCKET_KINDS], quotedNewlines: ['csv', ...SOCKET_KINDS],
     inferRows: TEXT_KINDS, nullValues: TEXT_KINDS, columns: ['parquet'], parseThread: ['csv'],
   },
 };

@@ -122,7 +122,7 @@ function limitRows(source: Observable<Batch>, n: number | undefined): Observable
 /** The source a spec names; `file` replaces the path of a file source (evaluation.test). */
 function openSource(s: SourceSpec, schema: Spec['schema'], telemetry: Telemetry, options: BuildOptions, file?: string): Observable<Batch> {
   const common = defined({ badRows: s.badRows, deadLetter: file ? undefined : s.deadLetter, capacity: s.capacity, batchSize: s.batchSize, telemetry });
-  const text = defined({ schema, header: s.header, delimiter: s.delimiter, inferRows: s.inferRows, nullValues: s.nullValues });
+  const text = defined({ schema, header: s.header, delimiter: s.delimiter, inferRows: s.inferRows, nullValues: s.nullValues, maxFieldBytes: s.maxFieldBytes, quotedNewlines: s.quotedNewlines });
   if (s.csv !== undefined) return fromCsv(file ?? s.csv, { ...common, ...text, ...defined({ parseThread: s.parseThread }) });
   if (s.arrow !== undefined) return fromArrowIpc(file ?? s.arrow, common);
   if (s.parquet !== undefined) return fromParquet(file ?? s.parquet, defined({ ...common, columns: s.columns }));

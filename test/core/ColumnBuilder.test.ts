@@ -29,6 +29,30 @@ test('ColumnBuilder parses by type and names the failure', () => {
   assert.is(bo.appendRaw('maybe'), 'type');
 });
 
+test('case 4: a widening integer builder turns number on 12.5, 2767891499 or -3e9, keeping earlier values and missing ones', () => {
+  for (const big of ['12.5', '2767891499', '-3e9']) {
+    const b = new ColumnBuilder('integer', 2, undefined, { widen: true });
+    assert.is(b.appendRaw('1'), null);
+    b.appendNull();
+    assert.is(b.appendValue(3), null);
+    assert.is(b.type, 'integer');
+    assert.is(b.appendRaw(big), null, big);
+    assert.is(b.type, 'number');
+    assert.is(b.appendRaw('x'), 'number', 'not a number at all is still a failure');
+    assert.is(b.appendValue(true), 'type');
+    assert.is(b.appendValue(4), null);
+    const c = b.finish();
+    assert.ok(c.type === 'number' && c.values instanceof Float64Array);
+    if (c.type !== 'number') return;
+    assert.equal([...c.values].map((v) => (Number.isNaN(v) ? null : v)), [1, null, 3, +big, 4]);
+    assert.is(validity.nullCount(c.validity, 5), 1);
+    assert.is(b.type, 'number', 'the next batch is number too');
+  }
+  const json = new ColumnBuilder('integer', 4, undefined, { widen: true });
+  assert.is(json.appendValue(2767891499), null);
+  assert.is(json.type, 'number');
+});
+
 test('category builders keep one dictionary across batches; text starts afresh', () => {
   const dict = new StringDictionary();
   const c = new ColumnBuilder('category', 4, dict);

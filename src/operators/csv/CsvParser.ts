@@ -31,6 +31,20 @@ export interface CsvParserOptions {
   batchSize?: number;
   /** A row longer than this is bad (`too-long`) and is skipped without being buffered (default 64 MiB). */
   maxRowBytes?: number;
+  /**
+   * Longest field in bytes as written, quotes and `""` included in the count (default 1 MiB). A
+   * quoted field that would cross it is taken for a stray quote: its row ends at the first
+   * newline after the field's opening quote, is bad (`field-too-large`), and parsing resumes
+   * after that newline, so one stray quote costs one row, not the rest of the input. An
+   * unquoted field over it makes its row `field-too-large` too.
+   */
+  maxFieldBytes?: number;
+  /**
+   * Whether a quoted field may hold newlines (default true, RFC 4180). With false, a newline
+   * always ends the row, and a quote still open there makes the row bad (`field-count`,
+   * unterminated quoted field): for line-per-record input such as sockets.
+   */
+  quotedNewlines?: boolean;
 }
 
 const DEFAULT_NULLS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NULL', 'None'];
@@ -48,6 +62,9 @@ const KINDS: Record<string, number> = { number: K_NUMBER, integer: K_INTEGER, bo
 const OVERFLOW_RAW = 1024;
 /** Partial rows at least this long are rescanned only after the buffer doubles (keeps long rows linear). */
 const RESCAN_MIN = 64 * 1024;
+/** Default maxFieldBytes: far above real fields, small enough that a stray quote costs little memory. */
+const MAX_FIELD_BYTES = 1024 * 1024;
+const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
 
 const enum Phase { Header, Infer, Data }
 
@@ -59,7 +76,13 @@ class ColState {
   valid: Uint8Array | null = null;
   dict: StringDictionary | null = null;
   cache: ByteStringCache | null = null;
-  constructor(readonly field: Field, readonly kind: number, readonly required: boolean) {}
+  /** This row's value that widens the column, stored once the row is known good. */
+  pending = 0;
+  /**
+   * `kind` changes once at most: an inferred integer column (`widens`) becomes K_NUMBER when it
+   * meets a number that is not an int32.
+   */
+  constructor(readonly field: Field, public kind: number, readonly required: boolean, readonly widens: boolean) {}
 }
 
 /**
@@ -74,9 +97,17 @@ class ColState {
  * A BOM at the start is skipped. Blank lines are not rows (they are not counted).
  *
  * Bad rows go through `BadRows` (skip: count, dead-letter; fail: BadInputError at file:line:column):
- * `field-count` (also an unterminated quote at EOF, which swallows the rest of the file, and text
- * after a closing quote), `number`, `date`, `type` (a non-integer in an integer column or a
- * non-boolean in a boolean one), `required`, `utf8`, `too-long`.
+ * `field-count` (also text after a closing quote, and a quote still open at the end of the input
+ * or, with `quotedNewlines: false`, at the end of the line), `number`, `date`, `type` (a
+ * non-integer in a declared integer column or a non-boolean in a boolean one), `required`,
+ * `utf8`, `too-long`, `field-too-large` (see maxFieldBytes). A quote left open at the end of the
+ * input costs its row only: the row ends at the first newline after that quote, as for a field
+ * over maxFieldBytes, and the rows after it are read.
+ *
+ * Inferred integer columns widen: a value that is a number but not an int32 (12.5, 2767891499,
+ * -3e9) turns the column into a number (float64) column for the rest of the stream, the current
+ * batch included (its earlier values are converted), and the schema of the batches changes with
+ * it. A declared integer column stays strict (`type`).
  * Outcomes at the edges: an empty file gives no schema and no batch; a header-only file gives
  * the schema and no batch; a last line without newline is an ordinary row (bad `field-count`
  * when truncated mid-row).
@@ -92,6 +123,10 @@ export class CsvParser {
   private readonly inferRows: number;
   private readonly batchSize: number;
   private readonly maxRowBytes: number;
+  private readonly maxFieldBytes: number;
+  private readonly quotedNewlines: boolean;
+  /** Longest row the fused fast path takes: longer ones go to `row`, which checks each field. */
+  private readonly fastRowMax: number;
   private readonly nullSet: Set<string>;
   private readonly emptyIsNull: boolean;
   private readonly maxNullLen: number;
@@ -127,6 +162,16 @@ export class CsvParser {
   private contentEnd = 0;
   private unterminated = false;
   private malformed = -1;
+  /**
+   * Where a row must be cut at the first newline after a quote (see maxFieldBytes): offset of the
+   * opening quote (-1: no cut), its field index, and the reason. Set by scanRow.
+   */
+  private cutQuote = -1;
+  private cutField = 0;
+  private cutReason: BadRowReason = 'field-too-large';
+  /** When scanRow returns -1 inside a quoted field: the offset of its opening quote (else -1) and its field index. */
+  private openQuote = -1;
+  private openField = 0;
 
   // Inference.
   private names: string[] = [];
@@ -140,6 +185,11 @@ export class CsvParser {
   private ovLines = 0;
   private ovLine = 0;
   private ovRaw = '';
+  /** What the skipped row is: too long (quotes respected), or cut at a quote (ends at the next LF). */
+  private ovReason: BadRowReason = 'too-long';
+  private ovToNewline = false;
+  private ovField = -1;
+  private ovDetail = '';
 
   // Output.
   private cols: ColState[] = [];
@@ -158,6 +208,9 @@ export class CsvParser {
     this.inferRows = options.inferRows ?? 1000;
     this.batchSize = options.batchSize ?? 32768;
     this.maxRowBytes = options.maxRowBytes ?? 64 * 1024 * 1024;
+    this.maxFieldBytes = options.maxFieldBytes ?? MAX_FIELD_BYTES;
+    this.quotedNewlines = options.quotedNewlines ?? true;
+    this.fastRowMax = Math.min(this.maxRowBytes, this.maxFieldBytes);
     const nulls = options.nullValues ?? DEFAULT_NULLS;
     this.nullSet = new Set(nulls);
     this.emptyIsNull = this.nullSet.has('');
@@ -176,7 +229,8 @@ export class CsvParser {
     if (o.delimiter !== undefined && (typeof o.delimiter !== 'string' || o.delimiter.length !== 1 || o.delimiter.charCodeAt(0) > 127 || '"\r\n'.includes(o.delimiter)))
       throw new SpecError('delimiter', `expected one ASCII character other than a quote or newline, got ${JSON.stringify(o.delimiter)}`);
     if (o.header !== undefined && typeof o.header !== 'boolean') throw new SpecError('header', `expected true or false, got ${JSON.stringify(o.header)}`);
-    for (const key of ['inferRows', 'batchSize', 'maxRowBytes'] as const) {
+    if (o.quotedNewlines !== undefined && typeof o.quotedNewlines !== 'boolean') throw new SpecError('quotedNewlines', `expected true or false, got ${JSON.stringify(o.quotedNewlines)}`);
+    for (const key of ['inferRows', 'batchSize', 'maxRowBytes', 'maxFieldBytes'] as const) {
       const v = o[key];
       if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new SpecError(key, `expected a positive integer, got ${JSON.stringify(v)}`);
     }
@@ -258,7 +312,19 @@ export class CsvParser {
         const fast = this.rowFast(p);
         if (fast >= 0) { this.rowStart = fast; continue; }
       }
-      const next = p < this.plainUntil ? this.scanPlain(p) : this.scanRow(p, this.len, eof);
+      let next: number;
+      if (p < this.plainUntil) next = this.scanPlain(p);
+      else {
+        next = this.scanRow(p, this.len, eof);
+        // A quoted field over maxFieldBytes, found whole or still open: cut the row at its quote.
+        if (next < 0 && this.cutQuote < 0 && this.openQuote >= 0 && this.len - this.openQuote - 2 > this.maxFieldBytes) {
+          this.cutQuote = this.openQuote; this.cutField = this.openField; this.cutReason = 'field-too-large';
+        }
+        if (this.cutQuote >= 0) {
+          if (!this.cutRow(p, eof)) return;
+          continue;
+        }
+      }
       if (next < 0) {
         const partial = this.len - p;
         if (partial > this.maxRowBytes) {
@@ -268,7 +334,11 @@ export class CsvParser {
           if (!this.skipOverflow(eof)) return;
           continue;
         }
-        if (partial >= RESCAN_MIN) this.wantBytes = partial * 2;
+        if (partial >= RESCAN_MIN) {
+          this.wantBytes = partial * 2;
+          // An open quote: look again once it may have crossed maxFieldBytes, not later.
+          if (this.openQuote >= 0) this.wantBytes = Math.min(this.wantBytes, this.openQuote - p + this.maxFieldBytes + 3);
+        }
         return;
       }
       this.wantBytes = 0;
@@ -304,7 +374,10 @@ export class CsvParser {
     const b = this.buf, d = this.delim, stops = this.stops;
     let fs = this.fs, fe = this.fe, fq = this.fq;
     let p = p0, nf = 0, lines = 0;
-    let malformed = -1, unterminated = false;
+    let malformed = -1, unterminated = false, cut = -1, cutField = 0;
+    const qnl = this.quotedNewlines;
+    this.openQuote = -1;
+    this.cutQuote = -1;
     for (;;) {
       if (nf === fs.length) {
         this.growFields();
@@ -320,32 +393,53 @@ export class CsvParser {
       if (c === QUOTE) {
         let q = p + 1, kind = 1;
         for (;;) {
-          while (q < end) {
-            const x = b[q]!;
-            if (x === QUOTE) break;
-            if (x === LF) lines++;
-            q++;
+          if (qnl) {
+            while (q < end) {
+              const x = b[q]!;
+              if (x === QUOTE) break;
+              if (x === LF) lines++;
+              q++;
+            }
+          } else {
+            while (q < end) {
+              const x = b[q]!;
+              if (x === QUOTE || x === LF || x === CR) break;
+              q++;
+            }
           }
           if (q >= end) {
-            if (!eof) return -1;
+            if (!eof) { this.openQuote = p; this.openField = nf; return -1; }
             unterminated = true;
             break;
           }
-          if (q + 1 >= end && !eof) return -1;
+          // quotedNewlines false: the newline ends the row with the quote still open.
+          if (b[q] !== QUOTE) { unterminated = true; break; }
+          if (q + 1 >= end && !eof) { this.openQuote = p; this.openField = nf; return -1; }
           if (q + 1 < end && b[q + 1] === QUOTE) { kind = 2; q += 2; continue; }
           break;
         }
+        // Once per quoted field, not per byte: the first one over the cap cuts the row.
+        if (cut < 0 && q - p - 1 > this.maxFieldBytes) { cut = p; cutField = nf; }
         fs[nf] = p + 1; fe[nf] = q; fq[nf] = kind; nf++;
-        if (unterminated) { p = end; break; }
-        p = q + 1;
-        while (p < end && (b[p] === SPACE || (b[p] === TAB && d !== TAB))) p++;
-        if (p >= end) { if (!eof) return -1; break; }
-        c = b[p]!;
-        if (c !== d && c !== LF && c !== CR) {
-          // Text after the closing quote: fast-csv rejects it; we keep scanning to the row's end.
-          if (malformed < 0) malformed = nf - 1;
-          while (p < end) { c = b[p]!; if (c === d || c === LF || c === CR) break; p++; }
+        if (unterminated) {
+          if (q < end) { p = q; c = b[q]!; }
+          else {
+            // Open at the end of the input: the quote was stray; the row ends at the newline after it.
+            if (cut < 0) { cut = p; cutField = nf - 1; }
+            p = end;
+            break;
+          }
+        } else {
+          p = q + 1;
+          while (p < end && (b[p] === SPACE || (b[p] === TAB && d !== TAB))) p++;
           if (p >= end) { if (!eof) return -1; break; }
+          c = b[p]!;
+          if (c !== d && c !== LF && c !== CR) {
+            // Text after the closing quote: fast-csv rejects it; we keep scanning to the row's end.
+            if (malformed < 0) malformed = nf - 1;
+            while (p < end) { c = b[p]!; if (c === d || c === LF || c === CR) break; p++; }
+            if (p >= end) { if (!eof) return -1; break; }
+          }
         }
       } else {
         const s = p;
@@ -364,12 +458,74 @@ export class CsvParser {
         lines++;
       }
       this.nf = nf; this.rowLines = lines; this.unterminated = unterminated; this.malformed = malformed;
+      this.setCut(cut, cutField, unterminated);
       return p;
     }
     // The row ended at EOF without a terminator.
     this.contentEnd = end;
     this.nf = nf; this.rowLines = lines; this.unterminated = unterminated; this.malformed = malformed;
+    this.setCut(cut, cutField, unterminated);
     return end;
+  }
+
+  /** Records the cut scanRow found (a field over the cap wins over an unterminated one: it comes first or is the same). */
+  private setCut(quote: number, field: number, unterminated: boolean): void {
+    this.cutQuote = quote;
+    if (quote < 0) return;
+    this.cutField = field;
+    this.cutReason = unterminated && this.len - quote - 1 <= this.maxFieldBytes ? 'field-count' : 'field-too-large';
+  }
+
+  /**
+   * Ends the row at `p` at the first newline after the quote at cutQuote (see maxFieldBytes),
+   * rejects it and moves past that newline. Returns false when it must wait for more input.
+   */
+  private cutRow(p: number, eof: boolean): boolean {
+    const b = this.buf, quote = this.cutQuote, reason = this.cutReason;
+    this.cutQuote = -1;
+    this.wantBytes = 0;
+    const rest = b.subarray(quote + 1, this.len);
+    const lf = rest.indexOf(LF), cr = rest.indexOf(CR);
+    const at = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+    const rowLine = this.line;
+    let before = 0; // newlines inside earlier quoted fields of the row
+    const head = b.subarray(p, quote);
+    for (let i = head.indexOf(LF); i >= 0; i = head.indexOf(LF, i + 1)) before++;
+    const field = this.cutField;
+    const detail = reason === 'field-too-large'
+      ? `quoted field longer than maxFieldBytes (${this.maxFieldBytes}): a stray quote? The row ends at the first newline after it`
+      : 'unterminated quoted field: the row ends at the first newline after its opening quote';
+    if (at < 0 && !eof) {
+      // No newline yet: drop bytes up to it without buffering them (as a too-long row).
+      if (this.phase === Phase.Header) throw new BadInputError(reason, { source: this.name, line: rowLine, column: field + 1 }, `header row: ${detail}`);
+      if (this.phase === Phase.Infer) {
+        // Inference keeps its rows buffered: wait for the newline (scanning again only once the
+        // buffer doubles), unless the row passes maxRowBytes, which ends inference as it does anyway.
+        if (this.len - p <= this.maxRowBytes) { this.wantBytes = (this.len - p) * 2; return false; }
+        this.finishInference();
+        return true;
+      }
+      this.startOverflow(p);
+      this.ovReason = reason; this.ovToNewline = true; this.ovField = field; this.ovDetail = detail;
+      this.ovLines = before;
+      this.rowStart = quote + 1;
+      return this.skipOverflow(eof);
+    }
+    const end = at < 0 ? this.len : quote + 1 + at;
+    if (at >= 0 && b[end] === CR && end + 1 >= this.len && !eof) return false; // CR, LF may follow
+    const next = at < 0 ? this.len : end + (b[end] === CR && b[end + 1] === LF ? 2 : 1);
+    if (this.phase === Phase.Header) throw new BadInputError(reason, { source: this.name, line: rowLine, column: field + 1 }, `header row: ${detail}`);
+    this.line += before + (at < 0 ? 0 : 1);
+    this.rowStart = next;
+    // The region checks ran past the cut: redo them from here, so the rows after it take the fast path.
+    if (this.utf8CheckedUntil > next) this.utf8CheckedUntil = next;
+    if (this.phase === Phase.Infer) return true;
+    this.badRows.read++;
+    this.rowsRead++;
+    const name = field < this.names.length ? this.names[field] : undefined;
+    this.badRows.reject(reason, { line: rowLine, column: field + 1, ...(name !== undefined ? { field: name } : {}) }, detail,
+      b.toString('utf8', p, Math.min(end, p + OVERFLOW_RAW * 64)));
+    return true;
   }
 
   /**
@@ -505,7 +661,7 @@ export class CsvParser {
       } else if (c === d) return done;
     }
     // b[p] ends the row (LF or CR): the plain region only holds complete rows.
-    if (p - start > this.maxRowBytes) return done;
+    if (p - start > this.fastRowMax) return done;
     if (strings) {
       // Short values not yet cached: a null token sends the row to `row` before any code is added.
       for (let k = 0; k < ncols; k++) {
@@ -596,11 +752,12 @@ export class CsvParser {
     const required = new Set(this.options.required ?? []);
     if (declared instanceof Schema) for (const f of declared.fields) if (!f.nullable) required.add(f.name);
     const fields = this.names.map((name): Field => ({ name, type: typed.field(name).type, nullable: !required.has(name) }));
+    const isDeclared = (name: string) => declared instanceof Schema ? declared.has(name) : declared !== undefined && Object.hasOwn(declared, name);
     this.schema = new Schema(fields);
     this.cols = fields.map((f) => {
       const kind = KINDS[f.type];
       if (kind === undefined) throw new SchemaError(`type ${f.type} cannot be read from CSV`, f.name);
-      const c = new ColState(f, kind, !f.nullable);
+      const c = new ColState(f, kind, !f.nullable, kind === K_INTEGER && !isDeclared(f.name));
       if (kind === K_CATEGORY) {
         c.dict = new StringDictionary();
         c.cache = new ByteStringCache(c.dict, (b, s, e) => (b as Buffer).toString('utf8', s, e));
@@ -609,6 +766,19 @@ export class CsvParser {
     });
     this.allocate();
     this.phase = Phase.Data;
+  }
+
+  /**
+   * Turns an integer column into a number column from the current row on: the rows already in
+   * this batch keep their values (as float64; missing ones NaN), and the schema says number.
+   */
+  private widen(c: ColState): void {
+    const n = this.n, from = c.i32!, to = new Float64Array(this.batchSize), v = c.valid;
+    for (let i = 0; i < n; i++) to[i] = v !== null && ((v[i >> 3]! >> (i & 7)) & 1) === 0 ? NaN : from[i]!;
+    c.f64 = to;
+    c.i32 = null;
+    c.kind = K_NUMBER;
+    this.schema = new Schema(this.schema!.fields.map((f) => (f.name === c.field.name ? { ...f, type: 'number' } : f)));
   }
 
   private allocate(): void {
@@ -634,7 +804,13 @@ export class CsvParser {
     const cols = this.cols, ncols = cols.length, b = this.buf, n = this.n;
     const fs = this.fs, fe = this.fe, fq = this.fq;
     if (this.contentEnd - p > this.maxRowBytes) return this.reject(p, rowLine, 'too-long', -1, `row is ${this.contentEnd - p} bytes, over maxRowBytes (${this.maxRowBytes})`);
-    if (this.unterminated) return this.reject(p, rowLine, 'field-count', this.nf - 1, `unterminated quoted field (opened on this row, runs to the end of the input)`);
+    if (this.contentEnd - p > this.maxFieldBytes) {
+      // Quoted fields over the cap were cut in `run`; an unquoted one is checked here.
+      for (let k = 0; k < this.nf; k++) {
+        if (fe[k]! - fs[k]! > this.maxFieldBytes) return this.reject(p, rowLine, 'field-too-large', k, `field is ${fe[k]! - fs[k]!} bytes, over maxFieldBytes (${this.maxFieldBytes})`);
+      }
+    }
+    if (this.unterminated) return this.reject(p, rowLine, 'field-count', this.nf - 1, 'unterminated quoted field (quotedNewlines is false: the newline ends the row)');
     if (this.malformed >= 0) return this.reject(p, rowLine, 'field-count', this.malformed, 'text after the closing quote of a quoted field');
     if (this.nf !== ncols) return this.reject(p, rowLine, 'field-count', Math.min(this.nf, ncols), `expected ${ncols} fields, got ${this.nf}`);
     if (this.contentEnd > this.utf8OkUntil && !isUtf8(b.subarray(p, this.contentEnd))) {
@@ -642,7 +818,7 @@ export class CsvParser {
       while (k < ncols - 1 && isUtf8(b.subarray(fs[k]!, fe[k]!))) k++;
       return this.reject(p, rowLine, 'utf8', k, 'invalid UTF-8 bytes');
     }
-    let strings = false;
+    let strings = false, widen: ColState[] | null = null;
     for (let k = 0; k < ncols; k++) {
       const c = cols[k]!;
       const s = fs[k]!, e = fe[k]!, q = fq[k]!;
@@ -677,7 +853,13 @@ export class CsvParser {
             if (x === undefined) return this.reject(p, rowLine, 'number', k, 'not a number');
             v = x;
           }
-          if (!Number.isInteger(v) || v > 2147483647 || v < -2147483648) return this.reject(p, rowLine, 'type', k, 'not a 32-bit integer');
+          if (!Number.isInteger(v) || v > INT32_MAX || v < INT32_MIN) {
+            if (!c.widens) return this.reject(p, rowLine, 'type', k, 'not a 32-bit integer');
+            // Widened once the row is known good: a rejected row changes no column.
+            c.pending = v;
+            (widen ??= []).push(c);
+            break;
+          }
           c.i32![n] = v;
           break;
         }
@@ -685,7 +867,7 @@ export class CsvParser {
           let v = q === 2 ? NaN : parseDatetimeBytes(b, s, e);
           if (v !== v) {
             const x = parseDatetime(this.field(k));
-            if (x === undefined) return this.reject(p, rowLine, 'date', k, 'not an ISO 8601 date or datetime');
+            if (x === undefined) return this.reject(p, rowLine, 'date', k, 'not a date or datetime (ISO 8601, YYYY/MM/DD, or Jan 1 2000)');
             v = x;
           }
           c.f64![n] = v;
@@ -701,6 +883,9 @@ export class CsvParser {
         default:
           strings = true;
       }
+    }
+    if (widen !== null) {
+      for (const c of widen) { this.widen(c); c.f64![n] = c.pending; }
     }
     // Strings last, once the row is known good, so a bad row adds nothing to a dictionary.
     if (strings) {
@@ -736,7 +921,7 @@ export class CsvParser {
     const n = this.n;
     for (const c of this.cols) if (c.valid !== null) c.valid[n >> 3]! |= 1 << (n & 7);
     const field = k >= 0 && k < this.nf && k < this.names.length ? this.names[k] : undefined;
-    const value = k >= 0 && k < this.nf && reason !== 'field-count' ? this.field(k) : undefined;
+    const value = k >= 0 && k < this.nf && reason !== 'field-count' && reason !== 'field-too-large' ? this.field(k) : undefined;
     this.badRows.reject(reason, {
       line,
       ...(k >= 0 ? { column: k + 1 } : {}),
@@ -745,13 +930,20 @@ export class CsvParser {
     }, detail, this.raw(p));
   }
 
-  /** Starts skipping a row longer than maxRowBytes without buffering it. */
+  /**
+   * Starts skipping a row longer than maxRowBytes without buffering it (cutRow then makes it a
+   * cut row that ends at the next newline whatever the quotes).
+   */
   private startOverflow(p: number): void {
     this.overflow = true;
     this.ovQuote = false;
     this.ovLines = 0;
     this.ovLine = this.line;
     this.ovRaw = this.buf.toString('utf8', p, Math.min(this.len, p + OVERFLOW_RAW));
+    this.ovReason = 'too-long';
+    this.ovToNewline = !this.quotedNewlines;
+    this.ovField = -1;
+    this.ovDetail = `row longer than maxRowBytes (${this.maxRowBytes})`;
   }
 
   /**
@@ -763,10 +955,16 @@ export class CsvParser {
     const b = this.buf;
     let p = this.rowStart, q = this.ovQuote;
     const end = this.len;
-    for (; p < end; p++) {
-      const c = b[p]!;
-      if (c === QUOTE) q = !q;
-      else if (c === LF) { this.ovLines++; if (!q) { p++; break; } }
+    if (this.ovToNewline) {
+      const lf = b.subarray(p, end).indexOf(LF);
+      p = lf < 0 ? end : p + lf + 1;
+      if (lf >= 0) this.ovLines++;
+    } else {
+      for (; p < end; p++) {
+        const c = b[p]!;
+        if (c === QUOTE) q = !q;
+        else if (c === LF) { this.ovLines++; if (!q) { p++; break; } }
+      }
     }
     const ended = p <= end && p > this.rowStart && b[p - 1] === LF && !q;
     this.rowStart = p;
@@ -776,7 +974,8 @@ export class CsvParser {
     this.line = this.ovLine + this.ovLines;
     this.badRows.read++;
     this.rowsRead++;
-    this.badRows.reject('too-long', { line: this.ovLine }, `row longer than maxRowBytes (${this.maxRowBytes})`, this.ovRaw);
+    const k = this.ovField, name = k >= 0 && k < this.names.length ? this.names[k] : undefined;
+    this.badRows.reject(this.ovReason, { line: this.ovLine, ...(k >= 0 ? { column: k + 1 } : {}), ...(name !== undefined ? { field: name } : {}) }, this.ovDetail, this.ovRaw);
     return true;
   }
 

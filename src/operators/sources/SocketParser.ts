@@ -21,6 +21,13 @@ export interface SocketFormatOptions {
   nullValues?: readonly string[];
   /** Longest accepted line in bytes (default 8 MiB); longer lines are bad rows (`too-long`) and are not buffered. */
   maxLineBytes?: number;
+  /** CSV: longest field in bytes (default 1 MiB); a longer one makes its row bad (`field-too-large`). */
+  maxFieldBytes?: number;
+  /**
+   * CSV: whether a quoted field may span lines (default false: each line is one record, so a
+   * stray quote costs its own line, never the lines after it; the row is `field-count`).
+   */
+  quotedNewlines?: boolean;
   /** `skip` (default): count, dead-letter, go on; `fail`: error with `<source>#<connection>:line:column`. */
   badRows?: BadRowPolicy;
   /**
@@ -57,7 +64,8 @@ export class SocketParser {
     checkPositiveInt('inferRows', o.inferRows);
     checkPositiveInt('batchSize', o.batchSize);
     checkPositiveInt('maxLineBytes', o.maxLineBytes);
-    if ((o.format ?? 'ndjson') === 'csv') CsvParser.validate(SocketParser.csvOptions(o, 'check'));
+    if ((o.format ?? 'ndjson') === 'csv') CsvParser.validate({ ...SocketParser.csvOptions(o, 'check'), ...(o.quotedNewlines !== undefined ? { quotedNewlines: o.quotedNewlines } : {}) });
+    else for (const key of ['maxFieldBytes', 'quotedNewlines'] as const) if (o[key] !== undefined) throw new SpecError(key, 'applies to format: csv only (an NDJSON line is always one record)');
   }
 
   /** Batches of one connection (`connection` names it in errors: `tcp://host:port#3`). */
@@ -106,6 +114,9 @@ export class SocketParser {
       ...(o.schema ? { schema: o.header === false && !(o.schema instanceof Schema) ? Schema.from({ ...o.schema }) : o.schema } : {}), ...(o.header !== undefined ? { header: o.header } : {}), ...(o.delimiter ? { delimiter: o.delimiter } : {}),
       ...(o.inferRows ? { inferRows: o.inferRows } : {}), ...(o.batchSize ? { batchSize: o.batchSize } : {}),
       ...(o.nullValues ? { nullValues: o.nullValues } : {}), ...(o.maxLineBytes ? { maxRowBytes: o.maxLineBytes } : {}),
+      ...(o.maxFieldBytes !== undefined ? { maxFieldBytes: o.maxFieldBytes } : {}),
+      // Line-per-record by default: a stray quote must not swallow the lines after it.
+      quotedNewlines: o.quotedNewlines ?? false,
     };
   }
 }

@@ -47,7 +47,9 @@ const DEFAULT_BATCH = 8192;
 interface Held { row: Record<string, unknown>; line: number; text: string }
 
 /**
- * Newline-delimited JSON bytes → Batches: one JSON object per line, blank lines ignored. Rows that
+ * Newline-delimited JSON bytes → Batches: one JSON object per line, blank lines ignored. An
+ * inferred integer column that meets a larger or fractional number becomes a number column from
+ * that row on, keeping its earlier values (see BatchBuilder). Rows that
  * are not JSON objects (`json`), not UTF-8 (`utf8`), too long (`too-long`) or that break the
  * schema (`number`, `date`, `type`, `required`, from BatchBuilder) go to the bad-row policy with
  * their 1-based line, column (character, for JSON) and field. Every input row is counted in the
@@ -77,9 +79,11 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
     books.reject(reason, location, books.source === options.source ? detail : `${options.source}: ${detail}`, raw);
   };
 
-  const start = (s: Schema) => {
+  const start = (s: Schema, inferred: boolean) => {
     schema = s;
-    builder = new BatchBuilder(s, { capacity: Math.min(batchSize, 1 << 16), ...(nullValues ? { nullValues } : {}) });
+    // Inferred integer columns widen to number on a larger or fractional value; declared ones stay strict.
+    const widen = inferred ? s.names.filter((n) => options.types?.[n] === undefined) : false;
+    builder = new BatchBuilder(s, { capacity: Math.min(batchSize, 1 << 16), widen, ...(nullValues ? { nullValues } : {}) });
   };
 
   const append = (row: Record<string, unknown>, line: number, text: string) => {
@@ -104,7 +108,7 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
       const shared = options.sharedSchema?.current ?? null;
       const s = shared ?? inferFromRows(held, options.types, nullValues);
       if (options.sharedSchema && !shared) options.sharedSchema.current = s;
-      start(s);
+      start(s, true);
     }
     const rows = held;
     held = [];
@@ -141,7 +145,7 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
     },
   }, options.maxLineBytes);
 
-  if (schema) start(schema);
+  if (schema) start(schema, false);
   try {
     for await (const chunk of chunks) {
       bytes += chunk.length;

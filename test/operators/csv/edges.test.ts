@@ -40,10 +40,10 @@ test('a complete last row without a newline is an ordinary row', async () => {
   assert.is(account?.skipped, 0);
 });
 
-test('unterminated quote: the rest of the input is one field-count bad row', async () => {
+test('case 5: unterminated quote: its row is one field-count bad row, cut at the first newline after the quote; later rows are read', async () => {
   const { batches, account } = await read('a,b\n1,x\n2,"open\n3,y\n4,z\n', { schema: { a: 'integer', b: 'category' } });
-  assert.equal(rowsOf(batches), [[1, 'x']]);
-  assert.is(account?.read, 2);
+  assert.equal(rowsOf(batches), [[1, 'x'], [3, 'y'], [4, 'z']]);
+  assert.is(account?.read, 4);
   assert.equal(account?.skippedByReason, { 'field-count': 1 });
   try {
     parseBytes(Buffer.from('a,b\n1,x\n2,"open\n3,y\n'), { badRows: 'fail', schema: { a: 'integer', b: 'category' } }, 4);
@@ -69,9 +69,12 @@ test('header-only file: the schema from the header, no batch', async () => {
   }
 });
 
-test('a 10 MB single line parses (maxRowBytes defaults to 64 MiB)', async () => {
+test('a 10 MB single line parses with maxFieldBytes raised (maxRowBytes defaults to 64 MiB); by default its field is too large', async () => {
   const big = 'q'.repeat(10 * 1024 * 1024);
-  const { batches, account } = await read(`id,v\n1,${big}\n2,"small"\n`, { schema: { id: 'integer', v: 'text' } });
+  const dflt = await read(`id,v\n1,${big}\n2,"small"\n`, { schema: { id: 'integer', v: 'text' } });
+  assert.equal(rowsOf(dflt.batches), [[2, 'small']]);
+  assert.equal(dflt.account?.skippedByReason, { 'field-too-large': 1 });
+  const { batches, account } = await read(`id,v\n1,${big}\n2,"small"\n`, { schema: { id: 'integer', v: 'text' }, maxFieldBytes: 16 * 1024 * 1024 });
   const rows = rowsOf(batches);
   assert.is(rows.length, 2);
   assert.is((rows[0]![1] as string).length, big.length);
@@ -122,10 +125,10 @@ test('types: inferred from the first rows, declared ones override, required ones
   r = parseBytes(Buffer.from(text), { schema: { a: 'number', e: 'text' }, required: ['b'] });
   assert.equal(r.parser.schema?.fields.map((f) => [f.type, f.nullable]), [['number', true], ['number', false], ['datetime', true], ['boolean', true], ['text', true]]);
   assert.equal(r.books.byReason, { required: 1 });
-  // Inference looks only at the first inferRows rows: a later non-integer is a bad row.
+  // Inference looks only at the first inferRows rows: a later non-integer widens the column (case 4).
   r = parseBytes(Buffer.from('a\n1\n2\n3.5\n'), { inferRows: 2 });
-  assert.equal(rowsOf(r.batches), [[1], [2]]);
-  assert.equal(r.books.byReason, { type: 1 });
+  assert.equal(rowsOf(r.batches), [[1], [2], [3.5]]);
+  assert.equal(r.books.byReason, {});
   // Rows read for inference are parsed again, typed: their bad bytes are still caught.
   for (const chunk of [1, 5, 1 << 16]) {
     r = parseBytes(Buffer.concat([Buffer.from('a,b\n1,x\n2,y'), Buffer.from([0xff]), Buffer.from('\n3,"z"\n4,w\n')]), {}, chunk);

@@ -129,6 +129,41 @@ test('ndjsonBatches works on any byte iterable and keeps its own books', async (
   assert.equal(out.map((b) => [...b.rowIds]), [[100], [101]]);
 });
 
+test('case 4: movies NDJSON: Avatar\'s Worldwide Gross 2767891499 (past the inference window) arrives intact, no row skipped', async () => {
+  const movies = JSON.parse(readFileSync(resolve('node_modules/vega-datasets/data/movies.json'), 'utf8')) as Record<string, unknown>[];
+  const p = file('movies.ndjson', movies.map((m) => JSON.stringify(m)).join('\n') + '\n');
+  const telemetry = new Telemetry();
+  const { ev, stop } = collect(telemetry);
+  const bs = await lastValueFrom(fromNdjson(p, { batchSize: 1000, telemetry }).pipe(toArray()));
+  stop();
+  const acc = ev.filter((e) => e.type === 'account').at(-1);
+  assert.ok(acc?.type === 'account' && acc.read === movies.length && acc.skipped === 0, JSON.stringify(acc));
+  const r = rows(bs);
+  assert.is(r.length, movies.length);
+  assert.is(r.find((x) => x['Title'] === 'Avatar')!['Worldwide Gross'], 2767891499);
+  r.forEach((x, i) => assert.is(x['Worldwide Gross'], movies[i]!['Worldwide Gross'] ?? null, `row ${i}`));
+  assert.is(bs[0]!.schema.field('Worldwide Gross').type, 'integer');
+  assert.ok(bs.slice(1).every((b) => b.schema.field('Worldwide Gross').type === 'number'));
+  // case 11: "Jun 12 1998" release dates are datetimes
+  assert.is(bs[0]!.schema.field('Release Date').type, 'datetime');
+  assert.is(r[0]!['Release Date'], Date.UTC(1998, 5, 12));
+});
+
+test('case 4: NDJSON -3e9 and 12.5 after a window of small integers widen the column; a declared integer stays strict', async () => {
+  const lines = Array.from({ length: 12 }, (_, i) => JSON.stringify({ n: i }));
+  lines.push('{"n":-3e9}', '{"n":"12.5"}', '{"n":12.5}', '{"n":"abc"}', '{"n":7}');
+  const p = file('widen.ndjson', lines.join('\n') + '\n');
+  const telemetry = new Telemetry();
+  const { ev, stop } = collect(telemetry);
+  const bs = await lastValueFrom(fromNdjson(p, { inferRows: 10, batchSize: 8, telemetry }).pipe(toArray()));
+  stop();
+  assert.equal(rows(bs).map((x) => x['n']), [...Array.from({ length: 12 }, (_, i) => i), -3e9, 12.5, 12.5, 7]);
+  assert.equal(bs.map((b) => b.schema.field('n').type), ['integer', 'number']);
+  assert.equal(ev.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && [e.line, e.reason]), [[16, 'number']]);
+  const strict = await lastValueFrom(fromNdjson(p, { schema: { n: 'integer' } }).pipe(toArray()));
+  assert.equal(rows(strict).map((x) => x['n']), [...Array.from({ length: 12 }, (_, i) => i), 7]);
+});
+
 test('options are checked at creation; a missing file is a SourceError', async () => {
   assert.throws(() => fromNdjson('x', { batchSize: 0 }), (e: unknown) => e instanceof SpecError && /batchSize/.test((e as Error).message));
   assert.throws(() => fromNdjson('x', { badRows: 'maybe' as never }), (e: unknown) => e instanceof SpecError && /badRows/.test((e as Error).message));
