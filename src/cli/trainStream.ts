@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Observable, lastValueFrom, take, tap } from 'rxjs';
 import {
-  BadRows, SchemaError, SluiceError, SpecError, asyncMap, writeFileAtomic,
-  type Batch, type BadRowPolicy, type FeatureMatrix, type Telemetry,
+  BadRows, SchemaError, SluiceError, SpecError, Telemetry, asyncMap, writeFileAtomic,
+  type Batch, type BadRowPolicy, type FeatureMatrix,
 } from '../core/index.js';
 import { Pipeline, SPLIT_COLUMN, labelRejects, rejectRows, trainMask } from '../features/index.js';
 import { DivergenceWatch, type Model, type ModelState, type Task } from '../learn/index.js';
@@ -103,6 +103,8 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   const vectorBooks = new BadRows('vectorize', { badRows: policy, telemetry, ...letter });
   const labelBooks = new BadRows(o.sourceName ?? 'input', { badRows: policy, telemetry, ...letter });
   vectorizer.badRows = vectorBooks;
+  // Books nobody reads: for rows predicted only (no label), already counted elsewhere.
+  const unbooked = new BadRows('vectorize', { badRows: 'skip', telemetry: new Telemetry() });
   let model: Model | null = null;
   let task: Task | null = null;
   let classes = 2;
@@ -228,8 +230,15 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       const books = epoch === 0 ? labelBooks : null;
       labeled = books ? rejectRows(batch, rejects, books, labelBooks.source) : batch.filter(keepOf(batch.length, rejects, 1));
       const rest = batch.filter(keepOf(batch.length, rejects, 0));
-      const xu = vectorizer.apply(rest.drop([target.column]));
-      if (xu.rows > 0) await model!.predict(xu);
+      // Their rows with missing features are already skipped as `label`: vectorize's books stay out.
+      const vb = vectorizer.badRows;
+      vectorizer.badRows = unbooked;
+      try {
+        const xu = vectorizer.apply(rest.drop([target.column]));
+        if (xu.rows > 0) await model!.predict(xu);
+      } finally {
+        vectorizer.badRows = vb;
+      }
       if (epoch === 0) unlabeled += rest.length;
       if (labeled.length === 0) return null;
     }
@@ -241,11 +250,13 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       if (epoch === 0) stopped += mask.length - trainRows.length;
     } else if (mask) {
       let rest = labeled.filter(mask.map((v) => 1 - v));
+      const held0 = rest.length;
       // A held-out label never seen in training is no class of the model: held out, not scorable.
       const known = vectorizer.classes;
       if (known && rest.length > 0) rest = rest.filter(knownLabels(rest, target.column, known));
+      // Rows vectorize rejects are in its books (skipped), not held out.
       const xh = vectorizer.apply(rest);
-      if (epoch === 0) heldOut += mask.length - trainRows.length;
+      if (epoch === 0) heldOut += xh.rows + (held0 - rest.length);
       if (xh.rows > 0) await score(held!, xh);
     }
     const now = performance.now();

@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, Schema, SpecError } from '../../src/core/index.js';
+import { BadRows, Batch, Schema, SpecError, Telemetry } from '../../src/core/index.js';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Dedupe } from '../../src/features/index.js';
 
 const s = Schema.from({ k: 'category', n: 'integer', t: 'datetime' });
@@ -43,6 +46,24 @@ test('bounded memory over a long stream of distinct keys', () => {
   assert.ok(kept > 199_900 && kept < 200_000, 'the planted duplicates were dropped');
   assert.throws(() => new Dedupe({ keys: ['k'] }), (e: unknown) => e instanceof SpecError && e.path === 'dedupe');
   assert.throws(() => new Dedupe({ keys: ['k'], count: 0 }), (e: unknown) => e instanceof SpecError && e.path === 'dedupe.count');
+});
+
+test('case 2: with books, every dropped repeat is counted under `duplicate` and dead-lettered with its line', () => {
+  const dl = join(mkdtempSync(join(tmpdir(), 'dedupe-')), 'bad.csv');
+  const d = new Dedupe({ keys: ['k'], count: 10 });
+  d.badRows = new BadRows('steps[0].dedupe', { badRows: 'skip', deadLetter: dl, telemetry: new Telemetry() });
+  const b = rows([['a', 1, 0], ['a', 2, 0], ['b', 3, 0], ['a', 4, 0]]);
+  const withLines = new Batch(b.schema, b.columns, b.length, b.rowIds, Float64Array.from([2, 3, 4, 5]));
+  const out = d.process(withLines);
+  assert.is(out.length, 2);
+  assert.equal([d.badRows.read, d.badRows.skipped, d.badRows.byReason], [4, 2, { duplicate: 2 }]);
+  d.badRows.close();
+  const lines = readFileSync(dl, 'utf8').trim().split('\n');
+  assert.equal(lines.slice(1).map((l) => l.split(',').slice(0, 4).join(',')), ['3,duplicate,k,a', '5,duplicate,k,a']);
+  // Without books it only filters, as before.
+  const plain = new Dedupe({ keys: ['k'], count: 10 });
+  assert.is(plain.process(rows([['a', 1, 0], ['a', 1, 0]])).length, 1);
+  assert.ok(existsSync(dl));
 });
 
 test.run();
