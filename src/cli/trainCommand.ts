@@ -31,6 +31,8 @@ export const trainCommand: Command = {
     '  --l2 X            L2 penalty',
     '  --drop A,B        columns never used as features',
     '  --holdout F       fraction of rows held out and scored, never learned, e.g. 0.2',
+    '  --on-divergence P stop|restore when the loss runs away (default stop: exit 1, nothing saved;',
+    '                    restore: keep the last good model, save it, end the run there)',
     '  --test FILE       a final evaluation of the trained model on another file',
     `  --backend B       ${BACKENDS.join('|')} (default auto)`,
     '  --metrics A,B     metric names (default by task)',
@@ -44,7 +46,7 @@ export const trainCommand: Command = {
     const { values: v, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {
       ...COMMON_FLAGS, target: { type: 'string' }, task: { type: 'string' }, model: { type: 'string' }, hidden: { type: 'string' },
       batch: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' }, epochs: { type: 'string' }, l2: { type: 'string' },
-      drop: { type: 'string' }, holdout: { type: 'string' }, test: { type: 'string' }, backend: { type: 'string' }, metrics: { type: 'string' },
+      drop: { type: 'string' }, holdout: { type: 'string' }, 'on-divergence': { type: 'string' }, test: { type: 'string' }, backend: { type: 'string' }, metrics: { type: 'string' },
       save: { type: 'string' }, 'max-rows': { type: 'string' }, format: { type: 'string' }, connect: { type: 'boolean' },
     } });
     if (v.help) { io.out(this.usage); return 0; }
@@ -70,7 +72,7 @@ export const trainCommand: Command = {
       features: drop ? { drop } : undefined,
       split: holdout !== undefined ? { test: holdout } : undefined,
       model: model ? { [model]: modelOptions } : undefined,
-      training: defined({ batchSize: intFlag('batch', v.batch, undefined, 1), epochs: intFlag('epochs', v.epochs, undefined, 1), backend: enumFlag('backend', v.backend, BACKENDS) }),
+      training: defined({ batchSize: intFlag('batch', v.batch, undefined, 1), epochs: intFlag('epochs', v.epochs, undefined, 1), backend: enumFlag('backend', v.backend, BACKENDS), onDivergence: enumFlag('on-divergence', v['on-divergence'], ['stop', 'restore'] as const) }),
       evaluation: defined({ metrics: listFlag(v.metrics), test: v.test }),
       output: v.save ? { dir: v.save } : undefined,
       seed,
@@ -79,7 +81,7 @@ export const trainCommand: Command = {
     const spec: Spec = parseSpec(JSON.stringify(raw), 'command line');
     const exclude = new Set(drop ?? []);
     return finishRun(io, v.json === true, (signal) => execute(spec, {
-      json: v.json === true, quiet: v.quiet === true, noTui: v['no-tui'] === true, targetPath: '--target',
+      json: v.json === true, quiet: v.quiet === true, noTui: v['no-tui'] === true, targetPath: '--target', taskPath: '--task',
       autoSteps: (batch, target) => {
         const ex = new Set([...exclude, ...(target ? [target.column, ...target.reads] : [])]);
         return autoSteps(batch, { exclude: ex });

@@ -199,10 +199,10 @@ const SOURCE: ObjectKey = {
 
 const MODEL_OPTIONS: ObjectKey = {
   type: 'object', doc: 'Model options.', keys: {
-    hidden: { type: 'list', doc: 'MLP hidden layer widths.', minItems: 1, items: int('Width.', 1), default: [64] },
+    hidden: { type: 'list', doc: 'MLP hidden layer widths (none given: no hidden layer).', minItems: 1, items: int('Width.', 1) },
     activation: enm('MLP activation.', ['relu', 'tanh', 'sigmoid'], 'relu'),
-    optimizer: enm('Optimizer.', OPTIMIZERS, 'adam'),
-    lr: num('Learning rate.', { min: 0, exclusive: true }),
+    optimizer: enm('Optimizer (default: sgd; adam for mlp).', OPTIMIZERS),
+    lr: num('Learning rate (default: 0.1; 0.01 with adam).', { min: 0, exclusive: true }),
     l1: num('L1 penalty.', { min: 0, default: 0 }),
     l2: num('L2 penalty.', { min: 0, default: 0 }),
     momentum: num('Momentum (optimizer `momentum`).', { min: 0, max: 1 }),
@@ -242,16 +242,17 @@ export const SPEC_KEYS: ObjectKey = {
       variants: Object.fromEntries(MODEL_KINDS.map((k) => [k, MODEL_OPTIONS])) },
     training: {
       type: 'object', doc: 'How the model trains.', keys: {
-        batchSize: int('Rows per update.', 1, 256),
+        batchSize: int('Rows per update (passiveAggressive: always 1).', 1, 32),
         epochs: int('Passes over finite data (metrics are progressive over the first pass).', 1, 1),
         backend: enm('Compute backend; `auto` takes a hardware GPU when there is one, else the CPU.', BACKENDS, 'auto'),
         maxRows: int('Stop after this many rows.', 1),
+        onDivergence: enm('When the loss runs away or predictions stop being finite: `stop` fails the run (exit 1, nothing saved); `restore` puts back the last good model (kept every 10,000 rows while the loss is at most twice its start), saves it and ends the run there.', ['stop', 'restore'], 'stop'),
       },
     },
     evaluation: {
       type: 'object', doc: 'How the model is scored.', keys: {
         progressive: bool('Test-then-train: every training row is scored before the model learns from it.', true),
-        metrics: { type: 'list', doc: 'Metric names (default: accuracy, f1, rocAuc, logLoss for binary; accuracy, f1 for multiclass; mae, rmse, r2 for regression).', minItems: 1, items: enm('A metric.', METRIC_NAMES) },
+        metrics: { type: 'list', doc: 'Metric names (default: accuracy, precision, recall, f1, rocAuc, logLoss for binary; accuracy, macro f1 for multiclass; mae, rmse, r2 for regression). They must fit the task.', minItems: 1, items: enm('A metric.', METRIC_NAMES) },
         rolling: int('Also report the metrics over the last N rows.', 1),
         threshold: num('Score at which a binary prediction becomes class 1.', { min: 0, max: 1, default: 0.5 }),
         test: str('A file scored by the final model (same format as the source).'),

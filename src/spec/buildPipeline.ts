@@ -1,4 +1,4 @@
-import { defer, map, pipe, takeWhile, type Observable, type OperatorFunction } from 'rxjs';
+import { defer, map, pipe, takeWhile, tap, type Observable, type OperatorFunction } from 'rxjs';
 import { SpecError, Telemetry, type Batch } from '../core/index.js';
 import { Derive, Splitter, Vectorize, type Transform } from '../features/index.js';
 import { fromArrowIpc, fromCsv, fromNdjson, fromParquet, fromTcp, fromWebSocket, synthetic, transform } from '../operators/index.js';
@@ -26,6 +26,10 @@ export interface BuiltPipeline {
   /** The target column after the steps, the expression it came from, and every column it reads. */
   target: { column: string; expression: string | null; reads: readonly string[] } | null;
   telemetry: Telemetry;
+  /** The source's dead-letter file, which every step shares (DeadLetter.share), or null. */
+  deadLetter: string | null;
+  /** Rows in and out of each spec step by name (`steps[1].dedupe`), for the run's books. */
+  flow: ReadonlyMap<string, StepFlow>;
 }
 
 export interface BuildOptions {
@@ -43,6 +47,7 @@ export function buildPipeline(spec: Spec, options: BuildOptions = {}): BuiltPipe
   const telemetry = options.telemetry ?? new Telemetry();
   const seed = spec.seed ?? options.seed ?? 1;
   const parts: Array<{ op: OperatorFunction<Batch, Batch>; frozen: OperatorFunction<Batch, Batch>; t: Transform | null }> = [];
+  const flow = new Map<string, StepFlow>();
 
   let target: BuiltPipeline['target'] = null;
   if (spec.target !== undefined) {
@@ -60,8 +65,8 @@ export function buildPipeline(spec: Spec, options: BuildOptions = {}): BuiltPipe
   }
   (spec.steps ?? []).forEach((s, i) => {
     const [kind, opts] = Object.entries(s)[0]!;
-    const step = makeStep(kind, opts, { target: target?.column ?? null, telemetry, path: `steps[${i}]` });
-    parts.push({ op: step.operator, frozen: step.frozen, t: step.transform });
+    const step = makeStep(kind, opts, { target: target?.column ?? null, telemetry, path: `steps[${i}]`, ...(spec.source.deadLetter ? { deadLetter: spec.source.deadLetter } : {}) });
+    parts.push({ op: counted(`steps[${i}].${kind}`, step.operator, flow), frozen: step.frozen, t: step.transform });
   });
 
   const reads = target ? target.reads.filter((c) => c !== target!.column) : [];
@@ -82,7 +87,19 @@ export function buildPipeline(spec: Spec, options: BuildOptions = {}): BuiltPipe
     vectorizer,
     target,
     telemetry,
+    deadLetter: spec.source.deadLetter ?? null,
+    flow,
   };
+}
+
+/** Rows into and out of one step, summed over every subscription. */
+export interface StepFlow { in: number; out: number }
+
+/** Counts the rows a step takes and passes on, so a run can tell which step lost rows it did not account for. */
+function counted(name: string, op: OperatorFunction<Batch, Batch>, flow: Map<string, StepFlow>): OperatorFunction<Batch, Batch> {
+  const f: StepFlow = { in: 0, out: 0 };
+  flow.set(name, f);
+  return (source) => source.pipe(tap((b) => { f.in += b.length; }), op, tap((b) => { f.out += b.length; }));
 }
 
 /** Fails on the first batch when the target (or a column its expression reads) is not in the data. */
@@ -123,7 +140,8 @@ function limitRows(source: Observable<Batch>, n: number | undefined): Observable
 function openSource(s: SourceSpec, schema: Spec['schema'], telemetry: Telemetry, options: BuildOptions, file?: string): Observable<Batch> {
   const common = defined({ badRows: s.badRows, deadLetter: file ? undefined : s.deadLetter, capacity: s.capacity, batchSize: s.batchSize, telemetry });
   const text = defined({ schema, header: s.header, delimiter: s.delimiter, inferRows: s.inferRows, nullValues: s.nullValues, maxFieldBytes: s.maxFieldBytes, quotedNewlines: s.quotedNewlines });
-  if (s.csv !== undefined) return fromCsv(file ?? s.csv, { ...common, ...text, ...defined({ parseThread: s.parseThread }) });
+  // The parse thread has its own DeadLetter: it is told to append to the run's shared file.
+  if (s.csv !== undefined) return fromCsv(file ?? s.csv, { ...common, ...text, ...defined({ parseThread: s.parseThread }), ...(common.deadLetter ? { deadLetterAppend: true } : {}) });
   if (s.arrow !== undefined) return fromArrowIpc(file ?? s.arrow, common);
   if (s.parquet !== undefined) return fromParquet(file ?? s.parquet, defined({ ...common, columns: s.columns }));
   if (s.ndjson !== undefined) return fromNdjson(file ?? s.ndjson, defined({ ...common, schema, inferRows: s.inferRows, nullValues: s.nullValues }));
