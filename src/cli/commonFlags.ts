@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { SourceSpec } from '../spec/index.js';
 import { UsageError } from './UsageError.js';
 
 /** Flags every data command takes (parseArgs option table). */
@@ -44,4 +47,54 @@ export function enumFlag<T extends string>(name: string, raw: string | undefined
 /** A comma-separated list (`--drop a,b`). */
 export function listFlag(raw: string | undefined): string[] | undefined {
   return raw === undefined ? undefined : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Flags of the commands that read an input (train, inspect): how its text is parsed and its bad rows handled. */
+export const INPUT_FLAGS = {
+  delimiter: { type: 'string' },
+  'null-values': { type: 'string' },
+  'bad-rows': { type: 'string' },
+  'dead-letter': { type: 'string' },
+} as const;
+
+export const INPUT_USAGE = [
+  '  --delimiter C     CSV field separator: one character, or \\t / tab (default , ; .tsv: tab)',
+  '  --null-values A,B values read as missing, replacing the defaults (empty, NA, N/A, null,',
+  '                    NULL, None); an empty item, as in ",-", keeps empty fields missing',
+  '  --bad-rows P      skip (default: count, dead-letter, go on) | fail (stop at the first, exit 1)',
+  '  --dead-letter F   write skipped rows to this CSV (line,reason,column,value,detail,raw)',
+];
+
+/** The source options of INPUT_FLAGS, checked against the input's kind (`source` from sourceFromPath). */
+export function inputFlags(v: { delimiter?: string; 'null-values'?: string; 'bad-rows'?: string; 'dead-letter'?: string }, source: SourceSpec, input: string): Partial<SourceSpec> {
+  const kind = source.csv !== undefined ? 'csv' : source.arrow !== undefined ? 'arrow' : source.parquet !== undefined ? 'parquet'
+    : source.json !== undefined ? 'json' : source.ndjson !== undefined ? 'ndjson' : `${source.tcp ? 'tcp' : 'websocket'} ${source.format ?? 'ndjson'}`;
+  const only = (flag: string, ok: boolean, what: string) => {
+    if (!ok) throw new UsageError(`--${flag} applies to ${what}; ${input} is read as ${kind}`);
+  };
+  const out: Partial<SourceSpec> = {};
+  if (v.delimiter !== undefined) {
+    only('delimiter', kind === 'csv' || kind.endsWith(' csv'), 'CSV input');
+    const d = v.delimiter === '\\t' || v.delimiter.toLowerCase() === 'tab' ? '\t' : v.delimiter;
+    if (d.length !== 1 || d.charCodeAt(0) > 127 || '"\r\n'.includes(d)) {
+      throw new UsageError(`--delimiter: expected one ASCII character other than a quote or newline (or \\t), got ${JSON.stringify(v.delimiter)}`);
+    }
+    out.delimiter = d;
+  }
+  if (v['null-values'] !== undefined) {
+    only('null-values', kind !== 'arrow' && kind !== 'parquet', 'text input (CSV, NDJSON, JSON, sockets)');
+    out.nullValues = [...new Set(v['null-values'].split(',').map((s) => s.trim()))];
+  }
+  const badRows = enumFlag('bad-rows', v['bad-rows'], ['skip', 'fail'] as const);
+  if (badRows) out.badRows = badRows;
+  const dl = v['dead-letter'];
+  if (dl !== undefined) {
+    only('dead-letter', kind !== 'arrow' && kind !== 'parquet', 'text input (CSV, NDJSON, JSON, sockets)');
+    if (dl.trim() === '') throw new UsageError('--dead-letter: expected a file path');
+    if (badRows === 'fail') throw new UsageError('--dead-letter: --bad-rows fail stops at the first bad row, so nothing would be written; use --bad-rows skip');
+    const dir = dirname(resolve(dl));
+    if (!existsSync(dir)) throw new UsageError(`--dead-letter ${dl}: directory ${dir} does not exist`);
+    out.deadLetter = dl;
+  }
+  return out;
 }

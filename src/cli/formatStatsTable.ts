@@ -21,7 +21,7 @@ export function formatStatsTable(stats: Readonly<Record<string, ColumnSummary>>)
       // Approximate: only values sure to occur more often than any value the sketch dropped.
       const sure = approx ? s.top.filter((t) => t.count - t.error > (s.topFloor ?? 0)) : s.top;
       const items = sure.slice(0, 5).map((t) => {
-        const v = t.value.length > 16 ? t.value.slice(0, 15) + '…' : t.value;
+        const v = t.value === '' ? '""' : t.value.length > 16 ? t.value.slice(0, 15) + '…' : t.value;
         return t.error === 0 ? `${v} (${count(t.count)})` : `${v} ${count(t.count - t.error)}–${count(t.count)}`;
       });
       lines.push(items.length === 0 ? '  top (approx.): none stands out' : fit(approx ? '  top (approx.): ' : '  top: ', items, 78));

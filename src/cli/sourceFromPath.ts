@@ -3,7 +3,8 @@ import { UsageError } from './UsageError.js';
 
 /**
  * A source spec for a command-line input: a file by its extension (`.csv`/`.tsv`/`.gz`, `.arrow`/
- * `.feather`/`.ipc`, `.parquet`, `.ndjson`/`.jsonl`), `-` for CSV on stdin, or `tcp://host:port`:
+ * `.feather`/`.ipc`, `.parquet`, `.ndjson`/`.jsonl`, `.json`: an array of objects or NDJSON), `-`
+ * for CSV on stdin, or `tcp://host:port`:
  * listen there for producers (`connect` makes sluice the client instead).
  */
 export function sourceFromPath(input: string, options: { connect?: boolean; format?: 'csv' | 'ndjson' } = {}): SourceSpec {
@@ -20,7 +21,8 @@ export function sourceFromPath(input: string, options: { connect?: boolean; form
   const name = input.toLowerCase().replace(/\.gz$/, '');
   if (/\.(arrow|feather|ipc|arrows)$/.test(name)) return { arrow: input };
   if (/\.parquet$/.test(name)) return { parquet: input };
-  if (/\.(ndjson|jsonl|json)$/.test(name)) return { ndjson: input };
+  if (/\.(ndjson|jsonl)$/.test(name)) return { ndjson: input };
+  if (/\.json$/.test(name)) return { json: input };
   if (/\.tsv$/.test(name)) return { csv: input, delimiter: '\t' };
   return { csv: input };
 }

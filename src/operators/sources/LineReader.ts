@@ -1,7 +1,11 @@
 /** What a LineReader reports for each physical line. */
 export interface LineSink {
-  /** A complete, valid UTF-8 line without its terminator (`\n` or `\r\n`); `line` is 1-based. */
-  line(text: string, line: number): void;
+  /**
+   * A complete, valid UTF-8 line without its terminator (`\n` or `\r\n`); `line` is 1-based.
+   * `at` maps a 1-based character of `text` to its file position when `text` is not simply a whole
+   * line (a JSON array element, JsonArrayReader).
+   */
+  line(text: string, line: number, at?: (column: number) => { line: number; column: number }): void;
   /** A line that cannot be read: invalid UTF-8 (`byte` = 1-based offset of the first bad byte) or longer than the limit. */
   bad(reason: 'utf8' | 'too-long', line: number, byte: number, raw: string): void;
 }

@@ -1,6 +1,7 @@
 export type { SourceOptions } from './SourceOptions.js';
 export { ndjsonBatches, type NdjsonBatchOptions } from './ndjsonBatches.js';
 export { fromNdjson, type NdjsonOptions } from './fromNdjson.js';
+export { fromJson, type JsonOptions } from './fromJson.js';
 export { fromArrowIpc, type ArrowIpcOptions } from './fromArrowIpc.js';
 export { fromParquet, type ParquetOptions } from './fromParquet.js';
 export { Backoff, type BackoffOptions } from './Backoff.js';

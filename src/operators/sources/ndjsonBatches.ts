@@ -2,7 +2,7 @@ import {
   BadInputError, BadRows, BatchBuilder, Schema, inferSchema,
   type Batch, type BadInputLocation, type BadRowPolicy, type BadRowReason, type ColumnType, type PullChunk, type Telemetry,
 } from '../../core/index.js';
-import { LineReader } from './LineReader.js';
+import { LineReader, type LineSink } from './LineReader.js';
 import { checkPositiveInt } from './checkPositiveInt.js';
 
 /** Options of `ndjsonBatches` (and, through `NdjsonOptions`, of `fromNdjson`). */
@@ -39,12 +39,17 @@ export interface NdjsonBatchOptions {
    * stores it here and later ones adopt it, so every batch of the stream has the same columns.
    */
   sharedSchema?: { current: Schema | null };
+  /** Splits the bytes into rows (default: one per line, LineReader); `fromJson` passes a JsonArrayReader. */
+  split?: (sink: LineSink, maxLineBytes: number | undefined) => { push(chunk: Uint8Array): void; end(): void };
 }
 
 const DEFAULT_INFER = 1000;
 const DEFAULT_BATCH = 8192;
 
-interface Held { row: Record<string, unknown>; line: number; text: string }
+interface Held { row: Record<string, unknown>; line: number; text: string; at: At }
+
+/** A 1-based character of a row's text → its file position (LineSink.line). */
+type At = ((column: number) => { line: number; column: number }) | undefined;
 
 /**
  * Newline-delimited JSON bytes → Batches: one JSON object per line, blank lines ignored. An
@@ -86,7 +91,7 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
     builder = new BatchBuilder(s, { capacity: Math.min(batchSize, 1 << 16), widen, ...(nullValues ? { nullValues } : {}) });
   };
 
-  const append = (row: Record<string, unknown>, line: number, text: string) => {
+  const append = (row: Record<string, unknown>, line: number, text: string, at?: At) => {
     const b = builder!;
     const fail = b.appendObject(row, rowId, line);
     if (fail) {
@@ -96,7 +101,7 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
       const detail = fail.reason === 'required' ? 'missing value in a required column'
         : fail.reason === 'type' ? `expected ${f.type}, got ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`
         : fail.reason === 'date' ? 'not a date/time' : 'not a number';
-      reject(fail.reason, { line, column: valueColumn(text, f.name), field: f.name, value }, detail, text);
+      reject(fail.reason, { ...where(line, valueColumn(text, f.name), at), field: f.name, value }, detail, text);
       return;
     }
     rowId++;
@@ -112,11 +117,11 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
     }
     const rows = held;
     held = [];
-    for (const h of rows) append(h.row, h.line, h.text);
+    for (const h of rows) append(h.row, h.line, h.text, h.at);
   };
 
-  const reader = new LineReader({
-    line(text, line) {
+  const sink: LineSink = {
+    line(text, line, at) {
       if (isBlank(text)) return;
       books.read++;
       let row: unknown;
@@ -124,18 +129,18 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
         row = JSON.parse(text);
       } catch (err) {
         const msg = (err as Error).message;
-        reject('json', { line, column: errorColumn(msg, text) }, `malformed JSON: ${msg}`, text);
+        reject('json', where(line, errorColumn(msg, text), at), `malformed JSON: ${msg}`, text);
         return;
       }
       if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-        reject('json', { line, column: firstNonBlank(text) }, `expected a JSON object, got ${row === null ? 'null' : Array.isArray(row) ? 'an array' : typeof row}`, text);
+        reject('json', where(line, firstNonBlank(text), at), `expected a JSON object, got ${row === null ? 'null' : Array.isArray(row) ? 'an array' : typeof row}`, text);
         return;
       }
       // Another connection settled the schema meanwhile: adopt it, flushing held rows first.
       if (!builder && options.sharedSchema?.current) endInference();
-      if (builder) append(row as Record<string, unknown>, line, text);
+      if (builder) append(row as Record<string, unknown>, line, text, at);
       else {
-        held.push({ row: row as Record<string, unknown>, line, text });
+        held.push({ row: row as Record<string, unknown>, line, text, at });
         if (held.length >= inferRows) endInference();
       }
     },
@@ -143,7 +148,8 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
       books.read++;
       reject(reason, { line, column: byte }, reason === 'utf8' ? 'invalid UTF-8' : 'line longer than maxLineBytes', raw);
     },
-  }, options.maxLineBytes);
+  };
+  const reader = options.split ? options.split(sink, options.maxLineBytes) : new LineReader(sink, options.maxLineBytes);
 
   if (schema) start(schema, false);
   try {
@@ -166,6 +172,11 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
   } finally {
     if (own) { books.close(); books.publish(ok); }
   }
+}
+
+/** A row's file position: through `at` for a JSON array element, else its line and the column. */
+function where(line: number, column: number, at: At): { line: number; column: number } {
+  return at ? at(column) : { line, column };
 }
 
 function isBlank(s: string): boolean {
