@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
+import { SpecError } from '../core/index.js';
+import { SPLIT_COLUMN } from '../features/index.js';
 import { parseSpec, BACKENDS, MODEL_KINDS, OPTIMIZERS, type Spec } from '../spec/index.js';
 import { autoSteps } from './autoSteps.js';
 import type { Command } from './Command.js';
-import { COMMON_FLAGS, COMMON_USAGE, enumFlag, intFlag, listFlag, numFlag } from './commonFlags.js';
+import { COMMON_FLAGS, COMMON_USAGE, INPUT_FLAGS, INPUT_USAGE, enumFlag, inputFlags, intFlag, listFlag, numFlag } from './commonFlags.js';
 import { execute } from './execute.js';
 import { finishRun } from './finishRun.js';
 import { sourceFromPath } from './sourceFromPath.js';
@@ -38,13 +40,14 @@ export const trainCommand: Command = {
     '  --metrics A,B     metric names (default by task)',
     '  --save DIR        write pipeline.json (preprocessing + model) and report.json there',
     '  --max-rows N      stop after N rows',
+    ...INPUT_USAGE,
     '  --format F        csv|ndjson for tcp:// and ws:// inputs (default ndjson)',
     '  --connect         tcp://host:port: connect to a server instead of listening',
     ...COMMON_USAGE,
   ].join('\n'),
   async run(args, io) {
     const { values: v, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {
-      ...COMMON_FLAGS, target: { type: 'string' }, task: { type: 'string' }, model: { type: 'string' }, hidden: { type: 'string' },
+      ...COMMON_FLAGS, ...INPUT_FLAGS, target: { type: 'string' }, task: { type: 'string' }, model: { type: 'string' }, hidden: { type: 'string' },
       batch: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' }, epochs: { type: 'string' }, l2: { type: 'string' },
       drop: { type: 'string' }, holdout: { type: 'string' }, 'on-divergence': { type: 'string' }, test: { type: 'string' }, backend: { type: 'string' }, metrics: { type: 'string' },
       save: { type: 'string' }, 'max-rows': { type: 'string' }, format: { type: 'string' }, connect: { type: 'boolean' },
@@ -66,7 +69,7 @@ export const trainCommand: Command = {
     });
     const raw = defined({
       name: 'train',
-      source: { ...source, ...(maxRows !== undefined ? { maxRows } : {}) },
+      source: { ...source, ...inputFlags(v, source, input), ...(maxRows !== undefined ? { maxRows } : {}) },
       target: v.target.trim(),
       task: enumFlag('task', v.task, ['classification', 'regression'] as const),
       features: drop ? { drop } : undefined,
@@ -83,6 +86,12 @@ export const trainCommand: Command = {
     return finishRun(io, v.json === true, (signal) => execute(spec, {
       json: v.json === true, quiet: v.quiet === true, noTui: v['no-tui'] === true, targetPath: '--target', taskPath: '--task',
       autoSteps: (batch, target) => {
+        // Like an unknown --target: a --drop column the data lacks is a usage error, not ignored.
+        const unknown = [...exclude].filter((c) => !batch.has(c));
+        if (unknown.length > 0) {
+          const data = batch.names.filter((n) => n !== SPLIT_COLUMN && !(target?.expression && n === target.column));
+          throw new SpecError('--drop', `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')}; the data has ${data.join(', ')}`);
+        }
         const ex = new Set([...exclude, ...(target ? [target.column, ...target.reads] : [])]);
         return autoSteps(batch, { exclude: ex });
       },

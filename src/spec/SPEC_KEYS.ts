@@ -152,19 +152,20 @@ export const STEP_KEYS: Record<string, ObjectKey> = {
   }, ['columns'], 'columns'),
 };
 
-const FILE_KINDS = ['csv', 'arrow', 'parquet', 'ndjson'];
+const FILE_KINDS = ['csv', 'arrow', 'parquet', 'ndjson', 'json'];
 const SOCKET_KINDS = ['tcp', 'websocket'];
-const TEXT_KINDS = ['csv', 'ndjson', 'tcp', 'websocket'];
+const TEXT_KINDS = ['csv', 'ndjson', 'json', 'tcp', 'websocket'];
 
 const SOURCE: ObjectKey = {
   type: 'object',
-  doc: 'Where rows come from: exactly one of `csv`, `arrow`, `parquet`, `ndjson`, `tcp`, `websocket`, `synthetic`, with its options beside it.',
+  doc: 'Where rows come from: exactly one of `csv`, `arrow`, `parquet`, `ndjson`, `json`, `tcp`, `websocket`, `synthetic`, with its options beside it.',
   oneOf: [...FILE_KINDS, ...SOCKET_KINDS, 'synthetic'],
   keys: {
     csv: str('CSV file (gzip sniffed), or `-` for stdin.'),
     arrow: str('Arrow IPC file.'),
     parquet: str('Parquet file.'),
     ndjson: str('NDJSON file (one JSON object per line), or `-`.'),
+    json: str('JSON file: a top-level array of objects, one row each, read as a stream (a file not starting with `[` is read as NDJSON), or `-`.'),
     tcp: { type: 'object', doc: 'A TCP stream of NDJSON or CSV lines: `listen` for a server, or `connect` to a server.', keys: {
       listen: { type: 'integer', doc: 'Port to listen on (0: any free port).', min: 0, max: 65535 },
       host: str('Address to bind.', { default: '127.0.0.1' }),
@@ -190,7 +191,7 @@ const SOURCE: ObjectKey = {
     parseThread: { type: 'union', default: 'auto', doc: 'CSV: parse on a second thread while the pipeline runs on the first (`auto`: files of 16 MiB or more on machines with 2+ cores; never stdin). Same batches, telemetry, dead letter and errors as one thread; at most `capacity` batches parsed ahead.', variants: [bool('On or off.'), enm('Decide from the file size and cores.', ['auto'])] },
   },
   onlyWith: {
-    badRows: [...FILE_KINDS, ...SOCKET_KINDS], deadLetter: ['csv', 'ndjson', ...SOCKET_KINDS],
+    badRows: [...FILE_KINDS, ...SOCKET_KINDS], deadLetter: ['csv', 'ndjson', 'json', ...SOCKET_KINDS],
     format: SOCKET_KINDS, header: ['csv', ...SOCKET_KINDS], delimiter: ['csv', ...SOCKET_KINDS],
     maxFieldBytes: ['csv', ...SOCKET_KINDS], quotedNewlines: ['csv', ...SOCKET_KINDS],
     inferRows: TEXT_KINDS, nullValues: TEXT_KINDS, columns: ['parquet'], parseThread: ['csv'],

@@ -1,7 +1,7 @@
 import { defer, map, pipe, takeWhile, tap, type Observable, type OperatorFunction } from 'rxjs';
 import { SpecError, Telemetry, type Batch } from '../core/index.js';
 import { Derive, Splitter, Vectorize, type Transform } from '../features/index.js';
-import { fromArrowIpc, fromCsv, fromNdjson, fromParquet, fromTcp, fromWebSocket, synthetic, transform } from '../operators/index.js';
+import { fromArrowIpc, fromCsv, fromJson, fromNdjson, fromParquet, fromTcp, fromWebSocket, synthetic, transform } from '../operators/index.js';
 import { defined, makeStep } from './makeStep.js';
 import type { SourceSpec, Spec } from './Spec.js';
 import { COLUMN_NAME } from './validateSpec.js';
@@ -145,7 +145,8 @@ function openSource(s: SourceSpec, schema: Spec['schema'], telemetry: Telemetry,
   if (s.arrow !== undefined) return fromArrowIpc(file ?? s.arrow, common);
   if (s.parquet !== undefined) return fromParquet(file ?? s.parquet, defined({ ...common, columns: s.columns }));
   if (s.ndjson !== undefined) return fromNdjson(file ?? s.ndjson, defined({ ...common, schema, inferRows: s.inferRows, nullValues: s.nullValues }));
-  if (file !== undefined) throw new SpecError('evaluation.test', 'a test file needs a file source (csv, arrow, parquet or ndjson)');
+  if (s.json !== undefined) return fromJson(file ?? s.json, defined({ ...common, schema, inferRows: s.inferRows, nullValues: s.nullValues }));
+  if (file !== undefined) throw new SpecError('evaluation.test', 'a test file needs a file source (csv, arrow, parquet, ndjson or json)');
   const socket = defined({ ...common, ...text, format: s.format });
   if (s.tcp !== undefined) {
     return fromTcp(defined({
@@ -158,5 +159,5 @@ function openSource(s: SourceSpec, schema: Spec['schema'], telemetry: Telemetry,
     const [name, opts] = typeof s.synthetic === 'string' ? [s.synthetic, {}] : Object.entries(s.synthetic)[0]!;
     return synthetic(name, defined({ ...(opts ?? {}), rows: s.maxRows, batchSize: s.batchSize, capacity: s.capacity, telemetry, name }));
   }
-  throw new SpecError('source', 'expected one of csv, arrow, parquet, ndjson, tcp, websocket, synthetic');
+  throw new SpecError('source', 'expected one of csv, arrow, parquet, ndjson, json, tcp, websocket, synthetic');
 }
