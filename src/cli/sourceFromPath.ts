@@ -5,9 +5,33 @@ import { UsageError } from './UsageError.js';
  * A source spec for a command-line input: a file by its extension (`.csv`/`.tsv`/`.gz`, `.arrow`/
  * `.feather`/`.ipc`, `.parquet`, `.ndjson`/`.jsonl`, `.json`: an array of objects or NDJSON), `-`
  * for CSV on stdin, or `tcp://host:port`:
- * listen there for producers (`connect` makes sluice the client instead).
+ * listen there for producers (`connect` makes sluice the client instead). `reconnect` (with
+ * `backoff`, `maxRetries`) applies to client sockets only: `--connect` and `ws://`.
  */
-export function sourceFromPath(input: string, options: { connect?: boolean; format?: 'csv' | 'ndjson' } = {}): SourceSpec {
+export function sourceFromPath(input: string, options: SourceFlags = {}): SourceSpec {
+  const source = fromPath(input, options);
+  const client = source.websocket !== undefined || source.tcp?.connect !== undefined;
+  for (const [flag, v] of [['backoff', options.backoff], ['max-retries', options.maxRetries]] as const) {
+    if (v !== undefined && !options.reconnect) throw new UsageError(`--${flag}: needs --reconnect`);
+  }
+  if (!options.reconnect) return source;
+  if (!client) throw new UsageError('--reconnect: applies to a client socket (tcp://host:port with --connect, or ws://...)');
+  return {
+    ...source, reconnect: true,
+    ...(options.backoff !== undefined ? { backoff: options.backoff } : {}), ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+  };
+}
+
+/** The input flags of a data command. */
+export interface SourceFlags {
+  connect?: boolean;
+  format?: 'csv' | 'ndjson';
+  reconnect?: boolean;
+  backoff?: number;
+  maxRetries?: number;
+}
+
+function fromPath(input: string, options: SourceFlags): SourceSpec {
   if (input === '-') return { csv: '-' };
   const tcp = /^tcp:\/\/(\[[^\]]+\]|[^:/]*):(\d+)\/?$/.exec(input);
   if (tcp) {

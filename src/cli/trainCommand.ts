@@ -43,6 +43,11 @@ export const trainCommand: Command = {
     ...INPUT_USAGE,
     '  --format F        csv|ndjson for tcp:// and ws:// inputs (default ndjson)',
     '  --connect         tcp://host:port: connect to a server instead of listening',
+    '  --reconnect       tcp:// with --connect, ws://: after a refused connect or an abnormal',
+    '                    close, reconnect with backoff (default: no; a refused first connect',
+    '                    fails, an abnormal close ends the stream with a warning)',
+    '  --backoff MS      with --reconnect: first retry delay, doubling up to 10 s (default 100)',
+    '  --max-retries N   with --reconnect: failed attempts in a row before giving up (default 10)',
     ...COMMON_USAGE,
   ].join('\n'),
   async run(args, io) {
@@ -51,6 +56,7 @@ export const trainCommand: Command = {
       batch: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' }, epochs: { type: 'string' }, l2: { type: 'string' },
       drop: { type: 'string' }, holdout: { type: 'string' }, 'on-divergence': { type: 'string' }, test: { type: 'string' }, backend: { type: 'string' }, metrics: { type: 'string' },
       save: { type: 'string' }, 'max-rows': { type: 'string' }, format: { type: 'string' }, connect: { type: 'boolean' },
+      reconnect: { type: 'boolean' }, backoff: { type: 'string' }, 'max-retries': { type: 'string' },
     } });
     if (v.help) { io.out(this.usage); return 0; }
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'expected an input: a file, - or tcp://host:port' : `expected one input, got ${positionals.join(' ')}`);
@@ -60,7 +66,11 @@ export const trainCommand: Command = {
     const hidden = listFlag(v.hidden)?.map((w) => intFlag('hidden', w, undefined, 1)!);
     const format = enumFlag('format', v.format, ['csv', 'ndjson'] as const);
     const seed = intFlag('seed', v.seed, undefined, 0);
-    const source = sourceFromPath(input, { ...(v.connect ? { connect: true } : {}), ...(format ? { format } : {}) });
+    const backoff = intFlag('backoff', v.backoff, undefined, 1), maxRetries = intFlag('max-retries', v['max-retries'], undefined, 0);
+    const source = sourceFromPath(input, {
+      ...(v.connect ? { connect: true } : {}), ...(format ? { format } : {}), ...(v.reconnect ? { reconnect: true } : {}),
+      ...(backoff !== undefined ? { backoff } : {}), ...(maxRetries !== undefined ? { maxRetries } : {}),
+    });
     const maxRows = intFlag('max-rows', v['max-rows'], undefined, 1);
     const holdout = numFlag('holdout', v.holdout, 0, 1, true);
     const drop = listFlag(v.drop);

@@ -20,6 +20,12 @@ export type TelemetryEvent =
   | { type: 'stats'; t: number; source: string; columns: Record<string, unknown> }
   | { type: 'drift'; t: number; detector: string; row: number; message: string }
   | { type: 'checkpoint'; t: number; path: string; version?: string }
-  | { type: 'log'; t: number; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; t: number; level: 'info' | 'warn' | 'error'; message: string }
+  /**
+   * A socket connection that ended abnormally (a TCP reset or error, a WebSocket close other than
+   * 1000/1001/1005): `code` is the errno or the close code, `rows` the source's rows read so far,
+   * `count` its abnormal ends so far. A `warn` log says the same in words.
+   */
+  | { type: 'disconnect'; t: number; source: string; connection: number; code: string | number; message: string; rows: number; count: number; reconnecting: boolean };
 
 export type TelemetryType = TelemetryEvent['type'];

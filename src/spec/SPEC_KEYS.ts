@@ -181,6 +181,9 @@ const SOURCE: ObjectKey = {
     batchSize: int('Rows per batch.', 1),
     maxRows: int('Stop after this many rows.', 1),
     format: enm('Line format of a socket source.', ['ndjson', 'csv'], 'ndjson'),
+    reconnect: bool('Client sockets (`tcp.connect`, `websocket`): after a refused connect or an abnormal close (a reset, a WebSocket close code other than 1000/1001/1005), reconnect with exponential backoff. Off: a refused first connect fails at once, and an abnormal close ends the stream with a warning (the rows read are trained, reported and saved).', false),
+    backoff: int('With `reconnect`: ms before the first retry; the delay doubles per failed attempt, up to 10 s (or `backoff` if longer).', 1, 100),
+    maxRetries: int('With `reconnect`: failed attempts in a row before giving up (a connection that opens resets the count). Giving up fails the run, naming the address, if no row was read; else the stream ends with a warning.', 0, 10),
     header: bool('CSV: the first line names the columns.', true),
     delimiter: str('CSV field separator (one character).', { default: ',' }),
     maxFieldBytes: int('CSV: longest field in bytes (a row with a longer one is dead-lettered as `field-too-large`). A quoted field that would cross it is taken for a stray quote: its row ends at the first newline after the quote and reading goes on from there, so one stray quote costs one row.', 1, 1048576),
@@ -195,6 +198,7 @@ const SOURCE: ObjectKey = {
     format: SOCKET_KINDS, header: ['csv', ...SOCKET_KINDS], delimiter: ['csv', ...SOCKET_KINDS],
     maxFieldBytes: ['csv', ...SOCKET_KINDS], quotedNewlines: ['csv', ...SOCKET_KINDS],
     inferRows: TEXT_KINDS, nullValues: TEXT_KINDS, columns: ['parquet'], parseThread: ['csv'],
+    reconnect: SOCKET_KINDS, backoff: SOCKET_KINDS, maxRetries: SOCKET_KINDS,
   },
 };
 

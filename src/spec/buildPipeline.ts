@@ -148,13 +148,17 @@ function openSource(s: SourceSpec, schema: Spec['schema'], telemetry: Telemetry,
   if (s.json !== undefined) return fromJson(file ?? s.json, defined({ ...common, schema, inferRows: s.inferRows, nullValues: s.nullValues }));
   if (file !== undefined) throw new SpecError('evaluation.test', 'a test file needs a file source (csv, arrow, parquet, ndjson or json)');
   const socket = defined({ ...common, ...text, format: s.format });
+  if (s.tcp?.listen !== undefined && s.reconnect) throw new SpecError('source.reconnect', 'a tcp server (listen) does not reconnect; reconnect applies to tcp.connect and websocket');
+  for (const k of ['backoff', 'maxRetries'] as const) if (s[k] !== undefined && !s.reconnect) throw new SpecError(`source.${k}`, 'applies only with reconnect: true');
+  // Backoff's cap is 10 s; a longer first delay raises it.
+  const reconnect = s.reconnect ? defined({ initialDelayMs: s.backoff, maxDelayMs: s.backoff !== undefined ? Math.max(10_000, s.backoff) : undefined, maxRetries: s.maxRetries }) : false;
   if (s.tcp !== undefined) {
     return fromTcp(defined({
       ...socket, listen: s.tcp.listen, host: s.tcp.host, connect: s.tcp.connect, maxConnections: s.tcp.maxConnections,
-      reconnect: false as const, onListening: options.onListening,
+      ...(s.tcp.connect !== undefined ? { reconnect } : {}), onListening: options.onListening,
     }));
   }
-  if (s.websocket !== undefined) return fromWebSocket(s.websocket, socket);
+  if (s.websocket !== undefined) return fromWebSocket(s.websocket, { ...socket, reconnect });
   if (s.synthetic !== undefined) {
     const [name, opts] = typeof s.synthetic === 'string' ? [s.synthetic, {}] : Object.entries(s.synthetic)[0]!;
     return synthetic(name, defined({ ...(opts ?? {}), rows: s.maxRows, batchSize: s.batchSize, capacity: s.capacity, telemetry, name }));

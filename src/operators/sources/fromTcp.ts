@@ -25,9 +25,13 @@ export interface TcpOptions extends SocketFormatOptions {
   onListening?: (address: { host: string; port: number }) => void;
   /** Client mode: `host:port` to connect to. */
   connect?: string;
-  /** Client mode: retry timing for failed connects and dropped connections; `false` fails at once. */
-  reconnect?: BackoffOptions | false;
-  /** Client mode: reconnect also after the server ends the connection cleanly (default false: a clean end completes the stream). */
+  /**
+   * Client mode: reconnect after a failed connect or a dropped connection, with this timing (`true`:
+   * Backoff's defaults). Default false: a refused first connect fails at once, and a connection
+   * dropped after rows were read ends the stream normally (with a `disconnect` event and a warning).
+   */
+  reconnect?: BackoffOptions | boolean;
+  /** Client mode, with `reconnect`: reconnect also after the server ends the connection cleanly (default false: a clean end completes the stream). */
   reconnectOnEnd?: boolean;
   /** Batches in flight before the sockets stop being read (default 4). */
   capacity?: number;
@@ -38,8 +42,12 @@ export interface TcpOptions extends SocketFormatOptions {
  * pipeline's queue is full no socket is read, Node stops at the socket's highWaterMark, the TCP
  * window closes, and producers see `socket.write` return false. Rows from all connections merge
  * into one stream (rowIds renumbered, category codes shared); line numbers are per connection,
- * named `tcp://host:port#<n>` in errors. Client mode reconnects with exponential backoff and emits
- * a `log` event on each retry. A port in use is a SourceError naming the port.
+ * named `tcp://host:port#<n>` in errors. A connection that ends in an error (a reset, a timeout)
+ * emits a `disconnect` event and a `warn` log with the errno and the rows read so far; its rows end
+ * there. Client mode with `reconnect` then reconnects with exponential backoff (a `log` event per
+ * retry); without it, or once retries are spent, the stream completes normally if rows were read
+ * and fails (SourceError naming the address) if none were. A port in use is a SourceError naming
+ * the port.
  */
 export function fromTcp(options: TcpOptions): Observable<Batch> {
   const server = options.listen !== undefined;
@@ -49,11 +57,13 @@ export function fromTcp(options: TcpOptions): Observable<Batch> {
   checkPositiveInt('maxConnections', options.maxConnections);
   if (server) {
     if (!Number.isInteger(options.listen) || options.listen! < 0 || options.listen! > 65535) throw new SpecError('listen', `expected a port number 0-65535, got ${String(options.listen)}`);
+    if (options.reconnect || options.reconnectOnEnd) throw new SpecError(options.reconnect ? 'reconnect' : 'reconnectOnEnd', 'a server (listen) does not reconnect; it applies to connect (client mode)');
     return serve(options);
   }
   const m = /^(.*):(\d+)$/.exec(options.connect!);
   if (!m || !m[1] || Number(m[2]) > 65535) throw new SpecError('connect', `expected host:port, got ${JSON.stringify(options.connect)}`);
-  if (options.reconnect !== false) new Backoff(options.reconnect ?? {});
+  backoffOf(options.reconnect);
+  if (options.reconnectOnEnd && !options.reconnect) throw new SpecError('reconnectOnEnd', 'needs reconnect (the retry timing)');
   return client(m[1].replace(/^\[(.*)\]$/, '$1'), Number(m[2]), options);
 }
 
@@ -90,6 +100,7 @@ function listen(host: string, options: TcpOptions): Promise<Listening> {
     const server = createServer({ pauseOnConnect: true });
     const merger = new PullMerger();
     const sockets = new Set<Socket>();
+    const drops = { count: 0 };
     let count = 0;
     let l: Listening | null = null;
     server.on('connection', (socket) => {
@@ -102,11 +113,17 @@ function listen(host: string, options: TcpOptions): Promise<Listening> {
       const end: SocketEnd = { error: null };
       const parsed = l.parser.parse(socketChunks(socket, end), name, n);
       const telemetry = options.telemetry ?? Telemetry.global;
+      const parser = l.parser;
       // A dropped client ends its own rows only; say so, the others go on.
       const watched = (async function* () {
         try { yield* parsed; } finally {
           sockets.delete(socket);
-          if (end.error) telemetry.emit({ type: 'log', level: 'warn', message: `${name}: connection dropped (${end.error.message})` });
+          if (end.error) {
+            const rows = parser.account().read;
+            const code = errnoOf(end.error);
+            telemetry.emit({ type: 'disconnect', source: parser.source, connection: n, code, message: end.error.message, rows, count: ++drops.count, reconnecting: false });
+            telemetry.emit({ type: 'log', level: 'warn', message: `${name}: connection dropped (${code}) after ${rows} row${rows === 1 ? '' : 's'}; its rows end here` });
+          }
         }
       })();
       merger.add(watched, () => socket.destroy());
@@ -133,22 +150,22 @@ function client(host: string, port: number, options: TcpOptions): Observable<Bat
   const telemetry = options.telemetry ?? Telemetry.global;
   return fromPull(async function* (signal) {
     const parser = new SocketParser(name, options);
-    const backoff = options.reconnect === false ? null : new Backoff(options.reconnect ?? {});
+    const backoff = backoffOf(options.reconnect);
     const unifier = new BatchUnifier();
     let socket: Socket | null = null;
     const onAbort = () => socket?.destroy();
     signal.addEventListener('abort', onAbort);
     let connection = 0;
+    let drops = 0;
     let ok = false;
-    /** Waits before the next attempt, or fails once retries are spent. */
-    const retry = (why: string, cause: unknown) => retryAfter(backoff, name, why, cause, telemetry, signal);
+    /** Waits before the next attempt (true), or ends the stream (false); throws when no row was read. */
+    const retry = (source: string, why: string, cause: unknown) => retryAfter(backoff, source, why, cause, telemetry, signal, parser.account().read);
     try {
       while (!signal.aborted) {
         try {
           socket = await connectTo(host, port, signal);
         } catch (err) {
-          if (signal.aborted) break;
-          await retry(`cannot connect: ${(err as Error).message}`, err);
+          if (signal.aborted || !await retry(name, `cannot connect: ${(err as Error).message}`, err)) break;
           continue;
         }
         backoff?.reset();
@@ -158,9 +175,14 @@ function client(host: string, port: number, options: TcpOptions): Observable<Bat
           yield { batch: unifier.unify(c.batch), ...(c.bytes !== undefined ? { bytes: c.bytes } : {}) };
         }
         if (signal.aborted) break;
-        if (end.error) await retry(`connection ${connection} dropped (${end.error.message})`, end.error);
-        else if (options.reconnectOnEnd && backoff) await retry(`connection ${connection} ended`, null);
-        else break;
+        if (end.error) {
+          const rows = parser.account().read;
+          const code = errnoOf(end.error);
+          telemetry.emit({ type: 'disconnect', source: name, connection, code, message: end.error.message, rows, count: ++drops, reconnecting: backoff !== null && backoff.maxRetries > 0 });
+          if (!await retry(`${name}#${connection}`, `connection dropped (${code}) after ${rows} row${rows === 1 ? '' : 's'}`, end.error)) break;
+        } else if (options.reconnectOnEnd && backoff) {
+          if (!await retry(`${name}#${connection}`, 'connection ended', null)) break;
+        } else break;
       }
       ok = !signal.aborted;
     } finally {
@@ -170,6 +192,16 @@ function client(host: string, port: number, options: TcpOptions): Observable<Bat
       parser.publish(ok);
     }
   }, { name, ...(options.capacity ? { capacity: options.capacity } : {}), telemetry });
+}
+
+/** The retry timing of `reconnect` (checked: SpecError naming the key), or null without reconnection. */
+function backoffOf(reconnect: TcpOptions['reconnect']): Backoff | null {
+  return reconnect ? new Backoff(reconnect === true ? {} : reconnect) : null;
+}
+
+/** `ECONNRESET` for a reset socket; the message when the error has no errno. */
+function errnoOf(err: Error): string {
+  return (err as NodeJS.ErrnoException).code ?? err.message;
 }
 
 function connectTo(host: string, port: number, signal: AbortSignal): Promise<Socket> {

@@ -13,15 +13,26 @@ export interface WebSocketOptions extends SocketFormatOptions {
   capacity?: number;
   /** Bytes of received, untaken messages at which the socket is paused (default 1 MiB). */
   highWaterMark?: number;
-  /** Retry timing for failed connects and abnormal closes; default `false`: such a failure errors the stream. */
-  reconnect?: BackoffOptions | false;
-  /** Reconnect also after a normal close (codes 1000/1001); default false: a normal close completes the stream. */
+  /**
+   * Reconnect after a failed connect or an abnormal close, with this timing (`true`: Backoff's
+   * defaults). Default false: a refused first connect fails at once, and an abnormal close after
+   * rows were read ends the stream normally (with a `disconnect` event and a warning).
+   */
+  reconnect?: BackoffOptions | boolean;
+  /** With `reconnect`: reconnect also after a normal close (codes 1000, 1001, 1005); default false: a normal close completes the stream. */
   reconnectOnClose?: boolean;
   /** Passed to the `ws` client (headers, TLS, handshake timeout). */
   client?: ClientOptions;
 }
 
 const NEWLINE = new Uint8Array([10]);
+/** Close codes of a clean end: normal, going away, and a close frame without a code (a producer's plain `close()`). */
+const NORMAL_CLOSE = new Set([1000, 1001, 1005]);
+
+/** The retry timing of `reconnect` (checked: SpecError naming the key), or null without reconnection. */
+function backoffOf(reconnect: WebSocketOptions['reconnect']): Backoff | null {
+  return reconnect ? new Backoff(reconnect === true ? {} : reconnect) : null;
+}
 
 interface Closed { code: number; reason: string; error: Error | null }
 
@@ -30,8 +41,11 @@ interface Closed { code: number; reason: string; error: Error | null }
  * NDJSON or CSV lines; a message always ends a line. Messages are taken pull-style: when more
  * than `highWaterMark` bytes wait untaken (the pipeline's queue is full), the underlying socket
  * is paused, so the server sees TCP backpressure; it resumes when the reader takes them. Line
- * numbers are per connection (`ws://…#<n>` in errors). Optional reconnection with backoff emits
- * a `log` event per retry.
+ * numbers are per connection (`ws://…#<n>` in errors). A close with a code other than 1000, 1001
+ * or 1005 (a close frame without a code), or a dropped socket (1006), emits a `disconnect` event
+ * and a `warn` log with the code and the rows read so far. With `reconnect` the source then
+ * reconnects with backoff (a `log` event per retry); without it, or once retries are spent, the
+ * stream completes normally if rows were read and fails (SourceError naming the URL) if none were.
  */
 export function fromWebSocket(url: string, options: WebSocketOptions = {}): Observable<Batch> {
   let parsed: URL;
@@ -40,19 +54,22 @@ export function fromWebSocket(url: string, options: WebSocketOptions = {}): Obse
   SocketParser.validate(options);
   checkPositiveInt('capacity', options.capacity);
   checkPositiveInt('highWaterMark', options.highWaterMark);
-  if (options.reconnect) new Backoff(options.reconnect);
+  backoffOf(options.reconnect);
+  if (options.reconnectOnClose && !options.reconnect) throw new SpecError('reconnectOnClose', 'needs reconnect (the retry timing)');
   const highWater = options.highWaterMark ?? 1 << 20;
   const telemetry = options.telemetry ?? Telemetry.global;
   return fromPull(async function* (signal) {
     const parser = new SocketParser(url, options);
-    const backoff = options.reconnect ? new Backoff(options.reconnect) : null;
+    const backoff = backoffOf(options.reconnect);
     const unifier = new BatchUnifier();
     let ws: WebSocket | null = null;
     const onAbort = () => ws?.terminate();
     signal.addEventListener('abort', onAbort);
     let connection = 0;
+    let drops = 0;
     let ok = false;
-    const retry = (why: string, cause: unknown) => retryAfter(backoff, url, why, cause, telemetry, signal);
+    /** Waits before the next attempt (true), or ends the stream (false); throws when no row was read. */
+    const retry = (source: string, why: string, cause: unknown) => retryAfter(backoff, source, why, cause, telemetry, signal, parser.account().read);
     try {
       while (!signal.aborted) {
         const closed: Closed = { code: 0, reason: '', error: null };
@@ -60,8 +77,7 @@ export function fromWebSocket(url: string, options: WebSocketOptions = {}): Obse
         try {
           ({ ws, chunks } = await openSocket(url, options.client, closed, highWater));
         } catch (err) {
-          if (signal.aborted) break;
-          await retry(`cannot connect: ${(err as Error).message}`, err);
+          if (signal.aborted || !await retry(url, `cannot connect: ${(err as Error).message}`, err)) break;
           continue;
         }
         backoff?.reset();
@@ -70,10 +86,14 @@ export function fromWebSocket(url: string, options: WebSocketOptions = {}): Obse
           yield { batch: unifier.unify(c.batch), ...(c.bytes !== undefined ? { bytes: c.bytes } : {}) };
         }
         if (signal.aborted) break;
-        const normal = closed.code === 1000 || closed.code === 1001;
-        if (!normal) await retry(`connection ${connection} closed abnormally (code ${closed.code}${closed.error ? ', ' + closed.error.message : ''})`, closed.error);
-        else if (options.reconnectOnClose && backoff) await retry(`connection ${connection} closed`, null);
-        else break;
+        if (!NORMAL_CLOSE.has(closed.code)) {
+          const rows = parser.account().read;
+          const detail = [`code ${closed.code}`, closed.reason, closed.error?.message].filter((x) => x).join(', ');
+          telemetry.emit({ type: 'disconnect', source: url, connection, code: closed.code, message: detail, rows, count: ++drops, reconnecting: backoff !== null && backoff.maxRetries > 0 });
+          if (!await retry(`${url}#${connection}`, `connection closed abnormally (${detail}) after ${rows} row${rows === 1 ? '' : 's'}`, closed.error)) break;
+        } else if (options.reconnectOnClose && backoff) {
+          if (!await retry(`${url}#${connection}`, `connection closed (code ${closed.code})`, null)) break;
+        } else break;
       }
       ok = !signal.aborted;
     } finally {

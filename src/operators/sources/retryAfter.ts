@@ -3,12 +3,20 @@ import type { Backoff } from './Backoff.js';
 import { sleep } from './sleep.js';
 
 /**
- * Waits out the next backoff delay before a reconnect, with a `log` event saying why; throws
- * SourceError naming the source when there is no backoff or its retries are spent.
+ * After a failed connect or a dropped connection: waits out the next backoff delay, with a `log`
+ * event saying why, and resolves true (try again). Without a backoff, or once its retries are
+ * spent, the stream ends: resolves false with a `warn` log when rows have been read (what was
+ * read stays trained and reported), else throws SourceError naming the source and the attempts.
  */
-export async function retryAfter(backoff: Backoff | null, source: string, why: string, cause: unknown, telemetry: Telemetry, signal: AbortSignal): Promise<void> {
+export async function retryAfter(backoff: Backoff | null, source: string, why: string, cause: unknown, telemetry: Telemetry, signal: AbortSignal, rowsRead: number): Promise<boolean> {
   const delay = backoff?.next() ?? null;
-  if (delay === null) throw new SourceError(source, backoff ? `${why}; gave up after ${backoff.attempts} retries` : why, { cause });
+  if (delay === null) {
+    const stop = backoff ? `gave up after ${backoff.attempts} retries` : 'no reconnect';
+    if (rowsRead === 0) throw new SourceError(source, backoff ? `${why}; ${stop}` : why, { cause });
+    telemetry.emit({ type: 'log', level: 'warn', message: `${source}: ${why}; ${stop}: the stream ends here` });
+    return false;
+  }
   telemetry.emit({ type: 'log', level: 'warn', message: `${source}: ${why}; retry ${backoff!.attempts}/${backoff!.maxRetries} in ${delay} ms` });
   await sleep(delay, signal);
+  return true;
 }

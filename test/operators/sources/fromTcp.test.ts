@@ -145,7 +145,9 @@ test('client: retries with backoff and log events until the server is up, reconn
   assert.equal(rows, [{ n: 1 }, { n: 2 }, { n: 3 }]);
   const logs = ev.filter((e) => e.type === 'log').map((e) => (e.type === 'log' ? e.message : ''));
   assert.ok(logs.filter((m) => /cannot connect/.test(m)).length >= 2, logs.join('\n'));
-  assert.ok(logs.some((m) => /connection 1 dropped/.test(m)), logs.join('\n'));
+  assert.ok(logs.some((m) => new RegExp(`^tcp://${HOST}:${port}#1: connection dropped \\(ECONNRESET\\) after 2 rows; retry 1/50 in 20 ms$`).test(m)), logs.join('\n'));
+  const drops = ev.filter((e) => e.type === 'disconnect');
+  assert.equal(drops.map((e) => e.type === 'disconnect' && [e.source, e.connection, e.code, e.rows, e.count, e.reconnecting]), [[`tcp://${HOST}:${port}`, 1, 'ECONNRESET', 2, 1, true]]);
   // Delays grow by the factor up to the cap.
   const delays = logs.filter((m) => /cannot connect/.test(m)).map((m) => Number(/in (\d+) ms/.exec(m)![1]));
   assert.equal(delays.slice(0, 4), [20, 40, 80, 80].slice(0, Math.min(4, delays.length)));
@@ -161,10 +163,72 @@ test('client: gives up after maxRetries with a SourceError', async () => {
     assert.unreachable();
   } catch (e) {
     assert.instance(e, SourceError);
-    assert.match((e as Error).message, new RegExp(`tcp://${HOST}:${port}: cannot connect: .*gave up after 3 retries`));
+    assert.match((e as Error).message, new RegExp(`tcp://${HOST}:${port}: cannot connect: .*ECONNREFUSED.*; gave up after 3 retries$`));
   }
   stop();
   assert.is(ev.filter((e) => e.type === 'log').length, 3);
+});
+
+test('case 6: client without reconnect (the default): a refused connect fails at once; a reset after rows ends the stream with a disconnect event', async () => {
+  const port = await freePort();
+  const telemetry = new Telemetry();
+  const { ev, stop } = events(telemetry);
+  const t0 = Date.now();
+  try { await lastValueFrom(fromTcp({ connect: `${HOST}:${port}`, telemetry })); assert.unreachable(); }
+  catch (e) { assert.instance(e, SourceError); assert.match((e as Error).message, new RegExp(`^tcp://${HOST}:${port}: cannot connect: connect ECONNREFUSED`)); }
+  assert.ok(Date.now() - t0 < 1000, 'no retry delay');
+  assert.is(ev.filter((e) => e.type === 'log').length, 0);
+  let conns = 0;
+  const server = createServer((s) => { conns++; s.write('{"n":1}\n{"n":2}\n{"n":3}\n', () => setTimeout(() => s.resetAndDestroy(), 100)); });
+  await new Promise<void>((r) => server.listen(port, HOST, r));
+  const bs = await lastValueFrom(fromTcp({ connect: `${HOST}:${port}`, telemetry, schema: { n: 'integer' } }).pipe(toArray()));
+  server.close();
+  stop();
+  assert.equal(bs.flatMap((b) => b.toRows()), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+  assert.is(conns, 1);
+  const drop = ev.find((e) => e.type === 'disconnect');
+  assert.ok(drop?.type === 'disconnect' && drop.code === 'ECONNRESET' && drop.rows === 3 && drop.count === 1 && !drop.reconnecting, JSON.stringify(drop));
+  assert.ok(ev.some((e) => e.type === 'log' && e.level === 'warn' && e.message === `tcp://${HOST}:${port}#1: connection dropped (ECONNRESET) after 3 rows; no reconnect: the stream ends here`));
+  const acc = ev.filter((e) => e.type === 'account' && e.done);
+  assert.ok(acc.length === 1 && acc[0]!.type === 'account' && acc[0]!.read === 3);
+});
+
+test('case 6: client with reconnect: retries spent after rows end the stream (no error); reconnect: true takes the default timing', async () => {
+  const port = await freePort();
+  const server = createServer((s) => { s.write('{"n":1}\n', () => setTimeout(() => { s.resetAndDestroy(); server.close(); }, 100)); });
+  await new Promise<void>((r) => server.listen(port, HOST, r));
+  const telemetry = new Telemetry();
+  const { ev, stop } = events(telemetry);
+  const bs = await lastValueFrom(fromTcp({ connect: `${HOST}:${port}`, telemetry, reconnect: { initialDelayMs: 5, maxRetries: 2 }, schema: { n: 'integer' } }).pipe(toArray()));
+  stop();
+  assert.equal(bs.flatMap((b) => b.toRows()), [{ n: 1 }]);
+  const logs = ev.flatMap((e) => (e.type === 'log' ? [e.message] : []));
+  assert.is(logs.length, 3, logs.join('\n'));
+  assert.match(logs[2]!, new RegExp(`^tcp://${HOST}:${port}: cannot connect: .*ECONNREFUSED.*; gave up after 2 retries: the stream ends here$`));
+  // `true`: Backoff's defaults (first retry after 100 ms).
+  const t = new Telemetry();
+  const e2 = events(t);
+  const sub = fromTcp({ connect: `${HOST}:${port}`, telemetry: t, reconnect: true }).subscribe({ error: () => {} });
+  await new Promise((r) => setTimeout(r, 50));
+  sub.unsubscribe();
+  e2.stop();
+  assert.ok(e2.ev.some((e) => e.type === 'log' && /retry 1\/10 in 100 ms$/.test(e.message)), JSON.stringify(e2.ev));
+});
+
+test('case 6: server: a reset connection is a disconnect event and a warning with the rows so far; reconnect is refused in server mode', async () => {
+  const telemetry = new Telemetry();
+  const { ev, stop } = events(telemetry);
+  const { port, done } = await start((onListening) => fromTcp({ listen: 0, maxConnections: 1, telemetry, onListening, schema: { n: 'integer' } }));
+  const s = connect(port, HOST, () => s.write('{"n":1}\n{"n":2}\n', () => setTimeout(() => s.resetAndDestroy(), 100)));
+  s.on('error', () => {});
+  const bs = await done;
+  stop();
+  assert.equal(bs.flatMap((b) => b.toRows()), [{ n: 1 }, { n: 2 }]);
+  const drop = ev.find((e) => e.type === 'disconnect');
+  assert.ok(drop?.type === 'disconnect' && drop.source === `tcp://${HOST}:${port}` && drop.connection === 1 && drop.code === 'ECONNRESET' && drop.rows === 2 && !drop.reconnecting, JSON.stringify(drop));
+  assert.ok(ev.some((e) => e.type === 'log' && e.level === 'warn' && e.message === `tcp://${HOST}:${port}#1: connection dropped (ECONNRESET) after 2 rows; its rows end here`));
+  assert.throws(() => fromTcp({ listen: 0, reconnect: true }), (e: unknown) => e instanceof SpecError && /reconnect: a server \(listen\) does not reconnect/.test((e as Error).message));
+  assert.throws(() => fromTcp({ connect: `${HOST}:1`, reconnectOnEnd: true }), (e: unknown) => e instanceof SpecError && /reconnectOnEnd: needs reconnect/.test((e as Error).message));
 });
 
 test.run();

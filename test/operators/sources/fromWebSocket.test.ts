@@ -101,10 +101,36 @@ test('reconnects after an abnormal close with a log event; a refused connection 
   await close(wss);
   assert.equal(bs.flatMap((b) => b.toRows()), [{ n: 1 }, { n: 2 }, { n: 3 }]);
   assert.equal(bs.flatMap((b) => [...b.rowIds]), [0, 1, 2]);
-  assert.ok(ev.some((e) => e.type === 'log' && /connection 1 closed abnormally \(code 1006/.test(e.message)));
+  assert.ok(ev.some((e) => e.type === 'log' && e.message === `${url}#1: connection closed abnormally (code 1006) after 2 rows; retry 1/3 in 10 ms`), JSON.stringify(ev.filter((e) => e.type === 'log')));
   try { await lastValueFrom(fromWebSocket(url)); assert.unreachable(); }
   catch (e) { assert.instance(e, SourceError); assert.match((e as Error).message, /cannot connect/); }
   assert.throws(() => fromWebSocket('http://x'), (e: unknown) => e instanceof SpecError && /url/.test((e as Error).message));
+  assert.throws(() => fromWebSocket(url, { reconnectOnClose: true }), (e: unknown) => e instanceof SpecError && /reconnectOnClose: needs reconnect/.test((e as Error).message));
+});
+
+test('case 6: without reconnect (the default) an abnormal close after rows ends the stream with a disconnect event; close() without a code is normal', async () => {
+  const { url, wss } = await server_((ws, n) => {
+    if (n === 1) ws.send('{"n":1}\n{"n":2}\n', () => ws.terminate());
+    else if (n === 2) ws.send('{"n":3}\n', () => ws.close(1011, 'producer failed'));
+    else ws.send('{"n":4}\n', () => ws.close());
+  });
+  const telemetry = new Telemetry();
+  const { ev, stop } = events(telemetry);
+  const run = async () => (await lastValueFrom(fromWebSocket(url, { telemetry, schema: { n: 'integer' } }).pipe(toArray()))).flatMap((b) => b.toRows());
+  assert.equal(await run(), [{ n: 1 }, { n: 2 }]);
+  assert.equal(await run(), [{ n: 3 }]);
+  assert.equal(await run(), [{ n: 4 }]);
+  stop();
+  await close(wss);
+  const drops = ev.flatMap((e) => (e.type === 'disconnect' ? [[e.source, e.connection, e.code, e.rows, e.count, e.reconnecting]] : []));
+  // Each run is its own source: rows and counts are per source.
+  assert.equal(drops, [[url, 1, 1006, 2, 1, false], [url, 1, 1011, 1, 1, false]]);
+  const warns = ev.flatMap((e) => (e.type === 'log' ? [e.message] : []));
+  assert.equal(warns, [
+    `${url}#1: connection closed abnormally (code 1006) after 2 rows; no reconnect: the stream ends here`,
+    `${url}#1: connection closed abnormally (code 1011, producer failed) after 1 row; no reconnect: the stream ends here`,
+  ]);
+  assert.is(ev.filter((e) => e.type === 'account' && e.done).length, 3);
 });
 
 test.run();
