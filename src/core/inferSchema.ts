@@ -14,6 +14,9 @@ export interface InferOptions {
 const BOOL = new Set(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']);
 const INT = /^[+-]?\d+$/;
 const DIGITS = /^\d+$/;
+/** Up to 1% of a column's values may be words and the column still be numeric, once it has 100 values. */
+const STRAY_SHARE = 0.01;
+const STRAY_MIN_VALUES = 100;
 
 /**
  * Infers a schema from the first chunk of raw string rows. Per column, the narrowest type that
@@ -25,6 +28,8 @@ const DIGITS = /^\d+$/;
  * with a leading zero (`00501`, `007`; `0` alone is not one), is a category. A number never
  * has a redundant leading zero, so one such value means the digits are a code (zip codes, account
  * and product numbers, zero-padded fixed-width ids) whose zeros would be lost as a number.
+ *
+ * A number column may hold up to 1% words in a window of 100 values or more: those are bad cells.
  *
  * An inferred integer column only saw int32 values in the window; readers widen it to number
  * when a larger or fractional value comes later (see ColumnBuilder and CsvParser).
@@ -44,8 +49,13 @@ function inferType(values: readonly string[]): ColumnType {
   if (values.length === 0) return 'category';
   if (values.every((v) => BOOL.has(v))) return 'boolean';
   if (values.some((v) => v.length > 1 && v.charCodeAt(0) === 48 && DIGITS.test(v)) && values.every((v) => DIGITS.test(v))) return 'category';
-  if (values.every((v) => INT.test(v) && Math.abs(+v) <= 2147483647)) return 'integer';
-  if (values.every((v) => parseNumber(v) !== undefined)) return 'number';
+  // A few stray words among many numbers are bad cells of a number column (their rows are skipped
+  // as `number` with a reason), not a reason to make the whole column a category.
+  const numbers = values.filter((v) => parseNumber(v) !== undefined);
+  const words = values.length - numbers.length;
+  if (words === 0 || (values.length >= STRAY_MIN_VALUES && words <= values.length * STRAY_SHARE)) {
+    return numbers.every((v) => INT.test(v) && Math.abs(+v) <= 2147483647) ? 'integer' : 'number';
+  }
   if (values.every((v) => parseDatetime(v) !== undefined)) return 'datetime';
   let len = 0, spaced = 0;
   for (const v of values) { len += v.length; if (v.includes(' ')) spaced++; }

@@ -16,4 +16,12 @@ test('case 11: month-name dates are inferred as datetime', () => {
   assert.equal(types([['Jan', '1 2000'], ['Feb', '2 2001']]), ['category', 'category']);
 });
 
+test('a rare word among many numbers leaves the column numeric (its row is a bad cell); a short sample or many words do not', () => {
+  const col = (n: number, word: (i: number) => boolean, num: (i: number) => string) => Array.from({ length: n }, (_, i) => [word(i) ? 'abc' : num(i)]);
+  assert.equal(types(col(500, (i) => i === 250, (i) => String(i))), ['integer']);
+  assert.equal(types(col(500, (i) => i % 100 === 7, (i) => String(i / 4))), ['number']);
+  assert.equal(types(col(50, (i) => i === 25, (i) => String(i))), ['category'], 'too few values to call the word stray');
+  assert.equal(types(col(500, (i) => i % 20 === 0, (i) => String(i))), ['category'], '5% words: a category');
+});
+
 test.run();
