@@ -17,6 +17,8 @@ export interface Report {
   test?: Record<string, number | null>;
   /** Training diverged: why, and the row count of the restored model (null when the run failed instead). */
   diverged?: { reason: string; restoredAtRow: number | null };
+  /** Connections that dropped abnormally (a reset, a WebSocket close code other than 1000/1001/1005), at most 100. */
+  disconnects?: Array<{ source: string; connection: number; code: string | number; rows: number; reconnecting: boolean }>;
   rowsPerSecond: number;
   elapsedSeconds: number;
   /** `cpu`, `webgpu` or `gpujs` (null when no model ran). */

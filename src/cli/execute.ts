@@ -71,6 +71,11 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
       ...(spec.source.badRows ? { badRows: spec.source.badRows } : {}),
       ...(spec.training?.onDivergence ? { onDivergence: spec.training.onDivergence } : {}),
       ...(o.taskPath ? { taskPath: o.taskPath } : {}),
+      // The train command checks its --drop itself (against the data as read).
+      columnLists: o.targetPath === '--target' ? [] : [
+        ...(spec.features?.drop ? [{ path: 'features.drop', names: spec.features.drop }] : []),
+        ...(spec.features?.include ? [{ path: 'features.include', names: spec.features.include }] : []),
+      ],
     });
   } finally {
     release?.();

@@ -45,6 +45,8 @@ export interface TrainStreamOptions {
   onDivergence?: 'stop' | 'restore';
   /** Key path of the task in errors (`--task` for the train command; default `task`). */
   taskPath?: string;
+  /** Column lists (features.drop, features.include) whose names must be in the data, read or made by the steps. */
+  columnLists?: ReadonlyArray<{ path: string; names: readonly string[] }>;
 }
 
 /** Training diverged: non-finite predictions or a runaway loss. Exit status 1; the message says what to try. */
@@ -92,8 +94,11 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   // The books of the first pass: every source and step publishes an `account` event when it ends.
   const accounts = new Map<string, { read: number; skipped: number; byReason: Record<string, number> }>();
   let booksOpen = true;
+  // Dropped connections are counted in the report as well as warned about.
+  const disconnects: NonNullable<Report['disconnects']> = [];
   const sub = telemetry.events$.subscribe((e) => {
     if (e.type === 'account' && booksOpen) accounts.set(e.source, { read: e.read, skipped: e.skipped, byReason: { ...e.skippedByReason } as Record<string, number> });
+    if (e.type === 'disconnect' && disconnects.length < MAX_DISCONNECTS) disconnects.push({ source: e.source, connection: e.connection, code: e.code, rows: e.rows, reconnecting: e.reconnecting });
   });
 
   // Rows the run itself rejects share the source's policy and dead letter.
@@ -112,6 +117,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   let watch: DivergenceWatch | null = null;
   let good: { state: ModelState; rows: number } | null = null, lastGood = 0;
   let diverged: { why: string; restoredAt: number | null } | null = null;
+  let rawNames: readonly string[] | null = null;
   let fromSource = 0, trained = 0, heldOut = 0, unlabeled = 0, stopped = 0, lastEmit = 0, epoch = 0;
   // Divergence ends the reading as Ctrl-C does.
   const halt = new AbortController();
@@ -127,6 +133,10 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   const start = async (batch: Batch) => {
     if (!batch.has(target.column)) {
       throw new SchemaError(`target column "${target.column}" is not in the data after the steps; columns: ${batch.names.filter((n) => n !== SPLIT_COLUMN).join(', ')}`);
+    }
+    for (const list of o.columnLists ?? []) {
+      const unknown = list.names.filter((n) => !batch.has(n) && !(rawNames ?? []).includes(n));
+      if (unknown.length > 0) throw new SpecError(list.path, `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; the data has ${[...new Set([...(rawNames ?? []), ...batch.names])].filter((n) => n !== SPLIT_COLUMN).join(', ')}`);
     }
     const t = batch.column(target.column);
     const kind = o.model;
@@ -271,7 +281,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   };
 
   const run = (source: Observable<Batch>, counting: boolean) =>
-    lastValueFrom(source.pipe(tap((b) => { if (counting) fromSource += b.length; }), built.steps, asyncMap(step)), { defaultValue: null });
+    lastValueFrom(source.pipe(tap((b) => { rawNames ??= b.names; if (counting) fromSource += b.length; }), built.steps, asyncMap(step)), { defaultValue: null });
 
   try {
     if (built.testSource) await checkTestSchema(built);
@@ -310,6 +320,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       ...(rolling ? { rolling: { window: o.rolling!, values: nulls(rolling) } } : {}),
       ...(test ? { test } : {}),
       ...(d ? { diverged: { reason: d.why, restoredAtRow: d.restoredAt } } : {}),
+      ...(disconnects.length ? { disconnects } : {}),
       rowsPerSecond: rows.read / Math.max(elapsedSeconds, 1e-9),
       elapsedSeconds,
       backend: m?.backendName ?? null,
@@ -341,6 +352,9 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     await (model as Model | null)?.dispose();
   }
 }
+
+/** Dropped connections listed in a report (a flapping producer could otherwise grow it without bound). */
+const MAX_DISCONNECTS = 100;
 
 /** Rows between snapshots kept for `onDivergence: restore` (a state read costs a pass over the weights). */
 const SNAPSHOT_ROWS = 10_000;

@@ -43,6 +43,12 @@ export function validateSpec(raw: unknown): SpecError[] {
     if (src.format === 'csv' && src.header === false && !spec.schema)
       problems.push(new SpecError('source.header', 'header: false needs a schema naming the columns'));
     if (typeof src.delimiter === 'string' && src.delimiter.length !== 1) problems.push(new SpecError('source.delimiter', `expected one character, got ${JSON.stringify(src.delimiter)}`));
+    // The same rules buildPipeline enforces, found here so `--check` reports them before any data.
+    if (src.tcp && !bad('source.tcp') && src.tcp.listen !== undefined && src.reconnect === true)
+      problems.push(new SpecError('source.reconnect', 'a tcp server (listen) does not reconnect; reconnect applies to tcp.connect and websocket'));
+    for (const k of ['backoff', 'maxRetries'] as const) {
+      if (src[k] !== undefined && src.reconnect !== true && !bad(`source.${k}`)) problems.push(new SpecError(`source.${k}`, 'applies only with reconnect: true'));
+    }
   }
 
   if (typeof spec.target === 'string' && !COLUMN_NAME.test(spec.target)) {

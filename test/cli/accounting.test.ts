@@ -161,6 +161,9 @@ test('case 8: empty, header-only and random input exit 1 with "no rows to learn 
   const header = await sluice(['train', write('header.csv', 'a,b\n'), '--target', 'a', '--quiet']);
   assert.is(header.code, 1);
   assert.match(header.stderr, /no rows to learn from/);
+  const unknown = await sluice(['train', join(dir, 'header.csv'), '--target', 'nosuch', '--quiet']);
+  assert.is(unknown.code, 2, 'a header-only file still has columns to check the target against');
+  assert.match(unknown.stderr, /--target: unknown column "nosuch"; the data has a, b/);
   const skipped = await sluice(['train', write('allbad.csv', 'a,b\n1\n2\n3,4,5\n'), '--target', 'a', '--json', '--quiet']);
   assert.is(skipped.code, 1);
   assert.match(skipped.stderr, /no rows to learn from: read 3, skipped 3 \(field-count 3\)/);
@@ -188,6 +191,18 @@ test('case 11: --test with another schema fails before training, naming the miss
   assert.is(r.code, 2, r.stderr);
   assert.match(r.stderr, /evaluation\.test: the test file lacks columns "temp_min", "wind", "weather"/);
   assert.ok(Date.now() - started < 30_000);
+});
+
+test('case 11: a spec whose features.drop or features.include names no column exits 2 (a column made by a step is fine)', async () => {
+  const spec = (features: string) => write('features.yaml', `source: { csv: ${weather} }\ntarget: temp_max > 15\nsteps:\n  - datetime: { column: date }\nfeatures: ${features}\n`);
+  const bad = await sluice(['run', spec('{ drop: [weather, nosuch] }'), '--quiet']);
+  assert.is(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /features\.drop: unknown column "nosuch"; the data has date, precipitation/);
+  const inc = await sluice(['run', spec('{ include: [wind, date_hour, windy] }'), '--quiet']);
+  assert.is(inc.code, 2, inc.stderr);
+  assert.match(inc.stderr, /features\.include: unknown column "windy"/);
+  const ok = await sluice(['run', spec('{ drop: [weather, date_month] }'), '--quiet']);
+  assert.is(ok.code, 0, ok.stderr);
 });
 
 test.run();

@@ -2,7 +2,7 @@ import * as assert from 'uvu/assert';
 
 /** Every field of the --json report, with its type, and its books: read = trained + heldOut + skipped. */
 export function assertReport(r: Record<string, any>): void {
-  const optional = new Set(['test', 'rolling', 'diverged']);
+  const optional = new Set(['test', 'rolling', 'diverged', 'disconnects']);
   assert.equal(Object.keys(r).filter((k) => !optional.has(k)).sort(), ['adapter', 'backend', 'elapsedSeconds', 'metrics', 'peakRssMB', 'rows', 'rowsPerSecond']);
   assert.equal(Object.keys(r.rows).filter((k) => k !== 'unlabeled').sort(), ['heldOut', 'read', 'trained', 'skipped', 'skippedByReason'].sort());
   const byReason = Object.values(r.rows.skippedByReason as Record<string, number>).reduce((a, b) => a + b, 0);

@@ -67,6 +67,8 @@ test('case 6: a WebSocket producer that terminates after 5000 rows: train --save
     const files = saved(out);
     assert.is(files.report.rows.read, 5000);
     assert.ok(files.pipeline, 'pipeline.json');
+    // Counted in the report, with the close code and the rows read by then.
+    assert.equal(files.report.disconnects.map((d: { code: unknown; rows: number }) => [d.code, d.rows]), [[1006, 5000]]);
     // Reported on stderr with the address, the close code and the rows so far; by default no reconnect.
     assert.match(r.stderr, new RegExp(`warn ws://${HOST}:\\d+#1: connection closed abnormally \\(code 1006[^)]*\\) after 5000 rows; no reconnect: the stream ends here`));
     assert.is(connections, 1);

@@ -77,6 +77,13 @@ test('source needs exactly one kind; required keys; YAML syntax errors', () => {
   assert.ok(problems('source: { tcp: { host: h } }').some((m) => m.startsWith('source.tcp: expected exactly one of listen')));
 });
 
+test('case 6: reconnect rules are found by the checker (sluice run --check), not only when the run starts', () => {
+  assert.ok(problems('source: { tcp: { listen: 9000 }, reconnect: true }').some((m) => m.startsWith('source.reconnect: a tcp server (listen) does not reconnect')));
+  assert.ok(problems('source: { websocket: "ws://h:1", backoff: 50 }').some((m) => m.startsWith('source.backoff: applies only with reconnect: true')));
+  assert.ok(problems('source: { tcp: { connect: "h:1" }, maxRetries: 3 }').some((m) => m.startsWith('source.maxRetries: applies only with reconnect')));
+  assert.equal(problems('source: { tcp: { connect: "h:1" }, reconnect: true, backoff: 50, maxRetries: 3 }'), []);
+});
+
 test('case 7: __proto__, constructor and prototype are refused as keys at any level, with their key paths', () => {
   const text = [
     '__proto__: { maxRows: 7 }', // 1

@@ -194,6 +194,8 @@ export class CsvParser {
   // Output.
   private cols: ColState[] = [];
   private n = 0;
+  /** Whether a batch was finished yet (a header-only file still gives one, empty). */
+  private emitted = false;
   private rowIds = new Float64Array(0);
   private lines = new Float64Array(0);
   private rowsRead = 0;
@@ -278,6 +280,9 @@ export class CsvParser {
     if (this.overflow) this.skipOverflow(true);
     this.run(true);
     this.finishBatch();
+    // A file with a header and no good row still gives its schema, as one empty batch: the
+    // pipeline then checks the target and the steps against the columns instead of seeing nothing.
+    if (!this.emitted && this.schema !== null) this.finishBatch(true);
     const total = this.base + this.len;
     if (this.ready.length > 0 && total > this.bytesOut) {
       this.ready[this.ready.length - 1]!.bytes! += total - this.bytesOut;
@@ -979,9 +984,10 @@ export class CsvParser {
     return true;
   }
 
-  private finishBatch(): void {
+  private finishBatch(empty = false): void {
     const n = this.n;
-    if (n === 0 || this.schema === null) return;
+    if ((n === 0 && !empty) || this.schema === null) return;
+    this.emitted = true;
     const full = n === this.batchSize;
     const cut = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => (full ? a : (a.slice(0, n) as T));
     const columns = this.cols.map((c): Column => {

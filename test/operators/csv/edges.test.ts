@@ -60,10 +60,12 @@ test('empty file: no schema, no batch, books of zero', async () => {
   assert.is(parseBytes(Buffer.alloc(0)).parser.schema, null);
 });
 
-test('header-only file: the schema from the header, no batch', async () => {
+test('case 8: a header-only file gives its schema as one empty batch (so the target is checked against it)', async () => {
   for (const text of ['a,b\n', 'a,b']) {
     const { batches, account } = await read(text);
-    assert.is(batches.length, 0);
+    assert.is(batches.length, 1);
+    assert.is(batches[0]!.length, 0);
+    assert.equal(batches[0]!.names, ['a', 'b']);
     assert.is(account?.read, 0);
     assert.equal(parseBytes(Buffer.from(text)).parser.schema?.names, ['a', 'b']);
   }
