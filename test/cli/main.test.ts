@@ -27,7 +27,7 @@ test('sluice demo --rows 50000 streams, logs progress and ends with a summary', 
   assert.match(r.stdout, /around row 25000 \(width 5000\).*50000 rows, seed 3/);
   // The final window's summary, then the final line, with the concept-3 share near a half.
   assert.match(r.stdout, /rows=50\.0k 100% .*class1 \d+\.\d%, from concept 3 \d+\.\d%, labels agree c1 \d+\.\d% c3 \d+\.\d% → concept [13]/);
-  const done = /^done: 50000 rows in [\d.]+ s \([\d.]+k? rows\/s\); class1 [\d.]+%; (\d+) rows \([\d.]+%\) from concept 3$/m.exec(r.stdout);
+  const done = /^done: 50000 rows in [\d.]+ s \([\d.]+[kM]? rows\/s\); class1 [\d.]+%; (\d+) rows \([\d.]+%\) from concept 3$/m.exec(r.stdout);
   assert.ok(done, r.stdout);
   const fromB = Number(done![1]);
   assert.ok(fromB > 20_000 && fromB < 30_000, `rows from concept 3: ${fromB}`);
