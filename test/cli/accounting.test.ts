@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveModelOptions } from '../../src/learn/index.js';
 import { assertReport } from './assertReport.js';
 import { root, sluice } from './sluice.js';
 
@@ -203,6 +204,19 @@ test('case 11: a spec whose features.drop or features.include names no column ex
   assert.match(inc.stderr, /features\.include: unknown column "windy"/);
   const ok = await sluice(['run', spec('{ drop: [weather, date_month] }'), '--quiet']);
   assert.is(ok.code, 0, ok.stderr);
+});
+
+test('case 3 and 11: the documented defaults are the code\'s (optimizer sgd, adam for mlp, lr 0.1; model seed 1)', () => {
+  const logistic = resolveModelOptions({ kind: 'logistic' }), mlp = resolveModelOptions({ kind: 'mlp', task: 'binary' });
+  assert.equal([logistic.optimizer, logistic.lr, logistic.seed, logistic.batchSize], ['sgd', 0.1, 1, 32]);
+  assert.equal([mlp.optimizer, mlp.lr], ['adam', 0.01]);
+  const doc = readFileSync(join(root, 'docs/spec.md'), 'utf8');
+  const row = (key: string) => doc.split('\n').find((l) => l.startsWith(`| \`${key}\` |`) && /Optimizer|Learning rate|Rows per update/.test(l)) ?? '';
+  assert.match(row('optimizer'), /default: sgd; adam for mlp/);
+  assert.not.match(row('optimizer'), /"adam"/);
+  assert.match(row('lr'), /default: 0\.1; 0\.01 with adam/);
+  assert.match(row('batchSize'), /\| `32` \|/);
+  assert.match(readFileSync(join(root, 'docs/cli.md'), 'utf8'), /\| `--seed S` \| seed for splits, model initialisation and generators without their own \(default 1\) \|/);
 });
 
 test.run();
