@@ -56,7 +56,7 @@ export class ConfusionMatrix {
     let total = 0;
     for (let i = 0; i < len; i++) {
       const w = weights === undefined ? 1 : weights[i]!;
-      m[yTrue[i]! * k + yPred[i]!] += sign * w;
+      m[yTrue[i]! * k + yPred[i]!]! += sign * w;
       total += w;
     }
     this.n += sign * total;
@@ -82,10 +82,10 @@ export class ConfusionMatrix {
     const need = st > 0 || sp > 0 ? 2 : 1;
     if (this.k < need) this.grow(need);
     const k = this.cap, m = this.m;
-    m[0] += sign * (len - st - sp + stp);
-    m[1] += sign * (sp - stp);
-    m[k] += sign * (st - stp);
-    m[k + 1] += sign * stp;
+    m[0]! += sign * (len - st - sp + stp);
+    m[1]! += sign * (sp - stp);
+    m[k]! += sign * (st - stp);
+    m[k + 1]! += sign * stp;
     this.n += sign * len;
     this.rows += sign * len;
     return true;

@@ -46,7 +46,7 @@ export class ScoreHistogram {
   /** Adds (sign 1) or removes (sign −1) one row. */
   add(score: number, positive: boolean, w: number, sign: 1 | -1): void {
     const b = score <= 0 ? 0 : score >= 1 ? this.bins - 1 : Math.floor(score * this.bins);
-    (positive ? this.pos : this.neg)[b] += sign * w;
+    (positive ? this.pos : this.neg)[b]! += sign * w;
     this.rows += sign;
   }
 
@@ -59,7 +59,7 @@ export class ScoreHistogram {
     for (let i = 0; i < n; i++) {
       const s = scores[i]!;
       const b = s <= 0 ? 0 : s >= 1 ? top : Math.floor(s * bins);
-      both[b + bins * +(labels[i] !== positive)] += sign * (weights === undefined ? 1 : weights[i]!);
+      both[b + bins * +(labels[i] !== positive)]! += sign * (weights === undefined ? 1 : weights[i]!);
     }
     this.rows += sign * n;
   }

@@ -58,8 +58,8 @@ test('kappa and accuracy against direct formulas on random multi-class data', ()
     const w = d.weights[i]!;
     n += w;
     if (d.yTrue[i] === d.yPred[i]) agree += w;
-    rowW[d.yTrue[i]!] += w;
-    colW[d.yPred[i]!] += w;
+    rowW[d.yTrue[i]!]! += w;
+    colW[d.yPred[i]!]! += w;
   }
   const po = agree / n;
   const pe = rowW.reduce((s, r, c) => s + (r / n) * (colW[c]! / n), 0);
