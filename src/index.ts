@@ -5,4 +5,11 @@ export * from './synth/index.js';
 export * from './features/index.js';
 export * from './metrics/index.js';
 export * from './learn/index.js';
+// io's public part: the parsers and byte inputs users call directly (the readers behind the
+// sources stay internal).
+export {
+  CsvParser, csvBatches, CsvParseThread, openInput, ndjsonBatches, Backoff,
+  type CsvParserOptions, type CsvBatchesOptions, type InputOptions, type ByteInput, type NdjsonBatchOptions,
+  type BackoffOptions, type SocketFormatOptions,
+} from './io/index.js';
 export * from './operators/index.js';

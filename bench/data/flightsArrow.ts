@@ -3,8 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RecordBatch, RecordBatchFileWriter, Struct, makeData, type Data, type Schema as ArrowSchema, type Vector } from 'apache-arrow';
 import { batchToArrow } from '../../src/core/index.js';
-import { csvBatches } from '../../src/operators/csv/index.js';
-import { openInput } from '../../src/operators/input/index.js';
+import { csvBatches, openInput } from '../../src/io/index.js';
 import { flightsCsv, type FlightsCsvOptions } from './flightsCsv.js';
 
 /** The flights columns with their types, as the benchmarks read them. */

@@ -1,6 +1,4 @@
 // The RxJS face of sluice. Each concern keeps its own sub-folder and index.
-export * from './input/index.js';
-export * from './csv/index.js';
 export * from './sources/index.js';
 export * from './synth/index.js';
 export * from './transforms/index.js';

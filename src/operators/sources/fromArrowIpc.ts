@@ -3,13 +3,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { DataType, RecordBatch, RecordBatchReader, Schema as ArrowSchema, Struct, makeData, type Vector } from 'apache-arrow';
 import type { Observable } from 'rxjs';
 import { Batch, BadRows, Schema, SourceError, StringDictionary, batchFromArrow, fromPull, type Column, type Field } from '../../core/index.js';
-import { arrowDictionaryColumn } from './arrowDictionaryColumn.js';
-import { arrowTimeColumn } from './arrowTimeColumn.js';
-import { openInput, type ByteInput } from '../input/index.js';
+import { arrowDictionaryColumn, arrowTimeColumn, openInput, checkPositiveInt, ArrowBatchDecoder, ArrowIpcReader, type ByteInput } from '../../io/index.js';
 import type { SourceOptions } from './SourceOptions.js';
-import { checkPositiveInt } from './checkPositiveInt.js';
-import { ArrowBatchDecoder } from './ArrowBatchDecoder.js';
-import { ArrowIpcReader } from './ArrowIpcReader.js';
 
 /** Options of `fromArrowIpc`. */
 export interface ArrowIpcOptions extends SourceOptions {

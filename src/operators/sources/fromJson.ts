@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { Batch } from '../../core/index.js';
-import { JsonArrayReader } from './JsonArrayReader.js';
+import { JsonArrayReader } from '../../io/index.js';
 import { fromNdjson, type NdjsonOptions } from './fromNdjson.js';
 
 /** Options of `fromJson`: those of `fromNdjson` (`maxLineBytes` bounds one array element). */

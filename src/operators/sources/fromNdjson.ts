@@ -1,10 +1,8 @@
 import type { Observable } from 'rxjs';
 import { BadRows, fromPull, type Batch } from '../../core/index.js';
-import { openInput, type ByteInput } from '../input/index.js';
+import { openInput, checkPositiveInt, ndjsonBatches, type ByteInput, type NdjsonBatchOptions } from '../../io/index.js';
 import type { SourceOptions } from './SourceOptions.js';
-import { checkPositiveInt } from './checkPositiveInt.js';
 import { deferSource } from './deferSource.js';
-import { ndjsonBatches, type NdjsonBatchOptions } from './ndjsonBatches.js';
 
 /** Options of `fromNdjson`. */
 export interface NdjsonOptions extends SourceOptions, Omit<NdjsonBatchOptions, 'source' | 'badRows' | 'deadLetter' | 'telemetry' | 'firstRowId' | 'sharedSchema'> {

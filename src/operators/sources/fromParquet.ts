@@ -6,7 +6,7 @@ import {
   type Column, type ColumnType, type Field,
 } from '../../core/index.js';
 import type { SourceOptions } from './SourceOptions.js';
-import { checkPositiveInt } from './checkPositiveInt.js';
+import { checkPositiveInt } from '../../io/index.js';
 import { deferSource } from './deferSource.js';
 
 /** Options of `fromParquet`. */

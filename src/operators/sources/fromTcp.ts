@@ -1,14 +1,8 @@
 import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
 import { Observable } from 'rxjs';
 import { SourceError, SpecError, Telemetry, fromPull, type Batch } from '../../core/index.js';
-import { Backoff, type BackoffOptions } from './Backoff.js';
-import { BatchUnifier } from './BatchUnifier.js';
-import { PullMerger } from './PullMerger.js';
-import { SocketParser, type SocketFormatOptions } from './SocketParser.js';
-import { checkPositiveInt } from './checkPositiveInt.js';
-import { retryAfter } from './retryAfter.js';
+import { Backoff, BatchUnifier, PullMerger, SocketParser, checkPositiveInt, retryAfter, socketChunks, type BackoffOptions, type SocketFormatOptions, type SocketEnd } from '../../io/index.js';
 import { deferSource } from './deferSource.js';
-import { socketChunks, type SocketEnd } from './socketChunks.js';
 
 /**
  * Options of `fromTcp`: give `listen` (server mode) or `connect` (client mode). Lines are NDJSON

@@ -1,11 +1,7 @@
 import type { Observable } from 'rxjs';
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
 import { SpecError, Telemetry, fromPull, type Batch } from '../../core/index.js';
-import { Backoff, type BackoffOptions } from './Backoff.js';
-import { BatchUnifier } from './BatchUnifier.js';
-import { SocketParser, type SocketFormatOptions } from './SocketParser.js';
-import { checkPositiveInt } from './checkPositiveInt.js';
-import { retryAfter } from './retryAfter.js';
+import { Backoff, BatchUnifier, SocketParser, checkPositiveInt, retryAfter, type BackoffOptions, type SocketFormatOptions } from '../../io/index.js';
 
 /** Options of `fromWebSocket`. Parsing and bad rows: see SocketFormatOptions. */
 export interface WebSocketOptions extends SocketFormatOptions {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { fromJson } from '../../../src/operators/index.js';
 import { BadInputError, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
-import { JsonArrayReader } from '../../../src/operators/sources/JsonArrayReader.js';
+import { JsonArrayReader } from '../../../src/io/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-json-'));
 const file = (name: string, content: string | Uint8Array) => { const p = join(dir, name); writeFileSync(p, content); return p; };

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { lastValueFrom, toArray } from 'rxjs';
-import { fromNdjson, ndjsonBatches } from '../../../src/operators/index.js';
+import { ndjsonBatches } from '../../../src/io/index.js';
+import { fromNdjson } from '../../../src/operators/index.js';
 import { BadInputError, Schema, SourceError, SpecError, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-ndjson-'));

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { BadInputError, Rng, Schema, SchemaError, SourceError, SpecError, Telemetry, type Batch, type Column, type TelemetryEvent } from '../../../src/core/index.js';
-import { CsvParseThread, fromCsv, type FromCsvOptions } from '../../../src/operators/csv/index.js';
+import { CsvParseThread } from '../../../src/io/index.js';
+import { fromCsv, type FromCsvOptions } from '../../../src/operators/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-csv-thread-'));
 const root = resolve(import.meta.dirname, '../../..');
@@ -171,7 +172,7 @@ test('cancellation: take(n) stops the thread promptly; completion and errors lea
 test('the process exits by itself after reading through the thread (whole file, and take(1))', () => {
   const script = join(dir, 'exit.mts');
   writeFileSync(script, `
-    import { fromCsv } from ${JSON.stringify(join(root, 'src/operators/csv/index.ts'))};
+    import { fromCsv } from ${JSON.stringify(join(root, 'src/operators/sources/index.ts'))};
     let rows = 0;
     const sub = fromCsv(process.argv[2], { parseThread: true, batchSize: 1000 }).subscribe({
       next(b) {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openInput } from '../../../src/operators/index.js';
+import { openInput } from '../../../src/io/index.js';
 import { SourceError } from '../../../src/core/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-input-'));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, toArray } from 'rxjs';
 import { BadInputError, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
-import { fromCsv, type FromCsvOptions } from '../../../src/operators/csv/index.js';
+import { fromCsv, type FromCsvOptions } from '../../../src/operators/index.js';
 import { parseBytes, rowsOf } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-csv-widen-'));

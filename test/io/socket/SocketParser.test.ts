@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { lastValueFrom, toArray } from 'rxjs';
 import { SpecError, Telemetry, type Batch, type PullChunk, type TelemetryEvent } from '../../../src/core/index.js';
 import { fromTcp } from '../../../src/operators/index.js';
-import { SocketParser } from '../../../src/operators/sources/SocketParser.js';
+import { SocketParser } from '../../../src/io/index.js';
 
 const HOST = '127.0.0.1';
 

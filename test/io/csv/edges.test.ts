@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { lastValueFrom, toArray } from 'rxjs';
 import { SourceError, SpecError, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
-import { csvBatches, fromCsv } from '../../../src/operators/index.js';
+import { csvBatches } from '../../../src/io/index.js';
+import { fromCsv } from '../../../src/operators/index.js';
 import { parseBytes, rowsOf } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-csv-edge-'));

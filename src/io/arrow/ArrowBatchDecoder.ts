@@ -1,7 +1,7 @@
 import { DataType, DateUnit, Precision, TimeUnit, type Field as ArrowField, type Schema as ArrowSchema } from 'apache-arrow';
 import type { BufferRegion, DictionaryBatch, FieldNode, RecordBatch } from 'apache-arrow/ipc/metadata/message';
 import { Batch, Schema, StringDictionary, type Column, type ColumnType, type Field } from '../../core/index.js';
-import { ByteStringCache } from '../csv/ByteStringCache.js';
+import { ByteStringCache } from '../csv/index.js';
 
 const MS_PER: Record<number, number> = { [TimeUnit.SECOND]: 1000, [TimeUnit.MILLISECOND]: 1, [TimeUnit.MICROSECOND]: 1e-3, [TimeUnit.NANOSECOND]: 1e-6 };
 const utf8 = new TextDecoder();

@@ -1,6 +1,6 @@
 import { parseFile } from 'fast-csv';
 import { BadRows, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
-import { CsvParser, type CsvParserOptions } from '../../../src/operators/index.js';
+import { CsvParser, type CsvParserOptions } from '../../../src/io/index.js';
 
 /** Parses bytes with CsvParser, fed in chunks of `chunk` bytes; returns batches and books. */
 export function parseBytes(data: Uint8Array, options: CsvParserOptions & { badRows?: 'skip' | 'fail'; deadLetter?: string } = {}, chunk = 1 << 20) {

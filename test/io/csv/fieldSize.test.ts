@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { BadInputError, SpecError, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
-import { fromCsv, type FromCsvOptions } from '../../../src/operators/csv/index.js';
+import { fromCsv, type FromCsvOptions } from '../../../src/operators/index.js';
 import { buildPipeline, validateSpec } from '../../../src/spec/index.js';
 import { parseBytes, rowsOf } from './helpers.js';
 

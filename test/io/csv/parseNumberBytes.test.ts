@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng, parseNumber } from '../../../src/core/index.js';
-import { parseNumberBytes } from '../../../src/operators/csv/parseNumberBytes.js';
+import { parseNumberBytes } from '../../../src/io/csv/parseNumberBytes.js';
 
 // The byte fast path must give exactly parseNumber's double, or NaN to hand over to it.
 function check(s: string): void {

@@ -3,7 +3,7 @@ import {
   type Batch, type BadInputLocation, type BadRowPolicy, type BadRowReason, type ColumnType, type PullChunk, type Telemetry,
 } from '../../core/index.js';
 import { LineReader, type LineSink } from './LineReader.js';
-import { checkPositiveInt } from './checkPositiveInt.js';
+import { checkPositiveInt } from '../checkPositiveInt.js';
 
 /** Options of `ndjsonBatches` (and, through `NdjsonOptions`, of `fromNdjson`). */
 export interface NdjsonBatchOptions {

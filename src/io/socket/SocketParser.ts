@@ -1,7 +1,7 @@
 import { BadRows, Schema, SpecError, Telemetry, type BadRowPolicy, type ColumnType, type PullChunk, type RowAccount } from '../../core/index.js';
 import { CsvParser, csvBatches } from '../csv/index.js';
-import { checkPositiveInt } from './checkPositiveInt.js';
-import { ndjsonBatches } from './ndjsonBatches.js';
+import { checkPositiveInt } from '../checkPositiveInt.js';
+import { ndjsonBatches } from '../json/index.js';
 
 /** How the lines of a socket source are parsed (shared by `fromTcp` and `fromWebSocket`). */
 export interface SocketFormatOptions {

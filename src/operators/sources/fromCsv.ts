@@ -2,11 +2,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Observable } from 'rxjs';
 import { Batch, Schema, SpecError, fromPull, type PullChunk } from '../../core/index.js';
-import { openInput, type InputOptions } from '../input/index.js';
-import { CsvParseThread } from './CsvParseThread.js';
-import { CsvParser } from './CsvParser.js';
-import { csvBatches, type CsvBatchesOptions } from './csvBatches.js';
-import type { CsvWorkerOptions } from './csvWorkerMain.js';
+import { openInput, CsvParseThread, CsvParser, csvBatches, type InputOptions, type CsvBatchesOptions, type CsvWorkerOptions } from '../../io/index.js';
 
 export interface FromCsvOptions extends CsvBatchesOptions, InputOptions {
   /** Batches in flight before the reader waits (default 4). */

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng, parseDatetime } from '../../../src/core/index.js';
-import { parseDatetimeBytes } from '../../../src/operators/csv/parseDatetimeBytes.js';
+import { parseDatetimeBytes } from '../../../src/io/csv/parseDatetimeBytes.js';
 
 // The byte fast path must give exactly parseDatetime's epoch ms, or NaN to hand over to it.
 function check(s: string, mustBeFast = false): void {

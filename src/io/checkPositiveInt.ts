@@ -1,4 +1,4 @@
-import { SpecError } from '../../core/index.js';
+import { SpecError } from '../core/index.js';
 
 /** Validates an optional positive-integer option; throws SpecError naming it. */
 export function checkPositiveInt(path: string, v: number | undefined): void {

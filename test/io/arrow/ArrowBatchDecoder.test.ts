@@ -8,8 +8,7 @@ import * as arrow from 'apache-arrow';
 import { lastValueFrom, toArray } from 'rxjs';
 import { Batch, StringDictionary, batchFromArrow } from '../../../src/core/index.js';
 import { fromArrowIpc } from '../../../src/operators/index.js';
-import { ArrowBatchDecoder } from '../../../src/operators/sources/ArrowBatchDecoder.js';
-import { ArrowIpcReader } from '../../../src/operators/sources/ArrowIpcReader.js';
+import { ArrowBatchDecoder, ArrowIpcReader } from '../../../src/io/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-arrow-dec-'));
 const N = 3000;

@@ -1,0 +1,4 @@
+export { ArrowIpcReader, type IpcMessage } from './ArrowIpcReader.js';
+export { ArrowBatchDecoder } from './ArrowBatchDecoder.js';
+export { arrowDictionaryColumn } from './arrowDictionaryColumn.js';
+export { arrowTimeColumn } from './arrowTimeColumn.js';
