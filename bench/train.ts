@@ -18,7 +18,8 @@
 import { from as rxFrom, lastValueFrom, reduce, toArray } from 'rxjs';
 import { FeatureMatrix, Rng, type Batch } from '../src/core/index.js';
 import { createModel, type Model, type ModelOptions } from '../src/learn/index.js';
-import { datetimeParts, derive, fromCsv, progressive, standardize, vectorize, type ProgressiveReport } from '../src/operators/index.js';
+import type { ProgressiveReport } from '../src/evaluate/index.js';
+import { datetimeParts, derive, fromCsv, progressive, standardize, vectorize } from '../src/operators/index.js';
 import { flightsCsv } from './data/flightsCsv.js';
 import type { Reporter } from './Reporter.js';
 

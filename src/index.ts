@@ -12,4 +12,11 @@ export {
   type CsvParserOptions, type CsvBatchesOptions, type InputOptions, type ByteInput, type NdjsonBatchOptions,
   type BackoffOptions, type SocketFormatOptions,
 } from './io/index.js';
+// evaluate's public part: the engines (the helpers the operators share stay internal).
+export {
+  ProgressiveEvaluator, HeldPredictions, HoldoutEvaluator, KFoldEvaluator, ShuffleBuffer, takeRows,
+  type ModelSource, type ProgressiveOptions, type ProgressiveReport, type ProgressiveState, type LabelDelay, type Matured,
+  type HoldoutOptions, type HoldoutReport, type HoldoutScores, type PrequentialKFoldOptions, type KFoldReport,
+  type ShuffleBufferState, type EpochChunk,
+} from './evaluate/index.js';
 export * from './operators/index.js';

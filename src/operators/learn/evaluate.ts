@@ -2,11 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import type { FeatureMatrix } from '../../core/index.js';
 import { MetricSet, type MetricSpec } from '../../metrics/index.js';
 import { asyncStage } from './asyncStage.js';
-import { checkModelSource } from './checkModelSource.js';
-import type { ModelSource } from './ModelSource.js';
-import { predictionsOf } from './predictionsOf.js';
-import { labeledRows } from './labeledRows.js';
-import { resolveModel } from './resolveModel.js';
+import { checkModelSource, predictionsOf, labeledRows, resolveModel, type ModelSource } from '../../evaluate/index.js';
 
 export interface EvaluateOptions {
   metrics: readonly MetricSpec[];

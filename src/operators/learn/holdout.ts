@@ -2,10 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import { SpecError, Telemetry, type Batch } from '../../core/index.js';
 import type { VectorizeOperatorOptions } from '../transforms/index.js';
 import { asyncStage } from './asyncStage.js';
-import { checkModelSource } from './checkModelSource.js';
-import { HoldoutEvaluator, type HoldoutOptions, type HoldoutReport } from './HoldoutEvaluator.js';
-import type { ModelSource } from './ModelSource.js';
-import { resolveModel } from './resolveModel.js';
+import { checkModelSource, HoldoutEvaluator, resolveModel, type HoldoutOptions, type HoldoutReport, type ModelSource } from '../../evaluate/index.js';
 import { taggedMatrices, type TaggedMatrix } from './taggedMatrices.js';
 
 export interface HoldoutOperatorOptions extends HoldoutOptions {

@@ -2,11 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import { SpecError, type FeatureMatrix } from '../../core/index.js';
 
 import { asyncStage } from './asyncStage.js';
-import { checkModelSource } from './checkModelSource.js';
-import { labeledRows } from './labeledRows.js';
-import type { ModelSource } from './ModelSource.js';
-import { resolveModel } from './resolveModel.js';
-import { ShuffleBuffer } from './ShuffleBuffer.js';
+import { checkModelSource, labeledRows, resolveModel, ShuffleBuffer, type ModelSource } from '../../evaluate/index.js';
 
 export interface LearnOptions {
   /** Passes over the data (default 1). Above 1 the rows go through the shuffle buffer and are replayed. */

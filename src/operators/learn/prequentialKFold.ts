@@ -3,8 +3,7 @@ import { SchemaError, SpecError, Telemetry, type Batch } from '../../core/index.
 import type { Model } from '../../learn/index.js';
 import type { VectorizeOperatorOptions } from '../transforms/index.js';
 import { asyncStage } from './asyncStage.js';
-import { isModel } from './isModel.js';
-import { KFoldEvaluator, type KFoldReport, type PrequentialKFoldOptions } from './KFoldEvaluator.js';
+import { isModel, KFoldEvaluator, type KFoldReport, type PrequentialKFoldOptions } from '../../evaluate/index.js';
 import { taggedMatrices, type TaggedMatrix } from './taggedMatrices.js';
 
 export interface PrequentialKFoldOperatorOptions extends PrequentialKFoldOptions {

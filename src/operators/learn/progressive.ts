@@ -1,10 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import { SpecError, Telemetry, type FeatureMatrix } from '../../core/index.js';
 import { asyncStage } from './asyncStage.js';
-import { checkModelSource } from './checkModelSource.js';
-import type { ModelSource } from './ModelSource.js';
-import { ProgressiveEvaluator, type ProgressiveOptions, type ProgressiveReport } from './ProgressiveEvaluator.js';
-import { resolveModel } from './resolveModel.js';
+import { checkModelSource, ProgressiveEvaluator, resolveModel, type ModelSource, type ProgressiveOptions, type ProgressiveReport } from '../../evaluate/index.js';
 
 export interface ProgressiveOperatorOptions extends ProgressiveOptions {
   telemetry?: Telemetry;

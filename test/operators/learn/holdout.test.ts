@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Observable, from, lastValueFrom, toArray } from 'rxjs';
 import { Batch, Schema, SpecError, Ticket } from '../../../src/core/index.js';
-import { evaluate, holdout, type HoldoutReport } from '../../../src/operators/learn/index.js';
+import type { HoldoutReport } from '../../../src/evaluate/index.js';
+import { evaluate, holdout } from '../../../src/operators/learn/index.js';
 import { FakeModel, matrix } from './FakeModel.js';
 
 const splitOf = (id: number) => (id % 5 === 3 ? 1 : id % 5 === 4 ? 2 : 0);

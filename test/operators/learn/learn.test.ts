@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { FeatureMatrix, SpecError } from '../../../src/core/index.js';
-import { learn, ShuffleBuffer, takeRows, type LearnOptions } from '../../../src/operators/learn/index.js';
+import { SpecError } from '../../../src/core/index.js';
+import { learn, type LearnOptions } from '../../../src/operators/learn/index.js';
 import { FakeModel, matrix } from './FakeModel.js';
 
 /** 50 rows in 10 batches of 5, learned with these options: the learned row ids per learn call, and the progress. */
@@ -60,32 +60,6 @@ test('shuffle: false replays in arrival order; rows without a target are never l
   const m = matrix(0, 6, undefined, (id) => (id === 3 ? NaN : 1));
   await lastValueFrom(from([m]).pipe(learn(model, { epochs: 2, shuffle: false }), toArray()));
   assert.equal(model.log.filter((c) => c.op === 'learn').flatMap((c) => c.rowIds), [0, 1, 2, 4, 5, 0, 1, 2, 4, 5]);
-});
-
-test('ShuffleBuffer: bounded, returns what does not fit, and its snapshot replays identically', () => {
-  const b = new ShuffleBuffer(8, 3);
-  assert.is(b.add(matrix(0, 5)), null);
-  const rest = b.add(matrix(5, 5))!;
-  assert.ok(b.full);
-  assert.equal(Array.from(rest.rowIds!), [8, 9]);
-  const copy = ShuffleBuffer.fromJSON(JSON.parse(JSON.stringify(b.toJSON())));
-  const ids = (buf: ShuffleBuffer) => [...buf.replay(2, 3)].flatMap((c) => Array.from(c.matrix.rowIds!));
-  const a = ids(b);
-  assert.equal(ids(copy), a);
-  assert.is(b.size, 0);
-  assert.equal(sorted(a.slice(0, 8)), range(0, 8));
-});
-
-test('takeRows gathers dense and CSR rows across parts with their targets and ids', () => {
-  const csr = (start: number) => FeatureMatrix.csr(2, 4, Int32Array.from([0, 1, 3]), Int32Array.from([start % 4, 0, 3]), Float32Array.from([start + 1, start + 2, start + 3]), { targets: Float32Array.from([start, start + 1]), rowIds: Float64Array.from([start, start + 1]) });
-  const t = takeRows([csr(10), csr(20)], [3, 0, 2]);
-  assert.equal(Array.from(t.rowIds!), [21, 10, 20]);
-  assert.equal(Array.from(t.targets!), [21, 10, 20]);
-  assert.equal(Array.from(t.toDense().values), [22, 0, 0, 23, 0, 0, 11, 0, 21, 0, 0, 0]);
-  const d = takeRows([matrix(0, 3), matrix(3, 2)], [4, 1]);
-  assert.equal(Array.from(d.values), [0.5, 4, 0.5, 1]);
-  assert.throws(() => takeRows([matrix(0, 3), csr(0)], [0]), /part 1 is csr/);
-  assert.throws(() => takeRows(matrix(0, 3), [3]), /outside/);
 });
 
 test('learn options are checked when the operator is created', () => {

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Observable, from, lastValueFrom, toArray } from 'rxjs';
 import { FeatureMatrix, SpecError, Telemetry } from '../../../src/core/index.js';
-import { HeldPredictions, ProgressiveEvaluator, progressive, type ProgressiveReport } from '../../../src/operators/learn/index.js';
+import type { ProgressiveReport } from '../../../src/evaluate/index.js';
+import { progressive } from '../../../src/operators/learn/index.js';
 import { FakeModel, matrix, type Call } from './FakeModel.js';
 
 const run = (src: Observable<FeatureMatrix>, op: ReturnType<typeof progressive>) => lastValueFrom(src.pipe(op, toArray()));
@@ -75,27 +76,6 @@ test('label delay by ms: rows are learned once their delay has passed on the clo
   assert.is(reports.at(-1)!.labeled, 12);
 });
 
-test('HeldPredictions joins by row id whatever the id order, and is bounded by what it holds', () => {
-  const h = new HeldPredictions(2);
-  const ids = [10, 3, 7, 1, 22];
-  const m = (rows: number[]) => FeatureMatrix.dense(rows.length, 1, new Float32Array(rows), { targets: new Float32Array(rows.map((r) => r % 2)), rowIds: Float64Array.from(rows) });
-  const preds = (rows: number[]) => Float32Array.from(rows.flatMap((r) => [r, -r]));
-  h.hold(m(ids.slice(0, 3)), preds(ids.slice(0, 3)), 0, 0);
-  h.hold(m(ids.slice(3)), preds(ids.slice(3)), 3, 0);
-  assert.is(h.size, 5);
-  const first = h.release(2, -Infinity)!;
-  assert.equal(Array.from(first.matrix.rowIds!), [10, 3]);
-  assert.equal(Array.from(first.predictions), [10, -10, 3, -3]);
-  assert.is(h.size, 3);
-  const rest = h.release(Infinity, Infinity)!;
-  assert.equal(Array.from(rest.matrix.rowIds!), [7, 1, 22]);
-  assert.equal(Array.from(rest.predictions), [7, -7, 1, -1, 22, -22]);
-  assert.is(h.size, 0);
-  assert.is(h.release(Infinity, Infinity), null);
-  h.hold(m([5]), preds([5]), 5, 0);
-  assert.throws(() => h.hold(m([5]), preds([5]), 6, 0), /row id 5 is already waiting/);
-});
-
 test('maxRows cuts the last batch, ends the stream and unsubscribes from the source', async () => {
   const model = new FakeModel();
   let unsubscribed = false, emitted = 0;
@@ -147,14 +127,6 @@ test('options are checked when the operator is created', () => {
   assert.throws(() => progressive(model, { metrics: ['accuracy'], maxRows: 0 }), /progressive\.maxRows/);
   assert.throws(() => progressive({} as never, { metrics: ['accuracy'] }), /progressive\.model/);
   assert.throws(() => progressive({ kind: 'logistic', lr: -1 }, { metrics: ['accuracy'] }), (e: unknown) => e instanceof SpecError);
-});
-
-test('ProgressiveEvaluator state round-trips its counters and metrics', async () => {
-  const ev = new ProgressiveEvaluator(new FakeModel(), { metrics: ['accuracy', 'logLoss'] });
-  await ev.process(matrix(0, 8, right, (id) => (id < 3 ? 1 - label(id) : label(id))));
-  const copy = ProgressiveEvaluator.fromJSON(new FakeModel(), JSON.parse(JSON.stringify(ev.toJSON())), { metrics: ['accuracy', 'logLoss'] });
-  assert.equal(copy.report().metrics, ev.report().metrics);
-  assert.is(copy.report().rows, 8);
 });
 
 function count(f: (id: number) => boolean, from: number, to: number): number {

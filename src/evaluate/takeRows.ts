@@ -1,4 +1,4 @@
-import { FeatureMatrix, SchemaError } from '../../core/index.js';
+import { FeatureMatrix, SchemaError } from '../core/index.js';
 
 /**
  * The rows of `parts` (read as one matrix, top to bottom) at `rows`, in that order, copied into one

@@ -1,4 +1,4 @@
-import { FeatureMatrix, Rng, SpecError } from '../../core/index.js';
+import { FeatureMatrix, Rng, SpecError } from '../core/index.js';
 import { takeRows } from './takeRows.js';
 
 /** A FeatureMatrix as JSON (what ShuffleBuffer snapshots hold). */

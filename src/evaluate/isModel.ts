@@ -1,4 +1,4 @@
-import type { Model } from '../../learn/index.js';
+import type { Model } from '../learn/index.js';
 
 /** Duck test for the Model contract: what an operator checks before trusting its argument. */
 export function isModel(m: unknown): m is Model {

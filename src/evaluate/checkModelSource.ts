@@ -1,5 +1,5 @@
-import { SpecError } from '../../core/index.js';
-import { resolveModelOptions, type ModelOptions } from '../../learn/index.js';
+import { SpecError } from '../core/index.js';
+import { resolveModelOptions, type ModelOptions } from '../learn/index.js';
 import { isModel } from './isModel.js';
 
 /** Checked when an operator is created, so a wrong argument (or model option) fails at the pipe, not mid-stream. */

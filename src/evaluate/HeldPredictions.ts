@@ -1,4 +1,4 @@
-import { SluiceError, type FeatureMatrix } from '../../core/index.js';
+import { SluiceError, type FeatureMatrix } from '../core/index.js';
 import { takeRows } from './takeRows.js';
 
 interface Held {

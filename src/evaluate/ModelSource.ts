@@ -1,4 +1,4 @@
-import type { Model, ModelOptions } from '../../learn/index.js';
+import type { Model, ModelOptions } from '../learn/index.js';
 
 /**
  * A model for an operator: an instance (shared; the caller disposes it), model options (a model is

@@ -1,6 +1,6 @@
-import { SchemaError, SluiceError, SpecError, type FeatureMatrix } from '../../core/index.js';
-import type { Model } from '../../learn/index.js';
-import { MetricSet, type MetricSetState, type MetricSpec } from '../../metrics/index.js';
+import { SchemaError, SluiceError, SpecError, type FeatureMatrix } from '../core/index.js';
+import type { Model } from '../learn/index.js';
+import { MetricSet, type MetricSetState, type MetricSpec } from '../metrics/index.js';
 import { HeldPredictions } from './HeldPredictions.js';
 import { predictionsOf } from './predictionsOf.js';
 import { takeRows } from './takeRows.js';

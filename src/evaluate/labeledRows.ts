@@ -1,4 +1,4 @@
-import type { FeatureMatrix } from '../../core/index.js';
+import type { FeatureMatrix } from '../core/index.js';
 import { takeRows } from './takeRows.js';
 
 /**

@@ -1,5 +1,5 @@
-import { SpecError } from '../../core/index.js';
-import { createModel, type Model, type ModelOptions } from '../../learn/index.js';
+import { SpecError } from '../core/index.js';
+import { createModel, type Model, type ModelOptions } from '../learn/index.js';
 import { isModel } from './isModel.js';
 import type { ModelSource } from './ModelSource.js';
 

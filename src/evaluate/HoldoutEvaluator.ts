@@ -1,6 +1,6 @@
-import { SchemaError, SpecError, type FeatureMatrix } from '../../core/index.js';
-import type { Model } from '../../learn/index.js';
-import { MetricSet, type MetricSpec } from '../../metrics/index.js';
+import { SchemaError, SpecError, type FeatureMatrix } from '../core/index.js';
+import type { Model } from '../learn/index.js';
+import { MetricSet, type MetricSpec } from '../metrics/index.js';
 import { labeledRows } from './labeledRows.js';
 import { predictionsOf } from './predictionsOf.js';
 import { takeRows } from './takeRows.js';
