@@ -27,6 +27,7 @@ export { Rng } from './Rng.js';
 export { Ticket } from './Ticket.js';
 export { BoundedQueue } from './BoundedQueue.js';
 export { fromPull, type PullChunk, type PullSourceOptions } from './fromPull.js';
+export { asyncStage, type AsyncStageHandlers } from './asyncStage.js';
 export { asyncMap } from './asyncMap.js';
 export { DeadLetter } from './DeadLetter.js';
 export { BadRows, type BadRowPolicy, type BadRowOptions, type RowAccount } from './BadRows.js';

@@ -1,7 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
-import type { FeatureMatrix } from '../../core/index.js';
+import { asyncStage, type FeatureMatrix } from '../../core/index.js';
 import { MetricSet, type MetricSpec } from '../../metrics/index.js';
-import { asyncStage } from './asyncStage.js';
 import { checkModelSource, predictionsOf, labeledRows, resolveModel, type ModelSource } from '../../evaluate/index.js';
 
 export interface EvaluateOptions {

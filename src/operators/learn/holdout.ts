@@ -1,7 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
-import { SpecError, Telemetry, type Batch } from '../../core/index.js';
+import { SpecError, Telemetry, asyncStage, type Batch } from '../../core/index.js';
 import type { VectorizeOperatorOptions } from '../transforms/index.js';
-import { asyncStage } from './asyncStage.js';
 import { checkModelSource, HoldoutEvaluator, resolveModel, type HoldoutOptions, type HoldoutReport, type ModelSource } from '../../evaluate/index.js';
 import { taggedMatrices, type TaggedMatrix } from './taggedMatrices.js';
 

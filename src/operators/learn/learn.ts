@@ -1,7 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
-import { SpecError, type FeatureMatrix } from '../../core/index.js';
+import { SpecError, asyncStage, type FeatureMatrix } from '../../core/index.js';
 
-import { asyncStage } from './asyncStage.js';
 import { checkModelSource, labeledRows, resolveModel, ShuffleBuffer, type ModelSource } from '../../evaluate/index.js';
 
 export interface LearnOptions {

@@ -1,8 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
-import { SchemaError, SpecError, Telemetry, type Batch } from '../../core/index.js';
+import { SchemaError, SpecError, Telemetry, asyncStage, type Batch } from '../../core/index.js';
 import type { Model } from '../../learn/index.js';
 import type { VectorizeOperatorOptions } from '../transforms/index.js';
-import { asyncStage } from './asyncStage.js';
 import { isModel, KFoldEvaluator, type KFoldReport, type PrequentialKFoldOptions } from '../../evaluate/index.js';
 import { taggedMatrices, type TaggedMatrix } from './taggedMatrices.js';
 

@@ -1,6 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import { SpecError, Telemetry, type FeatureMatrix } from '../../core/index.js';
-import { asyncStage } from './asyncStage.js';
+import { SpecError, Telemetry, asyncStage, type FeatureMatrix } from '../../core/index.js';
 import { checkModelSource, ProgressiveEvaluator, resolveModel, type ModelSource, type ProgressiveOptions, type ProgressiveReport } from '../../evaluate/index.js';
 
 export interface ProgressiveOperatorOptions extends ProgressiveOptions {

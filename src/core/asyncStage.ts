@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import type { Ticket } from '../../core/index.js';
+import type { Ticket } from './Ticket.js';
 
 /** One subscription's worth of async work, made when the subscription starts. */
 export interface AsyncStageHandlers<T, R> {
@@ -12,9 +12,10 @@ export interface AsyncStageHandlers<T, R> {
 }
 
 /**
- * The plumbing the learn/evaluate operators share: inputs handled one at a time, in order, each
- * holding its queue ticket (when the input carries one, as a Batch does) until its async model work
- * is done, so a slow model slows the source instead of buffering without bound (see core asyncMap).
+ * The one place that holds queue tickets across async work: inputs handled one at a time, in
+ * order, each holding its ticket (when the input carries one, as a Batch does) until its async
+ * work is done, so a slow stage (GPU training, network sinks) slows the source instead of
+ * buffering without bound. asyncMap and the learn/evaluate operators are built on it.
  */
 export function asyncStage<T, R>(source: Observable<T>, make: () => Promise<AsyncStageHandlers<T, R>>, ticketOf: (item: T) => Ticket | null = duckTicket): Observable<R> {
   return new Observable<R>((subscriber) => {
