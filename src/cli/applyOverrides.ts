@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import { RESERVED_KEYS } from '../spec/index.js';
+import { RESERVED_KEYS } from '../pipeline/index.js';
 import { UsageError } from './UsageError.js';
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { SourceSpec } from '../spec/index.js';
+import type { SourceSpec } from '../pipeline/index.js';
 import { UsageError } from './UsageError.js';
 
 /** Flags every data command takes (parseArgs option table). */

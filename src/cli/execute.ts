@@ -1,7 +1,7 @@
 import { Observable, Subject, lastValueFrom, tap, type OperatorFunction, type Subscription } from 'rxjs';
 import { DeadLetter, Telemetry, asyncMap, textLogger, type Batch } from '../core/index.js';
 import type { PauseGate } from '../tui/index.js';
-import { buildPipeline, makeStep, type BuiltPipeline, type BuiltStep, type Spec } from '../spec/index.js';
+import { buildPipeline, makeStep, type BuiltPipeline, type BuiltStep, type Spec } from '../pipeline/index.js';
 import type { Report } from './Report.js';
 import { trainStream } from './trainStream.js';
 

@@ -3,7 +3,7 @@ import { lastValueFrom } from 'rxjs';
 import { Telemetry, textLogger } from '../core/index.js';
 import { ColumnStats } from '../features/index.js';
 import { explore } from '../operators/index.js';
-import { buildPipeline } from '../spec/index.js';
+import { buildPipeline } from '../pipeline/index.js';
 import type { Command } from './Command.js';
 import { INPUT_FLAGS, INPUT_USAGE, inputFlags, intFlag } from './commonFlags.js';
 import { formatStatsTable } from './formatStatsTable.js';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SluiceError, SpecError } from '../core/index.js';
-import { SpecErrors } from '../spec/index.js';
+import { SpecErrors } from '../pipeline/index.js';
 import { benchCommand } from './benchCommand.js';
 import type { CliIO, Command } from './Command.js';
 import { demo } from './demo.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { readSpec } from '../spec/index.js';
+import { readSpec } from '../pipeline/index.js';
 import { applyOverrides } from './applyOverrides.js';
 import type { Command } from './Command.js';
 import { COMMON_FLAGS, COMMON_USAGE, intFlag } from './commonFlags.js';

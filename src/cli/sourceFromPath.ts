@@ -1,4 +1,4 @@
-import type { SourceSpec } from '../spec/index.js';
+import type { SourceSpec } from '../pipeline/index.js';
 import { UsageError } from './UsageError.js';
 
 /**

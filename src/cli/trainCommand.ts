@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SpecError } from '../core/index.js';
 import { SPLIT_COLUMN } from '../features/index.js';
-import { parseSpec, BACKENDS, MODEL_KINDS, OPTIMIZERS, type Spec } from '../spec/index.js';
+import { parseSpec, BACKENDS, MODEL_KINDS, OPTIMIZERS, type Spec } from '../pipeline/index.js';
 import { autoSteps } from './autoSteps.js';
 import type { Command } from './Command.js';
 import { COMMON_FLAGS, COMMON_USAGE, INPUT_FLAGS, INPUT_USAGE, enumFlag, inputFlags, intFlag, listFlag, numFlag } from './commonFlags.js';

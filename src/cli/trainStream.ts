@@ -9,7 +9,7 @@ import {
 import { Pipeline, SPLIT_COLUMN, labelRejects, rejectRows, trainMask } from '../features/index.js';
 import { DivergenceWatch, type Model, type ModelState, type Task } from '../learn/index.js';
 import { MetricSet, makeMetric, type MetricSpec, type Predictions } from '../metrics/index.js';
-import type { BuiltPipeline } from '../spec/index.js';
+import type { BuiltPipeline } from '../pipeline/index.js';
 import type { Report } from './Report.js';
 
 export interface TrainStreamOptions {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { BadInputError, SpecError, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
 import { fromCsv, type FromCsvOptions } from '../../../src/operators/index.js';
-import { buildPipeline, validateSpec } from '../../../src/spec/index.js';
+import { buildPipeline, validateSpec } from '../../../src/pipeline/index.js';
 import { parseBytes, rowsOf } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-csv-field-'));

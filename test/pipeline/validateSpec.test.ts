@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SpecErrors, parseSpec, validateSpec } from '../../src/spec/index.js';
+import { SpecErrors, parseSpec, validateSpec } from '../../src/pipeline/index.js';
 
 function problems(text: string): string[] {
   try {

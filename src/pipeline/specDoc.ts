@@ -4,14 +4,14 @@ import { SPEC_KEYS, STEP_KEYS } from './SPEC_KEYS.js';
 
 /**
  * docs/spec.md, generated from SPEC_KEYS: one table per object, every key with its type,
- * default and meaning. test/spec/specDoc.test.ts fails when the file is out of date
+ * default and meaning. test/pipeline/specDoc.test.ts fails when the file is out of date
  * (`SLUICE_WRITE_DOCS=1 npm test -- spec/specDoc` rewrites it).
  */
 export function specDoc(): string {
   const out: string[] = [
     '# Spec files',
     '',
-    '<!-- Generated from src/spec/SPEC_KEYS.ts by specDoc(); do not edit by hand. -->',
+    '<!-- Generated from src/pipeline/SPEC_KEYS.ts by specDoc(); do not edit by hand. -->',
     '',
     '`sluice run <spec.yaml|spec.json>` runs a whole pipeline from a spec file: YAML or JSON with the keys below.',
     'The spec is validated before any data is read; every problem is reported with its key path, its line and,',
