@@ -36,6 +36,39 @@ export interface GemmOptions {
   /** C = alpha·op(A)·op(B) + beta·C (defaults 1 and 0). */
   alpha?: number;
   beta?: number;
+  /** Work on C in the same call, after alpha and beta (see GemmEpilogue). */
+  epilogue?: GemmEpilogue;
+}
+
+/**
+ * What a GEMM applies to C after alpha·op(A)·op(B) + beta·C: exactly the separate kernels, in
+ * this order, but a backend may do it in the GEMM's own pass (the cpu's SIMD GEMM does).
+ *   { bias, act }: biasAdd(C, bias) then activate(act, C, C): a dense layer's forward (either may be left out).
+ *   { backward, y }: activateBackward(backward, y, C, C): C ← C·f'(y), y the forward output shaped like C.
+ */
+export type GemmEpilogue = { bias?: Tensor; act?: Activation } | { backward: Activation; y: Tensor };
+
+/** What a backend guarantees beyond the interface, for callers choosing a faster path. */
+export interface BackendCapabilities {
+  /**
+   * wrap() returns a tensor over the caller's array itself and kernels run at once: a kernel that
+   * writes a wrapped tensor has written the array when the call returns (cpu). Else wrap uploads a copy.
+   */
+  readonly sharedWrap: boolean;
+  /**
+   * gemm(x, dz, w, { alpha: −lr, beta: 1 }) with n > 1 stores bit for bit what a gradient GEMM
+   * followed by optimizerStep('sgd') stores (the cpu's SIMD GEMM rounds the product to f32 before
+   * alpha and beta), so plain SGD may update weights inside the gradient GEMM.
+   */
+  readonly exactSgdGemm: boolean;
+}
+
+export interface UploadOptions {
+  /**
+   * A hint: the tensor is read and written by many GEMMs (a model's weights). The cpu backend keeps
+   * such f32 data in its GEMM's wasm memory so products use it in place; others ignore the hint.
+   */
+  resident?: boolean;
 }
 
 export interface ScaleOptions {
@@ -55,21 +88,35 @@ export interface Backend {
   readonly adapter: string;
   /** True for a hardware GPU adapter (not llvmpipe / SwiftShader / CPU). */
   readonly isHardware: boolean;
+  readonly capabilities: BackendCapabilities;
 
   // --- memory -----------------------------------------------------------------------------
   zeros(shape: readonly number[], dtype?: DType): Tensor;
-  upload(data: TypedData, shape: readonly number[]): Tensor;
+  upload(data: TypedData, shape: readonly number[], o?: UploadOptions): Tensor;
+  /**
+   * A tensor over `data` for a call's inputs (batch rows, targets, row weights): the array itself
+   * without a copy where the backend can (capabilities.sharedWrap: the cpu), else an upload. The
+   * caller leaves `data` alone until it releases the tensor; a kernel writing the tensor writes
+   * `data` only on a sharedWrap backend.
+   */
+  wrap(data: TypedData, shape: readonly number[]): Tensor;
   /** Overwrites elements starting at `elementOffset`. */
   write(t: Tensor, data: TypedData, elementOffset?: number): void;
   read(t: Tensor): Promise<TypedData>;
   release(t: Tensor): void;
+  /**
+   * Hands queued work to the device without waiting for it (webgpu: submits the recorded command
+   * buffer), so a step runs while the caller prepares the next. No-op where calls run at once (cpu)
+   * or are already running (gpujs). sync() waits.
+   */
+  flush(): void;
   /** Submits queued work and resolves when the device has finished it. */
   sync(): Promise<void>;
   /** Frees every buffer and the device. The backend is unusable afterwards. */
   dispose(): Promise<void>;
 
   // --- dense math ---------------------------------------------------------------------------
-  /** C = alpha·op(A)·op(B) + beta·C, row-major, op = transpose when asked. */
+  /** C = alpha·op(A)·op(B) + beta·C, row-major, op = transpose when asked; then o.epilogue, if any. */
   gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void;
   /** x[r, c] += bias[c], in place. */
   biasAdd(x: Tensor, bias: Tensor, rows: number, cols: number): void;

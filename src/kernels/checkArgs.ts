@@ -38,6 +38,26 @@ export const checkArgs = {
     expect('gemm', ts, x, 'a', o.m * o.k, 'm·k');
     expect('gemm', ts, x, 'b', o.k * o.n, 'k·n');
     expect('gemm', ts, x, 'c', o.m * o.n, 'm·n');
+    checkArgs.gemmEpilogue(a, b, c, o);
+  },
+  /** The epilogue of a gemm whose operands were checked (see GemmEpilogue). */
+  gemmEpilogue(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
+    const ep = o.epilogue, x = { 'm,n,k': [o.m, o.n, o.k] };
+    if (!ep) return;
+    if ('backward' in ep) {
+      const es = { a, b, c, y: ep.y };
+      if (!ACTIVATIONS.includes(ep.backward)) throw new KernelError('gemm', shapesOf(es, x), `unknown epilogue activation "${ep.backward}" (expected ${ACTIVATIONS.join(', ')})`);
+      if (!ep.y) throw new KernelError('gemm', shapesOf(es, x), 'the backward epilogue needs y, the forward output shaped like C');
+      expect('gemm', es, x, 'y', o.m * o.n, 'm·n (y shaped like C)');
+      if (ep.y === c) throw new KernelError('gemm', shapesOf(es, x), 'the backward epilogue reads y while writing C: y and c are the same tensor');
+    } else {
+      const es = { a, b, c, bias: ep.bias ?? null };
+      if (ep.act !== undefined && !ACTIVATIONS.includes(ep.act)) throw new KernelError('gemm', shapesOf(es, x), `unknown epilogue activation "${ep.act}" (expected ${ACTIVATIONS.join(', ')})`);
+      if (ep.bias) {
+        expect('gemm', es, x, 'bias', o.n, 'n (one per column of C)');
+        if (ep.bias === c) throw new KernelError('gemm', shapesOf(es, x), 'the epilogue bias and c are the same tensor');
+      }
+    }
   },
   biasAdd(x: Tensor, bias: Tensor, rows: number, cols: number): void {
     const ts = { x, bias };

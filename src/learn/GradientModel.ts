@@ -1,13 +1,11 @@
-import { FeatureMatrix, Rng, SchemaError } from '../core/index.js';
-import { CpuBackend, OPTIMIZER_STATE, WebGpuBackend, type Activation, type Backend, type LossKind, type OptimizerKind, type Tensor } from '../kernels/index.js';
+import { Rng, SchemaError, type FeatureMatrix } from '../core/index.js';
+import { OPTIMIZER_STATE, type Activation, type Backend, type LossKind, type OptimizerKind, type Tensor } from '../kernels/index.js';
 import type { Model, ModelKind, ModelState, Task } from './Model.js';
 import type { ResolvedModelOptions } from './resolveModelOptions.js';
 import { scheduledRate } from './scheduledRate.js';
 import { checkTargets } from './checkTargets.js';
 import { rowWeights } from './rowWeights.js';
-import { linearGradCpu } from './linearGradCpu.js';
-import { linearPredictCpu } from './linearPredictCpu.js';
-import { linearLossCpu } from './linearLossCpu.js';
+import { rowsOf } from './rowsOf.js';
 
 /** Rows per forward pass in `predict` (bounds device memory for large inputs). */
 const PREDICT_CHUNK = 4096;
@@ -18,8 +16,6 @@ interface Scratch {
   acts: Tensor[];
   /** dz[j]: gradient with respect to layer j's pre-activation (rows × sizes[j+1]). */
   dz: Tensor[];
-  /** da[j] (j ≥ 1): gradient with respect to layer j's input activation (rows × sizes[j]). */
-  da: Tensor[];
   loss: Tensor;
 }
 
@@ -44,15 +40,14 @@ interface Scratch {
  * A linear-SVM's `predict` returns σ(z), monotone in the margin (0.5 at the decision boundary), not
  * a calibrated probability.
  *
- * On the cpu backend, batch rows, targets and weights are read in place (CpuBackend.wrap, row views
- * instead of sliced copies), and a one-output dense linear model (logistic, linear, svm) skips the
- * kernel sequence: one loop per mini-batch (linearGradCpu) and per predict (linearPredictCpu), with
- * its mean loss computed only when `lastLoss()` asks (linearLossCpu). With plain SGD (no L1, L2 or
- * clipping) on the SIMD GEMM, each weight gradient GEMM applies the update into the weights itself
- * (alpha −lr, beta 1; see fuseSgd). Dense layers add their bias through the GEMM (bias rows as C,
- * beta 1) with a hidden relu in the same pass, and relu's backward rides on the GEMM that
- * propagates the gradient (CpuBackend.gemm's `after`). All give bit-identical results to the
- * kernel path (test/learn/cpuFastPaths).
+ * One path on every backend: batch rows, targets and weights go in through `wrap` (read in place
+ * on the cpu, uploaded elsewhere); a dense layer's bias and hidden activation ride on its GEMM's
+ * epilogue, and the activation's backward on the GEMM that propagates the gradient (the cpu folds
+ * what it exactly can into the GEMM's pass, other backends run separate passes). With plain SGD (no L1, L2 or
+ * clipping) on a backend whose capabilities say exactSgdGemm, each weight gradient GEMM applies the
+ * update into the weights itself (alpha −lr, beta 1; see fuseSgd). All give bit-identical results
+ * to the separate kernels (test/learn/cpuFastPaths). buildModel gives a one-output linear model on
+ * a sharedWrap backend (the cpu) to LinearModel instead: one loop per mini-batch, same numbers.
  */
 export class GradientModel implements Model {
   readonly kind: ModelKind;
@@ -73,21 +68,10 @@ export class GradientModel implements Model {
   private readonly lossKind: LossKind;
   private readonly hiddenAct: Activation;
   private disposed = false;
-  /** The backend when it is the cpu one: host arrays are read in place (no upload copies) and fast paths apply. */
-  private readonly cpu: CpuBackend | null;
-  /** Scratch of the linear fast path: each row's output gradient d_r. */
-  private dBuf = new Float32Array(0);
   /**
-   * The linear fast path's mean loss, deferred to `lastLoss()`: the raw outputs and targets of the
-   * last learn call and its mini-batches (rows, row weights, Σw). Null when lossAcc is current.
-   */
-  private deferredLoss: { z: Float32Array; t: Float32Array; batches: Array<{ start: number; end: number; weights: Float32Array | null; sum: number }> } | null = null;
-  private lossZ = new Float32Array(0);
-  private lossT = new Float32Array(0);
-  /**
-   * Plain SGD on the cpu's SIMD GEMM (no L1, L2, clipping): a weight gradient GEMM writes the update
-   * itself, W ← −lr·(Xᵀ·dZ) + 1·W (alpha −lr, beta 1), skipping the gradient buffer and the update
-   * pass over it; bit-identical to gemm then optimizerStep (CpuBackend.gemmPath).
+   * Plain SGD (no L1, L2, clipping) on a backend with capabilities.exactSgdGemm (the cpu's SIMD GEMM):
+   * a weight gradient GEMM writes the update itself, W ← −lr·(Xᵀ·dZ) + 1·W (alpha −lr, beta 1),
+   * skipping the gradient buffer and the update pass over it; bit-identical to gemm then optimizerStep.
    */
   private readonly fuseSgd: boolean;
   /** fused[j]: layer j's weights were updated by its gradient GEMM in the current step (applyUpdate skips them). */
@@ -103,8 +87,7 @@ export class GradientModel implements Model {
     this._inputs = options.inputs;
     this.lossKind = options.kind === 'svm' ? 'hinge' : options.task === 'binary' ? 'logistic' : options.task === 'multiclass' ? 'softmax' : 'squared';
     this.hiddenAct = options.activation;
-    this.cpu = backend instanceof CpuBackend ? backend : null;
-    this.fuseSgd = this.cpu?.gemmPath === 'simd' && options.optimizer === 'sgd' && options.l1 === 0 && options.l2 === 0 && options.clip === 0;
+    this.fuseSgd = backend.capabilities.exactSgdGemm && options.optimizer === 'sgd' && options.l1 === 0 && options.l2 === 0 && options.clip === 0;
     if (this._inputs !== null) this.build(this._inputs, null);
   }
 
@@ -134,8 +117,8 @@ export class GradientModel implements Model {
             for (let i = 0; i < init.length; i++) init[i] = rng.normal(0, std);
           }
         }
-        // Weight matrices on the cpu live in the GEMM's wasm memory: products read and update them in place.
-        this.params.push(this.cpu && name.startsWith('w') ? this.cpu.uploadResident(init, shape) : b.upload(init, shape));
+        // Weight matrices are read and updated by every step's GEMMs: resident where the backend can (the cpu's wasm memory).
+        this.params.push(b.upload(init, shape, name.startsWith('w') ? { resident: true } : undefined));
         this.grads.push(b.zeros(shape));
         const states: Tensor[] = [];
         for (let s = 0; s < nState; s++) {
@@ -165,8 +148,6 @@ export class GradientModel implements Model {
       rows,
       acts: Array.from({ length: L }, (_, j) => b.zeros([rows, this.sizes[j + 1]!])),
       dz: Array.from({ length: L }, (_, j) => b.zeros([rows, this.sizes[j + 1]!])),
-      // da[0] is never used: the input layer needs no gradient (and may be very wide).
-      da: Array.from({ length: L }, (_, j) => b.zeros(j === 0 ? [1] : [rows, this.sizes[j]!])),
       loss: b.zeros([rows]),
     };
     this.scratch.set(rows, s);
@@ -174,7 +155,7 @@ export class GradientModel implements Model {
   }
 
   private freeScratch(s: Scratch): void {
-    for (const t of [...s.acts, ...s.dz, ...s.da, s.loss]) this.backend.release(t);
+    for (const t of [...s.acts, ...s.dz, s.loss]) this.backend.release(t);
   }
 
   private checkInput(x: FeatureMatrix): void {
@@ -183,40 +164,25 @@ export class GradientModel implements Model {
     if (x.cols !== this._inputs) throw new SchemaError(`${this.kind} model takes ${this._inputs} input columns, got a FeatureMatrix [${x.rows}x${x.cols}]`);
   }
 
-  /** A batch input on the backend: the host array itself on the cpu (read, never written), else an upload. */
-  private input(data: Float32Array | Int32Array, shape: readonly number[]): Tensor {
-    return this.cpu ? this.cpu.wrap(data, shape) : this.backend.upload(data, shape);
-  }
-
-  /** Whether the one-loop cpu path of a one-output dense linear model applies (see linearGradCpu). */
-  private linearFast(x: FeatureMatrix): boolean {
-    return this.cpu !== null && this.sizes.length === 2 && this.outputs === 1 && x.kind === 'dense' && this.lossKind !== 'softmax';
-  }
-
   /** Uploads x (dense or CSR) and records the forward pass; returns the uploaded tensors to release. */
   private forward(x: FeatureMatrix, s: Scratch): Tensor[] {
     const b = this.backend, rows = x.rows, L = this.sizes.length - 1;
     let uploads: Tensor[];
-    if (x.kind === 'dense') uploads = [this.input(x.values, [rows, x.cols])];
+    if (x.kind === 'dense') uploads = [b.wrap(x.values, [rows, x.cols])];
     else {
       const nnz = x.nnz;
-      uploads = [this.input(x.indptr!, [rows + 1]), this.input(x.indices!.subarray(0, nnz), [nnz]), this.input(x.values.subarray(0, nnz), [nnz])];
+      uploads = [b.wrap(x.indptr!, [rows + 1]), b.wrap(x.indices!.subarray(0, nnz), [nnz]), b.wrap(x.values.subarray(0, nnz), [nnz])];
     }
     for (let j = 0; j < L; j++) {
       const nIn = this.sizes[j]!, nOut = this.sizes[j + 1]!, act = s.acts[j]!, hidden = j < L - 1;
-      const input = j === 0 ? uploads[0]! : s.acts[j - 1]!;
-      if (this.cpu?.gemmPath === 'simd' && nOut > 1 && (j > 0 || x.kind === 'dense')) {
-        // Bias rows as C and beta 1: the GEMM stores f32(x·w + bias), what biasAdd stores after a
-        // plain GEMM (the SIMD path rounds x·w to f32 first; gemv, n = 1, does not), and a relu in the same pass.
-        const out = this.cpu.data(act) as Float32Array, bias = this.cpu.data(this.params[2 * j + 1]!) as Float32Array;
-        for (let r = 0; r < rows; r++) out.set(bias, r * nOut);
-        this.cpu.gemm(input, this.params[2 * j]!, act, { m: rows, n: nOut, k: nIn, beta: 1 }, hidden && this.hiddenAct === 'relu' ? { act: 'relu' } : undefined);
-        if (hidden && this.hiddenAct !== 'relu') b.activate(this.hiddenAct, act, act);
+      const bias = this.params[2 * j + 1]!;
+      if (j > 0 || x.kind === 'dense') {
+        const input = j === 0 ? uploads[0]! : s.acts[j - 1]!;
+        b.gemm(input, this.params[2 * j]!, act, { m: rows, n: nOut, k: nIn, epilogue: { bias, act: hidden ? this.hiddenAct : undefined } });
         continue;
       }
-      if (j > 0 || x.kind === 'dense') b.gemm(input, this.params[2 * j]!, act, { m: rows, n: nOut, k: nIn });
-      else b.spmm(uploads[0]!, uploads[1]!, uploads[2]!, this.params[0]!, act, rows, x.cols, nOut);
-      b.biasAdd(act, this.params[2 * j + 1]!, rows, nOut);
+      b.spmm(uploads[0]!, uploads[1]!, uploads[2]!, this.params[0]!, act, rows, x.cols, nOut);
+      b.biasAdd(act, bias, rows, nOut);
       if (hidden) b.activate(this.hiddenAct, act, act);
     }
     return uploads;
@@ -226,11 +192,6 @@ export class GradientModel implements Model {
     this.checkInput(x);
     const out = new Float32Array(x.rows * this.outputs);
     const b = this.backend, L = this.sizes.length - 1;
-    if (this.linearFast(x)) {
-      const c = this.cpu!;
-      linearPredictCpu(x.values, 0, x.rows, x.cols, c.data(this.params[0]!) as Float32Array, c.data(this.params[1]!)[0]!, this.task === 'binary' ? 'sigmoid' : 'identity', out, 0);
-      return out;
-    }
     for (let start = 0; start < x.rows; start += PREDICT_CHUNK) {
       const part = start === 0 && x.rows <= PREDICT_CHUNK ? x : rowsOf(x, start, start + PREDICT_CHUNK);
       if (part.rows === 0) continue;
@@ -240,7 +201,7 @@ export class GradientModel implements Model {
       if (this.task === 'multiclass') b.softmax(z, p, part.rows, this.outputs);
       else b.activate(this.task === 'binary' ? 'sigmoid' : 'identity', z, p);
       for (const t of uploads) b.release(t);
-      out.set(this.cpu ? this.cpu.data(p) : (await b.read(p)), start * this.outputs);
+      out.set(await b.read(p), start * this.outputs);
     }
     return out;
   }
@@ -249,43 +210,17 @@ export class GradientModel implements Model {
     this.checkInput(x);
     if (!x.targets) throw new SchemaError(`${this.kind} model: learn needs a FeatureMatrix with targets`);
     checkTargets(this.task, this.outputs, x.targets, x.rowIds);
-    const bs = this.options.batchSize, fast = this.linearFast(x);
+    const bs = this.options.batchSize;
     this.lastBatches = 0;
-    this.deferredLoss = null;
-    if (fast) {
-      if (this.lossZ.length < x.rows) { this.lossZ = new Float32Array(x.rows); this.lossT = new Float32Array(x.rows); }
-      // The targets are copied: the caller may reuse its arrays before lastLoss() is asked.
-      this.lossT.set(x.targets);
-      this.deferredLoss = { z: this.lossZ, t: this.lossT, batches: [] };
-    }
     // All mini-batches run in this call; only clipping (a readback) awaits between them.
     for (let start = 0; start < x.rows; start += bs) {
       const end = Math.min(x.rows, start + bs);
-      const ready = fast ? this.linearGrads(x, start, end) : this.graphGrads(start === 0 && end === x.rows ? x : rowsOf(x, start, end));
-      if (!ready) continue;
+      if (!this.graphGrads(start === 0 && end === x.rows ? x : rowsOf(x, start, end))) continue;
       if (this.options.clip > 0) await this.clipGradients();
       this.applyUpdate();
     }
-    this.submit();
-  }
-
-  /** WebGPU: submit what this step recorded as one command buffer, without waiting. */
-  private submit(): void {
-    if (this.backend instanceof WebGpuBackend) this.backend.context.flush();
-  }
-
-  /** The cpu fast path's gradients of rows [start, end) of x into grads (and the batch's mean loss into lossAcc); false when the batch weighs nothing. */
-  private linearGrads(x: FeatureMatrix, start: number, end: number): boolean {
-    const c = this.cpu!, t = x.targets!;
-    const { weights, sum } = rowWeights(t.subarray(start, end), x.weights?.subarray(start, end) ?? null, this.options.classWeights, this.task);
-    if (!(sum > 0)) return false;
-    if (this.dBuf.length < end - start) this.dBuf = new Float32Array(this.options.batchSize);
-    const f = (tensor: Tensor) => c.data(tensor) as Float32Array;
-    linearGradCpu(this.lossKind as 'logistic' | 'hinge' | 'squared', x.values, start, end - start, x.cols, t, weights, 1 / sum,
-      f(this.params[0]!), f(this.params[1]!)[0]!, f(this.grads[0]!), f(this.grads[1]!), this.dBuf, this.lossZ);
-    this.deferredLoss!.batches.push({ start, end, weights, sum });
-    this.lastBatches++;
-    return true;
+    // What this call recorded goes to the device as one submission (webgpu), without waiting.
+    this.backend.flush();
   }
 
   /** Forward, loss and backward of one mini-batch through the backend's kernels into grads; false when the batch weighs nothing. */
@@ -295,9 +230,9 @@ export class GradientModel implements Model {
     if (!(sum > 0)) return false;
     const s = this.getScratch(rows);
     const uploads = this.forward(x, s);
-    // The cpu lossGrad reads class indices from f32 targets as well; a GPU kernel wants i32 for softmax.
-    const tgt = this.cpu ? this.cpu.wrap(x.targets!, [rows]) : this.lossKind === 'softmax' ? b.upload(Int32Array.from(x.targets!), [rows]) : b.upload(x.targets!, [rows]);
-    const wt = weights ? this.input(weights, [rows]) : null;
+    // Softmax class indices go in as i32, what a GPU kernel wants (the cpu reads either).
+    const tgt = this.lossKind === 'softmax' ? b.wrap(Int32Array.from(x.targets!), [rows]) : b.wrap(x.targets!, [rows]);
+    const wt = weights ? b.wrap(weights, [rows]) : null;
     uploads.push(tgt);
     if (wt) uploads.push(wt);
     b.lossGrad(this.lossKind, s.acts[L - 1]!, tgt, wt, s.dz[L - 1]!, s.loss, rows, this.outputs, 1 / sum);
@@ -309,7 +244,7 @@ export class GradientModel implements Model {
     for (let j = L - 1; j >= 0; j--) {
       const dz = s.dz[j]!, nIn = this.sizes[j]!, nOut = this.sizes[j + 1]!;
       const input = j === 0 ? uploads[0]! : s.acts[j - 1]!;
-      // n = 1 goes to gemv, which scales its f64 sum without rounding it to f32 first: not fused.
+      // exactSgdGemm holds for n > 1 only (the cpu's gemv, n = 1, scales its f64 sum without rounding it to f32 first).
       const fuse = this.fuseSgd && nOut > 1 && (j > 0 || x.kind === 'dense');
       this.fused[j] = fuse;
       if (!fuse) {
@@ -317,14 +252,8 @@ export class GradientModel implements Model {
         else b.spmmT(uploads[0]!, uploads[1]!, uploads[2]!, dz, this.grads[0]!, rows, nIn, nOut);
       }
       b.colSum(dz, this.grads[2 * j + 1]!, rows, nOut);
-      if (j > 0 && this.cpu && this.hiddenAct === 'relu') {
-        // relu's backward in the GEMM's pass (CpuBackend.gemm's `after`): same result, da unused.
-        this.cpu.gemm(dz, this.params[2 * j]!, s.dz[j - 1]!, { m: rows, n: nIn, k: nOut, transB: true }, { act: 'reluBackward', y: s.acts[j - 1]! });
-      } else if (j > 0) {
-        b.gemm(dz, this.params[2 * j]!, s.da[j]!, { m: rows, n: nIn, k: nOut, transB: true });
-        b.activateBackward(this.hiddenAct, s.acts[j - 1]!, s.da[j]!, s.dz[j - 1]!);
-      }
-      // After da[j], which reads the weights before this step's update.
+      // The previous layer's gradient through its activation, from the weights before this step's update.
+      if (j > 0) b.gemm(dz, this.params[2 * j]!, s.dz[j - 1]!, { m: rows, n: nIn, k: nOut, transB: true, epilogue: { backward: this.hiddenAct, y: s.acts[j - 1]! } });
       if (fuse) b.gemm(input, dz, this.params[2 * j]!, { m: nIn, n: nOut, k: rows, transA: true, alpha: -lr, beta: 1 });
     }
     for (const t of uploads) b.release(t);
@@ -345,7 +274,7 @@ export class GradientModel implements Model {
       if (isWeight && this.fused[i >> 1]) continue;
       b.optimizerStep(kind, this.params[i]!, this.grads[i]!, this.opt[i]!, isWeight ? { ...h, l1: o.l1, l2: o.l2 } : h);
     }
-    this.submit();
+    b.flush();
   }
 
   private async clipGradients(): Promise<void> {
@@ -359,18 +288,6 @@ export class GradientModel implements Model {
 
   async lastLoss(): Promise<number> {
     if (this.lastBatches === 0 || !this.lossAcc) return NaN;
-    const d = this.deferredLoss;
-    if (d) {
-      // What colSum(loss, lossAcc, alpha 1/Σw, beta 0 then 1) would have stored batch by batch.
-      const kind = this.lossKind as 'logistic' | 'hinge' | 'squared';
-      let acc = 0;
-      d.batches.forEach((bt, i) => {
-        const s = linearLossCpu(kind, d.z, d.t, bt.start, bt.end - bt.start, bt.weights);
-        acc = Math.fround(i === 0 ? (1 / bt.sum) * s : (1 / bt.sum) * s + acc);
-      });
-      (this.cpu!.data(this.lossAcc) as Float32Array)[0] = acc;
-      this.deferredLoss = null;
-    }
     const n = this.lastBatches;
     return (await this.backend.read(this.lossAcc))[0]! / n;
   }
@@ -404,13 +321,4 @@ export class GradientModel implements Model {
     this.disposed = true;
     if (this.ownsBackend) await this.backend.dispose();
   }
-}
-
-/** Rows [start, end) of x: views of a dense matrix's arrays (models only read them), a copy of a CSR one (its indptr is rebased). */
-function rowsOf(x: FeatureMatrix, start: number, end: number): FeatureMatrix {
-  if (x.kind !== 'dense') return x.sliceRows(start, end);
-  const s = Math.max(0, start), e = Math.min(x.rows, end);
-  return FeatureMatrix.dense(e - s, x.cols, x.values.subarray(s * x.cols, e * x.cols), {
-    targets: x.targets?.subarray(s, e) ?? null, weights: x.weights?.subarray(s, e) ?? null, rowIds: x.rowIds?.subarray(s, e) ?? null, featureNames: x.featureNames,
-  });
 }

@@ -4,6 +4,7 @@ export { modelFromState, type ModelFromStateOptions } from './modelFromState.js'
 export { resolveModelOptions, type ModelOptions, type ResolvedModelOptions, type LearnOptimizer, type HiddenActivation, type OutputActivation } from './resolveModelOptions.js';
 export { scheduledRate, type Schedule } from './scheduledRate.js';
 export { GradientModel } from './GradientModel.js';
+export { LinearModel } from './LinearModel.js';
 export { FtrlModel } from './FtrlModel.js';
 export { PassiveAggressiveModel } from './PassiveAggressiveModel.js';
 export { DivergenceWatch, type DivergenceWatchOptions, type DivergenceWatchState } from './DivergenceWatch.js';

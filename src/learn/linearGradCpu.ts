@@ -1,7 +1,7 @@
 const f32 = Math.fround;
 
 /**
- * The cpu fast path of one mini-batch's gradient for a one-output dense linear model (logistic,
+ * LinearModel's gradient of one dense mini-batch for a one-output linear model (logistic,
  * hinge or squared loss): forward dot product, fused loss and gradient, and the weight and bias
  * gradients in one pass over the rows [r0, r0 + rows) of x, instead of gemv + biasAdd + lossGrad +
  * colSum + gemvᵀ + colSum over backend tensors (a dozen calls, each checking shapes, for 4-wide rows).

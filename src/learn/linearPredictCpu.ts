@@ -1,7 +1,7 @@
 const f32 = Math.fround;
 
 /**
- * The cpu fast path of a one-output dense linear model's `predict`, in one loop per row instead of
+ * LinearModel's `predict` of dense rows (a one-output linear model), in one loop per row instead of
  * gemv + biasAdd + activate over backend tensors: out[o + r] = f(z_r), z_r = f32(f32(x_r·w) + b),
  * the dot product accumulated in float64 in column order and every intermediate rounded to f32
  * where the kernels store it, so the result is bit-identical to that kernel sequence.

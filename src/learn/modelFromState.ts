@@ -1,10 +1,7 @@
 import { SpecError } from '../core/index.js';
 import type { BackendChoice, Backend, CreateBackendOptions } from '../kernels/index.js';
 import { buildModel } from './buildModel.js';
-import { FtrlModel } from './FtrlModel.js';
-import { GradientModel } from './GradientModel.js';
 import type { Model, ModelState } from './Model.js';
-import { PassiveAggressiveModel } from './PassiveAggressiveModel.js';
 import { resolveModelOptions, type ModelOptions } from './resolveModelOptions.js';
 
 export interface ModelFromStateOptions {
@@ -32,6 +29,6 @@ export async function modelFromState(state: ModelState, options: ModelFromStateO
   if (options.backend) known.backend = options.backend;
   const o = resolveModelOptions(known as unknown as ModelOptions);
   const model = await buildModel(o, options);
-  if (model instanceof GradientModel || model instanceof FtrlModel || model instanceof PassiveAggressiveModel) model.load(state);
+  model.load(state);
   return model;
 }

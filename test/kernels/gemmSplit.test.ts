@@ -100,8 +100,8 @@ test('gemm with a relu or relu-backward after it: exactly gemm then activate / a
         const A = be.upload(a, [m, k]), B = be.upload(b, [k, n]), Y = be.upload(yv, [m, n]);
         const plain = be.upload(c0, [m, n]), fusedRelu = be.upload(c0, [m, n]), fusedBack = be.upload(c0, [m, n]);
         be.gemm(A, B, plain, o);
-        be.gemm(A, B, fusedRelu, o, { act: 'relu' });
-        be.gemm(A, B, fusedBack, o, { act: 'reluBackward', y: Y });
+        be.gemm(A, B, fusedRelu, { ...o, epilogue: { act: 'relu' } });
+        be.gemm(A, B, fusedBack, { ...o, epilogue: { backward: 'relu', y: Y } });
         const relu = be.zeros([m, n]), back = be.zeros([m, n]);
         be.activate('relu', plain, relu);
         be.activateBackward('relu', Y, plain, back);
@@ -114,7 +114,7 @@ test('gemm with a relu or relu-backward after it: exactly gemm then activate / a
     }
   }
   const be = single, A = be.zeros([2, 3]), B = be.zeros([3, 4]), C = be.zeros([2, 4]), Y = be.zeros([2, 3]);
-  assert.throws(() => be.gemm(A, B, C, { m: 2, n: 4, k: 3 }, { act: 'reluBackward', y: Y }), /shaped like C/);
+  assert.throws(() => be.gemm(A, B, C, { m: 2, n: 4, k: 3, epilogue: { backward: 'relu', y: Y } }), /shaped like C/);
 });
 
 test('teardown', async () => {

@@ -48,7 +48,7 @@ test('GEMMs with resident A, B or C match plain tensors bit for bit (in-place al
         const run = (ra: boolean, rb: boolean, rc: boolean) => {
           const up = (d: Float32Array, shape: number[], res: boolean) => (res ? be.uploadResident(d, shape) : be.upload(d, shape));
           const A = up(a, [m, k], ra), B = up(b, [k, n], rb), C = up(c0, [m, n], rc);
-          be.gemm(A, B, C, o, after ? { act: after } : undefined);
+          be.gemm(A, B, C, after ? { ...o, epilogue: { act: after } } : o);
           const out = Array.from(be.data(C));
           for (const t of [A, B, C]) be.release(t);
           return out;

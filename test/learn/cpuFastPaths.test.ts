@@ -1,23 +1,42 @@
 /**
- * The cpu backend's fast paths in GradientModel (one loop per mini-batch for a one-output dense
- * linear model, input rows read in place instead of sliced and uploaded) against the kernel-by-kernel
- * path: the same CpuBackend hidden behind a plain object, so the model cannot tell it is the cpu
- * one and takes the generic path. Same seed and batches: predictions, mean losses, states and step
- * counts must be bit-identical.
+ * The cpu's fast paths against the kernel-by-kernel path, bit for bit (same seed and batches, dense
+ * and CSR: predictions, mean losses, states and step counts):
+ *  - LinearModel (one loop per dense mini-batch; buildModel's choice for a one-output linear model on
+ *    the cpu) against GradientModel on a CpuBackend, which runs the same model as backend kernels;
+ *  - GradientModel on a CpuBackend (bias, relu and relu's backward in the SIMD GEMM's pass, plain SGD
+ *    fused into the weight GEMM) against GradientModel on SeparateKernelsCpu, a CpuBackend that runs
+ *    every GEMM epilogue as the separate kernels and claims no exactSgdGemm.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FeatureMatrix, Rng } from '../../src/core/index.js';
-import { CpuBackend, type Backend } from '../../src/kernels/index.js';
-import { createModel, type Model, type ModelOptions } from '../../src/learn/index.js';
+import { FeatureMatrix, Rng, SchemaError } from '../../src/core/index.js';
+import { CpuBackend, GpuJsBackend, type GemmOptions, type Tensor } from '../../src/kernels/index.js';
+import { createModel, GradientModel, LinearModel, modelFromState, resolveModelOptions, type Model, type ModelOptions } from '../../src/learn/index.js';
 
-const METHODS = ['zeros', 'upload', 'write', 'read', 'release', 'sync', 'dispose', 'gemm', 'biasAdd', 'colSum', 'activate', 'activateBackward', 'softmax', 'lossGrad', 'optimizerStep', 'columnStats', 'spmm', 'spmmT'] as const;
+/** The cpu backend with every GEMM epilogue as the separate kernels and no SGD fused into a GEMM: the reference. */
+class SeparateKernelsCpu extends CpuBackend {
+  override readonly capabilities = { sharedWrap: true, exactSgdGemm: false };
 
-/** The cpu backend behind a plain object: not `instanceof CpuBackend`, so no fast path applies. */
-function opaque(cpu: CpuBackend): Backend {
-  const o: Record<string, unknown> = { name: cpu.name, adapter: cpu.adapter, isHardware: cpu.isHardware };
-  for (const m of METHODS) o[m] = (...a: unknown[]) => (cpu[m] as (...a: unknown[]) => unknown)(...a);
-  return o as unknown as Backend;
+  override gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
+    const { epilogue: ep, ...plain } = o;
+    super.gemm(a, b, c, plain);
+    if (ep && 'backward' in ep) this.activateBackward(ep.backward, ep.y, c, c);
+    else if (ep) {
+      if (ep.bias) this.biasAdd(c, ep.bias, o.m, o.n);
+      if (ep.act) this.activate(ep.act, c, c);
+    }
+  }
+}
+
+/** m in CSR form, without every fifth value of the dense one (made zero), so that it is sparse. */
+function toCsr(m: FeatureMatrix): FeatureMatrix {
+  for (let i = 2; i < m.values.length; i += 5) m.values[i] = 0;
+  const indptr = new Int32Array(m.rows + 1), idx: number[] = [], val: number[] = [];
+  for (let r = 0; r < m.rows; r++) {
+    for (let c = 0; c < m.cols; c++) { const v = m.values[r * m.cols + c]!; if (v !== 0) { idx.push(c); val.push(v); } }
+    indptr[r + 1] = idx.length;
+  }
+  return FeatureMatrix.csr(m.rows, m.cols, indptr, Int32Array.from(idx), Float32Array.from(val), { targets: m.targets, weights: m.weights });
 }
 
 function batch(rng: Rng, rows: number, cols: number, opts: { weights?: boolean; classes?: number; regression?: boolean }): FeatureMatrix {
@@ -61,27 +80,75 @@ const CASES: Array<{ name: string; spec: ModelOptions; cols: number; weights?: b
   { name: 'MLP binary tanh with clipping', spec: { kind: 'mlp', hidden: [8, 5], activation: 'tanh', optimizer: 'adam', lr: 0.01, clip: 1, batchSize: 16 }, cols: 4, weights: true },
 ];
 
+// Uneven batch sizes (a short last mini-batch, a batch smaller than one mini-batch, one row), and CSR batches.
+const STREAM: Array<[number, 'dense' | 'csr']> = [[200, 'dense'], [130, 'dense'], [7, 'dense'], [1, 'dense'], [90, 'csr'], [333, 'dense'], [5, 'csr'], [41, 'dense']];
+
 for (const c of CASES) {
-  test(`${c.name}: fast cpu path is bit-identical to the kernel-by-kernel path`, async () => {
-    const cpu = new CpuBackend();
+  const linear = c.spec.kind !== 'mlp' && c.spec.kind !== 'softmax';
+  const what = linear ? 'LinearModel is bit-identical to GradientModel on the cpu backend' : 'GradientModel with fused GEMM epilogues is bit-identical to separate kernels';
+  test(`${c.name}: ${what}`, async () => {
     const fast = await createModel({ ...c.spec, backend: 'cpu', seed: 3 });
-    const ref = await createModel({ ...c.spec, seed: 3, device: opaque(cpu) });
+    const o = resolveModelOptions({ ...c.spec, backend: 'cpu', seed: 3 });
+    const ref = new GradientModel(o, linear ? new CpuBackend() : new SeparateKernelsCpu(), true);
+    assert.instance(fast, linear ? LinearModel : GradientModel);
     const rng = new Rng(11);
-    // Uneven batch sizes: a short last mini-batch, a batch smaller than one mini-batch, one row.
-    for (const rows of [200, 130, 7, 1, 333]) {
-      const x = batch(rng, rows, c.cols, c);
+    for (const [rows, kind] of STREAM) {
+      const dense = batch(rng, rows, c.cols, c), x = kind === 'csr' ? toCsr(dense) : dense;
       const [pa, pb] = [await fast.predict(x), await ref.predict(x)];
-      assert.equal(Array.from(pa), Array.from(pb), `${c.name}: predictions before learning ${rows} rows`);
+      assert.equal(Array.from(pa), Array.from(pb), `${c.name}: predictions before learning ${rows} ${kind} rows`);
       await fast.learn(x);
       await ref.learn(x);
-      await same(fast, ref, `${c.name} after ${rows} rows`);
+      await same(fast, ref, `${c.name} after ${rows} ${kind} rows`);
     }
     assert.ok(fast.step > 10);
     await fast.dispose();
     await ref.dispose();
-    await cpu.dispose();
   });
 }
+
+test('a LinearModel state is GradientModel\'s format: equal states, each loads the other, modelFromState rebuilds a LinearModel', async () => {
+  const spec: ModelOptions = { kind: 'logistic', optimizer: 'adam', lr: 0.05, l2: 1e-3, batchSize: 32, backend: 'cpu', seed: 4 };
+  const lin = await createModel(spec);
+  const graph = new GradientModel(resolveModelOptions(spec), new CpuBackend(), true);
+  const rng = new Rng(5);
+  for (const rows of [100, 77]) { const x = batch(rng, rows, 6, {}); await lin.learn(x); await graph.learn(x); }
+  const state = await lin.state();
+  assert.equal(state, await graph.state(), 'the whole state, options included');
+  assert.is(state.kind, 'logistic');
+  // Through JSON, as a saved pipeline.json holds it.
+  const saved = JSON.parse(JSON.stringify(await graph.state()));
+  const restored = await modelFromState(saved);
+  assert.instance(restored, LinearModel);
+  const intoGraph = new GradientModel(resolveModelOptions(spec), new CpuBackend(), true);
+  intoGraph.load(state);
+  const probe = batch(rng, 50, 6, {});
+  const want = Array.from(await lin.predict(probe));
+  assert.equal(Array.from(await restored.predict(probe)), want, 'restored LinearModel');
+  assert.equal(Array.from(await intoGraph.predict(probe)), want, 'GradientModel loading a LinearModel state');
+  assert.is(restored.step, lin.step);
+  for (const m of [lin, graph, restored, intoGraph]) await m.dispose();
+});
+
+test('buildModel: LinearModel for one-output linear, logistic and svm models on the cpu; GradientModel for softmax, mlp and backends whose wrap copies', async () => {
+  for (const kind of ['linear', 'logistic', 'svm'] as const) {
+    const m = await createModel({ kind, backend: 'cpu', inputs: 3 });
+    assert.instance(m, LinearModel, kind);
+    await m.dispose();
+  }
+  for (const spec of [{ kind: 'softmax', classes: 3 }, { kind: 'mlp', hidden: [4] }, { kind: 'mlp', task: 'regression', hidden: [4] }] as ModelOptions[]) {
+    const m = await createModel({ ...spec, backend: 'cpu', inputs: 3 });
+    assert.instance(m, GradientModel, JSON.stringify(spec));
+    await m.dispose();
+  }
+  const gj = new GpuJsBackend();
+  assert.is(gj.capabilities.sharedWrap, false);
+  const m = await createModel({ kind: 'logistic', inputs: 3, device: gj });
+  assert.instance(m, GradientModel, 'logistic on gpujs');
+  await m.dispose();
+  await gj.dispose();
+  assert.throws(() => new LinearModel(resolveModelOptions({ kind: 'softmax', classes: 3, backend: 'cpu' }), new CpuBackend(), true), (e: unknown) => e instanceof SchemaError && /kind softmax, task multiclass, 3 outputs/.test((e as Error).message));
+  assert.throws(() => new LinearModel(resolveModelOptions({ kind: 'logistic' }), gj, false), /wrap shares memory.*on gpujs/);
+});
 
 test('the logistic fast path moves the weights (not a no-op) and predicts P(y=1) in (0, 1)', async () => {
   const m = await createModel({ kind: 'logistic', optimizer: 'sgd', lr: 0.5, batchSize: 32, backend: 'cpu', seed: 1 });
@@ -93,14 +160,6 @@ test('the logistic fast path moves the weights (not a no-op) and predicts P(y=1)
   const p = await m.predict(x);
   assert.ok(p.every((v) => v > 0 && v < 1));
   await m.dispose();
-});
-
-test('wrap: a cpu tensor over the caller array, no copy; shape checked', () => {
-  const cpu = new CpuBackend();
-  const data = new Float32Array([1, 2, 3, 4, 5, 6]);
-  const t = cpu.wrap(data, [2, 3]);
-  assert.is(cpu.data(t), data);
-  assert.throws(() => cpu.wrap(data, [4, 2]), /6 elements, shape needs 8/);
 });
 
 test.run();

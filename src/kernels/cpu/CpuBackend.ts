@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { KernelError } from '../../core/index.js';
-import type { Activation, Backend, GemmOptions, LossKind, OptimizerHyper, OptimizerKind, ScaleOptions } from '../Backend.js';
+import type { Activation, Backend, BackendCapabilities, GemmOptions, LossKind, OptimizerHyper, OptimizerKind, ScaleOptions, UploadOptions } from '../Backend.js';
 import type { DType, Tensor, TypedData } from '../Tensor.js';
 import { checkArgs } from '../checkArgs.js';
 import { CpuTensor } from './CpuTensor.js';
@@ -57,12 +57,15 @@ export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
   readonly adapter: string;
   readonly isHardware = false;
+  /** wrap shares the array; exactSgdGemm on the SIMD GEMM path only (see gemmPath). */
+  readonly capabilities: BackendCapabilities;
   private nextId = 1;
   private disposed = false;
   /**
    * The GEMM path in use: 'simd' rounds every product to f32 before alpha/beta are applied in f64,
    * so gemm(…, { alpha: −lr, beta: 1 }) into W stores exactly what a gradient buffer followed by
-   * optimizerStep('sgd') would (GradientModel's fused update relies on it).
+   * optimizerStep('sgd') would (capabilities.exactSgdGemm: GradientModel's fused update relies on it),
+   * and a bias epilogue can ride in the GEMM as C's initial rows (see gemm).
    */
   readonly gemmPath: 'simd' | 'blocked' | 'reference';
   private readonly gemmImpl: typeof gemmSimdCpu;
@@ -77,6 +80,7 @@ export class CpuBackend implements Backend {
     const mode = options.gemm ?? 'fast';
     this.gemmImpl = mode === 'reference' ? gemmCpu : mode === 'blocked' ? gemmFastCpu : gemmSimdCpu;
     this.gemmPath = mode === 'fast' && gemmSimdAvailable() ? 'simd' : mode === 'reference' ? 'reference' : 'blocked';
+    this.capabilities = { sharedWrap: true, exactSgdGemm: this.gemmPath === 'simd' };
     const threads = options.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new KernelError('gemm', {}, `threads must be a positive integer, got ${threads}`);
     this.gemmThreads = mode === 'fast' && loadWasmGemm()?.shared ? threads : 1;
@@ -116,7 +120,9 @@ export class CpuBackend implements Backend {
     return new CpuTensor(this.nextId++, [...shape], dtype, alloc(dtype, n));
   }
 
-  upload(data: TypedData, shape: readonly number[]): Tensor {
+  /** A copy of data; with `resident` (f32 only), in the GEMM's wasm memory where it fits (uploadResident). */
+  upload(data: TypedData, shape: readonly number[], o?: UploadOptions): Tensor {
+    if (o?.resident && data instanceof Float32Array) return this.uploadResident(data, shape);
     const n = this.check(shape, 'upload');
     if (n !== data.length) throw new KernelError('upload', { shape }, `data has ${data.length} elements, shape needs ${n}`);
     const dtype = dtypeOf(data);
@@ -170,6 +176,9 @@ export class CpuBackend implements Backend {
     if (this.resident.delete(t as CpuTensor)) loadWasmGemm()?.arena?.release((t as CpuTensor).data as Float32Array);
   }
 
+  /** Calls run at once: nothing is queued. */
+  flush(): void {}
+
   async sync(): Promise<void> {
     if (this.disposed) throw new KernelError('sync', {}, 'the cpu backend was disposed');
   }
@@ -184,27 +193,42 @@ export class CpuBackend implements Backend {
   }
 
   /**
-   * Backend.gemm; on this backend `after` may apply a relu to C in the same pass ({ act: 'relu' }),
-   * or relu's backward against the forward output y shaped like C ({ act: 'reluBackward', y }):
-   * exactly gemm then activate / activateBackward (the SIMD path does it in wasm before C leaves).
+   * Backend.gemm. The epilogue runs in the GEMM's pass where that gives the separate kernels' exact
+   * result: a relu, or relu's backward, applied to C before it leaves the wasm SIMD kernel (gemmAfterCpu
+   * on the other paths); a bias with alpha 1 and beta 0 on the SIMD path as C's initial rows with
+   * beta 1, since that path stores f32(f32(A·B) + bias), what biasAdd stores after a plain GEMM (not
+   * for n = 1: gemv does not round A·B to f32 first). Other activations, and a bias elsewhere, run
+   * as the separate kernels after the product.
    */
-  gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions, after?: { act: 'relu' } | { act: 'reluBackward'; y: Tensor }): void {
+  gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
     checkArgs.gemm(a, b, c, o);
     const A = this.f32(a, 'gemm'), B = this.f32(b, 'gemm'), C = this.f32(c, 'gemm');
-    let post: GemmAfter | undefined;
-    if (after) {
-      if (after.act === 'relu') post = { act: 'relu' };
-      else {
-        const y = this.f32(after.y, 'gemm');
-        if (y.length !== C.length) throw new KernelError('gemm', { c: c.shape, y: after.y.shape }, 'reluBackward needs y shaped like C');
-        post = { act: 'reluBackward', y };
+    const ep = o.epilogue, mn = o.m * o.n;
+    let post: GemmAfter | undefined, run = o, bias: Float32Array | null = null, act: Activation | null = null;
+    let back: { kind: Activation; y: Float32Array } | null = null;
+    if (ep && 'backward' in ep) {
+      const y = this.f32(ep.y, 'gemm');
+      if (ep.backward === 'relu') post = { act: 'reluBackward', y };
+      else if (ep.backward !== 'identity') back = { kind: ep.backward, y };
+    } else if (ep) {
+      if (ep.bias) {
+        const bv = this.f32(ep.bias, 'gemm');
+        if (this.gemmPath === 'simd' && o.n > 1 && (o.alpha ?? 1) === 1 && (o.beta ?? 0) === 0) {
+          for (let r = 0; r < o.m; r++) C.set(bv, r * o.n);
+          run = { ...o, beta: 1 };
+        } else bias = bv;
       }
+      if (ep.act === 'relu' && !bias) post = { act: 'relu' };
+      else if (ep.act && ep.act !== 'identity') act = ep.act;
     }
-    if (this.gemmImpl === gemmSimdCpu) gemmSimdCpu(A, B, C, o, this.gemmThreads > 1 ? this.sharedGemm : undefined, this.gemmThreadMin, post);
+    if (this.gemmImpl === gemmSimdCpu) gemmSimdCpu(A, B, C, run, this.gemmThreads > 1 ? this.sharedGemm : undefined, this.gemmThreadMin, post);
     else {
-      this.gemmImpl(A, B, C, o);
-      if (post) gemmAfterCpu(post, C, 0, o.m * o.n);
+      this.gemmImpl(A, B, C, run);
+      if (post) gemmAfterCpu(post, C, 0, mn);
     }
+    if (bias) biasAddCpu(C, bias, o.m, o.n);
+    if (act) activateCpu(act, C, C);
+    if (back) activateBackwardCpu(back.kind, back.y, C, C);
   }
 
   /** Work-sharing figures of the GEMM worker pool (null before the first GEMM large enough to start it). */

@@ -1,7 +1,8 @@
 import { KernelError } from '../../core/index.js';
-import type { Activation, Backend, GemmOptions, LossKind, OptimizerHyper, OptimizerKind, ScaleOptions } from '../Backend.js';
+import type { Activation, Backend, BackendCapabilities, GemmOptions, LossKind, OptimizerHyper, OptimizerKind, ScaleOptions } from '../Backend.js';
 import { OPTIMIZER_STATE } from '../Backend.js';
 import type { DType, Tensor, TypedData } from '../Tensor.js';
+import { checkArgs } from '../checkArgs.js';
 import { columnStatsCpu } from '../cpu/columnStatsCpu.js';
 import { spmmCpu } from '../cpu/spmmCpu.js';
 import { spmmTCpu } from '../cpu/spmmTCpu.js';
@@ -53,6 +54,8 @@ export class GpuJsBackend implements Backend {
   readonly name = 'gpujs' as const;
   readonly adapter: string;
   readonly isHardware = false;
+  /** wrap copies: in webgpu mode kernels run later, on the promise chain, and would read the caller's array then. */
+  readonly capabilities: BackendCapabilities = { sharedWrap: false, exactSgdGemm: false };
   readonly mode: 'webasm' | 'webgpu';
   private readonly gpu: GpuJsInstance;
   private readonly kernels = new Map<GpuJsKernelName, { k: GpuJsKernel; size: number }>();
@@ -81,6 +84,10 @@ export class GpuJsBackend implements Backend {
     const dtype: DType = data instanceof Float32Array ? 'f32' : data instanceof Int32Array ? 'i32' : 'u32';
     return new GpuJsTensor(this.nextId++, [...shape], dtype, data.slice());
   }
+  /** An upload (a copy): see capabilities. */
+  wrap(data: TypedData, shape: readonly number[]): Tensor {
+    return this.upload(data, shape);
+  }
   write(t: Tensor, data: TypedData, elementOffset = 0): void {
     const d = this.data(t, 'write');
     if (elementOffset + data.length > d.length) throw new KernelError('write', { t: [...t.shape], data: [data.length] }, `offset ${elementOffset} + ${data.length} elements overruns the tensor`);
@@ -95,6 +102,8 @@ export class GpuJsBackend implements Backend {
   release(t: Tensor): void {
     (this.tensor(t, 'release')).released = true;
   }
+  /** Queued kernels already run on the promise chain: nothing to hand over. */
+  flush(): void {}
   async sync(): Promise<void> {
     await this.tail;
     if (this.failure) { const f = this.failure; this.failure = null; throw f; }
@@ -112,8 +121,17 @@ export class GpuJsBackend implements Backend {
   gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
     const { m, n, k } = o;
     if (a.length !== m * k || b.length !== k * n || c.length !== m * n) throw new KernelError('gemm', { a: [...a.shape], b: [...b.shape], c: [...c.shape], mnk: [m, n, k] }, 'a must be m×k, b k×n, c m×n (after op)');
+    checkArgs.gemmEpilogue(a, b, c, o);
     const A_ = this.f32(a, 'gemm'), B_ = this.f32(b, 'gemm'), C_ = this.f32(c, 'gemm');
     this.run('gemm', C_, m * n, () => [A_, B_, C_, m, n, k, o.transA ? 1 : 0, o.transB ? 1 : 0, o.alpha ?? 1, o.beta ?? 0]);
+    // The epilogue as the separate kernels, queued after the product (C in place: run copies each result in).
+    const ep = o.epilogue;
+    if (ep && 'backward' in ep) {
+      if (ep.backward !== 'identity') this.activateBackward(ep.backward, ep.y, c, c);
+    } else if (ep) {
+      if (ep.bias) this.biasAdd(c, ep.bias, m, n);
+      if (ep.act && ep.act !== 'identity') this.activate(ep.act, c, c);
+    }
   }
   biasAdd(x: Tensor, bias: Tensor, rows: number, cols: number): void {
     if (x.length !== rows * cols || bias.length !== cols) throw new KernelError('biasAdd', { x: [...x.shape], bias: [...bias.shape], rowsCols: [rows, cols] }, 'x must be rows×cols and bias cols');

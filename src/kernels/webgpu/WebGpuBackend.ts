@@ -1,5 +1,5 @@
 import { KernelError } from '../../core/index.js';
-import type { Activation, Backend, GemmOptions, LossKind, OptimizerHyper, OptimizerKind, ScaleOptions } from '../Backend.js';
+import type { Activation, Backend, BackendCapabilities, GemmOptions, LossKind, OptimizerHyper, OptimizerKind, ScaleOptions } from '../Backend.js';
 import type { DType, Tensor, TypedData } from '../Tensor.js';
 import { checkArgs } from '../checkArgs.js';
 import { WebGpuContext } from './WebGpuContext.js';
@@ -31,6 +31,8 @@ function dtypeOf(data: TypedData): DType {
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;
   readonly context: WebGpuContext;
+  /** wrap uploads a copy; the GEMM tiles do not round as the cpu's SIMD path does. */
+  readonly capabilities: BackendCapabilities = { sharedWrap: false, exactSgdGemm: false };
   private nextId = 1;
   /** The `create()` result: held while the backend lives (Node stays alive while it is held). */
   private gpu: GPU | null;
@@ -64,6 +66,11 @@ export class WebGpuBackend implements Backend {
     return t;
   }
 
+  /** An upload: device memory cannot alias the caller's array. */
+  wrap(data: TypedData, shape: readonly number[]): Tensor {
+    return this.upload(data, shape);
+  }
+
   write(t: Tensor, data: TypedData, elementOffset = 0): void {
     const buf = this.context.buffer(t);
     this.context.alive('write');
@@ -84,6 +91,12 @@ export class WebGpuBackend implements Backend {
     const buf = this.context.buffer(t);
     (t as WebGpuTensor).released = true;
     this.context.pool.release(buf);
+  }
+
+  /** Submits the recorded command buffer without waiting for it. */
+  flush(): void {
+    this.context.alive('flush');
+    this.context.flush();
   }
 
   sync(): Promise<void> {
@@ -120,14 +133,29 @@ export class WebGpuBackend implements Backend {
     }
   }
 
+  /** The epilogue runs as the separate kernels' passes after the product (see GemmEpilogue). */
   gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
     checkArgs.gemm(a, b, c, o);
     this.context.alive('gemm');
+    const ep = o.epilogue;
+    if (ep && 'backward' in ep) {
+      // The product goes to a scratch tensor that activateBackward reads as dy while writing C:
+      // one pass, where C in place would need activateBackward's own staging copy.
+      const dy = this.tensor(c.shape, 'f32', 'gemm');
+      if ((o.beta ?? 0) !== 0) this.context.copy(this.context.buffer(c), dy.buffer, c.length * 4);
+      gemmGpu(this.context, a, b, dy, o);
+      if (ep.backward === 'identity') this.context.copy(dy.buffer, this.context.buffer(c), c.length * 4);
+      else activateBackwardGpu(this.context, ep.backward, ep.y, dy, c);
+      this.release(dy);
+      return;
+    }
     this.staged('gemm', [a, b], [c], ([cc]) => {
       // beta ≠ 0 reads C: the scratch must start as a copy of it.
       if (cc !== c && (o.beta ?? 0) !== 0) this.context.copy(this.context.buffer(c), this.context.buffer(cc!), c.length * 4);
       gemmGpu(this.context, a, b, cc!, o);
     });
+    if (ep?.bias) this.biasAdd(c, ep.bias, o.m, o.n);
+    if (ep?.act && ep.act !== 'identity') activateGpu(this.context, ep.act, c, c);
   }
 
   biasAdd(x: Tensor, bias: Tensor, rows: number, cols: number): void {
