@@ -19,10 +19,12 @@ function fixtures(files: Record<string, string>): string {
   return dir;
 }
 
+// 8 s per file: the hang fixture's limit, and room for a fresh worker to start on a loaded machine.
+// TMPDIR: the runner's times file goes with the fixtures.
 function run(dir: string, args: string[] = [], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', runner, ...args], {
     encoding: 'utf8', timeout: 60_000,
-    env: { ...process.env, SLUICE_TEST_ROOT: dir, SLUICE_TEST_FILE_TIMEOUT_S: '3', SLUICE_TEST_WORKERS: '2', ...env },
+    env: { ...process.env, SLUICE_TEST_ROOT: dir, SLUICE_TEST_FILE_TIMEOUT_S: '8', SLUICE_TEST_WORKERS: '2', TMPDIR: dir, ...env },
   });
   return { status: r.status, out: r.stdout + r.stderr };
 }
@@ -50,7 +52,7 @@ test('dies once', () => { const mark = process.env.FLAKY_MARK!; if (!existsSync(
     assert.match(r.out, /✘ crash\.test\.ts {2}0\/1/);
     assert.match(r.out, /! flaky\.test\.ts: worker killed by SIGKILL in "dies once"; retrying once/);
     assert.match(r.out, /✔ flaky\.test\.ts {2}1\/1/);
-    assert.match(r.out, /hang\.test\.ts: timed out after 3s in "spins"/);
+    assert.match(r.out, /hang\.test\.ts: timed out after 8s in "spins"/);
     assert.match(r.out, /✘ hang\.test\.ts {2}0\/1/);
     assert.match(r.out, /cannot even load/);
     assert.match(r.out, /✘ load\.test\.ts {2}0\/1/);
