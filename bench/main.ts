@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BACKEND_NAMES } from '../src/kernels/index.js';
 import { Reporter } from './Reporter.js';
 
 /** Run when no suite is named. */
@@ -16,7 +17,7 @@ export const SUITES = ['ingest', 'kernels', 'features', 'train'] as const;
 const NAMED_ONLY = ['tui'] as const;
 
 process.env.EGL_PLATFORM ??= 'surfaceless';
-const usage = 'Usage: npm run bench -- [suite ...] [--json] [--quick] [--rows N] [--reps N] [--render worker|main] [--backends cpu,webgpu,gpujs]';
+const usage = `Usage: npm run bench -- [suite ...] [--json] [--quick] [--rows N] [--reps N] [--render worker|main] [--backends ${BACKEND_NAMES.join(',')}]`;
 const available: string[] = [...SUITES, ...NAMED_ONLY].filter((s) => existsSync(resolve(import.meta.dirname, `${s}.ts`)));
 const refuse = (message: string): never => {
   process.stderr.write(`bench: ${message}\n${usage}\n`);
@@ -37,8 +38,8 @@ for (const name of ['rows', 'reps'] as const) {
   if (raw !== undefined && (raw.trim() === '' || !Number.isSafeInteger(v) || v < 1)) refuse(`--${name}: expected an integer ≥ 1, got "${raw}"`);
 }
 if (values.render !== undefined && values.render !== 'worker' && values.render !== 'main') refuse(`--render: expected worker or main, got "${values.render}"`);
-const badBackend = values.backends?.split(',').find((b) => !['cpu', 'webgpu', 'gpujs'].includes(b));
-if (badBackend !== undefined) refuse(`--backends: expected a list of cpu, webgpu, gpujs, got "${badBackend}"`);
+const badBackend = values.backends?.split(',').find((b) => !(BACKEND_NAMES as readonly string[]).includes(b));
+if (badBackend !== undefined) refuse(`--backends: expected a list of ${BACKEND_NAMES.join(', ')}, got "${badBackend}"`);
 const unknown = positionals.find((s) => !available.includes(s));
 if (unknown !== undefined) refuse(`unknown bench suite "${unknown}"; available: ${available.join(', ')}`);
 const json = values.json === true;

@@ -17,6 +17,7 @@
  */
 import { from as rxFrom, lastValueFrom, reduce, toArray } from 'rxjs';
 import { FeatureMatrix, Rng, type Batch } from '../src/core/index.js';
+import { BACKEND_NAMES } from '../src/kernels/index.js';
 import { createModel, type Model, type ModelOptions } from '../src/learn/index.js';
 import type { ProgressiveReport } from '../src/evaluate/index.js';
 import { datetimeParts, derive, fromCsv, progressive, standardize, vectorize } from '../src/operators/index.js';
@@ -35,7 +36,7 @@ function arg(args: string[], name: string): string | undefined {
 export async function run(reporter: Reporter, args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const rows = Number(arg(args, '--rows') ?? (quick ? 300_000 : 3_000_000));
-  const backends = (arg(args, '--backends') ?? 'cpu,webgpu,gpujs').split(',');
+  const backends = (arg(args, '--backends') ?? BACKEND_NAMES.join(',')).split(',');
   await logisticE2e(reporter, rows);
   await mlp(reporter, quick, backends);
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BACKEND_NAMES } from '../kernels/index.js';
 import type { Command } from './Command.js';
 import { enumFlag, intFlag, listFlag } from './commonFlags.js';
 import { UsageError } from './UsageError.js';
@@ -10,7 +11,6 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /** bench/main.ts's suites (the first four run when none is named) and flags; it checks them again for `npm run bench`. */
 const SUITES = ['ingest', 'kernels', 'features', 'train', 'tui'];
-const BACKENDS = ['cpu', 'webgpu', 'gpujs'] as const;
 
 /** `sluice bench [suite...]`: the benchmark suites of bench/ (bench/main.ts), in a child process. */
 export const benchCommand: Command = {
@@ -27,7 +27,7 @@ export const benchCommand: Command = {
     '  --rows N           rows to generate (ingest, train, tui)',
     '  --reps N           alternating runs (tui)',
     '  --render W         worker|main: where the dashboard draws (tui)',
-    '  --backends a,b     cpu,webgpu,gpujs (train)',
+    `  --backends a,b     ${BACKEND_NAMES.join(',')} (train)`,
     '  -h, --help         this help',
   ].join('\n'),
   async run(args, io) {
@@ -43,7 +43,7 @@ export const benchCommand: Command = {
     intFlag('rows', values.rows, undefined, 1);
     intFlag('reps', values.reps, undefined, 1);
     enumFlag('render', values.render, ['worker', 'main'] as const);
-    for (const b of listFlag(values.backends) ?? []) enumFlag('backends', b, BACKENDS);
+    for (const b of listFlag(values.backends) ?? []) enumFlag('backends', b, BACKEND_NAMES);
     return new Promise<number>((done, fail) => {
       const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/main.ts', ...args], {
         cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EGL_PLATFORM: process.env.EGL_PLATFORM ?? 'surfaceless' },

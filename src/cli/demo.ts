@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
-import { Telemetry, textLogger, writeFileAtomic, type Batch } from '../core/index.js';
+import { Telemetry, formatCount, textLogger, writeFileAtomic, type Batch } from '../core/index.js';
 import { ColumnStats } from '../features/index.js';
 import { synthetic } from '../operators/index.js';
 import { ConceptDriftGenerator, SEAGenerator } from '../synth/index.js';
@@ -88,7 +88,7 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
     const fromB = drift.fromB - wFromB;
     const pct = (x: number) => (wRows > 0 ? (100 * x / wRows).toFixed(1) : '-') + '%';
     const concept = fromB * 2 > wRows ? 'concept 3' : 'concept 1';
-    out(`rows=${fmt(total)} ${(100 * total / rows).toFixed(0)}% ${fmt(wRows / ((now - wStart) / 1000))} rows/s | window ${fmt(wRows)}: class1 ${pct(wOnes)}, from concept 3 ${pct(fromB)}, labels agree c1 ${pct(wAgree1)} c3 ${pct(wAgree3)} → ${concept}`);
+    out(`rows=${formatCount(total)} ${(100 * total / rows).toFixed(0)}% ${formatCount(wRows / ((now - wStart) / 1000))} rows/s | window ${formatCount(wRows)}: class1 ${pct(wOnes)}, from concept 3 ${pct(fromB)}, labels agree c1 ${pct(wAgree1)} c3 ${pct(wAgree3)} → ${concept}`);
     wRows = wOnes = wAgree1 = wAgree3 = 0; wFromB = drift.fromB; wStart = now;
   };
 
@@ -137,7 +137,7 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
     const report = (interrupted: boolean, error: unknown, byQuit: boolean) => {
       if (error !== undefined) { reject(error); return; }
       const seconds = (performance.now() - started) / 1000;
-      out(`${byQuit ? 'stopped' : interrupted ? 'interrupted' : 'done'}: ${total} rows in ${seconds.toFixed(1)} s (${fmt(total / Math.max(seconds, 1e-9))} rows/s); class1 ${(100 * totalOnes / Math.max(total, 1)).toFixed(1)}%; ${drift.fromB} rows (${(100 * drift.fromB / Math.max(total, 1)).toFixed(1)}%) from concept 3`);
+      out(`${byQuit ? 'stopped' : interrupted ? 'interrupted' : 'done'}: ${total} rows in ${seconds.toFixed(1)} s (${formatCount(total / Math.max(seconds, 1e-9))} rows/s); class1 ${(100 * totalOnes / Math.max(total, 1)).toFixed(1)}%; ${drift.fromB} rows (${(100 * drift.fromB / Math.max(total, 1)).toFixed(1)}%) from concept 3`);
       resolve({ rows: total, seconds, interrupted, fromB: drift.fromB, ...(byQuit ? { quit: true } : {}) });
     };
     let stream: Observable<Batch> = synthetic(drift, { rows, batchSize, telemetry, name: 'sea-drift' });
@@ -182,8 +182,4 @@ const STATS_SAMPLE = 500;
 function ciSet(): boolean {
   const ci = process.env['CI'];
   return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false';
-}
-
-function fmt(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(Math.round(n));
 }

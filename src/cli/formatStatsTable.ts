@@ -1,3 +1,4 @@
+import { formatCount } from '../core/index.js';
 import type { ColumnSummary } from '../features/index.js';
 
 /** Widths of name, type, count, missing, mean, std, min, p50, p99, max: 80 columns with the separators. */
@@ -14,15 +15,15 @@ export function formatStatsTable(stats: Readonly<Record<string, ColumnSummary>>)
   const lines = [row(head), row(W.map((w) => '-'.repeat(w)))];
   const floors: string[] = [];
   for (const [name, s] of Object.entries(stats)) {
-    lines.push(row([name, s.type, count(s.count), count(s.missing), num(s.mean), num(s.std), num(s.min), num(s.p50), num(s.p99), num(s.max)]));
+    lines.push(row([name, s.type, formatCount(s.count), formatCount(s.missing), num(s.mean), num(s.std), num(s.min), num(s.p50), num(s.p99), num(s.max)]));
     if (s.top && s.top.length > 0) {
       const approx = s.topExact === false;
-      if (approx) floors.push(`${name} ${count(s.topFloor ?? 0)}`);
+      if (approx) floors.push(`${name} ${formatCount(s.topFloor ?? 0)}`);
       // Approximate: only values sure to occur more often than any value the sketch dropped.
       const sure = approx ? s.top.filter((t) => t.count - t.error > (s.topFloor ?? 0)) : s.top;
       const items = sure.slice(0, 5).map((t) => {
         const v = t.value === '' ? '""' : t.value.length > 16 ? t.value.slice(0, 15) + '…' : t.value;
-        return t.error === 0 ? `${v} (${count(t.count)})` : `${v} ${count(t.count - t.error)}–${count(t.count)}`;
+        return t.error === 0 ? `${v} (${formatCount(t.count)})` : `${v} ${formatCount(t.count - t.error)}–${formatCount(t.count)}`;
       });
       lines.push(items.length === 0 ? '  top (approx.): none stands out' : fit(approx ? '  top (approx.): ' : '  top: ', items, 78));
     }
@@ -63,10 +64,6 @@ function row(cells: readonly string[]): string {
     const s = c.length > w ? c.slice(0, w - 1) + '…' : c;
     return i < 2 ? s.padEnd(w) : s.padStart(w);
   }).join(' ').trimEnd();
-}
-
-function count(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : String(n);
 }
 
 /** A number in at most 7 characters: fixed when it fits, else exponent form. */

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { SpecError } from '../core/index.js';
 import { SPLIT_COLUMN } from '../features/index.js';
-import { parseSpec, BACKENDS, MODEL_KINDS, OPTIMIZERS, type Spec } from '../pipeline/index.js';
+import { BACKEND_CHOICES } from '../kernels/index.js';
+import { LEARN_OPTIMIZERS, MODEL_KINDS } from '../learn/index.js';
+import { parseSpec, type Spec } from '../pipeline/index.js';
 import { autoSteps } from './autoSteps.js';
 import type { Command } from './Command.js';
 import { COMMON_FLAGS, COMMON_USAGE, INPUT_FLAGS, INPUT_USAGE, enumFlag, inputFlags, intFlag, listFlag, numFlag } from './commonFlags.js';
@@ -27,7 +29,7 @@ export const trainCommand: Command = {
     `  --model M         ${MODEL_KINDS.join('|')} (default: logistic, softmax or linear by task)`,
     '  --hidden W,W      MLP hidden layer widths, e.g. 256,128',
     '  --batch N         rows per update (default 32)',
-    `  --optimizer O     ${OPTIMIZERS.join('|')}`,
+    `  --optimizer O     ${LEARN_OPTIMIZERS.join('|')} (ftrl: linear and logistic)`,
     '  --lr X            learning rate',
     '  --epochs N        passes over a file (default 1)',
     '  --l2 X            L2 penalty',
@@ -36,7 +38,7 @@ export const trainCommand: Command = {
     '  --on-divergence P stop|restore when the loss runs away (default stop: exit 1, nothing saved;',
     '                    restore: keep the last good model, save it, end the run there)',
     '  --test FILE       a final evaluation of the trained model on another file',
-    `  --backend B       ${BACKENDS.join('|')} (default auto)`,
+    `  --backend B       ${BACKEND_CHOICES.join('|')} (default auto)`,
     '  --metrics A,B     metric names (default by task)',
     '  --save DIR        write pipeline.json (preprocessing + model) and report.json there',
     '  --max-rows N      stop after N rows',
@@ -75,7 +77,7 @@ export const trainCommand: Command = {
     const holdout = numFlag('holdout', v.holdout, 0, 1, true);
     const drop = listFlag(v.drop);
     const modelOptions = defined({
-      hidden, optimizer: enumFlag('optimizer', v.optimizer, OPTIMIZERS), lr: numFlag('lr', v.lr, 0), l2: numFlag('l2', v.l2, 0),
+      hidden, optimizer: enumFlag('optimizer', v.optimizer, LEARN_OPTIMIZERS), lr: numFlag('lr', v.lr, 0), l2: numFlag('l2', v.l2, 0),
     });
     const raw = defined({
       name: 'train',
@@ -85,7 +87,7 @@ export const trainCommand: Command = {
       features: drop ? { drop } : undefined,
       split: holdout !== undefined ? { test: holdout } : undefined,
       model: model ? { [model]: modelOptions } : undefined,
-      training: defined({ batchSize: intFlag('batch', v.batch, undefined, 1), epochs: intFlag('epochs', v.epochs, undefined, 1), backend: enumFlag('backend', v.backend, BACKENDS), onDivergence: enumFlag('on-divergence', v['on-divergence'], ['stop', 'restore'] as const) }),
+      training: defined({ batchSize: intFlag('batch', v.batch, undefined, 1), epochs: intFlag('epochs', v.epochs, undefined, 1), backend: enumFlag('backend', v.backend, BACKEND_CHOICES), onDivergence: enumFlag('on-divergence', v['on-divergence'], ['stop', 'restore'] as const) }),
       evaluation: defined({ metrics: listFlag(v.metrics), test: v.test }),
       output: v.save ? { dir: v.save } : undefined,
       seed,

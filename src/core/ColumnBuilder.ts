@@ -2,12 +2,11 @@ import type { Column } from './Column.js';
 import type { ColumnType } from './ColumnType.js';
 import { SchemaError } from './SchemaError.js';
 import { StringDictionary } from './StringDictionary.js';
+import { parseBoolean } from './parseBoolean.js';
 import { parseDatetime } from './parseDatetime.js';
 import { parseNumber } from './parseNumber.js';
 import { validity } from './validity.js';
 
-const TRUE = new Set(['true', 'TRUE', 'True', 't', 'T', 'yes', 'Yes', 'YES', '1']);
-const FALSE = new Set(['false', 'FALSE', 'False', 'f', 'F', 'no', 'No', 'NO', '0']);
 
 /** Why a raw value could not be appended: maps onto a BadRowReason. */
 export type ParseFailure = 'number' | 'date' | 'type';
@@ -100,9 +99,9 @@ export class ColumnBuilder {
         return null;
       }
       case 'boolean': {
-        if (TRUE.has(raw)) this.appendNumber(1);
-        else if (FALSE.has(raw)) this.appendNumber(0);
-        else return 'type';
+        const b = parseBoolean(raw);
+        if (b === undefined) return 'type';
+        this.appendNumber(b ? 1 : 0);
         return null;
       }
       case 'datetime': {

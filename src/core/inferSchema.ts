@@ -11,6 +11,8 @@ export interface InferOptions {
   types?: Readonly<Record<string, ColumnType>>;
 }
 
+// Inference calls a column boolean only on true/false spellings (a subset of parseBoolean's
+// words): a column of 1/0 is an integer, one of yes/no a category, unless declared boolean.
 const BOOL = new Set(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']);
 const INT = /^[+-]?\d+$/;
 const DIGITS = /^\d+$/;

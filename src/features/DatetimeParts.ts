@@ -1,9 +1,8 @@
 import { SchemaError, SpecError, parseDatetime, validity, type Batch, type BadRows, type Column } from '../core/index.js';
+import { DATETIME_PARTS, type DatetimePart } from './DATETIME_PARTS.js';
 import type { Transform, TransformState } from './Transform.js';
 import { rejectRows, type RowReject } from './rejectRows.js';
 
-export type DatetimePart = 'year' | 'month' | 'dayOfMonth' | 'dayOfWeek' | 'dayOfYear' | 'hour' | 'minute';
-const PARTS: readonly DatetimePart[] = ['year', 'month', 'dayOfMonth', 'dayOfWeek', 'dayOfYear', 'hour', 'minute'];
 /** Periods of the cyclic encodings (a part p becomes sin/cos of 2π·(p - first)/period). */
 const PERIOD: Record<DatetimePart, number> = { year: 0, month: 12, dayOfMonth: 31, dayOfWeek: 7, dayOfYear: 366, hour: 24, minute: 60 };
 const FIRST: Record<DatetimePart, number> = { year: 0, month: 1, dayOfMonth: 1, dayOfWeek: 0, dayOfYear: 1, hour: 0, minute: 0 };
@@ -51,8 +50,8 @@ export class DatetimeParts implements Transform<DatetimePartsState> {
 
   constructor(options: DatetimePartsOptions) {
     if (typeof options.column !== 'string' || !options.column) throw new SpecError('datetimeParts.column', `expected a column name, got ${JSON.stringify(options.column)}`);
-    if (!Array.isArray(options.parts) || options.parts.length === 0) throw new SpecError('datetimeParts.parts', `expected a non-empty list of ${PARTS.join('|')}`);
-    options.parts.forEach((p, i) => { if (!PARTS.includes(p)) throw new SpecError(`datetimeParts.parts[${i}]`, `expected one of ${PARTS.join('|')}, got ${JSON.stringify(p)}`); });
+    if (!Array.isArray(options.parts) || options.parts.length === 0) throw new SpecError('datetimeParts.parts', `expected a non-empty list of ${DATETIME_PARTS.join('|')}`);
+    options.parts.forEach((p, i) => { if (!DATETIME_PARTS.includes(p)) throw new SpecError(`datetimeParts.parts[${i}]`, `expected one of ${DATETIME_PARTS.join('|')}, got ${JSON.stringify(p)}`); });
     const encoding = options.encoding ?? 'raw';
     if (!['raw', 'cyclic', 'both'].includes(encoding)) throw new SpecError('datetimeParts.encoding', `expected one of raw|cyclic|both, got ${JSON.stringify(encoding)}`);
     if (encoding !== 'raw' && options.parts.includes('year')) throw new SpecError('datetimeParts.parts', 'year has no cycle: use encoding raw for it, or a separate step');

@@ -1,4 +1,5 @@
 import { SchemaError, SpecError, validity, type Batch, type BadRows, type Column } from '../core/index.js';
+import { IMPUTE_STRATEGIES, type ImputeStrategy } from './IMPUTE_STRATEGIES.js';
 import type { Transform, TransformState } from './Transform.js';
 import { numericInput, type NonFinitePolicy, type NumericInput } from './numericInput.js';
 import { rejectRows, type RowReject } from './rejectRows.js';
@@ -7,8 +8,6 @@ import { RunningMoments, type RunningMomentsState } from './sketches/RunningMome
 import { SpaceSaving, type SpaceSavingState } from './sketches/SpaceSaving.js';
 import { trainMask } from './trainMask.js';
 
-export type ImputeStrategy = 'mean' | 'median' | 'mode' | 'constant' | 'previous';
-const STRATEGIES: readonly ImputeStrategy[] = ['mean', 'median', 'mode', 'constant', 'previous'];
 
 export interface ImputeColumnSpec {
   strategy: ImputeStrategy;
@@ -87,9 +86,9 @@ export class Impute implements Transform<ImputeState> {
     this.badRows = options.badRows ?? null;
     for (const [name, raw] of Object.entries(options.columns)) {
       const spec: ImputeColumnSpec = typeof raw === 'string' ? { strategy: raw } : raw;
-      if (!STRATEGIES.includes(spec?.strategy)) {
+      if (!IMPUTE_STRATEGIES.includes(spec?.strategy)) {
         const path = typeof raw === 'string' ? `impute.${name}` : `impute.${name}.strategy`;
-        throw new SpecError(path, `expected one of ${STRATEGIES.join('|')}, got ${JSON.stringify(spec?.strategy)}`);
+        throw new SpecError(path, `expected one of ${IMPUTE_STRATEGIES.join('|')}, got ${JSON.stringify(spec?.strategy)}`);
       }
       if (spec.strategy === 'constant' && (spec.value === undefined || spec.value === null || (typeof spec.value === 'number' && !Number.isFinite(spec.value)))) {
         throw new SpecError(`impute.${name}.value`, 'the constant strategy needs a finite number, string or boolean value');

@@ -1,5 +1,5 @@
 import {
-  INPUT_TYPES, SchemaError, SpecError, parseDatetime, parseNumber, validity,
+  INPUT_TYPES, SchemaError, SpecError, parseBoolean, parseDatetime, parseNumber, validity,
   type Batch, type BadRows, type Column, type ColumnType,
 } from '../core/index.js';
 import type { Transform, TransformState } from './Transform.js';
@@ -38,8 +38,6 @@ export interface ValidateState {
 }
 
 const NUMERIC = new Set<ColumnType>(['number', 'integer', 'boolean', 'datetime']);
-const TRUE = new Set(['true', '1', 'yes', 'y', 't']);
-const FALSE = new Set(['false', '0', 'no', 'n', 'f']);
 
 /**
  * Checks rows against declared types, ranges, allowed categories and required columns. Bad rows
@@ -215,7 +213,7 @@ function parseAs(s: string, type: ColumnType): number {
   switch (type) {
     case 'number': return parseNumber(t) ?? NaN;
     case 'integer': { const x = parseNumber(t); return x !== undefined && Number.isInteger(x) && Math.abs(x) <= 2147483647 ? x : NaN; }
-    case 'boolean': { const l = t.toLowerCase(); return TRUE.has(l) ? 1 : FALSE.has(l) ? 0 : NaN; }
+    case 'boolean': { const b = parseBoolean(t); return b === undefined ? NaN : b ? 1 : 0; }
     case 'datetime': return parseDatetime(t) ?? NaN;
     default: return NaN;
   }

@@ -8,10 +8,12 @@ export { numericInput, type NonFinitePolicy, type NumericInput } from './numeric
 export { rejectRows, type RowReject } from './rejectRows.js';
 export { labelRejects } from './labelRejects.js';
 export { Validate, type ValidateOptions, type ValidateState, type ValidateRange } from './Validate.js';
-export { Impute, type ImputeOptions, type ImputeState, type ImputeStrategy, type ImputeColumnSpec } from './Impute.js';
+export { IMPUTE_STRATEGIES, type ImputeStrategy } from './IMPUTE_STRATEGIES.js';
+export { Impute, type ImputeOptions, type ImputeState, type ImputeColumnSpec } from './Impute.js';
 export { Scaler, type ScalerOptions, type ScalerState, type ScaleMethod } from './Scaler.js';
 export { Clip, type ClipOptions, type ClipState, type ClipMethod } from './Clip.js';
-export { DatetimeParts, type DatetimePartsOptions, type DatetimePartsState, type DatetimePart, type DatetimeEncoding } from './DatetimeParts.js';
+export { DATETIME_PARTS, type DatetimePart } from './DATETIME_PARTS.js';
+export { DatetimeParts, type DatetimePartsOptions, type DatetimePartsState, type DatetimeEncoding } from './DatetimeParts.js';
 export { Interactions, type InteractionsOptions, type InteractionsState } from './Interactions.js';
 export { SelectColumns, type SelectColumnsState } from './SelectColumns.js';
 export { DropColumns, type DropColumnsState } from './DropColumns.js';

@@ -1,8 +1,12 @@
-import type { DType, Tensor, TypedData, BackendName } from './Tensor.js';
+import type { BackendName } from './BACKEND_NAMES.js';
+import type { OptimizerKind } from './OPTIMIZER_KINDS.js';
+import type { DType, Tensor, TypedData } from './Tensor.js';
+
+// Re-exported for the backends, which take their types from here.
+export type { OptimizerKind } from './OPTIMIZER_KINDS.js';
 
 export type Activation = 'identity' | 'relu' | 'sigmoid' | 'tanh';
 export type LossKind = 'logistic' | 'softmax' | 'squared' | 'hinge';
-export type OptimizerKind = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'adagrad' | 'rmsprop';
 
 /** Number of state tensors (each shaped like the parameter) per optimizer. */
 export const OPTIMIZER_STATE: Readonly<Record<OptimizerKind, number>> = { sgd: 0, momentum: 1, nesterov: 1, adam: 2, adagrad: 1, rmsprop: 1 };

@@ -1,3 +1,5 @@
+import type { BackendName } from './BACKEND_NAMES.js';
+
 export type DType = 'f32' | 'i32' | 'u32';
 
 export type TypedData = Float32Array | Int32Array | Uint32Array;
@@ -14,5 +16,3 @@ export interface Tensor {
   /** Element count (product of shape). */
   readonly length: number;
 }
-
-export type BackendName = 'cpu' | 'webgpu' | 'gpujs';

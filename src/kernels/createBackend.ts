@@ -1,9 +1,8 @@
 import { KernelError } from '../core/index.js';
 import type { Backend } from './Backend.js';
+import { BACKEND_CHOICES, type BackendChoice } from './BACKEND_CHOICES.js';
 import { CpuBackend, type CpuBackendOptions } from './cpu/index.js';
 import { createWebGpuBackend } from './webgpu/index.js';
-
-export type BackendChoice = 'cpu' | 'webgpu' | 'gpujs' | 'auto';
 
 export interface CreateBackendOptions {
   /** webgpu: force the software adapter (true) or hardware (false); default: hardware, else software. */
@@ -90,6 +89,6 @@ export async function createBackend(name: BackendChoice, options: CreateBackendO
       return createBackend(choice, { ...options, software: choice === 'webgpu' ? false : options.software });
     }
     default:
-      throw new KernelError('createBackend', {}, `unknown backend "${String(name)}" (expected cpu, webgpu, gpujs or auto)`);
+      throw new KernelError('createBackend', {}, `unknown backend "${String(name)}" (expected one of ${BACKEND_CHOICES.join(', ')})`);
   }
 }

@@ -1,10 +1,13 @@
-export type { Tensor, DType, TypedData, BackendName } from './Tensor.js';
-export { OPTIMIZER_STATE, type Backend, type BackendCapabilities, type GemmEpilogue, type UploadOptions, type Activation, type LossKind, type OptimizerKind, type OptimizerHyper, type GemmOptions, type ScaleOptions } from './Backend.js';
+export type { Tensor, DType, TypedData } from './Tensor.js';
+export { OPTIMIZER_KINDS, type OptimizerKind } from './OPTIMIZER_KINDS.js';
+export { BACKEND_NAMES, type BackendName } from './BACKEND_NAMES.js';
+export { BACKEND_CHOICES, type BackendChoice } from './BACKEND_CHOICES.js';
+export { OPTIMIZER_STATE, type Backend, type BackendCapabilities, type GemmEpilogue, type UploadOptions, type Activation, type LossKind, type OptimizerHyper, type GemmOptions, type ScaleOptions } from './Backend.js';
 export type { GpuContext } from './GpuContext.js';
 export { DeviceLostError } from './DeviceLostError.js';
 export { OutOfMemoryError } from './OutOfMemoryError.js';
 export { checkArgs } from './checkArgs.js';
-export { createBackend, type BackendChoice, type CreateBackendOptions } from './createBackend.js';
+export { createBackend, type CreateBackendOptions } from './createBackend.js';
 export { CpuBackend, type CpuBackendOptions } from './cpu/index.js';
 export { WebGpuBackend, createWebGpuBackend, isSoftwareAdapter, type WebGpuBackendOptions } from './webgpu/index.js';
 export * from './batched/index.js';

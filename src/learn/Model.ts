@@ -1,9 +1,11 @@
 import type { FeatureMatrix } from '../core/index.js';
+import type { ModelKind } from './MODEL_KINDS.js';
 
 /** What a model predicts: P(y=1), a class distribution, or a value. */
 export type Task = 'binary' | 'multiclass' | 'regression';
 
-export type ModelKind = 'linear' | 'logistic' | 'softmax' | 'svm' | 'passiveAggressive' | 'mlp';
+// Re-exported for the models, which take their types from here.
+export type { ModelKind } from './MODEL_KINDS.js';
 
 /** Everything needed to rebuild a trained model on any backend: part of the pipeline artifact. */
 export interface ModelState {

@@ -1,7 +1,13 @@
-export type { Model, ModelKind, ModelState, Task } from './Model.js';
+export type { Model, ModelState, Task } from './Model.js';
 export { createModel } from './createModel.js';
 export { modelFromState, type ModelFromStateOptions } from './modelFromState.js';
-export { resolveModelOptions, type ModelOptions, type ResolvedModelOptions, type LearnOptimizer, type HiddenActivation, type OutputActivation } from './resolveModelOptions.js';
+export { resolveModelOptions, type ModelOptions, type ResolvedModelOptions, type OutputActivation } from './resolveModelOptions.js';
+export { MODEL_KINDS, type ModelKind } from './MODEL_KINDS.js';
+export { LEARN_OPTIMIZERS, type LearnOptimizer } from './LEARN_OPTIMIZERS.js';
+export { HIDDEN_ACTIVATIONS, type HiddenActivation } from './HIDDEN_ACTIVATIONS.js';
+export { PA_VARIANTS, type PaVariant } from './PA_VARIANTS.js';
+export { MODEL_OPTION_KINDS } from './MODEL_OPTION_KINDS.js';
+export { optimizersFor } from './optimizersFor.js';
 export { scheduledRate, type Schedule } from './scheduledRate.js';
 export { GradientModel } from './GradientModel.js';
 export { LinearModel } from './LinearModel.js';

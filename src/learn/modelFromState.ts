@@ -2,6 +2,8 @@ import { SpecError } from '../core/index.js';
 import type { BackendChoice, Backend, CreateBackendOptions } from '../kernels/index.js';
 import { buildModel } from './buildModel.js';
 import type { Model, ModelState } from './Model.js';
+import type { ModelKind } from './MODEL_KINDS.js';
+import { MODEL_OPTION_KINDS } from './MODEL_OPTION_KINDS.js';
 import { resolveModelOptions, type ModelOptions } from './resolveModelOptions.js';
 
 export interface ModelFromStateOptions {
@@ -19,8 +21,7 @@ export async function modelFromState(state: ModelState, options: ModelFromStateO
   const known = Object.fromEntries(Object.entries(recorded).filter(([, v]) => v !== null));
   // Resolved options carry every key; drop those the kind does not take before re-checking.
   const drop = [
-    ...(known.kind !== 'mlp' ? ['hidden', 'activation', 'output', 'init'] : []),
-    ...(known.kind !== 'passiveAggressive' ? ['variant', 'C', 'epsilon'] : ['optimizer']),
+    ...Object.entries(MODEL_OPTION_KINDS).filter(([, kinds]) => !kinds.includes(known.kind as ModelKind)).map(([k]) => k),
     ...(known.task === 'regression' ? ['classes'] : []),
     ...(known.clip === 0 ? ['clip'] : []),
   ];

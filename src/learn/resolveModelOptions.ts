@@ -1,10 +1,14 @@
 import { SpecError } from '../core/index.js';
-import type { Backend, BackendChoice, CreateBackendOptions, OptimizerKind } from '../kernels/index.js';
-import type { ModelKind, Task } from './Model.js';
+import { BACKEND_CHOICES, type Backend, type BackendChoice, type CreateBackendOptions } from '../kernels/index.js';
+import { HIDDEN_ACTIVATIONS, type HiddenActivation } from './HIDDEN_ACTIVATIONS.js';
+import { LEARN_OPTIMIZERS, type LearnOptimizer } from './LEARN_OPTIMIZERS.js';
+import type { Task } from './Model.js';
+import { MODEL_KINDS, type ModelKind } from './MODEL_KINDS.js';
+import { MODEL_OPTION_KINDS } from './MODEL_OPTION_KINDS.js';
+import { optimizersFor } from './optimizersFor.js';
+import { PA_VARIANTS, type PaVariant } from './PA_VARIANTS.js';
 import type { Schedule } from './scheduledRate.js';
 
-export type LearnOptimizer = OptimizerKind | 'ftrl';
-export type HiddenActivation = 'relu' | 'tanh' | 'sigmoid';
 export type OutputActivation = 'sigmoid' | 'softmax' | 'identity';
 
 /** What `createModel` takes. Everything but `kind` has a default. */
@@ -48,7 +52,7 @@ export interface ModelOptions {
   /** Rows per update (default 32; 1 is pure SGD). */
   batchSize?: number;
   /** Passive-aggressive: PA, PA-I (default) or PA-II, aggressiveness C, regression ε-insensitivity. */
-  variant?: 'PA' | 'PA-I' | 'PA-II';
+  variant?: PaVariant;
   C?: number;
   epsilon?: number;
   backend?: BackendChoice;
@@ -84,15 +88,13 @@ export interface ResolvedModelOptions {
   clip: number;
   classWeights: number[] | null;
   batchSize: number;
-  variant: 'PA' | 'PA-I' | 'PA-II';
+  variant: PaVariant;
   C: number;
   epsilon: number;
   backend: BackendChoice;
   seed: number;
 }
 
-const KINDS: readonly ModelKind[] = ['linear', 'logistic', 'softmax', 'svm', 'passiveAggressive', 'mlp'];
-const OPTIMIZERS: readonly LearnOptimizer[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adagrad', 'rmsprop', 'ftrl'];
 const KNOWN = new Set(['kind', 'task', 'classes', 'inputs', 'hidden', 'activation', 'output', 'init', 'optimizer', 'lr', 'schedule', 'momentum', 'beta1', 'beta2', 'rho', 'eps', 'ftrlBeta', 'l1', 'l2', 'elasticNet', 'clip', 'classWeights', 'batchSize', 'variant', 'C', 'epsilon', 'backend', 'backendOptions', 'device', 'seed']);
 
 function num(o: Record<string, unknown>, key: string, def: number, ok: (v: number) => boolean, what: string): number {
@@ -149,11 +151,12 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
   if (!options || typeof options !== 'object') throw new SpecError('model', 'options must be an object');
   const o = options as unknown as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new SpecError(k, `unknown model option (known: ${[...KNOWN].join(', ')})`);
-  if (!KINDS.includes(o.kind as ModelKind)) throw new SpecError('kind', `must be one of ${KINDS.join(', ')}, got ${JSON.stringify(o.kind)}`);
+  if (!MODEL_KINDS.includes(o.kind as ModelKind)) throw new SpecError('kind', `must be one of ${MODEL_KINDS.join(', ')}, got ${JSON.stringify(o.kind)}`);
   const kind = o.kind as ModelKind;
   const isMlp = kind === 'mlp';
-  for (const k of ['hidden', 'activation', 'output', 'init'] as const) if (!isMlp && o[k] !== undefined) throw new SpecError(k, `only applies to kind mlp, not ${kind}`);
-  if (kind !== 'passiveAggressive') for (const k of ['variant', 'C', 'epsilon']) if (o[k] !== undefined) throw new SpecError(k, `only applies to kind passiveAggressive, not ${kind}`);
+  for (const [k, kinds] of Object.entries(MODEL_OPTION_KINDS)) {
+    if (o[k] !== undefined && !kinds.includes(kind)) throw new SpecError(k, `only applies to kind${kinds.length > 1 ? 's' : ''} ${kinds.join(', ')}, not ${kind}`);
+  }
 
   const taskGiven = oneOf(o, 'task', ['binary', 'multiclass', 'regression'] as const, undefined as unknown as Task) as Task | undefined;
   let output = oneOf(o, 'output', ['sigmoid', 'softmax', 'identity'] as const, undefined as unknown as OutputActivation) as OutputActivation | undefined;
@@ -184,12 +187,11 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
     if (!Array.isArray(o.hidden)) throw new SpecError('hidden', 'must be an array of layer widths');
     hidden = o.hidden.map((h, i) => { if (!posInt(h as number)) throw new SpecError(`hidden[${i}]`, `must be a positive integer, got ${JSON.stringify(h)}`); return h as number; });
   }
-  const activation = oneOf(o, 'activation', ['relu', 'tanh', 'sigmoid'] as const, 'relu');
+  const activation = oneOf(o, 'activation', HIDDEN_ACTIVATIONS, 'relu');
   const init = oneOf(o, 'init', ['he', 'xavier'] as const, activation === 'relu' ? 'he' : 'xavier');
 
-  const optimizer = oneOf(o, 'optimizer', OPTIMIZERS, isMlp ? 'adam' : 'sgd');
-  if (optimizer === 'ftrl' && kind !== 'linear' && kind !== 'logistic') throw new SpecError('optimizer', `ftrl is for linear and logistic models, not ${kind}`);
-  if (kind === 'passiveAggressive' && o.optimizer !== undefined) throw new SpecError('optimizer', 'passiveAggressive has closed-form updates and takes no optimizer');
+  const optimizer = oneOf(o, 'optimizer', LEARN_OPTIMIZERS, isMlp ? 'adam' : 'sgd');
+  if (o.optimizer !== undefined && !optimizersFor(kind).includes(optimizer)) throw new SpecError('optimizer', `${optimizer} is not an optimizer of a ${kind} model (it takes ${optimizersFor(kind).join(', ')})`);
   const lr = num(o, 'lr', optimizer === 'adam' ? 0.01 : 0.1, positive, 'a positive number');
   const schedule = resolveSchedule(o.schedule);
   if (optimizer === 'ftrl' && schedule.kind !== 'constant') throw new SpecError('schedule', 'ftrl has per-coordinate rates; only the constant schedule applies');
@@ -215,8 +217,8 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
   const batchSize = num(o, 'batchSize', kind === 'passiveAggressive' ? 1 : 32, posInt, 'a positive integer');
   if (kind === 'passiveAggressive' && batchSize !== 1) throw new SpecError('batchSize', 'passiveAggressive updates once per row (batch size 1)');
 
-  const variant = oneOf(o, 'variant', ['PA', 'PA-I', 'PA-II'] as const, 'PA-I');
-  const backend = oneOf(o, 'backend', ['cpu', 'webgpu', 'gpujs', 'auto'] as const, 'cpu');
+  const variant = oneOf(o, 'variant', PA_VARIANTS, 'PA-I');
+  const backend = oneOf(o, 'backend', BACKEND_CHOICES, 'cpu');
   const seed = num(o, 'seed', 1, (v) => Number.isInteger(v), 'an integer');
   return {
     kind, task, classes: task === 'regression' ? 1 : classes, outputs, inputs, hidden, activation, output: output ?? (task === 'binary' ? 'sigmoid' : task === 'multiclass' ? 'softmax' : 'identity'), init,

@@ -35,7 +35,10 @@ export interface ObjectKey extends KeyBase {
   required?: readonly string[];
   /** Exactly one of these keys must be present (a source's kind). */
   oneOf?: readonly string[];
-  /** Keys valid only beside one of the listed `oneOf` keys (csv-only options, ...). */
+  /**
+   * Keys valid only beside one of the listed `oneOf` keys (csv-only options, ...); in an object
+   * that is a variant (`model.<kind>`), only under the listed variant names (mlp-only options).
+   */
   onlyWith?: Readonly<Record<string, readonly string[]>>;
   /** A string or list written in place of the object stands for this key (`standardize: [a, b]`). */
   shorthand?: string;

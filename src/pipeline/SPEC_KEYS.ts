@@ -1,4 +1,7 @@
 import { INPUT_TYPES } from '../core/index.js';
+import { DATETIME_PARTS, IMPUTE_STRATEGIES } from '../features/index.js';
+import { BACKEND_CHOICES } from '../kernels/index.js';
+import { HIDDEN_ACTIVATIONS, LEARN_OPTIMIZERS, MODEL_KINDS, MODEL_OPTION_KINDS, PA_VARIANTS } from '../learn/index.js';
 import { METRIC_NAMES } from '../metrics/index.js';
 import { GENERATOR_NAMES } from '../synth/index.js';
 import type { KeySpec, ObjectKey } from './KeySpec.js';
@@ -16,12 +19,6 @@ const badRows = (doc: string): KeySpec => enm(doc, ['skip', 'fail'], 'skip');
 const step = (doc: string, keys: Record<string, KeySpec>, required: string[] = [], shorthand?: string): ObjectKey => ({
   type: 'object', doc, keys, required, ...(shorthand ? { shorthand } : {}),
 });
-
-export const IMPUTE_STRATEGIES = ['mean', 'median', 'mode', 'constant', 'previous'] as const;
-export const MODEL_KINDS = ['linear', 'logistic', 'softmax', 'svm', 'mlp'] as const;
-export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adam', 'adagrad', 'rmsprop', 'ftrl'] as const;
-export const BACKENDS = ['auto', 'cpu', 'webgpu', 'gpujs'] as const;
-const DATETIME_PARTS = ['year', 'month', 'dayOfMonth', 'dayOfWeek', 'dayOfYear', 'hour', 'minute'];
 
 const imputeColumn: KeySpec = {
   type: 'union', doc: 'A strategy, or `{ strategy, value, indicator }`.', variants: [
@@ -202,17 +199,27 @@ const SOURCE: ObjectKey = {
   },
 };
 
+const MODEL_OPTION_KEYS: Record<string, KeySpec> = {
+  hidden: { type: 'list', doc: 'MLP hidden layer widths (none given: no hidden layer).', minItems: 1, items: int('Width.', 1) },
+  activation: enm('MLP activation.', HIDDEN_ACTIVATIONS, 'relu'),
+  optimizer: enm('Optimizer (default: sgd; adam for mlp). `ftrl` is for linear and logistic models.', LEARN_OPTIMIZERS),
+  lr: num('Learning rate (default: 0.1; 0.01 with adam).', { min: 0, exclusive: true }),
+  l1: num('L1 penalty.', { min: 0, default: 0 }),
+  l2: num('L2 penalty.', { min: 0, default: 0 }),
+  momentum: num('Momentum coefficient, below 1 (optimizers `momentum` and `nesterov`).', { min: 0, default: 0.9 }),
+  classes: int('Class count for softmax (default: learned from a category target, else 2).', 2),
+  variant: enm('Passive-aggressive update: PA, PA-I (step capped at C) or PA-II (soft margin).', PA_VARIANTS, 'PA-I'),
+  C: num('Passive-aggressive aggressiveness (PA-I, PA-II).', { min: 0, exclusive: true, default: 1 }),
+  epsilon: num('Passive-aggressive regression: errors within ±epsilon cost nothing.', { min: 0, default: 0.1 }),
+};
+
+/**
+ * One table for every kind: an option that only some kinds take (learn's MODEL_OPTION_KINDS) is
+ * refused under the others by checkKeys, and documented with them.
+ */
 const MODEL_OPTIONS: ObjectKey = {
-  type: 'object', doc: 'Model options.', keys: {
-    hidden: { type: 'list', doc: 'MLP hidden layer widths (none given: no hidden layer).', minItems: 1, items: int('Width.', 1) },
-    activation: enm('MLP activation.', ['relu', 'tanh', 'sigmoid'], 'relu'),
-    optimizer: enm('Optimizer (default: sgd; adam for mlp).', OPTIMIZERS),
-    lr: num('Learning rate (default: 0.1; 0.01 with adam).', { min: 0, exclusive: true }),
-    l1: num('L1 penalty.', { min: 0, default: 0 }),
-    l2: num('L2 penalty.', { min: 0, default: 0 }),
-    momentum: num('Momentum (optimizer `momentum`).', { min: 0, max: 1 }),
-    classes: int('Class count for softmax (default: learned from a category target, else 2).', 2),
-  },
+  type: 'object', doc: 'Model options.', keys: MODEL_OPTION_KEYS,
+  onlyWith: Object.fromEntries(Object.keys(MODEL_OPTION_KEYS).filter((k) => Object.hasOwn(MODEL_OPTION_KINDS, k)).map((k) => [k, MODEL_OPTION_KINDS[k]!])),
 };
 
 /** The whole spec file. */
@@ -247,9 +254,9 @@ export const SPEC_KEYS: ObjectKey = {
       variants: Object.fromEntries(MODEL_KINDS.map((k) => [k, MODEL_OPTIONS])) },
     training: {
       type: 'object', doc: 'How the model trains.', keys: {
-        batchSize: int('Rows per update (passiveAggressive: always 1).', 1, 32),
+        batchSize: int('Rows per update (passiveAggressive updates per row: leave it out, or 1).', 1, 32),
         epochs: int('Passes over finite data (metrics are progressive over the first pass).', 1, 1),
-        backend: enm('Compute backend; `auto` takes a hardware GPU when there is one, else the CPU.', BACKENDS, 'auto'),
+        backend: enm('Compute backend; `auto` takes a hardware GPU when there is one, else the CPU.', BACKEND_CHOICES, 'auto'),
         maxRows: int('Stop after this many rows.', 1),
         onDivergence: enm('When the loss runs away or predictions stop being finite: `stop` fails the run (exit 1, nothing saved); `restore` puts back the last good model (kept every 10,000 rows while the loss is at most twice its start), saves it and ends the run there.', ['stop', 'restore'], 'stop'),
       },

@@ -81,6 +81,11 @@ export function checkKeys(spec: KeySpec, value: unknown, path: string, problems:
       // A variant with only options accepts `null` (`- drop:` with nothing after it is an error of its own).
       if (inner === null && sub.type === 'object' && !(sub.required?.length)) return;
       checkKeys(sub, inner, join(path, name), problems);
+      if (sub.type === 'object' && sub.onlyWith && !sub.oneOf && isObject(inner)) {
+        for (const [k, kinds] of Object.entries(sub.onlyWith)) {
+          if (Object.hasOwn(inner, k) && !kinds.includes(name)) problems.push(new SpecError(join(join(path, name), k), `not an option of ${name} (it applies to ${kinds.join(', ')})`));
+        }
+      }
       return;
     }
     case 'object':

@@ -1,5 +1,6 @@
 import { SpecError, Telemetry } from '../core/index.js';
 import { compileExpression } from '../features/index.js';
+import { MODEL_KINDS, resolveModelOptions, type ModelKind, type ModelOptions } from '../learn/index.js';
 import { makeGenerator } from '../synth/index.js';
 import { checkKeys, isObject } from './checkKeys.js';
 import { makeStep } from './makeStep.js';
@@ -71,6 +72,27 @@ export function validateSpec(raw: unknown): SpecError[] {
   }
 
   const training = spec.training;
+  // The model's own checks (resolveModelOptions), on the options that do not depend on the data:
+  // what createModel would refuse after the first batch is refused here. The class count is
+  // found in the data (a softmax without one is checked with 3).
+  const model = typeof spec.model === 'string' ? [spec.model, {}] as const : isObject(spec.model as unknown) && Object.keys(spec.model!).length === 1 ? Object.entries(spec.model!)[0]! : null;
+  if (model && (MODEL_KINDS as readonly string[]).includes(model[0]) && !bad('model') && !bad('training')) {
+    const [kind, given] = model as [ModelKind, Record<string, unknown> | null];
+    const { classes, ...options } = given ?? {};
+    try {
+      resolveModelOptions({
+        ...options, kind,
+        ...(kind === 'softmax' ? { classes: typeof classes === 'number' ? classes : 3 } : {}),
+        ...(isObject(training as unknown) && training!.batchSize !== undefined ? { batchSize: training!.batchSize } : {}),
+        ...(isObject(training as unknown) && training!.backend !== undefined ? { backend: training!.backend } : {}),
+      } as ModelOptions);
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      const key = e.path.split(/[.[]/)[0]!;
+      const message = e.message.startsWith(e.path + ': ') ? e.message.slice(e.path.length + 2) : e.message;
+      problems.push(new SpecError(key === 'batchSize' || key === 'backend' ? `training.${e.path}` : `model.${kind}.${e.path}`, message));
+    }
+  }
   if (isObject(training as unknown) && (training!.epochs ?? 1) > 1 && isObject(src as unknown) && (src.tcp || src.websocket || (src.synthetic && !src.maxRows && !training!.maxRows)))
     problems.push(new SpecError('training.epochs', 'more than one epoch needs finite data: a file, or a synthetic source with maxRows'));
   if (isObject(spec.output as unknown) && spec.output!.save === true && !spec.output!.dir)

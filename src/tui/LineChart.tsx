@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
+import { formatCount } from '../core/index.js';
 import { clip } from './clip.js';
-import { formatCount } from './formatCount.js';
 import { formatValue } from './formatValue.js';
 
 export interface LineChartProps {

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
+import { formatCount } from '../core/index.js';
 import type { DashboardSnapshot } from './DashboardStore.js';
 import { clip } from './clip.js';
-import { formatCount } from './formatCount.js';
 
 export interface SkippedPanelProps {
   skipped: DashboardSnapshot['skipped'];

@@ -40,7 +40,7 @@ test('train: errors — missing file (1), unknown --target column (2), no --targ
   assert.match(none.stderr, /--target is required/);
   const flag = await sluice(['train', weather, '--target', 'wind', '--model', 'forest']);
   assert.is(flag.code, 2);
-  assert.match(flag.stderr, /--model: expected one of linear\|logistic\|softmax\|svm\|mlp, got "forest"/);
+  assert.match(flag.stderr, /--model: expected one of linear\|logistic\|softmax\|svm\|passiveAggressive\|mlp, got "forest"/);
   const metric = await sluice(['train', weather, '--target', 'wind', '--metrics', 'mae,rmsee']);
   assert.is(metric.code, 2);
   assert.match(metric.stderr, /evaluation\.metrics\[1\]: .*did you mean "rmse"\?/);

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import {
   Batch, BadInputError, BadRows, INPUT_TYPES, Schema, SchemaError, SpecError, StringDictionary,
-  inferSchema, parseDatetime, parseNumber, validity,
+  inferSchema, parseBoolean, parseDatetime, parseNumber, validity,
   type BadRowReason, type Column, type ColumnType, type Field, type PullChunk,
 } from '../../core/index.js';
 import { ByteStringCache } from './ByteStringCache.js';
@@ -48,8 +48,6 @@ export interface CsvParserOptions {
 }
 
 const DEFAULT_NULLS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NULL', 'None'];
-const TRUE = new Set(['true', 'TRUE', 'True', 't', 'T', 'yes', 'Yes', 'YES', '1']);
-const FALSE = new Set(['false', 'FALSE', 'False', 'f', 'F', 'no', 'No', 'NO', '0']);
 
 /** Exact powers of ten: a ≤15-digit mantissa divided by one is correctly rounded, like `+string`. */
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
@@ -879,10 +877,9 @@ export class CsvParser {
           break;
         }
         case K_BOOLEAN: {
-          const v = this.field(k);
-          if (TRUE.has(v)) c.u8![n] = 1;
-          else if (FALSE.has(v)) c.u8![n] = 0;
-          else return this.reject(p, rowLine, 'type', k, 'not a boolean');
+          const v = parseBoolean(this.field(k));
+          if (v === undefined) return this.reject(p, rowLine, 'type', k, 'not a boolean');
+          c.u8![n] = v ? 1 : 0;
           break;
         }
         default:

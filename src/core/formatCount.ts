@@ -1,4 +1,7 @@
-/** A count or rate in at most 6 characters: 950, 12.3k, 4.56M, 7.89G. */
+/**
+ * A count or rate in at most 6 characters: 950, 12.3k, 4.56M, 7.89G; `-` for none. The one
+ * formatter of counts: the dashboard, `sluice inspect`'s table and the demo's lines use it.
+ */
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '-';
   const a = Math.abs(n);
