@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, Rng, Schema, SPLIT_COLUMN } from '../../src/index.js';
+import { Rng } from '../../src/core/index.js';
+import { Batch, Schema, SPLIT_COLUMN } from '../../src/index.js';
 import { Clip, DatetimeParts, DropColumns, Impute, Interactions, Pipeline, Scaler, Validate, Vectorize, transformRegistry } from '../../src/features/index.js';
 
 const schema = Schema.from({ dist: 'number', dep: 'datetime', late: 'boolean', note: 'category', [SPLIT_COLUMN]: 'integer' });
