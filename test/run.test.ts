@@ -65,7 +65,7 @@ test('dies once', () => { const mark = process.env.FLAKY_MARK!; if (!existsSync(
   }
 });
 
-test('files share one worker process; a filter picks files by path part; no match means no test ran', () => {
+test('files share one worker process until it outgrows its memory cap; a filter picks files by path part; no match means no test ran', () => {
   const pid = `import { appendFileSync } from 'node:fs';\ntest('pid', () => { appendFileSync(process.env.PID_LOG!, process.pid + '\\n'); });`;
   const dir = fixtures({ 'p1.test.ts': pid, 'p2.test.ts': pid, 'p3.test.ts': pid, 'other.test.ts': `test('o', () => {});` });
   const log = join(dir, 'pids.log');
@@ -74,9 +74,18 @@ test('files share one worker process; a filter picks files by path part; no matc
     assert.is(r.status, 0, r.out);
     assert.match(r.out, /\n3 passed, 0 failed, 0 skipped\n$/);
     assert.not.match(r.out, /other\.test\.ts/);
+    assert.not.match(r.out, /^! /m, 'no worker died or was retried');
     const pids = readFileSync(log, 'utf8').trim().split('\n');
     assert.is(pids.length, 3);
     assert.is(new Set(pids).size, 1, `one worker ran all three files: ${pids.join(', ')}`);
+
+    // Past SLUICE_TEST_WORKER_MAX_RSS_MB a worker is replaced after its file: a new process each time.
+    rmSync(log);
+    const small = run(dir, ['p'], { SLUICE_TEST_WORKERS: '1', SLUICE_TEST_WORKER_MAX_RSS_MB: '1', PID_LOG: log });
+    assert.is(small.status, 0, small.out);
+    assert.match(small.out, /\n3 passed, 0 failed, 0 skipped\n$/);
+    assert.is(new Set(readFileSync(log, 'utf8').trim().split('\n')).size, 3);
+    assert.not.match(small.out, /^! /m, 'no worker died or was retried');
 
     const none = run(dir, ['nothing-matches']);
     assert.is(none.status, 1, none.out);

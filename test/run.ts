@@ -191,7 +191,10 @@ async function slot(): Promise<void> {
     const t0 = performance.now();
     const { tally, log, test, end } = await worker.run(job);
     const seconds = (performance.now() - t0) / 1000;
-    if (job.fresh || end.kind !== 'done' || end.rss > maxRss) worker.close();
+    if (job.fresh || end.kind !== 'done' || end.rss > maxRss) {
+      worker.close();
+      if (worker === shared) shared = null; // the next file gets a new worker, not this closing one
+    }
     if (end.kind === 'done') {
       times[job.name] = seconds * 1000;
       report(job.name, tally, log, seconds);
