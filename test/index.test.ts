@@ -51,8 +51,9 @@ test('internals are not exported from the main entry, and sluice/internal has th
   }
   // One home per name: the internal entry repeats nothing public.
   assert.equal(Object.keys(internal).filter((k) => k in main), []);
-  const pkg = JSON.parse(read('package.json')) as { exports: Record<string, string> };
-  assert.match(pkg.exports['./internal'] ?? '', /\/internal\.(ts|js)$/);
+  // The package's entries are built (scripts/build.ts): { types, import } into dist/.
+  const pkg = JSON.parse(read('package.json')) as { exports: Record<string, { types?: string; import?: string }> };
+  assert.match(pkg.exports['./internal']?.import ?? '', /\/internal\.js$/);
 });
 
 test('src/index.ts has named exports only, grouped by stage under a comment', () => {

@@ -7,7 +7,8 @@ import type { Command } from './Command.js';
 import { enumFlag, intFlag, listFlag } from './commonFlags.js';
 import { UsageError } from './UsageError.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+/** The clone of the repository this runs from (src/cli/ → its root); null in the package, which ships neither bench/ nor tsx. */
+const ROOT = existsSync(resolve(import.meta.dirname, '../../bench/main.ts')) ? resolve(import.meta.dirname, '../..') : null;
 
 /** bench/main.ts's suites (the first four run when none is named) and flags; it checks them again for `npm run bench`. */
 const SUITES = ['ingest', 'kernels', 'features', 'train', 'tui'];
@@ -37,6 +38,7 @@ export const benchCommand: Command = {
       render: { type: 'string' }, backends: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     } });
     if (values.help) { io.out(this.usage); return 0; }
+    if (ROOT === null) throw new UsageError('sluice bench runs the suites of bench/ in a clone of the sluice repository (`npm run bench` there); the installed package does not include them');
     const available = SUITES.filter((s) => existsSync(resolve(ROOT, 'bench', `${s}.ts`)));
     const unknown = positionals.find((s) => !available.includes(s));
     if (unknown !== undefined) throw new UsageError(`unknown bench suite "${unknown}"; available: ${available.join(', ')}`);

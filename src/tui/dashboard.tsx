@@ -165,7 +165,8 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
   const setup: WorkerSetup = { fd, errFd: 2, ...size(), isTTY: tty, fps, keys: hasKeys, nice: options.nice ?? DEFAULT_NICE, first: fresh() };
   const worker = new Worker(new URL('./dashboardWorker.mjs', import.meta.url), {
     workerData: setup,
-    // The entry registers tsx itself; the parent's flags (--import tsx, --expose-gc) are not for it.
+    // Plain JavaScript (prebuilt in the package; from the sources it registers tsx itself): the
+    // parent's flags (--import tsx, --expose-gc) are not for it.
     execArgv: [],
     // ink draws only a final frame when it sees CI or CONTINUOUS_INTEGRATION set (is-in-ci);
     // whoever asked for a dashboard wants frames (the CLI already falls back to plain lines under CI).

@@ -3,12 +3,16 @@ import { SourceError, Telemetry, type PullChunk, type TelemetryEvent } from '../
 import { CsvBatchDecoder } from './CsvBatchDecoder.js';
 import type { CsvWorkerData, CsvWorkerOptions, FromCsvWorker, ToCsvWorker } from './csvWorkerMain.js';
 import { errorFromWire } from './errorFromWire.js';
-import { csvWorkerScript } from './csvWorkerScript.js';
 
 /** How long a parse thread asked to stop may take to close its files before it is terminated. */
 const STOP_GRACE_MS = 2000;
-/** The parse thread's entry that loads the TypeScript sources through tsx (slower to start). */
-const TSX_ENTRY = new URL('./csvWorker.mjs', import.meta.url);
+/**
+ * The parse thread's entry. From the sources, src/io/csv/csvWorker.mjs loads the TypeScript
+ * through tsx (~0.35 s to its first batch here); in the package, scripts/build.ts writes a
+ * self-contained bundle of csvWorkerEntry.ts under the same name beside the code that runs this
+ * (dist/csvWorker.mjs, ~0.1 s).
+ */
+const ENTRY = new URL('./csvWorker.mjs', import.meta.url);
 
 /**
  * The main thread's side of fromCsv's parse thread: starts csvWorker.mjs on a file, and yields
@@ -39,36 +43,29 @@ export class CsvParseThread {
   async *batches(signal?: AbortSignal): AsyncGenerator<PullChunk> {
     const data: CsvWorkerData = { path: this.path, options: this.options, capacity: this.capacity };
     const inbox: FromCsvWorker[] = [];
-    let failure = null as Error | null, exited = false, stopping = false, heard = false;
+    let failure = null as Error | null, exited = false, stopping = false;
     let wake: (() => void) | null = null;
     const ring = () => { const w = wake; wake = null; w?.(); };
     let grace: NodeJS.Timeout | undefined;
-    const spawn = (script: URL): Worker => {
-      const w = new Worker(script, {
-        workerData: data,
-        // Plain JavaScript (or an entry that registers tsx itself): the parent's flags are not for it.
-        execArgv: [],
-        // No resourceLimits: text values and rows up to maxRowBytes (64 MiB by default) live on this
-        // thread's heap, and a cap would turn legal input into a crash.
-        stdin: false,
-      });
-      CsvParseThread.live++;
-      failure = null; exited = false;
-      w.on('message', (m: FromCsvWorker) => {
-        heard = true;
-        if (m.type === 'batch') {
-          this.stats.received++;
-          this.stats.maxAhead = Math.max(this.stats.maxAhead, m.parsed - this.stats.handed);
-        }
-        inbox.push(m);
-        ring();
-      });
-      w.on('error', (e) => { if (w === worker) failure ??= e; ring(); });
-      w.on('exit', () => { CsvParseThread.live--; if (w === worker) { exited = true; clearTimeout(grace); } ring(); });
-      return w;
-    };
-    const script = await csvWorkerScript();
-    let worker = spawn(script);
+    const worker = new Worker(ENTRY, {
+      workerData: data,
+      // Plain JavaScript (or an entry that registers tsx itself): the parent's flags are not for it.
+      execArgv: [],
+      // No resourceLimits: text values and rows up to maxRowBytes (64 MiB by default) live on this
+      // thread's heap, and a cap would turn legal input into a crash.
+      stdin: false,
+    });
+    CsvParseThread.live++;
+    worker.on('message', (m: FromCsvWorker) => {
+      if (m.type === 'batch') {
+        this.stats.received++;
+        this.stats.maxAhead = Math.max(this.stats.maxAhead, m.parsed - this.stats.handed);
+      }
+      inbox.push(m);
+      ring();
+    });
+    worker.on('error', (e) => { failure ??= e; ring(); });
+    worker.on('exit', () => { CsvParseThread.live--; exited = true; clearTimeout(grace); ring(); });
     const send = (m: ToCsvWorker) => { if (!exited) worker.postMessage(m); };
     const stop = () => {
       if (stopping || exited) return;
@@ -84,12 +81,6 @@ export class CsvParseThread {
       for (;;) {
         while (inbox.length === 0) {
           if (stopping || signal?.aborted) return;
-          if (failure !== null && !heard && script.href !== TSX_ENTRY.href) {
-            // The bundle failed to load (before it could say anything): run the sources through tsx.
-            void worker.terminate();
-            worker = spawn(TSX_ENTRY);
-            continue;
-          }
           if (failure !== null) throw new SourceError(this.path, `the CSV parse thread failed: ${failure.message}`, { cause: failure });
           if (exited) throw new SourceError(this.path, 'the CSV parse thread ended without finishing the input');
           await new Promise<void>((r) => { wake = r; });

@@ -1,4 +1,5 @@
-// Entry of fromCsv's parse thread (started by CsvParseThread).
+// Entry of fromCsv's parse thread (started by CsvParseThread) when sluice runs from its sources.
+// The package has no tsx: there dist/csvWorker.mjs is a prebuilt bundle of csvWorkerEntry.ts.
 import { fileURLToPath } from 'node:url';
 
 // rxjs and apache-arrow (pulled in by core) load first, without tsx's hooks in the way: through

@@ -1,4 +1,5 @@
-// Entry of the parse thread's bundle (csvWorkerScript builds it); csvWorker.mjs is the tsx route.
+// Entry of the parse thread in the package: scripts/build.ts bundles this file, with its
+// dependencies, as dist/csvWorker.mjs. From the sources, csvWorker.mjs runs the same through tsx.
 import { csvWorkerMain } from './csvWorkerMain.js';
 
 await csvWorkerMain();

@@ -19,6 +19,7 @@ export { loadWasmGemm, type WasmGemm } from './loadWasmGemm.js';
 export { gemvCpu } from './gemvCpu.js';
 export { wasmScaleModule } from './wasmScaleModule.js';
 export { wasmPackModule } from './wasmPackModule.js';
+export { wasmModules, type WasmModuleName } from './wasmModules.js';
 export { gemmPackWasm } from './gemmPackWasm.js';
 export { gemmPackPanels } from './gemmPackPanels.js';
 export { gemmAfterCpu, type GemmAfter } from './gemmAfterCpu.js';

@@ -1,6 +1,4 @@
-import { wasmGemmModule } from './wasmGemmModule.js';
-import { wasmScaleModule } from './wasmScaleModule.js';
-import { wasmPackModule } from './wasmPackModule.js';
+import { wasmModules } from './wasmModules.js';
 import { WasmArena } from './WasmArena.js';
 
 /** The wasm memory as used here (shared or not). */
@@ -36,13 +34,8 @@ interface WasmApi {
   Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmGemmMemory;
 }
 
-// 1 GiB of address space (reserved, not committed): 4096³ needs 192 MiB of panels; larger
-// problems are cut into row slices by the caller.
-const MAX_PAGES = 16384;
-// 4×8 won on this machine (EPYC, AVX2): 4×8 holds 8 accumulators + 2 B vectors + a broadcast in
-// 11 of the 15 xmm registers V8 allocates; 5×8 and 6×8 spill and ran 10–30 % slower, and k-loop
-// unrolling (2, 4) brought nothing. Measured with /tmp micro-benchmarks, best of 35 bursts.
-const MR = 4;
+// The modules' options (tile rows, memory size) and where their bytes come from: wasmModules.
+const { MAX_PAGES, MR } = wasmModules;
 
 let loaded: WasmGemm | null | undefined;
 
@@ -54,13 +47,13 @@ export function loadWasmGemm(): WasmGemm | null {
   if (!wa) return loaded;
   for (const shared of [true, false]) {
     try {
-      const bytes = wasmGemmModule({ mr: MR, unroll: 1, shared, maxPages: MAX_PAGES });
+      const bytes = wasmModules.bytes('gemm', shared);
       if (!wa.validate(bytes)) continue;
       const mem = new wa.Memory(shared ? { initial: 16, maximum: MAX_PAGES, shared: true } : { initial: 16, maximum: MAX_PAGES });
       const module = new wa.Module(bytes);
       const { kernel } = new wa.Instance(module, { env: { mem } }).exports as Pick<WasmGemm, 'kernel'>;
-      const { axpby } = new wa.Instance(new wa.Module(wasmScaleModule({ shared, maxPages: MAX_PAGES })), { env: { mem } }).exports as Pick<WasmGemm, 'axpby'>;
-      const { copy8, copy4, tr4 } = new wa.Instance(new wa.Module(wasmPackModule({ shared, maxPages: MAX_PAGES })), { env: { mem } }).exports as Pick<WasmGemm, 'copy8' | 'copy4' | 'tr4'>;
+      const { axpby } = new wa.Instance(new wa.Module(wasmModules.bytes('scale', shared)), { env: { mem } }).exports as Pick<WasmGemm, 'axpby'>;
+      const { copy8, copy4, tr4 } = new wa.Instance(new wa.Module(wasmModules.bytes('pack', shared)), { env: { mem } }).exports as Pick<WasmGemm, 'copy8' | 'copy4' | 'tr4'>;
       loaded = { kernel, axpby, copy8, copy4, tr4, mem, module, shared, maxBytes: MAX_PAGES * 65536, mr: MR, arena: shared ? new WasmArena(mem) : null };
       break;
     } catch {

@@ -11,9 +11,9 @@ export interface FromCsvOptions extends CsvBatchesOptions, InputOptions {
    * Parse on a second thread, so that parsing overlaps with the pipeline's work on this one (the
    * rate becomes about min(parse, rest) instead of 1/(1/parse + 1/rest)).
    * - `'auto'` (default): a thread for a regular file (not stdin) of at least 16 MiB when the
-   *   machine has two or more cores. Starting the thread takes ~0.1 s (the first run of a new
-   *   version of the parser also bundles it, ~0.3 s: see csvWorkerScript) during which no batch
-   *   arrives; the overlap saves at most the parse time, ~0.15 s for 16 MiB at ~110 MB/s here.
+   *   machine has two or more cores. Starting the thread takes ~0.1 s (~0.35 s when sluice runs
+   *   from its TypeScript sources, through tsx) during which no batch arrives; the overlap
+   *   saves at most the parse time, ~0.15 s for 16 MiB at ~110 MB/s here.
    * - `true`: a thread for any file, gzip included; stdin (`-`) always stays on this thread.
    * - `false`: parse on this thread.
    *
