@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { wasmModules } from '../src/kernels/cpu/index.js';
+import { softwareBackend } from './kernels/softwareBackend.js';
 
 /**
  * The package as users get it (issue #11 item 3): `npm run build`, `npm pack`, then an install of
@@ -18,6 +19,9 @@ const project = join(work, 'project');
 // No loader or flag of this process (tsx) may reach the children.
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('npm_')));
 let packed: string[] = [];
+// Whether this machine has the software WebGPU adapter (with CI set, the test below fails without it).
+const gpu = await softwareBackend();
+await gpu.dispose();
 
 function run(cmd: string, args: string[], cwd: string, timeoutS: number): SpawnSyncReturns<string> {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: timeoutS * 1000, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -108,6 +112,21 @@ test('import { fromCsv, progressive } from sluice runs a pipeline on plain Node:
   assert.equal(out.c, [300, 300]);
   assert.ok(out.frames !== null && out.frames.bytes > 0 && out.drawn, 'the dashboard thread drew no frame');
   assert.equal(out.loaders, []);
+});
+
+gpu.test(test, 'the installed package runs the WebGPU backend on its WGSL from dist/ (software adapter)', () => {
+  writeFileSync(join(project, 'gpu.mjs'), `
+    import { createBackend } from 'sluice';
+    const be = await createBackend('webgpu', { software: true });
+    const n = 20, ones = new Float32Array(n * n).fill(1);
+    const C = be.upload(new Float32Array(n * n), [n, n]);
+    be.gemm(be.upload(ones, [n, n]), be.upload(ones, [n, n]), C, { m: n, n, k: n });
+    const c = await be.read(C);
+    await be.dispose();
+    console.log(JSON.stringify([c[0], c[n * n - 1]]));
+  `);
+  const out = ok(run(process.execPath, ['gpu.mjs'], project, 60), 'node gpu.mjs');
+  assert.equal(JSON.parse(out.trim().split('\n').pop()!), [20, 20]);
 });
 
 test('the installed sluice command runs from dist: --help, and bench says it needs a clone', () => {
