@@ -19,17 +19,19 @@ export class Reporter {
 
   report(r: BenchResult): void {
     this.results.push(r);
-    if (this.json) process.stdout.write(JSON.stringify(r) + '\n');
+    if (this.json) process.stdout.write(`${JSON.stringify(r)}\n`);
     else {
       const ratio = r.ratio !== undefined ? `  ratio ${r.ratio.toFixed(2)}x` : '';
       const base = r.baseline !== undefined ? `  (baseline ${fmt(r.baseline)})` : '';
-      process.stdout.write(`${r.suite.padEnd(9)} ${r.name.padEnd(28)} ${fmt(r.value).padStart(14)} ${r.unit.padEnd(9)}${base}${ratio}${r.note ? '  ' + r.note : ''}\n`);
+      process.stdout.write(
+        `${r.suite.padEnd(9)} ${r.name.padEnd(28)} ${fmt(r.value).padStart(14)} ${r.unit.padEnd(9)}${base}${ratio}${r.note ? `  ${r.note}` : ''}\n`,
+      );
     }
   }
 
   /** Progress and commentary: stderr, so `--json` stdout stays machine-readable. */
   log(message: string): void {
-    process.stderr.write(message + '\n');
+    process.stderr.write(`${message}\n`);
   }
 }
 

@@ -11,12 +11,12 @@
  */
 import { statSync } from 'node:fs';
 import { parseFile } from 'fast-csv';
-import { lastValueFrom, reduce, type Observable } from 'rxjs';
+import { lastValueFrom, type Observable, reduce } from 'rxjs';
 import type { Batch } from '../src/core/index.js';
 import { fromArrowIpc, fromCsv } from '../src/operators/index.js';
-import type { Reporter } from './Reporter.js';
 import { flightsArrow } from './data/flightsArrow.js';
 import { flightsCsv } from './data/flightsCsv.js';
+import type { Reporter } from './Reporter.js';
 
 const SUITE = 'ingest';
 /** Best of this many runs for our paths: the machine is shared, the best run is the least disturbed. */
@@ -35,22 +35,31 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
   gc?.();
 
   let peak = process.memoryUsage.rss();
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 20);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 20);
 
   const count = (o: Observable<Batch>) => lastValueFrom(o.pipe(reduce((n, b) => n + b.length, 0)));
   // The parser on the calling thread (`csv`), and fromCsv's default for a file this size, the
   // parse thread (`csv-thread`), alternated so both see the same load.
-  let csvSeconds = Infinity, csvCpu = Infinity, threadSeconds = Infinity;
+  let csvSeconds = Infinity,
+    csvCpu = Infinity,
+    threadSeconds = Infinity;
   for (let r = 0; r < RUNS; r++) {
     for (const threaded of [false, true]) {
-      const t0 = performance.now(), c0 = process.cpuUsage();
+      const t0 = performance.now(),
+        c0 = process.cpuUsage();
       const n = await count(fromCsv(csvPath, { parseThread: threaded ? 'auto' : false }));
       const s = (performance.now() - t0) / 1000;
-      const cu = process.cpuUsage(c0), cpu = (cu.user + cu.system) / 1e6;
+      const cu = process.cpuUsage(c0),
+        cpu = (cu.user + cu.system) / 1e6;
       if (n !== rows) throw new Error(`fromCsv read ${n} rows, expected ${rows}`);
       reporter.log(`  fromCsv${threaded ? ' (parse thread)' : ''} run ${r + 1}: ${s.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU`);
       if (threaded) threadSeconds = Math.min(threadSeconds, s);
-      else { csvSeconds = Math.min(csvSeconds, s); csvCpu = Math.min(csvCpu, cpu); }
+      else {
+        csvSeconds = Math.min(csvSeconds, s);
+        csvCpu = Math.min(csvCpu, cpu);
+      }
       gc?.();
     }
   }
@@ -58,12 +67,15 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
   // run (which allocates ~1.5 MB of ArrayBuffers per record batch: bodies, times, rowIds) then
   // pays for a mark-compact every few batches, 3-4x its steady-state time; a fresh process or a
   // running stream does not. One GC before the series clears the CSV runs' garbage.
-  let arrowSeconds = Infinity, arrowCpu = Infinity;
+  let arrowSeconds = Infinity,
+    arrowCpu = Infinity;
   for (let r = 0; r < ARROW_RUNS; r++) {
-    const t0 = performance.now(), c0 = process.cpuUsage();
+    const t0 = performance.now(),
+      c0 = process.cpuUsage();
     const n = await count(fromArrowIpc(arrowPath));
     const s = (performance.now() - t0) / 1000;
-    const cu = process.cpuUsage(c0), cpu = (cu.user + cu.system) / 1e6;
+    const cu = process.cpuUsage(c0),
+      cpu = (cu.user + cu.system) / 1e6;
     if (n !== rows) throw new Error(`fromArrowIpc read ${n} rows, expected ${rows}`);
     reporter.log(`  fromArrowIpc run ${r + 1}: ${s.toFixed(3)} s wall, ${cpu.toFixed(3)} s CPU`);
     arrowSeconds = Math.min(arrowSeconds, s);
@@ -73,20 +85,56 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
   peak = Math.max(peak, process.memoryUsage.rss());
 
   reporter.log('  fast-csv (baseline, one run)...');
-  const t0 = performance.now(), c0 = process.cpuUsage();
+  const t0 = performance.now(),
+    c0 = process.cpuUsage();
   const baseRows = await new Promise<number>((resolve, reject) => {
     let n = 0;
-    parseFile(csvPath, { headers: true }).on('data', () => { n++; }).on('error', reject).on('end', () => resolve(n));
+    parseFile(csvPath, { headers: true })
+      .on('data', () => {
+        n++;
+      })
+      .on('error', reject)
+      .on('end', () => resolve(n));
   });
   const baseSeconds = (performance.now() - t0) / 1000;
-  const bu = process.cpuUsage(c0), baseCpu = (bu.user + bu.system) / 1e6;
+  const bu = process.cpuUsage(c0),
+    baseCpu = (bu.user + bu.system) / 1e6;
   if (baseRows !== rows) throw new Error(`fast-csv read ${baseRows} rows, expected ${rows}`);
 
   const mb = csvBytes / 1e6;
-  const ours = mb / csvSeconds, base = mb / baseSeconds;
-  reporter.report({ suite: SUITE, name: 'csv', value: ours, unit: 'MB/s', baseline: base, ratio: ours / base, note: `wall clock, best of ${RUNS}; per CPU-second ${(mb / csvCpu).toFixed(0)} MB/s vs fast-csv ${(mb / baseCpu).toFixed(1)} MB/s; ${rows} rows, ${mb.toFixed(0)} MB; typed columns vs fast-csv string rows; target ≥ 100 MB/s and ≥ 10x` });
+  const ours = mb / csvSeconds,
+    base = mb / baseSeconds;
+  reporter.report({
+    suite: SUITE,
+    name: 'csv',
+    value: ours,
+    unit: 'MB/s',
+    baseline: base,
+    ratio: ours / base,
+    note: `wall clock, best of ${RUNS}; per CPU-second ${(mb / csvCpu).toFixed(0)} MB/s vs fast-csv ${(mb / baseCpu).toFixed(1)} MB/s; ${rows} rows, ${mb.toFixed(0)} MB; typed columns vs fast-csv string rows; target ≥ 100 MB/s and ≥ 10x`,
+  });
   reporter.report({ suite: SUITE, name: 'csv-rows', value: rows / csvSeconds, unit: 'rows/s', note: `best of ${RUNS}` });
-  reporter.report({ suite: SUITE, name: 'csv-thread', value: mb / threadSeconds, unit: 'MB/s', baseline: ours, ratio: csvSeconds / threadSeconds, note: `fromCsv's default here (parseThread auto: a second thread parses, batches move to this one), nothing downstream, best of ${RUNS}; baseline = csv (one thread). It pays off when the pipeline has work of its own (train's logistic-e2e)` });
-  reporter.report({ suite: SUITE, name: 'arrow', value: rows / arrowSeconds, unit: 'rows/s', note: `wall clock, best of ${ARROW_RUNS}; per CPU-second ${(rows / arrowCpu / 1e6).toFixed(1)}M rows/s; fromArrowIpc (src/operators/sources over src/io/arrow), IPC file ${(statSync(arrowPath).size / 1e6).toFixed(0)} MB; target ≥ 20M rows/s` });
-  reporter.report({ suite: SUITE, name: 'peak-rss', value: peak / 1e6, unit: 'MB', note: 'max RSS sampled every 20 ms during the fromCsv and fromArrowIpc runs; target < 300 MB' });
+  reporter.report({
+    suite: SUITE,
+    name: 'csv-thread',
+    value: mb / threadSeconds,
+    unit: 'MB/s',
+    baseline: ours,
+    ratio: csvSeconds / threadSeconds,
+    note: `fromCsv's default here (parseThread auto: a second thread parses, batches move to this one), nothing downstream, best of ${RUNS}; baseline = csv (one thread). It pays off when the pipeline has work of its own (train's logistic-e2e)`,
+  });
+  reporter.report({
+    suite: SUITE,
+    name: 'arrow',
+    value: rows / arrowSeconds,
+    unit: 'rows/s',
+    note: `wall clock, best of ${ARROW_RUNS}; per CPU-second ${(rows / arrowCpu / 1e6).toFixed(1)}M rows/s; fromArrowIpc (src/operators/sources over src/io/arrow), IPC file ${(statSync(arrowPath).size / 1e6).toFixed(0)} MB; target ≥ 20M rows/s`,
+  });
+  reporter.report({
+    suite: SUITE,
+    name: 'peak-rss',
+    value: peak / 1e6,
+    unit: 'MB',
+    note: 'max RSS sampled every 20 ms during the fromCsv and fromArrowIpc runs; target < 300 MB',
+  });
 }

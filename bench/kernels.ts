@@ -8,9 +8,9 @@
  * and is not a GPU figure. `--quick` runs only the 256³ GEMM and the dispatch figure.
  */
 import { loadavg } from 'node:os';
-import type { Reporter } from './Reporter.js';
-import { CpuBackend, createWebGpuBackend, type Backend, type Tensor } from '../src/kernels/index.js';
 import { Rng } from '../src/core/index.js';
+import { type Backend, CpuBackend, createWebGpuBackend, type Tensor } from '../src/kernels/index.js';
+import type { Reporter } from './Reporter.js';
 
 const SUITE = 'kernels';
 
@@ -24,7 +24,15 @@ function randn(n: number, seed: number, scale = 1): Float32Array {
 const singleThread = new WeakSet<Backend>();
 
 function label(be: Backend): string {
-  return be.name === 'webgpu' ? (be.isHardware ? 'webgpu' : 'webgpu-sw') : be.adapter.includes('reference') ? 'cpu-naive' : singleThread.has(be) ? 'cpu-1t' : be.name;
+  return be.name === 'webgpu'
+    ? be.isHardware
+      ? 'webgpu'
+      : 'webgpu-sw'
+    : be.adapter.includes('reference')
+      ? 'cpu-naive'
+      : singleThread.has(be)
+        ? 'cpu-1t'
+        : be.name;
 }
 
 function note(be: Backend, extra = ''): string {
@@ -37,8 +45,10 @@ function note(be: Backend, extra = ''): string {
 function shareNote(be: Backend, before: CpuBackend['gemmThreadStats']): string {
   const now = be instanceof CpuBackend ? be.gemmThreadStats : null;
   if (!now) return '';
-  const jobs = now.jobs - (before?.jobs ?? 0), declined = now.declined - (before?.declined ?? 0);
-  const tasks = now.tasks - (before?.tasks ?? 0), worker = tasks - (now.callerTasks - (before?.callerTasks ?? 0));
+  const jobs = now.jobs - (before?.jobs ?? 0),
+    declined = now.declined - (before?.declined ?? 0);
+  const tasks = now.tasks - (before?.tasks ?? 0),
+    worker = tasks - (now.callerTasks - (before?.callerTasks ?? 0));
   return `, ${jobs} shared / ${declined} run alone (sharing declined while it did not pay), workers ran ${tasks ? Math.round((100 * worker) / tasks) : 0}% of shared tiles`;
 }
 
@@ -62,17 +72,29 @@ async function timeGemm(be: Backend, n: number, minSeconds: number, maxReps: num
   return s;
 }
 
-interface Net { tensors: Tensor[]; step(): void }
+interface Net {
+  tensors: Tensor[];
+  step(): void;
+}
 
 /** Logistic regression, batch 1024 × 784 features: forward GEMV, bias, fused loss, gradient GEMV, bias gradient, Adam on w and b. */
 function logistic(be: Backend): Net {
-  const B = 1024, D = 784;
+  const B = 1024,
+    D = 784;
   const X = be.upload(randn(B * D, 3), [B, D]);
-  const y = be.upload(Float32Array.from({ length: B }, (_, i) => i % 2), [B]);
-  const w = be.upload(randn(D, 4, 0.01), [D, 1]), b = be.zeros([1]);
-  const z = be.zeros([B, 1]), g = be.zeros([B, 1]), loss = be.zeros([B]);
-  const gw = be.zeros([D, 1]), gb = be.zeros([1]);
-  const sw = [be.zeros([D]), be.zeros([D])], sb = [be.zeros([1]), be.zeros([1])];
+  const y = be.upload(
+    Float32Array.from({ length: B }, (_, i) => i % 2),
+    [B],
+  );
+  const w = be.upload(randn(D, 4, 0.01), [D, 1]),
+    b = be.zeros([1]);
+  const z = be.zeros([B, 1]),
+    g = be.zeros([B, 1]),
+    loss = be.zeros([B]);
+  const gw = be.zeros([D, 1]),
+    gb = be.zeros([1]);
+  const sw = [be.zeros([D]), be.zeros([D])],
+    sb = [be.zeros([1]), be.zeros([1])];
   let t = 0;
   return {
     tensors: [X, y, w, b, z, g, loss, gw, gb, ...sw, ...sb],
@@ -91,15 +113,34 @@ function logistic(be: Backend): Net {
 
 /** MLP 784-256-10 (ReLU, softmax cross-entropy), batch 1024: forward, loss, backward, Adam on all four parameters. */
 function mlp(be: Backend): Net {
-  const B = 1024, D = 784, H = 256, C = 10;
+  const B = 1024,
+    D = 784,
+    H = 256,
+    C = 10;
   const X = be.upload(randn(B * D, 5), [B, D]);
-  const y = be.upload(Int32Array.from({ length: B }, (_, i) => i % C), [B]);
-  const W1 = be.upload(randn(D * H, 6, 0.05), [D, H]), b1 = be.zeros([H]);
-  const W2 = be.upload(randn(H * C, 7, 0.05), [H, C]), b2 = be.zeros([C]);
-  const h = be.zeros([B, H]), z = be.zeros([B, C]), g = be.zeros([B, C]), loss = be.zeros([B]);
-  const dW1 = be.zeros([D, H]), db1 = be.zeros([H]), dW2 = be.zeros([H, C]), db2 = be.zeros([C]), dh = be.zeros([B, H]);
-  const params: Array<[Tensor, Tensor, Tensor[]]> = [[W1, dW1, [be.zeros([D * H]), be.zeros([D * H])]], [b1, db1, [be.zeros([H]), be.zeros([H])]],
-    [W2, dW2, [be.zeros([H * C]), be.zeros([H * C])]], [b2, db2, [be.zeros([C]), be.zeros([C])]]];
+  const y = be.upload(
+    Int32Array.from({ length: B }, (_, i) => i % C),
+    [B],
+  );
+  const W1 = be.upload(randn(D * H, 6, 0.05), [D, H]),
+    b1 = be.zeros([H]);
+  const W2 = be.upload(randn(H * C, 7, 0.05), [H, C]),
+    b2 = be.zeros([C]);
+  const h = be.zeros([B, H]),
+    z = be.zeros([B, C]),
+    g = be.zeros([B, C]),
+    loss = be.zeros([B]);
+  const dW1 = be.zeros([D, H]),
+    db1 = be.zeros([H]),
+    dW2 = be.zeros([H, C]),
+    db2 = be.zeros([C]),
+    dh = be.zeros([B, H]);
+  const params: Array<[Tensor, Tensor, Tensor[]]> = [
+    [W1, dW1, [be.zeros([D * H]), be.zeros([D * H])]],
+    [b1, db1, [be.zeros([H]), be.zeros([H])]],
+    [W2, dW2, [be.zeros([H * C]), be.zeros([H * C])]],
+    [b2, db2, [be.zeros([C]), be.zeros([C])]],
+  ];
   let t = 0;
   return {
     tensors: [X, y, W1, b1, W2, b2, h, z, g, loss, dW1, db1, dW2, db2, dh, ...params.flatMap((p) => p[2])],
@@ -186,7 +227,10 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
     }
     for (const be of [cpu1t, ...backends]) {
       const software = be.name === 'webgpu' && !be.isHardware;
-      if (n === 4096 && software) { reporter.log(`gemm-4096-${label(be)}: skipped (software adapter: minutes per call)`); continue; }
+      if (n === 4096 && software) {
+        reporter.log(`gemm-4096-${label(be)}: skipped (software adapter: minutes per call)`);
+        continue;
+      }
       reporter.log(`gemm ${n}³ ${label(be)} ...`);
       const before = be instanceof CpuBackend ? be.gemmThreadStats : null;
       const s = await timeGemm(be, n, n >= 4096 ? 0 : 2, n >= 4096 ? 1 : 50);
@@ -194,7 +238,10 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
       // 4096³ has no naive run (≈ 7 minutes here); its ratio uses the 1024³ naive rate, which is no slower per flop.
       const base = naiveGflops.get(n) ?? naiveGflops.get(1024);
       reporter.report({
-        suite: SUITE, name: `gemm-${n}-${label(be)}`, value: gflops, unit: 'GFLOP/s',
+        suite: SUITE,
+        name: `gemm-${n}-${label(be)}`,
+        value: gflops,
+        unit: 'GFLOP/s',
         ...(base ? { baseline: base, ratio: gflops / base } : {}),
         note: note(be, `${n}³${n === 4096 ? ', baseline = naive 1024³ rate' : ''}${be.name === 'cpu' ? ', target ≥ 20 GFLOP/s' : ''}${shareNote(be, before)}`),
       });
@@ -202,14 +249,25 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
   }
 
   if (!quick) {
-    for (const [name, make, stepsBase] of [['logistic-step', logistic, 20], ['mlp-step', mlp, 2]] as const) {
+    for (const [name, make, stepsBase] of [
+      ['logistic-step', logistic, 20],
+      ['mlp-step', mlp, 2],
+    ] as const) {
       reporter.log(`${name} cpu-naive ...`);
       const base = await msPerStep(naive, make, 2, stepsBase);
       reporter.report({ suite: SUITE, name: `${name}-cpu-naive`, value: base, unit: 'ms/step', note: note(naive, 'baseline; batch 1024, Adam') });
       for (const be of backends) {
         reporter.log(`${name} ${label(be)} ...`);
         const ms = await msPerStep(be, make, 3, 50);
-        reporter.report({ suite: SUITE, name: `${name}-${label(be)}`, value: ms, unit: 'ms/step', baseline: base, ratio: base / ms, note: note(be, 'ratio = baseline/value (speed-up); batch 1024, Adam') });
+        reporter.report({
+          suite: SUITE,
+          name: `${name}-${label(be)}`,
+          value: ms,
+          unit: 'ms/step',
+          baseline: base,
+          ratio: base / ms,
+          note: note(be, 'ratio = baseline/value (speed-up); batch 1024, Adam'),
+        });
       }
     }
   }

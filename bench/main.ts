@@ -24,14 +24,26 @@ const refuse = (message: string): never => {
   process.exit(2);
 };
 const OPTIONS = {
-  json: { type: 'boolean' }, quick: { type: 'boolean' }, rows: { type: 'string' }, reps: { type: 'string' },
-  render: { type: 'string' }, backends: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  quick: { type: 'boolean' },
+  rows: { type: 'string' },
+  reps: { type: 'string' },
+  render: { type: 'string' },
+  backends: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 const parse = () => {
-  try { return parseArgs({ args: process.argv.slice(2), strict: true, allowPositionals: true, options: OPTIONS }); } catch (e) { return refuse((e as Error).message.replace(/\. To specify a positional argument[\s\S]*$/, '')); }
+  try {
+    return parseArgs({ args: process.argv.slice(2), strict: true, allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    return refuse((e as Error).message.replace(/\. To specify a positional argument[\s\S]*$/, ''));
+  }
 };
 const { values, positionals } = parse();
-if (values.help) { process.stdout.write(usage + '\n'); process.exit(0); }
+if (values.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
 for (const name of ['rows', 'reps'] as const) {
   const raw = values[name];
   const v = Number(raw?.replace(/_/g, ''));
@@ -46,7 +58,8 @@ const json = values.json === true;
 const suites = positionals.length ? positionals : SUITES.filter((s) => available.includes(s));
 // What each suite reads: ingest takes `--rows N`, train and tui `--rows=N`; both forms are passed.
 const argv = [
-  ...(json ? ['--json'] : []), ...(values.quick ? ['--quick'] : []),
+  ...(json ? ['--json'] : []),
+  ...(values.quick ? ['--quick'] : []),
   ...(['rows', 'reps', 'render', 'backends'] as const).flatMap((k) => {
     const v = values[k] === undefined ? undefined : k === 'rows' || k === 'reps' ? String(Number(values[k]!.replace(/_/g, ''))) : values[k]!;
     return v === undefined ? [] : [`--${k}=${v}`, `--${k}`, v];

@@ -15,22 +15,24 @@
  *                     process. Target ≥ 20k rows/s at batch 64.
  * `--quick`: 300k CSV rows and fewer MLP rows. `--backends=cpu,webgpu,gpujs` picks the MLP backends.
  */
-import { from as rxFrom, lastValueFrom, reduce, toArray } from 'rxjs';
-import { FeatureMatrix, Rng, type Batch } from '../src/core/index.js';
+import { lastValueFrom, reduce, from as rxFrom, toArray } from 'rxjs';
+import { type Batch, FeatureMatrix, Rng } from '../src/core/index.js';
+import type { ProgressiveReport } from '../src/evaluate/index.js';
 import { BACKEND_NAMES } from '../src/kernels/index.js';
 import { createModel, type Model, type ModelOptions } from '../src/learn/index.js';
-import type { ProgressiveReport } from '../src/evaluate/index.js';
 import { datetimeParts, derive, fromCsv, progressive, standardize, vectorize } from '../src/operators/index.js';
 import { flightsCsv } from './data/flightsCsv.js';
 import type { Reporter } from './Reporter.js';
 
 const SUITE = 'train';
-const D = 784, H = 256, C = 10;
+const D = 784,
+  H = 256,
+  C = 10;
 const LR = 0.01;
 
 /** `--name=value` (bench/main takes every bare word as a suite name). */
 function arg(args: string[], name: string): string | undefined {
-  return args.find((a) => a.startsWith(name + '='))?.slice(name.length + 1);
+  return args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 }
 
 export async function run(reporter: Reporter, args: string[]): Promise<void> {
@@ -48,17 +50,20 @@ const METRICS = ['accuracy', 'logLoss', { name: 'rocAuc', mode: 'streaming' }];
 async function logisticE2e(reporter: Reporter, rows: number): Promise<void> {
   reporter.log(`train: preparing ${rows} flight rows (cached in .bench-data/)`);
   const path = flightsCsv({ rows });
-  const features = (src: ReturnType<typeof fromCsv>) => src.pipe(
-    derive('delayed', 'delay > 15'),
-    standardize(['distance', 'airtime']),
-    datetimeParts('date', ['hour', 'dayOfWeek']),
-    vectorize({ target: 'delayed', drop: ['delay', 'origin', 'destination', 'date'] }),
-  );
+  const features = (src: ReturnType<typeof fromCsv>) =>
+    src.pipe(
+      derive('delayed', 'delay > 15'),
+      standardize(['distance', 'airtime']),
+      datetimeParts('date', ['hour', 'dayOfWeek']),
+      vectorize({ target: 'delayed', drop: ['delay', 'origin', 'destination', 'date'] }),
+    );
   // Parse alone (the ceiling the whole path is measured against) and the whole path, alternated so
   // that both see the same load on this shared machine; best of `passes` each (the first of each
   // also compiles: a 300k-row pass is a few tenths of a second).
   const passes = rows >= 1_000_000 ? 3 : 5;
-  let parse = 0, best = 0, report: (ProgressiveReport & { wall: number }) | null = null;
+  let parse = 0,
+    best = 0,
+    report: (ProgressiveReport & { wall: number }) | null = null;
   const lastRun = async () => {
     const t0 = performance.now();
     const reports = await lastValueFrom(features(fromCsv(path)).pipe(progressive(LOGISTIC, { metrics: METRICS }), toArray()));
@@ -70,11 +75,19 @@ async function logisticE2e(reporter: Reporter, rows: number): Promise<void> {
     const n = await lastValueFrom(fromCsv(path).pipe(reduce((s, b: Batch) => s + b.length, 0)));
     parse = Math.max(parse, n / ((performance.now() - t0) / 1000));
     const out = await lastRun();
-    if (out.wall > best) { best = out.wall; report = out; }
+    if (out.wall > best) {
+      best = out.wall;
+      report = out;
+    }
   }
   const m = report!.metrics;
   reporter.report({
-    suite: SUITE, name: 'logistic-e2e', value: best, unit: 'rows/s', baseline: parse, ratio: best / parse,
+    suite: SUITE,
+    name: 'logistic-e2e',
+    value: best,
+    unit: 'rows/s',
+    baseline: parse,
+    ratio: best / parse,
     note: `${rows} rows, csv → derive/standardize/datetime parts → progressive logistic (cpu, sgd, batch 1024; rocAuc streaming); accuracy ${m.accuracy!.toFixed(4)} logLoss ${m.logLoss!.toFixed(4)} rocAuc ${m.rocAuc!.toFixed(4)}; baseline = fromCsv alone; target ≥ 2M rows/s`,
   });
   // The learning half alone, on matrices already in memory.
@@ -87,22 +100,33 @@ async function logisticE2e(reporter: Reporter, rows: number): Promise<void> {
     const out = (await lastValueFrom(rxFrom(mats).pipe(progressive(LOGISTIC, { metrics: METRICS }), toArray()))).at(-1)!;
     learnBest = Math.max(learnBest, out.rows / ((performance.now() - t0) / 1000));
   } while (performance.now() - t00 < (rows >= 1_000_000 ? 10_000 : 3_000));
-  reporter.report({ suite: SUITE, name: 'logistic-learn', value: learnBest, unit: 'rows/s', note: `progressive logistic (predict, metrics, learn) on ${mats[0]?.cols ?? 0} features in memory` });
+  reporter.report({
+    suite: SUITE,
+    name: 'logistic-learn',
+    value: learnBest,
+    unit: 'rows/s',
+    note: `progressive logistic (predict, metrics, learn) on ${mats[0]?.cols ?? 0} features in memory`,
+  });
 }
 
 /** 784-wide rows whose labels come from a fixed random linear teacher, so the MLP has something to learn. */
 function mlpData(rows: number, seed: number): FeatureMatrix {
   const rng = new Rng(seed);
   const teacher = Float32Array.from({ length: D * C }, () => rng.normal());
-  const x = new Float32Array(rows * D), y = new Float32Array(rows);
+  const x = new Float32Array(rows * D),
+    y = new Float32Array(rows);
   for (let i = 0; i < rows; i++) {
     const o = i * D;
     for (let j = 0; j < D; j++) x[o + j] = rng.float();
-    let best = 0, bestZ = -Infinity;
+    let best = 0,
+      bestZ = -Infinity;
     for (let c = 0; c < C; c++) {
       let z = 0;
       for (let j = 0; j < D; j++) z += x[o + j]! * teacher[j * C + c]!;
-      if (z > bestZ) { bestZ = z; best = c; }
+      if (z > bestZ) {
+        bestZ = z;
+        best = c;
+      }
     }
     y[i] = best;
   }
@@ -139,7 +163,13 @@ async function mlp(reporter: Reporter, quick: boolean, backends: string[]): Prom
     try {
       const rate = await tfjsMlp(data, batch, minSeconds);
       tfjs.set(batch, rate);
-      reporter.report({ suite: SUITE, name: `mlp-tfjs-wasm-b${batch}`, value: rate, unit: 'rows/s', note: `TensorFlow.js ${await tfVersion()} wasm backend, ${D}-${H}-${C}, sgd lr ${LR}` });
+      reporter.report({
+        suite: SUITE,
+        name: `mlp-tfjs-wasm-b${batch}`,
+        value: rate,
+        unit: 'rows/s',
+        note: `TensorFlow.js ${await tfVersion()} wasm backend, ${D}-${H}-${C}, sgd lr ${LR}`,
+      });
     } catch (err) {
       reporter.log(`mlp-tfjs-wasm-b${batch}: failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -148,14 +178,30 @@ async function mlp(reporter: Reporter, quick: boolean, backends: string[]): Prom
     for (const batch of [64, 1024]) {
       let model: Model | null = null;
       try {
-        model = await createModel({ kind: 'mlp', task: 'multiclass', hidden: [H], activation: 'relu', classes: C, inputs: D, optimizer: 'sgd', lr: LR, batchSize: batch, backend: backend as 'cpu', seed: 1, ...(backend === 'webgpu' ? { backendOptions: { software: true } } : {}) });
+        model = await createModel({
+          kind: 'mlp',
+          task: 'multiclass',
+          hidden: [H],
+          activation: 'relu',
+          classes: C,
+          inputs: D,
+          optimizer: 'sgd',
+          lr: LR,
+          batchSize: batch,
+          backend: backend as 'cpu',
+          seed: 1,
+          ...(backend === 'webgpu' ? { backendOptions: { software: true } } : {}),
+        });
         const software = backend === 'webgpu' && /software|llvmpipe|swiftshader/i.test(model.adapter);
         // The software adapter and gpu.js (a CPU path) run a few hundred rows/s at this size: a short sample is enough.
         const slow = software || backend === 'gpujs';
         const rate = await timeLearn((x) => model!.learn(x), slow ? data.sliceRows(0, batch * 4) : data, slow ? batch * 2 : 4096, slow ? 0.5 : minSeconds);
         const base = backend === 'cpu' ? tfjs.get(batch) : undefined;
         reporter.report({
-          suite: SUITE, name: `mlp-${backend}-b${batch}`, value: rate, unit: 'rows/s',
+          suite: SUITE,
+          name: `mlp-${backend}-b${batch}`,
+          value: rate,
+          unit: 'rows/s',
           ...(base !== undefined ? { baseline: base, ratio: rate / base } : {}),
           note: `${D}-${H}-${C} relu/softmax, sgd, adapter: ${model.adapter}${software ? ' (software adapter, not a GPU figure)' : ''}${batch === 64 && backend === 'cpu' ? '; target ≥ 20k rows/s' : ''}`,
         });
@@ -176,7 +222,7 @@ async function loadTf(): Promise<typeof import('@tensorflow/tfjs-core')> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const { createRequire } = await import('node:module');
   const { dirname } = await import('node:path');
-  const dist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/';
+  const dist = `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`;
   wasm.setWasmPaths(dist);
   if (!(await core.setBackend('wasm'))) throw new Error('tfjs wasm backend did not initialise');
   await core.ready();
@@ -198,29 +244,40 @@ async function tfjsMlp(data: FeatureMatrix, batch: number, minSeconds: number): 
   const t = await loadTf();
   const rng = new Rng(1);
   const init = (n: number, fanIn: number) => Float32Array.from({ length: n }, () => rng.normal() * Math.sqrt(2 / fanIn));
-  const w1 = t.variable(t.tensor2d(init(D * H, D), [D, H])), b1 = t.variable(t.zeros([H]));
-  const w2 = t.variable(t.tensor2d(init(H * C, H), [H, C])), b2 = t.variable(t.zeros([C]));
-  const oneHot = (y: Float32Array) => { const o = new Float32Array(y.length * C); for (let i = 0; i < y.length; i++) o[i * C + y[i]!] = 1; return o; };
+  const w1 = t.variable(t.tensor2d(init(D * H, D), [D, H])),
+    b1 = t.variable(t.zeros([H]));
+  const w2 = t.variable(t.tensor2d(init(H * C, H), [H, C])),
+    b2 = t.variable(t.zeros([C]));
+  const oneHot = (y: Float32Array) => {
+    const o = new Float32Array(y.length * C);
+    for (let i = 0; i < y.length; i++) o[i * C + y[i]!] = 1;
+    return o;
+  };
   try {
-    return await timeLearn(async (x) => {
-      for (let s = 0; s < x.rows; s += batch) {
-        const n = Math.min(batch, x.rows - s);
-        t.tidy(() => {
-          const xs = t.tensor2d(x.values.subarray(s * D, (s + n) * D), [n, D]);
-          const ys = t.tensor2d(oneHot(x.targets!.subarray(s, s + n)), [n, C]);
-          const pre = t.add(t.matMul(xs, w1), b1);
-          const h = t.relu(pre);
-          const p = t.softmax(t.add(t.matMul(h, w2), b2));
-          const dz = t.mul(t.sub(p, ys), 1 / n);
-          // Explicit transposes: the wasm backend's transposed matMul is 10-20x slower than transpose + matMul here.
-          const dh = t.mul(t.matMul(dz, t.transpose(w2)), t.cast(t.greater(pre, 0), 'float32'));
-          w2.assign(t.sub(w2, t.mul(t.matMul(t.transpose(h), dz), LR)));
-          b2.assign(t.sub(b2, t.mul(t.sum(dz, 0), LR)));
-          w1.assign(t.sub(w1, t.mul(t.matMul(t.transpose(xs), dh), LR)));
-          b1.assign(t.sub(b1, t.mul(t.sum(dh, 0), LR)));
-        });
-      }
-    }, data, 4096, minSeconds);
+    return await timeLearn(
+      async (x) => {
+        for (let s = 0; s < x.rows; s += batch) {
+          const n = Math.min(batch, x.rows - s);
+          t.tidy(() => {
+            const xs = t.tensor2d(x.values.subarray(s * D, (s + n) * D), [n, D]);
+            const ys = t.tensor2d(oneHot(x.targets!.subarray(s, s + n)), [n, C]);
+            const pre = t.add(t.matMul(xs, w1), b1);
+            const h = t.relu(pre);
+            const p = t.softmax(t.add(t.matMul(h, w2), b2));
+            const dz = t.mul(t.sub(p, ys), 1 / n);
+            // Explicit transposes: the wasm backend's transposed matMul is 10-20x slower than transpose + matMul here.
+            const dh = t.mul(t.matMul(dz, t.transpose(w2)), t.cast(t.greater(pre, 0), 'float32'));
+            w2.assign(t.sub(w2, t.mul(t.matMul(t.transpose(h), dz), LR)));
+            b2.assign(t.sub(b2, t.mul(t.sum(dz, 0), LR)));
+            w1.assign(t.sub(w1, t.mul(t.matMul(t.transpose(xs), dh), LR)));
+            b1.assign(t.sub(b1, t.mul(t.sum(dh, 0), LR)));
+          });
+        }
+      },
+      data,
+      4096,
+      minSeconds,
+    );
   } finally {
     for (const v of [w1, b1, w2, b2]) v.dispose();
   }

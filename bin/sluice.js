@@ -5,6 +5,7 @@
 // package ships only the build (npm run build → dist/), which runs with plain Node.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 process.env.EGL_PLATFORM ??= 'surfaceless';
 const source = new URL('../src/cli/main.ts', import.meta.url);
 const built = new URL('../dist/cli.js', import.meta.url);

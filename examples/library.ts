@@ -6,13 +6,13 @@ import { derive, fromArrowIpc, impute, progressive, standardize, textLogger, vec
 const flights = new URL('../node_modules/vega-datasets/data/flights-200k.arrow', import.meta.url).pathname;
 const maxRows = Number(process.argv[2] ?? 200_000);
 
-const logging = textLogger();                              // plain progress lines on stderr
+const logging = textLogger(); // plain progress lines on stderr
 const report = await lastValueFrom(
   fromArrowIpc(flights, { batchSize: 4096 }).pipe(
-    derive('late', 'delay > 15'),                          // the safe expression language
+    derive('late', 'delay > 15'), // the safe expression language
     impute({ distance: 'median', time: 'mean' }),
     standardize(['distance', 'time']),
-    vectorize({ target: 'late', drop: ['delay'] }),        // Batch → FeatureMatrix
+    vectorize({ target: 'late', drop: ['delay'] }), // Batch → FeatureMatrix
     progressive(
       { kind: 'logistic', optimizer: 'adam', lr: 0.01, batchSize: 64, backend: 'cpu' },
       { metrics: ['accuracy', 'rocAuc', 'logLoss'], rolling: 10_000, maxRows },

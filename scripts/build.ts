@@ -22,11 +22,12 @@
 //
 // The build fails when a bundle imports a package that package.json does not list in
 // "dependencies", or when a file the code names beside itself is missing from dist/.
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { wasmModules } from '../src/kernels/cpu/index.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -61,18 +62,39 @@ try {
   const entries: Record<string, string> = { index: 'src/index.ts', cli: 'src/cli/main.ts' };
   if (existsSync(join(root, 'src/internal.ts'))) entries.internal = 'src/internal.ts';
   metas.push((await build({ ...common, entryPoints: entries, splitting: true, packages: 'external' })).metafile!);
-  metas.push((await build({
-    ...common, entryPoints: { csvWorker: WORKERS['csvWorker.mjs'] }, outExtension: { '.js': '.mjs' },
-  })).metafile!);
+  metas.push(
+    (
+      await build({
+        ...common,
+        entryPoints: { csvWorker: WORKERS['csvWorker.mjs'] },
+        outExtension: { '.js': '.mjs' },
+      })
+    ).metafile!,
+  );
   // Split, so that the renderer (ink, React) loads by a dynamic import after the entry has set
   // the thread's nice value and NODE_ENV: a bundle would hoist their imports above both.
-  metas.push((await build({
-    ...common, entryPoints: { dashboardWorker: WORKERS['dashboardWorker.mjs'] }, outExtension: { '.js': '.mjs' },
-    splitting: true, chunkNames: 'dashboardWorker-[hash]', packages: 'external',
-  })).metafile!);
-  metas.push((await build({
-    ...common, entryPoints: { gemmWorker: WORKERS['gemmWorker.mjs'] }, outExtension: { '.js': '.mjs' }, packages: 'external',
-  })).metafile!);
+  metas.push(
+    (
+      await build({
+        ...common,
+        entryPoints: { dashboardWorker: WORKERS['dashboardWorker.mjs'] },
+        outExtension: { '.js': '.mjs' },
+        splitting: true,
+        chunkNames: 'dashboardWorker-[hash]',
+        packages: 'external',
+      })
+    ).metafile!,
+  );
+  metas.push(
+    (
+      await build({
+        ...common,
+        entryPoints: { gemmWorker: WORKERS['gemmWorker.mjs'] },
+        outExtension: { '.js': '.mjs' },
+        packages: 'external',
+      })
+    ).metafile!,
+  );
 
   checkDependencies(metas);
   copyBesideFiles(metas);
@@ -83,7 +105,11 @@ try {
     }
   }
 
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(out, 'types')], { cwd: root, stdio: 'inherit' });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(out, 'types')],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed (exit ${tsc.status ?? tsc.signal})`);
 
   rmSync(dist, { recursive: true, force: true });
@@ -103,7 +129,10 @@ function checkDependencies(metas: Metafile[]): void {
     for (const [file, o] of Object.entries(meta.outputs)) {
       for (const i of o.imports) {
         if (!i.external || isBuiltin(i.path) || i.path.startsWith('.')) continue;
-        const name = i.path.split('/').slice(0, i.path.startsWith('@') ? 2 : 1).join('/');
+        const name = i.path
+          .split('/')
+          .slice(0, i.path.startsWith('@') ? 2 : 1)
+          .join('/');
         if (!(name in (pkg.dependencies ?? {}))) missing.add(`${name} (imported by ${relative(out, join(root, file))})`);
       }
     }

@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -43,7 +43,10 @@ test.before(() => {
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'empty-project', private: true, type: 'module' }));
   // --omit=optional: gpu.js's optional headless GL compiles native code; this repository's own
   // install runs without it as well. --prefer-offline: npm's cache holds what `npm ci` fetched.
-  ok(run('npm', ['install', join(work, info!.filename), '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund'], project, 240), 'npm install <tarball>');
+  ok(
+    run('npm', ['install', join(work, info!.filename), '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund'], project, 240),
+    'npm install <tarball>',
+  );
 });
 
 test.after(() => {
@@ -51,11 +54,27 @@ test.after(() => {
 });
 
 test('the tarball holds the built entries, the thread entries, the wasm and the types, and no TypeScript source', () => {
-  for (const f of ['dist/index.js', 'dist/internal.js', 'dist/cli.js', 'dist/csvWorker.mjs', 'dist/dashboardWorker.mjs', 'dist/gemmWorker.mjs',
-    'dist/wgsl/gemm.wgsl', 'dist/batched_linear.wgsl', 'dist/wasm/gemm.shared.wasm', 'dist/types/index.d.ts', 'dist/types/internal.d.ts', 'bin/sluice.js', 'package.json']) {
+  for (const f of [
+    'dist/index.js',
+    'dist/internal.js',
+    'dist/cli.js',
+    'dist/csvWorker.mjs',
+    'dist/dashboardWorker.mjs',
+    'dist/gemmWorker.mjs',
+    'dist/wgsl/gemm.wgsl',
+    'dist/batched_linear.wgsl',
+    'dist/wasm/gemm.shared.wasm',
+    'dist/types/index.d.ts',
+    'dist/types/internal.d.ts',
+    'bin/sluice.js',
+    'package.json',
+  ]) {
     assert.ok(packed.includes(f), `${f} is not in the tarball`);
   }
-  assert.equal(packed.filter((f) => f.startsWith('src/') || f.startsWith('test/') || (/\.tsx?$/.test(f) && !f.endsWith('.d.ts'))), []);
+  assert.equal(
+    packed.filter((f) => f.startsWith('src/') || f.startsWith('test/') || (/\.tsx?$/.test(f) && !f.endsWith('.d.ts'))),
+    [],
+  );
 });
 
 test('the built wasm modules are byte for byte what the emitters give', () => {
@@ -76,8 +95,10 @@ test('the installed package brings no tsx, esbuild or TypeScript', () => {
 });
 
 test('import { fromCsv, progressive } from sluice runs a pipeline on plain Node: parse thread, GEMM threads, dashboard thread', () => {
-  writeFileSync(join(project, 'data.csv'), 'x,z,y\n' + Array.from({ length: 400 }, (_, i) => `${i % 7},${(i * 13) % 11},${i % 7 > 3 ? 1 : 0}`).join('\n') + '\n');
-  writeFileSync(join(project, 'main.mjs'), `
+  writeFileSync(join(project, 'data.csv'), `x,z,y\n${Array.from({ length: 400 }, (_, i) => `${i % 7},${(i * 13) % 11},${i % 7 > 3 ? 1 : 0}`).join('\n')}\n`);
+  writeFileSync(
+    join(project, 'main.mjs'),
+    `
     import { closeSync, openSync, readFileSync } from 'node:fs';
     import { fromCsv, progressive, vectorize, dashboard } from 'sluice';
     import { CpuBackend } from 'sluice/internal';
@@ -102,9 +123,16 @@ test('import { fromCsv, progressive } from sluice runs a pipeline on plain Node:
     console.log(JSON.stringify({ rows: report.rows, accuracy: report.metrics.accuracy, adapter: be.adapter, c: [c[0], c[n * n - 1]],
       frames: board.output, drawn: readFileSync('frames.txt', 'utf8').includes('data.csv'),
       tsx: Object.keys(process.env).filter((k) => k.startsWith('TSX')), loaders: process.execArgv }));
-  `);
+  `,
+  );
   const out = JSON.parse(ok(run(process.execPath, ['main.mjs'], project, 60), 'node main.mjs')) as {
-    rows: number; accuracy: number; adapter: string; c: number[]; frames: { bytes: number } | null; drawn: boolean; loaders: string[];
+    rows: number;
+    accuracy: number;
+    adapter: string;
+    c: number[];
+    frames: { bytes: number } | null;
+    drawn: boolean;
+    loaders: string[];
   };
   assert.is(out.rows, 400);
   assert.ok(out.accuracy >= 0 && out.accuracy <= 1, `accuracy ${out.accuracy}`);
@@ -115,7 +143,9 @@ test('import { fromCsv, progressive } from sluice runs a pipeline on plain Node:
 });
 
 gpu.test(test, 'the installed package runs the WebGPU backend on its WGSL from dist/ (software adapter)', () => {
-  writeFileSync(join(project, 'gpu.mjs'), `
+  writeFileSync(
+    join(project, 'gpu.mjs'),
+    `
     import { createBackend } from 'sluice';
     const be = await createBackend('webgpu', { software: true });
     const n = 20, ones = new Float32Array(n * n).fill(1);
@@ -124,7 +154,8 @@ gpu.test(test, 'the installed package runs the WebGPU backend on its WGSL from d
     const c = await be.read(C);
     await be.dispose();
     console.log(JSON.stringify([c[0], c[n * n - 1]]));
-  `);
+  `,
+  );
   const out = ok(run(process.execPath, ['gpu.mjs'], project, 60), 'node gpu.mjs');
   assert.equal(JSON.parse(out.trim().split('\n').pop()!), [20, 20]);
 });
@@ -138,18 +169,33 @@ test('the installed sluice command runs from dist: --help, and bench says it nee
 });
 
 test('a TypeScript project type-checks against the declarations', () => {
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: {
-    module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [],
-  }, files: ['use.ts'] }));
-  writeFileSync(join(project, 'use.ts'), [
-    "import { fromCsv, progressive, vectorize, type FromCsvOptions } from 'sluice';",
-    "import { CpuBackend } from 'sluice/internal';",
-    "const options: FromCsvOptions = { parseThread: true, capacity: 4 };",
-    "export const rows = fromCsv('data.csv', options).pipe(vectorize({ target: 'y' }), progressive({ kind: 'logistic' }, { metrics: ['accuracy'] }));",
-    'export const be = new CpuBackend({ threads: 1 });',
-    '// @ts-expect-error a path is a string (were the declarations missing, everything would be any and this line an error)',
-    'fromCsv(42);',
-  ].join('\n'));
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: [],
+      },
+      files: ['use.ts'],
+    }),
+  );
+  writeFileSync(
+    join(project, 'use.ts'),
+    [
+      "import { fromCsv, progressive, vectorize, type FromCsvOptions } from 'sluice';",
+      "import { CpuBackend } from 'sluice/internal';",
+      'const options: FromCsvOptions = { parseThread: true, capacity: 4 };',
+      "export const rows = fromCsv('data.csv', options).pipe(vectorize({ target: 'y' }), progressive({ kind: 'logistic' }, { metrics: ['accuracy'] }));",
+      'export const be = new CpuBackend({ threads: 1 });',
+      '// @ts-expect-error a path is a string (were the declarations missing, everything would be any and this line an error)',
+      'fromCsv(42);',
+    ].join('\n'),
+  );
   ok(run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], project, 60), 'tsc');
 });
 

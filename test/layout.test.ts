@@ -1,7 +1,7 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /**
  * The rooms of src/ (DESIGN.md, issue #11): which top-level folder may import which. Dependencies
@@ -36,13 +36,19 @@ const NO_RXJS = ['io', 'features', 'metrics', 'learn', 'evaluate', 'kernels', 'd
 const src = resolve(import.meta.dirname, '../src');
 
 function walk(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? walk(p) : /\.tsx?$/.test(name) ? [p] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? walk(p) : /\.tsx?$/.test(name) ? [p] : [];
+    });
 }
 
-interface Import { file: string; line: number; spec: string }
+interface Import {
+  file: string;
+  line: number;
+  spec: string;
+}
 
 /** Static imports and re-exports (multi-line ones too), side-effect imports and dynamic imports. */
 const IMPORT = /\b(?:import|export)\s[^;'"`]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
@@ -65,11 +71,16 @@ const folderOf = (rel: string) => (rel.includes('/') ? rel.slice(0, rel.indexOf(
 const files = walk(src);
 const imports = files.flatMap(importsOf);
 /** Relative imports that leave their top-level folder, resolved against src/. */
-const crossings = imports.filter((i) => i.spec.startsWith('.')).flatMap((i) => {
-  const target = relative(src, resolve(src, dirname(i.file), i.spec)).split(sep).join('/');
-  const from = folderOf(i.file), to = folderOf(target);
-  return from === to ? [] : [{ ...i, from, to, target }];
-});
+const crossings = imports
+  .filter((i) => i.spec.startsWith('.'))
+  .flatMap((i) => {
+    const target = relative(src, resolve(src, dirname(i.file), i.spec))
+      .split(sep)
+      .join('/');
+    const from = folderOf(i.file),
+      to = folderOf(target);
+    return from === to ? [] : [{ ...i, from, to, target }];
+  });
 const where = (i: Import) => `src/${i.file}:${i.line} imports '${i.spec}'`;
 
 test('the scan sees the imports it checks (operators import rxjs; cli imports the pipeline builder)', () => {
@@ -84,16 +95,23 @@ test('io, features, metrics, learn, evaluate, kernels (and drift, tune) do not i
   assert.equal(bad.map(where), []);
 });
 
-test('a relative import that leaves its folder ends at that folder\'s index.js (no deep imports)', () => {
+test("a relative import that leaves its folder ends at that folder's index.js (no deep imports)", () => {
   const bad = crossings.filter((c) => c.target.startsWith('..') || c.target !== `${c.to}/index.js`);
   assert.equal(bad.map(where), []);
 });
 
 test('every top-level folder of src/ is in the layering table, and imports only the folders it allows', () => {
   const folders = readdirSync(src).filter((n) => statSync(join(src, n)).isDirectory());
-  assert.equal(folders.filter((f) => !(f in ALLOWED)), [], 'folders missing from ALLOWED in test/layout.test.ts');
+  assert.equal(
+    folders.filter((f) => !(f in ALLOWED)),
+    [],
+    'folders missing from ALLOWED in test/layout.test.ts',
+  );
   const bad = crossings.filter((c) => !(ALLOWED[c.from] ?? []).includes(c.to));
-  assert.equal(bad.map((c) => `${where(c)}: ${c.from} may not import ${c.to}`), []);
+  assert.equal(
+    bad.map((c) => `${where(c)}: ${c.from} may not import ${c.to}`),
+    [],
+  );
 });
 
 test('the layering table points one way (no cycle), core at the bottom', () => {

@@ -4,7 +4,7 @@
  * many files sharing one worker process.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -23,7 +23,8 @@ function fixtures(files: Record<string, string>): string {
 // TMPDIR: the runner's times file goes with the fixtures.
 function run(dir: string, args: string[] = [], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', runner, ...args], {
-    encoding: 'utf8', timeout: 60_000,
+    encoding: 'utf8',
+    timeout: 60_000,
     env: { ...process.env, SLUICE_TEST_ROOT: dir, SLUICE_TEST_FILE_TIMEOUT_S: '8', SLUICE_TEST_WORKERS: '2', TMPDIR: dir, ...env },
   });
   return { status: r.status, out: r.stdout + r.stderr };

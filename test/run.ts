@@ -23,9 +23,9 @@
  * again). Files in ISOLATED always run in a fresh process. A worker whose memory passes
  * SLUICE_TEST_WORKER_MAX_RSS_MB (default 2048) after a file is replaced.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 
@@ -36,8 +36,7 @@ process.env.EGL_PLATFORM ??= 'surfaceless';
  * Files that cannot share a process with others, by file name (so a move between folders keeps
  * the mark), each with the reason found when running the suite in shared workers.
  */
-const ISOLATED: Record<string, string> = {
-};
+const ISOLATED: Record<string, string> = {};
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -60,20 +59,36 @@ const timesPath = join(tmpdir(), `sluice-test-times-${createHash('sha1').update(
 const workerPath = join(import.meta.dirname, 'worker.ts');
 
 function walk(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === 'node_modules' ? [] : walk(p);
-    return name.endsWith('.test.ts') || name.endsWith('.test.tsx') ? [p] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) return name === 'node_modules' ? [] : walk(p);
+      return name.endsWith('.test.ts') || name.endsWith('.test.tsx') ? [p] : [];
+    });
 }
 
 const files = walk(root).filter((f) => filters.length === 0 || filters.some((x) => relative(root, f).includes(x)));
 
 let lastTimes: Record<string, number> = {};
-try { lastTimes = JSON.parse(readFileSync(timesPath, 'utf8')) as Record<string, number>; } catch { /* first run: no times yet */ }
+try {
+  lastTimes = JSON.parse(readFileSync(timesPath, 'utf8')) as Record<string, number>;
+} catch {
+  /* first run: no times yet */
+}
 
-interface Job { file: string; name: string; attempt: number; fresh: boolean }
-interface Tally { passed: number; failed: number; skipped: number; failures: string[] }
+interface Job {
+  file: string;
+  name: string;
+  attempt: number;
+  fresh: boolean;
+}
+interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: string[];
+}
 type End = { kind: 'done'; skipped: number; rss: number } | { kind: 'died'; code: number | null; signal: string | null } | { kind: 'timeout' };
 
 /** One worker process and the file it is running. */
@@ -85,11 +100,15 @@ class Worker {
 
   constructor() {
     this.proc = fork(workerPath, [], {
-      execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: process.env,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: process.env,
     });
     this.proc.stdout!.setEncoding('utf8').on('data', (s: string) => this.read('out', s));
     this.proc.stderr!.setEncoding('utf8').on('data', (s: string) => this.read('err', s));
-    this.proc.on('error', () => { /* reported through 'exit' */ });
+    this.proc.on('error', () => {
+      /* reported through 'exit' */
+    });
     // 'close' comes once the pipes are drained, so the dying file's last lines are kept; a test's
     // child that inherited the pipes could hold them open, hence the 200 ms bound after 'exit'.
     let ended = false;
@@ -100,24 +119,39 @@ class Worker {
       this.exited = { kind: 'died', code, signal };
       this.job?.finish(this.exited);
     };
-    this.proc.on('exit', (code, signal) => { setTimeout(() => end(code, signal), 200).unref(); });
+    this.proc.on('exit', (code, signal) => {
+      setTimeout(() => end(code, signal), 200).unref();
+    });
     this.proc.on('close', (code, signal) => end(code, signal));
   }
 
-  get alive(): boolean { return this.exited === null; }
+  get alive(): boolean {
+    return this.exited === null;
+  }
 
   /** Runs one file; resolves with what it counted and how it ended. */
   run(job: Job): Promise<{ tally: Tally; log: string[]; test: string; end: End }> {
     return new Promise((done) => {
       const tally: Tally = { passed: 0, failed: 0, skipped: 0, failures: [] };
-      const state = { tally, log: [] as string[], test: '', finish: (end: End) => {
-        clearTimeout(timer);
-        this.job = null;
-        done({ tally, log: state.log, test: state.test, end });
-      } };
-      const timer = setTimeout(() => { this.proc.kill('SIGKILL'); state.finish({ kind: 'timeout' }); }, fileTimeoutMs);
+      const state = {
+        tally,
+        log: [] as string[],
+        test: '',
+        finish: (end: End) => {
+          clearTimeout(timer);
+          this.job = null;
+          done({ tally, log: state.log, test: state.test, end });
+        },
+      };
+      const timer = setTimeout(() => {
+        this.proc.kill('SIGKILL');
+        state.finish({ kind: 'timeout' });
+      }, fileTimeoutMs);
       this.job = state;
-      if (this.exited) { state.finish(this.exited); return; }
+      if (this.exited) {
+        state.finish(this.exited);
+        return;
+      }
       this.proc.send({ file: job.file });
     });
   }
@@ -142,6 +176,7 @@ class Worker {
 
   private line(line: string): void {
     const job = this.job;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: \x01 marks the worker's protocol lines.
     const m = /^\x01SLUICE (\w+) (.*)$/.exec(line);
     if (m === null) {
       // Output of a test, or of an idle worker (a late timer of the previous file): shown with the
@@ -155,8 +190,10 @@ class Worker {
     const payload = JSON.parse(m[2]!) as unknown;
     if (m[1] === 'test') job.test = payload as string;
     else if (m[1] === 'pass') job.tally.passed++;
-    else if (m[1] === 'fail') { job.tally.failed++; job.tally.failures.push(payload as string); }
-    else if (m[1] === 'done') {
+    else if (m[1] === 'fail') {
+      job.tally.failed++;
+      job.tally.failures.push(payload as string);
+    } else if (m[1] === 'done') {
       const { skipped, rss } = payload as { skipped: number; rss: number };
       job.tally.skipped += skipped;
       job.finish({ kind: 'done', skipped, rss });
@@ -169,7 +206,9 @@ const queue: Job[] = files
   // Longest first, so the last files to finish are short ones; files without a time go first.
   .sort((a, b) => (lastTimes[b.name] ?? Infinity) - (lastTimes[a.name] ?? Infinity) || a.name.localeCompare(b.name));
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const failing: string[] = [];
 const times: Record<string, number> = {};
 const started = performance.now();
@@ -177,10 +216,12 @@ const started = performance.now();
 function report(name: string, tally: Tally, log: string[], seconds: number): void {
   const ok = tally.failed === 0;
   let out = log.length ? log.map((l) => `  │ ${l}\n`).join('') : '';
-  if (tally.failures.length) out += '\n' + tally.failures.join('\n') + '\n';
+  if (tally.failures.length) out += `\n${tally.failures.join('\n')}\n`;
   out += `${ok ? '✔' : '✘'} ${name}  ${tally.passed}/${tally.passed + tally.failed}  ${seconds.toFixed(1)}s\n`;
   process.stdout.write(out);
-  passed += tally.passed; failed += tally.failed; skipped += tally.skipped;
+  passed += tally.passed;
+  failed += tally.failed;
+  skipped += tally.skipped;
   if (!ok) failing.push(name);
 }
 
@@ -211,11 +252,13 @@ async function slot(): Promise<void> {
     // earlier file left behind, so any death is retried alone; alone, only a signal is.
     const why = end.signal ? `killed by ${end.signal}` : `exited ${end.code} without finishing`;
     const retry = job.attempt === 1 && (!job.fresh || end.signal !== null);
-    process.stdout.write(`! ${job.name}: ${job.fresh ? 'process' : 'worker'} ${why}${test ? ` in "${test}"` : ''}${retry ? '; retrying once in a fresh process' : ''}\n`);
+    process.stdout.write(
+      `! ${job.name}: ${job.fresh ? 'process' : 'worker'} ${why}${test ? ` in "${test}"` : ''}${retry ? '; retrying once in a fresh process' : ''}\n`,
+    );
     if (retry) {
       // What the first attempt printed and failed is shown, not counted: the retry's result counts.
       if (log.length) process.stdout.write(log.map((l) => `  │ ${l}\n`).join(''));
-      if (tally.failures.length) process.stdout.write('\n' + tally.failures.join('\n') + '\n');
+      if (tally.failures.length) process.stdout.write(`\n${tally.failures.join('\n')}\n`);
       queue.unshift({ ...job, attempt: 2, fresh: true });
       continue;
     }
@@ -229,9 +272,15 @@ async function slot(): Promise<void> {
 
 await Promise.all(Array.from({ length: Math.min(workerCount, Math.max(1, files.length)) }, () => slot()));
 
-try { writeFileSync(timesPath, JSON.stringify({ ...lastTimes, ...times })); } catch { /* only an ordering hint */ }
+try {
+  writeFileSync(timesPath, JSON.stringify({ ...lastTimes, ...times }));
+} catch {
+  /* only an ordering hint */
+}
 const total = passed + failed;
-process.stdout.write(`\n${files.length} files, ${((performance.now() - started) / 1000).toFixed(1)}s, ${workerCount} workers${failing.length ? '; failing: ' + failing.join(', ') : ''}\n`);
+process.stdout.write(
+  `\n${files.length} files, ${((performance.now() - started) / 1000).toFixed(1)}s, ${workerCount} workers${failing.length ? `; failing: ${failing.join(', ')}` : ''}\n`,
+);
 if (total === 0) process.stdout.write('no test ran\n');
 process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failed > 0 || total === 0 ? 1 : 0);

@@ -10,10 +10,17 @@
 import { compare } from 'uvu/diff';
 
 type Callback<T> = (context: T & { __suite__: string; __test__: string }) => Promise<void> | void;
-interface Entry<T> { name: string; handler: Callback<T> }
+interface Entry<T> {
+  name: string;
+  handler: Callback<T>;
+}
 
 /** What a running suite tells the worker, as it happens (so a crash mid-suite loses nothing). */
-export interface SuiteEvents { start(test: string): void; pass(): void; fail(failure: string): void }
+export interface SuiteEvents {
+  start(test: string): void;
+  pass(): void;
+  fail(failure: string): void;
+}
 /** One queued suite, as the worker runs it; resolves with the number of tests it skipped. */
 export type QueuedSuite = (events: SuiteEvents) => Promise<number>;
 
@@ -27,8 +34,14 @@ export function takeSuites(): QueuedSuite[] {
 }
 
 interface Context<T> {
-  tests: Entry<T>[]; only: Entry<T>[]; before: Callback<T>[]; after: Callback<T>[];
-  bEach: Callback<T>[]; aEach: Callback<T>[]; skips: number; state: T & { __suite__: string; __test__: string };
+  tests: Entry<T>[];
+  only: Entry<T>[];
+  before: Callback<T>[];
+  after: Callback<T>[];
+  bEach: Callback<T>[];
+  aEach: Callback<T>[];
+  skips: number;
+  state: T & { __suite__: string; __test__: string };
 }
 
 function context<T>(state: T & { __suite__: string; __test__: string }): Context<T> {
@@ -37,17 +50,25 @@ function context<T>(state: T & { __suite__: string; __test__: string }): Context
 
 /** uvu's failure block: suite and test name, message and operator, the diff, the stack without node internals. */
 export function formatFailure(err: unknown, testName: string, suiteName: string): string {
-  const e = (err instanceof Error ? err : new Error(String(err))) as Error & { details?: string | false; operator?: string; actual?: unknown; expected?: unknown };
+  const e = (err instanceof Error ? err : new Error(String(err))) as Error & {
+    details?: string | false;
+    operator?: string;
+    actual?: unknown;
+    expected?: unknown;
+  };
   const operator = e.operator ?? '';
   let details = e.details;
   if (e.name.startsWith('AssertionError') && !operator.includes('not')) details = compare(e.actual, e.expected);
   let out = `  FAIL ${suiteName ? `[${suiteName}] ` : ''}"${testName}"\n    ${e.message}${operator ? `  (${operator})` : ''}\n`;
-  if (details) out += '\n        ' + details.split('\n').join('\n        ');
-  const stack = (e.stack ?? '').split('\n').slice(1).map((l) => l.trim())
+  if (details) out += `\n        ${details.split('\n').join('\n        ')}`;
+  const stack = (e.stack ?? '')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim())
     // Node internals and this runner's own frames say nothing about the test.
     .filter((l) => l.length > 0 && !/^\s*at.*(?:\(|\s)(?:node|(internal\/[\w/]*))/.test(l) && !/test[\\/](?:uvu|worker)\.ts:/.test(l));
-  if (stack.length) out += '\n    ' + stack.join('\n    ');
-  return out + '\n';
+  if (stack.length) out += `\n    ${stack.join('\n    ')}`;
+  return `${out}\n`;
 }
 
 async function runSuite<T>(ctx: Context<T>, name: string, events: SuiteEvents): Promise<number> {
@@ -55,18 +76,27 @@ async function runSuite<T>(ctx: Context<T>, name: string, events: SuiteEvents): 
   let hookError: unknown = null;
   try {
     for (const hook of before) await hook(state);
-  } catch (err) { hookError = err; }
+  } catch (err) {
+    hookError = err;
+  }
   for (const t of only.length ? only : tests) {
     state.__test__ = t.name;
     events.start(t.name);
-    if (hookError !== null) { events.fail(formatFailure(hookError, `${t.name} (its before hook failed)`, name)); continue; }
+    if (hookError !== null) {
+      events.fail(formatFailure(hookError, `${t.name} (its before hook failed)`, name));
+      continue;
+    }
     try {
       for (const hook of bEach) await hook(state);
       await t.handler(state);
       for (const hook of aEach) await hook(state);
       events.pass();
     } catch (err) {
-      try { for (const hook of aEach) await hook(state); } catch { /* the test's own error is the one to report */ }
+      try {
+        for (const hook of aEach) await hook(state);
+      } catch {
+        /* the test's own error is the one to report */
+      }
       events.fail(formatFailure(err, t.name, name));
     }
   }
@@ -80,7 +110,10 @@ async function runSuite<T>(ctx: Context<T>, name: string, events: SuiteEvents): 
   return (only.length ? tests.length : 0) + ctx.skips;
 }
 
-interface Hook<T> { (fn: Callback<T>): void; each(fn: Callback<T>): void }
+interface Hook<T> {
+  (fn: Callback<T>): void;
+  each(fn: Callback<T>): void;
+}
 export interface Test<T> {
   (name: string, fn: Callback<T>): void;
   only(name: string, fn: Callback<T>): void;
@@ -95,13 +128,27 @@ export function suite<T = Record<string, unknown>>(name = '', state?: T): Test<T
   s.__test__ = '';
   s.__suite__ = name;
   let ctx = context<T>(s);
-  const test = ((n: string, fn: Callback<T>) => { ctx.tests.push({ name: n, handler: fn }); }) as Test<T>;
-  test.only = (n, fn) => { ctx.only.push({ name: n, handler: fn }); };
-  test.skip = () => { ctx.skips++; };
-  const before = ((fn: Callback<T>) => { ctx.before.push(fn); }) as Hook<T>;
-  before.each = (fn) => { ctx.bEach.push(fn); };
-  const after = ((fn: Callback<T>) => { ctx.after.push(fn); }) as Hook<T>;
-  after.each = (fn) => { ctx.aEach.push(fn); };
+  const test = ((n: string, fn: Callback<T>) => {
+    ctx.tests.push({ name: n, handler: fn });
+  }) as Test<T>;
+  test.only = (n, fn) => {
+    ctx.only.push({ name: n, handler: fn });
+  };
+  test.skip = () => {
+    ctx.skips++;
+  };
+  const before = ((fn: Callback<T>) => {
+    ctx.before.push(fn);
+  }) as Hook<T>;
+  before.each = (fn) => {
+    ctx.bEach.push(fn);
+  };
+  const after = ((fn: Callback<T>) => {
+    ctx.after.push(fn);
+  }) as Hook<T>;
+  after.each = (fn) => {
+    ctx.aEach.push(fn);
+  };
   test.before = before;
   test.after = after;
   test.run = () => {

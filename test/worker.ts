@@ -22,7 +22,7 @@ export async function initialize(data) { shim = data.shim; }
 export async function resolve(specifier, context, next) {
   return specifier === 'uvu' ? { url: shim, shortCircuit: true } : next(specifier, context);
 }`;
-register('data:text/javascript,' + encodeURIComponent(hook), { data: { shim } });
+register(`data:text/javascript,${encodeURIComponent(hook)}`, { data: { shim } });
 
 function send(kind: string, payload: unknown): void {
   writeSync(1, `\n\x01SLUICE ${kind} ${JSON.stringify(payload)}\n`);

@@ -1,10 +1,10 @@
 import { createWriteStream, existsSync, renameSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { RecordBatch, RecordBatchFileWriter, Struct, makeData, type Data, type Schema as ArrowSchema, type Vector } from 'apache-arrow';
+import { type Schema as ArrowSchema, type Data, makeData, RecordBatch, RecordBatchFileWriter, Struct, type Vector } from 'apache-arrow';
 import { batchToArrow } from '../../src/core/index.js';
 import { csvBatches, openInput } from '../../src/io/index.js';
-import { flightsCsv, type FlightsCsvOptions } from './flightsCsv.js';
+import { type FlightsCsvOptions, flightsCsv } from './flightsCsv.js';
 
 /** The flights columns with their types, as the benchmarks read them. */
 const FLIGHT_TYPES = { date: 'datetime', origin: 'category', destination: 'category', delay: 'integer', distance: 'integer', airtime: 'number' } as const;

@@ -35,12 +35,16 @@ export function flightsCsv(options: FlightsCsvOptions = {}): string {
   const seen = new Set<string>();
   while (codes.length < AIRPORTS) {
     const c = String.fromCharCode(65 + rng.int(26), 65 + rng.int(26), 65 + rng.int(26));
-    if (!seen.has(c)) { seen.add(c); codes.push(c); }
+    if (!seen.has(c)) {
+      seen.add(c);
+      codes.push(c);
+    }
   }
   // Airport positions on a 2500-mile square give consistent distances between pairs.
-  const x = codes.map(() => rng.uniform(0, 2500)), y = codes.map(() => rng.uniform(0, 1500));
+  const x = codes.map(() => rng.uniform(0, 2500)),
+    y = codes.map(() => rng.uniform(0, 1500));
   const pick = () => Math.min(AIRPORTS - 1, Math.floor(AIRPORTS * rng.float() ** 2));
-  const pad = (n: number) => (n < 10 ? '0' + n : String(n));
+  const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
@@ -56,7 +60,10 @@ export function flightsCsv(options: FlightsCsvOptions = {}): string {
       const delay = Math.round(rng.float() < 0.2 ? Math.abs(rng.normal(30, 60)) : rng.normal(-2, 8));
       const airtime = Math.round((distance / 7.5 + 20 + rng.normal(0, 6)) * 10) / 10;
       parts.push(`${date},${codes[o]},${codes[d]},${delay},${distance},${airtime.toFixed(1)}\n`);
-      if (parts.length === 65536) { writeSync(fd, parts.join('')); parts = []; }
+      if (parts.length === 65536) {
+        writeSync(fd, parts.join(''));
+        parts = [];
+      }
     }
     writeSync(fd, parts.join(''));
   } finally {

@@ -21,7 +21,8 @@ export function applyOverrides(spec: unknown, sets: readonly string[]): unknown 
     const fail = (why: string) => new UsageError(`--set ${s}: key path ${path}: ${why}`);
     for (const k of keys) {
       if (k === '') throw fail('empty key (two dots, or a dot at an end)');
-      if (RESERVED_KEYS.includes(k)) throw fail(`${JSON.stringify(k)} cannot be a key (${RESERVED_KEYS.join(', ')} are refused: they reach JavaScript prototypes)`);
+      if (RESERVED_KEYS.includes(k))
+        throw fail(`${JSON.stringify(k)} cannot be a key (${RESERVED_KEYS.join(', ')} are refused: they reach JavaScript prototypes)`);
     }
     const value = parseValue(s, s.slice(eq + 1));
     let node: Record<string, unknown> = root;
@@ -29,7 +30,10 @@ export function applyOverrides(spec: unknown, sets: readonly string[]): unknown 
       if (Array.isArray(node) && !(/^\d+$/.test(k) && Number(k) <= node.length)) {
         throw fail(`${keys.slice(0, i).join('.')} is a list of ${node.length}: expected an item index 0..${node.length}, got "${k}"`);
       }
-      if (i === keys.length - 1) { node[k] = value; return; }
+      if (i === keys.length - 1) {
+        node[k] = value;
+        return;
+      }
       const next = Object.hasOwn(node, k) ? node[k] : undefined;
       if (typeof next !== 'object' || next === null) node[k] = Object.create(null);
       node = node[k] as Record<string, unknown>;

@@ -19,19 +19,34 @@ const ONE_HOT_LIMIT = 50;
  */
 export function autoSteps(batch: Batch, o: AutoStepsOptions): Array<Record<string, unknown>> {
   const limit = o.oneHotLimit ?? ONE_HOT_LIMIT;
-  const numeric: string[] = [], booleans: string[] = [], oneHot: string[] = [], hashed: string[] = [];
+  const numeric: string[] = [],
+    booleans: string[] = [],
+    oneHot: string[] = [],
+    hashed: string[] = [];
   const steps: Array<Record<string, unknown>> = [];
   const later: Array<Record<string, unknown>> = [];
   for (const name of batch.names) {
     if (o.exclude.has(name) || name === SPLIT_COLUMN) continue;
     const c = batch.column(name);
     switch (c.type) {
-      case 'number': case 'integer': numeric.push(name); break;
-      case 'boolean': booleans.push(name); break;
-      case 'category': (c.dictionary.size <= limit ? oneHot : hashed).push(name); break;
-      case 'datetime': later.push({ datetime: { column: name, parts: ['hour', 'dayOfWeek', 'month'], invalid: 'missing' } }); break;
-      case 'text': later.push({ text: { column: name, bits: 16 } }); break;
-      default: break;
+      case 'number':
+      case 'integer':
+        numeric.push(name);
+        break;
+      case 'boolean':
+        booleans.push(name);
+        break;
+      case 'category':
+        (c.dictionary.size <= limit ? oneHot : hashed).push(name);
+        break;
+      case 'datetime':
+        later.push({ datetime: { column: name, parts: ['hour', 'dayOfWeek', 'month'], invalid: 'missing' } });
+        break;
+      case 'text':
+        later.push({ text: { column: name, bits: 16 } });
+        break;
+      default:
+        break;
     }
   }
   if (numeric.length) steps.push({ impute: { columns: numeric, strategy: 'mean' } }, { standardize: numeric });

@@ -33,12 +33,28 @@ export const benchCommand: Command = {
   ].join('\n'),
   async run(args, io) {
     // Checked here before a child starts, so a typo never starts a run of every suite.
-    const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {
-      json: { type: 'boolean' }, quick: { type: 'boolean' }, rows: { type: 'string' }, reps: { type: 'string' },
-      render: { type: 'string' }, backends: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    } });
-    if (values.help) { io.out(this.usage); return 0; }
-    if (ROOT === null) throw new UsageError('sluice bench runs the suites of bench/ in a clone of the sluice repository (`npm run bench` there); the installed package does not include them');
+    const { values, positionals } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        quick: { type: 'boolean' },
+        rows: { type: 'string' },
+        reps: { type: 'string' },
+        render: { type: 'string' },
+        backends: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.out(this.usage);
+      return 0;
+    }
+    if (ROOT === null)
+      throw new UsageError(
+        'sluice bench runs the suites of bench/ in a clone of the sluice repository (`npm run bench` there); the installed package does not include them',
+      );
     const available = SUITES.filter((s) => existsSync(resolve(ROOT, 'bench', `${s}.ts`)));
     const unknown = positionals.find((s) => !available.includes(s));
     if (unknown !== undefined) throw new UsageError(`unknown bench suite "${unknown}"; available: ${available.join(', ')}`);
@@ -48,17 +64,34 @@ export const benchCommand: Command = {
     for (const b of listFlag(values.backends) ?? []) enumFlag('backends', b, BACKEND_NAMES);
     return new Promise<number>((done, fail) => {
       const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/main.ts', ...args], {
-        cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EGL_PLATFORM: process.env.EGL_PLATFORM ?? 'surfaceless' },
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, EGL_PLATFORM: process.env.EGL_PLATFORM ?? 'surfaceless' },
       });
       const lines = (write: (l: string) => void) => {
         let rest = '';
-        return { data: (d: Buffer) => { rest += d; const parts = rest.split('\n'); rest = parts.pop()!; parts.forEach(write); }, end: () => { if (rest) write(rest); } };
+        return {
+          data: (d: Buffer) => {
+            rest += d;
+            const parts = rest.split('\n');
+            rest = parts.pop()!;
+            parts.forEach(write);
+          },
+          end: () => {
+            if (rest) write(rest);
+          },
+        };
       };
-      const out = lines(io.out), err = lines(io.err);
+      const out = lines(io.out),
+        err = lines(io.err);
       child.stdout!.on('data', out.data);
       child.stderr!.on('data', err.data);
       child.on('error', fail);
-      child.on('close', (code, signal) => { out.end(); err.end(); done(code ?? (signal === 'SIGINT' ? 130 : 1)); });
+      child.on('close', (code, signal) => {
+        out.end();
+        err.end();
+        done(code ?? (signal === 'SIGINT' ? 130 : 1));
+      });
     });
   },
 };

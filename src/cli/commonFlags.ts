@@ -46,7 +46,12 @@ export function enumFlag<T extends string>(name: string, raw: string | undefined
 
 /** A comma-separated list (`--drop a,b`). */
 export function listFlag(raw: string | undefined): string[] | undefined {
-  return raw === undefined ? undefined : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return raw === undefined
+    ? undefined
+    : raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
 }
 
 /** Flags of the commands that read an input (train, inspect): how its text is parsed and its bad rows handled. */
@@ -66,9 +71,23 @@ export const INPUT_USAGE = [
 ];
 
 /** The source options of INPUT_FLAGS, checked against the input's kind (`source` from sourceFromPath). */
-export function inputFlags(v: { delimiter?: string; 'null-values'?: string; 'bad-rows'?: string; 'dead-letter'?: string }, source: SourceSpec, input: string): Partial<SourceSpec> {
-  const kind = source.csv !== undefined ? 'csv' : source.arrow !== undefined ? 'arrow' : source.parquet !== undefined ? 'parquet'
-    : source.json !== undefined ? 'json' : source.ndjson !== undefined ? 'ndjson' : `${source.tcp ? 'tcp' : 'websocket'} ${source.format ?? 'ndjson'}`;
+export function inputFlags(
+  v: { delimiter?: string; 'null-values'?: string; 'bad-rows'?: string; 'dead-letter'?: string },
+  source: SourceSpec,
+  input: string,
+): Partial<SourceSpec> {
+  const kind =
+    source.csv !== undefined
+      ? 'csv'
+      : source.arrow !== undefined
+        ? 'arrow'
+        : source.parquet !== undefined
+          ? 'parquet'
+          : source.json !== undefined
+            ? 'json'
+            : source.ndjson !== undefined
+              ? 'ndjson'
+              : `${source.tcp ? 'tcp' : 'websocket'} ${source.format ?? 'ndjson'}`;
   const only = (flag: string, ok: boolean, what: string) => {
     if (!ok) throw new UsageError(`--${flag} applies to ${what}; ${input} is read as ${kind}`);
   };

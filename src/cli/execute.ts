@@ -1,7 +1,7 @@
-import { Observable, Subject, lastValueFrom, tap, type OperatorFunction, type Subscription } from 'rxjs';
-import { DeadLetter, Telemetry, asyncMap, textLogger, type Batch } from '../core/index.js';
+import { lastValueFrom, Observable, type OperatorFunction, Subject, type Subscription, tap } from 'rxjs';
+import { asyncMap, type Batch, DeadLetter, Telemetry, textLogger } from '../core/index.js';
+import { type BuiltPipeline, type BuiltStep, buildPipeline, makeStep, type Spec } from '../pipeline/index.js';
 import type { PauseGate } from '../tui/index.js';
-import { buildPipeline, makeStep, type BuiltPipeline, type BuiltStep, type Spec } from '../pipeline/index.js';
 import type { Report } from './Report.js';
 import { trainStream } from './trainStream.js';
 
@@ -39,7 +39,8 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
   const view = o.quiet ? null : await progress(telemetry, o, spec.name ?? 'sluice');
   const stop = view?.stop ?? (async () => {});
   if (view?.gate) {
-    const gate = view.gate, source = built.source;
+    const gate = view.gate,
+      source = built.source;
     built = { ...built, source: () => source().pipe(gate.operator()) };
   }
   // `q` on the dashboard ends the run like Ctrl-C (the report covers the rows seen) but exits 0.
@@ -49,7 +50,7 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
   const release = built.deadLetter ? DeadLetter.share(built.deadLetter) : null;
   try {
     if (spec.target === undefined) return await streamOnly(built, o.signal);
-    const model = spec.model === undefined ? undefined : typeof spec.model === 'string' ? [spec.model, {}] as const : Object.entries(spec.model)[0]!;
+    const model = spec.model === undefined ? undefined : typeof spec.model === 'string' ? ([spec.model, {}] as const) : Object.entries(spec.model)[0]!;
     const seed = spec.seed ?? o.seed;
     return await trainStream(built, {
       ...(model ? { model: model[0], modelOptions: { ...(model[1] ?? {}) } } : o.modelOptions ? { modelOptions: o.modelOptions } : {}),
@@ -72,10 +73,13 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
       ...(spec.training?.onDivergence ? { onDivergence: spec.training.onDivergence } : {}),
       ...(o.taskPath ? { taskPath: o.taskPath } : {}),
       // The train command checks its --drop itself (against the data as read).
-      columnLists: o.targetPath === '--target' ? [] : [
-        ...(spec.features?.drop ? [{ path: 'features.drop', names: spec.features.drop }] : []),
-        ...(spec.features?.include ? [{ path: 'features.include', names: spec.features.include }] : []),
-      ],
+      columnLists:
+        o.targetPath === '--target'
+          ? []
+          : [
+              ...(spec.features?.drop ? [{ path: 'features.drop', names: spec.features.drop }] : []),
+              ...(spec.features?.include ? [{ path: 'features.include', names: spec.features.include }] : []),
+            ],
     });
   } finally {
     release?.();
@@ -97,16 +101,20 @@ interface ProgressView {
 async function progress(telemetry: Telemetry, o: ExecuteOptions, title: string): Promise<ProgressView> {
   if (!o.noTui && !o.json && process.stdout.isTTY && !process.env.CI) {
     // React's development build draws several times slower.
-    process.env['NODE_ENV'] ??= 'production';
+    process.env.NODE_ENV ??= 'production';
     const tui = await import('../tui/index.js');
     const gate = new tui.PauseGate();
     const quit = new AbortController();
     let save: (() => Promise<string>) | null = null;
     const handle = tui.dashboard({
-      telemetry, title,
+      telemetry,
+      title,
       onPause: () => gate.pause(),
       onResume: () => gate.resume(),
-      onQuit: () => { gate.resume(); quit.abort(); },
+      onQuit: () => {
+        gate.resume();
+        quit.abort();
+      },
       onSnapshot: async () => {
         if (!save) throw new Error('no model yet: nothing to snapshot');
         return save();
@@ -114,7 +122,14 @@ async function progress(telemetry: Telemetry, o: ExecuteOptions, title: string):
     });
     // The first frame is up before the pipeline starts, so the worker's start-up does not share the cores with the run.
     await handle.ready;
-    return { stop: () => handle.stop(), gate, quit: quit.signal, setSnapshot: (f) => { save = f; } };
+    return {
+      stop: () => handle.stop(),
+      gate,
+      quit: quit.signal,
+      setSnapshot: (f) => {
+        save = f;
+      },
+    };
   }
   const sub = textLogger({ telemetry, write: o.err });
   return { stop: async () => sub.unsubscribe() };
@@ -133,15 +148,29 @@ function sourceName(spec: Spec): string {
 /** A spec without a target: the steps run and the rows are counted. */
 async function streamOnly(built: BuiltPipeline, signal: AbortSignal | undefined): Promise<Report> {
   const started = performance.now();
-  let read = 0, out = 0, skipped = 0;
+  let read = 0,
+    skipped = 0;
   const byReason: Record<string, number> = {};
   const books = new Map<string, { skipped: number; byReason: Record<string, number> }>();
-  const sub = built.telemetry.events$.subscribe((e) => { if (e.type === 'account') books.set(e.source, { skipped: e.skipped, byReason: { ...e.skippedByReason } as Record<string, number> }); });
+  const sub = built.telemetry.events$.subscribe((e) => {
+    if (e.type === 'account') books.set(e.source, { skipped: e.skipped, byReason: { ...e.skippedByReason } as Record<string, number> });
+  });
   try {
-    await lastValueFrom(built.source().pipe(
-      tap((b) => { read += b.length; }), built.steps,
-      asyncMap(async (b) => { out += b.length; if (signal?.aborted) throw new Error('interrupted'); return null; }),
-    ), { defaultValue: null }).catch((e) => { if (!signal?.aborted) throw e; });
+    await lastValueFrom(
+      built.source().pipe(
+        tap((b) => {
+          read += b.length;
+        }),
+        built.steps,
+        asyncMap(async () => {
+          if (signal?.aborted) throw new Error('interrupted');
+          return null;
+        }),
+      ),
+      { defaultValue: null },
+    ).catch((e) => {
+      if (!signal?.aborted) throw e;
+    });
   } finally {
     sub.unsubscribe();
   }
@@ -151,8 +180,18 @@ async function streamOnly(built: BuiltPipeline, signal: AbortSignal | undefined)
   }
   const elapsedSeconds = (performance.now() - started) / 1000;
   return {
-    rows: { read: read + [...books.entries()].filter(([k]) => !k.startsWith('steps[')).reduce((s, [, a]) => s + a.skipped, 0), trained: 0, heldOut: 0, skipped, skippedByReason: byReason },
-    metrics: {}, rowsPerSecond: read / Math.max(elapsedSeconds, 1e-9), elapsedSeconds, backend: null, adapter: null,
+    rows: {
+      read: read + [...books.entries()].filter(([k]) => !k.startsWith('steps[')).reduce((s, [, a]) => s + a.skipped, 0),
+      trained: 0,
+      heldOut: 0,
+      skipped,
+      skippedByReason: byReason,
+    },
+    metrics: {},
+    rowsPerSecond: read / Math.max(elapsedSeconds, 1e-9),
+    elapsedSeconds,
+    backend: null,
+    adapter: null,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
   };
 }
@@ -165,41 +204,62 @@ function withAutoSteps(built: BuiltPipeline, decide: NonNullable<ExecuteOptions[
   const steps: BuiltStep[] = [];
   let decided = false;
   const transforms = built.transforms;
-  const lazy = (pick: (s: BuiltStep) => OperatorFunction<Batch, Batch>): OperatorFunction<Batch, Batch> => (source) => new Observable<Batch>((subscriber) => {
-    let input: Subject<Batch> | null = null;
-    let inner: Subscription | null = null;
-    const sub = source.subscribe({
-      next(b) {
-        if (!input) {
-          try {
-            if (!decided) {
-              decided = true;
-              decide(b, built.target).forEach((s, i) => {
-                const [kind, opts] = Object.entries(s)[0]!;
-                const step = makeStep(kind, opts, { target: built.target?.column ?? null, telemetry: built.telemetry, path: `auto[${i}].${kind}` });
-                steps.push(step);
-                if (step.transform) transforms.push(step.transform);
-              });
+  const lazy =
+    (pick: (s: BuiltStep) => OperatorFunction<Batch, Batch>): OperatorFunction<Batch, Batch> =>
+    (source) =>
+      new Observable<Batch>((subscriber) => {
+        let input: Subject<Batch> | null = null;
+        let inner: Subscription | null = null;
+        const sub = source.subscribe({
+          next(b) {
+            if (!input) {
+              try {
+                if (!decided) {
+                  decided = true;
+                  decide(b, built.target).forEach((s, i) => {
+                    const [kind, opts] = Object.entries(s)[0]!;
+                    const step = makeStep(kind, opts, { target: built.target?.column ?? null, telemetry: built.telemetry, path: `auto[${i}].${kind}` });
+                    steps.push(step);
+                    if (step.transform) transforms.push(step.transform);
+                  });
+                }
+              } catch (e) {
+                subscriber.error(e);
+                return;
+              }
+              input = new Subject<Batch>();
+              inner = steps.reduce((s: Observable<Batch>, step) => s.pipe(pick(step)), input).subscribe(subscriber);
             }
-          } catch (e) {
-            subscriber.error(e);
-            return;
-          }
-          input = new Subject<Batch>();
-          inner = steps.reduce((s: Observable<Batch>, step) => s.pipe(pick(step)), input).subscribe(subscriber);
-        }
-        input.next(b);
-      },
-      error(e) { if (input) input.error(e); else subscriber.error(e); },
-      complete() { if (input) input.complete(); else subscriber.complete(); },
-    });
-    return () => { sub.unsubscribe(); inner?.unsubscribe(); };
-  });
-  const steps0 = built.steps, frozen0 = built.frozenSteps;
+            input.next(b);
+          },
+          error(e) {
+            if (input) input.error(e);
+            else subscriber.error(e);
+          },
+          complete() {
+            if (input) input.complete();
+            else subscriber.complete();
+          },
+        });
+        return () => {
+          sub.unsubscribe();
+          inner?.unsubscribe();
+        };
+      });
+  const steps0 = built.steps,
+    frozen0 = built.frozenSteps;
   return {
     ...built,
-    steps: (s) => s.pipe(steps0, lazy((x) => x.operator)),
-    frozenSteps: (s) => s.pipe(frozen0, lazy((x) => x.frozen)),
+    steps: (s) =>
+      s.pipe(
+        steps0,
+        lazy((x) => x.operator),
+      ),
+    frozenSteps: (s) =>
+      s.pipe(
+        frozen0,
+        lazy((x) => x.frozen),
+      ),
     transforms,
   };
 }

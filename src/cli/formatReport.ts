@@ -2,13 +2,20 @@ import type { Report } from './Report.js';
 
 /** The report for people: a few lines on stdout (`--json` prints the object instead). */
 export function formatReport(r: Report): string {
-  const reasons = Object.entries(r.rows.skippedByReason).map(([k, n]) => `${k} ${n}`).join(', ');
-  const metric = (m: Record<string, number | null>) => Object.entries(m).map(([k, v]) => `${k} ${v === null ? '-' : v.toFixed(4)}`).join('  ');
+  const reasons = Object.entries(r.rows.skippedByReason)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const metric = (m: Record<string, number | null>) =>
+    Object.entries(m)
+      .map(([k, v]) => `${k} ${v === null ? '-' : v.toFixed(4)}`)
+      .join('  ');
   return [
     `rows: read ${r.rows.read}, trained ${r.rows.trained}${r.rows.heldOut ? `, held out ${r.rows.heldOut}` : ''}, skipped ${r.rows.skipped}${reasons ? ` (${reasons})` : ''}`,
     ...(Object.keys(r.metrics).length ? [`progressive: ${metric(r.metrics)}`] : []),
     ...(r.rolling ? [`last ${r.rolling.window} rows: ${metric(r.rolling.values)}`] : []),
-    ...(r.diverged ? [`diverged: ${r.diverged.reason}${r.diverged.restoredAtRow !== null ? `; restored the model of row ${r.diverged.restoredAtRow}` : ''}`] : []),
+    ...(r.diverged
+      ? [`diverged: ${r.diverged.reason}${r.diverged.restoredAtRow !== null ? `; restored the model of row ${r.diverged.restoredAtRow}` : ''}`]
+      : []),
     ...(r.test ? [`test: ${metric(r.test)}`] : []),
     `${Math.round(r.rowsPerSecond)} rows/s, ${r.elapsedSeconds.toFixed(1)} s${r.backend ? `, backend ${r.backend}${r.adapter ? ` (${r.adapter})` : ''}` : ''}, peak RSS ${r.peakRssMB.toFixed(0)} MB`,
   ].join('\n');

@@ -22,7 +22,7 @@ export function formatStatsTable(stats: Readonly<Record<string, ColumnSummary>>)
       // Approximate: only values sure to occur more often than any value the sketch dropped.
       const sure = approx ? s.top.filter((t) => t.count - t.error > (s.topFloor ?? 0)) : s.top;
       const items = sure.slice(0, 5).map((t) => {
-        const v = t.value === '' ? '""' : t.value.length > 16 ? t.value.slice(0, 15) + '…' : t.value;
+        const v = t.value === '' ? '""' : t.value.length > 16 ? `${t.value.slice(0, 15)}…` : t.value;
         return t.error === 0 ? `${v} (${formatCount(t.count)})` : `${v} ${formatCount(t.count - t.error)}–${formatCount(t.count)}`;
       });
       lines.push(items.length === 0 ? '  top (approx.): none stands out' : fit(approx ? '  top (approx.): ' : '  top: ', items, 78));
@@ -40,9 +40,9 @@ function fit(prefix: string, items: readonly string[], width: number): string {
   let line = prefix + items[0]!;
   for (const item of items.slice(1)) {
     if (line.length + 2 + item.length > width) break;
-    line += ', ' + item;
+    line += `, ${item}`;
   }
-  return line.length > width ? line.slice(0, width - 1) + '…' : line;
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
 }
 
 /** Items after a lead-in, comma-separated, wrapped at `width`. */
@@ -51,19 +51,24 @@ function wrap(lead: string, items: readonly string[], width: number): string[] {
   let line = lead;
   items.forEach((item, i) => {
     const text = item + (i < items.length - 1 ? ',' : '');
-    if (line.length > 0 && line !== lead && line.length + 1 + text.length > width) { out.push(line); line = '  ' + text; }
-    else line += (line === lead ? '' : ' ') + text;
+    if (line.length > 0 && line !== lead && line.length + 1 + text.length > width) {
+      out.push(line);
+      line = `  ${text}`;
+    } else line += (line === lead ? '' : ' ') + text;
   });
   out.push(line);
   return out;
 }
 
 function row(cells: readonly string[]): string {
-  return cells.map((c, i) => {
-    const w = W[i]!;
-    const s = c.length > w ? c.slice(0, w - 1) + '…' : c;
-    return i < 2 ? s.padEnd(w) : s.padStart(w);
-  }).join(' ').trimEnd();
+  return cells
+    .map((c, i) => {
+      const w = W[i]!;
+      const s = c.length > w ? `${c.slice(0, w - 1)}…` : c;
+      return i < 2 ? s.padEnd(w) : s.padStart(w);
+    })
+    .join(' ')
+    .trimEnd();
 }
 
 /** A number in at most 7 characters: fixed when it fits, else exponent form. */

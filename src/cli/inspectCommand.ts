@@ -24,7 +24,7 @@ export const inspectCommand: Command = {
     'Usage: sluice inspect <file> [options]',
     '',
     'Reads a CSV, Arrow, Parquet, NDJSON or JSON file (by extension; - is CSV on stdin) and prints',
-    'each column\'s type, count, missing values, mean, std, min, median, p99, max and top values.',
+    "each column's type, count, missing values, mean, std, min, median, p99, max and top values.",
     'Top counts are exact up to 4096 distinct values; beyond, each shows lo–hi, the range of its',
     'true count. Skipped bad rows are counted on stderr.',
     '',
@@ -36,11 +36,23 @@ export const inspectCommand: Command = {
     '  -h, --help        this help',
   ].join('\n'),
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {
-      json: { type: 'boolean' }, 'max-rows': { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' },
-      'no-tui': { type: 'boolean' }, ...INPUT_FLAGS,
-    } });
-    if (values.help) { io.out(this.usage); return 0; }
+    const { values, positionals } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        'max-rows': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+        'no-tui': { type: 'boolean' },
+        ...INPUT_FLAGS,
+      },
+    });
+    if (values.help) {
+      io.out(this.usage);
+      return 0;
+    }
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'expected a file' : `expected one file, got ${positionals.join(' ')}`);
     const file = positionals[0]!;
     const source = sourceFromPath(file);
@@ -53,7 +65,9 @@ export const inspectCommand: Command = {
     const log = values.quiet ? null : textLogger({ telemetry, write: io.err });
     // The source's books: skipped rows are reported even with --quiet (nothing lost silently).
     const seen: { account: { read: number; skipped: number; skippedByReason: Record<string, number | undefined> } | null } = { account: null };
-    const books = telemetry.on('account').subscribe((e) => { seen.account = e; });
+    const books = telemetry.on('account').subscribe((e) => {
+      seen.account = e;
+    });
     try {
       await lastValueFrom(built.source().pipe(explore({ stats, telemetry, source: file, intervalMs: 60_000 })), { defaultValue: null });
     } finally {
@@ -64,7 +78,9 @@ export const inspectCommand: Command = {
     io.out(values.json ? JSON.stringify(summaries) : formatStatsTable(summaries));
     const a = seen.account;
     if (a && a.skipped > 0) {
-      const reasons = Object.entries(a.skippedByReason).map(([r, n]) => `${r} ${n}`).join(', ');
+      const reasons = Object.entries(a.skippedByReason)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ');
       io.err(`sluice inspect: ${file}: skipped ${a.skipped} of ${a.read} rows (${reasons})${input.deadLetter ? `; written to ${input.deadLetter}` : ''}`);
     }
     return 0;

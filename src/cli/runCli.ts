@@ -16,7 +16,6 @@ const USAGE_ERROR = 2;
 /** Exit status after Ctrl-C: 128 + SIGINT. */
 const INTERRUPTED = 130;
 
-
 const DEMO_ROWS = 30_000_000;
 
 const COMMANDS: Record<string, Command> = {
@@ -37,10 +36,22 @@ const COMMANDS: Record<string, Command> = {
       '  -h, --help  this help',
     ].join('\n'),
     async run(args, io) {
-      const { values } = parseArgs({ args, strict: true, allowPositionals: false, options: {
-        rows: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' }, 'no-tui': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      } });
-      if (values.help) { io.out(this.usage); return 0; }
+      const { values } = parseArgs({
+        args,
+        strict: true,
+        allowPositionals: false,
+        options: {
+          rows: { type: 'string' },
+          seed: { type: 'string' },
+          batch: { type: 'string' },
+          'no-tui': { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+      if (values.help) {
+        io.out(this.usage);
+        return 0;
+      }
       const rows = intFlag('rows', values.rows, DEMO_ROWS, 1);
       const seed = intFlag('seed', values.seed, 1, 0);
       const batchSize = intFlag('batch', values.batch, 10_000, 1);
@@ -84,14 +95,26 @@ function usage(): string {
  * The `sluice` command line: dispatches `argv` (without node and the script) to a command and
  * resolves to the exit status. New commands are entries in COMMANDS.
  */
-export async function runCli(argv: readonly string[], io: CliIO = {
-  out: (l) => process.stdout.write(l + '\n'),
-  err: (l) => process.stderr.write(l + '\n'),
-}): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIO = {
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+  },
+): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === '-h' || name === '--help' || name === 'help') { io.out(usage()); return 0; }
-  if (name === undefined) { io.err(usage()); return USAGE_ERROR; }
-  if (!Object.hasOwn(COMMANDS, name)) { io.err(`sluice: unknown command "${name}"\n\n${usage()}`); return USAGE_ERROR; }
+  if (name === '-h' || name === '--help' || name === 'help') {
+    io.out(usage());
+    return 0;
+  }
+  if (name === undefined) {
+    io.err(usage());
+    return USAGE_ERROR;
+  }
+  if (!Object.hasOwn(COMMANDS, name)) {
+    io.err(`sluice: unknown command "${name}"\n\n${usage()}`);
+    return USAGE_ERROR;
+  }
   const command = COMMANDS[name]!;
   try {
     return await command.run(rest, io);
@@ -116,11 +139,13 @@ function reportError(e: unknown, usageText: string, io: CliIO): number {
   const debugging = process.env[DEBUG_ENV] === '1';
   const debug = () => {
     if (!debugging) return;
-    for (const c of chain) io.err(c instanceof Error ? c.stack ?? `${c.name}: ${c.message}` : String(c));
+    for (const c of chain) io.err(c instanceof Error ? (c.stack ?? `${c.name}: ${c.message}`) : String(c));
   };
   // The outer message when it adds context to the inner one, else the inner one.
   const text = (found: Error) => (e instanceof Error && e !== found && e.message.includes(found.message) ? e.message : found.message);
-  const usage = chain.find((c): c is Error => c instanceof UsageError || (c instanceof Error && String((c as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')));
+  const usage = chain.find(
+    (c): c is Error => c instanceof UsageError || (c instanceof Error && String((c as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')),
+  );
   if (usage) {
     // parseArgs adds advice about `--` to an unknown option; the usage below says what is known.
     io.err(`sluice: ${text(usage).replace(/\. To specify a positional argument[\s\S]*$/, '')}\n\n${usageText}`);
@@ -135,7 +160,8 @@ function reportError(e: unknown, usageText: string, io: CliIO): number {
     return USAGE_ERROR;
   }
   if (!(e instanceof Error)) io.err(`sluice: ${String(e)}`);
-  else if (!(e instanceof SluiceError) && INTERNAL.some((C) => e instanceof C)) io.err(`sluice: internal error: ${e.message}${debugging ? '' : ` (${DEBUG_ENV}=1 prints the stack)`}`);
+  else if (!(e instanceof SluiceError) && INTERNAL.some((C) => e instanceof C))
+    io.err(`sluice: internal error: ${e.message}${debugging ? '' : ` (${DEBUG_ENV}=1 prints the stack)`}`);
   else io.err(`sluice: ${e.message || e.name}`);
   debug();
   return 1;

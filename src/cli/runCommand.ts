@@ -23,18 +23,39 @@ export const runCommand: Command = {
     ...COMMON_USAGE,
   ].join('\n'),
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {
-      ...COMMON_FLAGS, set: { type: 'string', multiple: true }, check: { type: 'boolean' },
-    } });
-    if (values.help) { io.out(this.usage); return 0; }
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'expected a spec file' : `expected one spec file, got ${positionals.length}: ${positionals.join(' ')}`);
+    const { values, positionals } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        ...COMMON_FLAGS,
+        set: { type: 'string', multiple: true },
+        check: { type: 'boolean' },
+      },
+    });
+    if (values.help) {
+      io.out(this.usage);
+      return 0;
+    }
+    if (positionals.length !== 1)
+      throw new UsageError(positionals.length === 0 ? 'expected a spec file' : `expected one spec file, got ${positionals.length}: ${positionals.join(' ')}`);
     const file = positionals[0]!;
     const seed = intFlag('seed', values.seed, undefined, 0);
     const spec = readSpec(file, values.set?.length ? (raw) => applyOverrides(raw, values.set!) : undefined);
-    if (values.check) { io.out(`${file}: ok`); return 0; }
-    return finishRun(io, values.json === true, (signal) => execute(spec, {
-      json: values.json === true, quiet: values.quiet === true, noTui: values['no-tui'] === true,
-      ...(seed !== undefined ? { seed } : {}), lineage: { command: 'run', file, spec }, err: io.err, signal,
-    }));
+    if (values.check) {
+      io.out(`${file}: ok`);
+      return 0;
+    }
+    return finishRun(io, values.json === true, (signal) =>
+      execute(spec, {
+        json: values.json === true,
+        quiet: values.quiet === true,
+        noTui: values['no-tui'] === true,
+        ...(seed !== undefined ? { seed } : {}),
+        lineage: { command: 'run', file, spec },
+        err: io.err,
+        signal,
+      }),
+    );
   },
 };

@@ -11,14 +11,19 @@ import { UsageError } from './UsageError.js';
 export function sourceFromPath(input: string, options: SourceFlags = {}): SourceSpec {
   const source = fromPath(input, options);
   const client = source.websocket !== undefined || source.tcp?.connect !== undefined;
-  for (const [flag, v] of [['backoff', options.backoff], ['max-retries', options.maxRetries]] as const) {
+  for (const [flag, v] of [
+    ['backoff', options.backoff],
+    ['max-retries', options.maxRetries],
+  ] as const) {
     if (v !== undefined && !options.reconnect) throw new UsageError(`--${flag}: needs --reconnect`);
   }
   if (!options.reconnect) return source;
   if (!client) throw new UsageError('--reconnect: applies to a client socket (tcp://host:port with --connect, or ws://...)');
   return {
-    ...source, reconnect: true,
-    ...(options.backoff !== undefined ? { backoff: options.backoff } : {}), ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    ...source,
+    reconnect: true,
+    ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
+    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
   };
 }
 
@@ -35,7 +40,8 @@ function fromPath(input: string, options: SourceFlags): SourceSpec {
   if (input === '-') return { csv: '-' };
   const tcp = /^tcp:\/\/(\[[^\]]+\]|[^:/]*):(\d+)\/?$/.exec(input);
   if (tcp) {
-    const host = tcp[1] || '127.0.0.1', port = Number(tcp[2]);
+    const host = tcp[1] || '127.0.0.1',
+      port = Number(tcp[2]);
     if (port > 65535) throw new UsageError(`${input}: port ${port} is out of range`);
     const format = options.format ? { format: options.format } : {};
     return options.connect ? { tcp: { connect: `${host}:${port}` }, ...format } : { tcp: { listen: port, host, maxConnections: 1 }, ...format };

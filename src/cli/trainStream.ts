@@ -1,14 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Observable, lastValueFrom, take, tap } from 'rxjs';
+import { lastValueFrom, Observable, take, tap } from 'rxjs';
 import {
-  BadRows, SchemaError, SluiceError, SpecError, Telemetry, asyncMap, writeFileAtomic,
-  type Batch, type BadRowPolicy, type FeatureMatrix,
+  asyncMap,
+  type BadRowPolicy,
+  BadRows,
+  type Batch,
+  type FeatureMatrix,
+  SchemaError,
+  SluiceError,
+  SpecError,
+  Telemetry,
+  writeFileAtomic,
 } from '../core/index.js';
-import { Pipeline, SPLIT_COLUMN, labelRejects, rejectRows, trainMask } from '../features/index.js';
+import { labelRejects, Pipeline, rejectRows, SPLIT_COLUMN, trainMask } from '../features/index.js';
 import { DivergenceWatch, type Model, type ModelState, type Task } from '../learn/index.js';
-import { MetricSet, makeMetric, type MetricSpec, type Predictions } from '../metrics/index.js';
+import { MetricSet, type MetricSpec, makeMetric, type Predictions } from '../metrics/index.js';
 import type { BuiltPipeline } from '../pipeline/index.js';
 import type { Report } from './Report.js';
 
@@ -51,14 +59,20 @@ export interface TrainStreamOptions {
 
 /** Training diverged: non-finite predictions or a runaway loss. Exit status 1; the message says what to try. */
 export class DivergedError extends SluiceError {
-  constructor(message: string, readonly report: Report) {
+  constructor(
+    message: string,
+    readonly report: Report,
+  ) {
     super('DIVERGED', message);
   }
 }
 
 /** Nothing was learned: every row was skipped, or there were none. Exit status 1 with the reasons. */
 export class NoRowsError extends SluiceError {
-  constructor(message: string, readonly report: Report) {
+  constructor(
+    message: string,
+    readonly report: Report,
+  ) {
     super('NO_ROWS', message);
   }
 }
@@ -97,8 +111,10 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   // Dropped connections are counted in the report as well as warned about.
   const disconnects: NonNullable<Report['disconnects']> = [];
   const sub = telemetry.events$.subscribe((e) => {
-    if (e.type === 'account' && booksOpen) accounts.set(e.source, { read: e.read, skipped: e.skipped, byReason: { ...e.skippedByReason } as Record<string, number> });
-    if (e.type === 'disconnect' && disconnects.length < MAX_DISCONNECTS) disconnects.push({ source: e.source, connection: e.connection, code: e.code, rows: e.rows, reconnecting: e.reconnecting });
+    if (e.type === 'account' && booksOpen)
+      accounts.set(e.source, { read: e.read, skipped: e.skipped, byReason: { ...e.skippedByReason } as Record<string, number> });
+    if (e.type === 'disconnect' && disconnects.length < MAX_DISCONNECTS)
+      disconnects.push({ source: e.source, connection: e.connection, code: e.code, rows: e.rows, reconnecting: e.reconnecting });
   });
 
   // Rows the run itself rejects share the source's policy and dead letter.
@@ -113,12 +129,20 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   let model: Model | null = null;
   let task: Task | null = null;
   let classes = 2;
-  let progressive: MetricSet | null = null, held: MetricSet | null = null;
+  let progressive: MetricSet | null = null,
+    held: MetricSet | null = null;
   let watch: DivergenceWatch | null = null;
-  let good: { state: ModelState; rows: number } | null = null, lastGood = 0;
+  let good: { state: ModelState; rows: number } | null = null,
+    lastGood = 0;
   let diverged: { why: string; restoredAt: number | null } | null = null;
   let rawNames: readonly string[] | null = null;
-  let fromSource = 0, trained = 0, heldOut = 0, unlabeled = 0, stopped = 0, lastEmit = 0, epoch = 0;
+  let fromSource = 0,
+    trained = 0,
+    heldOut = 0,
+    unlabeled = 0,
+    stopped = 0,
+    lastEmit = 0,
+    epoch = 0;
   // Divergence ends the reading as Ctrl-C does.
   const halt = new AbortController();
   const stopping = o.signal ? AbortSignal.any([o.signal, halt.signal]) : halt.signal;
@@ -132,21 +156,33 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
 
   const start = async (batch: Batch) => {
     if (!batch.has(target.column)) {
-      throw new SchemaError(`target column "${target.column}" is not in the data after the steps; columns: ${batch.names.filter((n) => n !== SPLIT_COLUMN).join(', ')}`);
+      throw new SchemaError(
+        `target column "${target.column}" is not in the data after the steps; columns: ${batch.names.filter((n) => n !== SPLIT_COLUMN).join(', ')}`,
+      );
     }
     for (const list of o.columnLists ?? []) {
       const unknown = list.names.filter((n) => !batch.has(n) && !(rawNames ?? []).includes(n));
-      if (unknown.length > 0) throw new SpecError(list.path, `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; the data has ${[...new Set([...(rawNames ?? []), ...batch.names])].filter((n) => n !== SPLIT_COLUMN).join(', ')}`);
+      if (unknown.length > 0)
+        throw new SpecError(
+          list.path,
+          `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; the data has ${[...new Set([...(rawNames ?? []), ...batch.names])].filter((n) => n !== SPLIT_COLUMN).join(', ')}`,
+        );
     }
     const t = batch.column(target.column);
     const kind = o.model;
-    const classification = o.task === 'classification' || (o.task === undefined && (t.type === 'boolean' || t.type === 'category' || t.type === 'text' || kind === 'logistic' || kind === 'softmax' || kind === 'svm'));
+    const classification =
+      o.task === 'classification' ||
+      (o.task === undefined &&
+        (t.type === 'boolean' || t.type === 'category' || t.type === 'text' || kind === 'logistic' || kind === 'softmax' || kind === 'svm'));
     if (classification && t.type === 'number') {
       // Real-valued labels are not classes: a usage error, found on the first batch.
       for (let i = 0; i < batch.length; i++) {
         const y = t.values[i]!;
         if (Number.isFinite(y) && !Number.isInteger(y)) {
-          throw new SpecError(o.task === 'classification' ? taskPath : 'model', `classification needs class labels, but target "${target.column}" has the real value ${y}${batch.lines ? ` (line ${batch.lines[i]})` : ''}; use regression, or a target expression such as "${target.column} > ${y}"`);
+          throw new SpecError(
+            o.task === 'classification' ? taskPath : 'model',
+            `classification needs class labels, but target "${target.column}" has the real value ${y}${batch.lines ? ` (line ${batch.lines[i]})` : ''}; use regression, or a target expression such as "${target.column} > ${y}"`,
+          );
         }
       }
     }
@@ -154,14 +190,18 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     if (classification && (t.type === 'category' || t.type === 'text')) classes = Math.max(classes, vectorizer.classes?.length ?? 2, t.dictionary.size);
     if (classification && (t.type === 'integer' || t.type === 'number') && o.modelOptions?.classes === undefined) {
       let max = 1;
-      for (let i = 0; i < batch.length; i++) { const y = t.values[i]!; if (Number.isFinite(y)) max = Math.max(max, y); }
+      for (let i = 0; i < batch.length; i++) {
+        const y = t.values[i]!;
+        if (Number.isFinite(y)) max = Math.max(max, y);
+      }
       classes = max + 1;
     }
     task = !classification ? 'regression' : classes > 2 || kind === 'softmax' ? 'multiclass' : 'binary';
     makeSets(task);
     watch = new DivergenceWatch(task);
-    const learn = await import('../learn/index.js') as unknown as { createModel?: CreateModel };
-    if (typeof learn.createModel !== 'function') throw new SluiceError('UNAVAILABLE', 'no models are available in this build (src/learn exports no createModel)');
+    const learn = (await import('../learn/index.js')) as unknown as { createModel?: CreateModel };
+    if (typeof learn.createModel !== 'function')
+      throw new SluiceError('UNAVAILABLE', 'no models are available in this build (src/learn exports no createModel)');
     const { classes: _c, ...rest } = o.modelOptions ?? {};
     model = await learn.createModel({
       ...rest,
@@ -176,7 +216,14 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       const dir = o.saveDir ?? tmpdir();
       mkdirSync(dir, { recursive: true });
       const path = join(dir, `snapshot-${trained}.json`);
-      const artifact = { version: 1, task, lineage: o.lineage ?? null, pipeline: new Pipeline([...built.transforms, vectorizer]).toJSON(), model: await model!.state(), rows: trained };
+      const artifact = {
+        version: 1,
+        task,
+        lineage: o.lineage ?? null,
+        pipeline: new Pipeline([...built.transforms, vectorizer]).toJSON(),
+        model: await model!.state(),
+        rows: trained,
+      };
       writeFileAtomic(path, JSON.stringify(artifact));
       telemetry.emit({ type: 'checkpoint', path });
       return path;
@@ -222,7 +269,11 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     if (o.onDivergence === 'restore' && good) {
       model!.load((good as { state: ModelState }).state);
       diverged = { why, restoredAt: (good as { rows: number }).rows };
-      telemetry.emit({ type: 'log', level: 'warn', message: `training diverged (${why}); restored the model as it was after ${diverged.restoredAt} rows and stopped there` });
+      telemetry.emit({
+        type: 'log',
+        level: 'warn',
+        message: `training diverged (${why}); restored the model as it was after ${diverged.restoredAt} rows and stopped there`,
+      });
     } else {
       diverged = { why, restoredAt: null };
     }
@@ -231,7 +282,10 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
 
   const step = async (batch: Batch): Promise<Batch | null> => {
     // Rows already on their way when the run stops (Ctrl-C, `q`, divergence) are counted, not lost.
-    if (stopping.aborted) { if (epoch === 0) stopped += batch.length; return null; }
+    if (stopping.aborted) {
+      if (epoch === 0) stopped += batch.length;
+      return null;
+    }
     if (!model) await start(batch);
     // Rows whose label cannot be learned are skipped (reason `label`), and only predicted.
     const rejects = labelRejects(batch, target.column, task === 'regression' ? 'regression' : 'classification', classes);
@@ -270,7 +324,10 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       if (xh.rows > 0) await score(held!, xh);
     }
     const now = performance.now();
-    if (now - lastEmit >= METRICS_EVERY_MS) { lastEmit = now; emitMetrics(); }
+    if (now - lastEmit >= METRICS_EVERY_MS) {
+      lastEmit = now;
+      emitMetrics();
+    }
     return null;
   };
   const emitMetrics = () => {
@@ -281,7 +338,17 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   };
 
   const run = (source: Observable<Batch>, counting: boolean) =>
-    lastValueFrom(source.pipe(tap((b) => { rawNames ??= b.names; if (counting) fromSource += b.length; }), built.steps, asyncMap(step)), { defaultValue: null });
+    lastValueFrom(
+      source.pipe(
+        tap((b) => {
+          rawNames ??= b.names;
+          if (counting) fromSource += b.length;
+        }),
+        built.steps,
+        asyncMap(step),
+      ),
+      { defaultValue: null },
+    );
 
   try {
     if (built.testSource) await checkTestSchema(built);
@@ -304,9 +371,18 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     let test: Record<string, number | null> | undefined;
     if (built.testSource && model && !o.signal?.aborted && !(diverged && (diverged as { restoredAt: number | null }).restoredAt === null)) {
       held!.reset();
-      await lastValueFrom(built.testSource().pipe(built.frozenSteps, asyncMap(async (b) => { await score(held!, vectorizer.apply(b)); return null; })), { defaultValue: null });
+      await lastValueFrom(
+        built.testSource().pipe(
+          built.frozenSteps,
+          asyncMap(async (b) => {
+            await score(held!, vectorizer.apply(b));
+            return null;
+          }),
+        ),
+        { defaultValue: null },
+      );
       test = nulls(held!.values());
-    } else if (held && (built.transforms.some((t) => t.kind === 'split'))) test = nulls((held as MetricSet).values());
+    } else if (held && built.transforms.some((t) => t.kind === 'split')) test = nulls((held as MetricSet).values());
 
     const elapsedSeconds = (performance.now() - started) / 1000;
     const rows = balance(fromSource, trained, heldOut, accounts, built.flow, telemetry);
@@ -330,19 +406,34 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     const failed = d !== null && d.restoredAt === null;
     if (o.saveDir && m && !failed) {
       mkdirSync(o.saveDir, { recursive: true });
-      const artifact = { version: 1, task, lineage: o.lineage ?? null, pipeline: new Pipeline([...built.transforms, vectorizer]).toJSON(), model: await m.state(), report };
+      const artifact = {
+        version: 1,
+        task,
+        lineage: o.lineage ?? null,
+        pipeline: new Pipeline([...built.transforms, vectorizer]).toJSON(),
+        model: await m.state(),
+        report,
+      };
       writeFileAtomic(`${o.saveDir}/pipeline.json`, JSON.stringify(artifact));
       telemetry.emit({ type: 'checkpoint', path: `${o.saveDir}/pipeline.json` });
     }
     const reportPath = o.reportPath ?? (o.saveDir ? `${o.saveDir}/report.json` : undefined);
     if (reportPath) mkdirSync(dirname(reportPath), { recursive: true });
-    if (reportPath) writeFileAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
+    if (reportPath) writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
     if (failed) {
-      throw new DivergedError(`training diverged after ${trained} rows: ${d.why}. Try a smaller learning rate (--lr, model.lr), standardize or clip the features, or scale the target; with --on-divergence restore (training.onDivergence: restore) the run keeps the last good model instead${o.saveDir ? '. Nothing was saved' : ''}`, report);
+      throw new DivergedError(
+        `training diverged after ${trained} rows: ${d.why}. Try a smaller learning rate (--lr, model.lr), standardize or clip the features, or scale the target; with --on-divergence restore (training.onDivergence: restore) the run keeps the last good model instead${o.saveDir ? '. Nothing was saved' : ''}`,
+        report,
+      );
     }
     if (trained === 0 && !o.signal?.aborted) {
-      const why = Object.entries(rows.skippedByReason).map(([r, n]) => `${r} ${n}`).join(', ');
-      throw new NoRowsError(`no rows to learn from: read ${rows.read}, skipped ${rows.skipped}${why ? ` (${why})` : ''}${rows.heldOut ? `, held out ${rows.heldOut}` : ''}`, report);
+      const why = Object.entries(rows.skippedByReason)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ');
+      throw new NoRowsError(
+        `no rows to learn from: read ${rows.read}, skipped ${rows.skipped}${why ? ` (${why})` : ''}${rows.heldOut ? `, held out ${rows.heldOut}` : ''}`,
+        report,
+      );
     }
     return report;
   } finally {
@@ -391,7 +482,10 @@ function checkMetrics(specs: readonly MetricSpec[], task: Task): void {
     const name = typeof spec === 'string' ? spec : spec.name;
     const regression = makeMetric(name, {}, `evaluation.metrics[${i}]`).input === 'values';
     if (regression !== (task === 'regression')) {
-      throw new SpecError(`evaluation.metrics[${i}]`, `"${name}" is a ${regression ? 'regression' : 'classification'} metric, but the task is ${task === 'regression' ? 'regression' : `${task} classification`}; the task's defaults are ${DEFAULT_METRICS[task].map((s) => typeof s === 'string' ? s : s.name).join(', ')}`);
+      throw new SpecError(
+        `evaluation.metrics[${i}]`,
+        `"${name}" is a ${regression ? 'regression' : 'classification'} metric, but the task is ${task === 'regression' ? 'regression' : `${task} classification`}; the task's defaults are ${DEFAULT_METRICS[task].map((s) => (typeof s === 'string' ? s : s.name)).join(', ')}`,
+      );
     }
   });
 }
@@ -402,11 +496,15 @@ function checkMetrics(specs: readonly MetricSpec[], task: Task): void {
  * about, so the equation holds and the loss is visible.
  */
 function balance(
-  fromSource: number, trained: number, heldOut: number,
+  fromSource: number,
+  trained: number,
+  heldOut: number,
   accounts: ReadonlyMap<string, { read: number; skipped: number; byReason: Record<string, number> }>,
-  flow: BuiltPipeline['flow'], telemetry: Telemetry,
+  flow: BuiltPipeline['flow'],
+  telemetry: Telemetry,
 ): Report['rows'] {
-  let skipped = 0, sourceSkipped = 0;
+  let skipped = 0,
+    sourceSkipped = 0;
   const byReason: Record<string, number> = {};
   for (const [name, a] of accounts) {
     skipped += a.skipped;
@@ -417,8 +515,15 @@ function balance(
   const lost = read - trained - heldOut - skipped;
   if (lost !== 0) {
     const where = [...flow].filter(([name, f]) => f.in - f.out !== (accounts.get(name)?.skipped ?? 0)).map(([name]) => name);
-    telemetry.emit({ type: 'log', level: 'warn', message: `${Math.abs(lost)} rows ${lost > 0 ? 'were lost' : 'were counted twice'} without a reason${where.length ? ` in ${where.join(', ')}` : ''}: please report this` });
-    if (lost > 0) { byReason.unaccounted = (byReason.unaccounted ?? 0) + lost; skipped += lost; }
+    telemetry.emit({
+      type: 'log',
+      level: 'warn',
+      message: `${Math.abs(lost)} rows ${lost > 0 ? 'were lost' : 'were counted twice'} without a reason${where.length ? ` in ${where.join(', ')}` : ''}: please report this`,
+    });
+    if (lost > 0) {
+      byReason.unaccounted = (byReason.unaccounted ?? 0) + lost;
+      skipped += lost;
+    }
   }
   return { read, trained, heldOut, skipped, skippedByReason: byReason };
 }
@@ -435,12 +540,17 @@ async function checkTestSchema(built: BuiltPipeline): Promise<void> {
   if (!train || !test) return;
   const missing = train.names.filter((n) => !test.has(n));
   if (missing.length > 0) {
-    throw new SpecError('evaluation.test', `the test file lacks column${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')} of the training data; it has ${test.names.join(', ')}`);
+    throw new SpecError(
+      'evaluation.test',
+      `the test file lacks column${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')} of the training data; it has ${test.names.join(', ')}`,
+    );
   }
   const family = (t: string) => (t === 'integer' || t === 'number' || t === 'boolean' ? 'number' : t === 'category' || t === 'text' ? 'text' : t);
   for (const n of train.names) {
-    const a = train.column(n).type, b = test.column(n).type;
-    if (family(a) !== family(b) && test.length > 0 && train.length > 0) throw new SpecError('evaluation.test', `column "${n}" is ${a} in the training data but ${b} in the test file`);
+    const a = train.column(n).type,
+      b = test.column(n).type;
+    if (family(a) !== family(b) && test.length > 0 && train.length > 0)
+      throw new SpecError('evaluation.test', `column "${n}" is ${a} in the training data but ${b} in the test file`);
   }
 }
 
@@ -454,9 +564,15 @@ function abortable(source: Observable<Batch>, signal: AbortSignal | undefined): 
   if (!signal) return source;
   return new Observable<Batch>((subscriber) => {
     const onAbort = () => subscriber.complete();
-    if (signal.aborted) { subscriber.complete(); return; }
+    if (signal.aborted) {
+      subscriber.complete();
+      return;
+    }
     signal.addEventListener('abort', onAbort, { once: true });
     const s = source.subscribe(subscriber);
-    return () => { signal.removeEventListener('abort', onAbort); s.unsubscribe(); };
+    return () => {
+      signal.removeEventListener('abort', onAbort);
+      s.unsubscribe();
+    };
   });
 }

@@ -1,5 +1,5 @@
-import { SluiceError } from './SluiceError.js';
 import type { BadRowReason } from './BadRowReason.js';
+import { SluiceError } from './SluiceError.js';
 
 export interface BadInputLocation {
   /** File path, `-` for stdin, or a socket address. */
@@ -20,17 +20,17 @@ export class BadInputError extends SluiceError {
   readonly location: BadInputLocation;
   constructor(reason: BadRowReason, location: BadInputLocation, detail: string) {
     // `file:line:column: column "name" value "v": reason: detail`; parts not known are left out with their separators.
-    const where = `${location.source}:${location.line}${location.column !== undefined ? ':' + location.column : ''}`;
+    const where = `${location.source}:${location.line}${location.column !== undefined ? `:${location.column}` : ''}`;
     const what = [
       ...(location.field !== undefined ? [`column ${JSON.stringify(location.field)}`] : []),
       ...(location.value !== undefined ? [`value ${JSON.stringify(truncate(location.value))}`] : []),
     ].join(' ');
-    super('BAD_INPUT', `${where}${what ? ': ' + what : ''}: ${reason}: ${detail}`);
+    super('BAD_INPUT', `${where}${what ? `: ${what}` : ''}: ${reason}: ${detail}`);
     this.reason = reason;
     this.location = location;
   }
 }
 
 function truncate(s: string): string {
-  return s.length > 80 ? s.slice(0, 77) + '...' : s;
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

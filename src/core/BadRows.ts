@@ -36,7 +36,10 @@ export class BadRows {
   private readonly deadLetter: DeadLetter | null;
   private readonly telemetry: Telemetry;
 
-  constructor(readonly source: string, options: BadRowOptions = {}) {
+  constructor(
+    readonly source: string,
+    options: BadRowOptions = {},
+  ) {
     const policy = options.badRows ?? 'skip';
     if (policy !== 'skip' && policy !== 'fail') throw new SpecError('badRows', `expected one of skip|fail, got ${JSON.stringify(policy)}`);
     this.policy = policy;
@@ -53,7 +56,14 @@ export class BadRows {
     if (this.policy === 'fail') throw new BadInputError(reason, { source: this.source, ...location }, detail);
     this.skipped++;
     this.byReason[reason] = (this.byReason[reason] ?? 0) + 1;
-    this.deadLetter?.write(location.line, reason, location.field ?? (location.column !== undefined ? String(location.column) : ''), location.value ?? '', detail, raw);
+    this.deadLetter?.write(
+      location.line,
+      reason,
+      location.field ?? (location.column !== undefined ? String(location.column) : ''),
+      location.value ?? '',
+      detail,
+      raw,
+    );
     this.telemetry.emit({ type: 'skipped', source: this.source, reason, line: location.line, skipped: this.skipped, byReason: { ...this.byReason } });
   }
 

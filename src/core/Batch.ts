@@ -68,11 +68,17 @@ export class Batch {
   drop(names: readonly string[]): Batch {
     for (const n of names) this.column(n);
     const keep = this.schema.fields.map((f, i) => [f, i] as const).filter(([f]) => !names.includes(f.name));
-    return this.derive(new Schema(keep.map(([f]) => f)), keep.map(([, i]) => this.columns[i]!));
+    return this.derive(
+      new Schema(keep.map(([f]) => f)),
+      keep.map(([, i]) => this.columns[i]!),
+    );
   }
 
   select(names: readonly string[]): Batch {
-    return this.derive(new Schema(names.map((n) => this.schema.field(n))), names.map((n) => this.column(n)));
+    return this.derive(
+      new Schema(names.map((n) => this.schema.field(n))),
+      names.map((n) => this.column(n)),
+    );
   }
 
   rename(mapping: Readonly<Record<string, string>>): Batch {
@@ -82,7 +88,8 @@ export class Batch {
 
   /** Rows [start, end). Copies the values (typed-array views would pin the whole parent). */
   slice(start: number, end = this.length): Batch {
-    const s = Math.max(0, start), e = Math.min(this.length, end);
+    const s = Math.max(0, start),
+      e = Math.min(this.length, end);
     const cols = this.columns.map((c) => sliceColumn(c, s, e));
     const b = new Batch(this.schema, cols, e - s, this.rowIds.slice(s, e), this.lines?.slice(s, e) ?? null);
     b.ticket = this.ticket;
@@ -124,7 +131,9 @@ export class Batch {
     const out: Array<Record<string, CellValue>> = [];
     for (let i = 0; i < this.length; i++) {
       const row: Record<string, CellValue> = {};
-      this.schema.fields.forEach((f, k) => { row[f.name] = cellValue(this.columns[k]!, i); });
+      this.schema.fields.forEach((f, k) => {
+        row[f.name] = cellValue(this.columns[k]!, i);
+      });
       out.push(row);
     }
     return out;
@@ -141,35 +150,56 @@ export class Batch {
       const bitmap = validity.allocate(n, 1);
       let missing = 0;
       const isMissing = (v: unknown) => v === null || v === undefined;
-      const mark = (i: number) => { validity.set(bitmap, i, false); missing++; };
+      const mark = (i: number) => {
+        validity.set(bitmap, i, false);
+        missing++;
+      };
       let col: Column;
       switch (f.type) {
-        case 'number': case 'datetime': {
+        case 'number':
+        case 'datetime': {
           const values = new Float64Array(n);
           rows.forEach((r, i) => {
             const v = r[f.name];
-            if (isMissing(v)) { values[i] = NaN; mark(i); }
-            else values[i] = f.type === 'datetime' && !(typeof v === 'number') ? Date.parse(String(v instanceof Date ? v.toISOString() : v)) : Number(v);
+            if (isMissing(v)) {
+              values[i] = NaN;
+              mark(i);
+            } else values[i] = f.type === 'datetime' && !(typeof v === 'number') ? Date.parse(String(v instanceof Date ? v.toISOString() : v)) : Number(v);
           });
           col = { type: f.type, values, validity: bitmap };
           break;
         }
         case 'integer': {
           const values = new Int32Array(n);
-          rows.forEach((r, i) => { const v = r[f.name]; if (isMissing(v)) mark(i); else values[i] = Number(v); });
+          rows.forEach((r, i) => {
+            const v = r[f.name];
+            if (isMissing(v)) mark(i);
+            else values[i] = Number(v);
+          });
           col = { type: 'integer', values, validity: bitmap };
           break;
         }
         case 'boolean': {
           const values = new Uint8Array(n);
-          rows.forEach((r, i) => { const v = r[f.name]; if (isMissing(v)) mark(i); else values[i] = v === true || v === 'true' || v === 1 ? 1 : 0; });
+          rows.forEach((r, i) => {
+            const v = r[f.name];
+            if (isMissing(v)) mark(i);
+            else values[i] = v === true || v === 'true' || v === 1 ? 1 : 0;
+          });
           col = { type: 'boolean', values, validity: bitmap };
           break;
         }
-        case 'category': case 'text': {
+        case 'category':
+        case 'text': {
           const codes = new Int32Array(n);
           const dictionary = new StringDictionary();
-          rows.forEach((r, i) => { const v = r[f.name]; if (isMissing(v)) { codes[i] = -1; mark(i); } else codes[i] = dictionary.code(String(v)); });
+          rows.forEach((r, i) => {
+            const v = r[f.name];
+            if (isMissing(v)) {
+              codes[i] = -1;
+              mark(i);
+            } else codes[i] = dictionary.code(String(v));
+          });
           col = { type: f.type, codes, dictionary, validity: bitmap };
           break;
         }
@@ -192,9 +222,15 @@ export class Batch {
 function cellValue(c: Column, i: number): CellValue {
   if (!validity.isValid(c, i)) return null;
   switch (c.type) {
-    case 'number': case 'integer': case 'datetime': return c.values[i]!;
-    case 'boolean': return c.values[i] === 1;
-    case 'category': case 'text': return c.dictionary.get(c.codes[i]!);
+    case 'number':
+    case 'integer':
+    case 'datetime':
+      return c.values[i]!;
+    case 'boolean':
+      return c.values[i] === 1;
+    case 'category':
+    case 'text':
+      return c.dictionary.get(c.codes[i]!);
     case 'vector': {
       const out: Record<number, number> = {};
       for (let p = c.indptr[i]!; p < c.indptr[i + 1]!; p++) out[c.indices[p]!] = (out[c.indices[p]!] ?? 0) + c.values[p]!;
@@ -206,9 +242,14 @@ function cellValue(c: Column, i: number): CellValue {
 function takeVector(c: Extract<Column, { type: 'vector' }>, idx: ArrayLike<number>, v: Uint8Array | null): Column {
   let nnz = 0;
   for (let j = 0; j < idx.length; j++) nnz += c.indptr[idx[j]! + 1]! - c.indptr[idx[j]!]!;
-  const indptr = new Int32Array(idx.length + 1), indices = new Int32Array(nnz), values = new Float32Array(nnz);
+  const indptr = new Int32Array(idx.length + 1),
+    indices = new Int32Array(nnz),
+    values = new Float32Array(nnz);
   for (let j = 0, q = 0; j < idx.length; j++) {
-    for (let p = c.indptr[idx[j]!]!; p < c.indptr[idx[j]! + 1]!; p++, q++) { indices[q] = c.indices[p]!; values[q] = c.values[p]!; }
+    for (let p = c.indptr[idx[j]!]!; p < c.indptr[idx[j]! + 1]!; p++, q++) {
+      indices[q] = c.indices[p]!;
+      values[q] = c.values[p]!;
+    }
     indptr[j + 1] = q;
   }
   return { ...c, indptr, indices, values, validity: v };
@@ -241,14 +282,19 @@ function takeColumn(c: Column, idx: Int32Array): Column {
 
 function guessSchema(rows: ReadonlyArray<Record<string, unknown>>): Schema {
   const types = new Map<string, ColumnType>();
-  for (const r of rows) for (const [k, v] of Object.entries(r)) {
-    if (v === null || v === undefined || types.has(k)) { if (!types.has(k)) types.set(k, 'number'); continue; }
-    types.set(k, typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : v instanceof Date ? 'datetime' : 'category');
-  }
+  for (const r of rows)
+    for (const [k, v] of Object.entries(r)) {
+      if (v === null || v === undefined || types.has(k)) {
+        if (!types.has(k)) types.set(k, 'number');
+        continue;
+      }
+      types.set(k, typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : v instanceof Date ? 'datetime' : 'category');
+    }
   // A column first seen as missing takes the type of its first present value.
   for (const k of types.keys()) {
     const first = rows.find((r) => r[k] !== null && r[k] !== undefined)?.[k];
-    if (first !== undefined) types.set(k, typeof first === 'number' ? 'number' : typeof first === 'boolean' ? 'boolean' : first instanceof Date ? 'datetime' : 'category');
+    if (first !== undefined)
+      types.set(k, typeof first === 'number' ? 'number' : typeof first === 'boolean' ? 'boolean' : first instanceof Date ? 'datetime' : 'category');
   }
   return Schema.from(Object.fromEntries(types));
 }

@@ -1,7 +1,7 @@
 import { Batch } from './Batch.js';
 import { ColumnBuilder, type ParseFailure } from './ColumnBuilder.js';
-import { Schema } from './Schema.js';
 import { DEFAULT_NULL_VALUES } from './DEFAULT_NULL_VALUES.js';
+import { Schema } from './Schema.js';
 
 /** Where and why `appendRaw`/`appendValues` rejected a row. */
 export interface RowFailure {
@@ -9,7 +9,6 @@ export interface RowFailure {
   /** Index of the offending field in the schema. */
   field: number;
 }
-
 
 /** Options of a BatchBuilder. */
 export interface BatchBuilderOptions {
@@ -70,7 +69,10 @@ export class BatchBuilder {
         if (!this.schema.fields[k]!.nullable) fail = 'required';
         else b.appendNull();
       } else fail = b.appendRaw(raw);
-      if (fail) { this.rollback(start); return { reason: fail, field: k }; }
+      if (fail) {
+        this.rollback(start);
+        return { reason: fail, field: k };
+      }
     }
     this.accept(rowId, line);
     return null;
@@ -88,7 +90,10 @@ export class BatchBuilder {
         if (!f.nullable) fail = 'required';
         else b.appendNull();
       } else fail = b.appendValue(v);
-      if (fail) { this.rollback(start); return { reason: fail, field: k }; }
+      if (fail) {
+        this.rollback(start);
+        return { reason: fail, field: k };
+      }
     }
     this.accept(rowId, line);
     return null;

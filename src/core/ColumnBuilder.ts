@@ -1,12 +1,11 @@
 import type { Column } from './Column.js';
 import type { ColumnType } from './ColumnType.js';
-import { SchemaError } from './SchemaError.js';
-import { StringDictionary } from './StringDictionary.js';
 import { parseBoolean } from './parseBoolean.js';
 import { parseDatetime } from './parseDatetime.js';
 import { parseNumber } from './parseNumber.js';
+import { SchemaError } from './SchemaError.js';
+import { StringDictionary } from './StringDictionary.js';
 import { validity } from './validity.js';
-
 
 /** Why a raw value could not be appended: maps onto a BadRowReason. */
 export type ParseFailure = 'number' | 'date' | 'type';
@@ -35,7 +34,12 @@ export class ColumnBuilder {
   private n = 0;
   private dictionary: StringDictionary;
 
-  constructor(type: ColumnType, private capacity = 1024, dictionary?: StringDictionary, options: ColumnBuilderOptions = {}) {
+  constructor(
+    type: ColumnType,
+    private capacity = 1024,
+    dictionary?: StringDictionary,
+    options: ColumnBuilderOptions = {},
+  ) {
     if (type === 'vector') throw new SchemaError('vector columns are made by encoders, not built from input values');
     this.kind = type;
     this.widens = options.widen === true && type === 'integer';
@@ -110,7 +114,8 @@ export class ColumnBuilder {
         this.appendNumber(t);
         return null;
       }
-      case 'category': case 'text':
+      case 'category':
+      case 'text':
         this.appendString(raw);
         return null;
       case 'vector':
@@ -120,10 +125,14 @@ export class ColumnBuilder {
 
   /** Appends a JS value (from JSON): null/undefined → missing; strings are parsed as by `appendRaw`. */
   appendValue(v: unknown): ParseFailure | null {
-    if (v === null || v === undefined) { this.appendNull(); return null; }
+    if (v === null || v === undefined) {
+      this.appendNull();
+      return null;
+    }
     if (typeof v === 'string') return this.appendRaw(v);
     switch (this.kind) {
-      case 'number': case 'datetime':
+      case 'number':
+      case 'datetime':
         if (typeof v !== 'number') return 'type';
         this.appendNumber(v);
         return null;
@@ -139,7 +148,8 @@ export class ColumnBuilder {
         if (typeof v !== 'boolean') return 'type';
         this.appendNumber(v ? 1 : 0);
         return null;
-      case 'category': case 'text':
+      case 'category':
+      case 'text':
         if (typeof v !== 'number' && typeof v !== 'boolean') return 'type';
         this.appendString(String(v));
         return null;
@@ -154,7 +164,8 @@ export class ColumnBuilder {
    */
   widen(): void {
     if (this.kind !== 'integer') return;
-    const from = this.nums, to = new Float64Array(this.capacity);
+    const from = this.nums,
+      to = new Float64Array(this.capacity);
     for (let i = 0; i < this.n; i++) to[i] = validity.get(this.valid, i) ? from[i]! : NaN;
     this.nums = to;
     this.kind = 'number';
@@ -166,7 +177,8 @@ export class ColumnBuilder {
    */
   narrow(): void {
     if (this.kind !== 'number' || !this.widens) return;
-    const from = this.nums, to = new Int32Array(this.capacity);
+    const from = this.nums,
+      to = new Int32Array(this.capacity);
     for (let i = 0; i < this.n; i++) to[i] = validity.get(this.valid, i) ? from[i]! : 0;
     this.nums = to;
     this.kind = 'integer';
@@ -174,7 +186,11 @@ export class ColumnBuilder {
 
   /** Drops values back to `length` (undoes a partly appended row). */
   truncate(length: number): void {
-    for (let i = length; i < this.n; i++) if (!validity.get(this.valid, i)) { validity.set(this.valid, i, true); this.nulls--; }
+    for (let i = length; i < this.n; i++)
+      if (!validity.get(this.valid, i)) {
+        validity.set(this.valid, i, true);
+        this.nulls--;
+      }
     this.n = Math.min(this.n, length);
   }
 
@@ -185,12 +201,25 @@ export class ColumnBuilder {
     const data = this.nums.slice(0, n);
     let col: Column;
     switch (this.kind) {
-      case 'number': case 'datetime': col = { type: this.kind, values: data as Float64Array, validity: bits }; break;
-      case 'integer': col = { type: 'integer', values: data as Int32Array, validity: bits }; break;
-      case 'boolean': col = { type: 'boolean', values: data as Uint8Array, validity: bits }; break;
-      case 'category': col = { type: 'category', codes: data as Int32Array, dictionary: this.dictionary, validity: bits }; break;
-      case 'text': col = { type: 'text', codes: data as Int32Array, dictionary: this.dictionary, validity: bits }; this.dictionary = new StringDictionary(); break;
-      case 'vector': throw new SchemaError('vector columns are made by encoders, not built from input values');
+      case 'number':
+      case 'datetime':
+        col = { type: this.kind, values: data as Float64Array, validity: bits };
+        break;
+      case 'integer':
+        col = { type: 'integer', values: data as Int32Array, validity: bits };
+        break;
+      case 'boolean':
+        col = { type: 'boolean', values: data as Uint8Array, validity: bits };
+        break;
+      case 'category':
+        col = { type: 'category', codes: data as Int32Array, dictionary: this.dictionary, validity: bits };
+        break;
+      case 'text':
+        col = { type: 'text', codes: data as Int32Array, dictionary: this.dictionary, validity: bits };
+        this.dictionary = new StringDictionary();
+        break;
+      case 'vector':
+        throw new SchemaError('vector columns are made by encoders, not built from input values');
     }
     this.n = 0;
     this.nulls = 0;
@@ -200,9 +229,13 @@ export class ColumnBuilder {
 
   private alloc(n: number): Float64Array | Int32Array | Uint8Array {
     switch (this.kind) {
-      case 'number': case 'datetime': return new Float64Array(n);
-      case 'boolean': return new Uint8Array(n);
-      default: return new Int32Array(n);
+      case 'number':
+      case 'datetime':
+        return new Float64Array(n);
+      case 'boolean':
+        return new Uint8Array(n);
+      default:
+        return new Int32Array(n);
     }
   }
 

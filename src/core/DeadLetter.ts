@@ -28,7 +28,10 @@ export class DeadLetter {
 
   private readonly append: boolean;
 
-  constructor(readonly path: string, append = false) {
+  constructor(
+    readonly path: string,
+    append = false,
+  ) {
     this.append = append || SHARED.has(resolve(path));
   }
 
@@ -42,13 +45,14 @@ export class DeadLetter {
     SHARED.set(key, (SHARED.get(key) ?? 0) + 1);
     return () => {
       const n = (SHARED.get(key) ?? 1) - 1;
-      if (n > 0) SHARED.set(key, n); else SHARED.delete(key);
+      if (n > 0) SHARED.set(key, n);
+      else SHARED.delete(key);
     };
   }
 
   write(line: number, reason: string, column: string, value: string, detail: string, raw: string): void {
     if (this.fd === null) this.fd = this.open();
-    const rec = [String(line), reason, column, value, detail, raw.length > MAX_RAW ? raw.slice(0, MAX_RAW) : raw].map(quote).join(',') + '\n';
+    const rec = `${[String(line), reason, column, value, detail, raw.length > MAX_RAW ? raw.slice(0, MAX_RAW) : raw].map(quote).join(',')}\n`;
     this.buffer.push(rec);
     this.size += rec.length;
     this.count++;
@@ -85,5 +89,5 @@ export class DeadLetter {
 }
 
 function quote(s: string): string {
-  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

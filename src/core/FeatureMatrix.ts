@@ -41,7 +41,8 @@ export class FeatureMatrix {
     const shape = `[${rows}x${cols}]`;
     if (this.targets && this.targets.length !== rows) throw new SchemaError(`FeatureMatrix ${shape}: ${this.targets.length} targets for ${rows} rows`);
     if (this.weights && this.weights.length !== rows) throw new SchemaError(`FeatureMatrix ${shape}: ${this.weights.length} weights for ${rows} rows`);
-    if (this.featureNames.length && this.featureNames.length !== cols) throw new SchemaError(`FeatureMatrix ${shape}: ${this.featureNames.length} feature names for ${cols} columns`);
+    if (this.featureNames.length && this.featureNames.length !== cols)
+      throw new SchemaError(`FeatureMatrix ${shape}: ${this.featureNames.length} feature names for ${cols} columns`);
   }
 
   static dense(rows: number, cols: number, values: Float32Array, extras: FeatureMatrixExtras = {}): FeatureMatrix {
@@ -52,7 +53,8 @@ export class FeatureMatrix {
   static csr(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, values: Float32Array, extras: FeatureMatrixExtras = {}): FeatureMatrix {
     if (indptr.length !== rows + 1) throw new SchemaError(`CSR FeatureMatrix [${rows}x${cols}]: indptr has ${indptr.length} entries, needs ${rows + 1}`);
     const nnz = indptr[rows]!;
-    if (indices.length < nnz || values.length < nnz) throw new SchemaError(`CSR FeatureMatrix [${rows}x${cols}]: indptr says ${nnz} non-zeros, indices ${indices.length}, values ${values.length}`);
+    if (indices.length < nnz || values.length < nnz)
+      throw new SchemaError(`CSR FeatureMatrix [${rows}x${cols}]: indptr says ${nnz} non-zeros, indices ${indices.length}, values ${values.length}`);
     return new FeatureMatrix('csr', rows, cols, values, indptr, indices, extras);
   }
 
@@ -78,7 +80,8 @@ export class FeatureMatrix {
 
   /** Rows [start, end), copied. */
   sliceRows(start: number, end: number): FeatureMatrix {
-    const s = Math.max(0, start), e = Math.min(this.rows, end);
+    const s = Math.max(0, start),
+      e = Math.min(this.rows, end);
     const ex: FeatureMatrixExtras = {
       targets: this.targets?.slice(s, e) ?? null,
       weights: this.weights?.slice(s, e) ?? null,
@@ -86,7 +89,8 @@ export class FeatureMatrix {
       featureNames: this.featureNames,
     };
     if (this.kind === 'dense') return FeatureMatrix.dense(e - s, this.cols, this.values.slice(s * this.cols, e * this.cols), ex);
-    const p0 = this.indptr![s]!, p1 = this.indptr![e]!;
+    const p0 = this.indptr![s]!,
+      p1 = this.indptr![e]!;
     const indptr = new Int32Array(e - s + 1);
     for (let i = s; i <= e; i++) indptr[i - s] = this.indptr![i]! - p0;
     return FeatureMatrix.csr(e - s, this.cols, indptr, this.indices!.slice(p0, p1), this.values.slice(p0, p1), ex);

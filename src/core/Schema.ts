@@ -55,8 +55,13 @@ export class Schema {
   }
 
   equals(other: Schema): boolean {
-    return this.fields.length === other.fields.length &&
-      this.fields.every((f, i) => { const g = other.fields[i]!; return f.name === g.name && f.type === g.type && f.nullable === g.nullable; });
+    return (
+      this.fields.length === other.fields.length &&
+      this.fields.every((f, i) => {
+        const g = other.fields[i]!;
+        return f.name === g.name && f.type === g.type && f.nullable === g.nullable;
+      })
+    );
   }
 
   toJSON(): Field[] {

@@ -1,4 +1,4 @@
-import { Subject, filter, type Observable } from 'rxjs';
+import { filter, type Observable, Subject } from 'rxjs';
 import type { TelemetryEvent, TelemetryType } from './TelemetryEvent.js';
 
 type WithoutT<E> = E extends unknown ? Omit<E, 't'> & { t?: number } : never;

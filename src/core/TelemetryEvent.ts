@@ -11,9 +11,23 @@ export type TelemetryEvent =
   | { type: 'skipped'; t: number; source: string; reason: BadRowReason; line: number; skipped: number; byReason: Partial<Record<BadRowReason, number>> }
   | { type: 'error'; t: number; source: string; message: string; error?: unknown }
   /** A source's row books (read = passed + skipped), at least once when it ends (`done`). */
-  | { type: 'account'; t: number; source: string; read: number; passed: number; skipped: number; skippedByReason: Partial<Record<BadRowReason, number>>; done: boolean }
   | {
-      type: 'metrics'; t: number; rows: number; values: Record<string, number>; rolling?: Record<string, number>; model?: string;
+      type: 'account';
+      t: number;
+      source: string;
+      read: number;
+      passed: number;
+      skipped: number;
+      skippedByReason: Partial<Record<BadRowReason, number>>;
+      done: boolean;
+    }
+  | {
+      type: 'metrics';
+      t: number;
+      rows: number;
+      values: Record<string, number>;
+      rolling?: Record<string, number>;
+      model?: string;
       /** Row-major counts[true * classes + predicted], for classification. */
       confusion?: { classes: number; counts: number[]; labels?: string[] };
     }
@@ -26,6 +40,16 @@ export type TelemetryEvent =
    * 1000/1001/1005): `code` is the errno or the close code, `rows` the source's rows read so far,
    * `count` its abnormal ends so far. A `warn` log says the same in words.
    */
-  | { type: 'disconnect'; t: number; source: string; connection: number; code: string | number; message: string; rows: number; count: number; reconnecting: boolean };
+  | {
+      type: 'disconnect';
+      t: number;
+      source: string;
+      connection: number;
+      code: string | number;
+      message: string;
+      rows: number;
+      count: number;
+      reconnecting: boolean;
+    };
 
 export type TelemetryType = TelemetryEvent['type'];

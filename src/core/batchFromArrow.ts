@@ -1,10 +1,10 @@
 import * as arrow from 'apache-arrow';
 import { Batch } from './Batch.js';
 import type { Column } from './Column.js';
+import type { Field } from './Field.js';
 import { Schema } from './Schema.js';
 import { SchemaError } from './SchemaError.js';
 import { StringDictionary } from './StringDictionary.js';
-import type { Field } from './Field.js';
 
 export interface BatchFromArrowOptions {
   /** Row id of the first row (default 0). */
@@ -31,13 +31,21 @@ export function batchFromArrow(rb: arrow.RecordBatch, options: BatchFromArrowOpt
   return new Batch(new Schema(fields), cols, n, Batch.sequence(options.firstRowId ?? 0, n));
 }
 
-const MS_PER_UNIT: Record<number, number> = { [arrow.TimeUnit.SECOND]: 1000, [arrow.TimeUnit.MILLISECOND]: 1, [arrow.TimeUnit.MICROSECOND]: 1e-3, [arrow.TimeUnit.NANOSECOND]: 1e-6 };
+const MS_PER_UNIT: Record<number, number> = {
+  [arrow.TimeUnit.SECOND]: 1000,
+  [arrow.TimeUnit.MILLISECOND]: 1,
+  [arrow.TimeUnit.MICROSECOND]: 1e-3,
+  [arrow.TimeUnit.NANOSECOND]: 1e-6,
+};
 
 function bitmapOf(data: arrow.Data, n: number): Uint8Array | null {
   if (!data.nullBitmap || data.nullBitmap.length === 0 || data.nullCount === 0) return null;
   if (data.offset === 0) return data.nullBitmap.subarray(0, (n + 7) >> 3);
   const out = new Uint8Array((n + 7) >> 3);
-  for (let i = 0; i < n; i++) { const j = i + data.offset; if ((data.nullBitmap[j >> 3]! >> (j & 7)) & 1) out[i >> 3]! |= 1 << (i & 7); }
+  for (let i = 0; i < n; i++) {
+    const j = i + data.offset;
+    if ((data.nullBitmap[j >> 3]! >> (j & 7)) & 1) out[i >> 3]! |= 1 << (i & 7);
+  }
   return out;
 }
 
@@ -51,8 +59,10 @@ function dataToColumn(name: string, data: arrow.Data, n: number, dicts?: Map<str
   if (arrow.DataType.isFloat(t)) {
     if (data.values instanceof Float64Array) return { type: 'number', values: data.values.subarray(0, n), validity };
     const values = new Float64Array(n);
-    if (t.precision === arrow.Precision.HALF) { const v = arrow.makeVector(data); for (let i = 0; i < n; i++) values[i] = valid(i) ? Number(v.get(i)) : NaN; }
-    else for (let i = 0; i < n; i++) values[i] = valid(i) ? Number(data.values[i]) : NaN;
+    if (t.precision === arrow.Precision.HALF) {
+      const v = arrow.makeVector(data);
+      for (let i = 0; i < n; i++) values[i] = valid(i) ? Number(v.get(i)) : NaN;
+    } else for (let i = 0; i < n; i++) values[i] = valid(i) ? Number(data.values[i]) : NaN;
     return { type: 'number', values, validity };
   }
   if (arrow.DataType.isInt(t)) {
@@ -71,7 +81,10 @@ function dataToColumn(name: string, data: arrow.Data, n: number, dicts?: Map<str
   }
   if (arrow.DataType.isBool(t)) {
     const values = new Uint8Array(n);
-    for (let i = 0; i < n; i++) { const j = off + i; values[i] = (data.values[j >> 3]! >> (j & 7)) & 1; }
+    for (let i = 0; i < n; i++) {
+      const j = off + i;
+      values[i] = (data.values[j >> 3]! >> (j & 7)) & 1;
+    }
     return { type: 'boolean', values, validity };
   }
   if (arrow.DataType.isTimestamp(t) || arrow.DataType.isDate(t)) {
@@ -102,10 +115,16 @@ function dataToColumn(name: string, data: arrow.Data, n: number, dicts?: Map<str
     dicts?.set(name, dictionary);
     const codes = new Int32Array(n);
     if (arrow.DataType.isDictionary(t) && data.dictionary) {
-      const remap = Int32Array.from({ length: data.dictionary.length }, (_, j) => { const s = data.dictionary!.get(j); return s === null ? -1 : dictionary.code(String(s)); });
+      const remap = Int32Array.from({ length: data.dictionary.length }, (_, j) => {
+        const s = data.dictionary!.get(j);
+        return s === null ? -1 : dictionary.code(String(s));
+      });
       for (let i = 0; i < n; i++) codes[i] = valid(i) ? remap[Number(data.values[i])]! : -1;
     } else {
-      for (let i = 0; i < n; i++) { const s = valid(i) ? v.get(i) : null; codes[i] = s === null ? -1 : dictionary.code(String(s)); }
+      for (let i = 0; i < n; i++) {
+        const s = valid(i) ? v.get(i) : null;
+        codes[i] = s === null ? -1 : dictionary.code(String(s));
+      }
     }
     return { type: 'category', codes, dictionary, validity };
   }

@@ -28,7 +28,8 @@ function nulls(c: Column, n: number): number {
 }
 
 function columnToData(c: Column, n: number): arrow.Data {
-  if (c.type === 'vector') throw new SchemaError(`vector columns (encoder output, width ${c.width}) have no Arrow form; vectorize them into a FeatureMatrix instead`);
+  if (c.type === 'vector')
+    throw new SchemaError(`vector columns (encoder output, width ${c.width}) have no Arrow form; vectorize them into a FeatureMatrix instead`);
   const nullCount = nulls(c, n);
   const nullBitmap = c.validity ?? undefined;
   switch (c.type) {
@@ -43,14 +44,25 @@ function columnToData(c: Column, n: number): arrow.Data {
     }
     case 'datetime': {
       const ms = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) { const v = c.values[i]!; ms[i] = Number.isFinite(v) ? BigInt(Math.round(v)) : 0n; }
+      for (let i = 0; i < n; i++) {
+        const v = c.values[i]!;
+        ms[i] = Number.isFinite(v) ? BigInt(Math.round(v)) : 0n;
+      }
       return arrow.makeData({ type: new arrow.TimestampMillisecond(), length: n, nullCount, nullBitmap, data: ms as never });
     }
-    case 'category': case 'text': {
+    case 'category':
+    case 'text': {
       const dict = arrow.vectorFromArray(c.dictionary.values, new arrow.Utf8());
       const codes = c.codes;
       // Missing slots hold -1; Arrow readers index the dictionary only under valid bits.
-      return arrow.makeData({ type: new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()), length: n, nullCount, nullBitmap, data: codes, dictionary: dict });
+      return arrow.makeData({
+        type: new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()),
+        length: n,
+        nullCount,
+        nullBitmap,
+        data: codes,
+        dictionary: dict,
+      });
     }
   }
 }

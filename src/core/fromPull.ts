@@ -33,17 +33,26 @@ export function fromPull(open: (signal: AbortSignal) => AsyncIterable<PullChunk>
   return new Observable<Batch>((subscriber) => {
     const ac = new AbortController();
     const queue = new BoundedQueue(options.name, capacity, telemetry);
-    let rows = 0, bytes = 0;
+    let rows = 0,
+      bytes = 0;
     const started = performance.now();
-    let lastRate = started, lastRows = 0, lastBytes = 0;
-    const progress = (done: boolean) => telemetry.emit({
-      type: 'progress', source: options.name, rows, bytes, done,
-      ...(options.totalRows !== undefined ? { totalRows: options.totalRows } : {}),
-      ...(options.totalBytes !== undefined ? { totalBytes: options.totalBytes } : {}),
-    });
+    let lastRate = started,
+      lastRows = 0,
+      lastBytes = 0;
+    const progress = (done: boolean) =>
+      telemetry.emit({
+        type: 'progress',
+        source: options.name,
+        rows,
+        bytes,
+        done,
+        ...(options.totalRows !== undefined ? { totalRows: options.totalRows } : {}),
+        ...(options.totalBytes !== undefined ? { totalBytes: options.totalBytes } : {}),
+      });
     (async () => {
       const src = open(ac.signal);
-      const it: AsyncIterator<PullChunk> = Symbol.asyncIterator in src ? (src as AsyncIterable<PullChunk>)[Symbol.asyncIterator]() : (src as AsyncIterator<PullChunk>);
+      const it: AsyncIterator<PullChunk> =
+        Symbol.asyncIterator in src ? (src as AsyncIterable<PullChunk>)[Symbol.asyncIterator]() : (src as AsyncIterator<PullChunk>);
       try {
         for (;;) {
           if (!queue.hasRoom) await queue.waitForRoom();
@@ -60,7 +69,9 @@ export function fromPull(open: (signal: AbortSignal) => AsyncIterable<PullChunk>
           if (now - lastRate >= THROUGHPUT_MS) {
             const dt = (now - lastRate) / 1000;
             telemetry.emit({ type: 'throughput', source: options.name, rowsPerSecond: (rows - lastRows) / dt, bytesPerSecond: (bytes - lastBytes) / dt });
-            lastRate = now; lastRows = rows; lastBytes = bytes;
+            lastRate = now;
+            lastRows = rows;
+            lastBytes = bytes;
           }
           subscriber.next(batch);
           ticket.release();
@@ -73,7 +84,11 @@ export function fromPull(open: (signal: AbortSignal) => AsyncIterable<PullChunk>
         telemetry.emit({ type: 'error', source: options.name, message: err instanceof Error ? err.message : String(err), error: err });
         subscriber.error(err);
       } finally {
-        try { await it.return?.(); } catch { /* closing after an error: the first error wins */ }
+        try {
+          await it.return?.();
+        } catch {
+          /* closing after an error: the first error wins */
+        }
       }
     })();
     return () => ac.abort();

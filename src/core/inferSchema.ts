@@ -1,8 +1,8 @@
 import type { ColumnType } from './ColumnType.js';
-import { Schema } from './Schema.js';
 import { DEFAULT_NULL_VALUES } from './DEFAULT_NULL_VALUES.js';
 import { parseDatetime } from './parseDatetime.js';
 import { parseNumber } from './parseNumber.js';
+import { Schema } from './Schema.js';
 
 export interface InferOptions {
   /** Tokens read as missing. */
@@ -38,13 +38,20 @@ const STRAY_MIN_VALUES = 100;
  */
 export function inferSchema(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | null>>, options: InferOptions = {}): Schema {
   const nulls = new Set(options.nullValues ?? DEFAULT_NULL_VALUES);
-  return Schema.from(Object.fromEntries(header.map((name, k) => {
-    const forced = options.types?.[name];
-    if (forced) return [name, forced];
-    const values: string[] = [];
-    for (const r of rows) { const v = r[k]; if (v !== null && v !== undefined && !nulls.has(v)) values.push(v); }
-    return [name, inferType(values)];
-  })));
+  return Schema.from(
+    Object.fromEntries(
+      header.map((name, k) => {
+        const forced = options.types?.[name];
+        if (forced) return [name, forced];
+        const values: string[] = [];
+        for (const r of rows) {
+          const v = r[k];
+          if (v !== null && v !== undefined && !nulls.has(v)) values.push(v);
+        }
+        return [name, inferType(values)];
+      }),
+    ),
+  );
 }
 
 function inferType(values: readonly string[]): ColumnType {
@@ -59,7 +66,11 @@ function inferType(values: readonly string[]): ColumnType {
     return numbers.every((v) => INT.test(v) && Math.abs(+v) <= 2147483647) ? 'integer' : 'number';
   }
   if (values.every((v) => parseDatetime(v) !== undefined)) return 'datetime';
-  let len = 0, spaced = 0;
-  for (const v of values) { len += v.length; if (v.includes(' ')) spaced++; }
+  let len = 0,
+    spaced = 0;
+  for (const v of values) {
+    len += v.length;
+    if (v.includes(' ')) spaced++;
+  }
   return len / values.length > 24 && spaced > values.length / 2 ? 'text' : 'category';
 }

@@ -1,5 +1,14 @@
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const SPECIAL: Record<string, number> = { NaN: NaN, nan: NaN, Infinity: Infinity, '+Infinity': Infinity, '-Infinity': -Infinity, inf: Infinity, '+inf': Infinity, '-inf': -Infinity };
+const SPECIAL: Record<string, number> = {
+  NaN: NaN,
+  nan: NaN,
+  Infinity: Infinity,
+  '+Infinity': Infinity,
+  '-Infinity': -Infinity,
+  inf: Infinity,
+  '+inf': Infinity,
+  '-inf': -Infinity,
+};
 
 /**
  * Strict decimal parse: `undefined` when `s` is not a number. Unlike `Number()`, rejects '',

@@ -34,23 +34,27 @@ interface SourceState {
  */
 export function textLogger(options: TextLoggerOptions = {}): Subscription {
   const telemetry = options.telemetry ?? Telemetry.global;
-  const write = options.write ?? ((l: string) => process.stderr.write(l + '\n'));
+  const write = options.write ?? ((l: string) => process.stderr.write(`${l}\n`));
   const interval = options.intervalMs ?? 1000;
   const sources = new Map<string, SourceState>();
   const state = (source: string): SourceState => {
     let s = sources.get(source);
-    if (!s) sources.set(source, s = { lastLine: -Infinity, samples: [], skipped: null });
+    if (!s) sources.set(source, (s = { lastLine: -Infinity, samples: [], skipped: null }));
     return s;
   };
   let lastMetrics = -Infinity;
   let heldMetrics: Extract<TelemetryEvent, { type: 'metrics' }> | null = null;
   const stamp = (t: number) => new Date(t).toISOString().slice(11, 19);
   const metricsLine = (e: Extract<TelemetryEvent, { type: 'metrics' }>) =>
-    `${stamp(e.t)} metrics rows=${e.rows} ${Object.entries(e.values).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ')}`;
+    `${stamp(e.t)} metrics rows=${e.rows} ${Object.entries(e.values)
+      .map(([k, v]) => `${k}=${v.toFixed(4)}`)
+      .join(' ')}`;
 
   const sub = telemetry.events$.subscribe((e) => {
     switch (e.type) {
-      case 'skipped': state(e.source).skipped = e; break;
+      case 'skipped':
+        state(e.source).skipped = e;
+        break;
       case 'progress': {
         const s = state(e.source);
         const sk = s.skipped;
@@ -58,7 +62,10 @@ export function textLogger(options: TextLoggerOptions = {}): Subscription {
         const read = e.rows + (sk?.skipped ?? 0);
         let last: { t: number; read: number } | undefined = s.samples[s.samples.length - 1];
         // Fewer rows than before: the source is read again (another epoch), a new count starts.
-        if (last && read < last.read) { s.samples = []; last = undefined; }
+        if (last && read < last.read) {
+          s.samples = [];
+          last = undefined;
+        }
         if (!last || e.t - last.t >= SAMPLE_MS) s.samples.push({ t: e.t, read });
         else last.read = read;
         while (s.samples.length > 1 && s.samples[1]!.t <= e.t - RATE_WINDOW_MS) s.samples.shift();
@@ -67,25 +74,42 @@ export function textLogger(options: TextLoggerOptions = {}): Subscription {
         const first = s.samples[0]!;
         // None yet from a single sample; none at the end when the window saw no rows (one batch
         // read at once has no measurable rate); a stall while running is a real 0.
-        const rate = e.t > first.t && !(e.done && read === first.read) ? (read - first.read) * 1000 / (e.t - first.t) : undefined;
-        const pct = e.totalBytes ? ` ${(100 * e.bytes / e.totalBytes).toFixed(1)}%` : e.totalRows ? ` ${(100 * read / e.totalRows).toFixed(1)}%` : '';
-        const skipText = sk ? ` skipped=${sk.skipped} (${Object.entries(sk.byReason).map(([k, v]) => `${k}:${v}`).join(' ')})` : '';
+        const rate = e.t > first.t && !(e.done && read === first.read) ? ((read - first.read) * 1000) / (e.t - first.t) : undefined;
+        const pct = e.totalBytes ? ` ${((100 * e.bytes) / e.totalBytes).toFixed(1)}%` : e.totalRows ? ` ${((100 * read) / e.totalRows).toFixed(1)}%` : '';
+        const skipText = sk
+          ? ` skipped=${sk.skipped} (${Object.entries(sk.byReason)
+              .map(([k, v]) => `${k}:${v}`)
+              .join(' ')})`
+          : '';
         write(`${stamp(e.t)} ${e.source} read=${read}${pct}${rate !== undefined ? ` ${Math.round(rate)} rows/s` : ''}${skipText}${e.done ? ' done' : ''}`);
         break;
       }
       case 'metrics': {
-        if (e.t - lastMetrics < interval) { heldMetrics = e; break; }
+        if (e.t - lastMetrics < interval) {
+          heldMetrics = e;
+          break;
+        }
         lastMetrics = e.t;
         heldMetrics = null;
         write(metricsLine(e));
         break;
       }
-      case 'drift': write(`${stamp(e.t)} drift ${e.detector} at row ${e.row}: ${e.message}`); break;
-      case 'checkpoint': write(`${stamp(e.t)} checkpoint ${e.path}${e.version ? ' ' + e.version : ''}`); break;
-      case 'log': write(`${stamp(e.t)} ${e.level} ${e.message}`); break;
-      default: break;
+      case 'drift':
+        write(`${stamp(e.t)} drift ${e.detector} at row ${e.row}: ${e.message}`);
+        break;
+      case 'checkpoint':
+        write(`${stamp(e.t)} checkpoint ${e.path}${e.version ? ` ${e.version}` : ''}`);
+        break;
+      case 'log':
+        write(`${stamp(e.t)} ${e.level} ${e.message}`);
+        break;
+      default:
+        break;
     }
   });
-  sub.add(() => { if (heldMetrics) write(metricsLine(heldMetrics)); heldMetrics = null; });
+  sub.add(() => {
+    if (heldMetrics) write(metricsLine(heldMetrics));
+    heldMetrics = null;
+  });
   return sub;
 }

@@ -1,4 +1,4 @@
-import { SluiceError, type FeatureMatrix } from '../core/index.js';
+import { type FeatureMatrix, SluiceError } from '../core/index.js';
 import { takeRows } from './takeRows.js';
 
 interface Held {
@@ -41,10 +41,12 @@ export class HeldPredictions {
 
   hold(matrix: FeatureMatrix, predictions: Float32Array, at: number, ms: number): void {
     if (matrix.rows === 0) return;
-    if (predictions.length !== matrix.rows * this.width) throw new SluiceError('PREDICTIONS', `held predictions: ${predictions.length} values for ${matrix.rows} rows of width ${this.width}`);
+    if (predictions.length !== matrix.rows * this.width)
+      throw new SluiceError('PREDICTIONS', `held predictions: ${predictions.length} values for ${matrix.rows} rows of width ${this.width}`);
     const ids = matrix.rowIds ?? Float64Array.from({ length: matrix.rows }, (_, i) => at + i);
     for (let i = 0; i < ids.length; i++) {
-      if (this.slots.has(ids[i]!)) throw new SluiceError('PREDICTIONS', `row id ${ids[i]} is already waiting for its label: row ids must be unique within the label delay`);
+      if (this.slots.has(ids[i]!))
+        throw new SluiceError('PREDICTIONS', `row id ${ids[i]} is already waiting for its label: row ids must be unique within the label delay`);
       this.slots.set(ids[i]!, this.nextSlot + i);
     }
     this.blocks.push({ first: this.nextSlot, values: predictions });
@@ -58,12 +60,18 @@ export class HeldPredictions {
    * `beforeMs` (pass Infinity to release everything, at the end of the stream).
    */
   release(beforeRow: number, beforeMs: number): Matured | null {
-    const parts: FeatureMatrix[] = [], idParts: Float64Array[] = [];
+    const parts: FeatureMatrix[] = [],
+      idParts: Float64Array[] = [];
     while (this.queue.length) {
       const h = this.queue[0]!;
       const n = h.ms <= beforeMs ? h.matrix.rows : Math.max(0, Math.min(h.matrix.rows, beforeRow - h.at));
       if (n === 0) break;
-      if (n === h.matrix.rows) { parts.push(h.matrix); idParts.push(h.ids); this.queue.shift(); continue; }
+      if (n === h.matrix.rows) {
+        parts.push(h.matrix);
+        idParts.push(h.ids);
+        this.queue.shift();
+        continue;
+      }
       parts.push(h.matrix.sliceRows(0, n));
       idParts.push(h.ids.subarray(0, n));
       this.queue[0] = { matrix: h.matrix.sliceRows(n, h.matrix.rows), ids: h.ids.subarray(n), at: h.at + n, ms: h.ms };
@@ -71,16 +79,26 @@ export class HeldPredictions {
     }
     if (parts.length === 0) return null;
     const rows = parts.reduce((s, m) => s + m.rows, 0);
-    const matrix = parts.length === 1 ? parts[0]! : takeRows(parts, Int32Array.from({ length: rows }, (_, i) => i));
+    const matrix =
+      parts.length === 1
+        ? parts[0]!
+        : takeRows(
+            parts,
+            Int32Array.from({ length: rows }, (_, i) => i),
+          );
     const ids = new Float64Array(rows);
     let o = 0;
-    for (const p of idParts) { ids.set(p, o); o += p.length; }
+    for (const p of idParts) {
+      ids.set(p, o);
+      o += p.length;
+    }
     return { matrix, predictions: this.join(ids) };
   }
 
   /** Takes the held predictions of these row ids out of the store, in the ids' order. */
   private join(ids: Float64Array): Float32Array {
-    const w = this.width, rows = ids.length;
+    const w = this.width,
+      rows = ids.length;
     const out = new Float32Array(rows * w);
     for (let i = 0; i < rows; i++) {
       const slot = this.slots.get(ids[i]!);

@@ -1,4 +1,4 @@
-import { SchemaError, SpecError, type FeatureMatrix } from '../core/index.js';
+import { type FeatureMatrix, SchemaError, SpecError } from '../core/index.js';
 import type { Model } from '../learn/index.js';
 import { MetricSet, type MetricSpec } from '../metrics/index.js';
 import { labeledRows } from './labeledRows.js';
@@ -56,7 +56,11 @@ export class HoldoutEvaluator {
   private nextReport: number;
   private started = -1;
 
-  constructor(readonly model: Model, readonly options: HoldoutOptions, path = 'holdout') {
+  constructor(
+    readonly model: Model,
+    readonly options: HoldoutOptions,
+    path = 'holdout',
+  ) {
     HoldoutEvaluator.check(options, path);
     this.holdoutSize = options.holdoutSize ?? 10_000;
     this.nextReport = options.every;
@@ -65,7 +69,8 @@ export class HoldoutEvaluator {
   static check(options: HoldoutOptions, path = 'holdout'): void {
     if (options === null || typeof options !== 'object') throw new SpecError(path, 'expected options with metrics and every');
     new MetricSet(options.metrics, { path: `${path}.metrics`, ...(options.threshold !== undefined ? { threshold: options.threshold } : {}) });
-    if (!Number.isInteger(options.every) || options.every < 1) throw new SpecError(`${path}.every`, `expected an integer ≥ 1 (training rows), got ${JSON.stringify(options.every)}`);
+    if (!Number.isInteger(options.every) || options.every < 1)
+      throw new SpecError(`${path}.every`, `expected an integer ≥ 1 (training rows), got ${JSON.stringify(options.every)}`);
     const h = options.holdoutSize;
     if (h !== undefined && (!Number.isInteger(h) || h < 1)) throw new SpecError(`${path}.holdoutSize`, `expected an integer ≥ 1, got ${JSON.stringify(h)}`);
   }
@@ -76,11 +81,12 @@ export class HoldoutEvaluator {
     if (split && split.length !== m.rows) throw new SchemaError(`${split.length} split values for ${m.rows} rows`, '__split');
     this.rowsSeen += m.rows;
     const parts: [number[], number[], number[]] = [[], [], []];
-    if (split) for (let i = 0; i < m.rows; i++) {
-      const s = split[i]!;
-      if (s !== 0 && s !== 1 && s !== 2) throw new SchemaError(`split value ${s} at row ${i}: expected 0 (train), 1 (validation) or 2 (test)`, '__split');
-      parts[s]!.push(i);
-    }
+    if (split)
+      for (let i = 0; i < m.rows; i++) {
+        const s = split[i]!;
+        if (s !== 0 && s !== 1 && s !== 2) throw new SchemaError(`split value ${s} at row ${i}: expected 0 (train), 1 (validation) or 2 (test)`, '__split');
+        parts[s]!.push(i);
+      }
     const train = split ? (parts[0].length ? takeRows(m, parts[0]) : null) : m;
     for (const s of [1, 2] as const) {
       if (!parts[s].length) continue;
@@ -104,9 +110,15 @@ export class HoldoutEvaluator {
   async evaluate(final = false): Promise<HoldoutReport> {
     const elapsed = this.started < 0 ? 0 : (performance.now() - this.started) / 1000;
     const report: HoldoutReport = {
-      rows: this.rowsSeen, trainRows: this.trainRows, heldOutRows: this.heldOut,
-      step: this.model.step, backend: this.model.backendName, adapter: this.model.adapter,
-      elapsedSeconds: elapsed, rowsPerSecond: elapsed > 0 ? this.rowsSeen / elapsed : 0, final,
+      rows: this.rowsSeen,
+      trainRows: this.trainRows,
+      heldOutRows: this.heldOut,
+      step: this.model.step,
+      backend: this.model.backendName,
+      adapter: this.model.adapter,
+      elapsedSeconds: elapsed,
+      rowsPerSecond: elapsed > 0 ? this.rowsSeen / elapsed : 0,
+      final,
     };
     const names = ['validation', 'test'] as const;
     for (const s of [0, 1]) {
@@ -129,9 +141,15 @@ export class HoldoutEvaluator {
     list.push(rows);
     this.heldCount[s]! += rows.rows;
     while (this.heldCount[s]! > this.holdoutSize) {
-      const over = this.heldCount[s]! - this.holdoutSize, first = list[0]!;
-      if (first.rows <= over) { list.shift(); this.heldCount[s]! -= first.rows; }
-      else { list[0] = first.sliceRows(over, first.rows); this.heldCount[s]! -= over; }
+      const over = this.heldCount[s]! - this.holdoutSize,
+        first = list[0]!;
+      if (first.rows <= over) {
+        list.shift();
+        this.heldCount[s]! -= first.rows;
+      } else {
+        list[0] = first.sliceRows(over, first.rows);
+        this.heldCount[s]! -= over;
+      }
     }
   }
 }

@@ -1,4 +1,4 @@
-import { SchemaError, SpecError, type FeatureMatrix } from '../core/index.js';
+import { type FeatureMatrix, SchemaError, SpecError } from '../core/index.js';
 import type { Model } from '../learn/index.js';
 import { MetricSet, type MetricSpec } from '../metrics/index.js';
 import { labeledRows } from './labeledRows.js';
@@ -37,10 +37,16 @@ export class KFoldEvaluator {
   private rowsSeen = 0;
   private started = -1;
 
-  constructor(readonly models: readonly Model[], readonly options: PrequentialKFoldOptions, path = 'prequentialKFold') {
+  constructor(
+    readonly models: readonly Model[],
+    readonly options: PrequentialKFoldOptions,
+    path = 'prequentialKFold',
+  ) {
     KFoldEvaluator.check(options, path);
     if (models.length !== options.k) throw new SpecError(`${path}.k`, `k is ${options.k} but ${models.length} model copies were given`);
-    this.sets = models.map(() => new MetricSet(options.metrics, { path: `${path}.metrics`, ...(options.threshold !== undefined ? { threshold: options.threshold } : {}) }));
+    this.sets = models.map(
+      () => new MetricSet(options.metrics, { path: `${path}.metrics`, ...(options.threshold !== undefined ? { threshold: options.threshold } : {}) }),
+    );
     this.tested = models.map(() => 0);
   }
 

@@ -1,4 +1,4 @@
-import { SchemaError, SluiceError, SpecError, type FeatureMatrix } from '../core/index.js';
+import { type FeatureMatrix, SchemaError, SluiceError, SpecError } from '../core/index.js';
 import type { Model } from '../learn/index.js';
 import { MetricSet, type MetricSetState, type MetricSpec } from '../metrics/index.js';
 import { HeldPredictions } from './HeldPredictions.js';
@@ -68,9 +68,17 @@ export class ProgressiveEvaluator {
   private labeledRows = 0;
   private started = -1;
 
-  constructor(readonly model: Model, options: ProgressiveOptions, path = 'progressive') {
+  constructor(
+    readonly model: Model,
+    options: ProgressiveOptions,
+    path = 'progressive',
+  ) {
     ProgressiveEvaluator.check(options, path);
-    this.metrics = new MetricSet(options.metrics, { path: `${path}.metrics`, ...(options.rolling !== undefined ? { rolling: options.rolling } : {}), ...(options.threshold !== undefined ? { threshold: options.threshold } : {}) });
+    this.metrics = new MetricSet(options.metrics, {
+      path: `${path}.metrics`,
+      ...(options.rolling !== undefined ? { rolling: options.rolling } : {}),
+      ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+    });
     this.delay = options.labelDelay ?? null;
     this.maxRows = options.maxRows ?? Infinity;
     this.now = options.now ?? Date.now;
@@ -80,13 +88,19 @@ export class ProgressiveEvaluator {
   /** Option checks (SpecError at `path.option`), also run by the operator at creation. */
   static check(options: ProgressiveOptions, path = 'progressive'): void {
     if (options === null || typeof options !== 'object') throw new SpecError(path, 'expected options with a metrics list');
-    new MetricSet(options.metrics, { path: `${path}.metrics`, ...(options.rolling !== undefined ? { rolling: options.rolling } : {}), ...(options.threshold !== undefined ? { threshold: options.threshold } : {}) });
+    new MetricSet(options.metrics, {
+      path: `${path}.metrics`,
+      ...(options.rolling !== undefined ? { rolling: options.rolling } : {}),
+      ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+    });
     const d = options.labelDelay as Record<string, unknown> | undefined;
     if (d !== undefined) {
       const keys = d && typeof d === 'object' ? Object.keys(d) : [];
-      if (keys.length !== 1 || (keys[0] !== 'rows' && keys[0] !== 'ms')) throw new SpecError(`${path}.labelDelay`, `expected { rows } or { ms }, got ${JSON.stringify(d)}`);
+      if (keys.length !== 1 || (keys[0] !== 'rows' && keys[0] !== 'ms'))
+        throw new SpecError(`${path}.labelDelay`, `expected { rows } or { ms }, got ${JSON.stringify(d)}`);
       const v = d[keys[0]!];
-      if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v) || (keys[0] === 'rows' && !Number.isInteger(v))) throw new SpecError(`${path}.labelDelay.${keys[0]}`, `expected ${keys[0] === 'rows' ? 'an integer' : 'a number'} ≥ 0, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v) || (keys[0] === 'rows' && !Number.isInteger(v)))
+        throw new SpecError(`${path}.labelDelay.${keys[0]}`, `expected ${keys[0] === 'rows' ? 'an integer' : 'a number'} ≥ 0, got ${JSON.stringify(v)}`);
     }
     const m = options.maxRows;
     if (m !== undefined && (!Number.isInteger(m) || m < 1)) throw new SpecError(`${path}.maxRows`, `expected an integer ≥ 1, got ${JSON.stringify(m)}`);
@@ -106,7 +120,8 @@ export class ProgressiveEvaluator {
     const x = this.rowsSeen + m.rows > this.maxRows ? m.sliceRows(0, this.maxRows - this.rowsSeen) : m;
     if (x.rows === 0) return this.done;
     const predictions = await this.model.predict(x);
-    if (predictions.length !== x.rows * this.model.outputs) throw new SluiceError('PREDICTIONS', `${this.model.kind}.predict gave ${predictions.length} values for ${x.rows} rows × ${this.model.outputs} outputs`);
+    if (predictions.length !== x.rows * this.model.outputs)
+      throw new SluiceError('PREDICTIONS', `${this.model.kind}.predict gave ${predictions.length} values for ${x.rows} rows × ${this.model.outputs} outputs`);
     const at = this.rowsSeen;
     this.rowsSeen += x.rows;
     if (!this.held) {
@@ -130,10 +145,17 @@ export class ProgressiveEvaluator {
     const elapsed = this.started < 0 ? 0 : (performance.now() - this.started) / 1000;
     const rolling = this.metrics.rollingValues();
     return {
-      rows: this.rowsSeen, labeled: this.labeledRows, pending: this.held?.size ?? 0,
-      metrics: this.metrics.values(), ...(rolling ? { rolling } : {}),
-      rowsPerSecond: elapsed > 0 ? this.rowsSeen / elapsed : 0, elapsedSeconds: elapsed,
-      step: this.model.step, backend: this.model.backendName, adapter: this.model.adapter, final,
+      rows: this.rowsSeen,
+      labeled: this.labeledRows,
+      pending: this.held?.size ?? 0,
+      metrics: this.metrics.values(),
+      ...(rolling ? { rolling } : {}),
+      rowsPerSecond: elapsed > 0 ? this.rowsSeen / elapsed : 0,
+      elapsedSeconds: elapsed,
+      step: this.model.step,
+      backend: this.model.backendName,
+      adapter: this.model.adapter,
+      final,
     };
   }
 
@@ -156,10 +178,12 @@ export class ProgressiveEvaluator {
     const t = m.targets!;
     let missing = 0;
     for (let i = 0; i < t.length; i++) if (!(t[i]! - t[i]! === 0)) missing++;
-    let x = m, p = predictions;
+    let x = m,
+      p = predictions;
     if (missing === m.rows) return;
     if (missing > 0) {
-      const keep = new Int32Array(m.rows - missing), w = this.model.outputs;
+      const keep = new Int32Array(m.rows - missing),
+        w = this.model.outputs;
       for (let i = 0, k = 0; i < t.length; i++) if (t[i]! - t[i]! === 0) keep[k++] = i;
       x = takeRows(m, keep);
       p = new Float32Array(keep.length * w);

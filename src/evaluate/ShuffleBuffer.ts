@@ -40,7 +40,10 @@ export class ShuffleBuffer {
   private count = 0;
   private rng: Rng;
 
-  constructor(readonly capacity: number, seed = 0) {
+  constructor(
+    readonly capacity: number,
+    seed = 0,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new SpecError('shuffleBuffer', `expected an integer ≥ 1 (rows), got ${JSON.stringify(capacity)}`);
     this.rng = new Rng(seed);
   }
@@ -100,16 +103,25 @@ function identity(n: number): Int32Array {
 function matrixToJSON(m: FeatureMatrix): MatrixJSON {
   const arr = (a: ArrayLike<number> | null) => (a ? Array.from(a) : null);
   return {
-    kind: m.kind, rows: m.rows, cols: m.cols, values: Array.from(m.kind === 'csr' ? m.values.subarray(0, m.nnz) : m.values),
-    indptr: arr(m.indptr), indices: arr(m.indices?.subarray(0, m.nnz) ?? null),
-    targets: arr(m.targets), weights: arr(m.weights), rowIds: arr(m.rowIds), featureNames: [...m.featureNames],
+    kind: m.kind,
+    rows: m.rows,
+    cols: m.cols,
+    values: Array.from(m.kind === 'csr' ? m.values.subarray(0, m.nnz) : m.values),
+    indptr: arr(m.indptr),
+    indices: arr(m.indices?.subarray(0, m.nnz) ?? null),
+    targets: arr(m.targets),
+    weights: arr(m.weights),
+    rowIds: arr(m.rowIds),
+    featureNames: [...m.featureNames],
   };
 }
 
 function matrixFromJSON(j: MatrixJSON): FeatureMatrix {
   const extras = {
-    targets: j.targets ? Float32Array.from(j.targets) : null, weights: j.weights ? Float32Array.from(j.weights) : null,
-    rowIds: j.rowIds ? Float64Array.from(j.rowIds) : null, featureNames: j.featureNames,
+    targets: j.targets ? Float32Array.from(j.targets) : null,
+    weights: j.weights ? Float32Array.from(j.weights) : null,
+    rowIds: j.rowIds ? Float64Array.from(j.rowIds) : null,
+    featureNames: j.featureNames,
   };
   return j.kind === 'dense'
     ? FeatureMatrix.dense(j.rows, j.cols, Float32Array.from(j.values), extras)

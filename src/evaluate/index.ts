@@ -3,15 +3,16 @@
  * through HeldPredictions), holdout and prequential k-fold, the shuffle buffer that replays epochs,
  * and the model-source helpers the operators share. The operators in operators/learn wrap these.
  */
-export type { ModelSource } from './ModelSource.js';
+
 export { checkModelSource } from './checkModelSource.js';
-export { resolveModel } from './resolveModel.js';
-export { isModel } from './isModel.js';
-export { takeRows } from './takeRows.js';
-export { labeledRows } from './labeledRows.js';
-export { predictionsOf } from './predictionsOf.js';
-export { ShuffleBuffer, type ShuffleBufferState, type EpochChunk } from './ShuffleBuffer.js';
-export { ProgressiveEvaluator, type ProgressiveOptions, type ProgressiveReport, type ProgressiveState, type LabelDelay } from './ProgressiveEvaluator.js';
 export { HeldPredictions, type Matured } from './HeldPredictions.js';
 export { HoldoutEvaluator, type HoldoutOptions, type HoldoutReport, type HoldoutScores } from './HoldoutEvaluator.js';
-export { KFoldEvaluator, type PrequentialKFoldOptions, type KFoldReport } from './KFoldEvaluator.js';
+export { isModel } from './isModel.js';
+export { KFoldEvaluator, type KFoldReport, type PrequentialKFoldOptions } from './KFoldEvaluator.js';
+export { labeledRows } from './labeledRows.js';
+export type { ModelSource } from './ModelSource.js';
+export { type LabelDelay, ProgressiveEvaluator, type ProgressiveOptions, type ProgressiveReport, type ProgressiveState } from './ProgressiveEvaluator.js';
+export { predictionsOf } from './predictionsOf.js';
+export { resolveModel } from './resolveModel.js';
+export { type EpochChunk, ShuffleBuffer, type ShuffleBufferState } from './ShuffleBuffer.js';
+export { takeRows } from './takeRows.js';

@@ -14,23 +14,40 @@ export function takeRows(parts: FeatureMatrix | readonly FeatureMatrix[], rows: 
   const base = new Int32Array(list.length + 1);
   for (let k = 0; k < list.length; k++) {
     const p = list[k]!;
-    if (p.kind !== kind || p.cols !== cols) throw new SchemaError(`takeRows: part ${k} is ${p.kind} [${p.rows}x${p.cols}], part 0 is ${kind} [${first.rows}x${cols}]`);
+    if (p.kind !== kind || p.cols !== cols)
+      throw new SchemaError(`takeRows: part ${k} is ${p.kind} [${p.rows}x${p.cols}], part 0 is ${kind} [${first.rows}x${cols}]`);
     base[k + 1] = base[k]! + p.rows;
   }
   const total = base[list.length]!;
   const n = rows.length;
   const locate = (r: number): number => {
     if (!(r >= 0 && r < total) || !Number.isInteger(r)) throw new SchemaError(`takeRows: row ${r} outside [0, ${total})`);
-    let lo = 0, hi = list.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (base[mid]! <= r) lo = mid; else hi = mid - 1; }
+    let lo = 0,
+      hi = list.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (base[mid]! <= r) lo = mid;
+      else hi = mid - 1;
+    }
     return lo;
   };
-  const owner = new Int32Array(n), local = new Int32Array(n);
-  for (let i = 0; i < n; i++) { const r = rows[i]!; const k = locate(r); owner[i] = k; local[i] = r - base[k]!; }
-  const hasTargets = list.every((p) => p.targets), hasWeights = list.every((p) => p.weights), hasIds = list.every((p) => p.rowIds);
-  const targets = hasTargets ? new Float32Array(n) : null, weights = hasWeights ? new Float32Array(n) : null, rowIds = hasIds ? new Float64Array(n) : null;
+  const owner = new Int32Array(n),
+    local = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const p = list[owner[i]!]!, j = local[i]!;
+    const r = rows[i]!;
+    const k = locate(r);
+    owner[i] = k;
+    local[i] = r - base[k]!;
+  }
+  const hasTargets = list.every((p) => p.targets),
+    hasWeights = list.every((p) => p.weights),
+    hasIds = list.every((p) => p.rowIds);
+  const targets = hasTargets ? new Float32Array(n) : null,
+    weights = hasWeights ? new Float32Array(n) : null,
+    rowIds = hasIds ? new Float64Array(n) : null;
+  for (let i = 0; i < n; i++) {
+    const p = list[owner[i]!]!,
+      j = local[i]!;
     if (targets) targets[i] = p.targets![j]!;
     if (weights) weights[i] = p.weights![j]!;
     if (rowIds) rowIds[i] = p.rowIds![j]!;
@@ -45,11 +62,18 @@ export function takeRows(parts: FeatureMatrix | readonly FeatureMatrix[], rows: 
     return FeatureMatrix.dense(n, cols, out, extras);
   }
   const indptr = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) { const p = list[owner[i]!]!, j = local[i]!; indptr[i + 1] = indptr[i]! + p.indptr![j + 1]! - p.indptr![j]!; }
-  const indices = new Int32Array(indptr[n]!), values = new Float32Array(indptr[n]!);
   for (let i = 0; i < n; i++) {
-    const p = list[owner[i]!]!, j = local[i]!;
-    const s = p.indptr![j]!, e = p.indptr![j + 1]!;
+    const p = list[owner[i]!]!,
+      j = local[i]!;
+    indptr[i + 1] = indptr[i]! + p.indptr![j + 1]! - p.indptr![j]!;
+  }
+  const indices = new Int32Array(indptr[n]!),
+    values = new Float32Array(indptr[n]!);
+  for (let i = 0; i < n; i++) {
+    const p = list[owner[i]!]!,
+      j = local[i]!;
+    const s = p.indptr![j]!,
+      e = p.indptr![j + 1]!;
     indices.set(p.indices!.subarray(s, e), indptr[i]!);
     values.set(p.values.subarray(s, e), indptr[i]!);
   }

@@ -1,9 +1,9 @@
-import { SpecError, type Batch, type BadRows } from '../core/index.js';
-import type { Transform, TransformState } from './Transform.js';
-import { numericInput, type NonFinitePolicy } from './numericInput.js';
-import { rejectRows, type RowReject } from './rejectRows.js';
+import { type BadRows, type Batch, SpecError } from '../core/index.js';
+import { type NonFinitePolicy, numericInput } from './numericInput.js';
+import { type RowReject, rejectRows } from './rejectRows.js';
 import { QuantileSketch, type QuantileSketchState } from './sketches/QuantileSketch.js';
 import { RunningMoments, type RunningMomentsState } from './sketches/RunningMoments.js';
+import type { Transform, TransformState } from './Transform.js';
 import { trainMask } from './trainMask.js';
 
 export type ClipMethod = 'zscore' | 'quantile';
@@ -60,13 +60,17 @@ export class Clip implements Transform<ClipState> {
     }
     const method = options.method ?? 'zscore';
     if (method !== 'zscore' && method !== 'quantile') throw new SpecError('clip.method', `expected one of zscore|quantile, got ${JSON.stringify(method)}`);
-    const z = options.z ?? 3, lower = options.lower ?? 0.01, upper = options.upper ?? 0.99;
+    const z = options.z ?? 3,
+      lower = options.lower ?? 0.01,
+      upper = options.upper ?? 0.99;
     if (!(z > 0) || !Number.isFinite(z)) throw new SpecError('clip.z', `expected a positive number, got ${z}`);
     if (!(lower >= 0 && lower < 1)) throw new SpecError('clip.lower', `expected a quantile in [0, 1), got ${lower}`);
     if (!(upper > lower && upper <= 1)) throw new SpecError('clip.upper', `expected a quantile in (lower, 1], got ${upper}`);
     this.columns = options.columns.slice();
     this.method = method;
-    this.z = z; this.lower = lower; this.upper = upper;
+    this.z = z;
+    this.lower = lower;
+    this.upper = upper;
     this.nonFinite = numericInput.policy(options.nonFinite, 'clip.nonFinite');
     this.k = options.k ?? 200;
     this.badRows = options.badRows ?? null;
@@ -105,10 +109,15 @@ export class Clip implements Transform<ClipState> {
     const rejects: RowReject[] = [];
     for (const name of this.columns) {
       const { values, ok, nonFinite } = numericInput.read(batch, name, 'clip');
-      if (this.nonFinite === 'error') for (const i of nonFinite) rejects.push({ row: i, reason: 'non-finite', field: name, value: String(values[i]), detail: 'clip: non-finite number' });
+      if (this.nonFinite === 'error')
+        for (const i of nonFinite) rejects.push({ row: i, reason: 'non-finite', field: name, value: String(values[i]), detail: 'clip: non-finite number' });
       const { lo, hi } = this.bounds(name);
       const y = new Float64Array(batch.length);
-      for (let i = 0; i < y.length; i++) if (ok[i]) { const x = values[i]!; y[i] = x < lo ? lo : x > hi ? hi : x; }
+      for (let i = 0; i < y.length; i++)
+        if (ok[i]) {
+          const x = values[i]!;
+          y[i] = x < lo ? lo : x > hi ? hi : x;
+        }
       out = out.withColumn(name, numericInput.output(y, ok));
     }
     return rejectRows(out, rejects, this.badRows, 'clip');
@@ -118,7 +127,13 @@ export class Clip implements Transform<ClipState> {
     return {
       kind: this.kind,
       state: {
-        columns: this.columns.slice(), method: this.method, z: this.z, lower: this.lower, upper: this.upper, nonFinite: this.nonFinite, k: this.k,
+        columns: this.columns.slice(),
+        method: this.method,
+        z: this.z,
+        lower: this.lower,
+        upper: this.upper,
+        nonFinite: this.nonFinite,
+        k: this.k,
         moments: this.method === 'zscore' ? Object.fromEntries([...this.moments].map(([c, m]) => [c, m.toJSON()])) : null,
         sketches: this.method === 'quantile' ? Object.fromEntries([...this.sketches].map(([c, q]) => [c, q.toJSON()])) : null,
       },

@@ -1,4 +1,4 @@
-import { validity, type Batch, type ColumnType } from '../core/index.js';
+import { type Batch, type ColumnType, validity } from '../core/index.js';
 import { Histogram, type HistogramState } from './sketches/Histogram.js';
 import { QuantileSketch, type QuantileSketchState } from './sketches/QuantileSketch.js';
 import { RunningMoments, type RunningMomentsState } from './sketches/RunningMoments.js';
@@ -59,10 +59,19 @@ export interface ColumnStatsState {
   k: number;
   topCapacity: number;
   columns: string[] | null;
-  entries: Record<string, {
-    type: ColumnType; count: number; missing: number; nonFinite: number;
-    moments: RunningMomentsState | null; quantiles: QuantileSketchState | null; histogram: HistogramState | null; top: SpaceSavingState | null;
-  }>;
+  entries: Record<
+    string,
+    {
+      type: ColumnType;
+      count: number;
+      missing: number;
+      nonFinite: number;
+      moments: RunningMomentsState | null;
+      quantiles: QuantileSketchState | null;
+      histogram: HistogramState | null;
+      top: SpaceSavingState | null;
+    }
+  >;
 }
 
 /**
@@ -98,25 +107,38 @@ export class ColumnStats {
     for (const name of names) {
       const c = batch.column(name);
       let e = this.entries.get(name);
-      if (!e) { e = this.entry(c.type); this.entries.set(name, e); }
+      if (!e) {
+        e = this.entry(c.type);
+        this.entries.set(name, e);
+      }
       const n = batch.length;
       e.count += n;
       if (c.type === 'category' || c.type === 'text') {
         const counts = new Map<number, number>();
         for (let i = 0; i < n; i++) {
           const code = c.codes[i]!;
-          if (!validity.isValid(c, i) || code < 0) { e.missing++; continue; }
+          if (!validity.isValid(c, i) || code < 0) {
+            e.missing++;
+            continue;
+          }
           counts.set(code, (counts.get(code) ?? 0) + 1);
         }
         for (const [code, k] of counts) e.top?.add(c.dictionary.get(code), k);
         continue;
       }
-      if (c.type === 'vector') { e.missing += validity.nullCount(c.validity, n); continue; }
+      if (c.type === 'vector') {
+        e.missing += validity.nullCount(c.validity, n);
+        continue;
+      }
       const ok = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
-        if (!validity.isValid(c, i)) { e.missing++; continue; }
+        if (!validity.isValid(c, i)) {
+          e.missing++;
+          continue;
+        }
         const x = c.values[i]!;
-        if (x - x === 0) ok[i] = 1; else e.nonFinite++;
+        if (x - x === 0) ok[i] = 1;
+        else e.nonFinite++;
       }
       e.moments?.addMany(c.values, ok, n);
       e.quantiles?.addMany(c.values, ok, n);
@@ -127,8 +149,13 @@ export class ColumnStats {
   merge(other: ColumnStats): this {
     for (const [name, o] of other.entries) {
       let e = this.entries.get(name);
-      if (!e) { e = this.entry(o.type); this.entries.set(name, e); }
-      e.count += o.count; e.missing += o.missing; e.nonFinite += o.nonFinite;
+      if (!e) {
+        e = this.entry(o.type);
+        this.entries.set(name, e);
+      }
+      e.count += o.count;
+      e.missing += o.missing;
+      e.nonFinite += o.nonFinite;
       if (o.moments) e.moments?.merge(o.moments);
       if (o.quantiles) e.quantiles?.merge(o.quantiles);
       if (o.histogram) e.histogram?.merge(o.histogram);
@@ -143,9 +170,17 @@ export class ColumnStats {
     const m = e.moments && e.moments.count > 0 ? e.moments : null;
     const q = e.quantiles && e.quantiles.n > 0 ? e.quantiles : null;
     return {
-      type: e.type, count: e.count, missing: e.missing, nonFinite: e.nonFinite,
-      mean: m ? m.mean : null, std: m ? m.std : null, min: m ? m.min : null, max: m ? m.max : null,
-      p50: q ? q.quantile(0.5) : null, p90: q ? q.quantile(0.9) : null, p99: q ? q.quantile(0.99) : null,
+      type: e.type,
+      count: e.count,
+      missing: e.missing,
+      nonFinite: e.nonFinite,
+      mean: m ? m.mean : null,
+      std: m ? m.std : null,
+      min: m ? m.min : null,
+      max: m ? m.max : null,
+      p50: q ? q.quantile(0.5) : null,
+      p90: q ? q.quantile(0.9) : null,
+      p99: q ? q.quantile(0.99) : null,
       quantileError: q ? QuantileSketch.rankErrorBound(this.k) : null,
       top: e.top ? e.top.top(10) : null,
       topExact: e.top ? e.top.exact : null,
@@ -165,7 +200,10 @@ export class ColumnStats {
     const numeric = type === 'number' || type === 'integer' || type === 'boolean' || type === 'datetime';
     const strings = type === 'category' || type === 'text';
     return {
-      type, count: 0, missing: 0, nonFinite: 0,
+      type,
+      count: 0,
+      missing: 0,
+      nonFinite: 0,
       moments: numeric ? new RunningMoments() : null,
       quantiles: numeric && type !== 'boolean' ? new QuantileSketch(this.k) : null,
       histogram: numeric && type !== 'boolean' ? new Histogram(this.bins) : null,
@@ -177,8 +215,14 @@ export class ColumnStats {
     const entries: ColumnStatsState['entries'] = {};
     for (const [name, e] of this.entries) {
       entries[name] = {
-        type: e.type, count: e.count, missing: e.missing, nonFinite: e.nonFinite,
-        moments: e.moments?.toJSON() ?? null, quantiles: e.quantiles?.toJSON() ?? null, histogram: e.histogram?.toJSON() ?? null, top: e.top?.toJSON() ?? null,
+        type: e.type,
+        count: e.count,
+        missing: e.missing,
+        nonFinite: e.nonFinite,
+        moments: e.moments?.toJSON() ?? null,
+        quantiles: e.quantiles?.toJSON() ?? null,
+        histogram: e.histogram?.toJSON() ?? null,
+        top: e.top?.toJSON() ?? null,
       };
     }
     return { bins: this.bins, k: this.k, topCapacity: this.topCapacity, columns: this.columns?.slice() ?? null, entries };
@@ -188,7 +232,10 @@ export class ColumnStats {
     const cs = new ColumnStats({ bins: s.bins, k: s.k, topCapacity: s.topCapacity, ...(s.columns ? { columns: s.columns } : {}) });
     for (const [name, e] of Object.entries(s.entries)) {
       cs.entries.set(name, {
-        type: e.type, count: e.count, missing: e.missing, nonFinite: e.nonFinite,
+        type: e.type,
+        count: e.count,
+        missing: e.missing,
+        nonFinite: e.nonFinite,
         moments: e.moments ? RunningMoments.fromJSON(e.moments) : null,
         quantiles: e.quantiles ? QuantileSketch.fromJSON(e.quantiles) : null,
         histogram: e.histogram ? Histogram.fromJSON(e.histogram) : null,

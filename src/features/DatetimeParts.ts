@@ -1,7 +1,7 @@
-import { SchemaError, SpecError, parseDatetime, validity, type Batch, type BadRows, type Column } from '../core/index.js';
+import { type BadRows, type Batch, type Column, parseDatetime, SchemaError, SpecError, validity } from '../core/index.js';
 import { DATETIME_PARTS, type DatetimePart } from './DATETIME_PARTS.js';
+import { type RowReject, rejectRows } from './rejectRows.js';
 import type { Transform, TransformState } from './Transform.js';
-import { rejectRows, type RowReject } from './rejectRows.js';
 
 /** Periods of the cyclic encodings (a part p becomes sin/cos of 2π·(p - first)/period). */
 const PERIOD: Record<DatetimePart, number> = { year: 0, month: 12, dayOfMonth: 31, dayOfWeek: 7, dayOfYear: 366, hour: 24, minute: 60 };
@@ -49,18 +49,30 @@ export class DatetimeParts implements Transform<DatetimePartsState> {
   badRows: BadRows | null;
 
   constructor(options: DatetimePartsOptions) {
-    if (typeof options.column !== 'string' || !options.column) throw new SpecError('datetimeParts.column', `expected a column name, got ${JSON.stringify(options.column)}`);
-    if (!Array.isArray(options.parts) || options.parts.length === 0) throw new SpecError('datetimeParts.parts', `expected a non-empty list of ${DATETIME_PARTS.join('|')}`);
-    options.parts.forEach((p, i) => { if (!DATETIME_PARTS.includes(p)) throw new SpecError(`datetimeParts.parts[${i}]`, `expected one of ${DATETIME_PARTS.join('|')}, got ${JSON.stringify(p)}`); });
+    if (typeof options.column !== 'string' || !options.column)
+      throw new SpecError('datetimeParts.column', `expected a column name, got ${JSON.stringify(options.column)}`);
+    if (!Array.isArray(options.parts) || options.parts.length === 0)
+      throw new SpecError('datetimeParts.parts', `expected a non-empty list of ${DATETIME_PARTS.join('|')}`);
+    options.parts.forEach((p, i) => {
+      if (!DATETIME_PARTS.includes(p))
+        throw new SpecError(`datetimeParts.parts[${i}]`, `expected one of ${DATETIME_PARTS.join('|')}, got ${JSON.stringify(p)}`);
+    });
     const encoding = options.encoding ?? 'raw';
-    if (!['raw', 'cyclic', 'both'].includes(encoding)) throw new SpecError('datetimeParts.encoding', `expected one of raw|cyclic|both, got ${JSON.stringify(encoding)}`);
-    if (encoding !== 'raw' && options.parts.includes('year')) throw new SpecError('datetimeParts.parts', 'year has no cycle: use encoding raw for it, or a separate step');
+    if (!['raw', 'cyclic', 'both'].includes(encoding))
+      throw new SpecError('datetimeParts.encoding', `expected one of raw|cyclic|both, got ${JSON.stringify(encoding)}`);
+    if (encoding !== 'raw' && options.parts.includes('year'))
+      throw new SpecError('datetimeParts.parts', 'year has no cycle: use encoding raw for it, or a separate step');
     const timeZone = options.timeZone ?? 'UTC';
-    try { formatter(timeZone); } catch { throw new SpecError('datetimeParts.timeZone', `unknown time zone ${JSON.stringify(timeZone)}`); }
+    try {
+      formatter(timeZone);
+    } catch {
+      throw new SpecError('datetimeParts.timeZone', `unknown time zone ${JSON.stringify(timeZone)}`);
+    }
     const unit = options.unit ?? 'ms';
     if (unit !== 'ms' && unit !== 's') throw new SpecError('datetimeParts.unit', `expected one of ms|s, got ${JSON.stringify(unit)}`);
     const invalid = options.invalid ?? 'error';
-    if (invalid !== 'missing' && invalid !== 'error') throw new SpecError('datetimeParts.invalid', `expected one of missing|error, got ${JSON.stringify(invalid)}`);
+    if (invalid !== 'missing' && invalid !== 'error')
+      throw new SpecError('datetimeParts.invalid', `expected one of missing|error, got ${JSON.stringify(invalid)}`);
     this.options = { column: options.column, parts: options.parts.slice(), encoding, timeZone, unit, keep: options.keep ?? false, invalid };
     this.badRows = options.badRows ?? null;
   }
@@ -88,12 +100,17 @@ export class DatetimeParts implements Transform<DatetimePartsState> {
     let local = t;
     if (timeZone !== 'UTC') {
       local = new Float64Array(n);
-      for (let i = 0; i < n; i++) { const x = t[i]!; local[i] = x - x === 0 ? x + offsetMs(timeZone, x) : NaN; }
+      for (let i = 0; i < n; i++) {
+        const x = t[i]!;
+        local[i] = x - x === 0 ? x + offsetMs(timeZone, x) : NaN;
+      }
     }
     const bitmap = allFinite ? null : missingBits(local);
     // Clock parts and the weekday share one pass (one day split per row); the others one each.
     const raws = new Map<DatetimePart, Int32Array>(parts.map((p) => [p, new Int32Array(n)]));
-    const hour = raws.get('hour') ?? null, minute = raws.get('minute') ?? null, dow = raws.get('dayOfWeek') ?? null;
+    const hour = raws.get('hour') ?? null,
+      minute = raws.get('minute') ?? null,
+      dow = raws.get('dayOfWeek') ?? null;
     if (hour || minute || dow) clockParts(local, hour, minute, dow);
     for (const [p, raw] of raws) if (raw !== hour && raw !== minute && raw !== dow) rawParts(local, raw, p);
     let out = batch;
@@ -101,11 +118,20 @@ export class DatetimeParts implements Transform<DatetimePartsState> {
       const raw = raws.get(p)!;
       if (encoding !== 'cyclic') out = out.withColumn(`${column}_${p}`, { type: 'integer', values: raw, validity: bitmap });
       if (encoding !== 'raw') {
-        const s = new Float64Array(n), c = new Float64Array(n);
-        const w = (2 * Math.PI) / PERIOD[p], first = FIRST[p];
+        const s = new Float64Array(n),
+          c = new Float64Array(n);
+        const w = (2 * Math.PI) / PERIOD[p],
+          first = FIRST[p];
         for (let i = 0; i < n; i++) {
           const x = local[i]!;
-          if (x - x === 0) { const a = w * (raw[i]! - first); s[i] = Math.sin(a); c[i] = Math.cos(a); } else { s[i] = NaN; c[i] = NaN; }
+          if (x - x === 0) {
+            const a = w * (raw[i]! - first);
+            s[i] = Math.sin(a);
+            c[i] = Math.cos(a);
+          } else {
+            s[i] = NaN;
+            c[i] = NaN;
+          }
         }
         out = out.withColumn(`${column}_${p}_sin`, { type: 'number', values: s, validity: bitmap });
         out = out.withColumn(`${column}_${p}_cos`, { type: 'number', values: c, validity: bitmap });
@@ -123,9 +149,12 @@ export class DatetimeParts implements Transform<DatetimePartsState> {
    */
   private instants(c: Column, name: string, rejects: RowReject[]): Float64Array {
     const n = 'codes' in c ? c.codes.length : c.type === 'vector' ? 0 : c.values.length;
-    const bad = (i: number, value: string, detail: string) => { if (this.options.invalid === 'error') rejects.push({ row: i, reason: 'date', field: name, value, detail }); };
+    const bad = (i: number, value: string, detail: string) => {
+      if (this.options.invalid === 'error') rejects.push({ row: i, reason: 'date', field: name, value, detail });
+    };
     switch (c.type) {
-      case 'datetime': case 'number': {
+      case 'datetime':
+      case 'number': {
         const v = c.values;
         const scale = c.type !== 'datetime' && this.options.unit === 's' ? 1000 : 1;
         if (scale === 1 && c.validity === null && allInstants(v)) return v;
@@ -152,9 +181,10 @@ export class DatetimeParts implements Transform<DatetimePartsState> {
         }
         return t;
       }
-      case 'category': case 'text': {
+      case 'category':
+      case 'text': {
         const t = new Float64Array(n).fill(NaN);
-        const parsed = c.dictionary.values.map((s) => (s.trim() === '' ? NaN : parseDatetime(s.trim()) ?? Infinity));
+        const parsed = c.dictionary.values.map((s) => (s.trim() === '' ? NaN : (parseDatetime(s.trim()) ?? Infinity)));
         for (let i = 0; i < n; i++) {
           if (!validity.isValid(c, i) || c.codes[i]! < 0) continue;
           const x = parsed[c.codes[i]!]!;
@@ -180,7 +210,16 @@ export class DatetimeParts implements Transform<DatetimePartsState> {
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -219,7 +258,10 @@ function missingBits(local: Float64Array): Uint8Array | null {
 
 /** Whether every value is a finite instant within the Date range (±8.64e15 ms). */
 function allInstants(v: Float64Array): boolean {
-  for (let i = 0; i < v.length; i++) { const x = v[i]!; if (!(x - x === 0 && Math.abs(x) <= 8.64e15)) return false; }
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (!(x - x === 0 && Math.abs(x) <= 8.64e15)) return false;
+  }
   return true;
 }
 
@@ -243,7 +285,10 @@ function clockParts(local: Float64Array, hour: Int32Array | null, minute: Int32A
 /** `raw[i]` = calendar part `p` of `local[i]` where it is finite (other rows keep 0). */
 function rawParts(local: Float64Array, raw: Int32Array, p: DatetimePart): void {
   const n = local.length;
-  for (let i = 0; i < n; i++) { const x = local[i]!; if (x - x === 0) raw[i] = part(x, p); }
+  for (let i = 0; i < n; i++) {
+    const x = local[i]!;
+    if (x - x === 0) raw[i] = part(x, p);
+  }
 }
 
 /** One calendar part of a local wall-clock time given as ms since 1970-01-01T00:00 local. */
@@ -251,9 +296,12 @@ function part(local: number, p: DatetimePart): number {
   const days = Math.floor(local / DAY);
   const ms = local - days * DAY;
   switch (p) {
-    case 'hour': return Math.floor(ms / 3_600_000);
-    case 'minute': return Math.floor(ms / 60_000) % 60;
-    case 'dayOfWeek': return (((days + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+    case 'hour':
+      return Math.floor(ms / 3_600_000);
+    case 'minute':
+      return Math.floor(ms / 60_000) % 60;
+    case 'dayOfWeek':
+      return (((days + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
   }
   // Civil date from days since the epoch (H. Hinnant's days_from_civil inverse).
   const z = days + 719468;
@@ -266,9 +314,13 @@ function part(local: number, p: DatetimePart): number {
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   switch (p) {
-    case 'year': return y;
-    case 'month': return m;
-    case 'dayOfMonth': return d;
-    default: return days - Math.floor(Date.UTC(y, 0, 1) / DAY) + 1;
+    case 'year':
+      return y;
+    case 'month':
+      return m;
+    case 'dayOfMonth':
+      return d;
+    default:
+      return days - Math.floor(Date.UTC(y, 0, 1) / DAY) + 1;
   }
 }

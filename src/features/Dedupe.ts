@@ -1,5 +1,5 @@
-import { SpecError, validity, type Batch, type BadRows, type Column } from '../core/index.js';
-import { rejectRows, type RowReject } from './rejectRows.js';
+import { type BadRows, type Batch, type Column, SpecError, validity } from '../core/index.js';
+import { type RowReject, rejectRows } from './rejectRows.js';
 
 export interface DedupeOptions {
   /** Key columns: rows with equal values in all of them are duplicates. */
@@ -48,15 +48,20 @@ export class Dedupe {
   badRows: BadRows | null = null;
 
   constructor(options: DedupeOptions) {
-    if (!Array.isArray(options?.keys) || options.keys.length === 0 || options.keys.some((k) => typeof k !== 'string')) throw new SpecError('dedupe.keys', 'expected a non-empty list of column names');
+    if (!Array.isArray(options?.keys) || options.keys.length === 0 || options.keys.some((k) => typeof k !== 'string'))
+      throw new SpecError('dedupe.keys', 'expected a non-empty list of column names');
     this.keys = options.keys.slice();
-    const hasCount = options.count !== undefined, hasTime = options.ms !== undefined || options.time !== undefined;
+    const hasCount = options.count !== undefined,
+      hasTime = options.ms !== undefined || options.time !== undefined;
     if (hasCount === hasTime) throw new SpecError('dedupe', 'give exactly one window: { count } or { ms, time }');
-    if (hasCount && (!Number.isInteger(options.count) || options.count! < 1)) throw new SpecError('dedupe.count', `expected a positive integer, got ${String(options.count)}`);
-    if (hasTime && !(typeof options.ms === 'number' && options.ms >= 0 && Number.isFinite(options.ms))) throw new SpecError('dedupe.ms', `expected a finite number of milliseconds >= 0, got ${String(options.ms)}`);
+    if (hasCount && (!Number.isInteger(options.count) || options.count! < 1))
+      throw new SpecError('dedupe.count', `expected a positive integer, got ${String(options.count)}`);
+    if (hasTime && !(typeof options.ms === 'number' && options.ms >= 0 && Number.isFinite(options.ms)))
+      throw new SpecError('dedupe.ms', `expected a finite number of milliseconds >= 0, got ${String(options.ms)}`);
     if (hasTime && typeof options.time !== 'string') throw new SpecError('dedupe.time', 'a time window needs the datetime column in `time`');
     this.maxKeys = options.maxKeys ?? 1_000_000;
-    if (!Number.isInteger(this.maxKeys) || this.maxKeys < 1) throw new SpecError('dedupe.maxKeys', `expected a positive integer, got ${String(options.maxKeys)}`);
+    if (!Number.isInteger(this.maxKeys) || this.maxKeys < 1)
+      throw new SpecError('dedupe.maxKeys', `expected a positive integer, got ${String(options.maxKeys)}`);
     this.count = hasCount ? options.count! : null;
     this.ms = hasTime ? options.ms! : null;
     this.time = hasTime ? options.time! : null;
@@ -69,7 +74,9 @@ export class Dedupe {
 
   /** The rows of `batch` that are not duplicates, in order; updates the window. */
   process(batch: Batch): Batch {
-    const n = batch.length, keep = new Uint8Array(n), keys = rowKeys(batch, this.keys);
+    const n = batch.length,
+      keep = new Uint8Array(n),
+      keys = rowKeys(batch, this.keys);
     if (this.count !== null) {
       for (let i = 0; i < n; i++) {
         const k = keys[i]!;
@@ -78,11 +85,16 @@ export class Dedupe {
       }
     } else {
       const tc = batch.column(this.time!);
-      if (tc.type !== 'datetime' && tc.type !== 'number' && tc.type !== 'integer') throw new SpecError('dedupe.time', `column "${this.time}" is ${tc.type}, expected datetime`);
+      if (tc.type !== 'datetime' && tc.type !== 'number' && tc.type !== 'integer')
+        throw new SpecError('dedupe.time', `column "${this.time}" is ${tc.type}, expected datetime`);
       for (let i = 0; i < n; i++) {
         const t = tc.values[i]!;
-        if (!validity.get(tc.validity, i) || !Number.isFinite(t)) { keep[i] = 1; continue; }
-        const k = keys[i]!, last = this.lastSeen.get(k);
+        if (!validity.get(tc.validity, i) || !Number.isFinite(t)) {
+          keep[i] = 1;
+          continue;
+        }
+        const k = keys[i]!,
+          last = this.lastSeen.get(k);
         keep[i] = last !== undefined && Math.abs(t - last) <= this.ms! ? 0 : 1;
         this.remember(k, t);
       }
@@ -94,7 +106,15 @@ export class Dedupe {
     // With books, every repeat is counted under `duplicate` and goes to the dead letter.
     const rejects: RowReject[] = [];
     const first = this.keys[0]!;
-    for (let i = 0; i < n; i++) if (!keep[i]) rejects.push({ row: i, reason: 'duplicate', field: first, value: String(batch.value(first, i) ?? ''), detail: `repeats the key of a row within the ${this.count !== null ? `last ${this.count} rows` : `last ${this.ms} ms`}` });
+    for (let i = 0; i < n; i++)
+      if (!keep[i])
+        rejects.push({
+          row: i,
+          reason: 'duplicate',
+          field: first,
+          value: String(batch.value(first, i) ?? ''),
+          detail: `repeats the key of a row within the ${this.count !== null ? `last ${this.count} rows` : `last ${this.ms} ms`}`,
+        });
     return rejectRows(batch, rejects, this.badRows, 'dedupe');
   }
 
@@ -104,7 +124,8 @@ export class Dedupe {
     else {
       const old = this.ring[this.head]!;
       const c = this.occurrences.get(old)! - 1;
-      if (c === 0) this.occurrences.delete(old); else this.occurrences.set(old, c);
+      if (c === 0) this.occurrences.delete(old);
+      else this.occurrences.set(old, c);
       this.ring[this.head] = k;
       this.head = (this.head + 1) % N;
     }
@@ -123,35 +144,41 @@ export class Dedupe {
       if (this.lastSeen.get(ok) === ot && (stale || this.lastSeen.size > this.maxKeys)) this.lastSeen.delete(ok);
       this.fifoHead++;
     }
-    if (this.fifoHead > 1024 && this.fifoHead * 2 > this.fifo.length) { this.fifo = this.fifo.slice(this.fifoHead); this.fifoHead = 0; }
+    if (this.fifoHead > 1024 && this.fifoHead * 2 > this.fifo.length) {
+      this.fifo = this.fifo.slice(this.fifoHead);
+      this.fifoHead = 0;
+    }
   }
 
   toJSON(): DedupeState {
-    const recent: DedupeState['recent'] = this.count !== null
-      ? [...this.ring.slice(this.head), ...this.ring.slice(0, this.head)]
-      : [...this.lastSeen].sort((a, b) => a[1] - b[1]);
+    const recent: DedupeState['recent'] =
+      this.count !== null ? [...this.ring.slice(this.head), ...this.ring.slice(0, this.head)] : [...this.lastSeen].sort((a, b) => a[1] - b[1]);
     return { keys: this.keys.slice(), count: this.count, ms: this.ms, time: this.time, maxKeys: this.maxKeys, recent };
   }
 
   static fromJSON(s: DedupeState): Dedupe {
     const d = new Dedupe({ keys: s.keys, maxKeys: s.maxKeys, ...(s.count !== null ? { count: s.count } : { ms: s.ms!, time: s.time! }) });
-    for (const r of s.recent) { if (typeof r === 'string') d.push(r); else d.remember(r[0], r[1]); }
+    for (const r of s.recent) {
+      if (typeof r === 'string') d.push(r);
+      else d.remember(r[0], r[1]);
+    }
     return d;
   }
 }
 
 /** One string per row joining the key cells (type-tagged, so 1 and "1" differ; missing is its own value). */
 function rowKeys(batch: Batch, names: readonly string[]): string[] {
-  const n = batch.length, out: string[] = new Array(n).fill('');
+  const n = batch.length,
+    out: string[] = new Array(n).fill('');
   names.forEach((name, j) => {
     const c: Column = batch.column(name);
     for (let i = 0; i < n; i++) {
       let v: string;
       if (!validity.get(c.validity, i)) v = '\u0000';
-      else if (c.type === 'category' || c.type === 'text') v = 's' + c.dictionary.get(c.codes[i]!);
+      else if (c.type === 'category' || c.type === 'text') v = `s${c.dictionary.get(c.codes[i]!)}`;
       else if (c.type === 'vector') throw new SpecError('dedupe.keys', `column "${name}" is a vector`);
-      else v = 'n' + c.values[i];
-      out[i] = j === 0 ? v : out[i] + '\u0001' + v;
+      else v = `n${c.values[i]}`;
+      out[i] = j === 0 ? v : `${out[i]}\u0001${v}`;
     }
   });
   return out;

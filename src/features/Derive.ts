@@ -1,6 +1,6 @@
-import { SpecError, Telemetry, type Batch, type Column } from '../core/index.js';
-import { compileColumnFunction, type ColumnKernel } from '../kernels/index.js';
-import { compileExpression, type CompiledExpression } from './expr/compileExpression.js';
+import { type Batch, type Column, SpecError, Telemetry } from '../core/index.js';
+import { type ColumnKernel, compileColumnFunction } from '../kernels/index.js';
+import { type CompiledExpression, compileExpression } from './expr/compileExpression.js';
 import type { NonFinitePolicy } from './expr/NonFinitePolicy.js';
 import { numericColumn } from './expr/numericColumn.js';
 import type { Transform, TransformState } from './Transform.js';
@@ -12,7 +12,10 @@ export type ColumnFunction = (...args: number[]) => number;
  * Compiles a ColumnFunction to a columnar kernel (the gpu.js path), or returns null when no
  * compiler/backend is available. Inputs are missing-free columns of equal length.
  */
-export type ColumnFunctionCompiler = (fn: ColumnFunction, options: { columns: readonly string[] }) => ((inputs: readonly Float64Array[], length: number) => ArrayLike<number>) | null;
+export type ColumnFunctionCompiler = (
+  fn: ColumnFunction,
+  options: { columns: readonly string[] },
+) => ((inputs: readonly Float64Array[], length: number) => ArrayLike<number>) | null;
 
 export interface DeriveOptions {
   /** Present NaN/±Infinity in inputs: 'missing' (default) or 'error'. */
@@ -58,13 +61,19 @@ export class Derive implements Transform<DeriveState> {
   readonly engine: 'cpu' | 'webasm' | 'webgpu';
   private gpuKernel: ColumnKernel | null = null;
 
-  constructor(readonly name: string, def: string | ColumnFunction, private readonly options: DeriveOptions = {}) {
+  constructor(
+    readonly name: string,
+    def: string | ColumnFunction,
+    private readonly options: DeriveOptions = {},
+  ) {
     if (typeof name !== 'string' || !name) throw new SpecError('derive.name', 'expected the name of the new column');
     this.nonFinite = options.nonFinite ?? 'missing';
-    if (this.nonFinite !== 'missing' && this.nonFinite !== 'error') throw new SpecError('derive.nonFinite', `expected 'missing' or 'error', got ${String(options.nonFinite)}`);
+    if (this.nonFinite !== 'missing' && this.nonFinite !== 'error')
+      throw new SpecError('derive.nonFinite', `expected 'missing' or 'error', got ${String(options.nonFinite)}`);
     this.telemetry = options.telemetry ?? Telemetry.global;
     this.engine = options.engine ?? 'cpu';
-    if (!['cpu', 'webasm', 'webgpu'].includes(this.engine)) throw new SpecError('derive.engine', `expected one of cpu|webasm|webgpu, got ${JSON.stringify(options.engine)}`);
+    if (!['cpu', 'webasm', 'webgpu'].includes(this.engine))
+      throw new SpecError('derive.engine', `expected one of cpu|webasm|webgpu, got ${JSON.stringify(options.engine)}`);
     if (typeof def === 'string') {
       this.expr = compileExpression(def, { path: `derive.${name}`, nonFinite: this.nonFinite });
       this.fn = null;
@@ -73,7 +82,8 @@ export class Derive implements Transform<DeriveState> {
       this.expr = null;
       this.fn = def;
       this.columns = options.columns ?? parameterNames(def);
-      if (this.columns.length !== def.length && options.columns === undefined) throw new SpecError(`derive.${name}`, 'could not read the function parameters; pass options.columns');
+      if (this.columns.length !== def.length && options.columns === undefined)
+        throw new SpecError(`derive.${name}`, 'could not read the function parameters; pass options.columns');
     } else throw new SpecError(`derive.${name}`, 'expected an expression string or a function');
   }
 
@@ -104,8 +114,21 @@ export class Derive implements Transform<DeriveState> {
     const inputs = this.columns.map((c) => numericColumn(batch, c, this.nonFinite, `derive ${this.name}`));
     const ok = new Uint8Array(n);
     let full = 0;
-    for (let i = 0; i < n; i++) { let good = 1; for (const x of inputs) if (x[i] !== x[i]) { good = 0; break; } ok[i] = good; full += good; }
-    const dense = inputs.map((x) => { const d = new Float32Array(full); for (let i = 0, j = 0; i < n; i++) if (ok[i]) d[j++] = x[i]!; return d; });
+    for (let i = 0; i < n; i++) {
+      let good = 1;
+      for (const x of inputs)
+        if (x[i] !== x[i]) {
+          good = 0;
+          break;
+        }
+      ok[i] = good;
+      full += good;
+    }
+    const dense = inputs.map((x) => {
+      const d = new Float32Array(full);
+      for (let i = 0, j = 0; i < n; i++) if (ok[i]) d[j++] = x[i]!;
+      return d;
+    });
     const r = full > 0 ? await this.gpuKernel(dense) : new Float32Array(0);
     this.path = 'gpujs';
     const values = new Float64Array(n);
@@ -126,22 +149,46 @@ export class Derive implements Transform<DeriveState> {
     const values = new Float64Array(n);
     if (this.kernel === undefined) {
       this.kernel = this.options.compile?.(this.fn!, { columns: this.columns }) ?? null;
-      this.telemetry.emit({ type: 'log', level: 'info', message: `derive ${this.name}: ${this.kernel ? 'function compiled by the given compiler' : 'function runs per row on the CPU'}` });
+      this.telemetry.emit({
+        type: 'log',
+        level: 'info',
+        message: `derive ${this.name}: ${this.kernel ? 'function compiled by the given compiler' : 'function runs per row on the CPU'}`,
+      });
     }
     // Rows with a missing input are left out of the kernel and stay missing.
     const ok = new Uint8Array(n);
     let full = 0;
-    for (let i = 0; i < n; i++) { let good = 1; for (const x of inputs) if (x[i] !== x[i]) { good = 0; break; } ok[i] = good; full += good; }
+    for (let i = 0; i < n; i++) {
+      let good = 1;
+      for (const x of inputs)
+        if (x[i] !== x[i]) {
+          good = 0;
+          break;
+        }
+      ok[i] = good;
+      full += good;
+    }
     if (this.kernel) {
       this.path = 'compiled';
-      const dense = full === n ? inputs : inputs.map((x) => { const d = new Float64Array(full); for (let i = 0, j = 0; i < n; i++) if (ok[i]) d[j++] = x[i]!; return d; });
+      const dense =
+        full === n
+          ? inputs
+          : inputs.map((x) => {
+              const d = new Float64Array(full);
+              for (let i = 0, j = 0; i < n; i++) if (ok[i]) d[j++] = x[i]!;
+              return d;
+            });
       const r = this.kernel(dense, full);
       for (let i = 0, j = 0; i < n; i++) values[i] = ok[i] ? Number(r[j++]) : NaN;
     } else {
       this.path = 'cpu';
-      const f = this.fn!, args: number[] = new Array(inputs.length);
+      const f = this.fn!,
+        args: number[] = new Array(inputs.length);
       for (let i = 0; i < n; i++) {
-        if (!ok[i]) { values[i] = NaN; continue; }
+        if (!ok[i]) {
+          values[i] = NaN;
+          continue;
+        }
         for (let j = 0; j < inputs.length; j++) args[j] = inputs[j]![i]!;
         values[i] = Number(f(...args));
       }
@@ -150,12 +197,25 @@ export class Derive implements Transform<DeriveState> {
   }
 
   toJSON(): TransformState<DeriveState> {
-    return { kind: this.kind, state: { name: this.name, expression: this.expr?.source ?? null, function: this.fn ? String(this.fn) : null, columns: this.columns.slice(), nonFinite: this.nonFinite } };
+    return {
+      kind: this.kind,
+      state: {
+        name: this.name,
+        expression: this.expr?.source ?? null,
+        function: this.fn ? String(this.fn) : null,
+        columns: this.columns.slice(),
+        nonFinite: this.nonFinite,
+      },
+    };
   }
 
   static fromJSON(s: TransformState<DeriveState> | DeriveState): Derive {
     const st = 'state' in s ? s.state : s;
-    if (st.expression === null) throw new SpecError(`derive.${st.name}`, 'a derive made from a JS function cannot be restored from JSON (stored code is never evaluated); use an expression');
+    if (st.expression === null)
+      throw new SpecError(
+        `derive.${st.name}`,
+        'a derive made from a JS function cannot be restored from JSON (stored code is never evaluated); use an expression',
+      );
     return new Derive(st.name, st.expression, { nonFinite: st.nonFinite });
   }
 }
@@ -164,7 +224,12 @@ export class Derive implements Transform<DeriveState> {
 function finish(values: Float64Array): Column {
   const n = values.length;
   let bitmap: Uint8Array | null = null;
-  for (let i = 0; i < n; i++) if (!Number.isFinite(values[i]!)) { values[i] = NaN; bitmap ??= new Uint8Array((n + 7) >> 3).fill(0xff); bitmap[i >> 3]! &= ~(1 << (i & 7)); }
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(values[i]!)) {
+      values[i] = NaN;
+      bitmap ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+      bitmap[i >> 3]! &= ~(1 << (i & 7));
+    }
   return { type: 'number', values, validity: bitmap };
 }
 
@@ -173,5 +238,8 @@ function parameterNames(fn: ColumnFunction): string[] {
   const src = String(fn);
   const m = /^\s*(?:async\s*)?(?:function\b[^(]*)?\(([^)]*)\)/.exec(src) ?? /^\s*(?:async\s*)?([A-Za-z_$][\w$]*)\s*=>/.exec(src);
   if (!m) return [];
-  return m[1]!.split(',').map((p) => p.trim().replace(/\s*=.*$/, '')).filter(Boolean);
+  return m[1]!
+    .split(',')
+    .map((p) => p.trim().replace(/\s*=.*$/, ''))
+    .filter(Boolean);
 }

@@ -1,4 +1,4 @@
-import { SpecError, type Batch } from '../core/index.js';
+import { type Batch, SpecError } from '../core/index.js';
 import type { Transform, TransformState } from './Transform.js';
 
 export interface DropColumnsState {

@@ -1,4 +1,4 @@
-import { SchemaError, SpecError, validity, type Batch, type Column, type StringDictionary } from '../core/index.js';
+import { type Batch, type Column, SchemaError, SpecError, type StringDictionary, validity } from '../core/index.js';
 import type { NonFinitePolicy } from './expr/NonFinitePolicy.js';
 import { numericColumn } from './expr/numericColumn.js';
 import { murmurhash3String } from './murmurhash3String.js';
@@ -46,17 +46,23 @@ export class FeatureHasher implements Transform<FeatureHasherState> {
   readonly nonFinite: NonFinitePolicy;
   private readonly caches = new Map<string, WeakMap<StringDictionary, Float64Array>>();
 
-  constructor(readonly columns: readonly string[], options: FeatureHasherOptions = {}) {
-    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string')) throw new SpecError('hash.columns', 'expected a non-empty list of column names');
+  constructor(
+    readonly columns: readonly string[],
+    options: FeatureHasherOptions = {},
+  ) {
+    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string'))
+      throw new SpecError('hash.columns', 'expected a non-empty list of column names');
     this.bits = options.bits ?? 18;
-    if (!Number.isInteger(this.bits) || this.bits < 1 || this.bits > 30) throw new SpecError('hash.bits', `expected an integer in 1..30, got ${String(options.bits)}`);
+    if (!Number.isInteger(this.bits) || this.bits < 1 || this.bits > 30)
+      throw new SpecError('hash.bits', `expected an integer in 1..30, got ${String(options.bits)}`);
     this.seed = options.seed ?? 0;
     if (!Number.isInteger(this.seed)) throw new SpecError('hash.seed', `expected an integer, got ${String(options.seed)}`);
     this.signed = options.signed ?? true;
     this.output = options.output ?? 'hashed';
     this.keepInputs = options.keepInputs ?? false;
     this.nonFinite = options.nonFinite ?? 'missing';
-    if (this.nonFinite !== 'missing' && this.nonFinite !== 'error') throw new SpecError('hash.nonFinite', `expected 'missing' or 'error', got ${String(options.nonFinite)}`);
+    if (this.nonFinite !== 'missing' && this.nonFinite !== 'error')
+      throw new SpecError('hash.nonFinite', `expected 'missing' or 'error', got ${String(options.nonFinite)}`);
     for (const c of columns) this.caches.set(c, new WeakMap());
   }
 
@@ -67,29 +73,47 @@ export class FeatureHasher implements Transform<FeatureHasherState> {
   learn(_batch: Batch): void {}
 
   apply(batch: Batch): Batch {
-    const n = batch.length, C = this.columns.length, mask = this.width - 1;
+    const n = batch.length,
+      C = this.columns.length,
+      mask = this.width - 1;
     // Per column and row: the 32-bit hash (NaN when the cell adds nothing) and the value.
     const hashes = this.columns.map(() => new Float64Array(n));
     const vals = this.columns.map(() => new Float64Array(n).fill(1));
     this.columns.forEach((name, j) => this.hashColumn(batch, name, hashes[j]!, vals[j]!));
     const indptr = new Int32Array(n + 1);
-    const idx = new Int32Array(n * C), val = new Float32Array(n * C);
-    const rowI = new Int32Array(C), rowV = new Float64Array(C);
+    const idx = new Int32Array(n * C),
+      val = new Float32Array(n * C);
+    const rowI = new Int32Array(C),
+      rowV = new Float64Array(C);
     let q = 0;
     for (let i = 0; i < n; i++) {
       let m = 0;
       for (let j = 0; j < C; j++) {
         const h = hashes[j]![i]!;
         if (h !== h) continue;
-        const slot = h & mask, v = this.signed && h >= 0x80000000 ? -vals[j]![i]! : vals[j]![i]!;
+        const slot = h & mask,
+          v = this.signed && h >= 0x80000000 ? -vals[j]![i]! : vals[j]![i]!;
         // Insertion into the row's short sorted list; equal slots (collisions) add up.
         let p = m - 1;
         while (p >= 0 && rowI[p]! > slot) p--;
-        if (p >= 0 && rowI[p] === slot) { rowV[p]! += v; continue; }
-        for (let r = m; r > p + 1; r--) { rowI[r] = rowI[r - 1]!; rowV[r] = rowV[r - 1]!; }
-        rowI[p + 1] = slot; rowV[p + 1] = v; m++;
+        if (p >= 0 && rowI[p] === slot) {
+          rowV[p]! += v;
+          continue;
+        }
+        for (let r = m; r > p + 1; r--) {
+          rowI[r] = rowI[r - 1]!;
+          rowV[r] = rowV[r - 1]!;
+        }
+        rowI[p + 1] = slot;
+        rowV[p + 1] = v;
+        m++;
       }
-      for (let r = 0; r < m; r++) if (rowV[r] !== 0) { idx[q] = rowI[r]!; val[q] = rowV[r]!; q++; }
+      for (let r = 0; r < m; r++)
+        if (rowV[r] !== 0) {
+          idx[q] = rowI[r]!;
+          val[q] = rowV[r]!;
+          q++;
+        }
       indptr[i + 1] = q;
     }
     const col: Column = { type: 'vector', width: this.width, indptr, indices: idx.slice(0, q), values: val.slice(0, q), names: null, validity: null };
@@ -98,9 +122,11 @@ export class FeatureHasher implements Transform<FeatureHasherState> {
   }
 
   private hashColumn(batch: Batch, name: string, hashes: Float64Array, vals: Float64Array): void {
-    const c = batch.column(name), n = batch.length;
+    const c = batch.column(name),
+      n = batch.length;
     switch (c.type) {
-      case 'category': case 'text': {
+      case 'category':
+      case 'text': {
         let cache = this.caches.get(name)!.get(c.dictionary);
         if (!cache || cache.length < c.dictionary.size) {
           const grown = new Float64Array(Math.max(16, c.dictionary.size * 2)).fill(NaN);
@@ -109,7 +135,10 @@ export class FeatureHasher implements Transform<FeatureHasherState> {
           cache = grown;
         }
         for (let i = 0; i < n; i++) {
-          if (!validity.get(c.validity, i)) { hashes[i] = NaN; continue; }
+          if (!validity.get(c.validity, i)) {
+            hashes[i] = NaN;
+            continue;
+          }
           const code = c.codes[i]!;
           let h = cache[code]!;
           if (h !== h) h = cache[code] = murmurhash3String(`${name}=${c.dictionary.get(code)}`, this.seed);
@@ -117,13 +146,21 @@ export class FeatureHasher implements Transform<FeatureHasherState> {
         }
         return;
       }
-      case 'integer': case 'boolean':
-        for (let i = 0; i < n; i++) hashes[i] = validity.get(c.validity, i) ? murmurhash3String(`${name}=${c.type === 'boolean' ? (c.values[i] ? 'true' : 'false') : c.values[i]}`, this.seed) : NaN;
+      case 'integer':
+      case 'boolean':
+        for (let i = 0; i < n; i++)
+          hashes[i] = validity.get(c.validity, i)
+            ? murmurhash3String(`${name}=${c.type === 'boolean' ? (c.values[i] ? 'true' : 'false') : c.values[i]}`, this.seed)
+            : NaN;
         return;
       case 'number': {
         const x = numericColumn(batch, name, this.nonFinite, 'hash');
         const h = murmurhash3String(name, this.seed);
-        for (let i = 0; i < n; i++) { const v = x[i]!; hashes[i] = v !== v ? NaN : h; vals[i] = v; }
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          hashes[i] = v !== v ? NaN : h;
+          vals[i] = v;
+        }
         return;
       }
       default:
@@ -132,7 +169,18 @@ export class FeatureHasher implements Transform<FeatureHasherState> {
   }
 
   toJSON(): TransformState<FeatureHasherState> {
-    return { kind: this.kind, state: { columns: this.columns.slice(), bits: this.bits, seed: this.seed, signed: this.signed, output: this.output, keepInputs: this.keepInputs, nonFinite: this.nonFinite } };
+    return {
+      kind: this.kind,
+      state: {
+        columns: this.columns.slice(),
+        bits: this.bits,
+        seed: this.seed,
+        signed: this.signed,
+        output: this.output,
+        keepInputs: this.keepInputs,
+        nonFinite: this.nonFinite,
+      },
+    };
   }
 
   static fromJSON(s: TransformState<FeatureHasherState> | FeatureHasherState): FeatureHasher {

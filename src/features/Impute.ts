@@ -1,13 +1,12 @@
-import { SchemaError, SpecError, validity, type Batch, type BadRows, type Column } from '../core/index.js';
+import { type BadRows, type Batch, type Column, SchemaError, SpecError, validity } from '../core/index.js';
 import { IMPUTE_STRATEGIES, type ImputeStrategy } from './IMPUTE_STRATEGIES.js';
-import type { Transform, TransformState } from './Transform.js';
-import { numericInput, type NonFinitePolicy, type NumericInput } from './numericInput.js';
-import { rejectRows, type RowReject } from './rejectRows.js';
+import { type NonFinitePolicy, type NumericInput, numericInput } from './numericInput.js';
+import { type RowReject, rejectRows } from './rejectRows.js';
 import { QuantileSketch, type QuantileSketchState } from './sketches/QuantileSketch.js';
 import { RunningMoments, type RunningMomentsState } from './sketches/RunningMoments.js';
 import { SpaceSaving, type SpaceSavingState } from './sketches/SpaceSaving.js';
+import type { Transform, TransformState } from './Transform.js';
 import { trainMask } from './trainMask.js';
-
 
 export interface ImputeColumnSpec {
   strategy: ImputeStrategy;
@@ -90,7 +89,10 @@ export class Impute implements Transform<ImputeState> {
         const path = typeof raw === 'string' ? `impute.${name}` : `impute.${name}.strategy`;
         throw new SpecError(path, `expected one of ${IMPUTE_STRATEGIES.join('|')}, got ${JSON.stringify(spec?.strategy)}`);
       }
-      if (spec.strategy === 'constant' && (spec.value === undefined || spec.value === null || (typeof spec.value === 'number' && !Number.isFinite(spec.value)))) {
+      if (
+        spec.strategy === 'constant' &&
+        (spec.value === undefined || spec.value === null || (typeof spec.value === 'number' && !Number.isFinite(spec.value)))
+      ) {
         throw new SpecError(`impute.${name}.value`, 'the constant strategy needs a finite number, string or boolean value');
       }
       this.slots.set(name, {
@@ -98,7 +100,8 @@ export class Impute implements Transform<ImputeState> {
         moments: spec.strategy === 'mean' ? new RunningMoments() : null,
         sketch: spec.strategy === 'median' ? new QuantileSketch() : null,
         counts: spec.strategy === 'mode' ? new SpaceSaving(this.modeCapacity) : null,
-        last: null, prior: null,
+        last: null,
+        prior: null,
       });
     }
   }
@@ -143,7 +146,12 @@ export class Impute implements Transform<ImputeState> {
         for (let i = 0; i < batch.length; i++) if (ok[i]) counts.set(values[i]!, (counts.get(values[i]!) ?? 0) + 1);
         for (const [x, k] of counts) slot.counts.add(String(x), k);
       }
-      if (slot.spec.strategy === 'previous') for (let i = batch.length - 1; i >= 0; i--) if (ok[i]) { slot.last = values[i]!; break; }
+      if (slot.spec.strategy === 'previous')
+        for (let i = batch.length - 1; i >= 0; i--)
+          if (ok[i]) {
+            slot.last = values[i]!;
+            break;
+          }
     }
   }
 
@@ -152,11 +160,16 @@ export class Impute implements Transform<ImputeState> {
     const slot = this.slots.get(name);
     if (!slot) throw new SpecError('impute.columns', `column ${JSON.stringify(name)} is not imputed`);
     switch (slot.spec.strategy) {
-      case 'mean': return slot.moments!.count ? slot.moments!.mean : null;
-      case 'median': return slot.sketch!.n ? slot.sketch!.quantile(0.5) : null;
-      case 'mode': return slot.counts!.top(1)[0]?.value ?? null;
-      case 'constant': return typeof slot.spec.value === 'boolean' ? (slot.spec.value ? 1 : 0) : slot.spec.value!;
-      case 'previous': return slot.last;
+      case 'mean':
+        return slot.moments!.count ? slot.moments!.mean : null;
+      case 'median':
+        return slot.sketch!.n ? slot.sketch!.quantile(0.5) : null;
+      case 'mode':
+        return slot.counts!.top(1)[0]?.value ?? null;
+      case 'constant':
+        return typeof slot.spec.value === 'boolean' ? (slot.spec.value ? 1 : 0) : slot.spec.value!;
+      case 'previous':
+        return slot.last;
     }
   }
 
@@ -168,7 +181,7 @@ export class Impute implements Transform<ImputeState> {
       const c = batch.column(name);
       const strategy = slot.spec.strategy;
       this.checkStrategy(name, c.type, strategy);
-      let carry: Fill = strategy === 'previous' ? (batch === this.lastLearned ? slot.prior : slot.last) : this.fillValue(name);
+      const carry: Fill = strategy === 'previous' ? (batch === this.lastLearned ? slot.prior : slot.last) : this.fillValue(name);
       const n = batch.length;
       const missing = slot.spec.indicator ? new Uint8Array(n) : null;
       let filled: Column;
@@ -189,7 +202,10 @@ export class Impute implements Transform<ImputeState> {
           if (missing) missing[i] = 1;
           if (carryCode === -2) carryCode = dict.code(String(carry));
           codes[i] = carryCode;
-          if (carryCode < 0) { validity.set(bitmap, i, false); anyMissing = true; }
+          if (carryCode < 0) {
+            validity.set(bitmap, i, false);
+            anyMissing = true;
+          }
         }
         filled = { type: c.type, codes, dictionary: dict, validity: anyMissing ? bitmap : null };
       } else if (c.type === 'vector') {
@@ -207,7 +223,8 @@ export class Impute implements Transform<ImputeState> {
       } else {
         const read = batch === this.lastLearned ? this.reads.get(name) : undefined;
         const { values, ok, allOk, nonFinite } = read ?? numericInput.read(batch, name, 'impute');
-        if (this.nonFinite === 'error') for (const i of nonFinite) rejects.push({ row: i, reason: 'non-finite', field: name, value: String(values[i]), detail: 'impute: non-finite number' });
+        if (this.nonFinite === 'error')
+          for (const i of nonFinite) rejects.push({ row: i, reason: 'non-finite', field: name, value: String(values[i]), detail: 'impute: non-finite number' });
         const y = new Float64Array(n);
         let fill = typeof carry === 'string' ? Number(carry) : carry;
         let okOut: Uint8Array, outAll: boolean;
@@ -216,24 +233,31 @@ export class Impute implements Transform<ImputeState> {
           // then patch the missing rows; output() turns rows still without a value into NaN.
           y.set(values);
           if (!allOk) patchMissing(y, ok, n, fill, missing);
-          okOut = ok; outAll = allOk || fill !== null;
+          okOut = ok;
+          outAll = allOk || fill !== null;
         } else {
-          okOut = new Uint8Array(n); outAll = false;
+          okOut = new Uint8Array(n);
+          outAll = false;
           for (let i = 0; i < n; i++) {
             if (ok[i]) {
-              y[i] = values[i]!; okOut[i] = 1;
+              y[i] = values[i]!;
+              okOut[i] = 1;
               if (!train || train[i]) fill = values[i]!;
               continue;
             }
             if (missing) missing[i] = 1;
-            if (fill !== null) { y[i] = fill; okOut[i] = 1; }
+            if (fill !== null) {
+              y[i] = fill;
+              okOut[i] = 1;
+            }
           }
         }
         const num = numericInput.output(y, okOut, outAll) as Extract<Column, { type: 'number' }>;
         const asNumber = c.type === 'number' || ((strategy === 'mean' || strategy === 'median') && c.type === 'integer');
         if (asNumber) filled = num;
         else if (c.type === 'datetime') filled = { type: 'datetime', values: num.values, validity: num.validity };
-        else if (c.type === 'integer') filled = { type: 'integer', values: Int32Array.from(y, (x) => (Number.isNaN(x) ? 0 : Math.round(x))), validity: num.validity };
+        else if (c.type === 'integer')
+          filled = { type: 'integer', values: Int32Array.from(y, (x) => (Number.isNaN(x) ? 0 : Math.round(x))), validity: num.validity };
         else filled = { type: 'boolean', values: Uint8Array.from(y, (x) => (x ? 1 : 0) & (Number.isNaN(x) ? 0 : 1)), validity: num.validity };
       }
       out = out.withColumn(name, filled);
@@ -265,7 +289,8 @@ export class Impute implements Transform<ImputeState> {
   static fromJSON(json: TransformState<ImputeState>): Impute {
     const s = json.state;
     const specs: Record<string, ImputeColumnSpec> = {};
-    for (const [name, c] of Object.entries(s.columns)) specs[name] = { strategy: c.strategy, indicator: c.indicator, ...(c.value !== null ? { value: c.value } : {}) };
+    for (const [name, c] of Object.entries(s.columns))
+      specs[name] = { strategy: c.strategy, indicator: c.indicator, ...(c.value !== null ? { value: c.value } : {}) };
     const t = new Impute({ columns: specs, nonFinite: s.nonFinite, modeCapacity: s.modeCapacity });
     for (const [name, c] of Object.entries(s.columns)) {
       const slot = t.slots.get(name)!;
@@ -280,7 +305,10 @@ export class Impute implements Transform<ImputeState> {
 
 /** Whether every value is finite (no NaN or ±Infinity). */
 function allFinite(v: Float64Array, n: number): boolean {
-  for (let i = 0; i < n; i++) { const x = v[i]!; if (x - x !== 0) return false; }
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!;
+    if (x - x !== 0) return false;
+  }
   return true;
 }
 

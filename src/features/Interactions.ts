@@ -1,7 +1,7 @@
-import { SpecError, type Batch, type BadRows } from '../core/index.js';
+import { type BadRows, type Batch, SpecError } from '../core/index.js';
+import { type NonFinitePolicy, numericInput } from './numericInput.js';
+import { type RowReject, rejectRows } from './rejectRows.js';
 import type { Transform, TransformState } from './Transform.js';
-import { numericInput, type NonFinitePolicy } from './numericInput.js';
-import { rejectRows, type RowReject } from './rejectRows.js';
 
 export interface InteractionsOptions {
   /** Chosen pairs; each adds `<a>*<b>`. */
@@ -35,12 +35,14 @@ export class Interactions implements Transform<InteractionsState> {
     if (options.pairs !== undefined) {
       if (!Array.isArray(options.pairs)) throw new SpecError('interactions.pairs', 'expected a list of [a, b] column pairs');
       options.pairs.forEach((p, i) => {
-        if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'string' || typeof p[1] !== 'string') throw new SpecError(`interactions.pairs[${i}]`, `expected [a, b] column names, got ${JSON.stringify(p)}`);
+        if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'string' || typeof p[1] !== 'string')
+          throw new SpecError(`interactions.pairs[${i}]`, `expected [a, b] column names, got ${JSON.stringify(p)}`);
         pairs.push([p[0], p[1]]);
       });
     }
     if (options.columns !== undefined) {
-      if (!Array.isArray(options.columns) || !options.columns.every((c) => typeof c === 'string')) throw new SpecError('interactions.columns', 'expected a list of column names');
+      if (!Array.isArray(options.columns) || !options.columns.every((c) => typeof c === 'string'))
+        throw new SpecError('interactions.columns', 'expected a list of column names');
       const cs = options.columns;
       for (let a = 0; a < cs.length; a++) for (let b = options.squares ? a : a + 1; b < cs.length; b++) pairs.push([cs[a]!, cs[b]!]);
     }
@@ -61,14 +63,22 @@ export class Interactions implements Transform<InteractionsState> {
       if (!r) {
         r = numericInput.read(batch, name, 'interactions');
         inputs.set(name, r);
-        if (this.nonFinite === 'error') for (const i of r.nonFinite) rejects.push({ row: i, reason: 'non-finite', field: name, value: String(r.values[i]), detail: 'interactions: non-finite number' });
+        if (this.nonFinite === 'error')
+          for (const i of r.nonFinite)
+            rejects.push({ row: i, reason: 'non-finite', field: name, value: String(r.values[i]), detail: 'interactions: non-finite number' });
       }
       return r;
     };
     for (const [a, b] of this.pairs) {
-      const x = read(a), y = read(b);
-      const v = new Float64Array(batch.length), ok = new Uint8Array(batch.length);
-      for (let i = 0; i < v.length; i++) if (x.ok[i] && y.ok[i]) { v[i] = x.values[i]! * y.values[i]!; ok[i] = 1; }
+      const x = read(a),
+        y = read(b);
+      const v = new Float64Array(batch.length),
+        ok = new Uint8Array(batch.length);
+      for (let i = 0; i < v.length; i++)
+        if (x.ok[i] && y.ok[i]) {
+          v[i] = x.values[i]! * y.values[i]!;
+          ok[i] = 1;
+        }
       out = out.withColumn(`${a}*${b}`, numericInput.output(v, ok));
     }
     return rejectRows(out, rejects, this.badRows, 'interactions');

@@ -1,6 +1,6 @@
-import { SpecError, type Batch, type Column } from '../core/index.js';
-import type { Transform, TransformState } from './Transform.js';
+import { type Batch, type Column, SpecError } from '../core/index.js';
 import { OneHotVocabulary } from './OneHotVocabulary.js';
+import type { Transform, TransformState } from './Transform.js';
 import { trainMask } from './trainMask.js';
 
 export interface OneHotOptions {
@@ -44,10 +44,16 @@ export class OneHot implements Transform<OneHotState> {
   private readonly vocab = new Map<string, OneHotVocabulary>();
   private readonly labels = new Map<OneHotVocabulary, { size: number; names: readonly string[] }>();
 
-  constructor(readonly columns: readonly string[], options: OneHotOptions = {}, vocabularies: Record<string, readonly string[]> = {}) {
-    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string')) throw new SpecError('oneHot.columns', 'expected a non-empty list of column names');
+  constructor(
+    readonly columns: readonly string[],
+    options: OneHotOptions = {},
+    vocabularies: Record<string, readonly string[]> = {},
+  ) {
+    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string'))
+      throw new SpecError('oneHot.columns', 'expected a non-empty list of column names');
     this.maxCategories = options.maxCategories ?? 100;
-    if (!Number.isInteger(this.maxCategories) || this.maxCategories < 1) throw new SpecError('oneHot.maxCategories', `expected a positive integer, got ${String(options.maxCategories)}`);
+    if (!Number.isInteger(this.maxCategories) || this.maxCategories < 1)
+      throw new SpecError('oneHot.maxCategories', `expected a positive integer, got ${String(options.maxCategories)}`);
     this.other = options.other ?? true;
     for (const c of columns) this.vocab.set(c, new OneHotVocabulary(this.maxCategories, vocabularies[c] ?? []));
   }
@@ -75,17 +81,29 @@ export class OneHot implements Transform<OneHotState> {
   }
 
   private encode(ids: Int32Array, v: OneHotVocabulary, shared: Shared): Column {
-    const n = ids.length, otherSlot = this.other ? this.maxCategories : -1;
+    const n = ids.length,
+      otherSlot = this.other ? this.maxCategories : -1;
     // Common case first: every row has a slot (nothing missing; unknown values go to "other").
     // Then `ids` itself becomes `indices`, indptr is 0..n and values are n ones; both are shared
     // with the batch's other one-hot columns (columns are never written in place).
     if (slotEvery(ids, otherSlot)) {
-      if (!shared.indptr) { shared.indptr = identity(n); shared.ones = new Float32Array(n).fill(1); }
+      if (!shared.indptr) {
+        shared.indptr = identity(n);
+        shared.ones = new Float32Array(n).fill(1);
+      }
       return { type: 'vector', width: this.width, indptr: shared.indptr, indices: ids, values: shared.ones!, names: this.names(v), validity: null };
     }
     const indptr = new Int32Array(n + 1);
     const q = compact(ids, otherSlot, indptr);
-    return { type: 'vector', width: this.width, indptr, indices: q === n ? ids : ids.slice(0, q), values: new Float32Array(q).fill(1), names: this.names(v), validity: null };
+    return {
+      type: 'vector',
+      width: this.width,
+      indptr,
+      indices: q === n ? ids : ids.slice(0, q),
+      values: new Float32Array(q).fill(1),
+      names: this.names(v),
+      validity: null,
+    };
   }
 
   /** Slot labels; rebuilt only when the vocabulary has grown (it only appends), else shared. */

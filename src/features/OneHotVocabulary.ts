@@ -1,4 +1,4 @@
-import { SchemaError, validity, type Column, type StringDictionary } from '../core/index.js';
+import { type Column, SchemaError, type StringDictionary, validity } from '../core/index.js';
 
 /** `ids()` value for a missing cell. */
 const MISSING = -2;
@@ -16,7 +16,10 @@ export class OneHotVocabulary {
   private readonly index = new Map<string, number>();
   private cache = new WeakMap<StringDictionary, Int32Array>();
 
-  constructor(readonly max: number, values: readonly string[] = []) {
+  constructor(
+    readonly max: number,
+    values: readonly string[] = [],
+  ) {
     for (const v of values) this.add(v);
   }
 
@@ -29,7 +32,8 @@ export class OneHotVocabulary {
     const n = length(column, name);
     if ('codes' in column) {
       const table = this.table(column.dictionary);
-      const codes = column.codes, bits = column.validity;
+      const codes = column.codes,
+        bits = column.validity;
       if (this.full) return;
       if (!mask && !bits) {
         // Common case, no per-row tests: a row costs two loads once its value has an id.
@@ -61,9 +65,13 @@ export class OneHotVocabulary {
     const out = new Int32Array(n);
     if ('codes' in column) {
       const table = this.table(column.dictionary);
-      const codes = column.codes, bits = column.validity;
+      const codes = column.codes,
+        bits = column.validity;
       for (let i = 0; i < n; i++) {
-        if (bits && ((bits[i >> 3]! >> (i & 7)) & 1) === 0) { out[i] = MISSING; continue; }
+        if (bits && ((bits[i >> 3]! >> (i & 7)) & 1) === 0) {
+          out[i] = MISSING;
+          continue;
+        }
         const code = codes[i]!;
         let id = table[code]!;
         if (id === UNRESOLVED) {
@@ -75,7 +83,7 @@ export class OneHotVocabulary {
       }
       return out;
     }
-    for (let i = 0; i < n; i++) out[i] = validity.get(column.validity, i) ? this.index.get(keyOf(column, i)) ?? -1 : MISSING;
+    for (let i = 0; i < n; i++) out[i] = validity.get(column.validity, i) ? (this.index.get(keyOf(column, i)) ?? -1) : MISSING;
     return out;
   }
 

@@ -1,6 +1,6 @@
-import { SpecError, validity, type Batch } from '../core/index.js';
-import type { Transform, TransformState } from './Transform.js';
+import { type Batch, SpecError, validity } from '../core/index.js';
 import { OneHotVocabulary } from './OneHotVocabulary.js';
+import type { Transform, TransformState } from './Transform.js';
 import { trainMask } from './trainMask.js';
 
 export interface OrdinalOptions {
@@ -27,10 +27,16 @@ export class Ordinal implements Transform<OrdinalState> {
   readonly unknown: number;
   private readonly vocab = new Map<string, OneHotVocabulary>();
 
-  constructor(readonly columns: readonly string[], options: OrdinalOptions = {}, vocabularies: Record<string, readonly string[]> = {}) {
-    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string')) throw new SpecError('ordinal.columns', 'expected a non-empty list of column names');
+  constructor(
+    readonly columns: readonly string[],
+    options: OrdinalOptions = {},
+    vocabularies: Record<string, readonly string[]> = {},
+  ) {
+    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string'))
+      throw new SpecError('ordinal.columns', 'expected a non-empty list of column names');
     this.maxCategories = options.maxCategories ?? 10_000;
-    if (!Number.isInteger(this.maxCategories) || this.maxCategories < 1) throw new SpecError('ordinal.maxCategories', `expected a positive integer, got ${String(options.maxCategories)}`);
+    if (!Number.isInteger(this.maxCategories) || this.maxCategories < 1)
+      throw new SpecError('ordinal.maxCategories', `expected a positive integer, got ${String(options.maxCategories)}`);
     this.unknown = options.unknown ?? -1;
     if (!Number.isInteger(this.unknown)) throw new SpecError('ordinal.unknown', `expected an integer, got ${String(options.unknown)}`);
     for (const c of columns) this.vocab.set(c, new OneHotVocabulary(this.maxCategories, vocabularies[c] ?? []));
@@ -47,8 +53,11 @@ export class Ordinal implements Transform<OrdinalState> {
       const ids = v.ids(batch.column(name), name);
       let bitmap: Uint8Array | null = null;
       for (let i = 0; i < ids.length; i++) {
-        if (ids[i] === OneHotVocabulary.MISSING) { bitmap ??= validity.allocate(ids.length, 1); validity.set(bitmap, i, false); ids[i] = 0; }
-        else if (ids[i] === -1) ids[i] = this.unknown;
+        if (ids[i] === OneHotVocabulary.MISSING) {
+          bitmap ??= validity.allocate(ids.length, 1);
+          validity.set(bitmap, i, false);
+          ids[i] = 0;
+        } else if (ids[i] === -1) ids[i] = this.unknown;
       }
       out = out.withColumn(name, { type: 'integer', values: ids, validity: bitmap });
     }

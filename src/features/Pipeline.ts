@@ -1,7 +1,7 @@
-import { SpecError, type Batch, type FeatureMatrix } from '../core/index.js';
+import { type Batch, type FeatureMatrix, SpecError } from '../core/index.js';
 import type { Transform, TransformState } from './Transform.js';
-import { Vectorize, type FeatureLayout, type VectorizeState } from './Vectorize.js';
 import { transformRegistry } from './transformRegistry.js';
+import { type FeatureLayout, Vectorize, type VectorizeState } from './Vectorize.js';
 
 /** Artifact format version; `fromJSON` refuses others. */
 const VERSION = 1;
@@ -74,7 +74,8 @@ export class Pipeline {
     if (json?.version !== VERSION) throw new SpecError('version', `expected pipeline artifact version ${VERSION}, got ${JSON.stringify(json?.version)}`);
     if (!Array.isArray(json.transforms)) throw new SpecError('transforms', 'expected a list of transform states');
     const steps = json.transforms.map((s, i) =>
-      s.kind === 'vectorize' ? Vectorize.fromJSON(s as TransformState<VectorizeState>) : transformRegistry.fromJSON(s, `transforms[${i}]`));
+      s.kind === 'vectorize' ? Vectorize.fromJSON(s as TransformState<VectorizeState>) : transformRegistry.fromJSON(s, `transforms[${i}]`),
+    );
     return new Pipeline(steps);
   }
 }

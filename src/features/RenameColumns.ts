@@ -1,4 +1,4 @@
-import { SpecError, type Batch } from '../core/index.js';
+import { type Batch, SpecError } from '../core/index.js';
 import type { Transform, TransformState } from './Transform.js';
 
 export interface RenameColumnsState {
@@ -14,7 +14,8 @@ export class RenameColumns implements Transform<RenameColumnsState> {
     if (!mapping || typeof mapping !== 'object' || Array.isArray(mapping) || Object.keys(mapping).length === 0) {
       throw new SpecError('rename', `expected a { old: new } mapping, got ${JSON.stringify(mapping)}`);
     }
-    for (const [k, v] of Object.entries(mapping)) if (typeof v !== 'string' || !v) throw new SpecError(`rename.${k}`, `expected a new column name, got ${JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(mapping))
+      if (typeof v !== 'string' || !v) throw new SpecError(`rename.${k}`, `expected a new column name, got ${JSON.stringify(v)}`);
     this.mapping = { ...mapping };
   }
 

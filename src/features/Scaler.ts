@@ -1,9 +1,9 @@
-import { SpecError, type Batch, type BadRows } from '../core/index.js';
-import type { Transform, TransformState } from './Transform.js';
-import { numericInput, type NonFinitePolicy } from './numericInput.js';
-import { rejectRows, type RowReject } from './rejectRows.js';
+import { type BadRows, type Batch, SpecError } from '../core/index.js';
+import { type NonFinitePolicy, numericInput } from './numericInput.js';
+import { type RowReject, rejectRows } from './rejectRows.js';
 import { QuantileSketch, type QuantileSketchState } from './sketches/QuantileSketch.js';
 import { RunningMoments, type RunningMomentsState } from './sketches/RunningMoments.js';
+import type { Transform, TransformState } from './Transform.js';
 import { trainMask } from './trainMask.js';
 
 export type ScaleMethod = 'standard' | 'minmax' | 'maxabs' | 'robust';
@@ -69,7 +69,15 @@ export class Scaler implements Transform<ScalerState> {
     for (const name of this.columns) {
       const c = batch.column(name);
       // No mask, no bitmap, no sketch: one sum tells whether every value is finite.
-      if (!train && c.validity === null && c.type !== 'vector' && !('codes' in c) && this.method !== 'robust' && this.moments.get(name)!.addAllFinite(c.values, batch.length)) continue;
+      if (
+        !train &&
+        c.validity === null &&
+        c.type !== 'vector' &&
+        !('codes' in c) &&
+        this.method !== 'robust' &&
+        this.moments.get(name)!.addAllFinite(c.values, batch.length)
+      )
+        continue;
       const { values, ok, allOk } = numericInput.read(batch, name, 'scale');
       if (train) for (let i = 0; i < ok.length; i++) ok[i]! &= train[i]!;
       // Without a mask the moments run the unmasked loop (same sums, fewer loads).
@@ -83,20 +91,31 @@ export class Scaler implements Transform<ScalerState> {
     const m = this.moments.get(name);
     if (!m) throw new SpecError('scale.columns', `column ${JSON.stringify(name)} is not scaled`);
     if (m.count === 0) return { center: 0, scale: 1 };
-    let center = 0, scale = 1;
+    let center = 0,
+      scale = 1;
     switch (this.method) {
-      case 'standard': center = m.mean; scale = m.std; break;
-      case 'minmax': center = m.min; scale = m.max - m.min; break;
-      case 'maxabs': scale = Math.max(Math.abs(m.min), Math.abs(m.max)); break;
+      case 'standard':
+        center = m.mean;
+        scale = m.std;
+        break;
+      case 'minmax':
+        center = m.min;
+        scale = m.max - m.min;
+        break;
+      case 'maxabs':
+        scale = Math.max(Math.abs(m.min), Math.abs(m.max));
+        break;
       case 'robust': {
         const q = this.sketches.get(name)!;
-        center = q.quantile(0.5); scale = q.quantile(0.75) - q.quantile(0.25);
+        center = q.quantile(0.5);
+        scale = q.quantile(0.75) - q.quantile(0.25);
         break;
       }
     }
     // A spread that overflowed (one 1e308 cell squares to infinity or NaN) is bounded by the range, so the
     // output stays finite and ordered instead of passing the huge raw values through (scale 1).
-    if (!Number.isFinite(scale) && Number.isFinite(m.min) && Number.isFinite(m.max)) scale = Number.isFinite(m.max - m.min) && m.max > m.min ? m.max - m.min : Number.MAX_VALUE;
+    if (!Number.isFinite(scale) && Number.isFinite(m.min) && Number.isFinite(m.max))
+      scale = Number.isFinite(m.max - m.min) && m.max > m.min ? m.max - m.min : Number.MAX_VALUE;
     return { center, scale: scale > 0 && Number.isFinite(scale) ? scale : 1 };
   }
 
@@ -115,7 +134,8 @@ export class Scaler implements Transform<ScalerState> {
         }
       }
       const { values, ok, allOk, nonFinite } = numericInput.read(batch, name, 'scale');
-      if (this.nonFinite === 'error') for (const i of nonFinite) rejects.push({ row: i, reason: 'non-finite', field: name, value: String(values[i]), detail: 'scale: non-finite number' });
+      if (this.nonFinite === 'error')
+        for (const i of nonFinite) rejects.push({ row: i, reason: 'non-finite', field: name, value: String(values[i]), detail: 'scale: non-finite number' });
       const { center, scale } = this.params(name);
       const y = new Float64Array(batch.length);
       // One loop per array kind keeps each monomorphic; rows not ok become NaN in output().
@@ -131,7 +151,10 @@ export class Scaler implements Transform<ScalerState> {
     return {
       kind: this.kind,
       state: {
-        columns: this.columns.slice(), method: this.method, nonFinite: this.nonFinite, k: this.k,
+        columns: this.columns.slice(),
+        method: this.method,
+        nonFinite: this.nonFinite,
+        k: this.k,
         moments: Object.fromEntries([...this.moments].map(([c, m]) => [c, m.toJSON()])),
         sketches: this.method === 'robust' ? Object.fromEntries([...this.sketches].map(([c, q]) => [c, q.toJSON()])) : null,
       },
@@ -152,7 +175,11 @@ export class Scaler implements Transform<ScalerState> {
 /** y = (x - center) / scale; returns whether every x is finite. */
 function scaleF64(x: Float64Array, y: Float64Array, center: number, scale: number): boolean {
   let finite = true;
-  for (let i = 0; i < y.length; i++) { const v = x[i]!; if (v - v !== 0) finite = false; y[i] = (v - center) / scale; }
+  for (let i = 0; i < y.length; i++) {
+    const v = x[i]!;
+    if (v - v !== 0) finite = false;
+    y[i] = (v - center) / scale;
+  }
   return finite;
 }
 

@@ -1,10 +1,19 @@
 import {
-  INPUT_TYPES, SchemaError, SpecError, parseBoolean, parseDatetime, parseNumber, validity,
-  type Batch, type BadRows, type Column, type ColumnType,
+  type BadRows,
+  type Batch,
+  type Column,
+  type ColumnType,
+  INPUT_TYPES,
+  parseBoolean,
+  parseDatetime,
+  parseNumber,
+  SchemaError,
+  SpecError,
+  validity,
 } from '../core/index.js';
+import { type NonFinitePolicy, numericInput } from './numericInput.js';
+import { type RowReject, rejectRows } from './rejectRows.js';
 import type { Transform, TransformState } from './Transform.js';
-import { numericInput, type NonFinitePolicy } from './numericInput.js';
-import { rejectRows, type RowReject } from './rejectRows.js';
 
 export interface ValidateRange {
   min?: number | string;
@@ -58,10 +67,12 @@ export class Validate implements Transform<ValidateState> {
 
   constructor(options: ValidateOptions = {}) {
     this.types = { ...(options.types ?? {}) };
-    for (const [c, t] of Object.entries(this.types)) if (!INPUT_TYPES.includes(t)) throw new SpecError(`validate.types.${c}`, `expected one of ${INPUT_TYPES.join('|')}, got ${JSON.stringify(t)}`);
+    for (const [c, t] of Object.entries(this.types))
+      if (!INPUT_TYPES.includes(t)) throw new SpecError(`validate.types.${c}`, `expected one of ${INPUT_TYPES.join('|')}, got ${JSON.stringify(t)}`);
     this.ranges = {};
     for (const [c, r] of Object.entries(options.ranges ?? {})) {
-      const min = bound(r.min, `validate.ranges.${c}.min`), max = bound(r.max, `validate.ranges.${c}.max`);
+      const min = bound(r.min, `validate.ranges.${c}.min`),
+        max = bound(r.max, `validate.ranges.${c}.max`);
       if (min !== null && max !== null && min > max) throw new SpecError(`validate.ranges.${c}`, `min ${r.min} is above max ${r.max}`);
       this.ranges[c] = { min, max };
     }
@@ -108,7 +119,10 @@ export class Validate implements Transform<ValidateState> {
       } else {
         const bitmap = c.validity ? c.validity.slice() : validity.allocate(n, 1);
         const v = c.values.slice();
-        for (const i of nonFinite) { validity.set(bitmap, i, false); v[i] = NaN; }
+        for (const i of nonFinite) {
+          validity.set(bitmap, i, false);
+          v[i] = NaN;
+        }
         out = out.withColumn(name, { type: c.type, values: v, validity: bitmap });
       }
     }
@@ -120,7 +134,8 @@ export class Validate implements Transform<ValidateState> {
       for (let i = 0; i < n; i++) {
         if (!validity.isValid(c, i)) continue;
         const x = values[i]!;
-        if ((min !== null && x < min) || (max !== null && x > max)) at(i, 'range', name, c.type === 'datetime' ? new Date(x).toISOString() : String(x), `outside [${min ?? '-inf'}, ${max ?? 'inf'}]`);
+        if ((min !== null && x < min) || (max !== null && x > max))
+          at(i, 'range', name, c.type === 'datetime' ? new Date(x).toISOString() : String(x), `outside [${min ?? '-inf'}, ${max ?? 'inf'}]`);
       }
     }
 
@@ -129,7 +144,9 @@ export class Validate implements Transform<ValidateState> {
       if (c.type !== 'category' && c.type !== 'text') throw new SchemaError(`validate categories need a category or text column, got ${c.type}`, name);
       const ok = new Uint8Array(c.dictionary.size);
       const set = new Set(allowed);
-      c.dictionary.values.forEach((s, code) => { ok[code] = set.has(s) ? 1 : 0; });
+      c.dictionary.values.forEach((s, code) => {
+        ok[code] = set.has(s) ? 1 : 0;
+      });
       for (let i = 0; i < n; i++) {
         if (!present(c, i)) continue;
         if (!ok[c.codes[i]!]) at(i, 'category', name, c.dictionary.get(c.codes[i]!), `not one of the ${allowed.length} allowed categories`);
@@ -146,10 +163,16 @@ export class Validate implements Transform<ValidateState> {
     if (c.type === 'category' || c.type === 'text') {
       // Parse each dictionary entry once; codes repeat across rows.
       const parsed = new Float64Array(c.dictionary.size);
-      c.dictionary.values.forEach((s, code) => { parsed[code] = parseAs(s, type); });
+      c.dictionary.values.forEach((s, code) => {
+        parsed[code] = parseAs(s, type);
+      });
       const values = type === 'integer' ? new Int32Array(n) : type === 'boolean' ? new Uint8Array(n) : new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        if (!present(c, i)) { validity.set(bitmap, i, false); if (values instanceof Float64Array) values[i] = NaN; continue; }
+        if (!present(c, i)) {
+          validity.set(bitmap, i, false);
+          if (values instanceof Float64Array) values[i] = NaN;
+          continue;
+        }
         const x = parsed[c.codes[i]!]!;
         if (Number.isNaN(x) && c.dictionary.get(c.codes[i]!).trim().toLowerCase() !== 'nan') {
           validity.set(bitmap, i, false);
@@ -162,7 +185,11 @@ export class Validate implements Transform<ValidateState> {
     if ((c.type === 'number' || c.type === 'integer' || c.type === 'boolean') && (type === 'number' || type === 'integer')) {
       const values = type === 'integer' ? new Int32Array(n) : new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        if (!validity.isValid(c, i)) { validity.set(bitmap, i, false); if (type === 'number') values[i] = NaN; continue; }
+        if (!validity.isValid(c, i)) {
+          validity.set(bitmap, i, false);
+          if (type === 'number') values[i] = NaN;
+          continue;
+        }
         const x = c.values[i]!;
         if (type === 'integer' && !(Number.isInteger(x) && x >= -2147483648 && x <= 2147483647)) {
           validity.set(bitmap, i, false);
@@ -177,7 +204,14 @@ export class Validate implements Transform<ValidateState> {
   toJSON(): TransformState<ValidateState> {
     return {
       kind: this.kind,
-      state: { types: { ...this.types }, ranges: structuredClone(this.ranges), categories: structuredClone(this.categories), required: this.required.slice(), nonFinite: this.nonFinite, source: this.source },
+      state: {
+        types: { ...this.types },
+        ranges: structuredClone(this.ranges),
+        categories: structuredClone(this.categories),
+        required: this.required.slice(),
+        nonFinite: this.nonFinite,
+        source: this.source,
+      },
     };
   }
 
@@ -211,10 +245,19 @@ function bound(v: number | string | undefined, path: string): number | null {
 function parseAs(s: string, type: ColumnType): number {
   const t = s.trim();
   switch (type) {
-    case 'number': return parseNumber(t) ?? NaN;
-    case 'integer': { const x = parseNumber(t); return x !== undefined && Number.isInteger(x) && Math.abs(x) <= 2147483647 ? x : NaN; }
-    case 'boolean': { const b = parseBoolean(t); return b === undefined ? NaN : b ? 1 : 0; }
-    case 'datetime': return parseDatetime(t) ?? NaN;
-    default: return NaN;
+    case 'number':
+      return parseNumber(t) ?? NaN;
+    case 'integer': {
+      const x = parseNumber(t);
+      return x !== undefined && Number.isInteger(x) && Math.abs(x) <= 2147483647 ? x : NaN;
+    }
+    case 'boolean': {
+      const b = parseBoolean(t);
+      return b === undefined ? NaN : b ? 1 : 0;
+    }
+    case 'datetime':
+      return parseDatetime(t) ?? NaN;
+    default:
+      return NaN;
   }
 }

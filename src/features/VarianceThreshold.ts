@@ -1,4 +1,4 @@
-import { SpecError, type Batch } from '../core/index.js';
+import { type Batch, SpecError } from '../core/index.js';
 import type { NonFinitePolicy } from './expr/NonFinitePolicy.js';
 import { numericColumn } from './expr/numericColumn.js';
 import type { Transform, TransformState } from './Transform.js';
@@ -37,26 +37,39 @@ export class VarianceThreshold implements Transform<VarianceThresholdState> {
   /** Columns dropped, once frozen; null before. */
   dropped: string[] | null = null;
 
-  constructor(readonly columns: readonly string[], options: VarianceThresholdOptions = {}) {
-    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string')) throw new SpecError('varianceThreshold.columns', 'expected a non-empty list of column names');
+  constructor(
+    readonly columns: readonly string[],
+    options: VarianceThresholdOptions = {},
+  ) {
+    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string'))
+      throw new SpecError('varianceThreshold.columns', 'expected a non-empty list of column names');
     this.threshold = options.threshold ?? 0;
-    if (!(this.threshold >= 0) || !Number.isFinite(this.threshold)) throw new SpecError('varianceThreshold.threshold', `expected a finite number >= 0, got ${String(options.threshold)}`);
+    if (!(this.threshold >= 0) || !Number.isFinite(this.threshold))
+      throw new SpecError('varianceThreshold.threshold', `expected a finite number >= 0, got ${String(options.threshold)}`);
     this.freezeAfter = options.freezeAfter ?? 1000;
-    if (!Number.isInteger(this.freezeAfter) || this.freezeAfter < 2) throw new SpecError('varianceThreshold.freezeAfter', `expected an integer >= 2, got ${String(options.freezeAfter)}`);
+    if (!Number.isInteger(this.freezeAfter) || this.freezeAfter < 2)
+      throw new SpecError('varianceThreshold.freezeAfter', `expected an integer >= 2, got ${String(options.freezeAfter)}`);
     this.nonFinite = options.nonFinite ?? 'missing';
     this.moments = columns.map(() => [0, 0, 0]);
   }
 
   /** Sample variance of each column so far (NaN with fewer than 2 values). */
   variances(): Record<string, number> {
-    return Object.fromEntries(this.columns.map((c, j) => { const [n, , m2] = this.moments[j]!; return [c, n > 1 ? m2 / (n - 1) : NaN]; }));
+    return Object.fromEntries(
+      this.columns.map((c, j) => {
+        const [n, , m2] = this.moments[j]!;
+        return [c, n > 1 ? m2 / (n - 1) : NaN];
+      }),
+    );
   }
 
   learn(batch: Batch): void {
     if (this.dropped) return;
-    const mask = trainMask(batch), n = batch.length;
+    const mask = trainMask(batch),
+      n = batch.length;
     this.columns.forEach((name, j) => {
-      const x = numericColumn(batch, name, this.nonFinite, 'varianceThreshold'), m = this.moments[j]!;
+      const x = numericColumn(batch, name, this.nonFinite, 'varianceThreshold'),
+        m = this.moments[j]!;
       for (let i = 0; i < n; i++) {
         const v = x[i]!;
         if ((mask && !mask[i]) || v !== v) continue;
@@ -66,7 +79,8 @@ export class VarianceThreshold implements Transform<VarianceThresholdState> {
         m[2] += d * (v - m[1]);
       }
     });
-    if (mask) for (let i = 0; i < n; i++) this.rows += mask[i]!; else this.rows += n;
+    if (mask) for (let i = 0; i < n; i++) this.rows += mask[i]!;
+    else this.rows += n;
     if (this.rows >= this.freezeAfter) {
       const v = this.variances();
       // A column with too few values to judge is kept.
@@ -75,18 +89,31 @@ export class VarianceThreshold implements Transform<VarianceThresholdState> {
   }
 
   apply(batch: Batch): Batch {
-    return this.dropped && this.dropped.length ? batch.drop(this.dropped.filter((c) => batch.has(c))) : batch;
+    return this.dropped?.length ? batch.drop(this.dropped.filter((c) => batch.has(c))) : batch;
   }
 
   toJSON(): TransformState<VarianceThresholdState> {
-    return { kind: this.kind, state: { columns: this.columns.slice(), threshold: this.threshold, freezeAfter: this.freezeAfter, nonFinite: this.nonFinite, rows: this.rows, moments: this.moments.map((m) => [...m] as [number, number, number]), dropped: this.dropped } };
+    return {
+      kind: this.kind,
+      state: {
+        columns: this.columns.slice(),
+        threshold: this.threshold,
+        freezeAfter: this.freezeAfter,
+        nonFinite: this.nonFinite,
+        rows: this.rows,
+        moments: this.moments.map((m) => [...m] as [number, number, number]),
+        dropped: this.dropped,
+      },
+    };
   }
 
   static fromJSON(s: TransformState<VarianceThresholdState> | VarianceThresholdState): VarianceThreshold {
     const st = 'state' in s ? s.state : s;
     const t = new VarianceThreshold(st.columns, st);
     t.rows = st.rows;
-    st.moments.forEach((m, j) => { t.moments[j] = [...m]; });
+    st.moments.forEach((m, j) => {
+      t.moments[j] = [...m];
+    });
     t.dropped = st.dropped ? st.dropped.slice() : null;
     return t;
   }

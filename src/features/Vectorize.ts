@@ -1,7 +1,7 @@
-import { FeatureMatrix, SchemaError, SpecError, type Batch, type BadRows, type Column } from '../core/index.js';
-import type { TransformState } from './Transform.js';
+import { type BadRows, type Batch, type Column, FeatureMatrix, SchemaError, SpecError } from '../core/index.js';
+import { type RowReject, rejectRows } from './rejectRows.js';
 import { SPLIT_COLUMN } from './SPLIT_COLUMN.js';
-import { rejectRows, type RowReject } from './rejectRows.js';
+import type { TransformState } from './Transform.js';
 import { trainMask } from './trainMask.js';
 
 export interface VectorizeOptions {
@@ -95,7 +95,8 @@ export class Vectorize {
       return (v as string | undefined) ?? null;
     };
     const names = (v: unknown, path: string) => {
-      if (v !== undefined && (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))) throw new SpecError(path, `expected a list of column names, got ${JSON.stringify(v)}`);
+      if (v !== undefined && (!Array.isArray(v) || !v.every((s) => typeof s === 'string')))
+        throw new SpecError(path, `expected a list of column names, got ${JSON.stringify(v)}`);
       return v as string[] | undefined;
     };
     this.target = name(options.target, 'vectorize.target');
@@ -130,12 +131,18 @@ export class Vectorize {
     if (!this.target || !batch.has(this.target)) return;
     const t = batch.column(this.target);
     if (t.type !== 'category' && t.type !== 'text') return;
-    if (!this.classIndex) { this.classIndex = new Map(); this.classList = []; }
+    if (!this.classIndex) {
+      this.classIndex = new Map();
+      this.classList = [];
+    }
     const train = trainMask(batch);
     for (let i = 0; i < batch.length; i++) {
       if ((train && !train[i]) || t.codes[i]! < 0 || (t.validity && !((t.validity[i >> 3]! >> (i & 7)) & 1))) continue;
       const label = t.dictionary.get(t.codes[i]!);
-      if (!this.classIndex.has(label)) { this.classIndex.set(label, this.classList!.length); this.classList!.push(label); }
+      if (!this.classIndex.has(label)) {
+        this.classIndex.set(label, this.classList!.length);
+        this.classList!.push(label);
+      }
     }
   }
 
@@ -148,13 +155,15 @@ export class Vectorize {
     if (cols.length === 0) throw new SchemaError(`vectorize found no feature columns among ${batch.names.join(', ')}`);
     const slots: FeatureSlot[] = [];
     const featureNames: string[] = [];
-    let offset = 0, sparse = 0;
+    let offset = 0,
+      sparse = 0;
     for (const name of cols) {
       const c = batch.column(name);
       if (c.type === 'vector') {
         slots.push({ column: name, kind: 'vector', offset, width: c.width });
         for (let j = 0; j < c.width; j++) featureNames.push(c.names?.[j] !== undefined ? `${name}=${c.names[j]}` : `${name}[${j}]`);
-        offset += c.width; sparse += c.width;
+        offset += c.width;
+        sparse += c.width;
       } else if (c.type === 'number' || c.type === 'integer' || c.type === 'boolean') {
         slots.push({ column: name, kind: 'dense', offset, width: 1 });
         featureNames.push(name);
@@ -176,10 +185,12 @@ export class Vectorize {
     for (const [k, s] of layout.slots.entries()) {
       const c = input.column(s.column);
       if (s.kind === 'vector') {
-        if (c.type !== 'vector' || c.width !== s.width) throw new SchemaError(`layout expects a vector of width ${s.width}, got ${c.type === 'vector' ? 'width ' + c.width : c.type}`, s.column);
+        if (c.type !== 'vector' || c.width !== s.width)
+          throw new SchemaError(`layout expects a vector of width ${s.width}, got ${c.type === 'vector' ? `width ${c.width}` : c.type}`, s.column);
         continue;
       }
-      if (c.type !== 'number' && c.type !== 'integer' && c.type !== 'boolean') throw new SchemaError(`layout expects a numeric column, got ${c.type}${ENCODER_HINT[c.type] ? ': ' + ENCODER_HINT[c.type] : ''}`, s.column);
+      if (c.type !== 'number' && c.type !== 'integer' && c.type !== 'boolean')
+        throw new SchemaError(`layout expects a numeric column, got ${c.type}${ENCODER_HINT[c.type] ? `: ${ENCODER_HINT[c.type]}` : ''}`, s.column);
       if (this.missing === 'zero') continue;
       // Integers and booleans are always finite: only their bitmap needs a look.
       let bad: number[] | null = null;
@@ -191,7 +202,8 @@ export class Vectorize {
       if (!bad) continue;
       for (const i of bad) {
         const present = !c.validity || ((c.validity[i >> 3]! >> (i & 7)) & 1) === 1;
-        if (!present) rejects.push({ row: i, reason: 'required', field: s.column, value: '', detail: 'missing feature value: impute it or set vectorize.missing to zero' });
+        if (!present)
+          rejects.push({ row: i, reason: 'required', field: s.column, value: '', detail: 'missing feature value: impute it or set vectorize.missing to zero' });
         else rejects.push({ row: i, reason: 'non-finite', field: s.column, value: String(c.values[i]), detail: 'non-finite feature value' });
       }
     }
@@ -221,17 +233,27 @@ export class Vectorize {
     // A vector column with exactly one entry per row (one-hot output) is read at row i directly:
     // the per-row indptr loop measured about 3x the cost of the whole row's other slots.
     // One-hot columns of a batch may share one indptr: checked once.
-    let seen: Int32Array | null = null, seenOne = false;
+    let seen: Int32Array | null = null,
+      seenOne = false;
     const kinds: SlotKind[] = cols.map((c) => {
       if (c.type !== 'vector') return c.type;
-      if (c.indptr !== seen) { seen = c.indptr; seenOne = oneEach(c.indptr, n); }
+      if (c.indptr !== seen) {
+        seen = c.indptr;
+        seenOne = oneEach(c.indptr, n);
+      }
       return seenOne ? 'vector1' : 'vector';
     });
     const key = kinds.map((t, k) => `${t}@${layout.slots[k]!.offset}`).join(',');
     let kernel = CSR_KERNELS.get(key);
     if (!kernel) {
       if (CSR_KERNELS.size >= MAX_CSR_KERNELS) CSR_KERNELS.clear();
-      CSR_KERNELS.set(key, (kernel = csrKernel(kinds, layout.slots.map((s) => s.offset))));
+      CSR_KERNELS.set(
+        key,
+        (kernel = csrKernel(
+          kinds,
+          layout.slots.map((s) => s.offset),
+        )),
+      );
     }
     const arrays: ArrayBufferView[] = [];
     cols.forEach((c, k) => {
@@ -281,8 +303,13 @@ export class Vectorize {
     return {
       kind: this.kind,
       state: {
-        target: this.target, weight: this.weight, drop: this.drop.slice(), features: this.features?.slice() ?? null,
-        output: this.output, missing: this.missing, classes: this.classList?.slice() ?? null,
+        target: this.target,
+        weight: this.weight,
+        drop: this.drop.slice(),
+        features: this.features?.slice() ?? null,
+        output: this.output,
+        missing: this.missing,
+        classes: this.classList?.slice() ?? null,
         layout: this.fixedLayout ? structuredClone(this.fixedLayout) : null,
       },
     };
@@ -291,8 +318,13 @@ export class Vectorize {
   static fromJSON(json: TransformState<VectorizeState>): Vectorize {
     const s = json.state;
     const v = new Vectorize({
-      ...(s.target ? { target: s.target } : {}), ...(s.weight ? { weight: s.weight } : {}), drop: s.drop,
-      ...(s.features ? { features: s.features } : {}), output: s.output, missing: s.missing, ...(s.classes ? { classes: s.classes } : {}),
+      ...(s.target ? { target: s.target } : {}),
+      ...(s.weight ? { weight: s.weight } : {}),
+      drop: s.drop,
+      ...(s.features ? { features: s.features } : {}),
+      output: s.output,
+      missing: s.missing,
+      ...(s.classes ? { classes: s.classes } : {}),
     });
     v.fixedLayout = s.layout ? structuredClone(s.layout) : null;
     return v;
@@ -307,7 +339,10 @@ function scanF64(v: Float64Array, bits: Uint8Array | null, n: number, bad: numbe
   let nonZero = 0;
   for (let i = 0; i < n; i++) {
     const x = v[i]!;
-    if (x - x === 0 && (!bits || ((bits[i >> 3]! >> (i & 7)) & 1) === 1)) { if (x !== 0) nonZero++; continue; }
+    if (x - x === 0 && (!bits || ((bits[i >> 3]! >> (i & 7)) & 1) === 1)) {
+      if (x !== 0) nonZero++;
+      continue;
+    }
     bad.push(i);
   }
   return nonZero;
@@ -321,7 +356,10 @@ function absent(bits: Uint8Array, n: number): number[] | null {
 }
 
 function denseF64(v: Float64Array, out: Float32Array, n: number, w: number, offset: number): void {
-  for (let i = 0; i < n; i++) { const x = v[i]!; out[i * w + offset] = x - x === 0 ? x : 0; }
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!;
+    out[i * w + offset] = x - x === 0 ? x : 0;
+  }
 }
 
 function denseI32(v: Int32Array, out: Float32Array, n: number, w: number, offset: number): void {
@@ -332,8 +370,11 @@ function denseU8(v: Uint8Array, out: Float32Array, n: number, w: number, offset:
   for (let i = 0; i < n; i++) out[i * w + offset] = v[i]!;
 }
 
-
-type CsrKernel = (n: number, arrays: readonly ArrayBufferView[], nonZero: Float64Array | null) => { indptr: Int32Array; indices: Int32Array; values: Float32Array };
+type CsrKernel = (
+  n: number,
+  arrays: readonly ArrayBufferView[],
+  nonZero: Float64Array | null,
+) => { indptr: Int32Array; indices: Int32Array; values: Float32Array };
 /** How the CSR kernel reads a slot: a column type, or `vector1` for a vector column with one entry per row. */
 type SlotKind = Column['type'] | 'vector1';
 
@@ -356,7 +397,9 @@ function oneEach(indptr: Int32Array, n: number): boolean {
  * non-finite dense values are not stored.
  */
 function csrKernel(kinds: readonly SlotKind[], offsets: readonly number[]): CsrKernel {
-  const locals: string[] = [], count: string[] = [], fill: string[] = [];
+  const locals: string[] = [],
+    count: string[] = [],
+    fill: string[] = [];
   let a = 0;
   kinds.forEach((kind, k) => {
     const off = offsets[k]!;
@@ -395,11 +438,23 @@ let nnz = 0;
 ${count.join('\n')}
 return nnz;
 };`;
-  const fillRows = new Function(fillSrc)() as (n: number, arrays: readonly ArrayBufferView[], indptr: Int32Array, indices: Int32Array, values: Float32Array) => number;
-  const countNnz = new Function('countF64', 'countI32', 'countU8', countSrc)(countF64, countI32, countU8) as (n: number, arrays: readonly ArrayBufferView[], nonZero: Float64Array | null) => number;
+  const fillRows = new Function(fillSrc)() as (
+    n: number,
+    arrays: readonly ArrayBufferView[],
+    indptr: Int32Array,
+    indices: Int32Array,
+    values: Float32Array,
+  ) => number;
+  const countNnz = new Function('countF64', 'countI32', 'countU8', countSrc)(countF64, countI32, countU8) as (
+    n: number,
+    arrays: readonly ArrayBufferView[],
+    nonZero: Float64Array | null,
+  ) => number;
   return (n, arrays, nonZero) => {
     const nnz = countNnz(n, arrays, nonZero);
-    const indptr = new Int32Array(n + 1), indices = new Int32Array(nnz), values = new Float32Array(nnz);
+    const indptr = new Int32Array(n + 1),
+      indices = new Int32Array(nnz),
+      values = new Float32Array(nnz);
     const q = fillRows(n, arrays, indptr, indices, values);
     if (q !== nnz) throw new SchemaError(`vectorize: a vector column has a malformed indptr (${q} non-zeros written, ${nnz} counted)`);
     return { indptr, indices, values };
@@ -409,7 +464,10 @@ return nnz;
 /** Finite non-zero values among the first n (what the CSR fill stores for a number column). */
 function countF64(a: Float64Array, n: number): number {
   let c = 0;
-  for (let i = 0; i < n; i++) { const x = a[i]!; if (x !== 0 && x - x === 0) c++; }
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    if (x !== 0 && x - x === 0) c++;
+  }
   return c;
 }
 

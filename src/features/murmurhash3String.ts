@@ -14,7 +14,10 @@ export function murmurhash3String(s: string, seed = 0): number {
   let ascii = true;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c > 0x7f) { ascii = false; break; }
+    if (c > 0x7f) {
+      ascii = false;
+      break;
+    }
     scratch[i] = c;
   }
   if (ascii) return murmurhash3(scratch, seed, 0, n);

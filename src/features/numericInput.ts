@@ -1,4 +1,4 @@
-import { SchemaError, SpecError, validity, type Batch, type Column } from '../core/index.js';
+import { type Batch, type Column, SchemaError, SpecError, validity } from '../core/index.js';
 
 /** How numeric transforms treat NaN/±Infinity in present cells: as missing, or as bad input. */
 export type NonFinitePolicy = 'missing' | 'error';
@@ -28,13 +28,17 @@ export const numericInput = {
     if (c.type !== 'number' && c.type !== 'integer' && c.type !== 'boolean' && c.type !== 'datetime') {
       throw new SchemaError(`${step} needs a numeric column, got ${c.type}`, name);
     }
-    const n = batch.length, v = c.validity;
+    const n = batch.length,
+      v = c.validity;
     const ok = new Uint8Array(n);
     const nonFinite: number[] = [];
     // One branch per array type, so each loop sees a single typed-array kind (monomorphic).
     let allOk: boolean;
     if (c.type === 'number' || c.type === 'datetime') allOk = finiteF64(c.values, v, ok, n, nonFinite);
-    else if (v === null) { ok.fill(1); allOk = true; } // integers and booleans are always finite
+    else if (v === null) {
+      ok.fill(1);
+      allOk = true;
+    } // integers and booleans are always finite
     else allOk = presentBits(v, ok, n);
     return { values: c.values, ok, allOk, nonFinite, type: c.type };
   },
@@ -70,21 +74,30 @@ function finiteF64(values: Float64Array, v: Uint8Array | null, ok: Uint8Array, n
   if (v === null) {
     // Clean prefix first (the common case is all of it): reads only, then one fill.
     let i = 0;
-    while (i < n) { const x = values[i]!; if (x - x !== 0) break; i++; }
+    while (i < n) {
+      const x = values[i]!;
+      if (x - x !== 0) break;
+      i++;
+    }
     ok.fill(1, 0, i);
     if (i === n) return true;
     good = i;
     for (; i < n; i++) {
       const x = values[i]!;
-      if (x - x === 0) { ok[i] = 1; good++; } // finite: for NaN and ±Infinity, x - x is NaN
+      if (x - x === 0) {
+        ok[i] = 1;
+        good++;
+      } // finite: for NaN and ±Infinity, x - x is NaN
       else nonFinite.push(i);
     }
   } else {
     for (let i = 0; i < n; i++) {
       if (((v[i >> 3]! >> (i & 7)) & 1) === 0) continue;
       const x = values[i]!;
-      if (x - x === 0) { ok[i] = 1; good++; }
-      else nonFinite.push(i);
+      if (x - x === 0) {
+        ok[i] = 1;
+        good++;
+      } else nonFinite.push(i);
     }
   }
   return good === n;
@@ -93,6 +106,10 @@ function finiteF64(values: Float64Array, v: Uint8Array | null, ok: Uint8Array, n
 /** ok[i] = bit i of the validity bitmap; returns whether every row is present. */
 function presentBits(v: Uint8Array, ok: Uint8Array, n: number): boolean {
   let good = 0;
-  for (let i = 0; i < n; i++) { const b = (v[i >> 3]! >> (i & 7)) & 1; ok[i] = b; good += b; }
+  for (let i = 0; i < n; i++) {
+    const b = (v[i >> 3]! >> (i & 7)) & 1;
+    ok[i] = b;
+    good += b;
+  }
   return good === n;
 }

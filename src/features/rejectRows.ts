@@ -1,4 +1,4 @@
-import { BadInputError, type Batch, type BadRowReason, type BadRows } from '../core/index.js';
+import { BadInputError, type BadRowReason, type BadRows, type Batch } from '../core/index.js';
 
 /** One bad row found by a transform. */
 export interface RowReject {

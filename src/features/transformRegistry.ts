@@ -48,18 +48,19 @@ transformRegistry.register('select', (s) => SelectColumns.fromJSON(s as Transfor
 transformRegistry.register('drop', (s) => DropColumns.fromJSON(s as TransformState<DropColumnsState>));
 transformRegistry.register('rename', (s) => RenameColumns.fromJSON(s as TransformState<RenameColumnsState>));
 
+import { Derive, type DeriveState } from './Derive.js';
+import { FeatureHasher, type FeatureHasherState } from './FeatureHasher.js';
 // Part B transforms (imports are hoisted; kept here so this block stays self-contained).
 import { OneHot, type OneHotState } from './OneHot.js';
 import { Ordinal, type OrdinalState } from './Ordinal.js';
-import { FeatureHasher, type FeatureHasherState } from './FeatureHasher.js';
-import { TargetEncoder, type TargetEncoderState } from './TargetEncoder.js';
-import { TextCleaner, type TextCleanerState } from './text/TextCleaner.js';
-import { HashedTfidf, type HashedTfidfState } from './text/HashedTfidf.js';
-import { Derive, type DeriveState } from './Derive.js';
-import { VarianceThreshold, type VarianceThresholdState } from './VarianceThreshold.js';
-import { TopKCorrelation, type TopKCorrelationState } from './TopKCorrelation.js';
-import { Splitter, type SplitState } from './split/Splitter.js';
 import { KFold, type KFoldState } from './split/KFold.js';
+import { type SplitState, Splitter } from './split/Splitter.js';
+import { TargetEncoder, type TargetEncoderState } from './TargetEncoder.js';
+import { TopKCorrelation, type TopKCorrelationState } from './TopKCorrelation.js';
+import { HashedTfidf, type HashedTfidfState } from './text/HashedTfidf.js';
+import { TextCleaner, type TextCleanerState } from './text/TextCleaner.js';
+import { VarianceThreshold, type VarianceThresholdState } from './VarianceThreshold.js';
+
 transformRegistry.register('oneHot', (s) => OneHot.fromJSON(s as TransformState<OneHotState>));
 transformRegistry.register('ordinal', (s) => Ordinal.fromJSON(s as TransformState<OrdinalState>));
 transformRegistry.register('hash', (s) => FeatureHasher.fromJSON(s as TransformState<FeatureHasherState>));

@@ -3,9 +3,10 @@
  * and its parse thread, Arrow IPC, NDJSON and JSON arrays, socket framing and reconnection. Each
  * yields PullChunks or Batches when asked; the RxJS sources in operators/ are thin wrappers.
  */
-export * from './input/index.js';
-export * from './csv/index.js';
+
 export * from './arrow/index.js';
+export { checkPositiveInt } from './checkPositiveInt.js';
+export * from './csv/index.js';
+export * from './input/index.js';
 export * from './json/index.js';
 export * from './socket/index.js';
-export { checkPositiveInt } from './checkPositiveInt.js';

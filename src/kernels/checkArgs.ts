@@ -19,7 +19,15 @@ function dims(kernel: string, ts: Named, extra: Record<string, readonly number[]
   }
 }
 
-function expect(kernel: string, ts: Named, extra: Record<string, readonly number[]>, name: string, length: number, what: string, dtypes: readonly DType[] = ['f32']): void {
+function expect(
+  kernel: string,
+  ts: Named,
+  extra: Record<string, readonly number[]>,
+  name: string,
+  length: number,
+  what: string,
+  dtypes: readonly DType[] = ['f32'],
+): void {
   const t = ts[name];
   if (!t) throw new KernelError(kernel, shapesOf(ts, extra), `${name} is missing`);
   if (t.length !== length) throw new KernelError(kernel, shapesOf(ts, extra), `${name} has ${t.length} elements, expected ${what} = ${length}`);
@@ -42,17 +50,20 @@ export const checkArgs = {
   },
   /** The epilogue of a gemm whose operands were checked (see GemmEpilogue). */
   gemmEpilogue(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
-    const ep = o.epilogue, x = { 'm,n,k': [o.m, o.n, o.k] };
+    const ep = o.epilogue,
+      x = { 'm,n,k': [o.m, o.n, o.k] };
     if (!ep) return;
     if ('backward' in ep) {
       const es = { a, b, c, y: ep.y };
-      if (!ACTIVATIONS.includes(ep.backward)) throw new KernelError('gemm', shapesOf(es, x), `unknown epilogue activation "${ep.backward}" (expected ${ACTIVATIONS.join(', ')})`);
+      if (!ACTIVATIONS.includes(ep.backward))
+        throw new KernelError('gemm', shapesOf(es, x), `unknown epilogue activation "${ep.backward}" (expected ${ACTIVATIONS.join(', ')})`);
       if (!ep.y) throw new KernelError('gemm', shapesOf(es, x), 'the backward epilogue needs y, the forward output shaped like C');
       expect('gemm', es, x, 'y', o.m * o.n, 'm·n (y shaped like C)');
       if (ep.y === c) throw new KernelError('gemm', shapesOf(es, x), 'the backward epilogue reads y while writing C: y and c are the same tensor');
     } else {
       const es = { a, b, c, bias: ep.bias ?? null };
-      if (ep.act !== undefined && !ACTIVATIONS.includes(ep.act)) throw new KernelError('gemm', shapesOf(es, x), `unknown epilogue activation "${ep.act}" (expected ${ACTIVATIONS.join(', ')})`);
+      if (ep.act !== undefined && !ACTIVATIONS.includes(ep.act))
+        throw new KernelError('gemm', shapesOf(es, x), `unknown epilogue activation "${ep.act}" (expected ${ACTIVATIONS.join(', ')})`);
       if (ep.bias) {
         expect('gemm', es, x, 'bias', o.n, 'n (one per column of C)');
         if (ep.bias === c) throw new KernelError('gemm', shapesOf(es, x), 'the epilogue bias and c are the same tensor');
@@ -91,7 +102,8 @@ export const checkArgs = {
     const k = `lossGrad(${kind})`;
     if (!LOSSES.includes(kind)) throw new KernelError('lossGrad', shapesOf(ts, e), `unknown loss "${kind}" (expected ${LOSSES.join(', ')})`);
     dims(k, ts, e, { rows, cols });
-    if ((kind === 'logistic' || kind === 'hinge') && cols !== 1) throw new KernelError(k, shapesOf(ts, e), `${kind} loss takes one output column, got cols=${cols}`);
+    if ((kind === 'logistic' || kind === 'hinge') && cols !== 1)
+      throw new KernelError(k, shapesOf(ts, e), `${kind} loss takes one output column, got cols=${cols}`);
     expect(k, ts, e, 'z', rows * cols, 'rows·cols');
     expect(k, ts, e, 'grad', rows * cols, 'rows·cols');
     // squared loss compares every output with its own target (multi-output regression).

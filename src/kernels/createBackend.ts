@@ -1,6 +1,6 @@
 import { KernelError } from '../core/index.js';
-import type { Backend } from './Backend.js';
 import { BACKEND_CHOICES, type BackendChoice } from './BACKEND_CHOICES.js';
+import type { Backend } from './Backend.js';
 import { CpuBackend, type CpuBackendOptions } from './cpu/index.js';
 import { createWebGpuBackend } from './webgpu/index.js';
 
@@ -20,7 +20,11 @@ type GpuJsFactory = (options?: Record<string, unknown>) => Promise<Backend> | Ba
 async function gpujsFactory(): Promise<GpuJsFactory | null> {
   const path = './gpujs/index.js';
   let mod: Record<string, unknown>;
-  try { mod = (await import(path)) as Record<string, unknown>; } catch { return null; }
+  try {
+    mod = (await import(path)) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
   const named = mod.createGpuJsBackend;
   if (typeof named === 'function') return named as GpuJsFactory;
   const any = Object.entries(mod).find(([k, v]) => /^create\w*Backend$/.test(k) && typeof v === 'function');
@@ -50,7 +54,9 @@ async function decide(options: CreateBackendOptions): Promise<'webgpu' | 'cpu' |
     const hw = await createWebGpuBackend({ software: false });
     await hw.dispose();
     return 'webgpu';
-  } catch { /* no hardware adapter: choose between the CPU paths */ }
+  } catch {
+    /* no hardware adapter: choose between the CPU paths */
+  }
   const factory = await gpujsFactory();
   if (!factory) return 'cpu';
   let gj: Backend | null = null;

@@ -53,7 +53,8 @@ export class DivergenceWatch {
     this.task = task;
     this.startRowsWanted = options.startRows ?? 32;
     this.window = options.window ?? 256;
-    if (!(Number.isInteger(this.startRowsWanted) && this.startRowsWanted >= 1)) throw new RangeError(`DivergenceWatch: startRows must be an integer ≥ 1, got ${this.startRowsWanted}`);
+    if (!(Number.isInteger(this.startRowsWanted) && this.startRowsWanted >= 1))
+      throw new RangeError(`DivergenceWatch: startRows must be an integer ≥ 1, got ${this.startRowsWanted}`);
     this.factor = options.factor ?? (task === 'regression' ? 1e4 : 10);
     if (!(Number.isInteger(this.window) && this.window >= 1)) throw new RangeError(`DivergenceWatch: window must be an integer ≥ 1, got ${this.window}`);
     if (!(this.factor > 1)) throw new RangeError(`DivergenceWatch: factor must be > 1, got ${this.factor}`);
@@ -122,7 +123,16 @@ export class DivergenceWatch {
   }
 
   toJSON(): DivergenceWatchState {
-    return { task: this.task, startWanted: this.startRowsWanted, window: this.window, factor: this.factor, rows: this.rows, startSum: this.startSum, startRows: this.startRows, smoothed: this.smoothed };
+    return {
+      task: this.task,
+      startWanted: this.startRowsWanted,
+      window: this.window,
+      factor: this.factor,
+      rows: this.rows,
+      startSum: this.startSum,
+      startRows: this.startRows,
+      smoothed: this.smoothed,
+    };
   }
 
   static fromJSON(s: DivergenceWatchState): DivergenceWatch {

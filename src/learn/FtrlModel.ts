@@ -1,7 +1,7 @@
-import { FeatureMatrix, SchemaError } from '../core/index.js';
+import { type FeatureMatrix, SchemaError } from '../core/index.js';
+import { checkTargets } from './checkTargets.js';
 import type { Model, ModelKind, ModelState, Task } from './Model.js';
 import type { ResolvedModelOptions } from './resolveModelOptions.js';
-import { checkTargets } from './checkTargets.js';
 import { rowWeights } from './rowWeights.js';
 
 /**
@@ -41,8 +41,12 @@ export class FtrlModel implements Model {
     if (this._inputs !== null) this.build(this._inputs);
   }
 
-  get inputs(): number | null { return this._inputs; }
-  get step(): number { return this._step; }
+  get inputs(): number | null {
+    return this._inputs;
+  }
+  get step(): number {
+    return this._step;
+  }
 
   private build(inputs: number): void {
     this._inputs = inputs;
@@ -54,15 +58,19 @@ export class FtrlModel implements Model {
   }
 
   load(state: ModelState): void {
-    const z = state.optimizer['z'], n = state.optimizer['n'];
-    if (!z || !n || z.length !== state.inputs + 1 || n.length !== state.inputs + 1) throw new SchemaError(`FTRL model state needs optimizer z and n of ${state.inputs + 1} values`);
+    const z = state.optimizer.z,
+      n = state.optimizer.n;
+    if (!z || !n || z.length !== state.inputs + 1 || n.length !== state.inputs + 1)
+      throw new SchemaError(`FTRL model state needs optimizer z and n of ${state.inputs + 1} values`);
     this.build(state.inputs);
-    this.z.set(z); this.n.set(n);
+    this.z.set(z);
+    this.n.set(n);
     this._step = state.step;
   }
 
   private weight(i: number): number {
-    const o = this.options, z = this.z[i]!;
+    const o = this.options,
+      z = this.z[i]!;
     if (Math.abs(z) <= o.l1) return 0;
     return -(z - Math.sign(z) * o.l1) / ((o.ftrlBeta + Math.sqrt(this.n[i]!)) / o.lr + o.l2);
   }
@@ -75,8 +83,12 @@ export class FtrlModel implements Model {
   private score(x: FeatureMatrix, r: number): number {
     let s = this.weight(this._inputs!);
     if (x.kind === 'dense') {
-      const c = x.cols, off = r * c;
-      for (let j = 0; j < c; j++) { const v = x.values[off + j]!; if (v !== 0) s += this.weight(j) * v; }
+      const c = x.cols,
+        off = r * c;
+      for (let j = 0; j < c; j++) {
+        const v = x.values[off + j]!;
+        if (v !== 0) s += this.weight(j) * v;
+      }
     } else {
       for (let p = x.indptr![r]!; p < x.indptr![r + 1]!; p++) s += this.weight(x.indices![p]!) * x.values[p]!;
     }
@@ -98,24 +110,41 @@ export class FtrlModel implements Model {
     if (!x.targets) throw new SchemaError(`${this.kind} model: learn needs a FeatureMatrix with targets`);
     checkTargets(this.task, 1, x.targets, x.rowIds);
     const bs = this.options.batchSize;
-    let lossSum = 0, batches = 0;
+    let lossSum = 0,
+      batches = 0;
     for (let start = 0; start < x.rows; start += bs) {
       const l = this.update(x, start, Math.min(x.rows, start + bs));
-      if (!Number.isNaN(l)) { lossSum += l; batches++; }
+      if (!Number.isNaN(l)) {
+        lossSum += l;
+        batches++;
+      }
     }
     this.loss = batches ? lossSum / batches : NaN;
   }
 
   /** One update from rows [r0, r1); returns the batch's weighted mean loss (NaN when Σw = 0). */
   private update(x: FeatureMatrix, r0: number, r1: number): number {
-    const o = this.options, t = x.targets!.subarray(r0, r1);
+    const o = this.options,
+      t = x.targets!.subarray(r0, r1);
     const { weights, sum } = rowWeights(t, x.weights?.subarray(r0, r1) ?? null, o.classWeights, this.task);
     if (!(sum > 0)) return NaN;
-    const g = this.g, mark = this.mark, touched = this.touched, bias = this._inputs!;
-    let nt = 0, loss = 0;
-    const touch = (i: number, v: number) => { if (!mark[i]) { mark[i] = 1; touched[nt++] = i; } g[i] = g[i]! + v; };
+    const g = this.g,
+      mark = this.mark,
+      touched = this.touched,
+      bias = this._inputs!;
+    let nt = 0,
+      loss = 0;
+    const touch = (i: number, v: number) => {
+      if (!mark[i]) {
+        mark[i] = 1;
+        touched[nt++] = i;
+      }
+      g[i] = g[i]! + v;
+    };
     for (let r = r0; r < r1; r++) {
-      const wr = weights ? weights[r - r0]! : 1, y = t[r - r0]!, s = this.score(x, r);
+      const wr = weights ? weights[r - r0]! : 1,
+        y = t[r - r0]!,
+        s = this.score(x, r);
       let d: number;
       if (this.task === 'binary') {
         d = (s >= 0 ? 1 / (1 + Math.exp(-s)) : Math.exp(s) / (1 + Math.exp(s))) - y;
@@ -129,7 +158,10 @@ export class FtrlModel implements Model {
       touch(bias, d);
       if (x.kind === 'dense') {
         const off = r * x.cols;
-        for (let j = 0; j < x.cols; j++) { const v = x.values[off + j]!; if (v !== 0) touch(j, d * v); }
+        for (let j = 0; j < x.cols; j++) {
+          const v = x.values[off + j]!;
+          if (v !== 0) touch(j, d * v);
+        }
       } else {
         for (let p = x.indptr![r]!; p < x.indptr![r + 1]!; p++) touch(x.indices![p]!, d * x.values[p]!);
       }
@@ -141,28 +173,41 @@ export class FtrlModel implements Model {
       if (Math.sqrt(sq) > o.clip) f = o.clip / Math.sqrt(sq);
     }
     for (let k = 0; k < nt; k++) {
-      const i = touched[k]!, gi = g[i]! * f, ni = this.n[i]!;
+      const i = touched[k]!,
+        gi = g[i]! * f,
+        ni = this.n[i]!;
       const sigma = (Math.sqrt(ni + gi * gi) - Math.sqrt(ni)) / o.lr;
       this.z[i] = this.z[i]! + gi - sigma * this.weight(i);
       this.n[i] = ni + gi * gi;
-      g[i] = 0; mark[i] = 0;
+      g[i] = 0;
+      mark[i] = 0;
     }
     this._step++;
     return loss / sum;
   }
 
-  async lastLoss(): Promise<number> { return this.loss; }
+  async lastLoss(): Promise<number> {
+    return this.loss;
+  }
 
   async state(): Promise<ModelState> {
-    const inputs = this._inputs ?? 0, w = new Array<number>(inputs);
+    const inputs = this._inputs ?? 0,
+      w = new Array<number>(inputs);
     for (let i = 0; i < inputs; i++) w[i] = this.weight(i);
     return {
-      kind: this.kind, task: this.task, inputs, outputs: 1, options: { ...this.options, inputs: this._inputs },
+      kind: this.kind,
+      task: this.task,
+      inputs,
+      outputs: 1,
+      options: { ...this.options, inputs: this._inputs },
       // w0/b0 are derived from z and n (for inspection and export); z and n are the state.
       params: { w0: w, b0: inputs ? [this.weight(inputs)] : [] },
-      optimizer: { z: Array.from(this.z), n: Array.from(this.n) }, step: this._step,
+      optimizer: { z: Array.from(this.z), n: Array.from(this.n) },
+      step: this._step,
     };
   }
 
-  async dispose(): Promise<void> { /* host memory only */ }
+  async dispose(): Promise<void> {
+    /* host memory only */
+  }
 }

@@ -1,11 +1,11 @@
-import { Rng, SchemaError, type FeatureMatrix } from '../core/index.js';
-import { OPTIMIZER_STATE, type Activation, type Backend, type LossKind, type OptimizerKind, type Tensor } from '../kernels/index.js';
+import { type FeatureMatrix, Rng, SchemaError } from '../core/index.js';
+import { type Activation, type Backend, type LossKind, OPTIMIZER_STATE, type OptimizerKind, type Tensor } from '../kernels/index.js';
+import { checkTargets } from './checkTargets.js';
 import type { Model, ModelKind, ModelState, Task } from './Model.js';
 import type { ResolvedModelOptions } from './resolveModelOptions.js';
-import { scheduledRate } from './scheduledRate.js';
-import { checkTargets } from './checkTargets.js';
-import { rowWeights } from './rowWeights.js';
 import { rowsOf } from './rowsOf.js';
+import { rowWeights } from './rowWeights.js';
+import { scheduledRate } from './scheduledRate.js';
 
 /** Rows per forward pass in `predict` (bounds device memory for large inputs). */
 const PREDICT_CHUNK = 4096;
@@ -77,7 +77,11 @@ export class GradientModel implements Model {
   /** fused[j]: layer j's weights were updated by its gradient GEMM in the current step (applyUpdate skips them). */
   private fused: boolean[] = [];
 
-  constructor(readonly options: ResolvedModelOptions, private readonly backend: Backend, private readonly ownsBackend: boolean) {
+  constructor(
+    readonly options: ResolvedModelOptions,
+    private readonly backend: Backend,
+    private readonly ownsBackend: boolean,
+  ) {
     if (options.optimizer === 'ftrl') throw new SchemaError('GradientModel does not run ftrl (use FtrlModel)');
     this.kind = options.kind;
     this.task = options.task;
@@ -91,23 +95,33 @@ export class GradientModel implements Model {
     if (this._inputs !== null) this.build(this._inputs, null);
   }
 
-  get inputs(): number | null { return this._inputs; }
-  get step(): number { return this._step; }
+  get inputs(): number | null {
+    return this._inputs;
+  }
+  get step(): number {
+    return this._step;
+  }
 
   /** Allocates parameters (initialised from the seed, or from `params`) and optimizer state. */
   private build(inputs: number, saved: ModelState | null): void {
-    const o = this.options, b = this.backend;
+    const o = this.options,
+      b = this.backend;
     this._inputs = inputs;
     this.sizes = [inputs, ...(o.kind === 'mlp' ? o.hidden : []), this.outputs];
     const rng = new Rng(o.seed);
     const nState = OPTIMIZER_STATE[o.optimizer as OptimizerKind];
     for (let j = 0; j + 1 < this.sizes.length; j++) {
-      const fanIn = this.sizes[j]!, fanOut = this.sizes[j + 1]!;
-      for (const [name, shape] of [[`w${j}`, [fanIn, fanOut]], [`b${j}`, [fanOut]]] as const) {
+      const fanIn = this.sizes[j]!,
+        fanOut = this.sizes[j + 1]!;
+      for (const [name, shape] of [
+        [`w${j}`, [fanIn, fanOut]],
+        [`b${j}`, [fanOut]],
+      ] as const) {
         let init: Float32Array;
         if (saved) {
           const v = saved.params[name];
-          if (!v || v.length !== shape.reduce((a, c) => a * c, 1)) throw new SchemaError(`model state: parameter ${name} should hold ${shape.join('×')} values, has ${v?.length ?? 'none'}`);
+          if (!v || v.length !== shape.reduce((a, c) => a * c, 1))
+            throw new SchemaError(`model state: parameter ${name} should hold ${shape.join('×')} values, has ${v?.length ?? 'none'}`);
           init = Float32Array.from(v);
         } else {
           init = new Float32Array(shape.reduce((a, c) => a * c, 1));
@@ -134,7 +148,10 @@ export class GradientModel implements Model {
 
   /** Restores a saved state onto this (fresh) model. */
   load(state: ModelState): void {
-    if (state.inputs) { this.release(); this.build(state.inputs, state); }
+    if (state.inputs) {
+      this.release();
+      this.build(state.inputs, state);
+    }
     this._step = state.step;
   }
 
@@ -142,8 +159,14 @@ export class GradientModel implements Model {
     let s = this.scratch.get(rows);
     if (s) return s;
     // Keep the full-batch shape and at most one other (a short last batch, a predict chunk).
-    if (this.scratch.size >= 2) for (const [r, old] of this.scratch) if (r !== this.options.batchSize) { this.freeScratch(old); this.scratch.delete(r); }
-    const b = this.backend, L = this.sizes.length - 1;
+    if (this.scratch.size >= 2)
+      for (const [r, old] of this.scratch)
+        if (r !== this.options.batchSize) {
+          this.freeScratch(old);
+          this.scratch.delete(r);
+        }
+    const b = this.backend,
+      L = this.sizes.length - 1;
     s = {
       rows,
       acts: Array.from({ length: L }, (_, j) => b.zeros([rows, this.sizes[j + 1]!])),
@@ -166,7 +189,9 @@ export class GradientModel implements Model {
 
   /** Uploads x (dense or CSR) and records the forward pass; returns the uploaded tensors to release. */
   private forward(x: FeatureMatrix, s: Scratch): Tensor[] {
-    const b = this.backend, rows = x.rows, L = this.sizes.length - 1;
+    const b = this.backend,
+      rows = x.rows,
+      L = this.sizes.length - 1;
     let uploads: Tensor[];
     if (x.kind === 'dense') uploads = [b.wrap(x.values, [rows, x.cols])];
     else {
@@ -174,7 +199,10 @@ export class GradientModel implements Model {
       uploads = [b.wrap(x.indptr!, [rows + 1]), b.wrap(x.indices!.subarray(0, nnz), [nnz]), b.wrap(x.values.subarray(0, nnz), [nnz])];
     }
     for (let j = 0; j < L; j++) {
-      const nIn = this.sizes[j]!, nOut = this.sizes[j + 1]!, act = s.acts[j]!, hidden = j < L - 1;
+      const nIn = this.sizes[j]!,
+        nOut = this.sizes[j + 1]!,
+        act = s.acts[j]!,
+        hidden = j < L - 1;
       const bias = this.params[2 * j + 1]!;
       if (j > 0 || x.kind === 'dense') {
         const input = j === 0 ? uploads[0]! : s.acts[j - 1]!;
@@ -191,13 +219,15 @@ export class GradientModel implements Model {
   async predict(x: FeatureMatrix): Promise<Float32Array> {
     this.checkInput(x);
     const out = new Float32Array(x.rows * this.outputs);
-    const b = this.backend, L = this.sizes.length - 1;
+    const b = this.backend,
+      L = this.sizes.length - 1;
     for (let start = 0; start < x.rows; start += PREDICT_CHUNK) {
       const part = start === 0 && x.rows <= PREDICT_CHUNK ? x : rowsOf(x, start, start + PREDICT_CHUNK);
       if (part.rows === 0) continue;
       const s = this.getScratch(part.rows);
       const uploads = this.forward(part, s);
-      const z = s.acts[L - 1]!, p = s.dz[L - 1]!;
+      const z = s.acts[L - 1]!,
+        p = s.dz[L - 1]!;
       if (this.task === 'multiclass') b.softmax(z, p, part.rows, this.outputs);
       else b.activate(this.task === 'binary' ? 'sigmoid' : 'identity', z, p);
       for (const t of uploads) b.release(t);
@@ -225,7 +255,10 @@ export class GradientModel implements Model {
 
   /** Forward, loss and backward of one mini-batch through the backend's kernels into grads; false when the batch weighs nothing. */
   private graphGrads(x: FeatureMatrix): boolean {
-    const o = this.options, b = this.backend, rows = x.rows, L = this.sizes.length - 1;
+    const o = this.options,
+      b = this.backend,
+      rows = x.rows,
+      L = this.sizes.length - 1;
     const { weights, sum } = rowWeights(x.targets!, x.weights, o.classWeights, this.task);
     if (!(sum > 0)) return false;
     const s = this.getScratch(rows);
@@ -242,7 +275,9 @@ export class GradientModel implements Model {
     // The step's rate, as applyUpdate will compute it, for the fused weight updates.
     const lr = this.fuseSgd ? scheduledRate(o.lr, o.schedule, this._step + 1) : 0;
     for (let j = L - 1; j >= 0; j--) {
-      const dz = s.dz[j]!, nIn = this.sizes[j]!, nOut = this.sizes[j + 1]!;
+      const dz = s.dz[j]!,
+        nIn = this.sizes[j]!,
+        nOut = this.sizes[j + 1]!;
       const input = j === 0 ? uploads[0]! : s.acts[j - 1]!;
       // exactSgdGemm holds for n > 1 only (the cpu's gemv, n = 1, scales its f64 sum without rounding it to f32 first).
       const fuse = this.fuseSgd && nOut > 1 && (j > 0 || x.kind === 'dense');
@@ -253,7 +288,8 @@ export class GradientModel implements Model {
       }
       b.colSum(dz, this.grads[2 * j + 1]!, rows, nOut);
       // The previous layer's gradient through its activation, from the weights before this step's update.
-      if (j > 0) b.gemm(dz, this.params[2 * j]!, s.dz[j - 1]!, { m: rows, n: nIn, k: nOut, transB: true, epilogue: { backward: this.hiddenAct, y: s.acts[j - 1]! } });
+      if (j > 0)
+        b.gemm(dz, this.params[2 * j]!, s.dz[j - 1]!, { m: rows, n: nIn, k: nOut, transB: true, epilogue: { backward: this.hiddenAct, y: s.acts[j - 1]! } });
       if (fuse) b.gemm(input, dz, this.params[2 * j]!, { m: nIn, n: nOut, k: rows, transA: true, alpha: -lr, beta: 1 });
     }
     for (const t of uploads) b.release(t);
@@ -262,11 +298,17 @@ export class GradientModel implements Model {
 
   /** One optimizer step of every parameter buffer from grads. */
   private applyUpdate(): void {
-    const o = this.options, b = this.backend;
+    const o = this.options,
+      b = this.backend;
     this._step++;
     const h = {
-      lr: scheduledRate(o.lr, o.schedule, this._step), step: this._step,
-      momentum: o.momentum, beta1: o.beta1, beta2: o.beta2, rho: o.rho, eps: o.eps,
+      lr: scheduledRate(o.lr, o.schedule, this._step),
+      step: this._step,
+      momentum: o.momentum,
+      beta1: o.beta1,
+      beta2: o.beta2,
+      rho: o.rho,
+      eps: o.eps,
     };
     const kind = o.optimizer as OptimizerKind;
     for (let i = 0; i < this.params.length; i++) {
@@ -293,15 +335,22 @@ export class GradientModel implements Model {
   }
 
   async state(): Promise<ModelState> {
-    const params: Record<string, number[]> = {}, optimizer: Record<string, number[]> = {};
+    const params: Record<string, number[]> = {},
+      optimizer: Record<string, number[]> = {};
     for (let i = 0; i < this.params.length; i++) {
       const name = `${i % 2 === 0 ? 'w' : 'b'}${i >> 1}`;
       params[name] = Array.from(await this.backend.read(this.params[i]!));
       for (let s = 0; s < this.opt[i]!.length; s++) optimizer[`${name}/${s}`] = Array.from(await this.backend.read(this.opt[i]![s]!));
     }
     return {
-      kind: this.kind, task: this.task, inputs: this._inputs ?? 0, outputs: this.outputs,
-      options: { ...this.options, inputs: this._inputs }, params, optimizer, step: this._step,
+      kind: this.kind,
+      task: this.task,
+      inputs: this._inputs ?? 0,
+      outputs: this.outputs,
+      options: { ...this.options, inputs: this._inputs },
+      params,
+      optimizer,
+      step: this._step,
     };
   }
 
@@ -311,7 +360,11 @@ export class GradientModel implements Model {
     if (this.lossAcc) b.release(this.lossAcc);
     if (this.sqNorm) b.release(this.sqNorm);
     for (const s of this.scratch.values()) this.freeScratch(s);
-    this.params = []; this.grads = []; this.opt = []; this.lossAcc = null; this.sqNorm = null;
+    this.params = [];
+    this.grads = [];
+    this.opt = [];
+    this.lossAcc = null;
+    this.sqNorm = null;
     this.scratch.clear();
   }
 

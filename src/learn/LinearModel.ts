@@ -1,14 +1,14 @@
-import { SchemaError, type FeatureMatrix } from '../core/index.js';
-import { OPTIMIZER_STATE, type Backend, type OptimizerHyper, type OptimizerKind, type Tensor } from '../kernels/index.js';
+import { type FeatureMatrix, SchemaError } from '../core/index.js';
+import { type Backend, OPTIMIZER_STATE, type OptimizerHyper, type OptimizerKind, type Tensor } from '../kernels/index.js';
+import { checkTargets } from './checkTargets.js';
+import { linearGradCpu } from './linearGradCpu.js';
+import { linearLossCpu } from './linearLossCpu.js';
+import { linearPredictCpu } from './linearPredictCpu.js';
 import type { Model, ModelKind, ModelState, Task } from './Model.js';
 import type { ResolvedModelOptions } from './resolveModelOptions.js';
-import { scheduledRate } from './scheduledRate.js';
-import { checkTargets } from './checkTargets.js';
-import { rowWeights } from './rowWeights.js';
 import { rowsOf } from './rowsOf.js';
-import { linearGradCpu } from './linearGradCpu.js';
-import { linearPredictCpu } from './linearPredictCpu.js';
-import { linearLossCpu } from './linearLossCpu.js';
+import { rowWeights } from './rowWeights.js';
+import { scheduledRate } from './scheduledRate.js';
 
 /** Rows per predict pass over CSR input (bounds the scratch, as GradientModel's chunks do). */
 const PREDICT_CHUNK = 4096;
@@ -71,13 +71,24 @@ export class LinearModel implements Model {
 
   /** Whether these options and this backend suit a LinearModel (else GradientModel runs them). */
   static fits(o: ResolvedModelOptions, backend: Backend): boolean {
-    return backend.capabilities.sharedWrap && (o.kind === 'linear' || o.kind === 'logistic' || o.kind === 'svm')
-      && o.optimizer !== 'ftrl' && o.outputs === 1 && o.task !== 'multiclass';
+    return (
+      backend.capabilities.sharedWrap &&
+      (o.kind === 'linear' || o.kind === 'logistic' || o.kind === 'svm') &&
+      o.optimizer !== 'ftrl' &&
+      o.outputs === 1 &&
+      o.task !== 'multiclass'
+    );
   }
 
-  constructor(readonly options: ResolvedModelOptions, private readonly backend: Backend, private readonly ownsBackend: boolean) {
+  constructor(
+    readonly options: ResolvedModelOptions,
+    private readonly backend: Backend,
+    private readonly ownsBackend: boolean,
+  ) {
     if (!LinearModel.fits(options, backend)) {
-      throw new SchemaError(`LinearModel runs one-output linear, logistic or svm models (not ftrl) on a backend whose wrap shares memory (cpu); got kind ${options.kind}, task ${options.task}, ${options.outputs} outputs, optimizer ${options.optimizer} on ${backend.name}`);
+      throw new SchemaError(
+        `LinearModel runs one-output linear, logistic or svm models (not ftrl) on a backend whose wrap shares memory (cpu); got kind ${options.kind}, task ${options.task}, ${options.outputs} outputs, optimizer ${options.optimizer} on ${backend.name}`,
+      );
     }
     this.kind = options.kind;
     this.task = options.task;
@@ -88,14 +99,22 @@ export class LinearModel implements Model {
     if (this._inputs !== null) this.build(this._inputs, null);
   }
 
-  get inputs(): number | null { return this._inputs; }
-  get step(): number { return this._step; }
+  get inputs(): number | null {
+    return this._inputs;
+  }
+  get step(): number {
+    return this._step;
+  }
 
   /** Allocates the parameters (zero, or from `saved`) and optimizer state, and wraps them as tensors. */
   private build(inputs: number, saved: ModelState | null): void {
-    const b = this.backend, nState = OPTIMIZER_STATE[this.options.optimizer as OptimizerKind];
+    const b = this.backend,
+      nState = OPTIMIZER_STATE[this.options.optimizer as OptimizerKind];
     this._inputs = inputs;
-    for (const [name, shape] of [['w0', [inputs, 1]], ['b0', [1]]] as const) {
+    for (const [name, shape] of [
+      ['w0', [inputs, 1]],
+      ['b0', [1]],
+    ] as const) {
       const n = shape.reduce((a: number, c: number) => a * c, 1);
       let value: Float32Array;
       if (saved) {
@@ -108,7 +127,13 @@ export class LinearModel implements Model {
         const v = saved?.optimizer[`${name}/${s}`];
         return v ? Float32Array.from(v) : new Float32Array(n);
       });
-      this.params.push({ name, value, grad, state, tensors: { value: b.wrap(value, shape), grad: b.wrap(grad, shape), state: state.map((s) => b.wrap(s, shape)) } });
+      this.params.push({
+        name,
+        value,
+        grad,
+        state,
+        tensors: { value: b.wrap(value, shape), grad: b.wrap(grad, shape), state: state.map((s) => b.wrap(s, shape)) },
+      });
     }
     this.lossAccT = b.wrap(this.lossAcc, [1]);
     if (this.options.clip > 0) this.sqNormT = b.wrap(this.sqNorm, [1]);
@@ -116,7 +141,10 @@ export class LinearModel implements Model {
 
   /** Restores a saved state onto this (fresh) model. */
   load(state: ModelState): void {
-    if (state.inputs) { this.release(); this.build(state.inputs, state); }
+    if (state.inputs) {
+      this.release();
+      this.build(state.inputs, state);
+    }
     this._step = state.step;
   }
 
@@ -128,8 +156,14 @@ export class LinearModel implements Model {
 
   /** Raw outputs z = x·w + b of a CSR matrix into this.z, through the backend (spmm, biasAdd); returns the tensors to release. */
   private sparseForward(x: FeatureMatrix): { z: Tensor; csr: [Tensor, Tensor, Tensor] } {
-    const b = this.backend, rows = x.rows, nnz = x.nnz;
-    if (this.z.length < rows) { this.z = new Float32Array(rows); this.dz = new Float32Array(rows); this.loss = new Float32Array(rows); }
+    const b = this.backend,
+      rows = x.rows,
+      nnz = x.nnz;
+    if (this.z.length < rows) {
+      this.z = new Float32Array(rows);
+      this.dz = new Float32Array(rows);
+      this.loss = new Float32Array(rows);
+    }
     const csr: [Tensor, Tensor, Tensor] = [b.wrap(x.indptr!, [rows + 1]), b.wrap(x.indices!.subarray(0, nnz), [nnz]), b.wrap(x.values.subarray(0, nnz), [nnz])];
     const z = b.wrap(this.z.subarray(0, rows), [rows, 1]);
     b.spmm(csr[0], csr[1], csr[2], this.params[0]!.tensors.value, z, rows, x.cols, 1);
@@ -139,7 +173,8 @@ export class LinearModel implements Model {
 
   async predict(x: FeatureMatrix): Promise<Float32Array> {
     this.checkInput(x);
-    const out = new Float32Array(x.rows), act = this.task === 'binary' ? 'sigmoid' : 'identity';
+    const out = new Float32Array(x.rows),
+      act = this.task === 'binary' ? 'sigmoid' : 'identity';
     if (x.kind === 'dense') {
       linearPredictCpu(x.values, 0, x.rows, x.cols, this.params[0]!.value, this.params[1]!.value[0]!, act, out, 0);
       return out;
@@ -161,11 +196,15 @@ export class LinearModel implements Model {
     this.checkInput(x);
     if (!x.targets) throw new SchemaError(`${this.kind} model: learn needs a FeatureMatrix with targets`);
     checkTargets(this.task, this.outputs, x.targets, x.rowIds);
-    const bs = this.options.batchSize, dense = x.kind === 'dense';
+    const bs = this.options.batchSize,
+      dense = x.kind === 'dense';
     this.lastBatches = 0;
     this.deferredLoss = null;
     if (dense) {
-      if (this.lossZ.length < x.rows) { this.lossZ = new Float32Array(x.rows); this.lossT = new Float32Array(x.rows); }
+      if (this.lossZ.length < x.rows) {
+        this.lossZ = new Float32Array(x.rows);
+        this.lossT = new Float32Array(x.rows);
+      }
       // The targets are copied: the caller may reuse its arrays before lastLoss() is asked.
       this.lossT.set(x.targets);
       this.deferredLoss = { batches: [] };
@@ -183,7 +222,8 @@ export class LinearModel implements Model {
 
   /** Gradients of the dense rows [start, end) of x in one loop (linearGradCpu); false when the batch weighs nothing. */
   private denseGrads(x: FeatureMatrix, start: number, end: number): boolean {
-    const t = x.targets!, [w, bias] = this.params as [Param, Param];
+    const t = x.targets!,
+      [w, bias] = this.params as [Param, Param];
     const { weights, sum } = rowWeights(t.subarray(start, end), x.weights?.subarray(start, end) ?? null, this.options.classWeights, this.task);
     if (!(sum > 0)) return false;
     if (this.dBuf.length < end - start) this.dBuf = new Float32Array(this.options.batchSize);
@@ -195,12 +235,16 @@ export class LinearModel implements Model {
 
   /** Gradients of a CSR mini-batch through the backend's kernels (and its mean loss into lossAcc); false when it weighs nothing. */
   private sparseGrads(x: FeatureMatrix): boolean {
-    const b = this.backend, rows = x.rows, [w, bias] = this.params as [Param, Param];
+    const b = this.backend,
+      rows = x.rows,
+      [w, bias] = this.params as [Param, Param];
     const { weights, sum } = rowWeights(x.targets!, x.weights, this.options.classWeights, this.task);
     if (!(sum > 0)) return false;
     const { z, csr } = this.sparseForward(x);
-    const tgt = b.wrap(x.targets!, [rows]), wt = weights ? b.wrap(weights, [rows]) : null;
-    const dz = b.wrap(this.dz.subarray(0, rows), [rows, 1]), loss = b.wrap(this.loss.subarray(0, rows), [rows]);
+    const tgt = b.wrap(x.targets!, [rows]),
+      wt = weights ? b.wrap(weights, [rows]) : null;
+    const dz = b.wrap(this.dz.subarray(0, rows), [rows, 1]),
+      loss = b.wrap(this.loss.subarray(0, rows), [rows]);
     b.lossGrad(this.lossKind, z, tgt, wt, dz, loss, rows, 1, 1 / sum);
     b.colSum(loss, this.lossAccT!, rows, 1, { alpha: 1 / sum, beta: this.lastBatches === 0 ? 0 : 1 });
     this.lastBatches++;
@@ -216,11 +260,17 @@ export class LinearModel implements Model {
     const o = this.options;
     this._step++;
     const h: OptimizerHyper = {
-      lr: scheduledRate(o.lr, o.schedule, this._step), step: this._step,
-      momentum: o.momentum, beta1: o.beta1, beta2: o.beta2, rho: o.rho, eps: o.eps,
+      lr: scheduledRate(o.lr, o.schedule, this._step),
+      step: this._step,
+      momentum: o.momentum,
+      beta1: o.beta1,
+      beta2: o.beta2,
+      rho: o.rho,
+      eps: o.eps,
     };
     const kind = o.optimizer as OptimizerKind;
-    for (const p of this.params) this.backend.optimizerStep(kind, p.tensors.value, p.tensors.grad, p.tensors.state, p.name === 'w0' ? { ...h, l1: o.l1, l2: o.l2 } : h);
+    for (const p of this.params)
+      this.backend.optimizerStep(kind, p.tensors.value, p.tensors.grad, p.tensors.state, p.name === 'w0' ? { ...h, l1: o.l1, l2: o.l2 } : h);
   }
 
   /** Global L2-norm clipping of both gradients, with GradientModel's kernels (1×k·k×1 GEMMs, a scaled colSum). */
@@ -251,14 +301,23 @@ export class LinearModel implements Model {
 
   /** GradientModel's state format (kind, options, params w0/b0, optimizer `name/index`, step). */
   async state(): Promise<ModelState> {
-    const params: Record<string, number[]> = {}, optimizer: Record<string, number[]> = {};
+    const params: Record<string, number[]> = {},
+      optimizer: Record<string, number[]> = {};
     for (const p of this.params) {
       params[p.name] = Array.from(p.value);
-      p.state.forEach((s, i) => { optimizer[`${p.name}/${i}`] = Array.from(s); });
+      p.state.forEach((s, i) => {
+        optimizer[`${p.name}/${i}`] = Array.from(s);
+      });
     }
     return {
-      kind: this.kind, task: this.task, inputs: this._inputs ?? 0, outputs: this.outputs,
-      options: { ...this.options, inputs: this._inputs }, params, optimizer, step: this._step,
+      kind: this.kind,
+      task: this.task,
+      inputs: this._inputs ?? 0,
+      outputs: this.outputs,
+      options: { ...this.options, inputs: this._inputs },
+      params,
+      optimizer,
+      step: this._step,
     };
   }
 
@@ -266,7 +325,9 @@ export class LinearModel implements Model {
     const b = this.backend;
     for (const p of this.params) for (const t of [p.tensors.value, p.tensors.grad, ...p.tensors.state]) b.release(t);
     for (const t of [this.lossAccT, this.sqNormT]) if (t) b.release(t);
-    this.params = []; this.lossAccT = null; this.sqNormT = null;
+    this.params = [];
+    this.lossAccT = null;
+    this.sqNormT = null;
   }
 
   async dispose(): Promise<void> {

@@ -1,7 +1,7 @@
-import { FeatureMatrix, SchemaError } from '../core/index.js';
+import { type FeatureMatrix, SchemaError } from '../core/index.js';
+import { checkTargets } from './checkTargets.js';
 import type { Model, ModelKind, ModelState, Task } from './Model.js';
 import type { ResolvedModelOptions } from './resolveModelOptions.js';
-import { checkTargets } from './checkTargets.js';
 import { rowWeights } from './rowWeights.js';
 
 /**
@@ -34,12 +34,18 @@ export class PassiveAggressiveModel implements Model {
     if (this._inputs !== null) this.w = new Float64Array(this._inputs);
   }
 
-  get inputs(): number | null { return this._inputs; }
-  get step(): number { return this._step; }
+  get inputs(): number | null {
+    return this._inputs;
+  }
+  get step(): number {
+    return this._step;
+  }
 
   load(state: ModelState): void {
-    const w = state.params['w0'], b = state.params['b0'];
-    if (!w || w.length !== state.inputs || !b || b.length !== 1) throw new SchemaError(`passive-aggressive state needs w0 of ${state.inputs} values and b0 of 1`);
+    const w = state.params.w0,
+      b = state.params.b0;
+    if (!w || w.length !== state.inputs || !b || b.length !== 1)
+      throw new SchemaError(`passive-aggressive state needs w0 of ${state.inputs} values and b0 of 1`);
     this._inputs = state.inputs;
     this.w = Float64Array.from(w);
     this.b = b[0]!;
@@ -47,18 +53,31 @@ export class PassiveAggressiveModel implements Model {
   }
 
   private check(x: FeatureMatrix): void {
-    if (this._inputs === null) { this._inputs = x.cols; this.w = new Float64Array(x.cols); }
-    if (x.cols !== this._inputs) throw new SchemaError(`passiveAggressive model takes ${this._inputs} input columns, got a FeatureMatrix [${x.rows}x${x.cols}]`);
+    if (this._inputs === null) {
+      this._inputs = x.cols;
+      this.w = new Float64Array(x.cols);
+    }
+    if (x.cols !== this._inputs)
+      throw new SchemaError(`passiveAggressive model takes ${this._inputs} input columns, got a FeatureMatrix [${x.rows}x${x.cols}]`);
   }
 
   /** Score of row r and its squared norm (without the bias feature). */
   private score(x: FeatureMatrix, r: number): [number, number] {
-    let s = this.b, q = 0;
+    let s = this.b,
+      q = 0;
     if (x.kind === 'dense') {
       const off = r * x.cols;
-      for (let j = 0; j < x.cols; j++) { const v = x.values[off + j]!; s += this.w[j]! * v; q += v * v; }
+      for (let j = 0; j < x.cols; j++) {
+        const v = x.values[off + j]!;
+        s += this.w[j]! * v;
+        q += v * v;
+      }
     } else {
-      for (let p = x.indptr![r]!; p < x.indptr![r + 1]!; p++) { const v = x.values[p]!; s += this.w[x.indices![p]!]! * v; q += v * v; }
+      for (let p = x.indptr![r]!; p < x.indptr![r + 1]!; p++) {
+        const v = x.values[p]!;
+        s += this.w[x.indices![p]!]! * v;
+        q += v * v;
+      }
     }
     return [s, q];
   }
@@ -66,7 +85,10 @@ export class PassiveAggressiveModel implements Model {
   async predict(x: FeatureMatrix): Promise<Float32Array> {
     this.check(x);
     const out = new Float32Array(x.rows);
-    for (let r = 0; r < x.rows; r++) { const s = this.score(x, r)[0]; out[r] = this.task === 'binary' ? 1 / (1 + Math.exp(-s)) : s; }
+    for (let r = 0; r < x.rows; r++) {
+      const s = this.score(x, r)[0];
+      out[r] = this.task === 'binary' ? 1 / (1 + Math.exp(-s)) : s;
+    }
     return out;
   }
 
@@ -79,31 +101,55 @@ export class PassiveAggressiveModel implements Model {
     let lossSum = 0;
     for (let r = 0; r < x.rows; r++) {
       const wr = weights ? weights[r]! : 1;
-      const [s, q0] = this.score(x, r), q = q0 + 1;
+      const [s, q0] = this.score(x, r),
+        q = q0 + 1;
       let l: number, d: number;
-      if (this.task === 'binary') { const y = x.targets[r]! >= 0.5 ? 1 : -1; l = Math.max(0, 1 - y * s); d = y; }
-      else { const e = x.targets[r]! - s; l = Math.max(0, Math.abs(e) - o.epsilon); d = Math.sign(e); }
+      if (this.task === 'binary') {
+        const y = x.targets[r]! >= 0.5 ? 1 : -1;
+        l = Math.max(0, 1 - y * s);
+        d = y;
+      } else {
+        const e = x.targets[r]! - s;
+        l = Math.max(0, Math.abs(e) - o.epsilon);
+        d = Math.sign(e);
+      }
       lossSum += l;
       this._step++;
       if (l === 0 || wr === 0) continue;
       const C = o.C * wr;
-      const tau = o.variant === 'PA' ? wr * l / q : o.variant === 'PA-I' ? Math.min(C, l / q) : l / (q + 1 / (2 * C));
+      const tau = o.variant === 'PA' ? (wr * l) / q : o.variant === 'PA-I' ? Math.min(C, l / q) : l / (q + 1 / (2 * C));
       const a = tau * d;
-      if (x.kind === 'dense') { const off = r * x.cols; for (let j = 0; j < x.cols; j++) this.w[j] = this.w[j]! + a * x.values[off + j]!; }
-      else for (let p = x.indptr![r]!; p < x.indptr![r + 1]!; p++) { const j = x.indices![p]!; this.w[j] = this.w[j]! + a * x.values[p]!; }
+      if (x.kind === 'dense') {
+        const off = r * x.cols;
+        for (let j = 0; j < x.cols; j++) this.w[j] = this.w[j]! + a * x.values[off + j]!;
+      } else
+        for (let p = x.indptr![r]!; p < x.indptr![r + 1]!; p++) {
+          const j = x.indices![p]!;
+          this.w[j] = this.w[j]! + a * x.values[p]!;
+        }
       this.b += a;
     }
     this.loss = x.rows ? lossSum / x.rows : NaN;
   }
 
-  async lastLoss(): Promise<number> { return this.loss; }
+  async lastLoss(): Promise<number> {
+    return this.loss;
+  }
 
   async state(): Promise<ModelState> {
     return {
-      kind: this.kind, task: this.task, inputs: this._inputs ?? 0, outputs: 1, options: { ...this.options, inputs: this._inputs },
-      params: { w0: Array.from(this.w), b0: [this.b] }, optimizer: {}, step: this._step,
+      kind: this.kind,
+      task: this.task,
+      inputs: this._inputs ?? 0,
+      outputs: 1,
+      options: { ...this.options, inputs: this._inputs },
+      params: { w0: Array.from(this.w), b0: [this.b] },
+      optimizer: {},
+      step: this._step,
     };
   }
 
-  async dispose(): Promise<void> { /* host memory only */ }
+  async dispose(): Promise<void> {
+    /* host memory only */
+  }
 }

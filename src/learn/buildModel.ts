@@ -11,9 +11,8 @@ export async function buildModel(o: ResolvedModelOptions, extra: Pick<ModelOptio
   // FTRL and passive-aggressive keep per-coordinate / per-row closed-form state on the host.
   if (o.optimizer === 'ftrl') return new FtrlModel(o);
   if (o.kind === 'passiveAggressive') return new PassiveAggressiveModel(o);
-  const backend = extra.device ?? await createBackend(o.backend, extra.backendOptions);
+  const backend = extra.device ?? (await createBackend(o.backend, extra.backendOptions));
   // A one-output linear model on a backend whose wrap shares memory (the cpu): one loop per mini-batch.
   if (LinearModel.fits(o, backend)) return new LinearModel(o, backend, !extra.device);
   return new GradientModel(o, backend, !extra.device);
 }
-

@@ -1,6 +1,6 @@
 import { buildModel } from './buildModel.js';
 import type { Model } from './Model.js';
-import { resolveModelOptions, type ModelOptions } from './resolveModelOptions.js';
+import { type ModelOptions, resolveModelOptions } from './resolveModelOptions.js';
 
 /**
  * A model from options (see ModelOptions), checked up front: a bad option throws SpecError

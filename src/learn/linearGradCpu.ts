@@ -14,9 +14,20 @@ const f32 = Math.fround;
  * which linearLossCpu gives the same loss sum when it is asked for.
  */
 export function linearGradCpu(
-  loss: 'logistic' | 'hinge' | 'squared', x: Float32Array, r0: number, rows: number, cols: number,
-  targets: Float32Array, weights: Float32Array | null, scale: number, w: Float32Array, b: number,
-  gradW: Float32Array, gradB: Float32Array, dBuf: Float32Array, zOut: Float32Array,
+  loss: 'logistic' | 'hinge' | 'squared',
+  x: Float32Array,
+  r0: number,
+  rows: number,
+  cols: number,
+  targets: Float32Array,
+  weights: Float32Array | null,
+  scale: number,
+  w: Float32Array,
+  b: number,
+  gradW: Float32Array,
+  gradB: Float32Array,
+  dBuf: Float32Array,
+  zOut: Float32Array,
 ): void {
   let accB = 0;
   const kind = loss === 'logistic' ? 0 : loss === 'hinge' ? 1 : 2;
@@ -25,7 +36,8 @@ export function linearGradCpu(
     for (let p = 0; p < cols; p++) dot += x[xo + p]! * w[p]!;
     const z = f32(f32(dot) + b);
     zOut[r0 + r] = z;
-    const t = targets[r0 + r]!, g = scale * (weights ? weights[r]! : 1);
+    const t = targets[r0 + r]!,
+      g = scale * (weights ? weights[r]! : 1);
     let d: number;
     if (kind === 0) {
       // σ(z) − t as lossGradCpu computes it, from exp(−|z|).
@@ -44,12 +56,21 @@ export function linearGradCpu(
   // was a store-to-load chain): each column still sums its rows in order, as gemvᵀ does.
   let p = 0;
   for (; p + 4 <= cols; p += 4) {
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0;
     for (let r = 0, xo = r0 * cols + p; r < rows; r++, xo += cols) {
       const d = dBuf[r]!;
-      a0 += x[xo]! * d; a1 += x[xo + 1]! * d; a2 += x[xo + 2]! * d; a3 += x[xo + 3]! * d;
+      a0 += x[xo]! * d;
+      a1 += x[xo + 1]! * d;
+      a2 += x[xo + 2]! * d;
+      a3 += x[xo + 3]! * d;
     }
-    gradW[p] = a0; gradW[p + 1] = a1; gradW[p + 2] = a2; gradW[p + 3] = a3;
+    gradW[p] = a0;
+    gradW[p + 1] = a1;
+    gradW[p + 2] = a2;
+    gradW[p + 3] = a3;
   }
   for (; p < cols; p++) {
     let a = 0;

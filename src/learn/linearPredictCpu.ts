@@ -7,7 +7,17 @@ const f32 = Math.fround;
  * where the kernels store it, so the result is bit-identical to that kernel sequence.
  * Rows [r0, r0 + rows) of the row-major x (cols wide); `sigmoid` is activateCpu's overflow-safe form.
  */
-export function linearPredictCpu(x: Float32Array, r0: number, rows: number, cols: number, w: Float32Array, b: number, act: 'sigmoid' | 'identity', out: Float32Array, o: number): void {
+export function linearPredictCpu(
+  x: Float32Array,
+  r0: number,
+  rows: number,
+  cols: number,
+  w: Float32Array,
+  b: number,
+  act: 'sigmoid' | 'identity',
+  out: Float32Array,
+  o: number,
+): void {
   const sigmoid = act === 'sigmoid';
   for (let r = 0, xo = r0 * cols; r < rows; r++, xo += cols) {
     let dot = 0;

@@ -1,10 +1,10 @@
 import { SpecError } from '../core/index.js';
-import type { BackendChoice, Backend, CreateBackendOptions } from '../kernels/index.js';
+import type { Backend, BackendChoice, CreateBackendOptions } from '../kernels/index.js';
 import { buildModel } from './buildModel.js';
-import type { Model, ModelState } from './Model.js';
 import type { ModelKind } from './MODEL_KINDS.js';
 import { MODEL_OPTION_KINDS } from './MODEL_OPTION_KINDS.js';
-import { resolveModelOptions, type ModelOptions } from './resolveModelOptions.js';
+import type { Model, ModelState } from './Model.js';
+import { type ModelOptions, resolveModelOptions } from './resolveModelOptions.js';
 
 export interface ModelFromStateOptions {
   /** Run the restored model here instead of the backend it was trained on. */
@@ -21,7 +21,9 @@ export async function modelFromState(state: ModelState, options: ModelFromStateO
   const known = Object.fromEntries(Object.entries(recorded).filter(([, v]) => v !== null));
   // Resolved options carry every key; drop those the kind does not take before re-checking.
   const drop = [
-    ...Object.entries(MODEL_OPTION_KINDS).filter(([, kinds]) => !kinds.includes(known.kind as ModelKind)).map(([k]) => k),
+    ...Object.entries(MODEL_OPTION_KINDS)
+      .filter(([, kinds]) => !kinds.includes(known.kind as ModelKind))
+      .map(([k]) => k),
     ...(known.task === 'regression' ? ['classes'] : []),
     ...(known.clip === 0 ? ['clip'] : []),
   ];

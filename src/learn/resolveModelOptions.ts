@@ -2,9 +2,9 @@ import { SpecError } from '../core/index.js';
 import { BACKEND_CHOICES, type Backend, type BackendChoice, type CreateBackendOptions } from '../kernels/index.js';
 import { HIDDEN_ACTIVATIONS, type HiddenActivation } from './HIDDEN_ACTIVATIONS.js';
 import { LEARN_OPTIMIZERS, type LearnOptimizer } from './LEARN_OPTIMIZERS.js';
-import type { Task } from './Model.js';
 import { MODEL_KINDS, type ModelKind } from './MODEL_KINDS.js';
 import { MODEL_OPTION_KINDS } from './MODEL_OPTION_KINDS.js';
+import type { Task } from './Model.js';
 import { optimizersFor } from './optimizersFor.js';
 import { PA_VARIANTS, type PaVariant } from './PA_VARIANTS.js';
 import type { Schedule } from './scheduledRate.js';
@@ -95,7 +95,38 @@ export interface ResolvedModelOptions {
   seed: number;
 }
 
-const KNOWN = new Set(['kind', 'task', 'classes', 'inputs', 'hidden', 'activation', 'output', 'init', 'optimizer', 'lr', 'schedule', 'momentum', 'beta1', 'beta2', 'rho', 'eps', 'ftrlBeta', 'l1', 'l2', 'elasticNet', 'clip', 'classWeights', 'batchSize', 'variant', 'C', 'epsilon', 'backend', 'backendOptions', 'device', 'seed']);
+const KNOWN = new Set([
+  'kind',
+  'task',
+  'classes',
+  'inputs',
+  'hidden',
+  'activation',
+  'output',
+  'init',
+  'optimizer',
+  'lr',
+  'schedule',
+  'momentum',
+  'beta1',
+  'beta2',
+  'rho',
+  'eps',
+  'ftrlBeta',
+  'l1',
+  'l2',
+  'elasticNet',
+  'clip',
+  'classWeights',
+  'batchSize',
+  'variant',
+  'C',
+  'epsilon',
+  'backend',
+  'backendOptions',
+  'device',
+  'seed',
+]);
 
 function num(o: Record<string, unknown>, key: string, def: number, ok: (v: number) => boolean, what: string): number {
   const v = o[key];
@@ -123,16 +154,22 @@ function resolveSchedule(v: unknown): Schedule {
   const at = (k: string) => `schedule.${k}`;
   const get = (k: string, def: number | undefined, ok: (x: number) => boolean, what: string): number | undefined => {
     const x = s[k];
-    if (x === undefined) { if (def === undefined) return undefined; return def; }
+    if (x === undefined) {
+      if (def === undefined) return undefined;
+      return def;
+    }
     if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x)) throw new SpecError(at(k), `must be ${what}, got ${JSON.stringify(x)}`);
     return x;
   };
   const allowed: Record<string, string[]> = { constant: [], inverse: ['decay', 'power'], step: ['every', 'gamma'], cosine: ['steps', 'floor'] };
-  for (const k of Object.keys(s)) if (k !== 'kind' && k !== 'warmup' && !allowed[kind]!.includes(k)) throw new SpecError(at(k), `is not an option of the ${kind} schedule`);
+  for (const k of Object.keys(s))
+    if (k !== 'kind' && k !== 'warmup' && !allowed[kind]!.includes(k)) throw new SpecError(at(k), `is not an option of the ${kind} schedule`);
   const warmup = get('warmup', 0, (x) => Number.isInteger(x) && x >= 0, 'a non-negative integer')!;
   switch (kind) {
-    case 'constant': return { kind, warmup };
-    case 'inverse': return { kind, decay: get('decay', 1, nonNegative, 'non-negative'), power: get('power', 0.5, nonNegative, 'non-negative'), warmup };
+    case 'constant':
+      return { kind, warmup };
+    case 'inverse':
+      return { kind, decay: get('decay', 1, nonNegative, 'non-negative'), power: get('power', 0.5, nonNegative, 'non-negative'), warmup };
     case 'step': {
       const every = get('every', undefined, posInt, 'a positive integer');
       if (every === undefined) throw new SpecError(at('every'), 'is required for the step schedule');
@@ -155,7 +192,8 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
   const kind = o.kind as ModelKind;
   const isMlp = kind === 'mlp';
   for (const [k, kinds] of Object.entries(MODEL_OPTION_KINDS)) {
-    if (o[k] !== undefined && !kinds.includes(kind)) throw new SpecError(k, `only applies to kind${kinds.length > 1 ? 's' : ''} ${kinds.join(', ')}, not ${kind}`);
+    if (o[k] !== undefined && !kinds.includes(kind))
+      throw new SpecError(k, `only applies to kind${kinds.length > 1 ? 's' : ''} ${kinds.join(', ')}, not ${kind}`);
   }
 
   const taskGiven = oneOf(o, 'task', ['binary', 'multiclass', 'regression'] as const, undefined as unknown as Task) as Task | undefined;
@@ -185,34 +223,47 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
   let hidden: number[] = [];
   if (o.hidden !== undefined) {
     if (!Array.isArray(o.hidden)) throw new SpecError('hidden', 'must be an array of layer widths');
-    hidden = o.hidden.map((h, i) => { if (!posInt(h as number)) throw new SpecError(`hidden[${i}]`, `must be a positive integer, got ${JSON.stringify(h)}`); return h as number; });
+    hidden = o.hidden.map((h, i) => {
+      if (!posInt(h as number)) throw new SpecError(`hidden[${i}]`, `must be a positive integer, got ${JSON.stringify(h)}`);
+      return h as number;
+    });
   }
   const activation = oneOf(o, 'activation', HIDDEN_ACTIVATIONS, 'relu');
   const init = oneOf(o, 'init', ['he', 'xavier'] as const, activation === 'relu' ? 'he' : 'xavier');
 
   const optimizer = oneOf(o, 'optimizer', LEARN_OPTIMIZERS, isMlp ? 'adam' : 'sgd');
-  if (o.optimizer !== undefined && !optimizersFor(kind).includes(optimizer)) throw new SpecError('optimizer', `${optimizer} is not an optimizer of a ${kind} model (it takes ${optimizersFor(kind).join(', ')})`);
+  if (o.optimizer !== undefined && !optimizersFor(kind).includes(optimizer))
+    throw new SpecError('optimizer', `${optimizer} is not an optimizer of a ${kind} model (it takes ${optimizersFor(kind).join(', ')})`);
   const lr = num(o, 'lr', optimizer === 'adam' ? 0.01 : 0.1, positive, 'a positive number');
   const schedule = resolveSchedule(o.schedule);
-  if (optimizer === 'ftrl' && schedule.kind !== 'constant') throw new SpecError('schedule', 'ftrl has per-coordinate rates; only the constant schedule applies');
+  if (optimizer === 'ftrl' && schedule.kind !== 'constant')
+    throw new SpecError('schedule', 'ftrl has per-coordinate rates; only the constant schedule applies');
 
-  let l1 = num(o, 'l1', 0, nonNegative, 'non-negative'), l2 = num(o, 'l2', 0, nonNegative, 'non-negative');
+  let l1 = num(o, 'l1', 0, nonNegative, 'non-negative'),
+    l2 = num(o, 'l2', 0, nonNegative, 'non-negative');
   if (o.elasticNet !== undefined) {
     if (o.l1 !== undefined || o.l2 !== undefined) throw new SpecError('elasticNet', 'give either elasticNet or l1/l2, not both');
     const en = o.elasticNet as Record<string, unknown>;
     if (!en || typeof en !== 'object') throw new SpecError('elasticNet', 'must be { alpha, l1Ratio }');
-    const alpha = en.alpha, ratio = en.l1Ratio;
+    const alpha = en.alpha,
+      ratio = en.l1Ratio;
     if (typeof alpha !== 'number' || !(alpha >= 0)) throw new SpecError('elasticNet.alpha', `must be non-negative, got ${JSON.stringify(alpha)}`);
     if (typeof ratio !== 'number' || !(ratio >= 0 && ratio <= 1)) throw new SpecError('elasticNet.l1Ratio', `must be in [0, 1], got ${JSON.stringify(ratio)}`);
-    l1 = alpha * ratio; l2 = alpha * (1 - ratio);
+    l1 = alpha * ratio;
+    l2 = alpha * (1 - ratio);
   }
   const clip = num(o, 'clip', 0, positive, 'a positive norm');
 
   let classWeights: number[] | null = null;
   if (o.classWeights !== undefined) {
     if (task === 'regression') throw new SpecError('classWeights', 'does not apply to regression');
-    if (!Array.isArray(o.classWeights) || o.classWeights.length !== classes) throw new SpecError('classWeights', `must be an array of ${classes} weights (one per class)`);
-    classWeights = o.classWeights.map((w, i) => { if (typeof w !== 'number' || !(w >= 0) || !Number.isFinite(w)) throw new SpecError(`classWeights[${i}]`, `must be a non-negative number, got ${JSON.stringify(w)}`); return w; });
+    if (!Array.isArray(o.classWeights) || o.classWeights.length !== classes)
+      throw new SpecError('classWeights', `must be an array of ${classes} weights (one per class)`);
+    classWeights = o.classWeights.map((w, i) => {
+      if (typeof w !== 'number' || !(w >= 0) || !Number.isFinite(w))
+        throw new SpecError(`classWeights[${i}]`, `must be a non-negative number, got ${JSON.stringify(w)}`);
+      return w;
+    });
   }
   const batchSize = num(o, 'batchSize', kind === 'passiveAggressive' ? 1 : 32, posInt, 'a positive integer');
   if (kind === 'passiveAggressive' && batchSize !== 1) throw new SpecError('batchSize', 'passiveAggressive updates once per row (batch size 1)');
@@ -221,17 +272,33 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
   const backend = oneOf(o, 'backend', BACKEND_CHOICES, 'cpu');
   const seed = num(o, 'seed', 1, (v) => Number.isInteger(v), 'an integer');
   return {
-    kind, task, classes: task === 'regression' ? 1 : classes, outputs, inputs, hidden, activation, output: output ?? (task === 'binary' ? 'sigmoid' : task === 'multiclass' ? 'softmax' : 'identity'), init,
-    optimizer, lr, schedule,
+    kind,
+    task,
+    classes: task === 'regression' ? 1 : classes,
+    outputs,
+    inputs,
+    hidden,
+    activation,
+    output: output ?? (task === 'binary' ? 'sigmoid' : task === 'multiclass' ? 'softmax' : 'identity'),
+    init,
+    optimizer,
+    lr,
+    schedule,
     momentum: num(o, 'momentum', 0.9, (v) => v >= 0 && v < 1, 'in [0, 1)'),
     beta1: num(o, 'beta1', 0.9, (v) => v >= 0 && v < 1, 'in [0, 1)'),
     beta2: num(o, 'beta2', 0.999, (v) => v >= 0 && v < 1, 'in [0, 1)'),
     rho: num(o, 'rho', 0.9, (v) => v >= 0 && v < 1, 'in [0, 1)'),
     eps: num(o, 'eps', 1e-8, positive, 'positive'),
     ftrlBeta: num(o, 'ftrlBeta', 1, nonNegative, 'non-negative'),
-    l1, l2, clip, classWeights, batchSize, variant,
+    l1,
+    l2,
+    clip,
+    classWeights,
+    batchSize,
+    variant,
     C: num(o, 'C', 1, positive, 'positive'),
     epsilon: num(o, 'epsilon', 0.1, nonNegative, 'non-negative'),
-    backend, seed,
+    backend,
+    seed,
   };
 }

@@ -6,7 +6,12 @@ import type { Task } from './Model.js';
  * `weights` is null when every row weighs 1 (no upload needed); `sum` is Σw, whose inverse scales
  * the gradient to the weighted mean.
  */
-export function rowWeights(targets: Float32Array, sample: Float32Array | null, classWeights: readonly number[] | null, task: Task): { weights: Float32Array | null; sum: number } {
+export function rowWeights(
+  targets: Float32Array,
+  sample: Float32Array | null,
+  classWeights: readonly number[] | null,
+  task: Task,
+): { weights: Float32Array | null; sum: number } {
   const rows = targets.length;
   if (!sample && !classWeights) return { weights: null, sum: rows };
   const w = new Float32Array(rows);

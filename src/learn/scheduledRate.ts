@@ -21,12 +21,15 @@ export function scheduledRate(lr: number, schedule: Schedule, t: number): number
 
 function base(lr: number, s: Schedule, i: number): number {
   switch (s.kind) {
-    case 'constant': return lr;
-    case 'inverse': return lr / Math.pow(1 + (s.decay ?? 1) * i, s.power ?? 0.5);
-    case 'step': return lr * Math.pow(s.gamma ?? 0.1, Math.floor(i / s.every));
+    case 'constant':
+      return lr;
+    case 'inverse':
+      return lr / (1 + (s.decay ?? 1) * i) ** (s.power ?? 0.5);
+    case 'step':
+      return lr * (s.gamma ?? 0.1) ** Math.floor(i / s.every);
     case 'cosine': {
       const floor = s.floor ?? 0;
-      return floor + (lr - floor) * 0.5 * (1 + Math.cos(Math.PI * Math.min(i, s.steps) / s.steps));
+      return floor + (lr - floor) * 0.5 * (1 + Math.cos((Math.PI * Math.min(i, s.steps)) / s.steps));
     }
   }
 }

@@ -10,10 +10,14 @@ export class BalancedAccuracy extends ConfusionMetric {
   readonly name = 'balancedAccuracy';
 
   get value(): number {
-    let sum = 0, classes = 0;
+    let sum = 0,
+      classes = 0;
     for (let c = 0; c < this.cm.classes; c++) {
       const support = this.cm.actual(c);
-      if (support > 0) { sum += this.cm.get(c, c) / support; classes++; }
+      if (support > 0) {
+        sum += this.cm.get(c, c) / support;
+        classes++;
+      }
     }
     return classes > 0 ? sum / classes : NaN;
   }

@@ -24,11 +24,17 @@ export class ConfusionMatrix {
   private rows = 0;
 
   /** Number of classes: largest label seen + 1. */
-  get classes(): number { return this.k; }
+  get classes(): number {
+    return this.k;
+  }
   /** Total weight of all rows counted. */
-  get total(): number { return this.n; }
+  get total(): number {
+    return this.n;
+  }
   /** Rows counted (unweighted). */
-  get count(): number { return this.rows; }
+  get count(): number {
+    return this.rows;
+  }
 
   update(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights?: ArrayLike<number>): void {
     this.add(yTrue, yPred, weights, 1, 'confusionMatrix');
@@ -45,14 +51,16 @@ export class ConfusionMatrix {
     if (weights === undefined && this.addBinary(yTrue, yPred, sign)) return;
     let max = this.k - 1;
     for (let i = 0; i < len; i++) {
-      const t = yTrue[i]!, p = yPred[i]!;
+      const t = yTrue[i]!,
+        p = yPred[i]!;
       if (!isLabel(t)) throw badLabel(metric, 'yTrue', i, t);
       if (!isLabel(p)) throw badLabel(metric, 'yPred', i, p);
       if (t > max) max = t;
       if (p > max) max = p;
     }
     if (max + 1 > this.k) this.grow(max + 1);
-    const k = this.cap, m = this.m;
+    const k = this.cap,
+      m = this.m;
     let total = 0;
     for (let i = 0; i < len; i++) {
       const w = weights === undefined ? 1 : weights[i]!;
@@ -71,17 +79,23 @@ export class ConfusionMatrix {
    */
   private addBinary(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, sign: 1 | -1): boolean {
     const len = yTrue.length;
-    let st = 0, sp = 0, stp = 0;
+    let st = 0,
+      sp = 0,
+      stp = 0;
     for (let i = 0; i < len; i++) {
-      const t = yTrue[i]!, p = yPred[i]!;
+      const t = yTrue[i]!,
+        p = yPred[i]!;
       if ((t !== 0 && t !== 1) || (p !== 0 && p !== 1)) return false;
-      st += t; sp += p; stp += t * p;
+      st += t;
+      sp += p;
+      stp += t * p;
     }
     if (len === 0) return true;
     // The class count grows to the largest label seen + 1, as in add.
     const need = st > 0 || sp > 0 ? 2 : 1;
     if (this.k < need) this.grow(need);
-    const k = this.cap, m = this.m;
+    const k = this.cap,
+      m = this.m;
     m[0]! += sign * (len - st - sp + stp);
     m[1]! += sign * (sp - stp);
     m[k]! += sign * (st - stp);

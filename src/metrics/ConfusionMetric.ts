@@ -12,8 +12,12 @@ export abstract class ConfusionMetric implements Metric {
   protected cm = new ConfusionMatrix();
 
   /** The underlying matrix (read-only use). */
-  get matrix(): ConfusionMatrix { return this.cm; }
-  get count(): number { return this.cm.count; }
+  get matrix(): ConfusionMatrix {
+    return this.cm;
+  }
+  get count(): number {
+    return this.cm.count;
+  }
   abstract get value(): number;
 
   update(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights?: ArrayLike<number>): void {

@@ -1,5 +1,5 @@
+import { type Average, averageScore } from './averageScore.js';
 import { ConfusionMetric } from './ConfusionMetric.js';
-import { averageScore, type Average } from './averageScore.js';
 import type { MetricState } from './Metric.js';
 
 export interface F1Options {

@@ -17,7 +17,8 @@ export class LogLoss extends MeanLoss {
 
   protected accumulate(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, width: number, sign: 1 | -1): void {
     this.checkLabels(yTrue, width);
-    const lo = LogLoss.EPS, hi = 1 - LogLoss.EPS;
+    const lo = LogLoss.EPS,
+      hi = 1 - LogLoss.EPS;
     for (let i = 0; i < yTrue.length; i++) {
       const y = yTrue[i]!;
       let p: number;

@@ -3,9 +3,21 @@
  * use. One name per metric; options (averaging, AUC mode) do not change the name.
  */
 export const METRIC_NAMES = [
-  'accuracy', 'balancedAccuracy', 'precision', 'recall', 'f1', 'kappa',
-  'rocAuc', 'prAuc', 'logLoss', 'brier',
-  'mae', 'mse', 'rmse', 'r2', 'mape',
+  'accuracy',
+  'balancedAccuracy',
+  'precision',
+  'recall',
+  'f1',
+  'kappa',
+  'rocAuc',
+  'prAuc',
+  'logLoss',
+  'brier',
+  'mae',
+  'mse',
+  'rmse',
+  'r2',
+  'mape',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

@@ -12,7 +12,9 @@ export class Mape extends MeanLoss {
   private zeros = 0;
 
   /** Rows skipped because their target was 0. */
-  get skipped(): number { return this.zeros; }
+  get skipped(): number {
+    return this.zeros;
+  }
 
   protected accumulate(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, _width: number, sign: 1 | -1): void {
     let rows = 0;

@@ -21,7 +21,9 @@ export abstract class MeanLoss implements Metric {
   protected weightC = 0;
   protected rows = 0;
 
-  get count(): number { return this.rows; }
+  get count(): number {
+    return this.rows;
+  }
 
   /** Σ w·loss / Σ w with the compensations folded in. */
   get value(): number {
@@ -57,7 +59,10 @@ export abstract class MeanLoss implements Metric {
     for (let i = 0; i < yTrue.length; i++) {
       const y = yTrue[i]!;
       if (width === 1 && y !== 0 && y !== 1) {
-        throw new SluiceError('METRIC', `${this.name}.update: yTrue[${i}] = ${y}, but a binary probability per row needs labels 0 or 1 (pass a rows×classes matrix for more classes)`);
+        throw new SluiceError(
+          'METRIC',
+          `${this.name}.update: yTrue[${i}] = ${y}, but a binary probability per row needs labels 0 or 1 (pass a rows×classes matrix for more classes)`,
+        );
       }
       if (width > 1 && (!Number.isInteger(y) || y < 0)) throw new SluiceError('METRIC', `${this.name}.update: yTrue[${i}] = ${y} is not a class index`);
     }

@@ -1,6 +1,6 @@
 import { SluiceError, SpecError } from '../core/index.js';
-import { makeMetric } from './makeMetric.js';
 import type { Metric, MetricInput, MetricState } from './Metric.js';
+import { makeMetric } from './makeMetric.js';
 import { metricFromJSON } from './metricFromJSON.js';
 import { Rolling } from './Rolling.js';
 
@@ -51,9 +51,11 @@ export class MetricSet {
     const path = options.path ?? 'metrics';
     if (!Array.isArray(specs) || specs.length === 0) throw new SpecError(path, 'expected a non-empty list of metric names');
     const threshold = options.threshold ?? 0.5;
-    if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new SpecError(`${path}.threshold`, `expected a number, got ${JSON.stringify(threshold)}`);
+    if (typeof threshold !== 'number' || !Number.isFinite(threshold))
+      throw new SpecError(`${path}.threshold`, `expected a number, got ${JSON.stringify(threshold)}`);
     const rolling = options.rolling;
-    if (rolling !== undefined && (!Number.isInteger(rolling) || rolling < 1)) throw new SpecError(`${path}.rolling`, `expected an integer ≥ 1, got ${JSON.stringify(rolling)}`);
+    if (rolling !== undefined && (!Number.isInteger(rolling) || rolling < 1))
+      throw new SpecError(`${path}.rolling`, `expected an integer ≥ 1, got ${JSON.stringify(rolling)}`);
     const keys: string[] = [];
     this.metrics = specs.map((spec, i) => {
       const at = `${path}[${i}]`;
@@ -75,11 +77,14 @@ export class MetricSet {
     });
     this.keys = keys;
     this.threshold = threshold;
-    this.windows = rolling === undefined ? null : specs.map((spec, i) => {
-      const at = `${path}[${i}]`;
-      const fresh = typeof spec === 'string' ? makeMetric(spec, {}, at) : makeMetric(spec.name, omit(spec), at);
-      return new Rolling(fresh, rolling);
-    });
+    this.windows =
+      rolling === undefined
+        ? null
+        : specs.map((spec, i) => {
+            const at = `${path}[${i}]`;
+            const fresh = typeof spec === 'string' ? makeMetric(spec, {}, at) : makeMetric(spec.name, omit(spec), at);
+            return new Rolling(fresh, rolling);
+          });
   }
 
   /** The metric under `key` (over the whole stream). */
@@ -101,7 +106,7 @@ export class MetricSet {
     const preds = this.metrics.map((m, i) => this.predictionsFor(m, this.keys[i]!, yTrue.length, predictions, cache));
     for (let i = 0; i < this.metrics.length; i++) {
       this.metrics[i]!.update(yTrue, preds[i]!, weights);
-      this.windows?.[i]!.update(yTrue, preds[i]!, weights);
+      if (this.windows) this.windows[i]!.update(yTrue, preds[i]!, weights);
     }
   }
 
@@ -122,8 +127,10 @@ export class MetricSet {
 
   toJSON(): MetricSetState {
     return {
-      keys: [...this.keys], threshold: this.threshold,
-      metrics: this.metrics.map((m) => m.toJSON()), rolling: this.windows?.map((w) => w.toJSON()) ?? null,
+      keys: [...this.keys],
+      threshold: this.threshold,
+      metrics: this.metrics.map((m) => m.toJSON()),
+      rolling: this.windows?.map((w) => w.toJSON()) ?? null,
     };
   }
 
@@ -139,7 +146,15 @@ export class MetricSet {
 
   private predictionsFor(m: Metric, key: string, rows: number, p: Predictions, cache: Map<string, ArrayLike<number>>): ArrayLike<number> {
     const need: MetricInput = m.input;
-    const missing = (what: string) => new SluiceError('METRIC', `metrics.update: ${key} needs ${what}, and the predictions have ${Object.keys(p).filter((k) => p[k as keyof Predictions]).join(', ') || 'nothing'}`);
+    const missing = (what: string) =>
+      new SluiceError(
+        'METRIC',
+        `metrics.update: ${key} needs ${what}, and the predictions have ${
+          Object.keys(p)
+            .filter((k) => p[k as keyof Predictions])
+            .join(', ') || 'nothing'
+        }`,
+      );
     if (need === 'values') {
       if (!p.values) throw missing('values');
       return p.values;
@@ -168,7 +183,8 @@ export class MetricSet {
     if (!p.probabilities) throw missing('scores or probabilities');
     const width = rows > 0 ? p.probabilities.length / rows : 1;
     if (width === 1 && cls === 1) return p.probabilities;
-    if (!Number.isInteger(width) || cls >= width) throw new SluiceError('METRIC', `metrics.update: ${key} needs the probability of class ${cls}, and the probabilities have ${width} per row`);
+    if (!Number.isInteger(width) || cls >= width)
+      throw new SluiceError('METRIC', `metrics.update: ${key} needs the probability of class ${cls}, and the probabilities have ${width} per row`);
     const scores = new Float64Array(rows);
     for (let r = 0; r < rows; r++) scores[r] = p.probabilities[r * width + cls]!;
     cache.set(`scores${cls}`, scores);
@@ -192,8 +208,13 @@ function toLabels(src: ArrayLike<number>, rows: number, threshold: number): Int3
   }
   if (!Number.isInteger(width)) throw new SluiceError('METRIC', `metrics.update: ${src.length} probabilities for ${rows} rows`);
   for (let r = 0; r < rows; r++) {
-    let best = 0, bestP = -Infinity;
-    for (let c = 0, o = r * width; c < width; c++) if (src[o + c]! > bestP) { bestP = src[o + c]!; best = c; }
+    let best = 0,
+      bestP = -Infinity;
+    for (let c = 0, o = r * width; c < width; c++)
+      if (src[o + c]! > bestP) {
+        bestP = src[o + c]!;
+        best = c;
+      }
     out[r] = best;
   }
   return out;

@@ -20,7 +20,9 @@ export class R2 implements Metric {
   private ssRes = 0;
   private rows = 0;
 
-  get count(): number { return this.rows; }
+  get count(): number {
+    return this.rows;
+  }
 
   get value(): number {
     // Relative to ȳ²: M2 of constant targets can be rounding noise of order ε·ȳ² a row, not
@@ -33,8 +35,12 @@ export class R2 implements Metric {
     checkBatch(this.name, yTrue, yPred, weights);
     for (let i = 0; i < yTrue.length; i++) {
       const wi = weights === undefined ? 1 : weights[i]!;
-      if (wi === 0) { this.rows++; continue; }
-      const y = yTrue[i]!, e = y - yPred[i]!;
+      if (wi === 0) {
+        this.rows++;
+        continue;
+      }
+      const y = yTrue[i]!,
+        e = y - yPred[i]!;
       const w = this.w + wi;
       const d = y - this.mean;
       this.mean += (wi * d) / w;
@@ -46,7 +52,11 @@ export class R2 implements Metric {
   }
 
   reset(): void {
-    this.w = 0; this.mean = 0; this.m2 = 0; this.ssRes = 0; this.rows = 0;
+    this.w = 0;
+    this.mean = 0;
+    this.m2 = 0;
+    this.ssRes = 0;
+    this.rows = 0;
   }
 
   toJSON(): MetricState {

@@ -1,5 +1,5 @@
-import { Mse } from './Mse.js';
 import type { MetricState } from './Metric.js';
+import { Mse } from './Mse.js';
 
 /** Root mean squared error: √MSE (the root of the mean, so rolling RMSE is the root of rolling MSE). Takes target values and predicted values; weights supported. */
 export class Rmse extends Mse {

@@ -1,6 +1,6 @@
 import { SluiceError } from '../core/index.js';
-import { checkBatch } from './checkBatch.js';
 import { ConfusionMatrix } from './ConfusionMatrix.js';
+import { checkBatch } from './checkBatch.js';
 import type { Metric, MetricState } from './Metric.js';
 
 export interface RollingState extends MetricState {
@@ -44,10 +44,16 @@ export class Rolling implements Metric {
     metric.reset();
   }
 
-  get name(): string { return this.m.name; }
-  get input(): Metric['input'] { return this.m.input; }
+  get name(): string {
+    return this.m.name;
+  }
+  get input(): Metric['input'] {
+    return this.m.input;
+  }
   /** Rows in the window. */
-  get count(): number { return this.size; }
+  get count(): number {
+    return this.size;
+  }
 
   /** The wrapped metric, holding exactly the window's rows (for extras like `errorBound`). */
   get metric(): Metric {
@@ -108,7 +114,9 @@ export class Rolling implements Metric {
   }
 
   toJSON(): RollingState {
-    const yTrue: number[] = [], yPred: number[] = [], weights: number[] | null = this.w ? [] : null;
+    const yTrue: number[] = [],
+      yPred: number[] = [],
+      weights: number[] | null = this.w ? [] : null;
     this.forEachSegment(this.start, this.size, (a, b) => {
       const [t, p, w] = this.rows(a, b);
       // Loops, not push(...a): spreading a large window overflows the argument limit.
@@ -134,7 +142,8 @@ export class Rolling implements Metric {
 
   /** Appends batch rows [from, to) after the newest row; the caller has made room. */
   private write(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, from: number, to: number): void {
-    const k = this.width, W = this.window;
+    const k = this.width,
+      W = this.window;
     for (let i = from; i < to; i++) {
       const slot = (this.start + this.size) % W;
       this.yt[slot] = yTrue[i]!;

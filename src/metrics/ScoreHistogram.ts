@@ -41,7 +41,9 @@ export class ScoreHistogram {
     this.neg = this.both.subarray(bins);
   }
 
-  get count(): number { return this.rows; }
+  get count(): number {
+    return this.rows;
+  }
 
   /** Adds (sign 1) or removes (sign −1) one row. */
   add(score: number, positive: boolean, w: number, sign: 1 | -1): void {
@@ -55,7 +57,10 @@ export class ScoreHistogram {
    * labels[i] === positive, weighs weights[i] (1 without weights). Same as `add` row by row.
    */
   addBatch(scores: ArrayLike<number>, labels: ArrayLike<number>, positive: number, weights: ArrayLike<number> | undefined, sign: 1 | -1): void {
-    const bins = this.bins, top = bins - 1, both = this.both, n = scores.length;
+    const bins = this.bins,
+      top = bins - 1,
+      both = this.both,
+      n = scores.length;
     for (let i = 0; i < n; i++) {
       const s = scores[i]!;
       const b = s <= 0 ? 0 : s >= 1 ? top : Math.floor(s * bins);
@@ -71,9 +76,12 @@ export class ScoreHistogram {
 
   /** Trapezoidal ROC AUC over the bin edges (same-bin pairs count ½). NaN without both classes. */
   rocAuc(): number {
-    let below = 0, sum = 0, P = 0;
+    let below = 0,
+      sum = 0,
+      P = 0;
     for (let b = 0; b < this.bins; b++) {
-      const p = this.pos[b]!, n = this.neg[b]!;
+      const p = this.pos[b]!,
+        n = this.neg[b]!;
       sum += p * (below + 0.5 * n);
       below += n;
       P += p;
@@ -83,7 +91,9 @@ export class ScoreHistogram {
 
   /** The bound on |rocAuc() − exact ROC AUC| described above (NaN when rocAuc is). */
   rocAucErrorBound(): number {
-    let same = 0, P = 0, N = 0;
+    let same = 0,
+      P = 0,
+      N = 0;
     for (let b = 0; b < this.bins; b++) {
       same += this.pos[b]! * this.neg[b]!;
       P += this.pos[b]!;
@@ -106,9 +116,12 @@ export class ScoreHistogram {
     let P = 0;
     for (let b = 0; b < this.bins; b++) P += this.pos[b]!;
     if (!(P > 0)) return NaN;
-    let A = 0, F = 0, out = 0;
+    let A = 0,
+      F = 0,
+      out = 0;
     for (let b = this.bins - 1; b >= 0; b--) {
-      const p = this.pos[b]!, n = this.neg[b]!;
+      const p = this.pos[b]!,
+        n = this.neg[b]!;
       if (p > 0) {
         const est = (A + p) / (A + F + p + n);
         if (bound) {
@@ -136,7 +149,10 @@ export class ScoreHistogram {
 
   static fromJSON(state: ScoreHistogramState): ScoreHistogram {
     const h = new ScoreHistogram(state.bins);
-    for (const [side, a] of [[state.pos, h.pos], [state.neg, h.neg]] as const) {
+    for (const [side, a] of [
+      [state.pos, h.pos],
+      [state.neg, h.neg],
+    ] as const) {
       for (const [b, w] of side) {
         if (!(b >= 0 && b < h.bins)) throw new SluiceError('METRIC', `scoreHistogram.fromJSON: bin ${b} outside 0..${h.bins - 1}`);
         a[b] = w;

@@ -44,7 +44,9 @@ export abstract class ScoreMetric implements Metric {
     }
   }
 
-  get count(): number { return (this.hist ?? this.pairs!).count; }
+  get count(): number {
+    return (this.hist ?? this.pairs!).count;
+  }
   abstract get value(): number;
   /** Bound on |value − exact value|: 0 in exact mode, computed from the bins in streaming mode. */
   abstract get errorBound(): number;
@@ -58,18 +60,26 @@ export abstract class ScoreMetric implements Metric {
     for (let i = 0; i < yTrue.length; i++) {
       if (Number.isNaN(yPred[i])) throw new SluiceError('METRIC', `${this.name}.update: yPred[${i}] is NaN; a score must be a number to be ranked`);
     }
-    const pos = this.positive, h = this.hist;
+    const pos = this.positive,
+      h = this.hist;
     if (h) {
       h.addBatch(yPred, yTrue, pos, weights, sign);
       return;
     }
     let np = 0;
     for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === pos) np++;
-    const ps = new Float64Array(np), ns = new Float64Array(yTrue.length - np);
-    const pw = weights === undefined ? null : new Float64Array(np), nw = weights === undefined ? null : new Float64Array(yTrue.length - np);
+    const ps = new Float64Array(np),
+      ns = new Float64Array(yTrue.length - np);
+    const pw = weights === undefined ? null : new Float64Array(np),
+      nw = weights === undefined ? null : new Float64Array(yTrue.length - np);
     for (let i = 0, a = 0, b = 0; i < yTrue.length; i++) {
-      if (yTrue[i] === pos) { if (pw) pw[a] = weights![i]!; ps[a++] = yPred[i]!; }
-      else { if (nw) nw[b] = weights![i]!; ns[b++] = yPred[i]!; }
+      if (yTrue[i] === pos) {
+        if (pw) pw[a] = weights![i]!;
+        ps[a++] = yPred[i]!;
+      } else {
+        if (nw) nw[b] = weights![i]!;
+        ns[b++] = yPred[i]!;
+      }
     }
     this.pairs!.addBatch(ps, pw, ns, nw);
   }
@@ -81,7 +91,10 @@ export abstract class ScoreMetric implements Metric {
 
   toJSON(): MetricState {
     return {
-      type: this.name, mode: this.mode, bins: this.bins, positive: this.positive,
+      type: this.name,
+      mode: this.mode,
+      bins: this.bins,
+      positive: this.positive,
       ...(this.hist ? { histogram: this.hist.toJSON() } : { pairs: this.pairs!.toJSON() }),
     };
   }

@@ -22,13 +22,18 @@ export class ScorePairs {
   private neg = new RunList();
   private u = 0;
 
-  get count(): number { return this.pos.n + this.neg.n; }
+  get count(): number {
+    return this.pos.n + this.neg.n;
+  }
 
   /** Adds one batch: the positive rows' scores and weights, and the negative rows'. */
   addBatch(posScores: Float64Array, posWeights: Float64Array | null, negScores: Float64Array, negWeights: Float64Array | null): void {
-    const p = sortedRun(posScores, posWeights), n = sortedRun(negScores, negWeights);
+    const p = sortedRun(posScores, posWeights),
+      n = sortedRun(negScores, negWeights);
     let du = pairU(p, n);
-    const neg = this.neg, pos = this.pos, P = pos.total;
+    const neg = this.neg,
+      pos = this.pos,
+      P = pos.total;
     for (let i = 0; i < p.s.length; i++) {
       const below = neg.count(p.s[i]!);
       du += weightAt(p, i) * (below + 0.5 * neg.equal);
@@ -53,7 +58,8 @@ export class ScorePairs {
    * a tie counting one half. NaN without both a positive and a negative.
    */
   rocAuc(): number {
-    const P = this.pos.total, N = this.neg.total;
+    const P = this.pos.total,
+      N = this.neg.total;
     return P > 0 && N > 0 ? this.u / (P * N) : NaN;
   }
 
@@ -63,10 +69,15 @@ export class ScorePairs {
    * threshold. NaN without a positive.
    */
   averagePrecision(): number {
-    const p = this.pos.merged(), n = this.neg.merged();
+    const p = this.pos.merged(),
+      n = this.neg.merged();
     const P = this.pos.total;
     if (!(P > 0)) return NaN;
-    let i = p.s.length - 1, j = n.s.length - 1, tp = 0, fp = 0, ap = 0;
+    let i = p.s.length - 1,
+      j = n.s.length - 1,
+      tp = 0,
+      fp = 0,
+      ap = 0;
     while (i >= 0) {
       const s = j >= 0 && n.s[j]! > p.s[i]! ? n.s[j]! : p.s[i]!;
       let dp = 0;
@@ -79,7 +90,8 @@ export class ScorePairs {
   }
 
   toJSON(): ScorePairsState {
-    const p = this.pos.merged(), n = this.neg.merged();
+    const p = this.pos.merged(),
+      n = this.neg.merged();
     return { pos: Array.from(p.s), posWeights: p.w && Array.from(p.w), neg: Array.from(n.s), negWeights: n.w && Array.from(n.w) };
   }
 
@@ -115,14 +127,22 @@ function sortedRun(scores: Float64Array, weights: Float64Array | null): Run {
   const idx = new Uint32Array(scores.length);
   for (let i = 0; i < idx.length; i++) idx[i] = i;
   idx.sort((a, b) => scores[a]! - scores[b]!);
-  const s = new Float64Array(idx.length), w = new Float64Array(idx.length);
-  for (let i = 0; i < idx.length; i++) { s[i] = scores[idx[i]!]!; w[i] = weights[idx[i]!]!; }
+  const s = new Float64Array(idx.length),
+    w = new Float64Array(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    s[i] = scores[idx[i]!]!;
+    w[i] = weights[idx[i]!]!;
+  }
   return { s, w, c: prefix(w) };
 }
 
 /** Σ over positive–negative pairs of w⁺·w⁻·([s⁺ > s⁻] + ½[s⁺ = s⁻]) for two sorted runs. */
 function pairU(p: Run, n: Run): number {
-  let j = 0, below = 0, sum = 0, last = NaN, equal = 0;
+  let j = 0,
+    below = 0,
+    sum = 0,
+    last = NaN,
+    equal = 0;
   for (let i = 0; i < p.s.length; i++) {
     const s = p.s[i]!;
     if (s !== last) {
@@ -148,7 +168,8 @@ class RunList {
     this.total += r.c === null ? r.s.length : r.c[r.s.length]!;
     // Keep each run more than twice the next: O(log n) runs, each row merged O(log n) times.
     while (this.runs.length >= 2 && this.runs[this.runs.length - 2]!.s.length <= 2 * this.runs[this.runs.length - 1]!.s.length) {
-      const b = this.runs.pop()!, a = this.runs.pop()!;
+      const b = this.runs.pop()!,
+        a = this.runs.pop()!;
       this.runs.push(merge(a, b));
     }
   }
@@ -158,10 +179,12 @@ class RunList {
 
   /** Weight of rows with score < x; sets `equal` to the weight of rows with score = x. */
   count(x: number): number {
-    let below = 0, equal = 0;
+    let below = 0,
+      equal = 0;
     for (const r of this.runs) {
       const s = r.s;
-      let lo = 0, hi = s.length;
+      let lo = 0,
+        hi = s.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         if (s[mid]! < x) lo = mid + 1;
@@ -188,7 +211,8 @@ class RunList {
   /** All rows as one run (kept that way, so repeated reads do not merge again). */
   merged(): Run {
     while (this.runs.length > 1) {
-      const b = this.runs.pop()!, a = this.runs.pop()!;
+      const b = this.runs.pop()!,
+        a = this.runs.pop()!;
       this.runs.push(merge(a, b));
     }
     return this.runs[0] ?? { s: new Float64Array(0), w: null, c: null };
@@ -200,7 +224,9 @@ function merge(a: Run, b: Run): Run {
   const s = new Float64Array(n);
   const weighted = a.w !== null || b.w !== null;
   const w = weighted ? new Float64Array(n) : null;
-  let i = 0, j = 0, k = 0;
+  let i = 0,
+    j = 0,
+    k = 0;
   while (i < a.s.length || j < b.s.length) {
     if (j >= b.s.length || (i < a.s.length && a.s[i]! <= b.s[j]!)) {
       if (w) w[k] = weightAt(a, i);

@@ -19,11 +19,15 @@ export function averageScore(cm: ConfusionMatrix, score: 'precision' | 'recall' 
   if (!(cm.total > 0)) return NaN;
   if (average === 'micro') return cm.correct() / cm.total;
   if (average === 'binary') return classScore(cm, score, positive);
-  let sum = 0, norm = 0;
+  let sum = 0,
+    norm = 0;
   for (const c of cm.presentClasses()) {
     const s = classScore(cm, score, c);
     const w = average === 'macro' ? 1 : cm.actual(c);
-    if (w > 0) { sum += w * (Number.isNaN(s) ? 0 : s); norm += w; }
+    if (w > 0) {
+      sum += w * (Number.isNaN(s) ? 0 : s);
+      norm += w;
+    }
   }
   return norm > 0 ? sum / norm : NaN;
 }

@@ -4,13 +4,7 @@ import { SluiceError } from '../core/index.js';
  * Checks the shapes of one metric update and returns the number of prediction values per row
  * (1, or the class count of a probability matrix). `maxWidth` 1 forbids matrices.
  */
-export function checkBatch(
-  metric: string,
-  yTrue: ArrayLike<number>,
-  yPred: ArrayLike<number>,
-  weights: ArrayLike<number> | undefined,
-  maxWidth = 1,
-): number {
+export function checkBatch(metric: string, yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, maxWidth = 1): number {
   const n = yTrue.length;
   if (weights !== undefined && weights.length !== n) {
     throw new SluiceError('METRIC', `${metric}.update: weights has ${weights.length} values for ${n} rows`);

@@ -9,8 +9,8 @@ import { Kappa } from './Kappa.js';
 import { LogLoss } from './LogLoss.js';
 import { Mae } from './Mae.js';
 import { Mape } from './Mape.js';
-import type { Metric } from './Metric.js';
 import { METRIC_NAMES, type MetricName } from './METRIC_NAMES.js';
+import type { Metric } from './Metric.js';
 import { Mse } from './Mse.js';
 import { PrAuc } from './PrAuc.js';
 import { Precision } from './Precision.js';
@@ -39,16 +39,43 @@ const AVERAGES: readonly Average[] = ['binary', 'macro', 'micro', 'weighted'];
 
 /** Common names people type for a metric, normalized (lower case, letters and digits only). */
 const ALIASES: Record<string, MetricName> = {
-  auc: 'rocAuc', auroc: 'rocAuc', ap: 'prAuc', averageprecision: 'prAuc', auprc: 'prAuc',
-  crossentropy: 'logLoss', bce: 'logLoss', cohenkappa: 'kappa', cohenskappa: 'kappa', fmeasure: 'f1', fscore: 'f1',
-  sensitivity: 'recall', tpr: 'recall', ppv: 'precision', rsquared: 'r2',
-  meanabsoluteerror: 'mae', meansquarederror: 'mse', rootmeansquarederror: 'rmse', meanabsolutepercentageerror: 'mape',
+  auc: 'rocAuc',
+  auroc: 'rocAuc',
+  ap: 'prAuc',
+  averageprecision: 'prAuc',
+  auprc: 'prAuc',
+  crossentropy: 'logLoss',
+  bce: 'logLoss',
+  cohenkappa: 'kappa',
+  cohenskappa: 'kappa',
+  fmeasure: 'f1',
+  fscore: 'f1',
+  sensitivity: 'recall',
+  tpr: 'recall',
+  ppv: 'precision',
+  rsquared: 'r2',
+  meanabsoluteerror: 'mae',
+  meansquarederror: 'mse',
+  rootmeansquarederror: 'rmse',
+  meanabsolutepercentageerror: 'mape',
 };
 
 const OPTIONS: Record<MetricName, readonly string[]> = {
-  accuracy: [], balancedAccuracy: [], kappa: [], logLoss: [], brier: [], mae: [], mse: [], rmse: [], r2: [], mape: [],
-  precision: ['average', 'positive'], recall: ['average', 'positive'], f1: ['average', 'positive'],
-  rocAuc: ['mode', 'bins', 'positive'], prAuc: ['mode', 'bins', 'positive'],
+  accuracy: [],
+  balancedAccuracy: [],
+  kappa: [],
+  logLoss: [],
+  brier: [],
+  mae: [],
+  mse: [],
+  rmse: [],
+  r2: [],
+  mape: [],
+  precision: ['average', 'positive'],
+  recall: ['average', 'positive'],
+  f1: ['average', 'positive'],
+  rocAuc: ['mode', 'bins', 'positive'],
+  prAuc: ['mode', 'bins', 'positive'],
 };
 
 /**
@@ -76,21 +103,51 @@ export function makeMetric(name: string, options: MakeMetricOptions | Record<str
   const window = o.window === undefined ? undefined : int(o, 'window', 0, 1, 2 ** 31 - 1, path);
   let metric: Metric;
   switch (m) {
-    case 'accuracy': metric = new Accuracy(); break;
-    case 'balancedAccuracy': metric = new BalancedAccuracy(); break;
-    case 'kappa': metric = new Kappa(); break;
-    case 'precision': metric = new Precision({ average: average(o, path), positive }); break;
-    case 'recall': metric = new Recall({ average: average(o, path), positive }); break;
-    case 'f1': metric = new F1({ average: average(o, path), positive }); break;
-    case 'rocAuc': metric = new RocAuc({ ...scoreOptions(o, path), positive }); break;
-    case 'prAuc': metric = new PrAuc({ ...scoreOptions(o, path), positive }); break;
-    case 'logLoss': metric = new LogLoss(); break;
-    case 'brier': metric = new Brier(); break;
-    case 'mae': metric = new Mae(); break;
-    case 'mse': metric = new Mse(); break;
-    case 'rmse': metric = new Rmse(); break;
-    case 'r2': metric = new R2(); break;
-    case 'mape': metric = new Mape(); break;
+    case 'accuracy':
+      metric = new Accuracy();
+      break;
+    case 'balancedAccuracy':
+      metric = new BalancedAccuracy();
+      break;
+    case 'kappa':
+      metric = new Kappa();
+      break;
+    case 'precision':
+      metric = new Precision({ average: average(o, path), positive });
+      break;
+    case 'recall':
+      metric = new Recall({ average: average(o, path), positive });
+      break;
+    case 'f1':
+      metric = new F1({ average: average(o, path), positive });
+      break;
+    case 'rocAuc':
+      metric = new RocAuc({ ...scoreOptions(o, path), positive });
+      break;
+    case 'prAuc':
+      metric = new PrAuc({ ...scoreOptions(o, path), positive });
+      break;
+    case 'logLoss':
+      metric = new LogLoss();
+      break;
+    case 'brier':
+      metric = new Brier();
+      break;
+    case 'mae':
+      metric = new Mae();
+      break;
+    case 'mse':
+      metric = new Mse();
+      break;
+    case 'rmse':
+      metric = new Rmse();
+      break;
+    case 'r2':
+      metric = new R2();
+      break;
+    case 'mape':
+      metric = new Mape();
+      break;
   }
   return window === undefined ? metric : new Rolling(metric, window);
 }

@@ -7,8 +7,8 @@ import { Kappa } from './Kappa.js';
 import { LogLoss } from './LogLoss.js';
 import { Mae } from './Mae.js';
 import { Mape } from './Mape.js';
-import type { Metric, MetricState } from './Metric.js';
 import type { MetricName } from './METRIC_NAMES.js';
+import type { Metric, MetricState } from './Metric.js';
 import { Mse } from './Mse.js';
 import { PrAuc } from './PrAuc.js';
 import { Precision } from './Precision.js';
@@ -19,10 +19,21 @@ import { RocAuc } from './RocAuc.js';
 import { Rolling, type RollingState } from './Rolling.js';
 
 const RESTORE: Record<MetricName, (state: MetricState) => Metric> = {
-  accuracy: Accuracy.fromJSON, balancedAccuracy: BalancedAccuracy.fromJSON, precision: Precision.fromJSON,
-  recall: Recall.fromJSON, f1: F1.fromJSON, kappa: Kappa.fromJSON, rocAuc: RocAuc.fromJSON, prAuc: PrAuc.fromJSON,
-  logLoss: LogLoss.fromJSON, brier: Brier.fromJSON, mae: Mae.fromJSON, mse: Mse.fromJSON, rmse: Rmse.fromJSON,
-  r2: R2.fromJSON, mape: Mape.fromJSON,
+  accuracy: Accuracy.fromJSON,
+  balancedAccuracy: BalancedAccuracy.fromJSON,
+  precision: Precision.fromJSON,
+  recall: Recall.fromJSON,
+  f1: F1.fromJSON,
+  kappa: Kappa.fromJSON,
+  rocAuc: RocAuc.fromJSON,
+  prAuc: PrAuc.fromJSON,
+  logLoss: LogLoss.fromJSON,
+  brier: Brier.fromJSON,
+  mae: Mae.fromJSON,
+  mse: Mse.fromJSON,
+  rmse: Rmse.fromJSON,
+  r2: R2.fromJSON,
+  mape: Mape.fromJSON,
 };
 
 /** Rebuilds any metric (or rolling window) from its `toJSON()`. */

@@ -18,10 +18,14 @@ export function suggest(input: string, candidates: readonly string[], aliases: R
     for (const c of candidates) if (x.startsWith(norm(c)) && norm(c).length >= 2 && (!best || c.length > best.length)) best = c;
     if (best) return best;
   }
-  let best: string | undefined, bestD = Infinity;
+  let best: string | undefined,
+    bestD = Infinity;
   for (const c of candidates) {
     const d = editDistance(x, norm(c));
-    if (d < bestD) { bestD = d; best = c; }
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
   }
   return best !== undefined && bestD <= Math.max(1, Math.floor(norm(best).length / 3)) ? best : undefined;
 }

@@ -6,147 +6,259 @@ import { METRIC_NAMES } from '../metrics/index.js';
 import { GENERATOR_NAMES } from '../synth/index.js';
 import type { KeySpec, ObjectKey } from './KeySpec.js';
 
-const str = (doc: string, extra: Partial<KeySpec> = {}): KeySpec => ({ type: 'string', doc, ...extra } as KeySpec);
-const int = (doc: string, min?: number, def?: unknown): KeySpec => ({ type: 'integer', doc, ...(min !== undefined ? { min } : {}), ...(def !== undefined ? { default: def } : {}) });
+const str = (doc: string, extra: Partial<KeySpec> = {}): KeySpec => ({ type: 'string', doc, ...extra }) as KeySpec;
+const int = (doc: string, min?: number, def?: unknown): KeySpec => ({
+  type: 'integer',
+  doc,
+  ...(min !== undefined ? { min } : {}),
+  ...(def !== undefined ? { default: def } : {}),
+});
 const num = (doc: string, extra: { min?: number; max?: number; exclusive?: boolean; default?: unknown } = {}): KeySpec => ({ type: 'number', doc, ...extra });
 const bool = (doc: string, def?: boolean): KeySpec => ({ type: 'boolean', doc, ...(def !== undefined ? { default: def } : {}) });
-const enm = (doc: string, values: readonly string[], def?: string): KeySpec => ({ type: 'string', doc, enum: values, ...(def !== undefined ? { default: def } : {}) });
+const enm = (doc: string, values: readonly string[], def?: string): KeySpec => ({
+  type: 'string',
+  doc,
+  enum: values,
+  ...(def !== undefined ? { default: def } : {}),
+});
 const columns = (doc = 'Columns to apply the step to.'): KeySpec => ({ type: 'list', doc, minItems: 1, items: { type: 'string', doc: 'A column name.' } });
 const nonFinite: KeySpec = enm('NaN/±Infinity in numeric inputs: treated as missing, or bad rows (`error`).', ['missing', 'error'], 'missing');
 const badRows = (doc: string): KeySpec => enm(doc, ['skip', 'fail'], 'skip');
 
 /** A step given as an object, or as a list of columns (`standardize: [a, b]`). */
 const step = (doc: string, keys: Record<string, KeySpec>, required: string[] = [], shorthand?: string): ObjectKey => ({
-  type: 'object', doc, keys, required, ...(shorthand ? { shorthand } : {}),
+  type: 'object',
+  doc,
+  keys,
+  required,
+  ...(shorthand ? { shorthand } : {}),
 });
 
 const imputeColumn: KeySpec = {
-  type: 'union', doc: 'A strategy, or `{ strategy, value, indicator }`.', variants: [
+  type: 'union',
+  doc: 'A strategy, or `{ strategy, value, indicator }`.',
+  variants: [
     enm('Strategy for this column.', IMPUTE_STRATEGIES),
-    { type: 'object', doc: 'Per-column settings.', required: ['strategy'], keys: {
-      strategy: enm('How to fill.', IMPUTE_STRATEGIES),
-      value: { type: 'any', doc: 'Fill value for `constant`.' },
-      indicator: bool('Add `<column>_missing` (1 where the value was missing).'),
-    } },
+    {
+      type: 'object',
+      doc: 'Per-column settings.',
+      required: ['strategy'],
+      keys: {
+        strategy: enm('How to fill.', IMPUTE_STRATEGIES),
+        value: { type: 'any', doc: 'Fill value for `constant`.' },
+        indicator: bool('Add `<column>_missing` (1 where the value was missing).'),
+      },
+    },
   ],
 };
 
 export const STEP_KEYS: Record<string, ObjectKey> = {
   validate: step('Checks types, ranges, categories and required columns; failing rows follow `badRows`.', {
-    types: { type: 'map', doc: 'Declared types: text is parsed into them (a failure is a `type` bad row).', keyDoc: 'column', values: enm('Column type.', INPUT_TYPES) },
-    ranges: { type: 'map', doc: 'Inclusive bounds; outside is a `range` bad row.', keyDoc: 'column', values: { type: 'object', doc: 'Bounds.', keys: {
-      min: { type: 'union', doc: 'Lower bound (a number, or an ISO date for datetimes).', variants: [num('Number.'), str('ISO date.')] },
-      max: { type: 'union', doc: 'Upper bound.', variants: [num('Number.'), str('ISO date.')] },
-    } } },
-    categories: { type: 'map', doc: 'Allowed values of category columns; others are `category` bad rows.', keyDoc: 'column', values: { type: 'list', doc: 'Allowed values.', items: str('A value.') } },
+    types: {
+      type: 'map',
+      doc: 'Declared types: text is parsed into them (a failure is a `type` bad row).',
+      keyDoc: 'column',
+      values: enm('Column type.', INPUT_TYPES),
+    },
+    ranges: {
+      type: 'map',
+      doc: 'Inclusive bounds; outside is a `range` bad row.',
+      keyDoc: 'column',
+      values: {
+        type: 'object',
+        doc: 'Bounds.',
+        keys: {
+          min: { type: 'union', doc: 'Lower bound (a number, or an ISO date for datetimes).', variants: [num('Number.'), str('ISO date.')] },
+          max: { type: 'union', doc: 'Upper bound.', variants: [num('Number.'), str('ISO date.')] },
+        },
+      },
+    },
+    categories: {
+      type: 'map',
+      doc: 'Allowed values of category columns; others are `category` bad rows.',
+      keyDoc: 'column',
+      values: { type: 'list', doc: 'Allowed values.', items: str('A value.') },
+    },
     required: { ...columns('Columns that must hold a value in every row.'), minItems: 0 } as KeySpec,
     nonFinite: enm('NaN/±Infinity: bad rows (`error`) or made missing.', ['missing', 'error'], 'error'),
     badRows: badRows('Bad-row policy of this step.'),
     deadLetter: str('Dead-letter CSV for the rows this step rejects.'),
   }),
-  impute: step('Fills missing values.', {
-    columns: { type: 'union', doc: 'A list of columns (all with `strategy`), or a map column → strategy.', variants: [
-      columns(), { type: 'map', doc: 'Per column.', keyDoc: 'column', values: imputeColumn },
-    ] },
-    strategy: enm('Strategy for columns given as a list.', IMPUTE_STRATEGIES, 'mean'),
-    value: { type: 'any', doc: 'Fill value for `constant`.' },
-    indicator: bool('Add `<column>_missing` indicator columns.', false),
-    nonFinite,
-  }, ['columns'], 'columns'),
+  impute: step(
+    'Fills missing values.',
+    {
+      columns: {
+        type: 'union',
+        doc: 'A list of columns (all with `strategy`), or a map column → strategy.',
+        variants: [columns(), { type: 'map', doc: 'Per column.', keyDoc: 'column', values: imputeColumn }],
+      },
+      strategy: enm('Strategy for columns given as a list.', IMPUTE_STRATEGIES, 'mean'),
+      value: { type: 'any', doc: 'Fill value for `constant`.' },
+      indicator: bool('Add `<column>_missing` indicator columns.', false),
+      nonFinite,
+    },
+    ['columns'],
+    'columns',
+  ),
   standardize: step('Scales to zero mean and unit variance (running moments over training rows).', { columns: columns(), nonFinite }, ['columns'], 'columns'),
-  scale: step('Scales numeric columns.', {
-    columns: columns(),
-    method: enm('standard: (x-mean)/std; minmax; maxabs; robust: (x-median)/IQR.', ['standard', 'minmax', 'maxabs', 'robust'], 'standard'),
-    nonFinite,
-  }, ['columns'], 'columns'),
-  clip: step('Clips outliers.', {
-    columns: columns(),
-    method: enm('zscore: mean ± z·std; quantile: [q(lower), q(upper)].', ['zscore', 'quantile'], 'zscore'),
-    z: num('Band width in standard deviations.', { min: 0, exclusive: true, default: 3 }),
-    lower: num('Lower quantile.', { min: 0, max: 1, default: 0.01 }),
-    upper: num('Upper quantile.', { min: 0, max: 1, default: 0.99 }),
-    nonFinite,
-  }, ['columns'], 'columns'),
-  oneHot: step('One-hot encodes category columns into a sparse vector column each.', {
-    columns: columns(),
-    maxCategories: int('Categories kept per column, in order of first appearance.', 1, 100),
-    other: bool('Add an "other" slot for values beyond the cap or unseen.', true),
-  }, ['columns'], 'columns'),
-  ordinal: step('Replaces categories by integer codes.', {
-    columns: columns(),
-    maxCategories: int('Codes handed out per column.', 1, 10000),
-    unknown: int('Code for unseen values.', undefined, -1),
-  }, ['columns'], 'columns'),
-  hash: step('Hashes columns into one signed sparse vector (the hashing trick).', {
-    columns: columns(),
-    bits: { type: 'integer', doc: '2^bits slots.', min: 1, max: 30, default: 18 },
-    seed: int('MurmurHash3 seed.', 0, 0),
-    signed: bool('±1 per feature so collisions cancel on average.', true),
-    output: str('Output vector column.', { default: 'hashed' }),
-  }, ['columns'], 'columns'),
-  targetEncode: step('Replaces categories by the smoothed mean target of their training rows.', {
-    columns: columns(),
-    target: str('Numeric target column (default: the spec target).'),
-    smoothing: num('Pseudo-count toward the global mean.', { min: 0, default: 10 }),
-    maxCategories: int('Categories tracked per column.', 1, 100000),
-  }, ['columns'], 'columns'),
-  datetime: step('Calendar parts of a datetime column (replaces it).', {
-    column: str('The datetime column (or ISO strings, or epoch numbers).'),
-    parts: { type: 'list', doc: 'Parts to add.', minItems: 1, items: enm('A part.', DATETIME_PARTS), default: ['hour', 'dayOfWeek', 'month'] },
-    encoding: enm('raw integers, cyclic sin/cos, or both.', ['raw', 'cyclic', 'both'], 'raw'),
-    timeZone: str('IANA time zone the parts are read in.', { default: 'UTC' }),
-    unit: enm('Unit of numeric epoch input.', ['ms', 's'], 'ms'),
-    keep: bool('Keep the source column.', false),
-    invalid: enm('Strings that are not dates: missing parts or bad rows.', ['missing', 'error'], 'error'),
-  }, ['column']),
-  interactions: step('Products of numeric columns (`a*b`).', {
-    columns: columns('All pairwise products of these columns.'),
-    pairs: { type: 'list', doc: 'Chosen pairs.', items: { type: 'list', doc: 'Two columns.', minItems: 2, maxItems: 2, items: str('A column.') } },
-    squares: bool('With `columns`, also the squares.', false),
-    nonFinite,
-  }, [], 'columns'),
-  derive: step('A new column from an expression (`distance / 100`, `if(delay > 15, 1, 0)`).', {
-    name: str('Name of the new column.'),
-    expression: str('The expression (see the derive language in src/features/expr).'),
-    nonFinite,
-  }, ['name', 'expression']),
+  scale: step(
+    'Scales numeric columns.',
+    {
+      columns: columns(),
+      method: enm('standard: (x-mean)/std; minmax; maxabs; robust: (x-median)/IQR.', ['standard', 'minmax', 'maxabs', 'robust'], 'standard'),
+      nonFinite,
+    },
+    ['columns'],
+    'columns',
+  ),
+  clip: step(
+    'Clips outliers.',
+    {
+      columns: columns(),
+      method: enm('zscore: mean ± z·std; quantile: [q(lower), q(upper)].', ['zscore', 'quantile'], 'zscore'),
+      z: num('Band width in standard deviations.', { min: 0, exclusive: true, default: 3 }),
+      lower: num('Lower quantile.', { min: 0, max: 1, default: 0.01 }),
+      upper: num('Upper quantile.', { min: 0, max: 1, default: 0.99 }),
+      nonFinite,
+    },
+    ['columns'],
+    'columns',
+  ),
+  oneHot: step(
+    'One-hot encodes category columns into a sparse vector column each.',
+    {
+      columns: columns(),
+      maxCategories: int('Categories kept per column, in order of first appearance.', 1, 100),
+      other: bool('Add an "other" slot for values beyond the cap or unseen.', true),
+    },
+    ['columns'],
+    'columns',
+  ),
+  ordinal: step(
+    'Replaces categories by integer codes.',
+    {
+      columns: columns(),
+      maxCategories: int('Codes handed out per column.', 1, 10000),
+      unknown: int('Code for unseen values.', undefined, -1),
+    },
+    ['columns'],
+    'columns',
+  ),
+  hash: step(
+    'Hashes columns into one signed sparse vector (the hashing trick).',
+    {
+      columns: columns(),
+      bits: { type: 'integer', doc: '2^bits slots.', min: 1, max: 30, default: 18 },
+      seed: int('MurmurHash3 seed.', 0, 0),
+      signed: bool('±1 per feature so collisions cancel on average.', true),
+      output: str('Output vector column.', { default: 'hashed' }),
+    },
+    ['columns'],
+    'columns',
+  ),
+  targetEncode: step(
+    'Replaces categories by the smoothed mean target of their training rows.',
+    {
+      columns: columns(),
+      target: str('Numeric target column (default: the spec target).'),
+      smoothing: num('Pseudo-count toward the global mean.', { min: 0, default: 10 }),
+      maxCategories: int('Categories tracked per column.', 1, 100000),
+    },
+    ['columns'],
+    'columns',
+  ),
+  datetime: step(
+    'Calendar parts of a datetime column (replaces it).',
+    {
+      column: str('The datetime column (or ISO strings, or epoch numbers).'),
+      parts: { type: 'list', doc: 'Parts to add.', minItems: 1, items: enm('A part.', DATETIME_PARTS), default: ['hour', 'dayOfWeek', 'month'] },
+      encoding: enm('raw integers, cyclic sin/cos, or both.', ['raw', 'cyclic', 'both'], 'raw'),
+      timeZone: str('IANA time zone the parts are read in.', { default: 'UTC' }),
+      unit: enm('Unit of numeric epoch input.', ['ms', 's'], 'ms'),
+      keep: bool('Keep the source column.', false),
+      invalid: enm('Strings that are not dates: missing parts or bad rows.', ['missing', 'error'], 'error'),
+    },
+    ['column'],
+  ),
+  interactions: step(
+    'Products of numeric columns (`a*b`).',
+    {
+      columns: columns('All pairwise products of these columns.'),
+      pairs: { type: 'list', doc: 'Chosen pairs.', items: { type: 'list', doc: 'Two columns.', minItems: 2, maxItems: 2, items: str('A column.') } },
+      squares: bool('With `columns`, also the squares.', false),
+      nonFinite,
+    },
+    [],
+    'columns',
+  ),
+  derive: step(
+    'A new column from an expression (`distance / 100`, `if(delay > 15, 1, 0)`).',
+    {
+      name: str('Name of the new column.'),
+      expression: str('The expression (see the derive language in src/features/expr).'),
+      nonFinite,
+    },
+    ['name', 'expression'],
+  ),
   select: step('Keeps only these columns.', { columns: columns() }, ['columns'], 'columns'),
   drop: step('Drops these columns.', { columns: columns() }, ['columns'], 'columns'),
   rename: step('Renames columns.', { columns: { type: 'map', doc: 'Old name → new name.', keyDoc: 'old name', values: str('New name.') } }, ['columns']),
-  dedupe: step('Drops rows whose key repeats within a window.', {
-    keys: columns('Key columns.'),
-    count: int('Count window: duplicates among the previous `count` rows.', 1),
-    ms: num('Time window in ms (with `time`).', { min: 0, exclusive: true }),
-    time: str('Datetime column for the time window.'),
-    maxKeys: int('Cap on remembered keys (time window).', 1, 1000000),
-  }, ['keys']),
-  varianceThreshold: step('Drops columns whose variance is at most `threshold` (decided after `freezeAfter` rows).', {
-    columns: columns(),
-    threshold: num('Variance threshold.', { min: 0, default: 0 }),
-    freezeAfter: int('Training rows before the choice is frozen.', 1, 1000),
-  }, ['columns'], 'columns'),
-  selectTopK: step('Keeps the k columns most correlated with the target.', {
-    columns: columns(),
-    k: int('Columns kept.', 1),
-    target: str('Numeric target column (default: the spec target).'),
-    freezeAfter: int('Training rows before the choice is frozen.', 1, 1000),
-  }, ['columns', 'k']),
-  text: step('Hashed TF-IDF bag of words of a text column (replaces it by a sparse vector).', {
-    column: str('The text column.'),
-    bits: { type: 'integer', doc: '2^bits slots.', min: 1, max: 28, default: 18 },
-    ngrams: { type: 'list', doc: 'Word n-gram range [min, max].', minItems: 2, maxItems: 2, items: int('n.', 1), default: [1, 1] },
-    stopwords: bool('Drop English stopwords.', true),
-    idf: bool('Weight by online inverse document frequency.', true),
-    output: str('Output column (default: replaces the input).'),
-  }, ['column']),
-  cleanText: step('Cleans text columns: lower case, strip HTML, URLs, punctuation.', {
-    columns: columns(),
-    lowercase: bool('Lower-case.', true),
-    stripHtml: bool('Remove HTML tags.', true),
-    stripUrls: bool('Remove URLs and e-mail addresses.', true),
-    stripNumbers: bool('Remove numbers.', false),
-    stripPunctuation: bool('Replace punctuation by spaces.', true),
-  }, ['columns'], 'columns'),
+  dedupe: step(
+    'Drops rows whose key repeats within a window.',
+    {
+      keys: columns('Key columns.'),
+      count: int('Count window: duplicates among the previous `count` rows.', 1),
+      ms: num('Time window in ms (with `time`).', { min: 0, exclusive: true }),
+      time: str('Datetime column for the time window.'),
+      maxKeys: int('Cap on remembered keys (time window).', 1, 1000000),
+    },
+    ['keys'],
+  ),
+  varianceThreshold: step(
+    'Drops columns whose variance is at most `threshold` (decided after `freezeAfter` rows).',
+    {
+      columns: columns(),
+      threshold: num('Variance threshold.', { min: 0, default: 0 }),
+      freezeAfter: int('Training rows before the choice is frozen.', 1, 1000),
+    },
+    ['columns'],
+    'columns',
+  ),
+  selectTopK: step(
+    'Keeps the k columns most correlated with the target.',
+    {
+      columns: columns(),
+      k: int('Columns kept.', 1),
+      target: str('Numeric target column (default: the spec target).'),
+      freezeAfter: int('Training rows before the choice is frozen.', 1, 1000),
+    },
+    ['columns', 'k'],
+  ),
+  text: step(
+    'Hashed TF-IDF bag of words of a text column (replaces it by a sparse vector).',
+    {
+      column: str('The text column.'),
+      bits: { type: 'integer', doc: '2^bits slots.', min: 1, max: 28, default: 18 },
+      ngrams: { type: 'list', doc: 'Word n-gram range [min, max].', minItems: 2, maxItems: 2, items: int('n.', 1), default: [1, 1] },
+      stopwords: bool('Drop English stopwords.', true),
+      idf: bool('Weight by online inverse document frequency.', true),
+      output: str('Output column (default: replaces the input).'),
+    },
+    ['column'],
+  ),
+  cleanText: step(
+    'Cleans text columns: lower case, strip HTML, URLs, punctuation.',
+    {
+      columns: columns(),
+      lowercase: bool('Lower-case.', true),
+      stripHtml: bool('Remove HTML tags.', true),
+      stripUrls: bool('Remove URLs and e-mail addresses.', true),
+      stripNumbers: bool('Remove numbers.', false),
+      stripPunctuation: bool('Replace punctuation by spaces.', true),
+    },
+    ['columns'],
+    'columns',
+  ),
 };
 
 const FILE_KINDS = ['csv', 'arrow', 'parquet', 'ndjson', 'json'];
@@ -163,39 +275,74 @@ const SOURCE: ObjectKey = {
     parquet: str('Parquet file.'),
     ndjson: str('NDJSON file (one JSON object per line), or `-`.'),
     json: str('JSON file: a top-level array of objects, one row each, read as a stream (a file not starting with `[` is read as NDJSON), or `-`.'),
-    tcp: { type: 'object', doc: 'A TCP stream of NDJSON or CSV lines: `listen` for a server, or `connect` to a server.', keys: {
-      listen: { type: 'integer', doc: 'Port to listen on (0: any free port).', min: 0, max: 65535 },
-      host: str('Address to bind.', { default: '127.0.0.1' }),
-      connect: str('`host:port` to connect to.'),
-      maxConnections: int('Server: accept this many connections; the stream ends when they have closed.', 1),
-    } },
+    tcp: {
+      type: 'object',
+      doc: 'A TCP stream of NDJSON or CSV lines: `listen` for a server, or `connect` to a server.',
+      keys: {
+        listen: { type: 'integer', doc: 'Port to listen on (0: any free port).', min: 0, max: 65535 },
+        host: str('Address to bind.', { default: '127.0.0.1' }),
+        connect: str('`host:port` to connect to.'),
+        maxConnections: int('Server: accept this many connections; the stream ends when they have closed.', 1),
+      },
+    },
     websocket: str('`ws://` or `wss://` URL to read NDJSON or CSV messages from.'),
-    synthetic: { type: 'variant', bare: true, doc: `A seeded synthetic stream: one of ${GENERATOR_NAMES.join(', ')}, with its options (checked by makeGenerator).`,
-      variants: Object.fromEntries(GENERATOR_NAMES.map((g) => [g, { type: 'any', doc: `Options of the ${g} generator.` } as KeySpec])) },
+    synthetic: {
+      type: 'variant',
+      bare: true,
+      doc: `A seeded synthetic stream: one of ${GENERATOR_NAMES.join(', ')}, with its options (checked by makeGenerator).`,
+      variants: Object.fromEntries(GENERATOR_NAMES.map((g) => [g, { type: 'any', doc: `Options of the ${g} generator.` } as KeySpec])),
+    },
     badRows: badRows('`skip`: count, dead-letter and go on; `fail`: stop at the first bad row with file:line:column.'),
     deadLetter: str('Dead-letter CSV (`line,reason,column,value,detail,raw`) for skipped rows.'),
     capacity: int('Batches in flight before the reader waits (the memory bound).', 1, 4),
     batchSize: int('Rows per batch.', 1),
     maxRows: int('Stop after this many rows.', 1),
     format: enm('Line format of a socket source.', ['ndjson', 'csv'], 'ndjson'),
-    reconnect: bool('Client sockets (`tcp.connect`, `websocket`): after a refused connect or an abnormal close (a reset, a WebSocket close code other than 1000/1001/1005), reconnect with exponential backoff. Off: a refused first connect fails at once, and an abnormal close ends the stream with a warning (the rows read are trained, reported and saved).', false),
+    reconnect: bool(
+      'Client sockets (`tcp.connect`, `websocket`): after a refused connect or an abnormal close (a reset, a WebSocket close code other than 1000/1001/1005), reconnect with exponential backoff. Off: a refused first connect fails at once, and an abnormal close ends the stream with a warning (the rows read are trained, reported and saved).',
+      false,
+    ),
     backoff: int('With `reconnect`: ms before the first retry; the delay doubles per failed attempt, up to 10 s (or `backoff` if longer).', 1, 100),
-    maxRetries: int('With `reconnect`: failed attempts in a row before giving up (a connection that opens resets the count). Giving up fails the run, naming the address, if no row was read; else the stream ends with a warning.', 0, 10),
+    maxRetries: int(
+      'With `reconnect`: failed attempts in a row before giving up (a connection that opens resets the count). Giving up fails the run, naming the address, if no row was read; else the stream ends with a warning.',
+      0,
+      10,
+    ),
     header: bool('CSV: the first line names the columns.', true),
     delimiter: str('CSV field separator (one character).', { default: ',' }),
-    maxFieldBytes: int('CSV: longest field in bytes (a row with a longer one is dead-lettered as `field-too-large`). A quoted field that would cross it is taken for a stray quote: its row ends at the first newline after the quote and reading goes on from there, so one stray quote costs one row.', 1, 1048576),
-    quotedNewlines: bool('CSV: whether a quoted field may span lines (default true for files, false for sockets, where each line is one record). Without, a quote still open at the end of its line makes that row `field-count`.'),
+    maxFieldBytes: int(
+      'CSV: longest field in bytes (a row with a longer one is dead-lettered as `field-too-large`). A quoted field that would cross it is taken for a stray quote: its row ends at the first newline after the quote and reading goes on from there, so one stray quote costs one row.',
+      1,
+      1048576,
+    ),
+    quotedNewlines: bool(
+      'CSV: whether a quoted field may span lines (default true for files, false for sockets, where each line is one record). Without, a quote still open at the end of its line makes that row `field-count`.',
+    ),
     inferRows: int('Rows read to infer the types not declared in `schema`.', 1, 1000),
     nullValues: { type: 'list', doc: 'Values read as missing.', items: str('A value.') },
     columns: columns('Parquet: columns to read.'),
-    parseThread: { type: 'union', default: 'auto', doc: 'CSV: parse on a second thread while the pipeline runs on the first (`auto`: files of 16 MiB or more on machines with 2+ cores; never stdin). Same batches, telemetry, dead letter and errors as one thread; at most `capacity` batches parsed ahead.', variants: [bool('On or off.'), enm('Decide from the file size and cores.', ['auto'])] },
+    parseThread: {
+      type: 'union',
+      default: 'auto',
+      doc: 'CSV: parse on a second thread while the pipeline runs on the first (`auto`: files of 16 MiB or more on machines with 2+ cores; never stdin). Same batches, telemetry, dead letter and errors as one thread; at most `capacity` batches parsed ahead.',
+      variants: [bool('On or off.'), enm('Decide from the file size and cores.', ['auto'])],
+    },
   },
   onlyWith: {
-    badRows: [...FILE_KINDS, ...SOCKET_KINDS], deadLetter: ['csv', 'ndjson', 'json', ...SOCKET_KINDS],
-    format: SOCKET_KINDS, header: ['csv', ...SOCKET_KINDS], delimiter: ['csv', ...SOCKET_KINDS],
-    maxFieldBytes: ['csv', ...SOCKET_KINDS], quotedNewlines: ['csv', ...SOCKET_KINDS],
-    inferRows: TEXT_KINDS, nullValues: TEXT_KINDS, columns: ['parquet'], parseThread: ['csv'],
-    reconnect: SOCKET_KINDS, backoff: SOCKET_KINDS, maxRetries: SOCKET_KINDS,
+    badRows: [...FILE_KINDS, ...SOCKET_KINDS],
+    deadLetter: ['csv', 'ndjson', 'json', ...SOCKET_KINDS],
+    format: SOCKET_KINDS,
+    header: ['csv', ...SOCKET_KINDS],
+    delimiter: ['csv', ...SOCKET_KINDS],
+    maxFieldBytes: ['csv', ...SOCKET_KINDS],
+    quotedNewlines: ['csv', ...SOCKET_KINDS],
+    inferRows: TEXT_KINDS,
+    nullValues: TEXT_KINDS,
+    columns: ['parquet'],
+    parseThread: ['csv'],
+    reconnect: SOCKET_KINDS,
+    backoff: SOCKET_KINDS,
+    maxRetries: SOCKET_KINDS,
   },
 };
 
@@ -218,8 +365,14 @@ const MODEL_OPTION_KEYS: Record<string, KeySpec> = {
  * refused under the others by checkKeys, and documented with them.
  */
 const MODEL_OPTIONS: ObjectKey = {
-  type: 'object', doc: 'Model options.', keys: MODEL_OPTION_KEYS,
-  onlyWith: Object.fromEntries(Object.keys(MODEL_OPTION_KEYS).filter((k) => Object.hasOwn(MODEL_OPTION_KINDS, k)).map((k) => [k, MODEL_OPTION_KINDS[k]!])),
+  type: 'object',
+  doc: 'Model options.',
+  keys: MODEL_OPTION_KEYS,
+  onlyWith: Object.fromEntries(
+    Object.keys(MODEL_OPTION_KEYS)
+      .filter((k) => Object.hasOwn(MODEL_OPTION_KINDS, k))
+      .map((k) => [k, MODEL_OPTION_KINDS[k]!]),
+  ),
 };
 
 /** The whole spec file. */
@@ -232,46 +385,75 @@ export const SPEC_KEYS: ObjectKey = {
     seed: int('Seed for every seeded piece (splits, model init, generators without their own).', 0, 1),
     source: SOURCE,
     schema: { type: 'map', doc: 'Column types, overriding inference (CSV, NDJSON, sockets).', keyDoc: 'column', values: enm('Column type.', INPUT_TYPES) },
-    steps: { type: 'list', doc: 'Transforms applied in order; each is a one-key object naming the step. They learn from training rows only.', items: { type: 'variant', doc: 'A step.', variants: STEP_KEYS } },
+    steps: {
+      type: 'list',
+      doc: 'Transforms applied in order; each is a one-key object naming the step. They learn from training rows only.',
+      items: { type: 'variant', doc: 'A step.', variants: STEP_KEYS },
+    },
     target: str('The label: a column name, or an expression (`delay > 15`). Columns the expression reads are never features.'),
     task: enm('Inferred from the target when omitted: boolean or category → classification, number → regression.', ['classification', 'regression']),
     features: {
-      type: 'object', doc: 'Which columns become features (by default every column left after the steps, minus the target and the columns it reads).', keys: {
+      type: 'object',
+      doc: 'Which columns become features (by default every column left after the steps, minus the target and the columns it reads).',
+      keys: {
         drop: columns('Columns never used as features.'),
         include: columns('Use exactly these columns, in this order.'),
         missing: enm('A missing numeric feature: bad row (`error`) or 0.', ['error', 'zero'], 'error'),
       },
     },
     split: {
-      type: 'object', doc: 'Holds out rows for evaluation: held-out rows are scored, never learned from.', keys: {
+      type: 'object',
+      doc: 'Holds out rows for evaluation: held-out rows are scored, never learned from.',
+      keys: {
         test: num('Fraction of rows held out as the test split.', { min: 0, max: 1, exclusive: true }),
         key: str('Column whose value decides the split (default: the row position).'),
         stratify: str('Class column whose proportions the split keeps.'),
         seed: int('Split seed (default: the spec seed).', 0),
-      }, required: ['test'],
+      },
+      required: ['test'],
     },
-    model: { type: 'variant', bare: true, doc: `The model: one of ${MODEL_KINDS.join(', ')}, with its options (\`model: logistic\` or \`model: { mlp: { hidden: [64] } }\`).`, default: 'logistic or linear by task',
-      variants: Object.fromEntries(MODEL_KINDS.map((k) => [k, MODEL_OPTIONS])) },
+    model: {
+      type: 'variant',
+      bare: true,
+      doc: `The model: one of ${MODEL_KINDS.join(', ')}, with its options (\`model: logistic\` or \`model: { mlp: { hidden: [64] } }\`).`,
+      default: 'logistic or linear by task',
+      variants: Object.fromEntries(MODEL_KINDS.map((k) => [k, MODEL_OPTIONS])),
+    },
     training: {
-      type: 'object', doc: 'How the model trains.', keys: {
+      type: 'object',
+      doc: 'How the model trains.',
+      keys: {
         batchSize: int('Rows per update (passiveAggressive updates per row: leave it out, or 1).', 1, 32),
         epochs: int('Passes over finite data (metrics are progressive over the first pass).', 1, 1),
         backend: enm('Compute backend; `auto` takes a hardware GPU when there is one, else the CPU.', BACKEND_CHOICES, 'auto'),
         maxRows: int('Stop after this many rows.', 1),
-        onDivergence: enm('When the loss runs away or predictions stop being finite: `stop` fails the run (exit 1, nothing saved); `restore` puts back the last good model (kept every 10,000 rows while the loss is at most twice its start), saves it and ends the run there.', ['stop', 'restore'], 'stop'),
+        onDivergence: enm(
+          'When the loss runs away or predictions stop being finite: `stop` fails the run (exit 1, nothing saved); `restore` puts back the last good model (kept every 10,000 rows while the loss is at most twice its start), saves it and ends the run there.',
+          ['stop', 'restore'],
+          'stop',
+        ),
       },
     },
     evaluation: {
-      type: 'object', doc: 'How the model is scored.', keys: {
+      type: 'object',
+      doc: 'How the model is scored.',
+      keys: {
         progressive: bool('Test-then-train: every training row is scored before the model learns from it.', true),
-        metrics: { type: 'list', doc: 'Metric names (default: accuracy, precision, recall, f1, rocAuc, logLoss for binary; accuracy, macro f1 for multiclass; mae, rmse, r2 for regression). They must fit the task.', minItems: 1, items: enm('A metric.', METRIC_NAMES) },
+        metrics: {
+          type: 'list',
+          doc: 'Metric names (default: accuracy, precision, recall, f1, rocAuc, logLoss for binary; accuracy, macro f1 for multiclass; mae, rmse, r2 for regression). They must fit the task.',
+          minItems: 1,
+          items: enm('A metric.', METRIC_NAMES),
+        },
         rolling: int('Also report the metrics over the last N rows.', 1),
         threshold: num('Score at which a binary prediction becomes class 1.', { min: 0, max: 1, default: 0.5 }),
         test: str('A file scored by the final model (same format as the source).'),
       },
     },
     output: {
-      type: 'object', doc: 'Where results go.', keys: {
+      type: 'object',
+      doc: 'Where results go.',
+      keys: {
         dir: str('Directory for `report.json` and, with `save`, `pipeline.json` (preprocessing + model).'),
         report: str('Path of the JSON report (default `<dir>/report.json` when `dir` is set).'),
         save: bool('Save the pipeline artifact to `<dir>/pipeline.json`.', true),

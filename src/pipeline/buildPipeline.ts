@@ -1,6 +1,6 @@
-import { defer, map, pipe, takeWhile, tap, type Observable, type OperatorFunction } from 'rxjs';
-import { SpecError, Telemetry, type Batch } from '../core/index.js';
-import { Derive, Splitter, Vectorize, type Transform } from '../features/index.js';
+import { defer, map, type Observable, type OperatorFunction, pipe, takeWhile, tap } from 'rxjs';
+import { type Batch, SpecError, Telemetry } from '../core/index.js';
+import { Derive, Splitter, type Transform, Vectorize } from '../features/index.js';
 import { fromArrowIpc, fromCsv, fromJson, fromNdjson, fromParquet, fromTcp, fromWebSocket, synthetic, transform } from '../operators/index.js';
 import { defined, makeStep } from './makeStep.js';
 import type { SourceSpec, Spec } from './Spec.js';
@@ -59,20 +59,37 @@ export function buildPipeline(spec: Spec, options: BuildOptions = {}): BuiltPipe
     }
   }
   if (spec.split) {
-    const s = new Splitter(defined({ fractions: { train: 1 - spec.split.test, test: spec.split.test }, key: spec.split.key, stratify: spec.split.stratify, seed: spec.split.seed ?? seed }));
+    const s = new Splitter(
+      defined({
+        fractions: { train: 1 - spec.split.test, test: spec.split.test },
+        key: spec.split.key,
+        stratify: spec.split.stratify,
+        seed: spec.split.seed ?? seed,
+      }),
+    );
     // Held-out rows of a test *file* are all test rows anyway: the frozen chain skips the split.
     parts.push({ op: transform(s), frozen: pipe(), t: s });
   }
   (spec.steps ?? []).forEach((s, i) => {
     const [kind, opts] = Object.entries(s)[0]!;
-    const step = makeStep(kind, opts, { target: target?.column ?? null, telemetry, path: `steps[${i}]`, ...(spec.source.deadLetter ? { deadLetter: spec.source.deadLetter } : {}) });
+    const step = makeStep(kind, opts, {
+      target: target?.column ?? null,
+      telemetry,
+      path: `steps[${i}]`,
+      ...(spec.source.deadLetter ? { deadLetter: spec.source.deadLetter } : {}),
+    });
     parts.push({ op: counted(`steps[${i}].${kind}`, step.operator, flow), frozen: step.frozen, t: step.transform });
   });
 
   const reads = target ? target.reads.filter((c) => c !== target!.column) : [];
-  const vectorizer = new Vectorize(defined({
-    target: target?.column, drop: [...reads, ...(spec.features?.drop ?? [])], features: spec.features?.include, missing: spec.features?.missing,
-  }));
+  const vectorizer = new Vectorize(
+    defined({
+      target: target?.column,
+      drop: [...reads, ...(spec.features?.drop ?? [])],
+      features: spec.features?.include,
+      missing: spec.features?.missing,
+    }),
+  );
 
   const src = spec.source;
   const maxRows = src.maxRows ?? spec.training?.maxRows;
@@ -93,31 +110,49 @@ export function buildPipeline(spec: Spec, options: BuildOptions = {}): BuiltPipe
 }
 
 /** Rows into and out of one step, summed over every subscription. */
-export interface StepFlow { in: number; out: number }
+export interface StepFlow {
+  in: number;
+  out: number;
+}
 
 /** Counts the rows a step takes and passes on, so a run can tell which step lost rows it did not account for. */
 function counted(name: string, op: OperatorFunction<Batch, Batch>, flow: Map<string, StepFlow>): OperatorFunction<Batch, Batch> {
   const f: StepFlow = { in: 0, out: 0 };
   flow.set(name, f);
-  return (source) => source.pipe(tap((b) => { f.in += b.length; }), op, tap((b) => { f.out += b.length; }));
+  return (source) =>
+    source.pipe(
+      tap((b) => {
+        f.in += b.length;
+      }),
+      op,
+      tap((b) => {
+        f.out += b.length;
+      }),
+    );
 }
 
 /** Fails on the first batch when the target (or a column its expression reads) is not in the data. */
 function checkTarget(target: BuiltPipeline['target'], path: string): OperatorFunction<Batch, Batch> {
   if (!target) return pipe();
-  return (source) => defer(() => {
-    let checked = false;
-    return source.pipe(map((b) => {
-      if (!checked) {
-        checked = true;
-        const missing = (target.expression ? target.reads : [target.column]).filter((c) => !b.has(c));
-        if (missing.length > 0) {
-          throw new SpecError(path, `unknown column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}; the data has ${b.names.join(', ')}`);
-        }
-      }
-      return b;
-    }));
-  });
+  return (source) =>
+    defer(() => {
+      let checked = false;
+      return source.pipe(
+        map((b) => {
+          if (!checked) {
+            checked = true;
+            const missing = (target.expression ? target.reads : [target.column]).filter((c) => !b.has(c));
+            if (missing.length > 0) {
+              throw new SpecError(
+                path,
+                `unknown column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}; the data has ${b.names.join(', ')}`,
+              );
+            }
+          }
+          return b;
+        }),
+      );
+    });
 }
 
 function compose(ops: ReadonlyArray<OperatorFunction<Batch, Batch>>): OperatorFunction<Batch, Batch> {
@@ -130,7 +165,11 @@ function limitRows(source: Observable<Batch>, n: number | undefined): Observable
   return defer(() => {
     let left = n;
     return source.pipe(
-      map((b) => { const out = b.length > left ? b.slice(0, left) : b; left -= out.length; return out; }),
+      map((b) => {
+        const out = b.length > left ? b.slice(0, left) : b;
+        left -= out.length;
+        return out;
+      }),
       takeWhile(() => left > 0, true),
     );
   });
@@ -139,24 +178,44 @@ function limitRows(source: Observable<Batch>, n: number | undefined): Observable
 /** The source a spec names; `file` replaces the path of a file source (evaluation.test). */
 function openSource(s: SourceSpec, schema: Spec['schema'], telemetry: Telemetry, options: BuildOptions, file?: string): Observable<Batch> {
   const common = defined({ badRows: s.badRows, deadLetter: file ? undefined : s.deadLetter, capacity: s.capacity, batchSize: s.batchSize, telemetry });
-  const text = defined({ schema, header: s.header, delimiter: s.delimiter, inferRows: s.inferRows, nullValues: s.nullValues, maxFieldBytes: s.maxFieldBytes, quotedNewlines: s.quotedNewlines });
+  const text = defined({
+    schema,
+    header: s.header,
+    delimiter: s.delimiter,
+    inferRows: s.inferRows,
+    nullValues: s.nullValues,
+    maxFieldBytes: s.maxFieldBytes,
+    quotedNewlines: s.quotedNewlines,
+  });
   // The parse thread has its own DeadLetter: it is told to append to the run's shared file.
-  if (s.csv !== undefined) return fromCsv(file ?? s.csv, { ...common, ...text, ...defined({ parseThread: s.parseThread }), ...(common.deadLetter ? { deadLetterAppend: true } : {}) });
+  if (s.csv !== undefined)
+    return fromCsv(file ?? s.csv, { ...common, ...text, ...defined({ parseThread: s.parseThread }), ...(common.deadLetter ? { deadLetterAppend: true } : {}) });
   if (s.arrow !== undefined) return fromArrowIpc(file ?? s.arrow, common);
   if (s.parquet !== undefined) return fromParquet(file ?? s.parquet, defined({ ...common, columns: s.columns }));
   if (s.ndjson !== undefined) return fromNdjson(file ?? s.ndjson, defined({ ...common, schema, inferRows: s.inferRows, nullValues: s.nullValues }));
   if (s.json !== undefined) return fromJson(file ?? s.json, defined({ ...common, schema, inferRows: s.inferRows, nullValues: s.nullValues }));
   if (file !== undefined) throw new SpecError('evaluation.test', 'a test file needs a file source (csv, arrow, parquet, ndjson or json)');
   const socket = defined({ ...common, ...text, format: s.format });
-  if (s.tcp?.listen !== undefined && s.reconnect) throw new SpecError('source.reconnect', 'a tcp server (listen) does not reconnect; reconnect applies to tcp.connect and websocket');
-  for (const k of ['backoff', 'maxRetries'] as const) if (s[k] !== undefined && !s.reconnect) throw new SpecError(`source.${k}`, 'applies only with reconnect: true');
+  if (s.tcp?.listen !== undefined && s.reconnect)
+    throw new SpecError('source.reconnect', 'a tcp server (listen) does not reconnect; reconnect applies to tcp.connect and websocket');
+  for (const k of ['backoff', 'maxRetries'] as const)
+    if (s[k] !== undefined && !s.reconnect) throw new SpecError(`source.${k}`, 'applies only with reconnect: true');
   // Backoff's cap is 10 s; a longer first delay raises it.
-  const reconnect = s.reconnect ? defined({ initialDelayMs: s.backoff, maxDelayMs: s.backoff !== undefined ? Math.max(10_000, s.backoff) : undefined, maxRetries: s.maxRetries }) : false;
+  const reconnect = s.reconnect
+    ? defined({ initialDelayMs: s.backoff, maxDelayMs: s.backoff !== undefined ? Math.max(10_000, s.backoff) : undefined, maxRetries: s.maxRetries })
+    : false;
   if (s.tcp !== undefined) {
-    return fromTcp(defined({
-      ...socket, listen: s.tcp.listen, host: s.tcp.host, connect: s.tcp.connect, maxConnections: s.tcp.maxConnections,
-      ...(s.tcp.connect !== undefined ? { reconnect } : {}), onListening: options.onListening,
-    }));
+    return fromTcp(
+      defined({
+        ...socket,
+        listen: s.tcp.listen,
+        host: s.tcp.host,
+        connect: s.tcp.connect,
+        maxConnections: s.tcp.maxConnections,
+        ...(s.tcp.connect !== undefined ? { reconnect } : {}),
+        onListening: options.onListening,
+      }),
+    );
   }
   if (s.websocket !== undefined) return fromWebSocket(s.websocket, { ...socket, reconnect });
   if (s.synthetic !== undefined) {

@@ -16,12 +16,16 @@ function reservedKeyError(path: string, key: string): SpecError {
 
 /** Collects structural problems of `value` against `spec` at `path`, all of them, into `problems`. */
 export function checkKeys(spec: KeySpec, value: unknown, path: string, problems: SpecError[]): void {
-  const fail = (message: string): void => { problems.push(new SpecError(path || "(root)", message)); };
+  const fail = (message: string): void => {
+    problems.push(new SpecError(path || '(root)', message));
+  };
   switch (spec.type) {
     // Not checked here, but its keys are still refused where reserved.
-    case 'any': checkReserved(value, path, problems); return;
+    case 'any':
+      checkReserved(value, path, problems);
+      return;
     case 'string':
-      if (typeof value !== 'string') return fail(`expected ${spec.enum ? 'one of ' + spec.enum.join('|') : 'a string'}, got ${show(value)}`);
+      if (typeof value !== 'string') return fail(`expected ${spec.enum ? `one of ${spec.enum.join('|')}` : 'a string'}, got ${show(value)}`);
       if (spec.enum && !spec.enum.includes(value)) {
         const s = suggest(value, spec.enum);
         return fail(`expected one of ${spec.enum.join('|')}, got ${show(value)}${s ? `; did you mean "${s}"?` : ''}`);
@@ -29,7 +33,8 @@ export function checkKeys(spec: KeySpec, value: unknown, path: string, problems:
       return;
     case 'number':
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isFinite(value) || (spec.type === 'integer' && !Number.isInteger(value))) return fail(`expected ${spec.type === 'integer' ? 'an integer' : 'a number'}${range(spec)}, got ${show(value)}`);
+      if (typeof value !== 'number' || !Number.isFinite(value) || (spec.type === 'integer' && !Number.isInteger(value)))
+        return fail(`expected ${spec.type === 'integer' ? 'an integer' : 'a number'}${range(spec)}, got ${show(value)}`);
       const lowOk = spec.min === undefined || (spec.exclusive ? value > spec.min : value >= spec.min);
       const highOk = spec.max === undefined || (spec.exclusive ? value < spec.max : value <= spec.max);
       if (!lowOk || !highOk) fail(`expected ${spec.type === 'integer' ? 'an integer' : 'a number'}${range(spec)}, got ${show(value)}`);
@@ -40,7 +45,8 @@ export function checkKeys(spec: KeySpec, value: unknown, path: string, problems:
       return;
     case 'list':
       if (!Array.isArray(value)) return fail(`expected a list, got ${show(value)}`);
-      if (spec.minItems !== undefined && value.length < spec.minItems) fail(`expected at least ${spec.minItems} item${spec.minItems === 1 ? '' : 's'}, got ${value.length}`);
+      if (spec.minItems !== undefined && value.length < spec.minItems)
+        fail(`expected at least ${spec.minItems} item${spec.minItems === 1 ? '' : 's'}, got ${value.length}`);
       if (spec.maxItems !== undefined && value.length > spec.maxItems) fail(`expected at most ${spec.maxItems} items, got ${value.length}`);
       value.forEach((v, i) => checkKeys(spec.items, v, `${path}[${i}]`, problems));
       return;
@@ -61,7 +67,10 @@ export function checkKeys(spec: KeySpec, value: unknown, path: string, problems:
       const names = Object.keys(spec.variants);
       if (isObject(value)) {
         const reserved = Object.keys(value).filter((k) => RESERVED_KEYS.includes(k));
-        if (reserved.length > 0) { for (const k of reserved) problems.push(reservedKeyError(join(path, k), k)); return; }
+        if (reserved.length > 0) {
+          for (const k of reserved) problems.push(reservedKeyError(join(path, k), k));
+          return;
+        }
       }
       if (typeof value === 'string' && spec.bare) {
         if (!names.includes(value)) {
@@ -74,16 +83,22 @@ export function checkKeys(spec: KeySpec, value: unknown, path: string, problems:
       const [name, inner] = Object.entries(value)[0]!;
       if (!names.includes(name)) {
         const s = suggest(name, names);
-        problems.push(new SpecError(join(path, name), `unknown ${path.startsWith('steps') ? 'step' : 'kind'} "${name}"${s ? `; did you mean "${s}"?` : ''} (expected one of ${names.join(', ')})`));
+        problems.push(
+          new SpecError(
+            join(path, name),
+            `unknown ${path.startsWith('steps') ? 'step' : 'kind'} "${name}"${s ? `; did you mean "${s}"?` : ''} (expected one of ${names.join(', ')})`,
+          ),
+        );
         return;
       }
       const sub = spec.variants[name]!;
       // A variant with only options accepts `null` (`- drop:` with nothing after it is an error of its own).
-      if (inner === null && sub.type === 'object' && !(sub.required?.length)) return;
+      if (inner === null && sub.type === 'object' && !sub.required?.length) return;
       checkKeys(sub, inner, join(path, name), problems);
       if (sub.type === 'object' && sub.onlyWith && !sub.oneOf && isObject(inner)) {
         for (const [k, kinds] of Object.entries(sub.onlyWith)) {
-          if (Object.hasOwn(inner, k) && !kinds.includes(name)) problems.push(new SpecError(join(join(path, name), k), `not an option of ${name} (it applies to ${kinds.join(', ')})`));
+          if (Object.hasOwn(inner, k) && !kinds.includes(name))
+            problems.push(new SpecError(join(join(path, name), k), `not an option of ${name} (it applies to ${kinds.join(', ')})`));
         }
       }
       return;
@@ -105,7 +120,10 @@ function checkObject(spec: ObjectKey, value: unknown, path: string, problems: Sp
   }
   const known = Object.keys(spec.keys);
   for (const [k, v] of Object.entries(value)) {
-    if (RESERVED_KEYS.includes(k)) { problems.push(reservedKeyError(join(path, k), k)); continue; }
+    if (RESERVED_KEYS.includes(k)) {
+      problems.push(reservedKeyError(join(path, k), k));
+      continue;
+    }
     // Own keys only: `toString` is not a spec key because Object.prototype has it.
     const sub = Object.hasOwn(spec.keys, k) ? spec.keys[k] : undefined;
     if (!sub) {
@@ -118,13 +136,20 @@ function checkObject(spec: ObjectKey, value: unknown, path: string, problems: Sp
   for (const r of spec.required ?? []) if (!Object.hasOwn(value, r)) problems.push(new SpecError(join(path, r), 'required key is missing'));
   if (spec.oneOf) {
     const present = spec.oneOf.filter((k) => Object.hasOwn(value, k));
-    if (present.length !== 1) problems.push(new SpecError(path || '(root)', present.length === 0
-      ? `expected one of the keys ${spec.oneOf.join(', ')}`
-      : `expected exactly one of ${spec.oneOf.join(', ')}, got ${present.join(' and ')}`));
+    if (present.length !== 1)
+      problems.push(
+        new SpecError(
+          path || '(root)',
+          present.length === 0
+            ? `expected one of the keys ${spec.oneOf.join(', ')}`
+            : `expected exactly one of ${spec.oneOf.join(', ')}, got ${present.join(' and ')}`,
+        ),
+      );
     const kind = present[0];
     if (kind && spec.onlyWith) {
       for (const [k, kinds] of Object.entries(spec.onlyWith)) {
-        if (Object.hasOwn(value, k) && !kinds.includes(kind)) problems.push(new SpecError(join(path, k), `not an option of a ${kind} source (it applies to ${kinds.join(', ')})`));
+        if (Object.hasOwn(value, k) && !kinds.includes(kind))
+          problems.push(new SpecError(join(path, k), `not an option of a ${kind} source (it applies to ${kinds.join(', ')})`));
       }
     }
   }
@@ -132,34 +157,55 @@ function checkObject(spec: ObjectKey, value: unknown, path: string, problems: Sp
 
 function accepts(spec: KeySpec, v: unknown): boolean {
   switch (spec.type) {
-    case 'string': return typeof v === 'string';
-    case 'number': case 'integer': return typeof v === 'number';
-    case 'boolean': return typeof v === 'boolean';
-    case 'list': return Array.isArray(v);
-    case 'map': case 'object': return isObject(v);
-    case 'variant': return isObject(v) || (spec.bare === true && typeof v === 'string');
-    case 'union': return spec.variants.some((x) => accepts(x, v));
-    case 'any': return true;
+    case 'string':
+      return typeof v === 'string';
+    case 'number':
+    case 'integer':
+      return typeof v === 'number';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'list':
+      return Array.isArray(v);
+    case 'map':
+    case 'object':
+      return isObject(v);
+    case 'variant':
+      return isObject(v) || (spec.bare === true && typeof v === 'string');
+    case 'union':
+      return spec.variants.some((x) => accepts(x, v));
+    case 'any':
+      return true;
   }
 }
 
 /** "a string", "a list of column names"... for messages and docs. */
 export function describe(spec: KeySpec): string {
   switch (spec.type) {
-    case 'string': return spec.enum ? spec.enum.join('|') : 'a string';
-    case 'number': case 'integer': return (spec.type === 'integer' ? 'an integer' : 'a number') + range(spec);
-    case 'boolean': return 'true or false';
-    case 'list': return 'a list';
-    case 'map': return `a map of ${spec.keyDoc} → value`;
-    case 'object': return 'an object';
-    case 'variant': return `one of ${Object.keys(spec.variants).join('|')}`;
-    case 'union': return spec.variants.map(describe).join(' or ');
-    case 'any': return 'any value';
+    case 'string':
+      return spec.enum ? spec.enum.join('|') : 'a string';
+    case 'number':
+    case 'integer':
+      return (spec.type === 'integer' ? 'an integer' : 'a number') + range(spec);
+    case 'boolean':
+      return 'true or false';
+    case 'list':
+      return 'a list';
+    case 'map':
+      return `a map of ${spec.keyDoc} → value`;
+    case 'object':
+      return 'an object';
+    case 'variant':
+      return `one of ${Object.keys(spec.variants).join('|')}`;
+    case 'union':
+      return spec.variants.map(describe).join(' or ');
+    case 'any':
+      return 'any value';
   }
 }
 
 function range(spec: { min?: number; max?: number; exclusive?: boolean }): string {
-  const lo = spec.min, hi = spec.max;
+  const lo = spec.min,
+    hi = spec.max;
   if (lo !== undefined && hi !== undefined) return spec.exclusive ? ` in (${lo}, ${hi})` : ` in [${lo}, ${hi}]`;
   if (lo !== undefined) return spec.exclusive ? ` > ${lo}` : ` ≥ ${lo}`;
   if (hi !== undefined) return ` ≤ ${hi}`;
@@ -192,5 +238,5 @@ function show(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'an object';
   const s = JSON.stringify(v);
-  return s.length > 60 ? s.slice(0, 57) + '..."' : s;
+  return s.length > 60 ? `${s.slice(0, 57)}..."` : s;
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { SourceError, SpecError } from '../core/index.js';
-import { SpecErrors } from './SpecErrors.js';
 import type { Spec } from './Spec.js';
+import { SpecErrors } from './SpecErrors.js';
 import { validateSpec } from './validateSpec.js';
 
 /**
@@ -16,7 +16,11 @@ export function readSpec(file: string, edit?: (raw: unknown) => unknown): Spec {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new SourceError(file, code === 'ENOENT' ? 'no such spec file' : code === 'EISDIR' ? 'is a directory, expected a spec file' : `cannot read: ${(e as Error).message}`, { cause: e });
+    throw new SourceError(
+      file,
+      code === 'ENOENT' ? 'no such spec file' : code === 'EISDIR' ? 'is a directory, expected a spec file' : `cannot read: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   return parseSpec(text, file, edit);
 }
@@ -26,10 +30,13 @@ export function parseSpec(text: string, file = 'spec', edit?: (raw: unknown) => 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new SpecErrors(file, doc.errors.map((e) => {
-      const line = e.pos ? lineCounter.linePos(e.pos[0]).line : undefined;
-      return new SpecError('(syntax)', `${e.message.split('\n')[0]}${line ? ` (${file}:${line})` : ''}`);
-    }));
+    throw new SpecErrors(
+      file,
+      doc.errors.map((e) => {
+        const line = e.pos ? lineCounter.linePos(e.pos[0]).line : undefined;
+        return new SpecError('(syntax)', `${e.message.split('\n')[0]}${line ? ` (${file}:${line})` : ''}`);
+      }),
+    );
   }
   const parsed = toJS(doc, file);
   const raw = edit ? edit(parsed) : parsed;
@@ -40,11 +47,14 @@ export function parseSpec(text: string, file = 'spec', edit?: (raw: unknown) => 
     // In file order; the location goes at the end of the first line (expression errors add a caret line).
     const located = problems.map((p, i) => ({ p, i, line: lineOf(p.path, lines) ?? Infinity }));
     located.sort((a, b) => a.line - b.line || a.i - b.i);
-    throw new SpecErrors(file, located.map(({ p, line }) => {
-      if (line === Infinity) return p;
-      const [first, ...rest] = p.message.slice(p.path.length + 2).split('\n');
-      return new SpecError(p.path, [`${first} (${file}:${line})`, ...rest].join('\n'));
-    }));
+    throw new SpecErrors(
+      file,
+      located.map(({ p, line }) => {
+        if (line === Infinity) return p;
+        const [first, ...rest] = p.message.slice(p.path.length + 2).split('\n');
+        return new SpecError(p.path, [`${first} (${file}:${line})`, ...rest].join('\n'));
+      }),
+    );
   }
   return raw as Spec;
 }
@@ -66,7 +76,12 @@ function toJS(doc: Document.Parsed, file: string): unknown {
   } catch (e) {
     // yaml throws a ReferenceError ("Excessive alias count ...") past the limit.
     if (e instanceof ReferenceError && /alias/i.test(e.message)) {
-      throw new SpecErrors(file, [new SpecError('(aliases)', `${file} expands more than ${MAX_ALIAS_COUNT} YAML aliases: nested aliases grow a document exponentially ("billion laughs"); write the values out or reuse fewer anchors`)]);
+      throw new SpecErrors(file, [
+        new SpecError(
+          '(aliases)',
+          `${file} expands more than ${MAX_ALIAS_COUNT} YAML aliases: nested aliases grow a document exponentially ("billion laughs"); write the values out or reuse fewer anchors`,
+        ),
+      ]);
     }
     throw e;
   }

@@ -33,22 +33,30 @@ export function specDoc(): string {
     '```',
     '',
   ];
-  section(out, 'Top level', SPEC_KEYS, '');
+  section(out, 'Top level', SPEC_KEYS);
   for (const [name, k] of Object.entries(SPEC_KEYS.keys)) {
-    if (k.type === 'object') section(out, `\`${name}\``, k, name);
+    if (k.type === 'object') section(out, `\`${name}\``, k);
   }
-  out.push('## `steps`', '', 'Each step is a one-key object naming the step. Steps marked *list shorthand* also take a plain list of columns (`- standardize: [a, b]`).', '');
-  for (const [name, k] of Object.entries(STEP_KEYS)) section(out, `\`${name}\``, k, `steps[].${name}`, 3);
+  out.push(
+    '## `steps`',
+    '',
+    'Each step is a one-key object naming the step. Steps marked *list shorthand* also take a plain list of columns (`- standardize: [a, b]`).',
+    '',
+  );
+  for (const [name, k] of Object.entries(STEP_KEYS)) section(out, `\`${name}\``, k, 3);
   const model = SPEC_KEYS.keys.model!;
   if (model.type === 'variant') {
     const first = Object.values(model.variants)[0] as ObjectKey;
     out.push('## `model`', '', model.doc, '');
-    section(out, 'Model options', first, `model.<kind>`, 3);
+    section(out, 'Model options', first, 3);
   }
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
-function section(out: string[], title: string, spec: ObjectKey, path: string, level = 2): void {
+function section(out: string[], title: string, spec: ObjectKey, level = 2): void {
   out.push(`${'#'.repeat(level)} ${title}`, '', spec.doc, '');
   if (spec.oneOf) out.push(`Exactly one of: ${spec.oneOf.map((k) => `\`${k}\``).join(', ')}.`, '');
   if (spec.shorthand) out.push(`*List shorthand:* a list (or one name) stands for \`${spec.shorthand}\`.`, '');
@@ -56,29 +64,48 @@ function section(out: string[], title: string, spec: ObjectKey, path: string, le
   for (const [k, v] of Object.entries(spec.keys)) {
     const req = spec.required?.includes(k) ? ' (required)' : '';
     const only = spec.onlyWith?.[k] ? ` Only with ${spec.onlyWith[k]!.map((x) => `\`${x}\``).join(', ')}.` : '';
-    out.push(`| \`${k}\`${req} | ${cell(typeOf(v))} | ${v.default === undefined ? '' : cell('`' + JSON.stringify(v.default) + '`')} | ${cell(v.doc + only + nested(v, path ? `${path}.${k}` : k))} |`);
+    out.push(
+      `| \`${k}\`${req} | ${cell(typeOf(v))} | ${v.default === undefined ? '' : cell(`\`${JSON.stringify(v.default)}\``)} | ${cell(v.doc + only + nested(v))} |`,
+    );
   }
   out.push('');
 }
 
 function typeOf(k: KeySpec): string {
   switch (k.type) {
-    case 'list': return `list of ${typeOf(k.items)}`;
-    case 'map': return `map ${k.keyDoc} → ${typeOf(k.values)}`;
-    case 'union': return k.variants.map(typeOf).join(' or ');
-    case 'object': return 'object';
-    case 'variant': return `one of ${Object.keys(k.variants).join(', ')}`;
-    default: return describe(k);
+    case 'list':
+      return `list of ${typeOf(k.items)}`;
+    case 'map':
+      return `map ${k.keyDoc} → ${typeOf(k.values)}`;
+    case 'union':
+      return k.variants.map(typeOf).join(' or ');
+    case 'object':
+      return 'object';
+    case 'variant':
+      return `one of ${Object.keys(k.variants).join(', ')}`;
+    default:
+      return describe(k);
   }
 }
 
 /** Keys of an object nested inside a list, map or union, inline (they have no section of their own). */
-function nested(k: KeySpec, path: string): string {
-  const obj = k.type === 'object' ? null : k.type === 'map' && k.values.type === 'object' ? k.values
-    : k.type === 'union' ? (k.variants.find((v) => v.type === 'object') ?? k.variants.find((v) => v.type === 'map')) : null;
+function nested(k: KeySpec): string {
+  const obj =
+    k.type === 'object'
+      ? null
+      : k.type === 'map' && k.values.type === 'object'
+        ? k.values
+        : k.type === 'union'
+          ? (k.variants.find((v) => v.type === 'object') ?? k.variants.find((v) => v.type === 'map'))
+          : null;
   const o = obj?.type === 'map' ? (obj.values.type === 'object' ? obj.values : null) : obj;
-  if (!o || o.type !== 'object') return '';
-  return ' Keys: ' + Object.entries(o.keys).map(([n, v]) => `\`${n}\` (${typeOf(v)}): ${v.doc}`).join('; ');
+  if (o?.type !== 'object') return '';
+  return (
+    ' Keys: ' +
+    Object.entries(o.keys)
+      .map(([n, v]) => `\`${n}\` (${typeOf(v)}): ${v.doc}`)
+      .join('; ')
+  );
 }
 
 function cell(s: string): string {

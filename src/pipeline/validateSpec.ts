@@ -1,6 +1,6 @@
 import { SpecError, Telemetry } from '../core/index.js';
 import { compileExpression } from '../features/index.js';
-import { MODEL_KINDS, resolveModelOptions, type ModelKind, type ModelOptions } from '../learn/index.js';
+import { MODEL_KINDS, type ModelKind, type ModelOptions, resolveModelOptions } from '../learn/index.js';
 import { makeGenerator } from '../synth/index.js';
 import { checkKeys, isObject } from './checkKeys.js';
 import { makeStep } from './makeStep.js';
@@ -21,12 +21,12 @@ export function validateSpec(raw: unknown): SpecError[] {
   checkKeys(SPEC_KEYS, raw, '', problems);
   if (!isObject(raw)) return problems;
   const spec = raw as unknown as Spec;
-  const bad = (path: string) => problems.some((p) => p.path === path || p.path.startsWith(path + '.') || p.path.startsWith(path + '['));
+  const bad = (path: string) => problems.some((p) => p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`));
   /** A piece's own SpecError (`derive.name: ...`) under our key path, keeping a known last segment. */
   const rethrow = (path: string, e: unknown, keys: readonly string[] = []) => {
     if (!(e instanceof SpecError)) throw e;
     const own = e.path.split('.').pop()!;
-    const message = e.message.startsWith(e.path + ': ') ? e.message.slice(e.path.length + 2) : e.message;
+    const message = e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message;
     problems.push(new SpecError(e.path.startsWith(path) ? e.path : keys.includes(own) ? `${path}.${own}` : path, message));
   };
 
@@ -34,7 +34,9 @@ export function validateSpec(raw: unknown): SpecError[] {
   if (isObject(src as unknown)) {
     if (src.synthetic !== undefined && !bad('source.synthetic')) {
       const [name, opts]: [string, unknown] = typeof src.synthetic === 'string' ? [src.synthetic, {}] : Object.entries(src.synthetic)[0]!;
-      try { makeGenerator(name, (opts ?? {}) as Record<string, unknown>, `source.synthetic.${name}`); } catch (e) {
+      try {
+        makeGenerator(name, (opts ?? {}) as Record<string, unknown>, `source.synthetic.${name}`);
+      } catch (e) {
         if (!(e instanceof SpecError)) throw e;
         problems.push(e);
       }
@@ -43,19 +45,26 @@ export function validateSpec(raw: unknown): SpecError[] {
       problems.push(new SpecError('source.tcp', 'expected exactly one of listen (a port to serve on) or connect (host:port)'));
     if (src.format === 'csv' && src.header === false && !spec.schema)
       problems.push(new SpecError('source.header', 'header: false needs a schema naming the columns'));
-    if (typeof src.delimiter === 'string' && src.delimiter.length !== 1) problems.push(new SpecError('source.delimiter', `expected one character, got ${JSON.stringify(src.delimiter)}`));
+    if (typeof src.delimiter === 'string' && src.delimiter.length !== 1)
+      problems.push(new SpecError('source.delimiter', `expected one character, got ${JSON.stringify(src.delimiter)}`));
     // The same rules buildPipeline enforces, found here so `--check` reports them before any data.
     if (src.tcp && !bad('source.tcp') && src.tcp.listen !== undefined && src.reconnect === true)
       problems.push(new SpecError('source.reconnect', 'a tcp server (listen) does not reconnect; reconnect applies to tcp.connect and websocket'));
     for (const k of ['backoff', 'maxRetries'] as const) {
-      if (src[k] !== undefined && src.reconnect !== true && !bad(`source.${k}`)) problems.push(new SpecError(`source.${k}`, 'applies only with reconnect: true'));
+      if (src[k] !== undefined && src.reconnect !== true && !bad(`source.${k}`))
+        problems.push(new SpecError(`source.${k}`, 'applies only with reconnect: true'));
     }
   }
 
   if (typeof spec.target === 'string' && !COLUMN_NAME.test(spec.target)) {
-    try { compileExpression(spec.target, { path: 'target' }); } catch (e) { rethrow('target', e); }
+    try {
+      compileExpression(spec.target, { path: 'target' });
+    } catch (e) {
+      rethrow('target', e);
+    }
   }
-  if (spec.model !== undefined && spec.target === undefined) problems.push(new SpecError('target', 'required when a model is given: the column or expression to learn'));
+  if (spec.model !== undefined && spec.target === undefined)
+    problems.push(new SpecError('target', 'required when a model is given: the column or expression to learn'));
   if (spec.split && spec.target === undefined) problems.push(new SpecError('split', 'needs a target to evaluate the held-out rows on'));
 
   if (Array.isArray(spec.steps)) {
@@ -67,7 +76,11 @@ export function validateSpec(raw: unknown): SpecError[] {
       if (!Object.hasOwn(STEP_KEYS, kind)) return;
       if ((kind === 'targetEncode' || kind === 'selectTopK') && target === null && !(isObject(options) && options.target))
         problems.push(new SpecError(`${path}.${kind}.target`, 'required when the spec has no target'));
-      try { makeStep(kind, options, { target, telemetry: new Telemetry(), path }); } catch (e) { rethrow(`${path}.${kind}`, e, Object.keys(STEP_KEYS[kind]!.keys)); }
+      try {
+        makeStep(kind, options, { target, telemetry: new Telemetry(), path });
+      } catch (e) {
+        rethrow(`${path}.${kind}`, e, Object.keys(STEP_KEYS[kind]!.keys));
+      }
     });
   }
 
@@ -75,13 +88,19 @@ export function validateSpec(raw: unknown): SpecError[] {
   // The model's own checks (resolveModelOptions), on the options that do not depend on the data:
   // what createModel would refuse after the first batch is refused here. The class count is
   // found in the data (a softmax without one is checked with 3).
-  const model = typeof spec.model === 'string' ? [spec.model, {}] as const : isObject(spec.model as unknown) && Object.keys(spec.model!).length === 1 ? Object.entries(spec.model!)[0]! : null;
+  const model =
+    typeof spec.model === 'string'
+      ? ([spec.model, {}] as const)
+      : isObject(spec.model as unknown) && Object.keys(spec.model!).length === 1
+        ? Object.entries(spec.model!)[0]!
+        : null;
   if (model && (MODEL_KINDS as readonly string[]).includes(model[0]) && !bad('model') && !bad('training')) {
     const [kind, given] = model as [ModelKind, Record<string, unknown> | null];
     const { classes, ...options } = given ?? {};
     try {
       resolveModelOptions({
-        ...options, kind,
+        ...options,
+        kind,
         ...(kind === 'softmax' ? { classes: typeof classes === 'number' ? classes : 3 } : {}),
         ...(isObject(training as unknown) && training!.batchSize !== undefined ? { batchSize: training!.batchSize } : {}),
         ...(isObject(training as unknown) && training!.backend !== undefined ? { backend: training!.backend } : {}),
@@ -89,11 +108,16 @@ export function validateSpec(raw: unknown): SpecError[] {
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
       const key = e.path.split(/[.[]/)[0]!;
-      const message = e.message.startsWith(e.path + ': ') ? e.message.slice(e.path.length + 2) : e.message;
+      const message = e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message;
       problems.push(new SpecError(key === 'batchSize' || key === 'backend' ? `training.${e.path}` : `model.${kind}.${e.path}`, message));
     }
   }
-  if (isObject(training as unknown) && (training!.epochs ?? 1) > 1 && isObject(src as unknown) && (src.tcp || src.websocket || (src.synthetic && !src.maxRows && !training!.maxRows)))
+  if (
+    isObject(training as unknown) &&
+    (training!.epochs ?? 1) > 1 &&
+    isObject(src as unknown) &&
+    (src.tcp || src.websocket || (src.synthetic && !src.maxRows && !training!.maxRows))
+  )
     problems.push(new SpecError('training.epochs', 'more than one epoch needs finite data: a file, or a synthetic source with maxRows'));
   if (isObject(spec.output as unknown) && spec.output!.save === true && !spec.output!.dir)
     problems.push(new SpecError('output.save', 'needs output.dir to save the pipeline into'));

@@ -19,28 +19,28 @@ const within = (lo: number, x: number, hi: number) => lo <= x && x <= hi;
 /** MOA's ten functions (pred20..pred29 of the IBM Quest C code); 0 = groupA, 1 = groupB. */
 const FUNCTIONS: readonly Fn[] = [
   (_s, _c, age) => (age < 40 || 60 <= age ? 0 : 1),
-  (s, _c, age) => (age < 40 ? (within(50000, s, 100000) ? 0 : 1) : age < 60 ? (within(75000, s, 125000) ? 0 : 1) : (within(25000, s, 75000) ? 0 : 1)),
-  (_s, _c, age, e) => (age < 40 ? (e === 0 || e === 1 ? 0 : 1) : age < 60 ? (e >= 1 && e <= 3 ? 0 : 1) : (e >= 2 && e <= 4 ? 0 : 1)),
+  (s, _c, age) => (age < 40 ? (within(50000, s, 100000) ? 0 : 1) : age < 60 ? (within(75000, s, 125000) ? 0 : 1) : within(25000, s, 75000) ? 0 : 1),
+  (_s, _c, age, e) => (age < 40 ? (e === 0 || e === 1 ? 0 : 1) : age < 60 ? (e >= 1 && e <= 3 ? 0 : 1) : e >= 2 && e <= 4 ? 0 : 1),
   (s, _c, age, e) => {
-    if (age < 40) return (e === 0 || e === 1) ? (within(25000, s, 75000) ? 0 : 1) : (within(50000, s, 100000) ? 0 : 1);
-    if (age < 60) return (e >= 1 && e <= 3) ? (within(50000, s, 100000) ? 0 : 1) : (within(75000, s, 125000) ? 0 : 1);
-    return (e >= 2 && e <= 4) ? (within(50000, s, 100000) ? 0 : 1) : (within(25000, s, 75000) ? 0 : 1);
+    if (age < 40) return e === 0 || e === 1 ? (within(25000, s, 75000) ? 0 : 1) : within(50000, s, 100000) ? 0 : 1;
+    if (age < 60) return e >= 1 && e <= 3 ? (within(50000, s, 100000) ? 0 : 1) : within(75000, s, 125000) ? 0 : 1;
+    return e >= 2 && e <= 4 ? (within(50000, s, 100000) ? 0 : 1) : within(25000, s, 75000) ? 0 : 1;
   },
   (s, _c, age, _e, _hv, _hy, loan) => {
-    if (age < 40) return within(50000, s, 100000) ? (within(100000, loan, 300000) ? 0 : 1) : (within(200000, loan, 400000) ? 0 : 1);
-    if (age < 60) return within(75000, s, 125000) ? (within(200000, loan, 400000) ? 0 : 1) : (within(300000, loan, 500000) ? 0 : 1);
-    return within(25000, s, 75000) ? (within(300000, loan, 500000) ? 0 : 1) : (within(100000, loan, 300000) ? 0 : 1);
+    if (age < 40) return within(50000, s, 100000) ? (within(100000, loan, 300000) ? 0 : 1) : within(200000, loan, 400000) ? 0 : 1;
+    if (age < 60) return within(75000, s, 125000) ? (within(200000, loan, 400000) ? 0 : 1) : within(300000, loan, 500000) ? 0 : 1;
+    return within(25000, s, 75000) ? (within(300000, loan, 500000) ? 0 : 1) : within(100000, loan, 300000) ? 0 : 1;
   },
   (s, c, age) => {
     const t = s + c;
-    return age < 40 ? (within(50000, t, 100000) ? 0 : 1) : age < 60 ? (within(75000, t, 125000) ? 0 : 1) : (within(25000, t, 75000) ? 0 : 1);
+    return age < 40 ? (within(50000, t, 100000) ? 0 : 1) : age < 60 ? (within(75000, t, 125000) ? 0 : 1) : within(25000, t, 75000) ? 0 : 1;
   },
-  (s, c, _a, _e, _hv, _hy, loan) => (2 * (s + c) / 3 - loan / 5 - 20000 > 0 ? 0 : 1),
-  (s, c, _a, e) => (2 * (s + c) / 3 - 5000 * e - 20000 > 0 ? 0 : 1),
-  (s, c, _a, e, _hv, _hy, loan) => (2 * (s + c) / 3 - 5000 * e - loan / 5 - 10000 > 0 ? 0 : 1),
+  (s, c, _a, _e, _hv, _hy, loan) => ((2 * (s + c)) / 3 - loan / 5 - 20000 > 0 ? 0 : 1),
+  (s, c, _a, e) => ((2 * (s + c)) / 3 - 5000 * e - 20000 > 0 ? 0 : 1),
+  (s, c, _a, e, _hv, _hy, loan) => ((2 * (s + c)) / 3 - 5000 * e - loan / 5 - 10000 > 0 ? 0 : 1),
   (s, c, _a, e, hv, hy) => {
-    const equity = hy >= 20 ? hv * (hy - 20) / 10 : 0;
-    return 2 * (s + c) / 3 - 5000 * e + equity / 5 - 10000 > 0 ? 0 : 1;
+    const equity = hy >= 20 ? (hv * (hy - 20)) / 10 : 0;
+    return (2 * (s + c)) / 3 - 5000 * e + equity / 5 - 10000 > 0 ? 0 : 1;
   },
 ];
 
@@ -61,26 +61,46 @@ export class AgrawalGenerator extends RowGenerator {
 
   constructor(options: AgrawalOptions = {}, path = 'agrawal') {
     const o = new OptionReader(path, options as Record<string, unknown>);
-    const fn = o.int('function', 1, 1, 10), p = o.number('perturbation', 0.05, 0, 1), balance = o.bool('balance', false), seed = o.seed('seed', 1);
+    const fn = o.int('function', 1, 1, 10),
+      p = o.number('perturbation', 0.05, 0, 1),
+      balance = o.bool('balance', false),
+      seed = o.seed('seed', 1);
     o.done();
-    super([
-      { name: 'salary', type: 'number' },
-      { name: 'commission', type: 'number' },
-      { name: 'age', type: 'number' },
-      { name: 'elevel', type: 'category', values: Array.from({ length: 5 }, (_, i) => `level${i}`) },
-      { name: 'car', type: 'category', values: Array.from({ length: 20 }, (_, i) => `car${i + 1}`) },
-      { name: 'zipcode', type: 'category', values: Array.from({ length: 9 }, (_, i) => `zipcode${i + 1}`) },
-      { name: 'hvalue', type: 'number' },
-      { name: 'hyears', type: 'number' },
-      { name: 'loan', type: 'number' },
-      { name: 'class', type: 'integer' },
-    ], 2, seed);
-    this.function = fn; this.perturbation = p; this.balance = balance; this.seed = seed;
+    super(
+      [
+        { name: 'salary', type: 'number' },
+        { name: 'commission', type: 'number' },
+        { name: 'age', type: 'number' },
+        { name: 'elevel', type: 'category', values: Array.from({ length: 5 }, (_, i) => `level${i}`) },
+        { name: 'car', type: 'category', values: Array.from({ length: 20 }, (_, i) => `car${i + 1}`) },
+        { name: 'zipcode', type: 'category', values: Array.from({ length: 9 }, (_, i) => `zipcode${i + 1}`) },
+        { name: 'hvalue', type: 'number' },
+        { name: 'hyears', type: 'number' },
+        { name: 'loan', type: 'number' },
+        { name: 'class', type: 'integer' },
+      ],
+      2,
+      seed,
+    );
+    this.function = fn;
+    this.perturbation = p;
+    this.balance = balance;
+    this.seed = seed;
   }
 
   protected generate(out: Float64Array): void {
-    const r = this.rng, f = FUNCTIONS[this.function - 1]!;
-    let salary = 0, commission = 0, age = 0, elevel = 0, car = 0, zipcode = 0, hvalue = 0, hyears = 0, loan = 0, group = 0;
+    const r = this.rng,
+      f = FUNCTIONS[this.function - 1]!;
+    let salary = 0,
+      commission = 0,
+      age = 0,
+      elevel = 0,
+      car = 0,
+      zipcode = 0,
+      hvalue = 0,
+      hyears = 0,
+      loan = 0,
+      group = 0;
     for (;;) {
       salary = 20000 + 130000 * r.float();
       commission = salary >= 75000 ? 0 : 10000 + 65000 * r.float();
@@ -108,8 +128,16 @@ export class AgrawalGenerator extends RowGenerator {
       hyears = Math.round(this.perturb(hyears, 29, 1, 30));
       loan = this.perturb(loan, 500000, 0, 500000);
     }
-    out[0] = salary; out[1] = commission; out[2] = age; out[3] = elevel; out[4] = car; out[5] = zipcode;
-    out[6] = hvalue; out[7] = hyears; out[8] = loan; out[9] = group;
+    out[0] = salary;
+    out[1] = commission;
+    out[2] = age;
+    out[3] = elevel;
+    out[4] = car;
+    out[5] = zipcode;
+    out[6] = hvalue;
+    out[7] = hyears;
+    out[8] = loan;
+    out[9] = group;
   }
 
   /**
@@ -128,13 +156,17 @@ export class AgrawalGenerator extends RowGenerator {
   }
 
   toJSON(): GeneratorState {
-    return { ...this.baseState(), options: { function: this.function, perturbation: this.perturbation, balance: this.balance, seed: this.seed }, nextClassShouldBeZero: this.nextClassShouldBeZero };
+    return {
+      ...this.baseState(),
+      options: { function: this.function, perturbation: this.perturbation, balance: this.balance, seed: this.seed },
+      nextClassShouldBeZero: this.nextClassShouldBeZero,
+    };
   }
 
   static fromJSON(state: GeneratorState): AgrawalGenerator {
-    const g = new AgrawalGenerator(state['options'] as AgrawalOptions);
+    const g = new AgrawalGenerator(state.options as AgrawalOptions);
     g.restoreBase(state);
-    g.nextClassShouldBeZero = Boolean(state['nextClassShouldBeZero']);
+    g.nextClassShouldBeZero = Boolean(state.nextClassShouldBeZero);
     return g;
   }
 }

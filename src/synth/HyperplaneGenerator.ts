@@ -1,5 +1,5 @@
 import { OptionReader } from './OptionReader.js';
-import { RowGenerator, type GeneratedField } from './RowGenerator.js';
+import { type GeneratedField, RowGenerator } from './RowGenerator.js';
 import type { GeneratorState } from './StreamGenerator.js';
 
 export interface HyperplaneOptions {
@@ -37,15 +37,26 @@ export class HyperplaneGenerator extends RowGenerator {
     const o = new OptionReader(path, options as Record<string, unknown>);
     const d = o.int('numAttributes', 10, 1, 100_000);
     const k = o.int('numDriftAttributes', Math.min(2, d), 0, d);
-    const mag = o.number('magChange', 0, 0, 1), noise = o.number('noise', 0.05, 0, 1), sigma = o.number('sigma', 0.1, 0, 1), seed = o.seed('seed', 1);
+    const mag = o.number('magChange', 0, 0, 1),
+      noise = o.number('noise', 0.05, 0, 1),
+      sigma = o.number('sigma', 0.1, 0, 1),
+      seed = o.seed('seed', 1);
     o.done();
     const fields: GeneratedField[] = Array.from({ length: d }, (_, i) => ({ name: `att${i + 1}`, type: 'number' as const }));
     fields.push({ name: 'class', type: 'integer' });
     super(fields, 2, seed);
-    this.numAttributes = d; this.numDriftAttributes = k; this.magChange = mag; this.noise = noise; this.sigma = sigma; this.seed = seed;
+    this.numAttributes = d;
+    this.numDriftAttributes = k;
+    this.magChange = mag;
+    this.noise = noise;
+    this.sigma = sigma;
+    this.seed = seed;
     this.weights = new Float64Array(d);
     this.directions = new Int8Array(d);
-    for (let i = 0; i < d; i++) { this.weights[i] = this.rng.float(); this.directions[i] = i < k ? 1 : 0; }
+    for (let i = 0; i < d; i++) {
+      this.weights[i] = this.rng.float();
+      this.directions[i] = i < k ? 1 : 0;
+    }
   }
 
   /** A copy of the current weights (they rotate as rows are drawn). */
@@ -54,8 +65,10 @@ export class HyperplaneGenerator extends RowGenerator {
   }
 
   protected generate(out: Float64Array): void {
-    const d = this.numAttributes, w = this.weights;
-    let sum = 0, sumW = 0;
+    const d = this.numAttributes,
+      w = this.weights;
+    let sum = 0,
+      sumW = 0;
     for (let i = 0; i < d; i++) {
       const x = this.rng.float();
       out[i] = x;
@@ -74,16 +87,24 @@ export class HyperplaneGenerator extends RowGenerator {
   toJSON(): GeneratorState {
     return {
       ...this.baseState(),
-      options: { numAttributes: this.numAttributes, numDriftAttributes: this.numDriftAttributes, magChange: this.magChange, noise: this.noise, sigma: this.sigma, seed: this.seed },
-      weights: Array.from(this.weights), directions: Array.from(this.directions),
+      options: {
+        numAttributes: this.numAttributes,
+        numDriftAttributes: this.numDriftAttributes,
+        magChange: this.magChange,
+        noise: this.noise,
+        sigma: this.sigma,
+        seed: this.seed,
+      },
+      weights: Array.from(this.weights),
+      directions: Array.from(this.directions),
     };
   }
 
   static fromJSON(state: GeneratorState): HyperplaneGenerator {
-    const g = new HyperplaneGenerator(state['options'] as HyperplaneOptions);
+    const g = new HyperplaneGenerator(state.options as HyperplaneOptions);
     g.restoreBase(state);
-    g.weights = Float64Array.from(state['weights'] as number[]);
-    g.directions = Int8Array.from(state['directions'] as number[]);
+    g.weights = Float64Array.from(state.weights as number[]);
+    g.directions = Int8Array.from(state.directions as number[]);
     return g;
   }
 }

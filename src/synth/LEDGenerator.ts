@@ -1,5 +1,5 @@
 import { OptionReader } from './OptionReader.js';
-import { RowGenerator, type GeneratedField } from './RowGenerator.js';
+import { type GeneratedField, RowGenerator } from './RowGenerator.js';
 import type { GeneratorState } from './StreamGenerator.js';
 
 export interface LEDOptions {
@@ -12,8 +12,16 @@ export interface LEDOptions {
 
 /** Segments a..g of the digits 0-9 (MOA's table, from Breiman et al.'s LED problem). */
 const SEGMENTS: readonly (readonly number[])[] = [
-  [1, 1, 1, 0, 1, 1, 1], [0, 0, 1, 0, 0, 1, 0], [1, 0, 1, 1, 1, 0, 1], [1, 0, 1, 1, 0, 1, 1], [0, 1, 1, 1, 0, 1, 0],
-  [1, 1, 0, 1, 0, 1, 1], [1, 1, 0, 1, 1, 1, 1], [1, 0, 1, 0, 0, 1, 0], [1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 0, 1, 1],
+  [1, 1, 1, 0, 1, 1, 1],
+  [0, 0, 1, 0, 0, 1, 0],
+  [1, 0, 1, 1, 1, 0, 1],
+  [1, 0, 1, 1, 0, 1, 1],
+  [0, 1, 1, 1, 0, 1, 0],
+  [1, 1, 0, 1, 0, 1, 1],
+  [1, 1, 0, 1, 1, 1, 1],
+  [1, 0, 1, 0, 0, 1, 0],
+  [1, 1, 1, 1, 1, 1, 1],
+  [1, 1, 1, 1, 0, 1, 1],
 ];
 const IRRELEVANT = 17;
 
@@ -30,13 +38,17 @@ export class LEDGenerator extends RowGenerator {
 
   constructor(options: LEDOptions = {}, path = 'led') {
     const o = new OptionReader(path, options as Record<string, unknown>);
-    const noise = o.number('noise', 0.1, 0, 1), suppress = o.bool('suppressIrrelevant', false), seed = o.seed('seed', 1);
+    const noise = o.number('noise', 0.1, 0, 1),
+      suppress = o.bool('suppressIrrelevant', false),
+      seed = o.seed('seed', 1);
     o.done();
     const n = suppress ? 7 : 7 + IRRELEVANT;
     const fields: GeneratedField[] = Array.from({ length: n }, (_, i) => ({ name: `att${i + 1}`, type: 'boolean' as const }));
     fields.push({ name: 'class', type: 'integer' });
     super(fields, 10, seed);
-    this.noise = noise; this.suppressIrrelevant = suppress; this.seed = seed;
+    this.noise = noise;
+    this.suppressIrrelevant = suppress;
+    this.seed = seed;
   }
 
   protected generate(out: Float64Array): void {
@@ -53,7 +65,7 @@ export class LEDGenerator extends RowGenerator {
   }
 
   static fromJSON(state: GeneratorState): LEDGenerator {
-    const g = new LEDGenerator(state['options'] as LEDOptions);
+    const g = new LEDGenerator(state.options as LEDOptions);
     g.restoreBase(state);
     return g;
   }

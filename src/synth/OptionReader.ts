@@ -8,8 +8,12 @@ import { SpecError } from '../core/index.js';
 export class OptionReader {
   private readonly seen = new Set<string>();
 
-  constructor(readonly path: string, private readonly options: Readonly<Record<string, unknown>>) {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new SpecError(path, `expected an object of options, got ${describe(options)}`);
+  constructor(
+    readonly path: string,
+    private readonly options: Readonly<Record<string, unknown>>,
+  ) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options))
+      throw new SpecError(path, `expected an object of options, got ${describe(options)}`);
   }
 
   private raw(key: string): unknown {

@@ -1,6 +1,6 @@
 import { Rng } from '../core/index.js';
 import { OptionReader } from './OptionReader.js';
-import { RowGenerator, type GeneratedField } from './RowGenerator.js';
+import { type GeneratedField, RowGenerator } from './RowGenerator.js';
 import type { GeneratorState } from './StreamGenerator.js';
 
 export interface RandomRBFOptions {
@@ -45,14 +45,23 @@ export class RandomRBFGenerator extends RowGenerator {
 
   constructor(options: RandomRBFOptions = {}, path = 'rbf') {
     const o = new OptionReader(path, options as Record<string, unknown>);
-    const k = o.int('numClasses', 2, 2, 1_000_000), d = o.int('numAttributes', 10, 1, 100_000), c = o.int('numCentroids', 50, 1, 1_000_000);
-    const speed = o.number('speedChange', 0, 0), drift = Math.min(o.int('numDriftCentroids', 50, 0), c);
-    const seed = o.seed('seed', 1), modelSeed = o.seed('modelSeed', seed);
+    const k = o.int('numClasses', 2, 2, 1_000_000),
+      d = o.int('numAttributes', 10, 1, 100_000),
+      c = o.int('numCentroids', 50, 1, 1_000_000);
+    const speed = o.number('speedChange', 0, 0),
+      drift = Math.min(o.int('numDriftCentroids', 50, 0), c);
+    const seed = o.seed('seed', 1),
+      modelSeed = o.seed('modelSeed', seed);
     o.done();
     const fields: GeneratedField[] = Array.from({ length: d }, (_, i) => ({ name: `att${i + 1}`, type: 'number' as const }));
     fields.push({ name: 'class', type: 'integer' });
     super(fields, k, seed);
-    this.numAttributes = d; this.numCentroids = c; this.speedChange = speed; this.numDriftCentroids = drift; this.seed = seed; this.modelSeed = modelSeed;
+    this.numAttributes = d;
+    this.numCentroids = c;
+    this.speedChange = speed;
+    this.numDriftCentroids = drift;
+    this.seed = seed;
+    this.modelSeed = modelSeed;
     const model = new Rng(modelSeed);
     this.centres = new Float64Array(c * d);
     this.labels = new Int32Array(c);
@@ -72,7 +81,11 @@ export class RandomRBFGenerator extends RowGenerator {
     this.speeds = new Float64Array(drift * d);
     for (let i = 0; i < drift; i++) {
       let norm = 0;
-      for (let j = 0; j < d; j++) { const v = model.float(); this.speeds[i * d + j] = v; norm += v * v; }
+      for (let j = 0; j < d; j++) {
+        const v = model.float();
+        this.speeds[i * d + j] = v;
+        norm += v * v;
+      }
       norm = Math.sqrt(norm) || 1;
       for (let j = 0; j < d; j++) this.speeds[i * d + j] = this.speeds[i * d + j]! / norm;
     }
@@ -90,28 +103,42 @@ export class RandomRBFGenerator extends RowGenerator {
   }
 
   protected generate(out: Float64Array): void {
-    const d = this.numAttributes, cs = this.centres, sp = this.speeds, v = this.speedChange;
+    const d = this.numAttributes,
+      cs = this.centres,
+      sp = this.speeds,
+      v = this.speedChange;
     if (v > 0) {
       for (let i = 0; i < this.numDriftCentroids; i++) {
         for (let j = 0; j < d; j++) {
           const q = i * d + j;
           let x = cs[q]! + sp[q]! * v;
-          if (x > 1) { x = 1; sp[q] = -sp[q]!; }
-          if (x < 0) { x = 0; sp[q] = -sp[q]!; }
+          if (x > 1) {
+            x = 1;
+            sp[q] = -sp[q]!;
+          }
+          if (x < 0) {
+            x = 0;
+            sp[q] = -sp[q]!;
+          }
           cs[q] = x;
         }
       }
     }
     // Centroid chosen by weight, as MOA's chooseRandomIndexBasedOnWeights.
     const target = this.rng.float() * this.totalWeight;
-    let idx = 0, acc = 0;
+    let idx = 0,
+      acc = 0;
     while (acc <= target && idx < this.numCentroids) acc += this.weights[idx++]!;
     idx -= 1;
     const dir = this.direction;
     let mag = 0;
-    for (let j = 0; j < d; j++) { const a = this.rng.float() * 2 - 1; dir[j] = a; mag += a * a; }
+    for (let j = 0; j < d; j++) {
+      const a = this.rng.float() * 2 - 1;
+      dir[j] = a;
+      mag += a * a;
+    }
     mag = Math.sqrt(mag) || 1;
-    const scale = this.rng.normal() * this.spreads[idx]! / mag;
+    const scale = (this.rng.normal() * this.spreads[idx]!) / mag;
     for (let j = 0; j < d; j++) out[j] = cs[idx * d + j]! + dir[j]! * scale;
     out[d] = this.labels[idx]!;
   }
@@ -119,17 +146,26 @@ export class RandomRBFGenerator extends RowGenerator {
   toJSON(): GeneratorState {
     return {
       ...this.baseState(),
-      options: { numClasses: this.numClasses, numAttributes: this.numAttributes, numCentroids: this.numCentroids, speedChange: this.speedChange, numDriftCentroids: this.numDriftCentroids, seed: this.seed, modelSeed: this.modelSeed },
+      options: {
+        numClasses: this.numClasses,
+        numAttributes: this.numAttributes,
+        numCentroids: this.numCentroids,
+        speedChange: this.speedChange,
+        numDriftCentroids: this.numDriftCentroids,
+        seed: this.seed,
+        modelSeed: this.modelSeed,
+      },
       // Only the moving parts: labels, spreads and weights are rebuilt from modelSeed.
-      centres: Array.from(this.centres), speeds: Array.from(this.speeds),
+      centres: Array.from(this.centres),
+      speeds: Array.from(this.speeds),
     };
   }
 
   static fromJSON(state: GeneratorState): RandomRBFGenerator {
-    const g = new RandomRBFGenerator(state['options'] as RandomRBFOptions);
+    const g = new RandomRBFGenerator(state.options as RandomRBFOptions);
     g.restoreBase(state);
-    g.centres = Float64Array.from(state['centres'] as number[]);
-    g.speeds = Float64Array.from(state['speeds'] as number[]);
+    g.centres = Float64Array.from(state.centres as number[]);
+    g.speeds = Float64Array.from(state.speeds as number[]);
     return g;
   }
 }

@@ -1,4 +1,4 @@
-import { Batch, Rng, Schema, StringDictionary, type Column } from '../core/index.js';
+import { Batch, type Column, Rng, Schema, StringDictionary } from '../core/index.js';
 import type { GeneratorState, StreamGenerator } from './StreamGenerator.js';
 
 /** One generated column: `values` fixes a category column's dictionary, in code order. */
@@ -21,7 +21,11 @@ export abstract class RowGenerator implements StreamGenerator {
   protected pos = 0;
   private readonly row: Float64Array;
 
-  constructor(fields: readonly GeneratedField[], readonly numClasses: number, seed: number) {
+  constructor(
+    fields: readonly GeneratedField[],
+    readonly numClasses: number,
+    seed: number,
+  ) {
     this.schema = new Schema(fields.map((f) => ({ name: f.name, type: f.type, nullable: false })));
     this.dictionaries = fields.map((f) => (f.type === 'category' ? new StringDictionary(f.values ?? []) : null));
     this.row = new Float64Array(fields.length);
@@ -48,13 +52,34 @@ export abstract class RowGenerator implements StreamGenerator {
     const sinks: Array<Float64Array | Int32Array | Uint8Array> = [];
     fields.forEach((f, j) => {
       switch (f.type) {
-        case 'number': { const values = new Float64Array(n); sinks.push(values); cols.push({ type: 'number', values, validity: null }); break; }
-        case 'integer': { const values = new Int32Array(n); sinks.push(values); cols.push({ type: 'integer', values, validity: null }); break; }
-        case 'boolean': { const values = new Uint8Array(n); sinks.push(values); cols.push({ type: 'boolean', values, validity: null }); break; }
-        default: { const codes = new Int32Array(n); sinks.push(codes); cols.push({ type: 'category', codes, dictionary: this.dictionaries[j]!, validity: null }); break; }
+        case 'number': {
+          const values = new Float64Array(n);
+          sinks.push(values);
+          cols.push({ type: 'number', values, validity: null });
+          break;
+        }
+        case 'integer': {
+          const values = new Int32Array(n);
+          sinks.push(values);
+          cols.push({ type: 'integer', values, validity: null });
+          break;
+        }
+        case 'boolean': {
+          const values = new Uint8Array(n);
+          sinks.push(values);
+          cols.push({ type: 'boolean', values, validity: null });
+          break;
+        }
+        default: {
+          const codes = new Int32Array(n);
+          sinks.push(codes);
+          cols.push({ type: 'category', codes, dictionary: this.dictionaries[j]!, validity: null });
+          break;
+        }
       }
     });
-    const row = this.row, width = fields.length;
+    const row = this.row,
+      width = fields.length;
     for (let i = 0; i < n; i++) {
       this.nextRow(row);
       for (let j = 0; j < width; j++) sinks[j]![i] = row[j]!;
@@ -68,8 +93,8 @@ export abstract class RowGenerator implements StreamGenerator {
   }
 
   protected restoreBase(state: GeneratorState): void {
-    this.pos = Number(state['position'] ?? 0);
-    this.rng = Rng.fromJSON(state['rng'] as ReturnType<Rng['toJSON']>);
+    this.pos = Number(state.position ?? 0);
+    this.rng = Rng.fromJSON(state.rng as ReturnType<Rng['toJSON']>);
   }
 
   abstract toJSON(): GeneratorState;

@@ -29,20 +29,37 @@ export class SEAGenerator extends RowGenerator {
 
   constructor(options: SEAOptions = {}, path = 'sea') {
     const o = new OptionReader(path, options as Record<string, unknown>);
-    const fn = o.int('function', 1, 1, 4), noise = o.number('noise', 0.1, 0, 1), balance = o.bool('balance', false), seed = o.seed('seed', 1);
+    const fn = o.int('function', 1, 1, 4),
+      noise = o.number('noise', 0.1, 0, 1),
+      balance = o.bool('balance', false),
+      seed = o.seed('seed', 1);
     o.done();
-    super([
-      { name: 'attrib1', type: 'number' }, { name: 'attrib2', type: 'number' }, { name: 'attrib3', type: 'number' },
-      { name: 'class', type: 'integer' },
-    ], 2, seed);
-    this.function = fn; this.noise = noise; this.balance = balance; this.seed = seed;
+    super(
+      [
+        { name: 'attrib1', type: 'number' },
+        { name: 'attrib2', type: 'number' },
+        { name: 'attrib3', type: 'number' },
+        { name: 'class', type: 'integer' },
+      ],
+      2,
+      seed,
+    );
+    this.function = fn;
+    this.noise = noise;
+    this.balance = balance;
+    this.seed = seed;
   }
 
   protected generate(out: Float64Array): void {
     const theta = THRESHOLDS[this.function - 1]!;
-    let a1 = 0, a2 = 0, a3 = 0, group = 0;
+    let a1 = 0,
+      a2 = 0,
+      a3 = 0,
+      group = 0;
     for (;;) {
-      a1 = 10 * this.rng.float(); a2 = 10 * this.rng.float(); a3 = 10 * this.rng.float();
+      a1 = 10 * this.rng.float();
+      a2 = 10 * this.rng.float();
+      a3 = 10 * this.rng.float();
       group = a1 + a2 <= theta ? 0 : 1;
       if (!this.balance) break;
       if ((this.nextClassShouldBeZero && group === 0) || (!this.nextClassShouldBeZero && group === 1)) {
@@ -52,17 +69,24 @@ export class SEAGenerator extends RowGenerator {
     }
     // Drawn on every row, so a stream with noise 0 has the same attributes as one with noise.
     if (this.rng.float() < this.noise) group = 1 - group;
-    out[0] = a1; out[1] = a2; out[2] = a3; out[3] = group;
+    out[0] = a1;
+    out[1] = a2;
+    out[2] = a3;
+    out[3] = group;
   }
 
   toJSON(): GeneratorState {
-    return { ...this.baseState(), options: { function: this.function, noise: this.noise, balance: this.balance, seed: this.seed }, nextClassShouldBeZero: this.nextClassShouldBeZero };
+    return {
+      ...this.baseState(),
+      options: { function: this.function, noise: this.noise, balance: this.balance, seed: this.seed },
+      nextClassShouldBeZero: this.nextClassShouldBeZero,
+    };
   }
 
   static fromJSON(state: GeneratorState): SEAGenerator {
-    const g = new SEAGenerator(state['options'] as SEAOptions);
+    const g = new SEAGenerator(state.options as SEAOptions);
     g.restoreBase(state);
-    g.nextClassShouldBeZero = Boolean(state['nextClassShouldBeZero']);
+    g.nextClassShouldBeZero = Boolean(state.nextClassShouldBeZero);
     return g;
   }
 }

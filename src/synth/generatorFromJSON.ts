@@ -12,13 +12,21 @@ import type { GeneratorState, StreamGenerator } from './StreamGenerator.js';
 export function generatorFromJSON(state: GeneratorState): StreamGenerator {
   // Looked up at call time: ConceptDriftGenerator imports this module back.
   switch (state?.kind) {
-    case 'sea': return SEAGenerator.fromJSON(state);
-    case 'hyperplane': return HyperplaneGenerator.fromJSON(state);
-    case 'agrawal': return AgrawalGenerator.fromJSON(state);
-    case 'rbf': return RandomRBFGenerator.fromJSON(state);
-    case 'led': return LEDGenerator.fromJSON(state);
-    case 'stagger': return STAGGERGenerator.fromJSON(state);
-    case 'drift': return ConceptDriftGenerator.fromJSON(state);
-    default: throw new SpecError('kind', `unknown generator state kind ${JSON.stringify(state?.kind)}`);
+    case 'sea':
+      return SEAGenerator.fromJSON(state);
+    case 'hyperplane':
+      return HyperplaneGenerator.fromJSON(state);
+    case 'agrawal':
+      return AgrawalGenerator.fromJSON(state);
+    case 'rbf':
+      return RandomRBFGenerator.fromJSON(state);
+    case 'led':
+      return LEDGenerator.fromJSON(state);
+    case 'stagger':
+      return STAGGERGenerator.fromJSON(state);
+    case 'drift':
+      return ConceptDriftGenerator.fromJSON(state);
+    default:
+      throw new SpecError('kind', `unknown generator state kind ${JSON.stringify(state?.kind)}`);
   }
 }

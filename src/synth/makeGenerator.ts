@@ -1,7 +1,7 @@
 import { SpecError } from '../core/index.js';
-import { GENERATOR_NAMES } from './GENERATOR_NAMES.js';
 import { AgrawalGenerator } from './AgrawalGenerator.js';
 import { ConceptDriftGenerator } from './ConceptDriftGenerator.js';
+import { GENERATOR_NAMES } from './GENERATOR_NAMES.js';
 import { HyperplaneGenerator } from './HyperplaneGenerator.js';
 import { LEDGenerator } from './LEDGenerator.js';
 import { OptionReader } from './OptionReader.js';
@@ -18,15 +18,22 @@ import type { StreamGenerator } from './StreamGenerator.js';
  */
 export function makeGenerator(name: string, options: Readonly<Record<string, unknown>> = {}, path: string = name): StreamGenerator {
   switch (name) {
-    case 'sea': return new SEAGenerator(options, path);
-    case 'hyperplane': return new HyperplaneGenerator(options, path);
-    case 'agrawal': return new AgrawalGenerator(options, path);
-    case 'rbf': return new RandomRBFGenerator(options, path);
-    case 'led': return new LEDGenerator(options, path);
-    case 'stagger': return new STAGGERGenerator(options, path);
+    case 'sea':
+      return new SEAGenerator(options, path);
+    case 'hyperplane':
+      return new HyperplaneGenerator(options, path);
+    case 'agrawal':
+      return new AgrawalGenerator(options, path);
+    case 'rbf':
+      return new RandomRBFGenerator(options, path);
+    case 'led':
+      return new LEDGenerator(options, path);
+    case 'stagger':
+      return new STAGGERGenerator(options, path);
     case 'drift': {
       const o = new OptionReader(path, options);
-      const a = inner(o.any('from'), `${path}.from`), b = inner(o.any('to'), `${path}.to`);
+      const a = inner(o.any('from'), `${path}.from`),
+        b = inner(o.any('to'), `${path}.to`);
       const rest = { position: o.any('position'), width: o.any('width'), seed: o.any('seed') };
       o.done();
       return new ConceptDriftGenerator(a, b, rest as { position: number }, path);
@@ -42,5 +49,8 @@ function inner(spec: unknown, path: string): StreamGenerator {
     const [name, opts] = Object.entries(spec)[0]!;
     return makeGenerator(name, (opts ?? {}) as Record<string, unknown>, `${path}.${name}`);
   }
-  throw new SpecError(path, `expected a generator name or a one-key object like { sea: { function: 1 } }, got ${spec === undefined ? 'nothing' : JSON.stringify(spec)}`);
+  throw new SpecError(
+    path,
+    `expected a generator name or a one-key object like { sea: { function: 1 } }, got ${spec === undefined ? 'nothing' : JSON.stringify(spec)}`,
+  );
 }

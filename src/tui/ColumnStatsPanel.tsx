@@ -14,8 +14,13 @@ export interface ColumnStatsPanelProps {
 
 interface Summary {
   /** Rows seen, missing ones included (ColumnSummary). */
-  type?: string; count?: number; missing?: number;
-  mean?: number | null; std?: number | null; min?: number | null; max?: number | null;
+  type?: string;
+  count?: number;
+  missing?: number;
+  mean?: number | null;
+  std?: number | null;
+  min?: number | null;
+  max?: number | null;
   top?: Array<{ value: string; count: number }> | null;
   histogram?: { counts: number[] } | null;
 }
@@ -24,7 +29,7 @@ const SPARK = '▁▂▃▄▅▆▇█';
 
 // Fields in the order they are dropped from the right as the panel narrows.
 const FIELDS: Array<{ name: string; w: number; get: (s: Summary) => string }> = [
-  { name: 'miss%', w: 7, get: (s) => (s.count ? `${(100 * (s.missing ?? 0) / s.count).toFixed(1)}` : '-') },
+  { name: 'miss%', w: 7, get: (s) => (s.count ? `${((100 * (s.missing ?? 0)) / s.count).toFixed(1)}` : '-') },
   { name: 'mean', w: 9, get: (s) => num(s.mean) },
   { name: 'std', w: 9, get: (s) => num(s.std) },
   { name: 'min', w: 9, get: (s) => num(s.min) },
@@ -39,7 +44,7 @@ const FIELDS: Array<{ name: string; w: number; get: (s: Summary) => string }> = 
 export function ColumnStatsPanel(props: ColumnStatsPanelProps) {
   const { width } = props;
   const title = `Columns${props.source ? ` (${props.source})` : ''}`;
-  const entries = props.columns ? Object.entries(props.columns).filter(([, v]) => v !== null && typeof v === 'object') as Array<[string, Summary]> : [];
+  const entries = props.columns ? (Object.entries(props.columns).filter(([, v]) => v !== null && typeof v === 'object') as Array<[string, Summary]>) : [];
   if (entries.length === 0) {
     return (
       <Box flexDirection="column" width={width}>
@@ -50,11 +55,15 @@ export function ColumnStatsPanel(props: ColumnStatsPanelProps) {
   }
   const nameW = Math.min(14, Math.max(6, ...entries.map(([k]) => k.length + 1)));
   let used = nameW;
-  const fields = FIELDS.filter((f) => (used + f.w <= width ? (used += f.w, true) : false));
+  const fields = FIELDS.filter((f) => {
+    if (used + f.w > width) return false;
+    used += f.w;
+    return true;
+  });
   const extraW = width - used - 1;
   const room = Math.max(1, props.height - 2);
   const shown = entries.length > room ? entries.slice(0, room - 1) : entries;
-  const header = 'column'.padEnd(nameW) + fields.map((f) => f.name.padStart(f.w)).join('') + (extraW >= 6 ? ' ' + 'dist'.padEnd(extraW) : '');
+  const header = 'column'.padEnd(nameW) + fields.map((f) => f.name.padStart(f.w)).join('') + (extraW >= 6 ? ` ${'dist'.padEnd(extraW)}` : '');
   return (
     <Box flexDirection="column" width={width}>
       <Text bold>{clip(`${title} ${entries.length}`, width)}</Text>
@@ -62,7 +71,7 @@ export function ColumnStatsPanel(props: ColumnStatsPanelProps) {
       {shown.map(([k, s]) => (
         <Text key={k}>
           {clip(k, nameW - 1).padEnd(nameW) + fields.map((f) => clip(f.get(s), f.w - 1).padStart(f.w)).join('')}
-          <Text color="cyan">{extraW >= 6 ? ' ' + dist(s, extraW) : ''}</Text>
+          <Text color="cyan">{extraW >= 6 ? ` ${dist(s, extraW)}` : ''}</Text>
         </Text>
       ))}
       {entries.length > shown.length ? <Text color="gray">{clip(`+${entries.length - shown.length} more`, width)}</Text> : null}
@@ -80,14 +89,15 @@ function dist(s: Summary, w: number): string {
   const h = s.histogram?.counts;
   if (h && h.length > 0) {
     // Merge bins down to the width available.
-    const n = Math.min(w, h.length), per = h.length / n;
+    const n = Math.min(w, h.length),
+      per = h.length / n;
     const bins = Array.from({ length: n }, (_, i) => {
       let t = 0;
       for (let j = Math.floor(i * per); j < Math.floor((i + 1) * per); j++) t += h[j]!;
       return t;
     });
     const max = Math.max(...bins);
-    return bins.map((c) => (max > 0 ? SPARK[Math.min(7, Math.floor(8 * c / max))]! : ' ')).join('');
+    return bins.map((c) => (max > 0 ? SPARK[Math.min(7, Math.floor((8 * c) / max))]! : ' ')).join('');
   }
   const top = s.top?.[0];
   if (top) return clip(`${top.value} ×${formatCount(top.count)}`, w);

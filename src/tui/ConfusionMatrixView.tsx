@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatCount } from '../core/index.js';
-import type { ConfusionView } from './DashboardStore.js';
 import { clip } from './clip.js';
+import type { ConfusionView } from './DashboardStore.js';
 
 export interface ConfusionMatrixViewProps {
   confusion: ConfusionView | null;
@@ -32,7 +32,10 @@ export function ConfusionMatrixView(props: ConfusionMatrixViewProps) {
   const fitCols = Math.max(1, Math.floor((width - labelW - recallW) / cellW));
   const showK = Math.max(1, Math.min(k, fitCols, Math.max(1, props.height - 2)));
   const withRecall = labelW + showK * cellW + recallW <= width;
-  const header = 'true\\pred'.slice(0, labelW - 1).padEnd(labelW) + Array.from({ length: showK }, (_, j) => clip(label(j), cellW - 1).padStart(cellW)).join('') + (withRecall ? 'recall'.padStart(recallW) : '');
+  const header =
+    'true\\pred'.slice(0, labelW - 1).padEnd(labelW) +
+    Array.from({ length: showK }, (_, j) => clip(label(j), cellW - 1).padStart(cellW)).join('') +
+    (withRecall ? 'recall'.padStart(recallW) : '');
   const rows = Array.from({ length: showK }, (_, i) => {
     let rowSum = 0;
     for (let j = 0; j < k; j++) rowSum += cm.counts[i * k + j] ?? 0;
@@ -41,7 +44,7 @@ export function ConfusionMatrixView(props: ConfusionMatrixViewProps) {
       i,
       head: clip(label(i), labelW - 1).padEnd(labelW),
       cells: Array.from({ length: showK }, (_, j) => ({ j, text: formatCount(cm.counts[i * k + j] ?? 0).padStart(cellW) })),
-      recall: withRecall ? (rowSum > 0 ? `${(100 * diag / rowSum).toFixed(1)}%` : '-').padStart(recallW) : '',
+      recall: withRecall ? (rowSum > 0 ? `${((100 * diag) / rowSum).toFixed(1)}%` : '-').padStart(recallW) : '',
     };
   });
   const title = `Confusion${cm.model ? ` (${cm.model})` : ''}${showK < k ? ` ${showK}/${k} classes` : ''}`;
@@ -52,7 +55,11 @@ export function ConfusionMatrixView(props: ConfusionMatrixViewProps) {
       {rows.map((r) => (
         <Text key={r.i}>
           <Text color="gray">{r.head}</Text>
-          {r.cells.map((c) => <Text key={c.j} color={c.j === r.i ? 'green' : undefined}>{c.text}</Text>)}
+          {r.cells.map((c) => (
+            <Text key={c.j} color={c.j === r.i ? 'green' : undefined}>
+              {c.text}
+            </Text>
+          ))}
           <Text color="gray">{r.recall}</Text>
         </Text>
       ))}

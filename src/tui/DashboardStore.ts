@@ -77,7 +77,11 @@ const RATE_WINDOW_MS = 5000;
 /** A window shorter than this is too noisy to show. */
 const RATE_MIN_SPAN_MS = 500;
 
-interface SkipBook { read: number; skipped: number; byReason: Partial<Record<BadRowReason, number>> }
+interface SkipBook {
+  read: number;
+  skipped: number;
+  byReason: Partial<Record<BadRowReason, number>>;
+}
 
 /**
  * Folds telemetry into what the dashboard shows. Folding is O(1) per event and allocates
@@ -112,8 +116,12 @@ export class DashboardStore {
     this.startedAt = this.opts.now();
   }
 
-  get version(): number { return this.v; }
-  get runState(): RunState { return this.state; }
+  get version(): number {
+    return this.v;
+  }
+  get runState(): RunState {
+    return this.state;
+  }
 
   /** Folds every event of `telemetry` until `detach()`. */
   attach(telemetry: Telemetry): this {
@@ -127,11 +135,26 @@ export class DashboardStore {
     this.sub = null;
   }
 
-  setState(state: RunState): void { if (state !== this.state) { this.state = state; this.v++; } }
-  setBackend(backend: string, adapter?: string): void { this.backend = backend; this.adapter = adapter ?? null; this.v++; }
-  setTitle(title: string): void { this.title = title; this.v++; }
+  setState(state: RunState): void {
+    if (state !== this.state) {
+      this.state = state;
+      this.v++;
+    }
+  }
+  setBackend(backend: string, adapter?: string): void {
+    this.backend = backend;
+    this.adapter = adapter ?? null;
+    this.v++;
+  }
+  setTitle(title: string): void {
+    this.title = title;
+    this.v++;
+  }
   /** For pipelines whose confusion matrix does not travel in `metrics` events. */
-  setConfusion(confusion: ConfusionView | null): void { this.confusion = confusion; this.v++; }
+  setConfusion(confusion: ConfusionView | null): void {
+    this.confusion = confusion;
+    this.v++;
+  }
 
   /** Adds an entry to the event log (the dashboard's own notes: paused, snapshot saved). */
   note(kind: EventEntry['kind'], message: string, t = this.opts.now()): void {
@@ -146,11 +169,15 @@ export class DashboardStore {
    */
   private smooth(s: SourceView, t: number): void {
     let r = this.rates.get(s.name);
-    if (!r) { r = { samples: [], ready: false }; this.rates.set(s.name, r); }
+    if (!r) {
+      r = { samples: [], ready: false };
+      this.rates.set(s.name, r);
+    }
     r.samples.push({ t, rows: s.rows, bytes: s.bytes });
     // Keep one sample at or before the window's start, so the span covers the whole window.
     while (r.samples.length > 2 && r.samples[1]!.t <= t - RATE_WINDOW_MS) r.samples.shift();
-    const first = r.samples[0]!, dt = t - first.t;
+    const first = r.samples[0]!,
+      dt = t - first.t;
     if (dt < RATE_MIN_SPAN_MS) return;
     r.ready = true;
     s.rowsPerSecond = (1000 * (s.rows - first.rows)) / dt;
@@ -162,7 +189,9 @@ export class DashboardStore {
     switch (e.type) {
       case 'progress': {
         const s = this.source(e.source);
-        s.rows = e.rows; s.bytes = e.bytes; s.done = e.done;
+        s.rows = e.rows;
+        s.bytes = e.bytes;
+        s.done = e.done;
         this.smooth(s, e.t);
         if (e.totalRows !== undefined) s.totalRows = e.totalRows;
         if (e.totalBytes !== undefined) s.totalBytes = e.totalBytes;
@@ -174,12 +203,18 @@ export class DashboardStore {
         // The source's own rate covers only the gap since its last event (it jumps 10× between
         // frames); it is shown only until the smoothed window has enough time in it.
         const s = this.source(e.source);
-        if (!this.rates.get(e.source)?.ready) { s.rowsPerSecond = e.rowsPerSecond; s.bytesPerSecond = e.bytesPerSecond; }
+        if (!this.rates.get(e.source)?.ready) {
+          s.rowsPerSecond = e.rowsPerSecond;
+          s.bytesPerSecond = e.bytesPerSecond;
+        }
         break;
       }
       case 'queue': {
         const q = this.queues.get(e.name);
-        if (q) { q.depth = e.depth; q.capacity = e.capacity; } else this.queues.set(e.name, { name: e.name, depth: e.depth, capacity: e.capacity });
+        if (q) {
+          q.depth = e.depth;
+          q.capacity = e.capacity;
+        } else this.queues.set(e.name, { name: e.name, depth: e.depth, capacity: e.capacity });
         break;
       }
       case 'skipped': {
@@ -190,52 +225,78 @@ export class DashboardStore {
       }
       case 'account': {
         const b = this.skipBook(e.source);
-        b.read = e.read; b.skipped = e.skipped; b.byReason = { ...e.skippedByReason };
+        b.read = e.read;
+        b.skipped = e.skipped;
+        b.byReason = { ...e.skippedByReason };
         break;
       }
       case 'metrics': {
         const name = e.model ?? '';
         let m = this.models.get(name);
-        if (!m) { m = { model: name, rows: 0, values: {}, rolling: {} }; this.models.set(name, m); }
+        if (!m) {
+          m = { model: name, rows: 0, values: {}, rolling: {} };
+          this.models.set(name, m);
+        }
         m.rows = e.rows;
         Object.assign(m.values, e.values);
         if (e.rolling) Object.assign(m.rolling, e.rolling);
         let h = this.history.get(name);
-        if (!h) { h = new Map(); this.history.set(name, h); }
+        if (!h) {
+          h = new Map();
+          this.history.set(name, h);
+        }
         // Charts follow the rolling value when there is one: it is what moves under drift.
         for (const k of new Set([...Object.keys(e.values), ...Object.keys(e.rolling ?? {})])) {
           const y = e.rolling?.[k] ?? e.values[k];
           if (y === undefined) continue;
           let s = h.get(k);
-          if (!s) { s = new Series(this.opts.historyPoints); h.set(k, s); }
+          if (!s) {
+            s = new Series(this.opts.historyPoints);
+            h.set(k, s);
+          }
           s.add(e.rows, y);
         }
         // Forward-compatible: a metrics event may carry its confusion matrix.
         const cm = (e as { confusion?: { classes: number; counts: number[]; labels?: string[] } }).confusion;
-        if (cm && Number.isInteger(cm.classes) && Array.isArray(cm.counts)) this.confusion = { model: name, classes: cm.classes, counts: cm.counts.slice(), ...(cm.labels ? { labels: cm.labels.slice() } : {}) };
+        if (cm && Number.isInteger(cm.classes) && Array.isArray(cm.counts))
+          this.confusion = { model: name, classes: cm.classes, counts: cm.counts.slice(), ...(cm.labels ? { labels: cm.labels.slice() } : {}) };
         break;
       }
-      case 'stats': this.stats = { source: e.source, columns: e.columns }; break;
-      case 'drift': this.note('drift', `drift ${e.detector} at row ${e.row}: ${e.message}`, e.t); break;
-      case 'checkpoint': this.note('checkpoint', `checkpoint ${e.path}${e.version ? ' ' + e.version : ''}`, e.t); break;
+      case 'stats':
+        this.stats = { source: e.source, columns: e.columns };
+        break;
+      case 'drift':
+        this.note('drift', `drift ${e.detector} at row ${e.row}: ${e.message}`, e.t);
+        break;
+      case 'checkpoint':
+        this.note('checkpoint', `checkpoint ${e.path}${e.version ? ` ${e.version}` : ''}`, e.t);
+        break;
       case 'error':
         this.note('error', `error ${e.source}: ${e.message}`, e.t);
         this.state = 'error';
         break;
-      case 'log': this.note(e.level === 'error' ? 'error' : e.level, e.message, e.t); break;
-      default: break;
+      case 'log':
+        this.note(e.level === 'error' ? 'error' : e.level, e.message, e.t);
+        break;
+      default:
+        break;
     }
   }
 
   snapshot(): DashboardSnapshot {
-    let read = 0, total = 0;
+    let read = 0,
+      total = 0;
     const byReason: Partial<Record<BadRowReason, number>> = {};
     for (const b of this.skipBooks.values()) {
-      read += b.read; total += b.skipped;
+      read += b.read;
+      total += b.skipped;
       for (const [k, v] of Object.entries(b.byReason) as Array<[BadRowReason, number]>) byReason[k] = (byReason[k] ?? 0) + v;
     }
     // Without an account event, rows read = rows the sources passed on + rows skipped.
-    if (read === 0) { for (const s of this.sources.values()) read += s.rows; read += total; }
+    if (read === 0) {
+      for (const s of this.sources.values()) read += s.rows;
+      read += total;
+    }
     const history: DashboardSnapshot['history'] = {};
     for (const [model, h] of this.history) {
       const o: Record<string, { xs: number[]; ys: number[] }> = {};
@@ -243,8 +304,12 @@ export class DashboardStore {
       history[model] = o;
     }
     return {
-      title: this.title, backend: this.backend, adapter: this.adapter, state: this.state,
-      startedAt: this.startedAt, now: this.opts.now(),
+      title: this.title,
+      backend: this.backend,
+      adapter: this.adapter,
+      state: this.state,
+      startedAt: this.startedAt,
+      now: this.opts.now(),
       sources: [...this.sources.values()].map((s) => ({ ...s })),
       queues: [...this.queues.values()].map((q) => ({ ...q })),
       skipped: { total, read, byReason },
@@ -268,7 +333,10 @@ export class DashboardStore {
 
   private skipBook(name: string): SkipBook {
     let b = this.skipBooks.get(name);
-    if (!b) { b = { read: 0, skipped: 0, byReason: {} }; this.skipBooks.set(name, b); }
+    if (!b) {
+      b = { read: 0, skipped: 0, byReason: {} };
+      this.skipBooks.set(name, b);
+    }
     return b;
   }
 }

@@ -1,16 +1,17 @@
 import { Box, Text } from 'ink';
-import type { DashboardSnapshot } from './DashboardStore.js';
+import type { ReactNode } from 'react';
+import { bestModel } from './bestModel.js';
 import { ColumnStatsPanel } from './ColumnStatsPanel.js';
 import { ConfusionMatrixView } from './ConfusionMatrixView.js';
+import { chartMetrics } from './chartMetrics.js';
+import { clip } from './clip.js';
+import type { DashboardSnapshot } from './DashboardStore.js';
 import { EventLog } from './EventLog.js';
 import { Header } from './Header.js';
 import { LineChart } from './LineChart.js';
 import { MetricsPanel } from './MetricsPanel.js';
 import { ProgressBar } from './ProgressBar.js';
 import { SkippedPanel } from './SkippedPanel.js';
-import { bestModel } from './bestModel.js';
-import { chartMetrics } from './chartMetrics.js';
-import { clip } from './clip.js';
 
 export interface DashboardViewProps {
   snapshot: DashboardSnapshot;
@@ -59,11 +60,13 @@ export function DashboardView(props: DashboardViewProps) {
 
   const footer = [
     props.keys ? 'p pause/resume · s snapshot · q quit' : '',
-    s.queues.length ? 'queue ' + s.queues.map((q) => `${q.depth}/${q.capacity}`).join(' ') : '',
+    s.queues.length ? `queue ${s.queues.map((q) => `${q.depth}/${q.capacity}`).join(' ')}` : '',
     lastEvent ? `last: ${lastEvent.message}` : '',
-  ].filter(Boolean).join('  │  ');
+  ]
+    .filter(Boolean)
+    .join('  │  ');
 
-  let middle;
+  let middle: ReactNode;
   if (two) {
     const leftW = Math.min(52, Math.floor(W * 0.45));
     const rightW = W - leftW - 2;
@@ -75,11 +78,21 @@ export function DashboardView(props: DashboardViewProps) {
           <MetricsPanel models={s.models} best={best} main={main} width={leftW} height={middleH} />
         </Box>
         <Box flexDirection="column" width={rightW}>
-          {charts.length === 0
-            ? <LineChart title="metrics" xs={[]} ys={[]} width={rightW} height={Math.max(1, middleH - 2)} />
-            : charts.map((k) => (
-              <LineChart key={k} title={`${k}${chartModel ? ` (${chartModel})` : ''}`} xs={hist[k]?.xs ?? []} ys={hist[k]?.ys ?? []} width={rightW} height={chartH} color={k === loss ? 'yellow' : 'cyan'} />
-            ))}
+          {charts.length === 0 ? (
+            <LineChart title="metrics" xs={[]} ys={[]} width={rightW} height={Math.max(1, middleH - 2)} />
+          ) : (
+            charts.map((k) => (
+              <LineChart
+                key={k}
+                title={`${k}${chartModel ? ` (${chartModel})` : ''}`}
+                xs={hist[k]?.xs ?? []}
+                ys={hist[k]?.ys ?? []}
+                width={rightW}
+                height={chartH}
+                color={k === loss ? 'yellow' : 'cyan'}
+              />
+            ))
+          )}
         </Box>
       </Box>
     );
@@ -94,20 +107,30 @@ export function DashboardView(props: DashboardViewProps) {
     );
   }
 
-  let bottom;
+  let bottom: ReactNode;
   if (two && hasBottom) {
     const cmW = s.confusion ? Math.min(Math.floor(W * 0.4), 12 + 7 * Math.min(s.confusion.classes, 6) + 7) : 0;
     const skW = Math.min(24, Math.floor(W * 0.25));
     const stW = W - cmW - skW - (cmW ? 2 : 0) - 2;
     bottom = (
       <Box height={bottomH}>
-        {s.confusion ? <Box width={cmW} marginRight={2}><ConfusionMatrixView confusion={s.confusion} width={cmW} height={bottomH} /></Box> : null}
-        <Box width={skW} marginRight={2}><SkippedPanel skipped={s.skipped} width={skW} height={bottomH} /></Box>
+        {s.confusion ? (
+          <Box width={cmW} marginRight={2}>
+            <ConfusionMatrixView confusion={s.confusion} width={cmW} height={bottomH} />
+          </Box>
+        ) : null}
+        <Box width={skW} marginRight={2}>
+          <SkippedPanel skipped={s.skipped} width={skW} height={bottomH} />
+        </Box>
         {stW >= 16 ? <ColumnStatsPanel source={s.stats?.source ?? null} columns={s.stats?.columns ?? null} width={stW} height={bottomH} /> : null}
       </Box>
     );
   } else {
-    bottom = <Box height={bottomH}><SkippedPanel skipped={s.skipped} width={W} height={bottomH} /></Box>;
+    bottom = (
+      <Box height={bottomH}>
+        <SkippedPanel skipped={s.skipped} width={W} height={bottomH} />
+      </Box>
+    );
   }
 
   // The live area keeps one height from the first frame on: a frame that grows scrolls the
@@ -115,10 +138,23 @@ export function DashboardView(props: DashboardViewProps) {
   return (
     <Box flexDirection="column" width={W} height={budget}>
       <EventLog events={s.events} width={W} />
-      <Header title={s.title} source={s.sources.map((x) => x.name).join(', ') || null} backend={s.backend} adapter={s.adapter} elapsedMs={elapsed} rowsPerSecond={rate} state={s.state} width={W} />
-      {sources.length === 0
-        ? <Text color="gray">{clip('waiting for the source…', W)}</Text>
-        : sources.map((x) => <ProgressBar key={x.name} label={x.name} rows={x.rows} totalRows={x.totalRows} rowsPerSecond={x.rowsPerSecond} done={x.done} width={W} />)}
+      <Header
+        title={s.title}
+        source={s.sources.map((x) => x.name).join(', ') || null}
+        backend={s.backend}
+        adapter={s.adapter}
+        elapsedMs={elapsed}
+        rowsPerSecond={rate}
+        state={s.state}
+        width={W}
+      />
+      {sources.length === 0 ? (
+        <Text color="gray">{clip('waiting for the source…', W)}</Text>
+      ) : (
+        sources.map((x) => (
+          <ProgressBar key={x.name} label={x.name} rows={x.rows} totalRows={x.totalRows} rowsPerSecond={x.rowsPerSecond} done={x.done} width={W} />
+        ))
+      )}
       {middle}
       {bottom}
       <Text color="gray">{clip(footer, W)}</Text>

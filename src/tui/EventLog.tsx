@@ -1,7 +1,7 @@
 import { Static, Text } from 'ink';
 import { useRef } from 'react';
-import type { EventEntry } from './DashboardStore.js';
 import { clip } from './clip.js';
+import type { EventEntry } from './DashboardStore.js';
 
 export interface EventLogProps {
   events: readonly EventEntry[];
@@ -24,13 +24,18 @@ export function EventLog(props: EventLogProps) {
     // Static slices off what it has printed by index: the array must only grow while mounted.
     // A new Static (new key) starts from index 0 with only the fresh entries: what was printed
     // stays on the terminal, and a long run does not keep every entry in memory.
-    if (p.items.length + fresh.length > MAX_KEPT) { p.items = fresh; p.generation++; } else p.items = [...p.items, ...fresh];
+    if (p.items.length + fresh.length > MAX_KEPT) {
+      p.items = fresh;
+      p.generation++;
+    } else p.items = [...p.items, ...fresh];
     p.last = fresh[fresh.length - 1]!.seq;
   }
   return (
     <Static key={p.generation} items={p.items}>
       {(e) => (
-        <Text key={e.seq} color={COLOR[e.kind]}>{clip(`${new Date(e.t).toISOString().slice(11, 19)} ${e.kind.padEnd(10)} ${e.message}`, props.width)}</Text>
+        <Text key={e.seq} color={COLOR[e.kind]}>
+          {clip(`${new Date(e.t).toISOString().slice(11, 19)} ${e.kind.padEnd(10)} ${e.message}`, props.width)}
+        </Text>
       )}
     </Static>
   );

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatCount } from '../core/index.js';
-import type { RunState } from './DashboardStore.js';
 import { clip } from './clip.js';
+import type { RunState } from './DashboardStore.js';
 import { formatDuration } from './formatDuration.js';
 
 export interface HeaderProps {
@@ -16,7 +16,12 @@ export interface HeaderProps {
 }
 
 const STATE_COLOR: Record<RunState, string> = {
-  starting: 'gray', running: 'green', paused: 'yellow', stopping: 'yellow', done: 'cyan', error: 'red',
+  starting: 'gray',
+  running: 'green',
+  paused: 'yellow',
+  stopping: 'yellow',
+  done: 'cyan',
+  error: 'red',
 };
 
 /** One line: title, source, backend (adapter), elapsed time, rows/s and the run state, cut to `width`. */
@@ -32,7 +37,9 @@ export function Header(props: HeaderProps) {
       <Text bold>{left}</Text>
       <Box flexGrow={1} />
       <Text>{right}</Text>
-      <Text bold color={STATE_COLOR[props.state]}>{state}</Text>
+      <Text bold color={STATE_COLOR[props.state]}>
+        {state}
+      </Text>
     </Box>
   );
 }

@@ -15,7 +15,12 @@ export interface LineChartProps {
 }
 
 // Braille dot bits by [row][column] within one 2×4 cell (Unicode braille patterns, U+2800).
-const DOT = [[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]];
+const DOT = [
+  [0x01, 0x08],
+  [0x02, 0x10],
+  [0x04, 0x20],
+  [0x40, 0x80],
+];
 const LABEL = 8;
 
 /**
@@ -25,7 +30,8 @@ const LABEL = 8;
  */
 export function LineChart(props: LineChartProps) {
   const { width, height } = props;
-  const plotW = Math.max(2, width - LABEL), plotH = Math.max(1, height);
+  const plotW = Math.max(2, width - LABEL),
+    plotH = Math.max(1, height);
   const n = Math.min(props.xs.length, props.ys.length);
   const last = n > 0 ? props.ys[n - 1]! : null;
   const head = clip(props.title, Math.max(0, width - 8));
@@ -45,8 +51,11 @@ export function LineChart(props: LineChartProps) {
     <Box flexDirection="column" width={width}>
       <Text bold>{clip(title, width)}</Text>
       {lines.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: chart rows are positions; row i is always row i.
         <Text key={i}>
-          <Text color="gray">{(i === 0 ? formatValue(ymax) : i === plotH - 1 ? formatValue(ymin) : '').padStart(LABEL - 1) + (i === 0 || i === plotH - 1 ? '┤' : '│')}</Text>
+          <Text color="gray">
+            {(i === 0 ? formatValue(ymax) : i === plotH - 1 ? formatValue(ymin) : '').padStart(LABEL - 1) + (i === 0 || i === plotH - 1 ? '┤' : '│')}
+          </Text>
           <Text color={props.color ?? 'cyan'}>{l}</Text>
         </Text>
       ))}
@@ -63,34 +72,61 @@ function axisLabels(left: string, mid: string, right: string, w: number): string
 }
 
 function plot(xs: readonly number[], ys: readonly number[], n: number, w: number, h: number) {
-  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  let xmin = Infinity,
+    xmax = -Infinity,
+    ymin = Infinity,
+    ymax = -Infinity;
   for (let i = 0; i < n; i++) {
-    const x = xs[i]!, y = ys[i]!;
-    if (x < xmin) xmin = x; if (x > xmax) xmax = x;
-    if (y < ymin) ymin = y; if (y > ymax) ymax = y;
+    const x = xs[i]!,
+      y = ys[i]!;
+    if (x < xmin) xmin = x;
+    if (x > xmax) xmax = x;
+    if (y < ymin) ymin = y;
+    if (y > ymax) ymax = y;
   }
-  if (ymax === ymin) { const pad = Math.max(Math.abs(ymax) * 0.01, 1e-9); ymin -= pad; ymax += pad; }
-  const dw = 2 * w, dh = 4 * h;
+  if (ymax === ymin) {
+    const pad = Math.max(Math.abs(ymax) * 0.01, 1e-9);
+    ymin -= pad;
+    ymax += pad;
+  }
+  const dw = 2 * w,
+    dh = 4 * h;
   const cells = new Uint8Array(w * h);
-  const col = (x: number) => xmax === xmin ? dw - 1 : Math.round((x - xmin) / (xmax - xmin) * (dw - 1));
-  const row = (y: number) => Math.round((ymax - y) / (ymax - ymin) * (dh - 1));
-  const set = (c: number, r: number) => { const i = Math.floor(r / 4) * w + (c >> 1); cells[i] = cells[i]! | DOT[r & 3]![c & 1]!; };
-  let pc = col(xs[0]!), pr = row(ys[0]!);
+  const col = (x: number) => (xmax === xmin ? dw - 1 : Math.round(((x - xmin) / (xmax - xmin)) * (dw - 1)));
+  const row = (y: number) => Math.round(((ymax - y) / (ymax - ymin)) * (dh - 1));
+  const set = (c: number, r: number) => {
+    const i = Math.floor(r / 4) * w + (c >> 1);
+    cells[i] = cells[i]! | DOT[r & 3]![c & 1]!;
+  };
+  let pc = col(xs[0]!),
+    pr = row(ys[0]!);
   set(pc, pr);
   for (let i = 1; i < n; i++) {
-    const c = col(xs[i]!), r = row(ys[i]!);
+    const c = col(xs[i]!),
+      r = row(ys[i]!);
     // Bresenham from the previous dot, so steep changes draw as connected strokes.
-    let x0 = pc, y0 = pr;
-    const dx = Math.abs(c - x0), dy = -Math.abs(r - y0), sx = x0 < c ? 1 : -1, sy = y0 < r ? 1 : -1;
+    let x0 = pc,
+      y0 = pr;
+    const dx = Math.abs(c - x0),
+      dy = -Math.abs(r - y0),
+      sx = x0 < c ? 1 : -1,
+      sy = y0 < r ? 1 : -1;
     let err = dx + dy;
     for (;;) {
       set(x0, y0);
       if (x0 === c && y0 === r) break;
       const e2 = 2 * err;
-      if (e2 >= dy) { err += dy; x0 += sx; }
-      if (e2 <= dx) { err += dx; y0 += sy; }
+      if (e2 >= dy) {
+        err += dy;
+        x0 += sx;
+      }
+      if (e2 <= dx) {
+        err += dx;
+        y0 += sy;
+      }
     }
-    pc = c; pr = r;
+    pc = c;
+    pr = r;
   }
   const lines: string[] = [];
   for (let r = 0; r < h; r++) {

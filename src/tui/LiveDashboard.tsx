@@ -1,7 +1,7 @@
 import { useInput, useStdin } from 'ink';
-import { DashboardView } from './DashboardView.js';
 import type { DashboardSnapshot, DashboardStore } from './DashboardStore.js';
-import { dashboardKey, type DashboardKeys } from './dashboardKey.js';
+import { DashboardView } from './DashboardView.js';
+import { type DashboardKeys, dashboardKey } from './dashboardKey.js';
 import { useSnapshot } from './useSnapshot.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
@@ -26,8 +26,11 @@ export function LiveDashboard(props: LiveDashboardProps) {
   const size = useTerminalSize();
   const { isRawModeSupported } = useStdin();
   const keys = isRawModeSupported === true;
-  useInput((input, key) => {
-    dashboardKey(store, key.ctrl && input === 'c' ? 'interrupt' : input, props);
-  }, { isActive: keys });
+  useInput(
+    (input, key) => {
+      dashboardKey(store, key.ctrl && input === 'c' ? 'interrupt' : input, props);
+    },
+    { isActive: keys },
+  );
   return <DashboardView snapshot={snap} width={props.width ?? size.columns} height={props.height ?? size.rows} keys={keys} />;
 }

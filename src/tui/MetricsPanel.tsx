@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatCount } from '../core/index.js';
-import type { ModelView } from './DashboardStore.js';
 import { clip } from './clip.js';
+import type { ModelView } from './DashboardStore.js';
 import { formatValue } from './formatValue.js';
 
 export interface MetricsPanelProps {
@@ -60,8 +60,15 @@ export function MetricsPanel(props: MetricsPanelProps) {
   const more = lines.length - shown.length;
   return (
     <Box flexDirection="column" width={width}>
-      <Text><Text bold>{clip(title, Math.max(0, width - 2 * numW - 1)).padEnd(Math.max(0, width - 2 * numW))}</Text><Text color="gray">{'all'.padStart(numW) + 'rolling'.padStart(numW)}</Text></Text>
-      {shown.map((l) => <Text key={l.key} color={l.best ? 'green' : undefined}>{clip(l.text, width)}</Text>)}
+      <Text>
+        <Text bold>{clip(title, Math.max(0, width - 2 * numW - 1)).padEnd(Math.max(0, width - 2 * numW))}</Text>
+        <Text color="gray">{'all'.padStart(numW) + 'rolling'.padStart(numW)}</Text>
+      </Text>
+      {shown.map((l) => (
+        <Text key={l.key} color={l.best ? 'green' : undefined}>
+          {clip(l.text, width)}
+        </Text>
+      ))}
       {more > 0 ? <Text color="gray">{`+${more} more`}</Text> : null}
     </Box>
   );

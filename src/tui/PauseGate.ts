@@ -10,21 +10,27 @@ export class PauseGate {
   private waiting: Promise<void> | null = null;
   private release: (() => void) | null = null;
 
-  get paused(): boolean { return this.waiting !== null; }
+  get paused(): boolean {
+    return this.waiting !== null;
+  }
 
   pause(): void {
     if (this.waiting) return;
-    this.waiting = new Promise<void>((resolve) => { this.release = resolve; });
+    this.waiting = new Promise<void>((resolve) => {
+      this.release = resolve;
+    });
   }
 
   resume(): void {
     const r = this.release;
-    this.waiting = null; this.release = null;
+    this.waiting = null;
+    this.release = null;
     r?.();
   }
 
   toggle(): boolean {
-    if (this.paused) this.resume(); else this.pause();
+    if (this.paused) this.resume();
+    else this.pause();
     return this.paused;
   }
 

@@ -24,16 +24,18 @@ export function ProgressBar(props: ProgressBarProps) {
     return <Text>{clip(`${props.label} ${formatCount(rows)} rows${props.done ? ' done' : ''}`, props.width)}</Text>;
   }
   const frac = Math.min(1, Math.max(0, rows / totalRows));
-  const eta = props.done ? 'done' : rowsPerSecond && rowsPerSecond > 0 ? `ETA ${formatDuration(1000 * (totalRows - rows) / rowsPerSecond)}` : 'ETA -';
+  const eta = props.done ? 'done' : rowsPerSecond && rowsPerSecond > 0 ? `ETA ${formatDuration((1000 * (totalRows - rows)) / rowsPerSecond)}` : 'ETA -';
   const tail = ` ${(100 * frac).toFixed(1).padStart(5)}% ${formatCount(rows)}/${formatCount(totalRows)} ${eta}`;
   const label = clip(props.label, Math.max(0, Math.floor(props.width / 4)));
   const barWidth = Math.max(4, props.width - label.length - tail.length - 3);
-  const cells = frac * barWidth, full = Math.floor(cells), part = EIGHTHS[Math.floor((cells - full) * 8)]!;
+  const cells = frac * barWidth,
+    full = Math.floor(cells),
+    part = EIGHTHS[Math.floor((cells - full) * 8)]!;
   const bar = '█'.repeat(full) + part;
   return (
     <Box width={props.width}>
       <Text>{label} </Text>
-      <Text color="cyan">{'[' + bar + ' '.repeat(Math.max(0, barWidth - bar.length)) + ']'}</Text>
+      <Text color="cyan">{`[${bar}${' '.repeat(Math.max(0, barWidth - bar.length))}]`}</Text>
       <Text>{tail}</Text>
     </Box>
   );

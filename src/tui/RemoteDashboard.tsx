@@ -1,7 +1,7 @@
 import { useStderr, useStdout } from 'ink';
 import { useEffect } from 'react';
-import { DashboardView } from './DashboardView.js';
 import type { DashboardSnapshot } from './DashboardStore.js';
+import { DashboardView } from './DashboardView.js';
 import type { SnapshotMailbox } from './SnapshotMailbox.js';
 import { useSnapshot } from './useSnapshot.js';
 import { useTerminalSize } from './useTerminalSize.js';

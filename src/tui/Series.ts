@@ -21,26 +21,38 @@ export class Series {
   }
 
   /** Points offered so far (kept or not). */
-  get count(): number { return this.seen; }
+  get count(): number {
+    return this.seen;
+  }
 
   add(x: number, y: number): void {
     if (!Number.isFinite(x) || !Number.isFinite(y)) return;
-    this.lastX = x; this.lastY = y;
+    this.lastX = x;
+    this.lastY = y;
     if (this.seen++ % this.stride !== 0) return;
     if (this.n === this.capacity) {
-      for (let i = 0; i < this.capacity / 2; i++) { this.xs[i] = this.xs[2 * i]!; this.ys[i] = this.ys[2 * i]!; }
+      for (let i = 0; i < this.capacity / 2; i++) {
+        this.xs[i] = this.xs[2 * i]!;
+        this.ys[i] = this.ys[2 * i]!;
+      }
       this.n = this.capacity / 2;
       this.stride *= 2;
       // After doubling, this point sits on the new grid only when its index is a multiple.
       if ((this.seen - 1) % this.stride !== 0) return;
     }
-    this.xs[this.n] = x; this.ys[this.n] = y; this.n++;
+    this.xs[this.n] = x;
+    this.ys[this.n] = y;
+    this.n++;
   }
 
   /** Kept points in order, ending with the latest point offered. */
   points(): { xs: number[]; ys: number[] } {
-    const xs = Array.from(this.xs.subarray(0, this.n)), ys = Array.from(this.ys.subarray(0, this.n));
-    if (this.seen > 0 && (this.n === 0 || xs[this.n - 1] !== this.lastX || ys[this.n - 1] !== this.lastY)) { xs.push(this.lastX); ys.push(this.lastY); }
+    const xs = Array.from(this.xs.subarray(0, this.n)),
+      ys = Array.from(this.ys.subarray(0, this.n));
+    if (this.seen > 0 && (this.n === 0 || xs[this.n - 1] !== this.lastX || ys[this.n - 1] !== this.lastY)) {
+      xs.push(this.lastX);
+      ys.push(this.lastY);
+    }
     return { xs, ys };
   }
 }

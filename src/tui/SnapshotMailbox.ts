@@ -20,9 +20,13 @@ export class SnapshotMailbox {
     this.put(first);
   }
 
-  get version(): number { return this.v; }
+  get version(): number {
+    return this.v;
+  }
 
-  snapshot(): DashboardSnapshot { return this.snap; }
+  snapshot(): DashboardSnapshot {
+    return this.snap;
+  }
 
   /** A snapshot whose `events` are the entries newer than those already received. */
   put(s: DashboardSnapshot): void {
@@ -38,7 +42,8 @@ export class SnapshotMailbox {
 
   /** Console output of the pipeline's thread, printed through `writer` once one is set. */
   write(stream: 'stdout' | 'stderr', text: string): void {
-    if (this.writer) this.writer(stream, text); else this.pending.push([stream, text]);
+    if (this.writer) this.writer(stream, text);
+    else this.pending.push([stream, text]);
   }
 
   /** Sets (or, with null, clears) where console output goes; what was queued goes there now. */

@@ -8,11 +8,15 @@ import { lowerIsBetter } from './lowerIsBetter.js';
 export function bestModel(models: readonly ModelView[], metric: string | null): string | null {
   if (models.length < 2 || metric === null) return null;
   const lower = lowerIsBetter(metric);
-  let best: string | null = null, bestV = NaN;
+  let best: string | null = null,
+    bestV = NaN;
   for (const m of models) {
     const v = m.rolling[metric] ?? m.values[metric];
     if (v === undefined || Number.isNaN(v)) continue;
-    if (best === null || (lower ? v < bestV : v > bestV)) { best = m.model; bestV = v; }
+    if (best === null || (lower ? v < bestV : v > bestV)) {
+      best = m.model;
+      bestV = v;
+    }
   }
   return best;
 }

@@ -1,12 +1,12 @@
-import { render, type Instance } from 'ink';
 import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { format } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { type Instance, render } from 'ink';
 import { SpecError, Telemetry } from '../core/index.js';
-import { DashboardStore, type DashboardSnapshot } from './DashboardStore.js';
+import { type DashboardSnapshot, DashboardStore } from './DashboardStore.js';
+import { type DashboardKeys, dashboardKey } from './dashboardKey.js';
 import { LiveDashboard } from './LiveDashboard.js';
-import { dashboardKey, type DashboardKeys } from './dashboardKey.js';
 import { MAX_FPS } from './useSnapshot.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './workerMain.js';
 
@@ -86,7 +86,8 @@ export function dashboard(options: DashboardOptions = {}): DashboardHandle {
     const v = options[k];
     if (v !== undefined && !(Number.isInteger(v) && v >= 8)) throw new SpecError(`dashboard.${k}`, `expected an integer ≥ 8, got ${String(v)}`);
   }
-  if (options.nice !== undefined && !(Number.isInteger(options.nice) && options.nice >= 0 && options.nice <= 19)) throw new SpecError('dashboard.nice', `expected an integer in [0, 19], got ${String(options.nice)}`);
+  if (options.nice !== undefined && !(Number.isInteger(options.nice) && options.nice >= 0 && options.nice <= 19))
+    throw new SpecError('dashboard.nice', `expected an integer in [0, 19], got ${String(options.nice)}`);
   const renderIn = options.renderIn ?? 'worker';
   if (renderIn !== 'worker' && renderIn !== 'main') throw new SpecError('dashboard.renderIn', `expected 'worker' or 'main', got ${String(renderIn)}`);
   let fd = 1;
@@ -94,17 +95,24 @@ export function dashboard(options: DashboardOptions = {}): DashboardHandle {
     const streamFd = (options.stdout as { fd?: unknown } | undefined)?.fd;
     if (options.fd !== undefined) fd = options.fd;
     else if (typeof streamFd === 'number') fd = streamFd;
-    else if (options.stdout) throw new SpecError('dashboard.stdout', "the render worker writes to a file descriptor: this stream has none (pass fd, or renderIn: 'main')");
+    else if (options.stdout)
+      throw new SpecError('dashboard.stdout', "the render worker writes to a file descriptor: this stream has none (pass fd, or renderIn: 'main')");
     if (!(Number.isInteger(fd) && fd >= 0)) throw new SpecError('dashboard.fd', `expected a file descriptor, got ${String(fd)}`);
   }
-  const store = options.store ?? new DashboardStore({
-    ...(options.title !== undefined ? { title: options.title } : {}),
-    ...(options.backend !== undefined ? { backend: options.backend } : {}),
-    ...(options.adapter !== undefined ? { adapter: options.adapter } : {}),
-  });
+  const store =
+    options.store ??
+    new DashboardStore({
+      ...(options.title !== undefined ? { title: options.title } : {}),
+      ...(options.backend !== undefined ? { backend: options.backend } : {}),
+      ...(options.adapter !== undefined ? { adapter: options.adapter } : {}),
+    });
   store.attach(options.telemetry ?? Telemetry.global);
   const keys: DashboardKeys = {
-    onInterrupt: options.onInterrupt ?? (() => { process.kill(process.pid, 'SIGINT'); }),
+    onInterrupt:
+      options.onInterrupt ??
+      (() => {
+        process.kill(process.pid, 'SIGINT');
+      }),
     ...(options.onPause ? { onPause: options.onPause } : {}),
     ...(options.onResume ? { onResume: options.onResume } : {}),
     ...(options.onSnapshot ? { onSnapshot: options.onSnapshot } : {}),
@@ -115,7 +123,9 @@ export function dashboard(options: DashboardOptions = {}): DashboardHandle {
 
 function onMainThread(store: DashboardStore, keys: DashboardKeys, fps: number, options: DashboardOptions): DashboardHandle {
   const props = {
-    store, fps, ...keys,
+    store,
+    fps,
+    ...keys,
     ...(options.width !== undefined ? { width: options.width } : {}),
     ...(options.height !== undefined ? { height: options.height } : {}),
   };
@@ -176,7 +186,9 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
   worker.unref();
   let alive = true;
   let output: { bytes: number; writes: number } | null = null;
-  const post = (m: ToWorker) => { if (alive) worker.postMessage(m); };
+  const post = (m: ToWorker) => {
+    if (alive) worker.postMessage(m);
+  };
   worker.on('error', (e) => {
     if (!alive) return;
     alive = false;
@@ -186,11 +198,18 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
     restoreConsole();
     process.stderr.write(`\nsluice: the dashboard stopped drawing: ${e instanceof Error ? e.message : String(e)}\n`);
   });
-  worker.on('exit', () => { alive = false; });
+  worker.on('exit', () => {
+    alive = false;
+  });
   let readyWait: NodeJS.Timeout | undefined;
   const ready = new Promise<void>((resolve) => {
-    const done = () => { clearTimeout(readyWait); resolve(); };
-    worker.on('message', (m: FromWorker) => { if (m.type === 'ready') done(); });
+    const done = () => {
+      clearTimeout(readyWait);
+      resolve();
+    };
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') done();
+    });
     worker.once('error', done);
     worker.once('exit', done);
     readyWait = setTimeout(done, READY_WAIT_MS);
@@ -199,11 +218,13 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
 
   // The cheap part, on this thread: a snapshot when something changed, and once a second so the
   // elapsed time moves; at most `fps` a second, whatever the event rate.
-  let seen = store.version, lastSecond = Math.floor(Date.now() / 1000);
+  let seen = store.version,
+    lastSecond = Math.floor(Date.now() / 1000);
   const timer = setInterval(() => {
     const second = Math.floor(Date.now() / 1000);
     if (store.version === seen && second === lastSecond) return;
-    seen = store.version; lastSecond = second;
+    seen = store.version;
+    lastSecond = second;
     post({ type: 'snapshot', snapshot: fresh() });
   }, 1000 / fps);
   timer.unref();
@@ -229,16 +250,26 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
   // Console output of this thread would tear the frame: it goes to the worker, which prints it above.
   const methods = ['log', 'info', 'debug', 'warn', 'error'] as const;
   const saved = methods.map((m) => console[m]);
-  const restoreConsole = () => methods.forEach((m, i) => { console[m] = saved[i]!; });
+  const restoreConsole = () =>
+    methods.forEach((m, i) => {
+      console[m] = saved[i]!;
+    });
   if (options.patchConsole ?? true) {
     for (const m of methods) {
       const stream = m === 'warn' || m === 'error' ? 'stderr' : 'stdout';
-      console[m] = (...args: unknown[]) => post({ type: 'write', stream, text: format(...args) + '\n' });
+      console[m] = (...args: unknown[]) => post({ type: 'write', stream, text: `${format(...args)}\n` });
     }
   }
 
   // If the process ends without stop(), the killed worker cannot show the cursor again.
-  const showCursor = () => { if (tty) try { writeSync(fd, '\u001b[?25h'); } catch { /* terminal gone */ } };
+  const showCursor = () => {
+    if (tty)
+      try {
+        writeSync(fd, '\u001b[?25h');
+      } catch {
+        /* terminal gone */
+      }
+  };
   process.on('exit', showCursor);
 
   let tornDown = false;
@@ -260,7 +291,9 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
   return {
     store,
     ready,
-    get output() { return output; },
+    get output() {
+      return output;
+    },
     stop() {
       stopped ??= (async () => {
         teardown();
@@ -269,7 +302,12 @@ function inWorker(store: DashboardStore, keys: DashboardKeys, fps: number, fd: n
           worker.ref();
           let wait: NodeJS.Timeout | undefined;
           await new Promise<void>((resolve) => {
-            worker.on('message', (m: FromWorker) => { if (m.type === 'stopped') { output = { bytes: m.bytes, writes: m.writes }; resolve(); } });
+            worker.on('message', (m: FromWorker) => {
+              if (m.type === 'stopped') {
+                output = { bytes: m.bytes, writes: m.writes };
+                resolve();
+              }
+            });
             worker.once('exit', () => resolve());
             wait = setTimeout(resolve, STOP_WAIT_MS);
             worker.postMessage({ type: 'stop', snapshot: fresh() } satisfies ToWorker);

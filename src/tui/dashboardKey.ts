@@ -19,14 +19,26 @@ export interface DashboardKeys {
  */
 export function dashboardKey(store: DashboardStore, key: string, keys: DashboardKeys): void {
   switch (key) {
-    case 'interrupt': keys.onInterrupt?.(); break;
+    case 'interrupt':
+      keys.onInterrupt?.();
+      break;
     case 'p': {
-      if (store.runState === 'paused') { store.setState('running'); store.note('info', 'resumed'); keys.onResume?.(); }
-      else if (keys.onPause) { store.setState('paused'); store.note('info', 'paused (p resumes)'); keys.onPause(); }
+      if (store.runState === 'paused') {
+        store.setState('running');
+        store.note('info', 'resumed');
+        keys.onResume?.();
+      } else if (keys.onPause) {
+        store.setState('paused');
+        store.note('info', 'paused (p resumes)');
+        keys.onPause();
+      }
       break;
     }
     case 's': {
-      if (!keys.onSnapshot) { store.note('warn', 'this pipeline cannot save snapshots'); break; }
+      if (!keys.onSnapshot) {
+        store.note('warn', 'this pipeline cannot save snapshots');
+        break;
+      }
       const save = keys.onSnapshot;
       Promise.resolve()
         .then(() => save())
@@ -39,6 +51,7 @@ export function dashboardKey(store: DashboardStore, key: string, keys: Dashboard
       store.note('info', 'quitting after the current batch');
       keys.onQuit?.();
       break;
-    default: break;
+    default:
+      break;
   }
 }

@@ -12,7 +12,9 @@ import type { WorkerSetup } from './workerMain.js';
 if ((workerData as WorkerSetup).nice > 0) {
   try {
     setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), (workerData as WorkerSetup).nice);
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
 }
 
 // React picks its build when first loaded: the production one draws several times faster. ink

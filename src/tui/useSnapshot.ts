@@ -41,7 +41,8 @@ export function useSnapshot(source: SnapshotSource, fps: number = MAX_FPS, budge
   });
   useEffect(() => {
     const minGap = 1000 / Math.min(MAX_FPS, Math.max(0.1, fps));
-    let seen = source.version, lastSecond = Math.floor(Date.now() / 1000);
+    let seen = source.version,
+      lastSecond = Math.floor(Date.now() / 1000);
     let timer: NodeJS.Timeout | undefined;
     let live = true;
     const tick = () => {
@@ -49,7 +50,8 @@ export function useSnapshot(source: SnapshotSource, fps: number = MAX_FPS, budge
       // Redraw on change, and once a second regardless so the elapsed time keeps moving.
       const second = Math.floor(Date.now() / 1000);
       if (source.version !== seen || second !== lastSecond) {
-        seen = source.version; lastSecond = second;
+        seen = source.version;
+        lastSecond = second;
         frame.current.asked = performance.now();
         setSnap(source.snapshot());
       }
@@ -60,7 +62,10 @@ export function useSnapshot(source: SnapshotSource, fps: number = MAX_FPS, budge
     };
     timer = setTimeout(tick, minGap);
     timer.unref?.();
-    return () => { live = false; clearTimeout(timer); };
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [source, fps, budget]);
   return snap;
 }

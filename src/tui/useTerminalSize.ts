@@ -10,7 +10,9 @@ export function useTerminalSize(): { columns: number; rows: number } {
     // A resize between the first render and this effect would otherwise be missed.
     onResize();
     stdout.on('resize', onResize);
-    return () => { stdout.off('resize', onResize); };
+    return () => {
+      stdout.off('resize', onResize);
+    };
   }, [stdout]);
   return size;
 }

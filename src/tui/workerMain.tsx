@@ -1,6 +1,6 @@
-import { render } from 'ink';
 import { PassThrough } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
+import { render } from 'ink';
 import type { DashboardSnapshot } from './DashboardStore.js';
 import { FdTerminal } from './FdTerminal.js';
 import { RemoteDashboard } from './RemoteDashboard.js';
@@ -61,9 +61,16 @@ export async function workerMain(): Promise<void> {
   port.postMessage({ type: 'ready' } satisfies FromWorker);
   port.on('message', (m: ToWorker) => {
     switch (m.type) {
-      case 'snapshot': mailbox.put(m.snapshot); break;
-      case 'resize': stdout.resize(m.columns, m.rows); stderr.resize(m.columns, m.rows); break;
-      case 'write': mailbox.write(m.stream, m.text); break;
+      case 'snapshot':
+        mailbox.put(m.snapshot);
+        break;
+      case 'resize':
+        stdout.resize(m.columns, m.rows);
+        stderr.resize(m.columns, m.rows);
+        break;
+      case 'write':
+        mailbox.write(m.stream, m.text);
+        break;
       case 'stop': {
         mailbox.put(m.snapshot);
         instance.rerender(<RemoteDashboard {...props} final={mailbox.snapshot()} />);
@@ -74,7 +81,8 @@ export async function workerMain(): Promise<void> {
         });
         break;
       }
-      default: break;
+      default:
+        break;
     }
   });
 }

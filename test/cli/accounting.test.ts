@@ -1,8 +1,8 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { resolveModelOptions } from '../../src/learn/index.js';
 import { assertReport } from './assertReport.js';
 import { root, sluice } from './sluice.js';
@@ -16,10 +16,14 @@ const weather = join(data, 'seattle-weather.csv');
 const json = (file: string) => JSON.parse(readFileSync(join(data, file), 'utf8')) as Array<Record<string, unknown>>;
 const ndjson = (name: string, rows: Array<Record<string, unknown>>) => {
   const p = join(dir, name);
-  writeFileSync(p, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(p, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
   return p;
 };
-const write = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
 const deadLetterRows = (p: string) => readFileSync(p, 'utf8').trim().split('\n').slice(1);
 
 test('case 1: a missing regression label (cars Miles_per_Gallon) is skipped as `label`, not the end of the run', async () => {
@@ -49,7 +53,11 @@ test('case 1: a missing class label (penguins Sex) is skipped; a NaN target expr
   assert.ok(report.metrics.accuracy > 0.5, JSON.stringify(report.metrics));
 
   // log of a negative temperature is NaN: those rows have no label.
-  const negative = readFileSync(weather, 'utf8').trim().split('\n').slice(1).filter((l) => Number(l.split(',')[2]) < 0).length;
+  const negative = readFileSync(weather, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .filter((l) => Number(l.split(',')[2]) < 0).length;
   const e = await sluice(['train', weather, '--target', 'log(temp_max) > 2', '--json', '--quiet']);
   assert.is(e.code, 0, e.stderr);
   const er = JSON.parse(e.stdout);
@@ -78,20 +86,26 @@ test('case 2: rows dropped by vectorize (NaN and empty cells after standardize) 
   assert.equal([report.rows.read, report.rows.trained, report.rows.skipped], [8, 6, 2]);
   const rows = deadLetterRows(bad);
   assert.is(rows.length, 2);
-  assert.ok(rows.every((l) => /^\d+,(required|non-finite),x,/.test(l)), rows.join('\n'));
+  assert.ok(
+    rows.every((l) => /^\d+,(required|non-finite),x,/.test(l)),
+    rows.join('\n'),
+  );
 });
 
 test('case 2: validate and dedupe in a spec: every one of 1461 rows is trained or skipped with a reason, in one dead letter', async () => {
   const bad = join(dir, 'weather.bad.csv');
-  const spec = write('weather.yaml', [
-    `source: { csv: ${weather}, deadLetter: ${bad} }`,
-    'target: temp_max > 15',
-    'steps:',
-    '  - validate: { required: [precipitation], ranges: { wind: { max: 5 } } }',
-    '  - dedupe: { keys: [weather], count: 3 }',
-    '  - datetime: { column: date }',
-    '  - drop: [weather]',
-  ].join('\n') + '\n');
+  const spec = write(
+    'weather.yaml',
+    `${[
+      `source: { csv: ${weather}, deadLetter: ${bad} }`,
+      'target: temp_max > 15',
+      'steps:',
+      '  - validate: { required: [precipitation], ranges: { wind: { max: 5 } } }',
+      '  - dedupe: { keys: [weather], count: 3 }',
+      '  - datetime: { column: date }',
+      '  - drop: [weather]',
+    ].join('\n')}\n`,
+  );
   const r = await sluice(['run', spec, '--json', '--quiet']);
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
@@ -103,7 +117,12 @@ test('case 2: validate and dedupe in a spec: every one of 1461 rows is trained o
   // The source, validate and dedupe share one dead-letter file: one header, one line per skipped row.
   const rows = deadLetterRows(bad);
   assert.is(rows.length, report.rows.skipped);
-  assert.is(readFileSync(bad, 'utf8').split('\n').filter((l) => l.startsWith('line,reason')).length, 1);
+  assert.is(
+    readFileSync(bad, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('line,reason')).length,
+    1,
+  );
 });
 
 test('case 2: held-out rows are counted (rows.heldOut) and the rolling window is in the report (case 11)', async () => {
@@ -113,7 +132,10 @@ test('case 2: held-out rows are counted (rows.heldOut) and the rolling window is
   assertReport(report);
   assert.ok(report.rows.heldOut > 250 && report.rows.heldOut < 480, String(report.rows.heldOut));
   assert.is(report.rows.read, report.rows.trained + report.rows.heldOut);
-  const spec = write('rolling.yaml', `source: { csv: ${weather} }\ntarget: temp_max > 15\nsteps:\n  - drop: [date, weather]\nevaluation: { rolling: 200, metrics: [accuracy] }\n`);
+  const spec = write(
+    'rolling.yaml',
+    `source: { csv: ${weather} }\ntarget: temp_max > 15\nsteps:\n  - drop: [date, weather]\nevaluation: { rolling: 200, metrics: [accuracy] }\n`,
+  );
   const s = await sluice(['run', spec, '--json', '--quiet']);
   assert.is(s.code, 0, s.stderr);
   const sr = JSON.parse(s.stdout);
@@ -147,7 +169,7 @@ test('case 3: divergence stops the run with exit 1 and advice; restore keeps the
 
 test('case 3: one 1e308 cell no longer turns every metric into null', async () => {
   const rows = ['x,y', ...Array.from({ length: 200 }, (_, i) => `${i === 50 ? '1e308' : (i % 17) / 3},${2 * ((i % 17) / 3) + 1}`)];
-  const r = await sluice(['train', write('huge.csv', rows.join('\n') + '\n'), '--target', 'y', '--json', '--quiet']);
+  const r = await sluice(['train', write('huge.csv', `${rows.join('\n')}\n`), '--target', 'y', '--json', '--quiet']);
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assertReport(report);
@@ -171,7 +193,10 @@ test('case 8: empty, header-only and random input exit 1 with "no rows to learn 
   assertReport(JSON.parse(skipped.stdout));
   const bytes = Buffer.alloc(100_000);
   let s = 7;
-  for (let i = 0; i < bytes.length; i++) { s = (s * 1103515245 + 12345) >>> 0; bytes[i] = s >>> 24; }
+  for (let i = 0; i < bytes.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    bytes[i] = s >>> 24;
+  }
   const random = await sluice(['train', write('random.csv', bytes.toString('latin1')), '--target', 'a', '--quiet']);
   assert.not.equal(random.code, 0, random.stderr);
 });
@@ -195,7 +220,8 @@ test('case 11: --test with another schema fails before training, naming the miss
 });
 
 test('case 11: a spec whose features.drop or features.include names no column exits 2 (a column made by a step is fine)', async () => {
-  const spec = (features: string) => write('features.yaml', `source: { csv: ${weather} }\ntarget: temp_max > 15\nsteps:\n  - datetime: { column: date }\nfeatures: ${features}\n`);
+  const spec = (features: string) =>
+    write('features.yaml', `source: { csv: ${weather} }\ntarget: temp_max > 15\nsteps:\n  - datetime: { column: date }\nfeatures: ${features}\n`);
   const bad = await sluice(['run', spec('{ drop: [weather, nosuch] }'), '--quiet']);
   assert.is(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /features\.drop: unknown column "nosuch"; the data has date, precipitation/);
@@ -206,8 +232,9 @@ test('case 11: a spec whose features.drop or features.include names no column ex
   assert.is(ok.code, 0, ok.stderr);
 });
 
-test('case 3 and 11: the documented defaults are the code\'s (optimizer sgd, adam for mlp, lr 0.1; model seed 1)', () => {
-  const logistic = resolveModelOptions({ kind: 'logistic' }), mlp = resolveModelOptions({ kind: 'mlp', task: 'binary' });
+test("case 3 and 11: the documented defaults are the code's (optimizer sgd, adam for mlp, lr 0.1; model seed 1)", () => {
+  const logistic = resolveModelOptions({ kind: 'logistic' }),
+    mlp = resolveModelOptions({ kind: 'mlp', task: 'binary' });
   assert.equal([logistic.optimizer, logistic.lr, logistic.seed, logistic.batchSize], ['sgd', 0.1, 1, 32]);
   assert.equal([mlp.optimizer, mlp.lr], ['adam', 0.01]);
   const doc = readFileSync(join(root, 'docs/spec.md'), 'utf8');
@@ -216,7 +243,10 @@ test('case 3 and 11: the documented defaults are the code\'s (optimizer sgd, ada
   assert.not.match(row('optimizer'), /"adam"/);
   assert.match(row('lr'), /default: 0\.1; 0\.01 with adam/);
   assert.match(row('batchSize'), /\| `32` \|/);
-  assert.match(readFileSync(join(root, 'docs/cli.md'), 'utf8'), /\| `--seed S` \| seed for splits, model initialisation and generators without their own \(default 1\) \|/);
+  assert.match(
+    readFileSync(join(root, 'docs/cli.md'), 'utf8'),
+    /\| `--seed S` \| seed for splits, model initialisation and generators without their own \(default 1\) \|/,
+  );
 });
 
 test.run();

@@ -1,10 +1,21 @@
 import * as assert from 'uvu/assert';
 
 /** Every field of the --json report, with its type, and its books: read = trained + heldOut + skipped. */
+// biome-ignore lint/suspicious/noExplicitAny: a parsed JSON report, read field by field below.
 export function assertReport(r: Record<string, any>): void {
   const optional = new Set(['test', 'rolling', 'diverged', 'disconnects']);
-  assert.equal(Object.keys(r).filter((k) => !optional.has(k)).sort(), ['adapter', 'backend', 'elapsedSeconds', 'metrics', 'peakRssMB', 'rows', 'rowsPerSecond']);
-  assert.equal(Object.keys(r.rows).filter((k) => k !== 'unlabeled').sort(), ['heldOut', 'read', 'trained', 'skipped', 'skippedByReason'].sort());
+  assert.equal(
+    Object.keys(r)
+      .filter((k) => !optional.has(k))
+      .sort(),
+    ['adapter', 'backend', 'elapsedSeconds', 'metrics', 'peakRssMB', 'rows', 'rowsPerSecond'],
+  );
+  assert.equal(
+    Object.keys(r.rows)
+      .filter((k) => k !== 'unlabeled')
+      .sort(),
+    ['heldOut', 'read', 'trained', 'skipped', 'skippedByReason'].sort(),
+  );
   const byReason = Object.values(r.rows.skippedByReason as Record<string, number>).reduce((a, b) => a + b, 0);
   assert.is(r.rows.skipped, byReason, 'skipped = sum of skippedByReason');
   assert.is(r.rows.read, r.rows.trained + r.rows.heldOut + r.rows.skipped, `read = trained + heldOut + skipped: ${JSON.stringify(r.rows)}`);

@@ -1,8 +1,8 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { runCli } from '../../src/cli/index.js';
 import { Rng } from '../../src/core/index.js';
 
@@ -17,12 +17,18 @@ const RUNS = Number(process.env.SLUICE_FUZZ_RUNS ?? 100);
 const dir = process.env.SLUICE_FUZZ_DIR ?? mkdtempSync(join(tmpdir(), 'sluice-fuzz-'));
 
 /** `records`: what an RFC 4180 reader sees (a stray quote merges lines up to the next quote). */
-interface Case { file: string; lines: number; records: number; strayQuotes: number; format: 'csv' | 'ndjson' }
+interface Case {
+  file: string;
+  lines: number;
+  records: number;
+  strayQuotes: number;
+  format: 'csv' | 'ndjson';
+}
 
 function dirtyFile(rng: Rng, k: number): Case {
   const format = rng.float() < 0.75 ? 'csv' : 'ndjson';
   const n = 20 + Math.floor(rng.float() * 1500);
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rng.float() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng.float() * xs.length)]!;
   const dirty = rng.float() * 0.15;
   const lines: string[] = [];
   let strayQuotes = 0;
@@ -41,28 +47,34 @@ function dirtyFile(rng: Rng, k: number): Case {
     if (format === 'csv') {
       let line = cells.map((v) => String(v)).join(',');
       const r = rng.float();
-      if (r < dirty / 4) line = line + ',extra';
+      if (r < dirty / 4) line = `${line},extra`;
       else if (r < dirty / 2) line = line.split(',').slice(0, 2).join(',');
-      else if (r < dirty / 2 + 0.004) { line = line.replace(/,([a-z]+),/, ',"$1,'); strayQuotes++; }
+      else if (r < dirty / 2 + 0.004) {
+        line = line.replace(/,([a-z]+),/, ',"$1,');
+        strayQuotes++;
+      }
       lines.push(line);
     } else {
       const o: Record<string, unknown> = {};
       ['a', 'w', 'c', 'y'].forEach((name, j) => {
         const v = cells[j];
-        o[name] = v === '' ? null : typeof v === 'string' && name !== 'c' && !Number.isFinite(Number(v)) ? v : typeof v === 'string' && name !== 'c' ? Number(v) : v;
+        o[name] =
+          v === '' ? null : typeof v === 'string' && name !== 'c' && !Number.isFinite(Number(v)) ? v : typeof v === 'string' && name !== 'c' ? Number(v) : v;
       });
       lines.push(rng.float() < dirty / 4 ? '{"a": 1, broken' : JSON.stringify(o));
     }
   }
   const file = join(dir, `case${k}.${format}`);
-  const text = (format === 'csv' ? 'a,w,c,y\n' : '') + lines.join('\n') + '\n';
+  const text = `${(format === 'csv' ? 'a,w,c,y\n' : '') + lines.join('\n')}\n`;
   writeFileSync(file, text);
   return { file, lines: n, records: format === 'csv' ? countRecords(text) - 1 : n, strayQuotes, format };
 }
 
 function randomSteps(rng: Rng): string[] {
   const steps: string[] = [];
-  const maybe = (p: number, s: string) => { if (rng.float() < p) steps.push(s); };
+  const maybe = (p: number, s: string) => {
+    if (rng.float() < p) steps.push(s);
+  };
   maybe(0.4, '  - validate: { required: [a], ranges: { a: { min: -4, max: 4 } } }');
   maybe(0.5, '  - impute: { columns: [a, w], strategy: mean }');
   maybe(0.3, '  - dedupe: { keys: [c], count: 2 }');
@@ -73,7 +85,8 @@ function randomSteps(rng: Rng): string[] {
 }
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -84,7 +97,9 @@ const ALLOWED_FAILURE = /no rows to learn from|training diverged|unknown column|
 test('property: random pipelines over random dirty files keep read = trained + heldOut + skipped, with every skip dead-lettered', async () => {
   const rng = new Rng(20261202);
   const failures: string[] = [];
-  let ok = 0, failed = 0, strayRuns = 0;
+  let ok = 0,
+    failed = 0,
+    strayRuns = 0;
   for (let k = 0; k < RUNS; k++) {
     const c = dirtyFile(rng, k);
     const bad = join(dir, `case${k}.bad.csv`);
@@ -97,14 +112,18 @@ test('property: random pipelines over random dirty files keep read = trained + h
       if (target !== 'y') args.push('--drop', 'y');
     } else {
       const spec = join(dir, `case${k}.yaml`);
-      writeFileSync(spec, [
-        `source: { ${c.format}: ${c.file}, deadLetter: ${bad}, batchSize: ${1 + Math.floor(rng.float() * 400)} }`,
-        `target: ${target}`,
-        ...(holdout ? ['split: { test: 0.25 }'] : []),
-        'steps:', ...randomSteps(rng),
-        ...(target !== 'y' ? ['features: { drop: [y] }'] : []),
-        ...(rng.float() < 0.5 ? ['training: { onDivergence: restore }'] : []),
-      ].join('\n') + '\n');
+      writeFileSync(
+        spec,
+        `${[
+          `source: { ${c.format}: ${c.file}, deadLetter: ${bad}, batchSize: ${1 + Math.floor(rng.float() * 400)} }`,
+          `target: ${target}`,
+          ...(holdout ? ['split: { test: 0.25 }'] : []),
+          'steps:',
+          ...randomSteps(rng),
+          ...(target !== 'y' ? ['features: { drop: [y] }'] : []),
+          ...(rng.float() < 0.5 ? ['training: { onDivergence: restore }'] : []),
+        ].join('\n')}\n`,
+      );
       args = ['run', spec, '--json', '--quiet'];
     }
     const r = await cli(args);
@@ -117,7 +136,8 @@ test('property: random pipelines over random dirty files keep read = trained + h
     ok++;
     const rows = JSON.parse(r.out).rows;
     const sum = Object.values(rows.skippedByReason as Record<string, number>).reduce((a, b) => a + b, 0);
-    if (rows.read !== rows.trained + rows.heldOut + rows.skipped) failures.push(`${where}: read ${rows.read} != ${rows.trained} + ${rows.heldOut} + ${rows.skipped}`);
+    if (rows.read !== rows.trained + rows.heldOut + rows.skipped)
+      failures.push(`${where}: read ${rows.read} != ${rows.trained} + ${rows.heldOut} + ${rows.skipped}`);
     if (sum !== rows.skipped) failures.push(`${where}: skipped ${rows.skipped} != sum of reasons ${sum}`);
     if (rows.skippedByReason.unaccounted) failures.push(`${where}: ${rows.skippedByReason.unaccounted} rows unaccounted`);
     if (rows.read !== c.records) failures.push(`${where}: read ${rows.read} of ${c.records} records`);

@@ -1,9 +1,8 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { assertReport } from './assertReport.js';
 import { sluice } from './sluice.js';
 
@@ -12,7 +11,12 @@ const weather = 'node_modules/vega-datasets/data/seattle-weather.csv';
 
 test('run: a valid spec streams and prints the JSON report', async () => {
   const spec = join(dir, 'sea.yaml');
-  writeFileSync(spec, 'source: { synthetic: { sea: { function: 1, noise: 0 } }, maxRows: 3000, batchSize: 500 }\ntarget: class\nmodel: { logistic: { lr: 0.1 } }\nevaluation: { metrics: [accuracy, logLoss] }\noutput: { dir: ' + JSON.stringify(join(dir, 'out')) + ' }\n');
+  writeFileSync(
+    spec,
+    'source: { synthetic: { sea: { function: 1, noise: 0 } }, maxRows: 3000, batchSize: 500 }\ntarget: class\nmodel: { logistic: { lr: 0.1 } }\nevaluation: { metrics: [accuracy, logLoss] }\noutput: { dir: ' +
+      JSON.stringify(join(dir, 'out')) +
+      ' }\n',
+  );
   const r = await sluice(['run', spec, '--json', '--no-tui', '--quiet']);
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
@@ -31,7 +35,10 @@ test('run: a valid spec streams and prints the JSON report', async () => {
 
 test('run: a bad spec exits 2 listing every problem with its key path and line', async () => {
   const spec = join(dir, 'bad.yaml');
-  writeFileSync(spec, 'source: { csv: a.csv }\ntarget: y\nsteps:\n  - impute: { columns: [a], strategy: avg }\n  - standardise: [a]\nmodel: { logistic: { lr: -1 } }\n');
+  writeFileSync(
+    spec,
+    'source: { csv: a.csv }\ntarget: y\nsteps:\n  - impute: { columns: [a], strategy: avg }\n  - standardise: [a]\nmodel: { logistic: { lr: -1 } }\n',
+  );
   const r = await sluice(['run', spec]);
   assert.is(r.code, 2);
   assert.match(r.stderr, /3 problems/);
@@ -63,7 +70,10 @@ test('inspect: a table within 80 columns, --json statistics, missing file', asyn
   const r = await sluice(['inspect', weather, '--quiet']);
   assert.is(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
-  assert.ok(lines.every((l) => l.length <= 80), lines.find((l) => l.length > 80));
+  assert.ok(
+    lines.every((l) => l.length <= 80),
+    lines.find((l) => l.length > 80),
+  );
   assert.match(lines[0]!, /^column\s+type\s+count\s+miss\s+mean\s+std\s+min\s+p50\s+p99\s+max$/);
   assert.match(r.stdout, /^temp_max\s+number\s+1461\s+0\s/m);
   assert.match(r.stdout, /top: rain \(641\), sun \(640\)/);

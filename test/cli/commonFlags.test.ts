@@ -1,16 +1,21 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { inputFlags } from '../../src/cli/commonFlags.js';
 import { sourceFromPath } from '../../src/cli/index.js';
 import { sluice } from './sluice.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-flags-'));
-const file = (name: string, content: string) => { const p = join(dir, name); writeFileSync(p, content); return p; };
+const file = (name: string, content: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
 const weather = 'node_modules/vega-datasets/data/seattle-weather.csv';
-const flags = (input: string, v: Parameters<typeof inputFlags>[0], options: Parameters<typeof sourceFromPath>[1] = {}) => inputFlags(v, sourceFromPath(input, options), input);
+const flags = (input: string, v: Parameters<typeof inputFlags>[0], options: Parameters<typeof sourceFromPath>[1] = {}) =>
+  inputFlags(v, sourceFromPath(input, options), input);
 
 test('case 11: input flags map onto source options, checked against the input kind', () => {
   assert.equal(flags('a.csv', { delimiter: ';', 'null-values': '?, -,', 'bad-rows': 'fail' }), { delimiter: ';', nullValues: ['?', '-', ''], badRows: 'fail' });
@@ -32,7 +37,7 @@ test('case 11: input flags map onto source options, checked against the input ki
 
 test('case 11: train --delimiter and --null-values: a semicolon file with "?" for missing trains on every row', async () => {
   const rows = Array.from({ length: 300 }, (_, i) => `${i % 7 === 0 ? '?' : (i % 10) / 10};${i % 5 === 0 ? '-' : i % 3};${i % 10 >= 5 ? 1 : 0}`);
-  const p = file('semi.csv', ['x;z;y', ...rows].join('\n') + '\n');
+  const p = file('semi.csv', `${['x;z;y', ...rows].join('\n')}\n`);
   const r = await sluice(['train', p, '--target', 'y', '--task', 'classification', '--delimiter', ';', '--null-values', '?,-', '--json', '--quiet']);
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
@@ -46,7 +51,7 @@ test('case 11: train --delimiter and --null-values: a semicolon file with "?" fo
 test('case 11: train --bad-rows skip (default) with --dead-letter writes the bad rows; --bad-rows fail exits 1 at file:line', async () => {
   const lines = Array.from({ length: 100 }, (_, i) => `${i},${i % 2}`);
   lines[41] = '41,1,extra';
-  const p = file('bad.csv', ['x,y', ...lines].join('\n') + '\n');
+  const p = file('bad.csv', `${['x,y', ...lines].join('\n')}\n`);
   const dl = join(dir, 'bad.dead.csv');
   const r = await sluice(['train', p, '--target', 'y', '--task', 'classification', '--dead-letter', dl, '--json', '--quiet']);
   assert.is(r.code, 0, r.stderr);
@@ -68,7 +73,7 @@ test('case 11: train input flags with bad values exit 2 naming the flag, before 
   assert.match((await sluice(['train', '--help'])).stdout, /--delimiter C[\s\S]*--null-values A,B[\s\S]*--bad-rows P[\s\S]*--dead-letter F/);
 });
 
-test('case 11: --drop nosuch exits 2 naming the unknown column and listing the data\'s columns', async () => {
+test("case 11: --drop nosuch exits 2 naming the unknown column and listing the data's columns", async () => {
   const r = await sluice(['train', weather, '--target', 'temp_max > 20', '--drop', 'nosuch', '--quiet']);
   assert.is(r.code, 2);
   assert.match(r.stderr, /--drop: unknown column "nosuch"; the data has date, precipitation, temp_max, temp_min, wind, weather$/m);

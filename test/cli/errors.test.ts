@@ -1,8 +1,8 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { runCli } from '../../src/cli/index.js';
 import { sluice } from './sluice.js';
 
@@ -11,7 +11,8 @@ const weather = 'node_modules/vega-datasets/data/seattle-weather.csv';
 
 /** runCli in this process, with its stdout and stderr lines. */
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const code = await runCli(args, { out: (l) => out.push(...l.split('\n')), err: (l) => err.push(...l.split('\n')) });
   return { code, out, err };
 }
@@ -24,7 +25,13 @@ const polluted = () => ['maxRows', 'x', 'polluted'].filter((k) => k in Object.pr
 
 test('case 7: --set __proto__.maxRows=7 is refused with its key path (exit 2), --check too, and Object.prototype stays clean', async () => {
   try {
-    for (const set of ['__proto__.maxRows=7', 'constructor.prototype.maxRows=7', 'source.__proto__.maxRows=7', 'steps.0.prototype.x=1', 'training.constructor=1']) {
+    for (const set of [
+      '__proto__.maxRows=7',
+      'constructor.prototype.maxRows=7',
+      'source.__proto__.maxRows=7',
+      'steps.0.prototype.x=1',
+      'training.constructor=1',
+    ]) {
       const check = await cli(['run', plain, '--set', set, '--check']);
       assert.is(check.code, 2, `${set}: ${check.err.join('\n')}`);
       assert.equal(check.out, [], set);
@@ -44,15 +51,18 @@ test('case 7: --set __proto__.maxRows=7 is refused with its key path (exit 2), -
 
 test('case 7: a spec with __proto__, constructor or prototype keys at any level fails --check, each with its key path and line', async () => {
   const spec = join(dir, 'proto.yaml');
-  writeFileSync(spec, [
-    '__proto__: { maxRows: 7 }', // 1
-    `source: { csv: ${weather}, constructor: { maxRows: 7 } }`, // 2
-    'steps:',
-    '  - impute: { columns: { prototype: mean } }', // 4
-    '  - drop: { columns: [date], toString: 1 }', // 5
-    'training: { hasOwnProperty: 1 }', // 6
-    '',
-  ].join('\n'));
+  writeFileSync(
+    spec,
+    [
+      '__proto__: { maxRows: 7 }', // 1
+      `source: { csv: ${weather}, constructor: { maxRows: 7 } }`, // 2
+      'steps:',
+      '  - impute: { columns: { prototype: mean } }', // 4
+      '  - drop: { columns: [date], toString: 1 }', // 5
+      'training: { hasOwnProperty: 1 }', // 6
+      '',
+    ].join('\n'),
+  );
   const r = await cli(['run', spec, '--check']);
   assert.is(r.code, 2, r.err.join('\n'));
   assert.equal(r.out, []);
@@ -77,7 +87,10 @@ test('case 7: --set values are checked too: a __proto__ key inside a value is re
 async function benchRefused(args: string[]): Promise<{ ran: boolean; code: number | null; stdout: string; stderr: string }> {
   let ran = false;
   const r = await sluice(['bench', ...args], (text, child) => {
-    if (!ran && /^(ingest|kernels|features|train|tui):/m.test(text)) { ran = true; child.kill('SIGKILL'); }
+    if (!ran && /^(ingest|kernels|features|train|tui):/m.test(text)) {
+      ran = true;
+      child.kill('SIGKILL');
+    }
   });
   return { ran, ...r };
 }
@@ -104,7 +117,10 @@ test('case 10: sluice bench --bogus exits 2 with usage before running anything',
 test('case 10: --metrics accuracy,rmse on a classification task exits 2 with one line', async () => {
   const r = await sluice(['train', weather, '--target', 'weather == "sun"', '--metrics', 'accuracy,rmse', '--no-tui']);
   assert.is(r.code, 2, r.stderr);
-  const lines = r.stderr.trimEnd().split('\n').filter((l) => !/^\d\d:\d\d:\d\d /.test(l));
+  const lines = r.stderr
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !/^\d\d:\d\d:\d\d /.test(l));
   assert.is(lines.length, 1, r.stderr);
   assert.match(lines[0]!, /^sluice: evaluation\.metrics(\[1\])?: .*rmse/);
   assert.not.match(r.stderr, /Error:/);
@@ -113,7 +129,10 @@ test('case 10: --metrics accuracy,rmse on a classification task exits 2 with one
 test('case 10: --task classification on a real-valued target exits 2 with one line', async () => {
   const r = await sluice(['train', weather, '--target', 'temp_max', '--task', 'classification', '--no-tui']);
   assert.is(r.code, 2, r.stderr);
-  const lines = r.stderr.trimEnd().split('\n').filter((l) => !/^\d\d:\d\d:\d\d /.test(l));
+  const lines = r.stderr
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !/^\d\d:\d\d:\d\d /.test(l));
   assert.is(lines.length, 1, r.stderr);
   assert.match(lines[0]!, /^sluice: --task: /);
   assert.not.match(r.stderr, /Error:/);
@@ -121,9 +140,14 @@ test('case 10: --task classification on a real-valued target exits 2 with one li
 
 test('case 10: a YAML alias bomb fails fast with exit 2, naming the file', async () => {
   const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-  for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < 10; i++)
+    lines.push(
+      `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
   const bomb = join(dir, 'bomb.yaml');
-  writeFileSync(bomb, lines.join('\n') + '\nsource: { csv: a.csv }\n');
+  writeFileSync(bomb, `${lines.join('\n')}\nsource: { csv: a.csv }\n`);
   const t0 = performance.now();
   const r = await cli(['run', bomb, '--check']);
   assert.ok(performance.now() - t0 < 2000, 'took too long');
@@ -158,7 +182,10 @@ test('case 10: a bad row under badRows: fail prints file:line:column once, with 
   writeFileSync(spec, `source: { csv: ${csv}, badRows: fail }\ntarget: b\nmodel: linear\n`);
   const r = await sluice(['run', spec, '--no-tui']);
   assert.is(r.code, 1, r.stderr);
-  const lines = r.stderr.trimEnd().split('\n').filter((l) => !/^\d\d:\d\d:\d\d /.test(l));
+  const lines = r.stderr
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !/^\d\d:\d\d:\d\d /.test(l));
   assert.equal(lines, [`sluice: ${csv}:3:3: field-count: expected 2 fields, got 3`]);
   assert.not.match(r.stderr, /::|BadInputError|ERROR/);
 });

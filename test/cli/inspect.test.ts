@@ -1,12 +1,16 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { sluice } from './sluice.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-inspect-'));
-const file = (name: string, content: string) => { const p = join(dir, name); writeFileSync(p, content); return p; };
+const file = (name: string, content: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
 
 const zipcodes = 'node_modules/vega-datasets/data/zipcodes.csv';
 
@@ -15,7 +19,10 @@ function trueCounts(file: string, column: string): Map<string, number> {
   const [head, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
   const i = head!.split(',').indexOf(column);
   const counts = new Map<string, number>();
-  for (const r of rows) { const v = r.split(',')[i]!; counts.set(v, (counts.get(v) ?? 0) + 1); }
+  for (const r of rows) {
+    const v = r.split(',')[i]!;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
   return counts;
 }
 
@@ -34,7 +41,7 @@ function printedTop(table: string, column: string): Array<{ value: string; lo: n
   });
 }
 
-test('case 9: inspect zipcodes: the city column\'s top value is Washington, every printed count within its printed bound', async () => {
+test("case 9: inspect zipcodes: the city column's top value is Washington, every printed count within its printed bound", async () => {
   const truth = trueCounts(zipcodes, 'city');
   const r = await sluice(['inspect', zipcodes, '--quiet']);
   assert.is(r.code, 0, r.stderr);
@@ -48,7 +55,10 @@ test('case 9: inspect zipcodes: the city column\'s top value is Washington, ever
   for (let i = 1; i < top.length; i++) assert.ok(top[i - 1]!.lo >= top[i]!.lo, JSON.stringify(top));
   // The state column (59 values) fits the sketch: exact counts, the truth's top 3.
   const states = trueCounts(zipcodes, 'state');
-  const expected = [...states].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([value, n]) => ({ value, lo: n, hi: n }));
+  const expected = [...states]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([value, n]) => ({ value, lo: n, hi: n }));
   assert.equal(printedTop(r.stdout, 'state').slice(0, 3), expected);
   // --json: the same as fields; city has more distinct values than the sketch, so counts carry errors.
   const j = await sluice(['inspect', zipcodes, '--quiet', '--json']);
@@ -71,7 +81,13 @@ test('case 11: inspect --delimiter and --null-values: a semicolon file with ? an
   assert.equal(Object.keys(s), ['x', 'y', 'c']);
   assert.equal([s.x.type, s.x.missing, s.x.mean], ['integer', 1, 10 / 3]);
   assert.equal([s.y.type, s.y.missing, s.y.max], ['number', 1, 6]);
-  assert.equal(s.c.top.map((t: { value: string; count: number }) => [t.value, t.count]), [['a', 2], ['b', 1]]);
+  assert.equal(
+    s.c.top.map((t: { value: string; count: number }) => [t.value, t.count]),
+    [
+      ['a', 2],
+      ['b', 1],
+    ],
+  );
   // Tab as \t (or "tab"): one column per field.
   const t = await sluice(['inspect', file('tabs.csv', 'a\tb\n1\tx\n'), '--quiet', '--json', '--delimiter', '\\t']);
   assert.equal(Object.keys(JSON.parse(t.stdout)), ['a', 'b']);

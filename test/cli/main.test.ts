@@ -1,19 +1,30 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 
 const root = resolve(import.meta.dirname, '../..');
 
-interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `node bin/sluice.js ...args`; `onStderr` may act on the child while it runs. */
 function sluice(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['bin/sluice.js', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout!.on('data', (d) => { stdout += d; });
-    child.stderr!.on('data', (d) => { stderr += d; onStderr?.(stderr, child); });
+    let stdout = '',
+      stderr = '';
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      onStderr?.(stderr, child);
+    });
     child.on('error', fail);
     child.on('close', (code, signal) => done({ code, signal, stdout, stderr }));
   });
@@ -60,7 +71,10 @@ test('Ctrl-C ends the demo cleanly with a final summary', async () => {
   let sent = false;
   const r = await sluice(['demo', '--rows', '2000000000', '--batch', '1000'], (text, child) => {
     // The first progress line means the stream is flowing.
-    if (!sent && /sea-drift read=/.test(text)) { sent = true; child.kill('SIGINT'); }
+    if (!sent && /sea-drift read=/.test(text)) {
+      sent = true;
+      child.kill('SIGINT');
+    }
   });
   assert.ok(sent, 'never saw progress');
   assert.is(r.code, 130);

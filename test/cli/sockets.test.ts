@@ -1,10 +1,10 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { WebSocketServer } from 'ws';
 import { sluice } from './sluice.js';
 
@@ -15,7 +15,10 @@ const TRAIN = ['--target', 'y > 0', '--json', '--no-tui'];
 /** `n` NDJSON rows whose label follows x, from row `from` on. */
 function rows(n: number, from = 0): string {
   let s = '';
-  for (let i = from; i < from + n; i++) { const x = (i * 7) % 100; s += `{"x":${x},"y":${x > 50 ? 1 : 0}}\n`; }
+  for (let i = from; i < from + n; i++) {
+    const x = (i * 7) % 100;
+    s += `{"x":${x},"y":${x > 50 ? 1 : 0}}\n`;
+  }
   return s;
 }
 
@@ -30,7 +33,10 @@ async function freePort(): Promise<number> {
 /** A TCP server on `port` that serves the n-th connection with `serve`. */
 async function tcpServer(port: number, serve: (s: Socket, n: number) => void): Promise<{ server: Server; connections: () => number }> {
   let n = 0;
-  const server = createServer((s) => { s.on('error', () => {}); serve(s, ++n); });
+  const server = createServer((s) => {
+    s.on('error', () => {});
+    serve(s, ++n);
+  });
   await new Promise<void>((r) => server.listen(port, HOST, r));
   return { server, connections: () => n };
 }
@@ -41,6 +47,7 @@ function writeThenReset(s: Socket, text: string): void {
   s.write(text, () => setTimeout(() => s.resetAndDestroy(), 300));
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a parsed JSON report.
 function saved(out: string): { report: Record<string, any>; pipeline: boolean } {
   return { report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')), pipeline: existsSync(join(out, 'pipeline.json')) };
 }
@@ -68,9 +75,15 @@ test('case 6: a WebSocket producer that terminates after 5000 rows: train --save
     assert.is(files.report.rows.read, 5000);
     assert.ok(files.pipeline, 'pipeline.json');
     // Counted in the report, with the close code and the rows read by then.
-    assert.equal(files.report.disconnects.map((d: { code: unknown; rows: number }) => [d.code, d.rows]), [[1006, 5000]]);
+    assert.equal(
+      files.report.disconnects.map((d: { code: unknown; rows: number }) => [d.code, d.rows]),
+      [[1006, 5000]],
+    );
     // Reported on stderr with the address, the close code and the rows so far; by default no reconnect.
-    assert.match(r.stderr, new RegExp(`warn ws://${HOST}:\\d+#1: connection closed abnormally \\(code 1006[^)]*\\) after 5000 rows; no reconnect: the stream ends here`));
+    assert.match(
+      r.stderr,
+      new RegExp(`warn ws://${HOST}:\\d+#1: connection closed abnormally \\(code 1006[^)]*\\) after 5000 rows; no reconnect: the stream ends here`),
+    );
     assert.is(connections, 1);
   } finally {
     for (const c of wss.clients) c.terminate();
@@ -109,7 +122,10 @@ test('case 6: a TCP server that resets after 5000 rows: train --connect --save e
     const files = saved(out);
     assert.is(files.report.rows.read, 5000);
     assert.ok(files.pipeline, 'pipeline.json');
-    assert.match(r.stderr, new RegExp(`warn tcp://${HOST}:${port}#1: connection dropped \\(ECONNRESET[^)]*\\) after 5000 rows; no reconnect: the stream ends here`));
+    assert.match(
+      r.stderr,
+      new RegExp(`warn tcp://${HOST}:${port}#1: connection dropped \\(ECONNRESET[^)]*\\) after 5000 rows; no reconnect: the stream ends here`),
+    );
     // The default is no reconnect.
     assert.is(connections(), 1);
   } finally {
@@ -123,7 +139,10 @@ test('case 6: --connect --reconnect started before the server exists retries, tr
   const r = await sluice(['train', `tcp://${HOST}:${port}`, '--connect', '--reconnect', '--backoff', '20', '--max-retries', '100', ...TRAIN], (stderr) => {
     // The server comes up once the client has been refused at least twice.
     if (started || (stderr.match(/cannot connect/g) ?? []).length < 2) return;
-    started = tcpServer(port, (s, n) => { if (n === 1) writeThenReset(s, rows(200)); else s.end(rows(100, 200)); });
+    started = tcpServer(port, (s, n) => {
+      if (n === 1) writeThenReset(s, rows(200));
+      else s.end(rows(100, 200));
+    });
   });
   assert.ok(started, r.stderr);
   const { server, connections } = await started!;
@@ -170,11 +189,14 @@ test('case 6: a WebSocket source with --reconnect resumes after an abnormal clos
 test("case 6: the spec's reconnect key reaches the client", async () => {
   const port = await freePort();
   const spec = join(dir, 'reconnect.json');
-  writeFileSync(spec, JSON.stringify({
-    source: { tcp: { connect: `${HOST}:${port}` }, reconnect: true, backoff: 15, maxRetries: 100 },
-    steps: [{ standardize: ['x'] }],
-    target: 'y > 0',
-  }));
+  writeFileSync(
+    spec,
+    JSON.stringify({
+      source: { tcp: { connect: `${HOST}:${port}` }, reconnect: true, backoff: 15, maxRetries: 100 },
+      steps: [{ standardize: ['x'] }],
+      target: 'y > 0',
+    }),
+  );
   let started = null as Promise<{ server: Server; connections: () => number }> | null;
   const r = await sluice(['run', spec, '--json', '--no-tui'], (stderr) => {
     if (!started && /cannot connect/.test(stderr)) started = tcpServer(port, (s) => s.end(rows(250)));

@@ -8,9 +8,15 @@ test('case 10: a location prints as file:line:column with no empty fields, then 
   assert.is(extra.message, 'f.csv:3:3: field-count: expected 2 fields, got 3');
   assert.is(new BadInputError('number', { source: 'f.csv', line: 3 }, 'not a number').message, 'f.csv:3: number: not a number');
   assert.is(new BadInputError('number', { source: 'f.csv', line: 3, column: 2, field: 'b' }, 'missing').message, 'f.csv:3:2: column "b": number: missing');
-  assert.is(new BadInputError('number', { source: 'f.csv', line: 3, column: 2, value: 'x' }, 'not a number').message, 'f.csv:3:2: value "x": number: not a number');
+  assert.is(
+    new BadInputError('number', { source: 'f.csv', line: 3, column: 2, value: 'x' }, 'not a number').message,
+    'f.csv:3:2: value "x": number: not a number',
+  );
   // An empty value and an empty column name are still shown, quoted.
-  assert.is(new BadInputError('required', { source: 'f.csv', line: 4, column: 1, field: '', value: '' }, 'missing').message, 'f.csv:4:1: column "" value "": required: missing');
+  assert.is(
+    new BadInputError('required', { source: 'f.csv', line: 4, column: 1, field: '', value: '' }, 'missing').message,
+    'f.csv:4:1: column "" value "": required: missing',
+  );
   for (const e of [extra]) assert.not.match(e.message, /::/);
 });
 

@@ -1,7 +1,7 @@
+import * as arrow from 'apache-arrow';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as arrow from 'apache-arrow';
-import { Batch, Schema, batchFromArrow, batchToArrow, validity } from '../../src/core/index.js';
+import { Batch, batchFromArrow, batchToArrow, Schema, validity } from '../../src/core/index.js';
 
 test('fromRows keeps values, types and missing cells', () => {
   const b = Batch.fromRows([
@@ -9,7 +9,10 @@ test('fromRows keeps values, types and missing cells', () => {
     { a: null, c: 'y', f: false },
     { a: -2, c: null, f: null },
   ]);
-  assert.equal(b.schema.fields.map((f) => f.type), ['number', 'category', 'boolean']);
+  assert.equal(
+    b.schema.fields.map((f) => f.type),
+    ['number', 'category', 'boolean'],
+  );
   assert.equal(b.toRows(), [
     { a: 1.5, c: 'x', f: true },
     { a: null, c: 'y', f: false },
@@ -19,14 +22,21 @@ test('fromRows keeps values, types and missing cells', () => {
 });
 
 test('withColumn, drop, select, rename, filter and slice keep rowIds aligned', () => {
-  const b = Batch.fromRows([{ a: 1, b: 'p' }, { a: 2, b: 'q' }, { a: 3, b: 'r' }]);
+  const b = Batch.fromRows([
+    { a: 1, b: 'p' },
+    { a: 2, b: 'q' },
+    { a: 3, b: 'r' },
+  ]);
   const c = b.withColumn('d', { type: 'number', values: new Float64Array([10, 20, 30]), validity: null });
   assert.equal(c.names, ['a', 'b', 'd']);
   assert.equal(c.drop(['a']).names, ['b', 'd']);
   assert.equal(c.select(['d', 'a']).names, ['d', 'a']);
   assert.equal(c.rename({ a: 'z' }).names, ['z', 'b', 'd']);
   const f = c.filter(new Uint8Array([1, 0, 1]));
-  assert.equal(f.toRows(), [{ a: 1, b: 'p', d: 10 }, { a: 3, b: 'r', d: 30 }]);
+  assert.equal(f.toRows(), [
+    { a: 1, b: 'p', d: 10 },
+    { a: 3, b: 'r', d: 30 },
+  ]);
   assert.equal(Array.from(f.rowIds), [0, 2]);
   assert.equal(Array.from(c.slice(1).rowIds), [1, 2]);
   assert.throws(() => c.column('nope'), /column "nope": no such column/);
@@ -34,17 +44,23 @@ test('withColumn, drop, select, rename, filter and slice keep rowIds aligned', (
 
 test('Arrow round trip keeps every type, missing values and dictionary strings', () => {
   const schema = Schema.from({ n: 'number', i: 'integer', b: 'boolean', c: 'category', d: 'datetime' });
-  const b = Batch.fromRows([
-    { n: 1.25, i: 7, b: true, c: 'SEA', d: Date.UTC(2024, 0, 2, 3, 4, 5) },
-    { n: null, i: null, b: false, c: null, d: null },
-    { n: -3, i: -1, b: null, c: 'LAX', d: 0 },
-  ], schema);
+  const b = Batch.fromRows(
+    [
+      { n: 1.25, i: 7, b: true, c: 'SEA', d: Date.UTC(2024, 0, 2, 3, 4, 5) },
+      { n: null, i: null, b: false, c: null, d: null },
+      { n: -3, i: -1, b: null, c: 'LAX', d: 0 },
+    ],
+    schema,
+  );
   const rb = batchToArrow(b);
   assert.is(rb.numRows, 3);
   const back = batchFromArrow(rb);
   assert.equal(back.toRows(), b.toRows());
   // zero-copy: the number column's values are the same memory
-  assert.ok(back.column('n').type === 'number' && (back.column('n') as { values: Float64Array }).values.buffer === (b.column('n') as { values: Float64Array }).values.buffer);
+  assert.ok(
+    back.column('n').type === 'number' &&
+      (back.column('n') as { values: Float64Array }).values.buffer === (b.column('n') as { values: Float64Array }).values.buffer,
+  );
 });
 
 test('batchFromArrow reads sliced record batches and every time unit correctly', () => {
@@ -56,12 +72,26 @@ test('batchFromArrow reads sliced record batches and every time unit correctly',
   });
   const sliced = table.batches[0]!.slice(3, 7);
   const b = batchFromArrow(sliced);
-  assert.equal(b.toRows(), [3, 4, 5, 6].map((i) => ({ f: i + 0.5, i: i * 10, big: i * 5000000000 })));
-  for (const [type, scale] of [[new arrow.TimestampSecond(), 1000], [new arrow.TimestampMillisecond(), 1], [new arrow.TimestampMicrosecond(), 1e-3], [new arrow.TimestampNanosecond(), 1e-6]] as const) {
+  assert.equal(
+    b.toRows(),
+    [3, 4, 5, 6].map((i) => ({ f: i + 0.5, i: i * 10, big: i * 5000000000 })),
+  );
+  for (const [type, scale] of [
+    [new arrow.TimestampSecond(), 1000],
+    [new arrow.TimestampMillisecond(), 1],
+    [new arrow.TimestampMicrosecond(), 1e-3],
+    [new arrow.TimestampNanosecond(), 1e-6],
+  ] as const) {
     const raw = BigInt64Array.from([BigInt(Math.round(t0 / scale)), BigInt(Math.round((t0 + 86_400_000) / scale))]);
     const data = arrow.makeData({ type, length: 2, nullCount: 0, data: raw as never });
     const rb = new arrow.RecordBatch({ d: data });
-    assert.equal(batchFromArrow(rb).toRows().map((r) => r.d), [t0, t0 + 86_400_000], String(type));
+    assert.equal(
+      batchFromArrow(rb)
+        .toRows()
+        .map((r) => r.d),
+      [t0, t0 + 86_400_000],
+      String(type),
+    );
   }
 });
 

@@ -15,15 +15,25 @@ test('case 4: an inferred integer column widens to number on a larger or fractio
   assert.is(bb.appendRaw(['4', '12.5', 'd'], 3, 4), null);
   const first = bb.finish();
   assert.is(first.schema.field('n').type, 'number');
-  assert.equal(first.toRows().map((r) => r['n']), [10, null, 2767891499, 12.5]);
+  assert.equal(
+    first.toRows().map((r) => r.n),
+    [10, null, 2767891499, 12.5],
+  );
   assert.is(bb.appendRaw(['5', '-3e9', 'e'], 4, 5), null);
   const second = bb.finish();
   assert.is(second.schema.field('n').type, 'number');
-  assert.equal(second.toRows().map((r) => r['n']), [-3e9]);
+  assert.equal(
+    second.toRows().map((r) => r.n),
+    [-3e9],
+  );
 });
 
 test('case 4: a row rolled back for another field undoes the widening it caused; declared columns stay strict', () => {
-  const strict = new Schema([{ name: 'id', type: 'integer', nullable: true }, { name: 'n', type: 'integer', nullable: true }, { name: 'c', type: 'category', nullable: false }]);
+  const strict = new Schema([
+    { name: 'id', type: 'integer', nullable: true },
+    { name: 'n', type: 'integer', nullable: true },
+    { name: 'c', type: 'category', nullable: false },
+  ]);
   const bb = new BatchBuilder(strict, { widen: ['n'] });
   assert.is(bb.appendRaw(['1', '2', 'a'], 0), null);
   assert.equal(bb.appendRaw(['2', '9.5', null], 1), { reason: 'required', field: 2 });
@@ -32,7 +42,10 @@ test('case 4: a row rolled back for another field undoes the widening it caused;
   assert.is(bb.appendRaw(['3', '4', 'c'], 3), null);
   const b = bb.finish();
   assert.is(b.schema.field('n').type, 'integer');
-  assert.equal(b.toRows(), [{ id: 1, n: 2, c: 'a' }, { id: 3, n: 4, c: 'c' }]);
+  assert.equal(b.toRows(), [
+    { id: 1, n: 2, c: 'a' },
+    { id: 3, n: 4, c: 'c' },
+  ]);
   const c = b.column('n');
   assert.ok(c.type === 'integer' && c.values instanceof Int32Array);
 });

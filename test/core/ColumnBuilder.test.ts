@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BatchBuilder, ColumnBuilder, Schema, StringDictionary, inferSchema, validity } from '../../src/core/index.js';
+import { BatchBuilder, ColumnBuilder, inferSchema, Schema, StringDictionary, validity } from '../../src/core/index.js';
 
 test('ColumnBuilder grows past its capacity and records missing values', () => {
   const b = new ColumnBuilder('number', 2);
@@ -44,7 +44,10 @@ test('case 4: a widening integer builder turns number on 12.5, 2767891499 or -3e
     const c = b.finish();
     assert.ok(c.type === 'number' && c.values instanceof Float64Array);
     if (c.type !== 'number') return;
-    assert.equal([...c.values].map((v) => (Number.isNaN(v) ? null : v)), [1, null, 3, +big, 4]);
+    assert.equal(
+      [...c.values].map((v) => (Number.isNaN(v) ? null : v)),
+      [1, null, 3, +big, 4],
+    );
     assert.is(validity.nullCount(c.validity, 5), 1);
     assert.is(b.type, 'number', 'the next batch is number too');
   }
@@ -56,9 +59,11 @@ test('case 4: a widening integer builder turns number on 12.5, 2767891499 or -3e
 test('category builders keep one dictionary across batches; text starts afresh', () => {
   const dict = new StringDictionary();
   const c = new ColumnBuilder('category', 4, dict);
-  c.appendString('a'); c.appendString('b');
+  c.appendString('a');
+  c.appendString('b');
   const first = c.finish();
-  c.appendString('b'); c.appendString('c');
+  c.appendString('b');
+  c.appendString('c');
   const second = c.finish();
   assert.ok(first.type === 'category' && second.type === 'category');
   if (first.type !== 'category' || second.type !== 'category') return;
@@ -87,24 +92,41 @@ test('BatchBuilder rolls back a row that fails part-way and reports the field', 
   assert.equal(bb.appendObject({ a: 'x', b: 1 }, 5, 7), { reason: 'number', field: 0 });
   assert.is(bb.appendObject({ a: 7, b: 8, c: true }, 6, 8), null);
   const batch = bb.finish();
-  assert.equal(batch.toRows(), [{ a: 1.5, b: 2, c: 'x' }, { a: null, b: 4, c: null }, { a: 7, b: 8, c: 'true' }]);
+  assert.equal(batch.toRows(), [
+    { a: 1.5, b: 2, c: 'x' },
+    { a: null, b: 4, c: null },
+    { a: 7, b: 8, c: 'true' },
+  ]);
   assert.equal(Array.from(batch.rowIds), [0, 3, 6]);
   assert.equal(Array.from(batch.lines!), [2, 5, 8]);
 });
 
 test('inferSchema picks the narrowest type each column fits', () => {
-  const s = inferSchema(['b', 'i', 'n', 'd', 'c', 't', 'e'], [
-    ['true', '1', '1.5', '2024-01-01', 'SEA', 'the quick brown fox jumps over it', ''],
-    ['false', '-7', '2', '2024-01-02T10:00:00Z', 'LAX', 'another long sentence with spaces in it', 'NA'],
-    [null, '', 'NaN', '', 'SEA', 'and a third long sentence of free text', ''],
-  ]);
-  assert.equal(s.fields.map((f) => f.type), ['boolean', 'integer', 'number', 'datetime', 'category', 'text', 'category']);
+  const s = inferSchema(
+    ['b', 'i', 'n', 'd', 'c', 't', 'e'],
+    [
+      ['true', '1', '1.5', '2024-01-01', 'SEA', 'the quick brown fox jumps over it', ''],
+      ['false', '-7', '2', '2024-01-02T10:00:00Z', 'LAX', 'another long sentence with spaces in it', 'NA'],
+      [null, '', 'NaN', '', 'SEA', 'and a third long sentence of free text', ''],
+    ],
+  );
+  assert.equal(
+    s.fields.map((f) => f.type),
+    ['boolean', 'integer', 'number', 'datetime', 'category', 'text', 'category'],
+  );
   const forced = inferSchema(['i'], [['1']], { types: { i: 'category' } });
   assert.is(forced.field('i').type, 'category');
 });
 
 test('Schema rejects duplicates and unknown types, and names missing columns', () => {
-  assert.throws(() => new Schema([{ name: 'a', type: 'number', nullable: true }, { name: 'a', type: 'number', nullable: true }]), /column "a": duplicate/);
+  assert.throws(
+    () =>
+      new Schema([
+        { name: 'a', type: 'number', nullable: true },
+        { name: 'a', type: 'number', nullable: true },
+      ]),
+    /column "a": duplicate/,
+  );
   assert.throws(() => Schema.from({ a: 'float' as never }), /unknown type "float"/);
   assert.throws(() => Schema.from({ a: 'number' }).field('b'), /column "b": no such column; columns are a/);
   const s = Schema.from({ a: 'number' });

@@ -4,14 +4,20 @@ import { FeatureMatrix } from '../../src/core/index.js';
 
 test('dense and CSR agree entry by entry, and CSR densifies (summing duplicates)', () => {
   const d = FeatureMatrix.dense(2, 3, new Float32Array([1, 0, 2, 0, 3, 0]), { targets: new Float32Array([0, 1]) });
-  const s = FeatureMatrix.csr(2, 3, new Int32Array([0, 2, 4]), new Int32Array([0, 2, 1, 1]), new Float32Array([1, 2, 1, 2]), { targets: new Float32Array([0, 1]) });
+  const s = FeatureMatrix.csr(2, 3, new Int32Array([0, 2, 4]), new Int32Array([0, 2, 1, 1]), new Float32Array([1, 2, 1, 2]), {
+    targets: new Float32Array([0, 1]),
+  });
   for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) if (!(i === 1 && j === 1)) assert.is(s.get(i, j), d.get(i, j));
   assert.equal(Array.from(s.toDense().values), [1, 0, 2, 0, 3, 0]);
   assert.is(s.nnz, 4);
 });
 
 test('sliceRows keeps targets, weights and ids aligned for both layouts', () => {
-  const d = FeatureMatrix.dense(3, 2, new Float32Array([1, 2, 3, 4, 5, 6]), { targets: new Float32Array([7, 8, 9]), weights: new Float32Array([1, 2, 3]), rowIds: new Float64Array([10, 11, 12]) });
+  const d = FeatureMatrix.dense(3, 2, new Float32Array([1, 2, 3, 4, 5, 6]), {
+    targets: new Float32Array([7, 8, 9]),
+    weights: new Float32Array([1, 2, 3]),
+    rowIds: new Float64Array([10, 11, 12]),
+  });
   const ds = d.sliceRows(1, 3);
   assert.equal(Array.from(ds.values), [3, 4, 5, 6]);
   assert.equal(Array.from(ds.targets!), [8, 9]);

@@ -1,7 +1,7 @@
+import { lastValueFrom, take, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lastValueFrom, take, toArray } from 'rxjs';
-import { Batch, BoundedQueue, Telemetry, asyncMap, fromPull, type PullChunk } from '../../src/core/index.js';
+import { asyncMap, Batch, BoundedQueue, fromPull, type PullChunk, Telemetry } from '../../src/core/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -22,7 +22,10 @@ test('a synchronous pipeline gets every batch in order and the books add up', as
   const pulled = { n: 0 };
   const batches = await lastValueFrom(fromPull(counter(1000, 64, pulled), { name: 't', telemetry }).pipe(toArray()));
   const xs = batches.flatMap((b) => b.toRows().map((r) => r.x));
-  assert.equal(xs, Array.from({ length: 1000 }, (_, i) => i));
+  assert.equal(
+    xs,
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
   assert.is(progress.at(-1), 1000);
   assert.is(pulled.n, 16);
 });
@@ -30,14 +33,22 @@ test('a synchronous pipeline gets every batch in order and the books add up', as
 test('a slow async stage keeps the queue within capacity and the reader waits', async () => {
   const telemetry = new Telemetry();
   let maxDepth = 0;
-  telemetry.on('queue').subscribe((e) => { maxDepth = Math.max(maxDepth, e.depth); });
+  telemetry.on('queue').subscribe((e) => {
+    maxDepth = Math.max(maxDepth, e.depth);
+  });
   const pulled = { n: 0 };
   let processed = 0;
   const capacity = 3;
-  const done = lastValueFrom(fromPull(counter(40 * 10, 10, pulled), { name: 'slow', capacity, telemetry }).pipe(
-    asyncMap(async (b) => { await sleep(5); processed++; return b; }),
-    toArray(),
-  ));
+  const done = lastValueFrom(
+    fromPull(counter(40 * 10, 10, pulled), { name: 'slow', capacity, telemetry }).pipe(
+      asyncMap(async (b) => {
+        await sleep(5);
+        processed++;
+        return b;
+      }),
+      toArray(),
+    ),
+  );
   await sleep(30);
   // The reader may only be `capacity` batches ahead of the slow stage (plus the one it is making).
   assert.ok(pulled.n - processed <= capacity + 1, `pulled ${pulled.n}, processed ${processed}`);
@@ -48,10 +59,18 @@ test('a slow async stage keeps the queue within capacity and the reader waits', 
 });
 
 test('unsubscribing stops the reader and closes it', async () => {
-  let closed = false, pulledCount = 0;
+  let closed = false,
+    pulledCount = 0;
   async function* gen(): AsyncGenerator<PullChunk> {
-    try { for (let i = 0; ; i++) { pulledCount++; yield { batch: Batch.fromRows([{ x: i }]) }; await sleep(1); } }
-    finally { closed = true; }
+    try {
+      for (let i = 0; ; i++) {
+        pulledCount++;
+        yield { batch: Batch.fromRows([{ x: i }]) };
+        await sleep(1);
+      }
+    } finally {
+      closed = true;
+    }
   }
   const got = await lastValueFrom(fromPull(gen, { name: 'inf', telemetry: new Telemetry() }).pipe(take(3), toArray()));
   assert.is(got.length, 3);
@@ -64,9 +83,16 @@ test('a reader error reaches the subscriber and telemetry', async () => {
   const telemetry = new Telemetry();
   const errors: string[] = [];
   telemetry.on('error').subscribe((e) => errors.push(e.message));
-  async function* bad(): AsyncGenerator<PullChunk> { yield { batch: Batch.fromRows([{ x: 1 }]) }; throw new Error('disk on fire'); }
-  try { await lastValueFrom(fromPull(bad, { name: 'bad', telemetry })); assert.unreachable(); }
-  catch (e) { assert.match((e as Error).message, /disk on fire/); }
+  async function* bad(): AsyncGenerator<PullChunk> {
+    yield { batch: Batch.fromRows([{ x: 1 }]) };
+    throw new Error('disk on fire');
+  }
+  try {
+    await lastValueFrom(fromPull(bad, { name: 'bad', telemetry }));
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /disk on fire/);
+  }
   assert.equal(errors, ['disk on fire']);
 });
 
@@ -81,9 +107,18 @@ test('asyncMap errors propagate and release their tickets', async () => {
   assert.throws(() => t.retain(), /after final release/);
   const src = fromPull(counter(30, 10, { n: 0 }), { name: 'e', telemetry: new Telemetry() });
   try {
-    await lastValueFrom(src.pipe(asyncMap(async (b) => { if (b.rowIds.length) throw new Error('stage failed'); return b; })));
+    await lastValueFrom(
+      src.pipe(
+        asyncMap(async (b) => {
+          if (b.rowIds.length) throw new Error('stage failed');
+          return b;
+        }),
+      ),
+    );
     assert.unreachable();
-  } catch (e) { assert.match((e as Error).message, /stage failed/); }
+  } catch (e) {
+    assert.match((e as Error).message, /stage failed/);
+  }
 });
 
 test.run();

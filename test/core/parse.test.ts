@@ -32,12 +32,24 @@ test('parseDatetime rejects impossible and non-ISO dates', () => {
 
 test('case 11: parseDatetime reads dates with month names: Jan 1 2000, January 1, 2000, 1 Jan 2000', () => {
   const jan1 = Date.UTC(2000, 0, 1);
-  for (const v of ['Jan 1 2000', 'Jan 01 2000', 'January 1, 2000', 'jan 1, 2000', 'JAN 1 2000', '1 Jan 2000', '01-Jan-2000', '1st January 2000', 'Jan. 1, 2000']) assert.is(parseDatetime(v), jan1, v);
+  for (const v of [
+    'Jan 1 2000',
+    'Jan 01 2000',
+    'January 1, 2000',
+    'jan 1, 2000',
+    'JAN 1 2000',
+    '1 Jan 2000',
+    '01-Jan-2000',
+    '1st January 2000',
+    'Jan. 1, 2000',
+  ])
+    assert.is(parseDatetime(v), jan1, v);
   assert.is(parseDatetime('Sept 5, 2001'), Date.UTC(2001, 8, 5));
   assert.is(parseDatetime('Jun 12 1998'), Date.UTC(1998, 5, 12));
   assert.is(parseDatetime('Dec 18 2009 13:45'), Date.UTC(2009, 11, 18, 13, 45));
   assert.is(parseDatetime('18 Dec 2009 13:45:07'), Date.UTC(2009, 11, 18, 13, 45, 7));
-  for (const s of ['Foo 1 2000', 'Feb 30 2001', 'Jan 32 2000', 'Jan 2000', 'Jan 1', '1 2000', 'Janu 1 2000', 'constructor 1 2000']) assert.is(parseDatetime(s), undefined, s);
+  for (const s of ['Foo 1 2000', 'Feb 30 2001', 'Jan 32 2000', 'Jan 2000', 'Jan 1', '1 2000', 'Janu 1 2000', 'constructor 1 2000'])
+    assert.is(parseDatetime(s), undefined, s);
 });
 
 test.run();

@@ -65,10 +65,13 @@ test('a source read again (another epoch) starts a new count; one batch read at 
   telemetry.emit({ type: 'progress', source: 'f', rows: 500, bytes: 0, done: false, t: 2_000 });
   telemetry.emit({ type: 'progress', source: 'f', rows: 1000, bytes: 0, done: true, t: 2_500 });
   sub.unsubscribe();
-  assert.equal(lines.map((l) => l.slice(9)), ['f read=1000', 'f read=1000 done', 'f read=500', 'f read=1000 1000 rows/s done']);
+  assert.equal(
+    lines.map((l) => l.slice(9)),
+    ['f read=1000', 'f read=1000 done', 'f read=500', 'f read=1000 1000 rows/s done'],
+  );
 });
 
-test('case 10: error events are not printed (the stream\'s subscriber reports the error once)', () => {
+test("case 10: error events are not printed (the stream's subscriber reports the error once)", () => {
   const { telemetry, lines, sub } = logger();
   telemetry.emit({ type: 'error', source: 'f.csv', message: 'f.csv: no such file', error: new Error('f.csv: no such file') });
   telemetry.emit({ type: 'log', level: 'error', message: 'a note' });

@@ -6,7 +6,8 @@ import { HeldPredictions } from '../../src/evaluate/index.js';
 test('HeldPredictions joins by row id whatever the id order, and is bounded by what it holds', () => {
   const h = new HeldPredictions(2);
   const ids = [10, 3, 7, 1, 22];
-  const m = (rows: number[]) => FeatureMatrix.dense(rows.length, 1, new Float32Array(rows), { targets: new Float32Array(rows.map((r) => r % 2)), rowIds: Float64Array.from(rows) });
+  const m = (rows: number[]) =>
+    FeatureMatrix.dense(rows.length, 1, new Float32Array(rows), { targets: new Float32Array(rows.map((r) => r % 2)), rowIds: Float64Array.from(rows) });
   const preds = (rows: number[]) => Float32Array.from(rows.flatMap((r) => [r, -r]));
   h.hold(m(ids.slice(0, 3)), preds(ids.slice(0, 3)), 0, 0);
   h.hold(m(ids.slice(3)), preds(ids.slice(3)), 3, 0);

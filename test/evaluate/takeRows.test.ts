@@ -5,7 +5,11 @@ import { takeRows } from '../../src/evaluate/index.js';
 import { matrix } from '../operators/learn/FakeModel.js';
 
 test('takeRows gathers dense and CSR rows across parts with their targets and ids', () => {
-  const csr = (start: number) => FeatureMatrix.csr(2, 4, Int32Array.from([0, 1, 3]), Int32Array.from([start % 4, 0, 3]), Float32Array.from([start + 1, start + 2, start + 3]), { targets: Float32Array.from([start, start + 1]), rowIds: Float64Array.from([start, start + 1]) });
+  const csr = (start: number) =>
+    FeatureMatrix.csr(2, 4, Int32Array.from([0, 1, 3]), Int32Array.from([start % 4, 0, 3]), Float32Array.from([start + 1, start + 2, start + 3]), {
+      targets: Float32Array.from([start, start + 1]),
+      rowIds: Float64Array.from([start, start + 1]),
+    });
   const t = takeRows([csr(10), csr(20)], [3, 0, 2]);
   assert.equal(Array.from(t.rowIds!), [21, 10, 20]);
   assert.equal(Array.from(t.targets!), [21, 10, 20]);

@@ -1,11 +1,12 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { root, sluice } from '../cli/sluice.js';
 
 /** Runs an example spec with --json --no-tui and a row cap; returns the parsed report. */
+// biome-ignore lint/suspicious/noExplicitAny: a parsed JSON report.
 async function runExample(name: string, extra: string[] = []): Promise<Record<string, any>> {
   const r = await sluice(['run', `examples/${name}`, '--json', '--no-tui', '--quiet', ...extra]);
   assert.is(r.code, 0, r.stderr);
@@ -16,7 +17,9 @@ async function runExample(name: string, extra: string[] = []): Promise<Record<st
 }
 
 test('every example spec is covered by this file', () => {
-  const specs = readdirSync(resolve(root, 'examples')).filter((f) => f.endsWith('.yaml')).sort();
+  const specs = readdirSync(resolve(root, 'examples'))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   assert.equal(specs, ['drift.yaml', 'flights-arrow.yaml', 'seattle-weather.yaml', 'tcp-stream.yaml', 'text.yaml']);
 });
 
@@ -35,7 +38,14 @@ test('Seattle weather from CSV, as regression on temp_max', async () => {
 });
 
 test('synthetic SEA drift stream', async () => {
-  const r = await runExample('drift.yaml', ['--set', 'source.maxRows=20000', '--set', 'source.synthetic.drift.position=10000', '--set', 'source.synthetic.drift.width=1000']);
+  const r = await runExample('drift.yaml', [
+    '--set',
+    'source.maxRows=20000',
+    '--set',
+    'source.synthetic.drift.position=10000',
+    '--set',
+    'source.synthetic.drift.width=1000',
+  ]);
   assert.is(r.rows.read, 20000);
   assert.ok(r.metrics.accuracy > 0.7, JSON.stringify(r.metrics));
 });

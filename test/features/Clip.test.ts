@@ -1,16 +1,26 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, Schema, SPLIT_COLUMN } from '../../src/index.js';
 import { Clip } from '../../src/features/index.js';
+import { Batch, Schema, SPLIT_COLUMN } from '../../src/index.js';
 
 const s = Schema.from({ x: 'number' });
-const rows = (xs: Array<number | null>) => Batch.fromRows(xs.map((x) => ({ x })), s);
+const rows = (xs: Array<number | null>) =>
+  Batch.fromRows(
+    xs.map((x) => ({ x })),
+    s,
+  );
 
 test('z-score bounds from training moments', () => {
   const t = new Clip({ columns: ['x'], z: 1 });
   t.learn(rows([2, 4, 4, 4, 5, 5, 7, 9])); // mean 5, std 2 → [3, 7]
   assert.equal(t.bounds('x'), { lo: 3, hi: 7 });
-  assert.equal(t.apply(rows([0, 5, 100, null, Infinity])).toRows().map((r) => r.x), [3, 5, 7, null, null]);
+  assert.equal(
+    t
+      .apply(rows([0, 5, 100, null, Infinity]))
+      .toRows()
+      .map((r) => r.x),
+    [3, 5, 7, null, null],
+  );
 });
 
 test('quantile bounds; training rows only; nothing learned passes through', () => {

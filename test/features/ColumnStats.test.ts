@@ -1,30 +1,55 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, Schema } from '../../src/index.js';
 import { ColumnStats } from '../../src/features/index.js';
+import { Batch, Schema } from '../../src/index.js';
 
 const schema = Schema.from({ x: 'number', c: 'category' });
 
 test('count, missing, non-finite, moments, quantiles, histogram and top categories', () => {
   const s = new ColumnStats({ bins: 4 });
-  s.update(Batch.fromRows([{ x: 1, c: 'a' }, { x: null, c: 'b' }, { x: 3, c: 'a' }, { x: NaN, c: null }, { x: 5, c: 'a' }, { x: Infinity, c: 'b' }], schema));
+  s.update(
+    Batch.fromRows(
+      [
+        { x: 1, c: 'a' },
+        { x: null, c: 'b' },
+        { x: 3, c: 'a' },
+        { x: NaN, c: null },
+        { x: 5, c: 'a' },
+        { x: Infinity, c: 'b' },
+      ],
+      schema,
+    ),
+  );
   const x = s.summary('x')!;
   assert.equal([x.count, x.missing, x.nonFinite, x.mean, x.min, x.max, x.p50], [6, 1, 2, 3, 1, 5, 3]);
   assert.ok(Math.abs(x.std! - Math.sqrt(8 / 3)) < 1e-12);
-  assert.equal(x.histogram!.counts.reduce((a, b) => a + b, 0), 3);
+  assert.equal(
+    x.histogram!.counts.reduce((a, b) => a + b, 0),
+    3,
+  );
   const c = s.summary('c')!;
   assert.equal([c.count, c.missing], [6, 1]);
-  assert.equal(c.top!.map((t) => [t.value, t.count]), [['a', 3], ['b', 2]]);
+  assert.equal(
+    c.top!.map((t) => [t.value, t.count]),
+    [
+      ['a', 3],
+      ['b', 2],
+    ],
+  );
   assert.ok(x.quantileError! > 0 && x.quantileError! < 0.02);
 });
 
 test('merge equals one pass; JSON round trip', () => {
   const rows = Array.from({ length: 500 }, (_, i) => ({ x: i % 37, c: `k${i % 5}` }));
-  const whole = new ColumnStats(); whole.update(Batch.fromRows(rows, schema));
-  const a = new ColumnStats(), b = new ColumnStats();
-  a.update(Batch.fromRows(rows.slice(0, 200), schema)); b.update(Batch.fromRows(rows.slice(200), schema));
+  const whole = new ColumnStats();
+  whole.update(Batch.fromRows(rows, schema));
+  const a = new ColumnStats(),
+    b = new ColumnStats();
+  a.update(Batch.fromRows(rows.slice(0, 200), schema));
+  b.update(Batch.fromRows(rows.slice(200), schema));
   a.merge(b);
-  const sw = whole.summary('x')!, sa = a.summary('x')!;
+  const sw = whole.summary('x')!,
+    sa = a.summary('x')!;
   assert.equal([sa.count, sa.min, sa.max, sa.p50], [sw.count, sw.min, sw.max, sw.p50]);
   assert.ok(Math.abs(sa.mean! - sw.mean!) < 1e-12 && Math.abs(sa.std! - sw.std!) < 1e-12);
   assert.equal(a.summary('c')!.top, whole.summary('c')!.top);
@@ -49,10 +74,18 @@ test('case 9: a high-cardinality column reports top values by guaranteed count, 
     assert.ok(t.count - t.error <= real && real <= t.count, `${t.value}: ${t.count - t.error}–${t.count}, true ${real}`);
   }
   const lower = c.top!.map((t) => t.count - t.error);
-  assert.equal(lower, [...lower].sort((a, b) => b - a));
+  assert.equal(
+    lower,
+    [...lower].sort((a, b) => b - a),
+  );
   // A column that fits is exact, floor 0; numeric columns have neither.
   const few = new ColumnStats({ topCapacity: 64 });
-  few.update(Batch.fromRows(rows.slice(0, 40).map((r, i) => ({ ...r, c: `k${i % 5}` })), schema));
+  few.update(
+    Batch.fromRows(
+      rows.slice(0, 40).map((r, i) => ({ ...r, c: `k${i % 5}` })),
+      schema,
+    ),
+  );
   assert.equal([few.summary('c')!.topExact, few.summary('c')!.topFloor, few.summary('x')!.topExact], [true, 0, null]);
   assert.throws(() => new ColumnStats({ topCapacity: 0 }), /capacity/);
 });

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, Schema } from '../../src/index.js';
 import { DatetimeParts } from '../../src/features/index.js';
+import { Batch, Schema } from '../../src/index.js';
 
 test('UTC parts from datetime values, with missing', () => {
   // 2024-03-10T01:30:00Z is a Sunday; 2023-12-31T23:59Z a Sunday too, day 365.
@@ -15,9 +15,23 @@ test('UTC parts from datetime values, with missing', () => {
 
 test('explicit time zone across a DST change, from ISO strings and epoch seconds', () => {
   // US DST began 2024-03-10 at 02:00 local: 06:30Z is 01:30 EST, 07:30Z is 03:30 EDT.
-  const s = Batch.fromRows([{ d: '2024-03-10T06:30:00Z' }, { d: '2024-03-10T07:30:00Z' }, { d: '' }, { d: '2024-07-04 12:00:00+02:00' }], Schema.from({ d: 'category' }));
+  const s = Batch.fromRows(
+    [{ d: '2024-03-10T06:30:00Z' }, { d: '2024-03-10T07:30:00Z' }, { d: '' }, { d: '2024-07-04 12:00:00+02:00' }],
+    Schema.from({ d: 'category' }),
+  );
   const t = new DatetimeParts({ column: 'd', parts: ['hour', 'dayOfMonth'], timeZone: 'America/New_York', keep: true });
-  assert.equal(t.apply(s).toRows().map((r) => [r.d_hour, r.d_dayOfMonth]), [[1, 10], [3, 10], [null, null], [6, 4]]);
+  assert.equal(
+    t
+      .apply(s)
+      .toRows()
+      .map((r) => [r.d_hour, r.d_dayOfMonth]),
+    [
+      [1, 10],
+      [3, 10],
+      [null, null],
+      [6, 4],
+    ],
+  );
   const e = Batch.fromRows([{ d: Date.UTC(2024, 0, 1, 23) / 1000 }], Schema.from({ d: 'number' }));
   const tokyo = new DatetimeParts({ column: 'd', parts: ['dayOfMonth', 'hour'], unit: 's', timeZone: 'Asia/Tokyo' });
   assert.equal(tokyo.apply(e).toRows(), [{ d_dayOfMonth: 2, d_hour: 8 }]);
@@ -42,22 +56,42 @@ test('invalid strings are bad rows; options are checked', () => {
 });
 
 test('hour, minute and dayOfWeek computed together equal each computed alone (pre-1970, fractional ms, missing, bitmap)', () => {
-  const vals = [Date.UTC(2024, 2, 10, 1, 30), -1, -86_400_000.5, Date.UTC(1969, 11, 31, 23, 59, 59, 999), 1.5, Date.UTC(2000, 1, 29, 12), Date.UTC(1901, 0, 1, 0, 0, 0, 1)];
-  const b = Batch.fromRows(vals.map((d) => ({ d })), Schema.from({ d: 'datetime' }));
+  const vals = [
+    Date.UTC(2024, 2, 10, 1, 30),
+    -1,
+    -86_400_000.5,
+    Date.UTC(1969, 11, 31, 23, 59, 59, 999),
+    1.5,
+    Date.UTC(2000, 1, 29, 12),
+    Date.UTC(1901, 0, 1, 0, 0, 0, 1),
+  ];
+  const b = Batch.fromRows(
+    vals.map((d) => ({ d })),
+    Schema.from({ d: 'datetime' }),
+  );
   const parts = ['hour', 'minute', 'dayOfWeek'] as const;
   const together = new DatetimeParts({ column: 'd', parts: [...parts] }).apply(b).toRows();
   for (const p of parts) {
     const alone = new DatetimeParts({ column: 'd', parts: [p] }).apply(b).toRows();
-    assert.equal(together.map((r) => r[`d_${p}`]), alone.map((r) => r[`d_${p}`]), p);
+    assert.equal(
+      together.map((r) => r[`d_${p}`]),
+      alone.map((r) => r[`d_${p}`]),
+      p,
+    );
   }
   assert.equal(together[1], { d_hour: 23, d_minute: 59, d_dayOfWeek: 3 }, '1969-12-31T23:59:59.999Z, a Wednesday');
   // The same instants with an all-present bitmap (the copying path), and with one missing.
   const c = b.column('d') as { type: 'datetime'; values: Float64Array; validity: Uint8Array | null };
   const t = new DatetimeParts({ column: 'd', parts: [...parts] });
   assert.equal(t.apply(b.withColumn('d', { type: 'datetime', values: c.values, validity: new Uint8Array([0x7f]) })).toRows(), together);
-  const missing = t.apply(b.withColumn('d', { type: 'datetime', values: Float64Array.from(c.values, (x, i) => (i === 2 ? NaN : x)), validity: new Uint8Array([0x7b]) })).toRows();
+  const missing = t
+    .apply(b.withColumn('d', { type: 'datetime', values: Float64Array.from(c.values, (x, i) => (i === 2 ? NaN : x)), validity: new Uint8Array([0x7b]) }))
+    .toRows();
   assert.equal(missing[2], { d_hour: null, d_minute: null, d_dayOfWeek: null });
-  assert.equal(missing.filter((_, i) => i !== 2), together.filter((_, i) => i !== 2));
+  assert.equal(
+    missing.filter((_, i) => i !== 2),
+    together.filter((_, i) => i !== 2),
+  );
 });
 
 test.run();

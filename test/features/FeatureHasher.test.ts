@@ -1,16 +1,28 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, BadInputError, Schema } from '../../src/core/index.js';
+import { BadInputError, Batch, Schema } from '../../src/core/index.js';
 import { FeatureHasher, murmurhash3String } from '../../src/features/index.js';
 
-const slotSign = (s: string, bits: number, seed = 0) => { const h = murmurhash3String(s, seed); return [h & (2 ** bits - 1), h >= 0x80000000 ? -1 : 1] as const; };
+const slotSign = (s: string, bits: number, seed = 0) => {
+  const h = murmurhash3String(s, seed);
+  return [h & (2 ** bits - 1), h >= 0x80000000 ? -1 : 1] as const;
+};
 
 test('category and number features: slot = h mod 2^b, sign from bit 31, missing adds nothing', () => {
-  const b = Batch.fromRows([{ o: 'SEA', d: 2.5 }, { o: null, d: 4 }, { o: '', d: null }], Schema.from({ o: 'category', d: 'number' }));
+  const b = Batch.fromRows(
+    [
+      { o: 'SEA', d: 2.5 },
+      { o: null, d: 4 },
+      { o: '', d: null },
+    ],
+    Schema.from({ o: 'category', d: 'number' }),
+  );
   const t = new FeatureHasher(['o', 'd'], { bits: 20, seed: 7 });
   const out = t.apply(b);
   assert.equal(out.names, ['hashed']);
-  const [s1, g1] = slotSign('o=SEA', 20, 7), [s2, g2] = slotSign('d', 20, 7), [s3, g3] = slotSign('o=', 20, 7);
+  const [s1, g1] = slotSign('o=SEA', 20, 7),
+    [s2, g2] = slotSign('d', 20, 7),
+    [s3, g3] = slotSign('o=', 20, 7);
   assert.equal(out.value('hashed', 0), { [s1]: g1, [s2]: 2.5 * g2 });
   assert.equal(out.value('hashed', 1), { [s2]: 4 * g2 });
   assert.equal(out.value('hashed', 2), { [s3]: g3 });
@@ -25,7 +37,8 @@ test('unsigned hashing; collisions add up in one slot', () => {
   const t = new FeatureHasher(['a', 'b'], { bits: 1, signed: false, keepInputs: true, output: 'h' });
   const out = t.apply(b);
   assert.ok(out.has('a') && out.has('h'));
-  const [sa] = slotSign('a=x', 1), [sb] = slotSign('b=y', 1);
+  const [sa] = slotSign('a=x', 1),
+    [sb] = slotSign('b=y', 1);
   assert.equal(out.value('h', 0), sa === sb ? { [sa]: 2 } : { [sa]: 1, [sb]: 1 });
 });
 
@@ -33,8 +46,14 @@ test('NaN and ±Infinity: left out as missing by default, BadInputError under no
   const b = Batch.fromRows([{ d: Infinity }, { d: NaN }, { d: -Infinity }, { d: 1 }], Schema.from({ d: 'number' }));
   const out = new FeatureHasher(['d'], { bits: 4, signed: false }).apply(b);
   const [s] = slotSign('d', 4);
-  assert.equal(out.toRows().map((r) => r.hashed), [{}, {}, {}, { [s]: 1 }]);
-  assert.throws(() => new FeatureHasher(['d'], { nonFinite: 'error' }).apply(b), (e: unknown) => e instanceof BadInputError && /"d"/.test(e.message) && /Infinity/.test(e.message));
+  assert.equal(
+    out.toRows().map((r) => r.hashed),
+    [{}, {}, {}, { [s]: 1 }],
+  );
+  assert.throws(
+    () => new FeatureHasher(['d'], { nonFinite: 'error' }).apply(b),
+    (e: unknown) => e instanceof BadInputError && /"d"/.test(e.message) && /Infinity/.test(e.message),
+  );
 });
 
 test('same value, different dictionaries → same slot; JSON round trip', () => {

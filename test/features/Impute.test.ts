@@ -1,38 +1,107 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BadRows, Batch, Schema, SPLIT_COLUMN } from '../../src/index.js';
 import { Impute, Scaler, Vectorize } from '../../src/features/index.js';
+import { BadRows, Batch, Schema, SPLIT_COLUMN } from '../../src/index.js';
 
 const schema = Schema.from({ x: 'number', c: 'category' });
 
 test('mean, median, mode, constant with NaN/Infinity as missing and an indicator', () => {
-  const b = Batch.fromRows([{ x: 1, c: 'a' }, { x: null, c: 'b' }, { x: 3, c: 'a' }, { x: NaN, c: null }, { x: 8, c: '' }, { x: -Infinity, c: 'a' }], schema);
+  const b = Batch.fromRows(
+    [
+      { x: 1, c: 'a' },
+      { x: null, c: 'b' },
+      { x: 3, c: 'a' },
+      { x: NaN, c: null },
+      { x: 8, c: '' },
+      { x: -Infinity, c: 'a' },
+    ],
+    schema,
+  );
   const mean = new Impute({ columns: { x: { strategy: 'mean', indicator: true } } });
   mean.learn(b);
   const out = mean.apply(b);
-  assert.equal(out.toRows().map((r) => r.x), [1, 4, 3, 4, 8, 4]);
-  assert.equal(out.toRows().map((r) => r.x_missing), [false, true, false, true, false, true]);
-  const med = new Impute({ columns: { x: 'median' } }); med.learn(b);
+  assert.equal(
+    out.toRows().map((r) => r.x),
+    [1, 4, 3, 4, 8, 4],
+  );
+  assert.equal(
+    out.toRows().map((r) => r.x_missing),
+    [false, true, false, true, false, true],
+  );
+  const med = new Impute({ columns: { x: 'median' } });
+  med.learn(b);
   assert.is(med.fillValue('x'), 3);
-  const mode = new Impute({ columns: { c: 'mode' } }); mode.learn(b);
-  assert.equal(mode.apply(b).toRows().map((r) => r.c), ['a', 'b', 'a', 'a', '', 'a']);
+  const mode = new Impute({ columns: { c: 'mode' } });
+  mode.learn(b);
+  assert.equal(
+    mode
+      .apply(b)
+      .toRows()
+      .map((r) => r.c),
+    ['a', 'b', 'a', 'a', '', 'a'],
+  );
   const k = new Impute({ columns: { c: { strategy: 'constant', value: 'unknown' }, x: { strategy: 'constant', value: -1 } } });
-  assert.equal(k.apply(b).toRows().map((r) => [r.x, r.c]), [[1, 'a'], [-1, 'b'], [3, 'a'], [-1, 'unknown'], [8, ''], [-1, 'a']]);
+  assert.equal(
+    k
+      .apply(b)
+      .toRows()
+      .map((r) => [r.x, r.c]),
+    [
+      [1, 'a'],
+      [-1, 'b'],
+      [3, 'a'],
+      [-1, 'unknown'],
+      [8, ''],
+      [-1, 'a'],
+    ],
+  );
 });
 
 test('previous carries the last training value across batches', () => {
   const t = new Impute({ columns: { x: 'previous', c: 'previous' } });
-  const b1 = Batch.fromRows([{ x: 1, c: 'p' }, { x: null, c: null }, { x: 2, c: 'q' }], schema);
-  const b2 = Batch.fromRows([{ x: null, c: null }, { x: 5, c: 'r' }, { x: null, c: null }], schema);
-  t.learn(b1); assert.equal(t.apply(b1).toRows(), [{ x: 1, c: 'p' }, { x: 1, c: 'p' }, { x: 2, c: 'q' }]);
-  t.learn(b2); assert.equal(t.apply(b2).toRows(), [{ x: 2, c: 'q' }, { x: 5, c: 'r' }, { x: 5, c: 'r' }]);
+  const b1 = Batch.fromRows(
+    [
+      { x: 1, c: 'p' },
+      { x: null, c: null },
+      { x: 2, c: 'q' },
+    ],
+    schema,
+  );
+  const b2 = Batch.fromRows(
+    [
+      { x: null, c: null },
+      { x: 5, c: 'r' },
+      { x: null, c: null },
+    ],
+    schema,
+  );
+  t.learn(b1);
+  assert.equal(t.apply(b1).toRows(), [
+    { x: 1, c: 'p' },
+    { x: 1, c: 'p' },
+    { x: 2, c: 'q' },
+  ]);
+  t.learn(b2);
+  assert.equal(t.apply(b2).toRows(), [
+    { x: 2, c: 'q' },
+    { x: 5, c: 'r' },
+    { x: 5, c: 'r' },
+  ]);
   const first = new Impute({ columns: { x: 'previous' } });
   assert.is(first.apply(Batch.fromRows([{ x: null }], Schema.from({ x: 'number' }))).value('x', 0), null, 'nothing learned: stays missing');
 });
 
 test('learns from training rows only', () => {
   const s = Schema.from({ x: 'number', [SPLIT_COLUMN]: 'integer' });
-  const b = Batch.fromRows([{ x: 1, [SPLIT_COLUMN]: 0 }, { x: 3, [SPLIT_COLUMN]: 0 }, { x: 1000, [SPLIT_COLUMN]: 1 }, { x: null, [SPLIT_COLUMN]: 2 }], s);
+  const b = Batch.fromRows(
+    [
+      { x: 1, [SPLIT_COLUMN]: 0 },
+      { x: 3, [SPLIT_COLUMN]: 0 },
+      { x: 1000, [SPLIT_COLUMN]: 1 },
+      { x: null, [SPLIT_COLUMN]: 2 },
+    ],
+    s,
+  );
   const t = new Impute({ columns: { x: 'mean' } });
   t.learn(b);
   assert.is(t.fillValue('x'), 2);
@@ -55,7 +124,14 @@ test('nonFinite error: throws with the line, or skips under a bad-row policy', (
 test('options are checked, state round-trips through JSON', () => {
   assert.throws(() => new Impute({ columns: { x: 'avg' as never } }), /impute\.x: expected one of mean\|median\|mode\|constant\|previous, got "avg"/);
   assert.throws(() => new Impute({ columns: { x: { strategy: 'constant' } } }), /impute\.x\.value/);
-  const b = Batch.fromRows([{ x: 4, c: 'z' }, { x: null, c: null }, { x: 6, c: 'z' }], schema);
+  const b = Batch.fromRows(
+    [
+      { x: 4, c: 'z' },
+      { x: null, c: null },
+      { x: 6, c: 'z' },
+    ],
+    schema,
+  );
   const t = new Impute({ columns: { x: 'median', c: 'mode' }, indicator: true });
   t.learn(b);
   const r = Impute.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
@@ -65,11 +141,20 @@ test('options are checked, state round-trips through JSON', () => {
 
 test('clean columns pass through (integers become numbers for mean); an all-present bitmap gives the same output', () => {
   const s2 = Schema.from({ x: 'number', k: 'integer', d: 'datetime' });
-  const b = Batch.fromRows([{ x: 1.5, k: 3, d: 1e12 }, { x: -2, k: 7, d: 2e12 }, { x: 0, k: 3, d: 3e12 }], s2);
+  const b = Batch.fromRows(
+    [
+      { x: 1.5, k: 3, d: 1e12 },
+      { x: -2, k: 7, d: 2e12 },
+      { x: 0, k: 3, d: 3e12 },
+    ],
+    s2,
+  );
   const t = new Impute({ columns: { x: 'mean', k: 'mean', d: 'previous' } });
   t.learn(b);
   const out = t.apply(b);
-  const x = out.column('x'), k = out.column('k'), d = out.column('d');
+  const x = out.column('x'),
+    k = out.column('k'),
+    d = out.column('d');
   if (x.type !== 'number' || k.type !== 'number' || d.type !== 'datetime') throw new Error('unexpected types');
   assert.ok(x.values === (b.column('x') as { values: Float64Array }).values, 'clean number column shared, not copied');
   assert.ok(d.values === (b.column('d') as { values: Float64Array }).values);
@@ -91,7 +176,14 @@ test('clean columns pass through (integers become numbers for mean); an all-pres
 
 test('a shared clean column is not written by later steps; a read cached by learn serves only that batch', () => {
   const s2 = Schema.from({ x: 'number', y: 'number' });
-  const b = Batch.fromRows([{ x: 1, y: 1 }, { x: 2, y: null }, { x: 4, y: 3 }], s2);
+  const b = Batch.fromRows(
+    [
+      { x: 1, y: 1 },
+      { x: 2, y: null },
+      { x: 4, y: 3 },
+    ],
+    s2,
+  );
   const before = [...(b.column('x') as { values: Float64Array }).values];
   const imp = new Impute({ columns: { x: 'mean', y: 'mean' } });
   imp.learn(b);
@@ -104,16 +196,46 @@ test('a shared clean column is not written by later steps; a read cached by lear
   v.apply(scaled);
   assert.equal([...(b.column('x') as { values: Float64Array }).values], before, 'input untouched by scale and vectorize');
   assert.equal([...(filled.column('x') as { values: Float64Array }).values], before);
-  assert.equal(filled.toRows().map((r) => r.y), [1, 2, 3]);
+  assert.equal(
+    filled.toRows().map((r) => r.y),
+    [1, 2, 3],
+  );
   // learn(b) then apply(other): other's own missing rows are filled, not b's.
-  const other = Batch.fromRows([{ x: 1, y: null }, { x: 1, y: 5 }, { x: 1, y: null }], s2);
-  assert.equal(imp.apply(other).toRows().map((r) => r.y), [2, 5, 2]);
+  const other = Batch.fromRows(
+    [
+      { x: 1, y: null },
+      { x: 1, y: 5 },
+      { x: 1, y: null },
+    ],
+    s2,
+  );
+  assert.equal(
+    imp
+      .apply(other)
+      .toRows()
+      .map((r) => r.y),
+    [2, 5, 2],
+  );
   // With a split column learn masks its read, so apply reads again: validation values stay.
   const sp = Schema.from({ y: 'number', [SPLIT_COLUMN]: 'integer' });
-  const m = Batch.fromRows([{ y: 1, [SPLIT_COLUMN]: 0 }, { y: 1000, [SPLIT_COLUMN]: 1 }, { y: null, [SPLIT_COLUMN]: 0 }, { y: 3, [SPLIT_COLUMN]: 0 }], sp);
+  const m = Batch.fromRows(
+    [
+      { y: 1, [SPLIT_COLUMN]: 0 },
+      { y: 1000, [SPLIT_COLUMN]: 1 },
+      { y: null, [SPLIT_COLUMN]: 0 },
+      { y: 3, [SPLIT_COLUMN]: 0 },
+    ],
+    sp,
+  );
   const t = new Impute({ columns: { y: 'mean' } });
   t.learn(m);
-  assert.equal(t.apply(m).toRows().map((r) => r.y), [1, 1000, 2, 3]);
+  assert.equal(
+    t
+      .apply(m)
+      .toRows()
+      .map((r) => r.y),
+    [1, 1000, 2, 3],
+  );
 });
 
 test.run();

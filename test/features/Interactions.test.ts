@@ -1,13 +1,23 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, Schema } from '../../src/index.js';
 import { DropColumns, Interactions, RenameColumns, SelectColumns } from '../../src/features/index.js';
+import { Batch, Schema } from '../../src/index.js';
 
-const b = Batch.fromRows([{ a: 2, b: 3, c: true }, { a: null, b: 4, c: false }, { a: NaN, b: 1, c: true }], Schema.from({ a: 'number', b: 'integer', c: 'boolean' }));
+const b = Batch.fromRows(
+  [
+    { a: 2, b: 3, c: true },
+    { a: null, b: 4, c: false },
+    { a: NaN, b: 1, c: true },
+  ],
+  Schema.from({ a: 'number', b: 'integer', c: 'boolean' }),
+);
 
 test('chosen pairs and all degree-2 products', () => {
   const p = new Interactions({ pairs: [['a', 'b']] }).apply(b);
-  assert.equal(p.toRows().map((r) => r['a*b']), [6, null, null]);
+  assert.equal(
+    p.toRows().map((r) => r['a*b']),
+    [6, null, null],
+  );
   const all = new Interactions({ columns: ['a', 'b', 'c'], squares: true }).apply(b);
   assert.equal(all.names.slice(3), ['a*a', 'a*b', 'a*c', 'b*b', 'b*c', 'c*c']);
   assert.equal(all.toRows()[1]!['b*c'], 0);

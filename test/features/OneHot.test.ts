@@ -1,10 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, Schema, SpecError, type Column } from '../../src/core/index.js';
+import { Batch, type Column, Schema, SpecError } from '../../src/core/index.js';
 import { OneHot, SPLIT_COLUMN } from '../../src/features/index.js';
 
 const schema = Schema.from({ c: 'category' });
-const rows = (vals: Array<string | null>) => Batch.fromRows(vals.map((c) => ({ c })), schema);
+const rows = (vals: Array<string | null>) =>
+  Batch.fromRows(
+    vals.map((c) => ({ c })),
+    schema,
+  );
 
 test('hand-computed encoding: vocabulary order, cap, other bucket, missing and empty string', () => {
   const t = new OneHot(['c'], { maxCategories: 2 });
@@ -47,7 +51,15 @@ test('vocabulary grows online across batches and with new dictionaries; width st
 
 test('learns from training rows only (no leak from validation/test rows)', () => {
   const s = Schema.from({ c: 'category', [SPLIT_COLUMN]: 'integer' });
-  const b = Batch.fromRows([{ c: 'a', [SPLIT_COLUMN]: 0 }, { c: 'val', [SPLIT_COLUMN]: 1 }, { c: 'test', [SPLIT_COLUMN]: 2 }, { c: 'b', [SPLIT_COLUMN]: 0 }], s);
+  const b = Batch.fromRows(
+    [
+      { c: 'a', [SPLIT_COLUMN]: 0 },
+      { c: 'val', [SPLIT_COLUMN]: 1 },
+      { c: 'test', [SPLIT_COLUMN]: 2 },
+      { c: 'b', [SPLIT_COLUMN]: 0 },
+    ],
+    s,
+  );
   const t = new OneHot(['c'], { maxCategories: 10 });
   t.learn(b);
   assert.equal(t.categories('c'), ['a', 'b']);
@@ -55,26 +67,48 @@ test('learns from training rows only (no leak from validation/test rows)', () =>
 });
 
 test('integer and boolean columns, toJSON/fromJSON round trip, option errors', () => {
-  const b = Batch.fromRows([{ n: 3, f: true }, { n: 7, f: false }, { n: 3, f: null }], Schema.from({ n: 'integer', f: 'boolean' }));
+  const b = Batch.fromRows(
+    [
+      { n: 3, f: true },
+      { n: 7, f: false },
+      { n: 3, f: null },
+    ],
+    Schema.from({ n: 'integer', f: 'boolean' }),
+  );
   const t = new OneHot(['n', 'f'], { maxCategories: 4 });
   t.learn(b);
   const u = OneHot.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
   assert.equal(u.apply(b).toRows(), t.apply(b).toRows());
   assert.equal(u.categories('n'), ['3', '7']);
   assert.equal(t.apply(b).value('f', 2), {});
-  assert.throws(() => new OneHot(['c'], { maxCategories: 0 }), (e: unknown) => e instanceof SpecError && e.path === 'oneHot.maxCategories');
-  assert.throws(() => new OneHot([]), (e: unknown) => e instanceof SpecError && e.path === 'oneHot.columns');
+  assert.throws(
+    () => new OneHot(['c'], { maxCategories: 0 }),
+    (e: unknown) => e instanceof SpecError && e.path === 'oneHot.maxCategories',
+  );
+  assert.throws(
+    () => new OneHot([]),
+    (e: unknown) => e instanceof SpecError && e.path === 'oneHot.columns',
+  );
   assert.throws(() => t.apply(Batch.fromRows([{ n: 1.5, f: true }], Schema.from({ n: 'number', f: 'boolean' }))), /category, text, integer or boolean/);
 });
 
 test('complete columns share indptr 0..n and the ones; the same rows with an all-present bitmap, or with a missing row, encode alike', () => {
   const s2 = Schema.from({ a: 'category', b: 'category' });
-  const vals = [['x', 'p'], ['y', 'q'], ['x', 'zz'], ['w', 'p']] as const;
-  const b = Batch.fromRows(vals.map(([a, bb]) => ({ a, b: bb })), s2);
+  const vals = [
+    ['x', 'p'],
+    ['y', 'q'],
+    ['x', 'zz'],
+    ['w', 'p'],
+  ] as const;
+  const b = Batch.fromRows(
+    vals.map(([a, bb]) => ({ a, b: bb })),
+    s2,
+  );
   const t = new OneHot(['a', 'b'], { maxCategories: 2 });
   t.learn(b);
   const out = t.apply(b);
-  const a = out.column('a'), bc = out.column('b');
+  const a = out.column('a'),
+    bc = out.column('b');
   if (a.type !== 'vector' || bc.type !== 'vector') throw new Error('expected vectors');
   assert.equal([...a.indptr], [0, 1, 2, 3, 4]);
   assert.equal([...a.indices], [0, 1, 0, 2]); // w is past the cap: other
@@ -88,7 +122,8 @@ test('complete columns share indptr 0..n and the ones; the same rows with an all
   // A missing row (general path) next to a complete column: only that column loses its row.
   const miss = b.withColumn('a', { ...ac, validity: new Uint8Array([0b1101]) });
   const m = t.apply(miss);
-  const ma = m.column('a'), mb = m.column('b');
+  const ma = m.column('a'),
+    mb = m.column('b');
   if (ma.type !== 'vector' || mb.type !== 'vector') throw new Error('expected vectors');
   assert.equal([...ma.indptr], [0, 1, 1, 2, 3]);
   assert.equal([...ma.indices], [0, 0, 2]);

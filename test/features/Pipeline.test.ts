@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../src/core/index.js';
+import { Clip, DatetimeParts, DropColumns, Impute, Interactions, Pipeline, Scaler, transformRegistry, Validate, Vectorize } from '../../src/features/index.js';
 import { Batch, Schema, SPLIT_COLUMN } from '../../src/index.js';
-import { Clip, DatetimeParts, DropColumns, Impute, Interactions, Pipeline, Scaler, Validate, Vectorize, transformRegistry } from '../../src/features/index.js';
 
 const schema = Schema.from({ dist: 'number', dep: 'datetime', late: 'boolean', note: 'category', [SPLIT_COLUMN]: 'integer' });
 
@@ -46,7 +46,17 @@ test('save/load round trip gives byte-identical FeatureMatrix bytes', () => {
   assert.is(a.kind, 'dense');
   assert.equal(Buffer.from(b.values.buffer), Buffer.from(a.values.buffer));
   assert.equal(Buffer.from(b.targets!.buffer), Buffer.from(a.targets!.buffer));
-  assert.equal(a.featureNames, ['dist', 'dist_missing', 'dep_hour', 'dep_hour_sin', 'dep_hour_cos', 'dep_dayOfWeek', 'dep_dayOfWeek_sin', 'dep_dayOfWeek_cos', 'dist*dep_hour']);
+  assert.equal(a.featureNames, [
+    'dist',
+    'dist_missing',
+    'dep_hour',
+    'dep_hour_sin',
+    'dep_hour_cos',
+    'dep_dayOfWeek',
+    'dep_dayOfWeek_sin',
+    'dep_dayOfWeek_cos',
+    'dist*dep_hour',
+  ]);
   assert.equal(p.toJSON().layout!.names, a.featureNames);
   for (const x of a.values) assert.ok(Number.isFinite(x));
 });
@@ -62,7 +72,7 @@ test('frozen pipelines learn nothing; validation rows never change state', () =>
   const b = batch(4, 1000);
   q.step(b);
   // Same training rows, wildly different validation rows: identical state.
-  const vals = (b.column("dist") as { values: Float64Array }).values;
+  const vals = (b.column('dist') as { values: Float64Array }).values;
   const split = (b.column(SPLIT_COLUMN) as { values: Int32Array }).values;
   const v2 = vals.slice();
   for (let i = 0; i < v2.length; i++) if (split[i] !== 0) v2[i] = 1e9;
@@ -73,7 +83,10 @@ test('frozen pipelines learn nothing; validation rows never change state', () =>
 
 test('artifact version and unknown kinds are named', () => {
   assert.throws(() => Pipeline.fromJSON({ version: 2, transforms: [], layout: null }), /version: expected pipeline artifact version 1/);
-  assert.throws(() => Pipeline.fromJSON({ version: 1, transforms: [{ kind: 'nope', state: {} }], layout: null }), /transforms\[0\]\.kind: unknown transform kind "nope"/);
+  assert.throws(
+    () => Pipeline.fromJSON({ version: 1, transforms: [{ kind: 'nope', state: {} }], layout: null }),
+    /transforms\[0\]\.kind: unknown transform kind "nope"/,
+  );
   assert.throws(() => new Pipeline([new Vectorize(), new DropColumns(['a'])]), /vectorize must be the last step/);
   for (const k of ['validate', 'impute', 'scale', 'clip', 'datetimeParts', 'interactions', 'select', 'drop', 'rename']) assert.ok(transformRegistry.has(k), k);
 });

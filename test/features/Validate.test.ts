@@ -1,22 +1,33 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BadRows, Batch, Schema } from '../../src/index.js';
 import { Validate } from '../../src/features/index.js';
+import { BadRows, Batch, Schema } from '../../src/index.js';
 
 function withLines(b: Batch): Batch {
-  return new Batch(b.schema, b.columns, b.length, b.rowIds, Float64Array.from(b.rowIds, (r) => r + 2));
+  return new Batch(
+    b.schema,
+    b.columns,
+    b.length,
+    b.rowIds,
+    Float64Array.from(b.rowIds, (r) => r + 2),
+  );
 }
 
-const raw = withLines(Batch.fromRows([
-  { id: 'a', age: '31', city: 'SEA', when: '2024-01-02' },
-  { id: 'b', age: 'x1', city: 'SEA', when: '2024-01-03' },   // type
-  { id: null, age: '40', city: 'LAX', when: '2024-01-04' },  // required
-  { id: 'd', age: '150', city: 'SEA', when: '2024-01-05' },  // range
-  { id: 'e', age: '20', city: 'NYC', when: '2024-01-06' },   // category
-  { id: 'f', age: 'NaN', city: 'SEA', when: '2024-01-07' },  // non-finite
-  { id: '', age: '', city: '', when: '1999-01-01' },         // required (empty id), range (when)
-  { id: 'h', age: null, city: 'LAX', when: '2024-02-01' },
-], Schema.from({ id: 'category', age: 'category', city: 'category', when: 'category' })));
+const raw = withLines(
+  Batch.fromRows(
+    [
+      { id: 'a', age: '31', city: 'SEA', when: '2024-01-02' },
+      { id: 'b', age: 'x1', city: 'SEA', when: '2024-01-03' }, // type
+      { id: null, age: '40', city: 'LAX', when: '2024-01-04' }, // required
+      { id: 'd', age: '150', city: 'SEA', when: '2024-01-05' }, // range
+      { id: 'e', age: '20', city: 'NYC', when: '2024-01-06' }, // category
+      { id: 'f', age: 'NaN', city: 'SEA', when: '2024-01-07' }, // non-finite
+      { id: '', age: '', city: '', when: '1999-01-01' }, // required (empty id), range (when)
+      { id: 'h', age: null, city: 'LAX', when: '2024-02-01' },
+    ],
+    Schema.from({ id: 'category', age: 'category', city: 'category', when: 'category' }),
+  ),
+);
 
 const spec = {
   types: { age: 'number', when: 'datetime' } as const,
@@ -46,7 +57,13 @@ test('fail (or no policy) throws at the source line and column', () => {
 
 test('nonFinite missing turns NaN/Infinity into missing values', () => {
   const b = Batch.fromRows([{ x: 1 }, { x: Infinity }, { x: NaN }], Schema.from({ x: 'number' }));
-  assert.equal(new Validate({ nonFinite: 'missing' }).apply(b).toRows().map((r) => r.x), [1, null, null]);
+  assert.equal(
+    new Validate({ nonFinite: 'missing' })
+      .apply(b)
+      .toRows()
+      .map((r) => r.x),
+    [1, null, null],
+  );
   assert.throws(() => new Validate().apply(b), /non-finite/);
 });
 

@@ -1,18 +1,32 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, Schema, SPLIT_COLUMN, type Column } from '../../src/index.js';
 import { Vectorize } from '../../src/features/index.js';
+import { Batch, type Column, Schema, SPLIT_COLUMN } from '../../src/index.js';
 
 function withVector(b: Batch, name: string, width: number, rows: Array<Array<[number, number]>>, names: string[] | null = null): Batch {
   const indptr = new Int32Array(rows.length + 1);
-  const idx: number[] = [], val: number[] = [];
-  rows.forEach((r, i) => { for (const [j, v] of r) { idx.push(j); val.push(v); } indptr[i + 1] = idx.length; });
+  const idx: number[] = [],
+    val: number[] = [];
+  rows.forEach((r, i) => {
+    for (const [j, v] of r) {
+      idx.push(j);
+      val.push(v);
+    }
+    indptr[i + 1] = idx.length;
+  });
   const col: Column = { type: 'vector', width, indptr, indices: Int32Array.from(idx), values: Float32Array.from(val), names, validity: null };
   return b.withColumn(name, col);
 }
 
 test('dense layout: numbers, booleans and a one-hot vector, category target as class indices', () => {
-  const base = Batch.fromRows([{ a: 1.5, f: true, y: 'no' }, { a: -2, f: false, y: 'yes' }, { a: 0, f: true, y: 'no' }], Schema.from({ a: 'number', f: 'boolean', y: 'category' }));
+  const base = Batch.fromRows(
+    [
+      { a: 1.5, f: true, y: 'no' },
+      { a: -2, f: false, y: 'yes' },
+      { a: 0, f: true, y: 'no' },
+    ],
+    Schema.from({ a: 'number', f: 'boolean', y: 'category' }),
+  );
   const b = withVector(base, 'city', 3, [[[0, 1]], [[2, 1]], [[1, 1]]], ['SEA', 'LAX', 'NYC']);
   const v = new Vectorize({ target: 'y' });
   v.learn(b);
@@ -27,7 +41,13 @@ test('dense layout: numbers, booleans and a one-hot vector, category target as c
 
 test('CSR when hashed slots dominate; rows agree with the dense form', () => {
   const base = Batch.fromRows([{ a: 2 }, { a: 0 }], Schema.from({ a: 'number' }));
-  const b = withVector(base, 'h', 1024, [[[5, 1], [900, 2]], [[7, -1]]]);
+  const b = withVector(base, 'h', 1024, [
+    [
+      [5, 1],
+      [900, 2],
+    ],
+    [[7, -1]],
+  ]);
   const v = new Vectorize();
   v.learn(b);
   const m = v.apply(b);
@@ -35,7 +55,8 @@ test('CSR when hashed slots dominate; rows agree with the dense form', () => {
   assert.is(m.cols, 1025);
   assert.equal(Array.from(m.indptr!), [0, 3, 4]);
   assert.equal(Array.from(m.indices!), [0, 6, 901, 8]);
-  const d = new Vectorize({ output: 'dense' }); d.learn(b);
+  const d = new Vectorize({ output: 'dense' });
+  d.learn(b);
   assert.equal(Array.from(d.apply(b).values), Array.from(m.toDense().values));
 });
 
@@ -50,10 +71,13 @@ test('raw category/text/datetime columns name the encoder; missing features are 
 
 test('layout is fixed by the learned batch; split column and drop are left out; labels learn from training rows only', () => {
   const s = Schema.from({ a: 'number', b: 'integer', w: 'number', y: 'category', [SPLIT_COLUMN]: 'integer' });
-  const b = Batch.fromRows([
-    { a: 1, b: 2, w: 0.5, y: 'cat', [SPLIT_COLUMN]: 0 },
-    { a: 3, b: 4, w: null, y: 'dog', [SPLIT_COLUMN]: 1 },
-  ], s);
+  const b = Batch.fromRows(
+    [
+      { a: 1, b: 2, w: 0.5, y: 'cat', [SPLIT_COLUMN]: 0 },
+      { a: 3, b: 4, w: null, y: 'dog', [SPLIT_COLUMN]: 1 },
+    ],
+    s,
+  );
   const v = new Vectorize({ target: 'y', weight: 'w', drop: ['b'] });
   v.learn(b);
   const m = v.apply(b);
@@ -71,19 +95,46 @@ test('layout is fixed by the learned batch; split column and drop are left out; 
 test('CSR over every slot kind matches the dense form: zeros and non-finite values not stored, indices ascending', () => {
   const n = 9;
   const a = Float64Array.from([0, 1.5, -0, NaN, Infinity, 2, -3, 1e-50, 4]);
-  const base = new Batch(Schema.from({ a: 'number', k: 'integer', f: 'boolean' }), [
-    { type: 'number', values: a, validity: null },
-    { type: 'integer', values: Int32Array.from([0, 1, -2, 0, 3, 0, 7, 0, 1]), validity: null },
-    { type: 'boolean', values: Uint8Array.from([1, 0, 1, 0, 1, 1, 0, 0, 1]), validity: null },
-  ], n);
+  const base = new Batch(
+    Schema.from({ a: 'number', k: 'integer', f: 'boolean' }),
+    [
+      { type: 'number', values: a, validity: null },
+      { type: 'integer', values: Int32Array.from([0, 1, -2, 0, 3, 0, 7, 0, 1]), validity: null },
+      { type: 'boolean', values: Uint8Array.from([1, 0, 1, 0, 1, 1, 0, 0, 1]), validity: null },
+    ],
+    n,
+  );
   // Vector rows: empty, one entry, several entries, including a stored explicit zero.
-  const rows: Array<Array<[number, number]>> = [[], [[0, 1]], [[1, 2], [3, 0.5]], [], [[2, 0]], [[0, 1], [1, 1], [2, 1], [3, 1]], [[3, -1]], [], [[1, 1]]];
+  const rows: Array<Array<[number, number]>> = [
+    [],
+    [[0, 1]],
+    [
+      [1, 2],
+      [3, 0.5],
+    ],
+    [],
+    [[2, 0]],
+    [
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ],
+    [[3, -1]],
+    [],
+    [[1, 1]],
+  ];
   const b = withVector(withVector(base, 'u', 4, rows), 'w', 70, rows.map((r) => r.map(([j, v]) => [j * 17, v] as [number, number])).reverse());
-  for (const features of [['u', 'a', 'k', 'w', 'f'], ['f', 'w', 'a', 'u', 'k']]) {
+  for (const features of [
+    ['u', 'a', 'k', 'w', 'f'],
+    ['f', 'w', 'a', 'u', 'k'],
+  ]) {
     const csr = new Vectorize({ features, output: 'csr', missing: 'zero' });
     const dense = new Vectorize({ features, output: 'dense', missing: 'zero' });
-    csr.learn(b); dense.learn(b);
-    const m = csr.apply(b), d = dense.apply(b);
+    csr.learn(b);
+    dense.learn(b);
+    const m = csr.apply(b),
+      d = dense.apply(b);
     assert.is(m.kind, 'csr');
     assert.equal(Array.from(m.toDense().values), Array.from(d.values));
     const slot = (name: string) => csr.layout!.slots.find((s) => s.column === name)!.offset;
@@ -102,21 +153,43 @@ test('CSR over every slot kind matches the dense form: zeros and non-finite valu
 });
 
 test('CSR: one-entry-per-row vectors (one-hot), rebased indptr and general vectors give the same rows as the dense form', () => {
-  const base = Batch.fromRows([{ a: 2, k: 0 }, { a: 0, k: 3 }, { a: -1.5, k: 7 }, { a: 4, k: 0 }], Schema.from({ a: 'number', k: 'integer' }));
+  const base = Batch.fromRows(
+    [
+      { a: 2, k: 0 },
+      { a: 0, k: 3 },
+      { a: -1.5, k: 7 },
+      { a: 4, k: 0 },
+    ],
+    Schema.from({ a: 'number', k: 'integer' }),
+  );
   // o: one entry per row (the fast path); g: rows with 0 and 2 entries (general path).
   let b = withVector(base, 'o', 100, [[[3, 1]], [[0, 1]], [[99, 1]], [[3, 1]]]);
-  b = withVector(b, 'g', 50, [[[1, 0.5], [4, 2]], [], [[0, 1]], [[49, -1]]]);
+  b = withVector(b, 'g', 50, [
+    [
+      [1, 0.5],
+      [4, 2],
+    ],
+    [],
+    [[0, 1]],
+    [[49, -1]],
+  ]);
   const v = new Vectorize({ output: 'csr' });
   v.learn(b);
   const m = v.apply(b);
   // a@0, k@1, o@2.., g@102..
   assert.equal(Array.from(m.indptr!), [0, 4, 6, 10, 13]);
   assert.equal(Array.from(m.indices!), [0, 5, 103, 106, 1, 2, 0, 1, 101, 102, 0, 5, 151]);
-  const d = new Vectorize({ output: 'dense' }); d.learn(b);
+  const d = new Vectorize({ output: 'dense' });
+  d.learn(b);
   assert.equal(Array.from(m.toDense().values), Array.from(d.apply(b).values));
   // The same one-hot rows behind an indptr that starts past unused entries: same output.
   const o = b.column('o') as Extract<Column, { type: 'vector' }>;
-  const rebased: Column = { ...o, indptr: Int32Array.from(o.indptr, (p) => p + 2), indices: Int32Array.from([7, 7, ...o.indices]), values: Float32Array.from([9, 9, ...o.values]) };
+  const rebased: Column = {
+    ...o,
+    indptr: Int32Array.from(o.indptr, (p) => p + 2),
+    indices: Int32Array.from([7, 7, ...o.indices]),
+    values: Float32Array.from([9, 9, ...o.values]),
+  };
   const m2 = v.apply(b.withColumn('o', rebased));
   assert.equal(Array.from(m2.indptr!), Array.from(m.indptr!));
   assert.equal(Array.from(m2.indices!), Array.from(m.indices!));
@@ -124,20 +197,39 @@ test('CSR: one-entry-per-row vectors (one-hot), rebased indptr and general vecto
 });
 
 test('CSR: a number column with an all-present bitmap gives the same output as without one', () => {
-  const base = Batch.fromRows([{ a: 1.25, b: 0 }, { a: 0, b: 2 }, { a: -3, b: 1 }], Schema.from({ a: 'number', b: 'integer' }));
+  const base = Batch.fromRows(
+    [
+      { a: 1.25, b: 0 },
+      { a: 0, b: 2 },
+      { a: -3, b: 1 },
+    ],
+    Schema.from({ a: 'number', b: 'integer' }),
+  );
   const b = withVector(base, 'h', 80, [[[1, 1]], [[2, 1]], [[3, 1]]]);
   const a = b.column('a') as Extract<Column, { type: 'number' }>;
   const withBits = b.withColumn('a', { ...a, validity: new Uint8Array([0b111]) });
   const v = new Vectorize();
   v.learn(b);
-  const m1 = v.apply(b), m2 = v.apply(withBits);
+  const m1 = v.apply(b),
+    m2 = v.apply(withBits);
   assert.is(m1.kind, 'csr');
-  assert.equal([Array.from(m2.indptr!), Array.from(m2.indices!), Array.from(m2.values)], [Array.from(m1.indptr!), Array.from(m1.indices!), Array.from(m1.values)]);
+  assert.equal(
+    [Array.from(m2.indptr!), Array.from(m2.indices!), Array.from(m2.values)],
+    [Array.from(m1.indptr!), Array.from(m1.indices!), Array.from(m1.values)],
+  );
 });
 
 test('CSR: a malformed vector indptr is a SchemaError, not a silently short matrix', () => {
   const base = Batch.fromRows([{ a: 1 }, { a: 2 }], Schema.from({ a: 'number' }));
-  const bad: Column = { type: 'vector', width: 100, indptr: Int32Array.from([0, 2, 1]), indices: Int32Array.from([1, 2]), values: Float32Array.from([1, 1]), names: null, validity: null };
+  const bad: Column = {
+    type: 'vector',
+    width: 100,
+    indptr: Int32Array.from([0, 2, 1]),
+    indices: Int32Array.from([1, 2]),
+    values: Float32Array.from([1, 1]),
+    names: null,
+    validity: null,
+  };
   const v = new Vectorize({ output: 'csr' });
   const b = base.withColumn('h', bad);
   v.learn(b);

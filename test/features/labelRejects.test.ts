@@ -6,23 +6,45 @@ import { labelRejects } from '../../src/features/index.js';
 test('case 1: missing, NaN and infinite labels are rejected as `label` for regression', () => {
   const b = Batch.fromRows([{ y: 1.5 }, { y: null }, { y: NaN }, { y: -Infinity }, { y: 3 }], Schema.from({ y: 'number' }));
   const r = labelRejects(b, 'y', 'regression', 1);
-  assert.equal(r.map((x) => [x.row, x.reason]), [[1, 'label'], [2, 'label'], [3, 'label']]);
+  assert.equal(
+    r.map((x) => [x.row, x.reason]),
+    [
+      [1, 'label'],
+      [2, 'label'],
+      [3, 'label'],
+    ],
+  );
   assert.match(r[1]!.detail, /NaN/);
 });
 
 test('case 1: classification labels must be class indices in 0..classes-1', () => {
   const b = Batch.fromRows([{ y: 0 }, { y: 1 }, { y: 2 }, { y: -1 }, { y: null }], Schema.from({ y: 'integer' }));
-  assert.equal(labelRejects(b, 'y', 'classification', 2).map((x) => x.row), [2, 3, 4]);
-  assert.equal(labelRejects(b, 'y', 'classification', 3).map((x) => x.row), [3, 4]);
+  assert.equal(
+    labelRejects(b, 'y', 'classification', 2).map((x) => x.row),
+    [2, 3, 4],
+  );
+  assert.equal(
+    labelRejects(b, 'y', 'classification', 3).map((x) => x.row),
+    [3, 4],
+  );
   const f = Batch.fromRows([{ y: 0.5 }, { y: 1 }], Schema.from({ y: 'number' }));
-  assert.equal(labelRejects(f, 'y', 'classification', 2).map((x) => [x.row, x.value]), [[0, '0.5']]);
+  assert.equal(
+    labelRejects(f, 'y', 'classification', 2).map((x) => [x.row, x.value]),
+    [[0, '0.5']],
+  );
 });
 
 test('case 1: category and boolean labels are checked for presence only', () => {
   const c = Batch.fromRows([{ y: 'a' }, { y: null }, { y: 'b' }], Schema.from({ y: 'category' }));
-  assert.equal(labelRejects(c, 'y', 'classification', 2).map((x) => x.row), [1]);
+  assert.equal(
+    labelRejects(c, 'y', 'classification', 2).map((x) => x.row),
+    [1],
+  );
   const t = Batch.fromRows([{ y: true }, { y: null }], Schema.from({ y: 'boolean' }));
-  assert.equal(labelRejects(t, 'y', 'classification', 2).map((x) => x.row), [1]);
+  assert.equal(
+    labelRejects(t, 'y', 'classification', 2).map((x) => x.row),
+    [1],
+  );
 });
 
 test.run();

@@ -9,8 +9,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KernelError } from '../../src/core/index.js';
-import { CpuBackend, GpuJsBackend, type Activation, type Backend, type GemmEpilogue, type GemmOptions } from '../../src/kernels/index.js';
 import { activateBackwardCpu, activateCpu, biasAddCpu, gemmCpu, loadWasmGemm } from '../../src/kernels/cpu/index.js';
+import { type Activation, type Backend, CpuBackend, type GemmEpilogue, type GemmOptions, GpuJsBackend } from '../../src/kernels/index.js';
 import { closeTo } from './closeTo.js';
 import { seeded } from './seeded.js';
 import { softwareBackend } from './softwareBackend.js';
@@ -20,18 +20,31 @@ const cpus = [new CpuBackend(), new CpuBackend({ gemm: 'blocked' }), new CpuBack
 const gpujs = new GpuJsBackend();
 const KINDS: Activation[] = ['identity', 'relu', 'sigmoid', 'tanh'];
 // n = 1 (gemv on the cpu), shapes below, at and off the tiles, a wide one that the SIMD path packs.
-const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [37, 1, 29], [7, 13, 5], [31, 17, 29], [64, 36, 20], [65, 67, 63], [64, 256, 100]];
+const SHAPES: Array<[number, number, number]> = [
+  [1, 1, 1],
+  [37, 1, 29],
+  [7, 13, 5],
+  [31, 17, 29],
+  [64, 36, 20],
+  [65, 67, 63],
+  [64, 256, 100],
+];
 const RTOL = 1e-4;
 const atolFor = (k: number) => 2e-6 * Math.max(k, 1);
 
 function withBackends(name: string, fn: (be: Backend) => Promise<void>): void {
-  test(`cpu (${cpus.map((c) => c.gemmPath).join(', ')}): ${name}`, async () => { for (const c of cpus) await fn(c); });
+  test(`cpu (${cpus.map((c) => c.gemmPath).join(', ')}): ${name}`, async () => {
+    for (const c of cpus) await fn(c);
+  });
   test(`gpujs webasm: ${name}`, () => fn(gpujs));
   gpu.test(test, `webgpu: ${name}`, (be) => fn(be));
 }
 
 /** The epilogues tried on each shape: bias with every activation, an activation alone, every backward. */
-function epilogues(n: number, bias: boolean): Array<{ what: string; ep: (t: { bias: ReturnType<Backend['upload']>; y: ReturnType<Backend['upload']> }) => GemmEpilogue }> {
+function epilogues(
+  n: number,
+  bias: boolean,
+): Array<{ what: string; ep: (t: { bias: ReturnType<Backend['upload']>; y: ReturnType<Backend['upload']> }) => GemmEpilogue }> {
   return [
     ...KINDS.map((act) => ({ what: `bias + ${act}`, ep: (t: { bias: ReturnType<Backend['upload']> }) => ({ bias: t.bias, act }) })),
     ...(bias ? [{ what: 'bias alone', ep: (t: { bias: ReturnType<Backend['upload']> }) => ({ bias: t.bias }) }] : []),
@@ -45,12 +58,17 @@ withBackends('gemm epilogue matches gemm, biasAdd, activate / activateBackward o
   for (const [m, n, k] of SHAPES) {
     for (const base of [{}, { alpha: -0.5, beta: 1.5, transA: true }, { transB: true }] as Array<Partial<GemmOptions>>) {
       const o: GemmOptions = { m, n, k, ...base };
-      const a = seeded(seed, m * k), b = seeded(seed + 1, k * n), c0 = seeded(seed + 2, m * n), bias = seeded(seed + 3, n);
+      const a = seeded(seed, m * k),
+        b = seeded(seed + 1, k * n),
+        c0 = seeded(seed + 2, m * n),
+        bias = seeded(seed + 3, n);
       // The forward output y of a relu/sigmoid/tanh layer: values in its range, some exact zeros for relu.
       const y = seeded(seed + 4, m * n).map((v) => (v < -0.8 ? 0 : 1 / (1 + Math.exp(-v))));
       seed += 5;
-      const A = be.upload(a, o.transA ? [k, m] : [m, k]), B = be.upload(b, o.transB ? [n, k] : [k, n]);
-      const Bias = be.upload(bias, [n]), Y = be.upload(y, [m, n]);
+      const A = be.upload(a, o.transA ? [k, m] : [m, k]),
+        B = be.upload(b, o.transB ? [n, k] : [k, n]);
+      const Bias = be.upload(bias, [n]),
+        Y = be.upload(y, [m, n]);
       for (const { what, ep } of epilogues(n, true)) {
         const e = ep({ bias: Bias, y: Y });
         const want = c0.slice();
@@ -85,9 +103,18 @@ withBackends('gemm epilogue matches gemm, biasAdd, activate / activateBackward o
 });
 
 withBackends('gemm epilogue arguments are checked: bias length, y shape, activation name, aliasing', async (be) => {
-  const A = be.zeros([2, 3]), B = be.zeros([3, 4]), C = be.zeros([2, 4]), short = be.zeros([3]), Y = be.zeros([2, 3]);
+  const A = be.zeros([2, 3]),
+    B = be.zeros([3, 4]),
+    C = be.zeros([2, 4]),
+    short = be.zeros([3]),
+    Y = be.zeros([2, 3]);
   const o: GemmOptions = { m: 2, n: 4, k: 3 };
-  const fails = (ep: GemmEpilogue, want: RegExp) => assert.throws(() => be.gemm(A, B, C, { ...o, epilogue: ep }), (e: unknown) => e instanceof KernelError && want.test((e as Error).message), `${be.name} ${want}`);
+  const fails = (ep: GemmEpilogue, want: RegExp) =>
+    assert.throws(
+      () => be.gemm(A, B, C, { ...o, epilogue: ep }),
+      (e: unknown) => e instanceof KernelError && want.test((e as Error).message),
+      `${be.name} ${want}`,
+    );
   fails({ bias: short }, /kernel gemm .*bias=\[3\].*bias has 3 elements, expected n \(one per column of C\) = 4/);
   fails({ backward: 'relu', y: Y }, /y has 6 elements.*shaped like C/);
   fails({ act: 'softplus' as Activation }, /unknown epilogue activation "softplus"/);
@@ -110,15 +137,22 @@ withBackends('wrap: the array itself where capabilities.sharedWrap, else a copy;
   const view = be.wrap(new Int32Array([9, 8, 7, 6]).subarray(1, 3), [2]);
   assert.equal(Array.from(await be.read(view)), [8, 7]);
   assert.is(view.dtype, 'i32');
-  assert.throws(() => be.wrap(data, [4, 2]), (e: unknown) => e instanceof KernelError && /6/.test((e as Error).message));
+  assert.throws(
+    () => be.wrap(data, [4, 2]),
+    (e: unknown) => e instanceof KernelError && /6/.test((e as Error).message),
+  );
   be.release(t);
   be.release(view);
 });
 
 withBackends('flush hands queued work over without waiting; results read back after it', async (be) => {
-  const a = seeded(5, 6 * 4), b = seeded(6, 4 * 3), want = new Float32Array(6 * 3);
+  const a = seeded(5, 6 * 4),
+    b = seeded(6, 4 * 3),
+    want = new Float32Array(6 * 3);
   gemmCpu(a, b, want, { m: 6, n: 3, k: 4 });
-  const A = be.upload(a, [6, 4]), B = be.upload(b, [4, 3]), C = be.zeros([6, 3]);
+  const A = be.upload(a, [6, 4]),
+    B = be.upload(b, [4, 3]),
+    C = be.zeros([6, 3]);
   be.gemm(A, B, C, { m: 6, n: 3, k: 4 });
   const ctx = (be as { context?: { recorded: number } }).context;
   if (ctx) assert.ok(ctx.recorded > 0, 'webgpu: the GEMM is recorded, not yet submitted');
@@ -131,8 +165,10 @@ withBackends('flush hands queued work over without waiting; results read back af
 });
 
 withBackends('the resident upload hint changes where data lives, never what it holds', async (be) => {
-  const w = seeded(9, 40), i = new Int32Array([3, 1, 2]);
-  const W = be.upload(w, [8, 5], { resident: true }), I = be.upload(i, [3], { resident: true });
+  const w = seeded(9, 40),
+    i = new Int32Array([3, 1, 2]);
+  const W = be.upload(w, [8, 5], { resident: true }),
+    I = be.upload(i, [3], { resident: true });
   assert.equal(Array.from((await be.read(W)) as Float32Array), Array.from(w));
   assert.equal(Array.from(await be.read(I)), [3, 1, 2]);
   w[0] = 123;

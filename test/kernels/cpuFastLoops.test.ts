@@ -37,8 +37,11 @@ test('relu forward: branch-free loop gives the bits of v > 0 ? v : 0 (NaN and âˆ
 });
 
 test('relu backward: dx = y > 0 ? dy : 0, bit for bit, for any y', () => {
-  const y = withSpecials(2, 777), dy = seeded(3, 777);
-  dy[20] = -0; dy[21] = NaN; dy[22] = -Infinity;
+  const y = withSpecials(2, 777),
+    dy = seeded(3, 777);
+  dy[20] = -0;
+  dy[21] = NaN;
+  dy[22] = -Infinity;
   const dx = new Float32Array(y.length);
   activateBackwardCpu('relu', y, dy, dx);
   const want = Float32Array.from(y, (v, i) => (v > 0 ? dy[i]! : 0));
@@ -48,25 +51,32 @@ test('relu backward: dx = y > 0 ? dy : 0, bit for bit, for any y', () => {
 /** The per-element definitions of Backend.optimizerStep without L1, in f64, stored as f32. */
 function reference(kind: OptimizerKind, p: Float32Array, g: Float32Array, st: Float32Array[], lr: number, l2: number, step: number): void {
   for (let i = 0; i < p.length; i++) {
-    const w = p[i]!, gi = g[i]! + l2 * w;
+    const w = p[i]!,
+      gi = g[i]! + l2 * w;
     switch (kind) {
-      case 'sgd': p[i] = w - lr * gi; break;
-      case 'momentum': case 'nesterov': {
+      case 'sgd':
+        p[i] = w - lr * gi;
+        break;
+      case 'momentum':
+      case 'nesterov': {
         const v = 0.9 * st[0]![i]! + gi;
         st[0]![i] = v;
         p[i] = w - lr * (kind === 'nesterov' ? gi + 0.9 * v : v);
         break;
       }
       case 'adam': {
-        const m = 0.9 * st[0]![i]! + (1 - 0.9) * gi, s = 0.999 * st[1]![i]! + (1 - 0.999) * gi * gi;
-        st[0]![i] = m; st[1]![i] = s;
-        p[i] = w - lr * (m * (1 / (1 - Math.pow(0.9, step)))) / (Math.sqrt(s * (1 / (1 - Math.pow(0.999, step)))) + 1e-8);
+        const m = 0.9 * st[0]![i]! + (1 - 0.9) * gi,
+          s = 0.999 * st[1]![i]! + (1 - 0.999) * gi * gi;
+        st[0]![i] = m;
+        st[1]![i] = s;
+        p[i] = w - (lr * (m * (1 / (1 - 0.9 ** step)))) / (Math.sqrt(s * (1 / (1 - 0.999 ** step))) + 1e-8);
         break;
       }
-      case 'adagrad': case 'rmsprop': {
+      case 'adagrad':
+      case 'rmsprop': {
         const s = kind === 'rmsprop' ? 0.9 * st[0]![i]! + (1 - 0.9) * gi * gi : 1 * st[0]![i]! + 1 * gi * gi;
         st[0]![i] = s;
-        p[i] = w - lr * gi / (Math.sqrt(s) + 1e-8);
+        p[i] = w - (lr * gi) / (Math.sqrt(s) + 1e-8);
         break;
       }
     }
@@ -77,8 +87,10 @@ for (const kind of ['sgd', 'momentum', 'nesterov', 'adam', 'adagrad', 'rmsprop']
   test(`${kind} without L1: the specialised loop equals the per-element definition bit for bit (with and without L2)`, () => {
     const nState = kind === 'sgd' ? 0 : kind === 'adam' ? 2 : 1;
     for (const l2 of [0, 0.01]) {
-      const p = seeded(10, 513, 0.3), q = p.slice();
-      const st = Array.from({ length: nState }, (_, j) => seeded(20 + j, 513, 0.1).map(Math.abs)), st2 = st.map((s) => s.slice());
+      const p = seeded(10, 513, 0.3),
+        q = p.slice();
+      const st = Array.from({ length: nState }, (_, j) => seeded(20 + j, 513, 0.1).map(Math.abs)),
+        st2 = st.map((s) => s.slice());
       for (let step = 1; step <= 3; step++) {
         const g = seeded(30 + step, 513);
         optimizerStepCpu(kind, p, g, st, { lr: 0.05, l2, step });

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KernelError } from '../../src/core/index.js';
-import { CpuBackend, type Backend, type GemmOptions } from '../../src/kernels/index.js';
 import { gemmCpu } from '../../src/kernels/cpu/index.js';
+import { type Backend, CpuBackend, type GemmOptions } from '../../src/kernels/index.js';
 import { closeTo } from './closeTo.js';
 import { seeded } from './seeded.js';
 import { softwareBackend } from './softwareBackend.js';
@@ -18,7 +18,9 @@ const RTOL = 1e-4;
 
 async function check(backend: Backend, o: GemmOptions, seed: number, label: string): Promise<void> {
   const { m, n, k } = o;
-  const a = seeded(seed, m * k), b = seeded(seed + 1, k * n), c0 = seeded(seed + 2, m * n);
+  const a = seeded(seed, m * k),
+    b = seeded(seed + 1, k * n),
+    c0 = seeded(seed + 2, m * n);
   const want = c0.slice();
   gemmCpu(a, b, want, o);
   const A = backend.upload(a, o.transA ? [k, m] : [m, k]);
@@ -30,8 +32,23 @@ async function check(backend: Backend, o: GemmOptions, seed: number, label: stri
   closeTo(got, want, atolFor(k), RTOL, `${label} gemm ${JSON.stringify(o)}`);
 }
 
-const SMALL: Array<[number, number, number]> = [[1, 1, 1], [37, 1, 29], [300, 1, 70], [7, 13, 5], [31, 17, 29], [65, 67, 63], [128, 36, 20], [3, 130, 1], [1, 97, 200]];
-const TRANS: Array<[boolean, boolean]> = [[false, false], [true, false], [false, true], [true, true]];
+const SMALL: Array<[number, number, number]> = [
+  [1, 1, 1],
+  [37, 1, 29],
+  [300, 1, 70],
+  [7, 13, 5],
+  [31, 17, 29],
+  [65, 67, 63],
+  [128, 36, 20],
+  [3, 130, 1],
+  [1, 97, 200],
+];
+const TRANS: Array<[boolean, boolean]> = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+];
 
 function variants(): GemmOptions[] {
   const out: GemmOptions[] = [];
@@ -67,7 +84,9 @@ test('beta = 0 never reads C (NaN in C does not leak)', async () => {
 });
 
 test('bad shapes throw a KernelError naming gemm and the shapes', () => {
-  const A = fast.zeros([2, 3]), B = fast.zeros([4, 2]), C = fast.zeros([2, 2]);
+  const A = fast.zeros([2, 3]),
+    B = fast.zeros([4, 2]),
+    C = fast.zeros([2, 2]);
   try {
     fast.gemm(A, B, C, { m: 2, n: 2, k: 3 });
     assert.unreachable('should throw');
@@ -102,13 +121,16 @@ gpu.test(test, 'webgpu GEMM at moderately large sizes, all transposes (160×144�
 test('large GEMM 1024×784×256: cpu fast and webgpu agree with the reference', async () => {
   // Forward pass of a 784→256 layer at batch 1024: m=1024, k=784, n=256.
   const o: GemmOptions = { m: 1024, n: 256, k: 784 };
-  const a = seeded(1, o.m * o.k), b = seeded(2, o.k * o.n, 0.05);
+  const a = seeded(1, o.m * o.k),
+    b = seeded(2, o.k * o.n, 0.05);
   const want = new Float32Array(o.m * o.n);
   gemmCpu(a, b, want, o);
   const backends: Backend[] = [fast];
   if (gpu.backend) backends.push(gpu.backend);
   for (const be of backends) {
-    const A = be.upload(a, [o.m, o.k]), B = be.upload(b, [o.k, o.n]), C = be.zeros([o.m, o.n]);
+    const A = be.upload(a, [o.m, o.k]),
+      B = be.upload(b, [o.k, o.n]),
+      C = be.zeros([o.m, o.n]);
     be.gemm(A, B, C, o);
     closeTo(await be.read(C), want, 2e-6 * o.k * 0.05 * 4, RTOL, `${be.name} 1024×784×256`);
     for (const t of [A, B, C]) be.release(t);

@@ -5,8 +5,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CpuBackend, type GemmOptions } from '../../src/kernels/index.js';
 import { gemmCpu, loadWasmGemm } from '../../src/kernels/cpu/index.js';
+import { CpuBackend, type GemmOptions } from '../../src/kernels/index.js';
 import { closeTo } from './closeTo.js';
 import { seeded } from './seeded.js';
 
@@ -17,7 +17,9 @@ const atolFor = (k: number) => 2e-6 * Math.max(k, 1);
 
 function run(be: CpuBackend, o: GemmOptions, a: Float32Array, b: Float32Array, c0: Float32Array): Float32Array {
   const { m, n, k } = o;
-  const A = be.upload(a, o.transA ? [k, m] : [m, k]), B = be.upload(b, o.transB ? [n, k] : [k, n]), C = be.upload(c0, [m, n]);
+  const A = be.upload(a, o.transA ? [k, m] : [m, k]),
+    B = be.upload(b, o.transB ? [n, k] : [k, n]),
+    C = be.upload(c0, [m, n]);
   be.gemm(A, B, C, o);
   const out = (be.data(C) as Float32Array).slice();
   for (const t of [A, B, C]) be.release(t);
@@ -28,14 +30,27 @@ test('small m (1, 63, 64, 65) against wide n, tile-fitting and ragged: threaded 
   let seed = 900;
   const before = threaded.gemmThreadStats?.tasks ?? 0;
   for (const m of [1, 63, 64, 65]) {
-    for (const [n, k] of [[256, 784], [263, 97], [8, 300], [520, 64], [9, 5]] as const) {
-      for (const [transA, transB] of [[false, false], [true, false], [false, true]] as const) {
+    for (const [n, k] of [
+      [256, 784],
+      [263, 97],
+      [8, 300],
+      [520, 64],
+      [9, 5],
+    ] as const) {
+      for (const [transA, transB] of [
+        [false, false],
+        [true, false],
+        [false, true],
+      ] as const) {
         const o: GemmOptions = { m, n, k, transA, transB };
-        const a = seeded(seed, m * k), b = seeded(seed + 1, k * n, 0.1), c0 = seeded(seed + 2, m * n);
+        const a = seeded(seed, m * k),
+          b = seeded(seed + 1, k * n, 0.1),
+          c0 = seeded(seed + 2, m * n);
         seed += 3;
         const want = new Float32Array(m * n);
         gemmCpu(a, b, want, o);
-        const t = run(threaded, o, a, b, c0), s = run(single, o, a, b, c0);
+        const t = run(threaded, o, a, b, c0),
+          s = run(single, o, a, b, c0);
         closeTo(s, want, atolFor(k) * 0.1, 1e-4, `single ${JSON.stringify(o)}`);
         assert.equal(Array.from(t), Array.from(s), `threaded vs single ${JSON.stringify(o)}`);
       }
@@ -58,9 +73,22 @@ test('an m = 64, n = 256 product is cut into several tasks', () => {
 
 test('alpha/beta epilogue (wasm from 1024 elements of C, JS below): bit-identical to alpha·(A·B) + beta·C in f64 per element', () => {
   let seed = 950;
-  for (const [m, n, k] of [[784, 256, 64], [300, 36, 20], [65, 263, 31], [3, 9, 4], [1, 1024, 7]] as const) {
-    for (const [alpha, beta] of [[-0.01, 1], [0.37, 0], [1.5, -2.25], [1, 1]] as const) {
-      const a = seeded(seed, m * k), b = seeded(seed + 1, k * n), c0 = seeded(seed + 2, m * n);
+  for (const [m, n, k] of [
+    [784, 256, 64],
+    [300, 36, 20],
+    [65, 263, 31],
+    [3, 9, 4],
+    [1, 1024, 7],
+  ] as const) {
+    for (const [alpha, beta] of [
+      [-0.01, 1],
+      [0.37, 0],
+      [1.5, -2.25],
+      [1, 1],
+    ] as const) {
+      const a = seeded(seed, m * k),
+        b = seeded(seed + 1, k * n),
+        c0 = seeded(seed + 2, m * n);
       seed += 3;
       const prod = run(single, { m, n, k }, a, b, new Float32Array(m * n));
       const want = new Float32Array(m * n);
@@ -76,9 +104,12 @@ test('alpha/beta epilogue (wasm from 1024 elements of C, JS below): bit-identica
 test('wasm axpby: f64 arithmetic rounded once, NaN in s ignored when beta = 0', () => {
   const w = loadWasmGemm()!;
   const heap = new Float32Array(w.mem.buffer);
-  const n = 64, c = seeded(7, n, 1e3), s = seeded(8, n, 1e-3);
+  const n = 64,
+    c = seeded(7, n, 1e3),
+    s = seeded(8, n, 1e-3);
   s[5] = NaN;
-  heap.set(c, 0); heap.set(s, n);
+  heap.set(c, 0);
+  heap.set(s, n);
   w.axpby(0, n * 4, 0, 0, n / 4, -0.01, 0, 0);
   for (let i = 0; i < n; i++) assert.ok(Object.is(heap[i], Math.fround(-0.01 * c[i]!)), `beta 0 [${i}]`);
   heap.set(c, 0);
@@ -89,20 +120,42 @@ test('wasm axpby: f64 arithmetic rounded once, NaN in s ignored when beta = 0', 
 test('gemm with a relu or relu-backward after it: exactly gemm then activate / activateBackward (wasm and JS epilogues, every cpu path)', () => {
   let seed = 980;
   const paths = [single, threaded, new CpuBackend({ gemm: 'blocked' }), new CpuBackend({ gemm: 'reference' })];
-  for (const [m, n, k] of [[64, 256, 784], [64, 256, 10], [33, 70, 9], [5, 12, 3], [64, 1, 20]] as const) {
-    for (const [alpha, beta] of [[1, 0], [1, 1], [-0.5, 2]] as const) {
-      const a = seeded(seed, m * k), b = seeded(seed + 1, k * n), c0 = seeded(seed + 2, m * n), yv = seeded(seed + 3, m * n);
+  for (const [m, n, k] of [
+    [64, 256, 784],
+    [64, 256, 10],
+    [33, 70, 9],
+    [5, 12, 3],
+    [64, 1, 20],
+  ] as const) {
+    for (const [alpha, beta] of [
+      [1, 0],
+      [1, 1],
+      [-0.5, 2],
+    ] as const) {
+      const a = seeded(seed, m * k),
+        b = seeded(seed + 1, k * n),
+        c0 = seeded(seed + 2, m * n),
+        yv = seeded(seed + 3, m * n);
       seed += 4;
       // Signed zeros, NaN and infinities where the bit tricks of the JS kernels matter.
-      yv[0] = -0; yv[1] = 0; yv[2] = NaN; yv[3] = Infinity; c0[4] = NaN;
+      yv[0] = -0;
+      yv[1] = 0;
+      yv[2] = NaN;
+      yv[3] = Infinity;
+      c0[4] = NaN;
       for (const be of paths) {
         const o: GemmOptions = { m, n, k, alpha, beta };
-        const A = be.upload(a, [m, k]), B = be.upload(b, [k, n]), Y = be.upload(yv, [m, n]);
-        const plain = be.upload(c0, [m, n]), fusedRelu = be.upload(c0, [m, n]), fusedBack = be.upload(c0, [m, n]);
+        const A = be.upload(a, [m, k]),
+          B = be.upload(b, [k, n]),
+          Y = be.upload(yv, [m, n]);
+        const plain = be.upload(c0, [m, n]),
+          fusedRelu = be.upload(c0, [m, n]),
+          fusedBack = be.upload(c0, [m, n]);
         be.gemm(A, B, plain, o);
         be.gemm(A, B, fusedRelu, { ...o, epilogue: { act: 'relu' } });
         be.gemm(A, B, fusedBack, { ...o, epilogue: { backward: 'relu', y: Y } });
-        const relu = be.zeros([m, n]), back = be.zeros([m, n]);
+        const relu = be.zeros([m, n]),
+          back = be.zeros([m, n]);
         be.activate('relu', plain, relu);
         be.activateBackward('relu', Y, plain, back);
         const what = `${m}×${n}×${k} alpha ${alpha} beta ${beta} (${be.adapter})`;
@@ -113,7 +166,11 @@ test('gemm with a relu or relu-backward after it: exactly gemm then activate / a
       }
     }
   }
-  const be = single, A = be.zeros([2, 3]), B = be.zeros([3, 4]), C = be.zeros([2, 4]), Y = be.zeros([2, 3]);
+  const be = single,
+    A = be.zeros([2, 3]),
+    B = be.zeros([3, 4]),
+    C = be.zeros([2, 4]),
+    Y = be.zeros([2, 3]);
   assert.throws(() => be.gemm(A, B, C, { m: 2, n: 4, k: 3, epilogue: { backward: 'relu', y: Y } }), /shaped like C/);
 });
 

@@ -1,17 +1,26 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KernelError, Rng } from '../../src/core/index.js';
-import { CpuBackend, type Backend, type LossKind } from '../../src/kernels/index.js';
 import { lossGradCpu } from '../../src/kernels/cpu/index.js';
+import { type Backend, CpuBackend, type LossKind } from '../../src/kernels/index.js';
 import { closeTo } from './closeTo.js';
 import { seeded } from './seeded.js';
 import { softwareBackend } from './softwareBackend.js';
 
 const gpu = await softwareBackend();
 const cpu = new CpuBackend();
-const ATOL = 2e-6, RTOL = 2e-5;
+const ATOL = 2e-6,
+  RTOL = 2e-5;
 
-interface Case { kind: LossKind; rows: number; cols: number; t: Float32Array | Int32Array; z: Float32Array; w: Float32Array | null; scale: number }
+interface Case {
+  kind: LossKind;
+  rows: number;
+  cols: number;
+  t: Float32Array | Int32Array;
+  z: Float32Array;
+  w: Float32Array | null;
+  scale: number;
+}
 
 function cases(): Case[] {
   const out: Case[] = [];
@@ -22,14 +31,21 @@ function cases(): Case[] {
     for (const w of [null, Float32Array.from({ length: rows }, () => r.float() * 2)]) {
       const scale = 1 / rows;
       const z1 = seeded(seed++, rows, 6);
-      if (rows > 3) { z1[0] = 80; z1[1] = -80; z1[2] = 0; }
+      if (rows > 3) {
+        z1[0] = 80;
+        z1[1] = -80;
+        z1[2] = 0;
+      }
       out.push({ kind: 'logistic', rows, cols: 1, t: bits, z: z1, w, scale });
       out.push({ kind: 'hinge', rows, cols: 1, t: bits, z: z1, w, scale });
       for (const cols of [1, 3, 17]) {
         out.push({ kind: 'squared', rows, cols, t: seeded(seed++, rows * cols), z: seeded(seed++, rows * cols), w, scale });
         const labels = Int32Array.from({ length: rows }, () => r.int(cols));
         const zs = seeded(seed++, rows * cols, 4);
-        if (rows * cols > 3) { zs[0] = 500; zs[1] = -500; }
+        if (rows * cols > 3) {
+          zs[0] = 500;
+          zs[1] = -500;
+        }
         out.push({ kind: 'softmax', rows, cols, t: labels, z: zs, w, scale });
         out.push({ kind: 'softmax', rows, cols, t: Float32Array.from(labels), z: zs, w, scale });
       }
@@ -39,9 +55,11 @@ function cases(): Case[] {
 }
 
 async function run(be: Backend, c: Case): Promise<[Float32Array, Float32Array]> {
-  const Z = be.upload(c.z, [c.rows, c.cols]), T = be.upload(c.t, [c.t.length]);
+  const Z = be.upload(c.z, [c.rows, c.cols]),
+    T = be.upload(c.t, [c.t.length]);
   const W = c.w ? be.upload(c.w, [c.rows]) : null;
-  const G = be.zeros([c.rows, c.cols]), L = be.zeros([c.rows]);
+  const G = be.zeros([c.rows, c.cols]),
+    L = be.zeros([c.rows]);
   be.lossGrad(c.kind, Z, T, W, G, L, c.rows, c.cols, c.scale);
   const out: [Float32Array, Float32Array] = [(await be.read(G)) as Float32Array, (await be.read(L)) as Float32Array];
   for (const t of [Z, T, W, G, L]) if (t) be.release(t);
@@ -55,7 +73,8 @@ function withBackends(name: string, fn: (be: Backend) => Promise<void>): void {
 
 withBackends('lossGrad matches its twin: every loss, weights, int and float targets, extreme logits', async (be) => {
   for (const c of cases()) {
-    const g = new Float32Array(c.rows * c.cols), l = new Float32Array(c.rows);
+    const g = new Float32Array(c.rows * c.cols),
+      l = new Float32Array(c.rows);
     lossGradCpu(c.kind, c.z, c.t, c.w, g, l, c.rows, c.cols, c.scale);
     const [gg, gl] = await run(be, c);
     const what = `${c.kind} ${c.rows}×${c.cols} w=${c.w ? 'yes' : 'no'} t=${c.t.constructor.name}`;
@@ -76,9 +95,12 @@ withBackends('lossGrad: a softmax label outside [0, cols) gives NaN for that row
 withBackends('lossGrad writes the gradient in place over z', async (be) => {
   const z = seeded(9, 20 * 5, 2);
   const t = Int32Array.from({ length: 20 }, (_, i) => i % 5);
-  const g = new Float32Array(z.length), l = new Float32Array(20);
+  const g = new Float32Array(z.length),
+    l = new Float32Array(20);
   lossGradCpu('softmax', z, t, null, g, l, 20, 5, 0.05);
-  const Z = be.upload(z, [20, 5]), T = be.upload(t, [20]), L = be.zeros([20]);
+  const Z = be.upload(z, [20, 5]),
+    T = be.upload(t, [20]),
+    L = be.zeros([20]);
   be.lossGrad('softmax', Z, T, null, Z, L, 20, 5, 0.05);
   closeTo(await be.read(Z), g, ATOL, RTOL, 'in-place grad');
   closeTo(await be.read(L), l, 1e-5, 1e-5, 'in-place loss');
@@ -87,17 +109,23 @@ withBackends('lossGrad writes the gradient in place over z', async (be) => {
 test('cpu twin: gradients agree with finite differences of the loss', () => {
   const h = 1e-3;
   for (const kind of ['logistic', 'squared', 'softmax', 'hinge'] as LossKind[]) {
-    const rows = 5, cols = kind === 'logistic' || kind === 'hinge' ? 1 : 4;
+    const rows = 5,
+      cols = kind === 'logistic' || kind === 'hinge' ? 1 : 4;
     const z = seeded(11, rows * cols, 1.5);
     const t = kind === 'squared' ? seeded(12, rows * cols) : Float32Array.from({ length: rows }, (_, i) => (kind === 'softmax' ? i % cols : i % 2));
     const w = Float32Array.from({ length: rows }, (_, i) => 0.5 + i * 0.25);
-    const g = new Float32Array(rows * cols), l = new Float32Array(rows);
+    const g = new Float32Array(rows * cols),
+      l = new Float32Array(rows);
     lossGradCpu(kind, z, t, w, g, l, rows, cols, 1);
     for (let i = 0; i < z.length; i++) {
       const r = Math.floor(i / cols);
-      const zp = z.slice(), zm = z.slice();
-      zp[i] = z[i]! + h; zm[i] = z[i]! - h;
-      const lp = new Float32Array(rows), lm = new Float32Array(rows), gs = new Float32Array(rows * cols);
+      const zp = z.slice(),
+        zm = z.slice();
+      zp[i] = z[i]! + h;
+      zm[i] = z[i]! - h;
+      const lp = new Float32Array(rows),
+        lm = new Float32Array(rows),
+        gs = new Float32Array(rows * cols);
       lossGradCpu(kind, zp, t, w, gs, lp, rows, cols, 1);
       lossGradCpu(kind, zm, t, w, gs, lm, rows, cols, 1);
       const numeric = (lp[r]! - lm[r]!) / (2 * h);
@@ -109,9 +137,18 @@ test('cpu twin: gradients agree with finite differences of the loss', () => {
 });
 
 test('lossGrad shape errors name the loss and what does not fit', () => {
-  const z = cpu.zeros([4, 2]), t = cpu.zeros([4]), g = cpu.zeros([4, 2]), l = cpu.zeros([4]);
-  assert.throws(() => cpu.lossGrad('logistic', z, t, null, g, l, 4, 2), (e: unknown) => e instanceof KernelError && /lossGrad\(logistic\).*one output column/.test((e as Error).message));
-  assert.throws(() => cpu.lossGrad('squared', z, t, null, g, l, 4, 2), (e: unknown) => e instanceof KernelError && /targets has 4 elements, expected rows·cols = 8/.test((e as Error).message));
+  const z = cpu.zeros([4, 2]),
+    t = cpu.zeros([4]),
+    g = cpu.zeros([4, 2]),
+    l = cpu.zeros([4]);
+  assert.throws(
+    () => cpu.lossGrad('logistic', z, t, null, g, l, 4, 2),
+    (e: unknown) => e instanceof KernelError && /lossGrad\(logistic\).*one output column/.test((e as Error).message),
+  );
+  assert.throws(
+    () => cpu.lossGrad('squared', z, t, null, g, l, 4, 2),
+    (e: unknown) => e instanceof KernelError && /targets has 4 elements, expected rows·cols = 8/.test((e as Error).message),
+  );
 });
 
 test('teardown', async () => {

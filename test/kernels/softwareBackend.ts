@@ -29,8 +29,15 @@ export async function softwareBackend(): Promise<SoftwareGpu> {
     backend,
     reason,
     test(suite, name, fn) {
-      if (backend) { const b = backend; suite(name, () => fn(b)); return; }
-      if (process.env.CI) suite(name, () => { throw new Error(`CI=${process.env.CI}: the software WebGPU adapter is required: ${reason}`); });
+      if (backend) {
+        const b = backend;
+        suite(name, () => fn(b));
+        return;
+      }
+      if (process.env.CI)
+        suite(name, () => {
+          throw new Error(`CI=${process.env.CI}: the software WebGPU adapter is required: ${reason}`);
+        });
       else suite.skip(name, () => undefined);
     },
     async dispose() {

@@ -5,27 +5,33 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadWasmGemm, WasmArena } from '../../src/kernels/cpu/index.js';
 import { CpuBackend, type GemmOptions } from '../../src/kernels/index.js';
-import { WasmArena, loadWasmGemm } from '../../src/kernels/cpu/index.js';
 import { seeded } from './seeded.js';
 
 test('WasmArena: zeroed aligned blocks, reuse of a freed block, coalescing, top given back, cap', () => {
   const w = loadWasmGemm()!;
   assert.ok(w.arena, 'shared memory: an arena');
   const arena = new WasmArena(w.mem, 4096 * 4);
-  const a = arena.alloc(1000)!, b = arena.alloc(1001)!, c = arena.alloc(5)!;
+  const a = arena.alloc(1000)!,
+    b = arena.alloc(1001)!,
+    c = arena.alloc(5)!;
   assert.is(arena.offsetOf(a), 0);
   assert.is(arena.offsetOf(b), 1000);
   assert.is(arena.offsetOf(c), 2004, '16-byte aligned');
   assert.is(arena.top, 2012, 'sizes round up to four floats');
   assert.ok(a.every((v) => v === 0) && a.length === 1000);
-  a.fill(7); b.fill(8);
+  a.fill(7);
+  b.fill(8);
   assert.is(arena.alloc(3000), null, 'over the cap');
   arena.release(a);
   assert.is(arena.offsetOf(a), -1);
   const d = arena.alloc(600)!;
   assert.is(arena.offsetOf(d), 0, 'a freed block is reused');
-  assert.ok(d.every((v) => v === 0), 'and zeroed');
+  assert.ok(
+    d.every((v) => v === 0),
+    'and zeroed',
+  );
   arena.release(c);
   assert.is(arena.top, 2004, 'a freed block at the top goes back to the scratch');
   arena.release(b);
@@ -40,21 +46,41 @@ const threaded = new CpuBackend({ threads: 2, gemmThreadMin: 0 });
 test('GEMMs with resident A, B or C match plain tensors bit for bit (in-place alpha/beta and relu, ragged n, slices)', () => {
   let seed = 300;
   for (const be of [single, threaded]) {
-    for (const [m, n, k] of [[64, 256, 784], [784, 256, 64], [65, 263, 31], [9, 16, 300], [3, 5, 2]] as const) {
-      for (const [alpha, beta, after] of [[1, 0, undefined], [-0.01, 1, undefined], [1, 1, 'relu'], [0.5, 0, undefined]] as const) {
+    for (const [m, n, k] of [
+      [64, 256, 784],
+      [784, 256, 64],
+      [65, 263, 31],
+      [9, 16, 300],
+      [3, 5, 2],
+    ] as const) {
+      for (const [alpha, beta, after] of [
+        [1, 0, undefined],
+        [-0.01, 1, undefined],
+        [1, 1, 'relu'],
+        [0.5, 0, undefined],
+      ] as const) {
         const o: GemmOptions = { m, n, k, alpha, beta };
-        const a = seeded(seed, m * k), b = seeded(seed + 1, k * n), c0 = seeded(seed + 2, m * n);
+        const a = seeded(seed, m * k),
+          b = seeded(seed + 1, k * n),
+          c0 = seeded(seed + 2, m * n);
         seed += 3;
         const run = (ra: boolean, rb: boolean, rc: boolean) => {
           const up = (d: Float32Array, shape: number[], res: boolean) => (res ? be.uploadResident(d, shape) : be.upload(d, shape));
-          const A = up(a, [m, k], ra), B = up(b, [k, n], rb), C = up(c0, [m, n], rc);
+          const A = up(a, [m, k], ra),
+            B = up(b, [k, n], rb),
+            C = up(c0, [m, n], rc);
           be.gemm(A, B, C, after ? { ...o, epilogue: { act: after } } : o);
           const out = Array.from(be.data(C));
           for (const t of [A, B, C]) be.release(t);
           return out;
         };
         const want = run(false, false, false);
-        for (const [ra, rb, rc] of [[true, false, false], [false, true, false], [false, false, true], [true, true, true]] as const) {
+        for (const [ra, rb, rc] of [
+          [true, false, false],
+          [false, true, false],
+          [false, false, true],
+          [true, true, true],
+        ] as const) {
           assert.equal(run(ra, rb, rc), want, `${be.adapter} ${JSON.stringify(o)} after ${after} resident A ${ra} B ${rb} C ${rc}`);
         }
       }

@@ -3,7 +3,16 @@ import { runInNewContext } from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KernelError } from '../../src/core/index.js';
-import { CpuBackend, DeviceLostError, OutOfMemoryError, createBackend, createWebGpuBackend, type Backend, type Tensor, type WebGpuBackend } from '../../src/kernels/index.js';
+import {
+  type Backend,
+  CpuBackend,
+  createBackend,
+  createWebGpuBackend,
+  DeviceLostError,
+  OutOfMemoryError,
+  type Tensor,
+  type WebGpuBackend,
+} from '../../src/kernels/index.js';
 import { softwareBackend } from './softwareBackend.js';
 
 const gpu = await softwareBackend();
@@ -24,8 +33,14 @@ withBackends('upload, write at an offset, read and zeros keep data and dtype', a
   assert.equal(Array.from(ri), [-1, 7]);
   assert.equal(Array.from(await be.read(be.zeros([3], 'u32'))), [0, 0, 0]);
   assert.equal((await be.read(be.zeros([0]))).length, 0);
-  assert.throws(() => be.write(t, new Float32Array(4), 3), (e: unknown) => e instanceof KernelError && /overruns/.test((e as Error).message));
-  assert.throws(() => be.upload(new Float32Array(3), [2, 2]), (e: unknown) => e instanceof KernelError && /data has 3 elements, shape needs 4/.test((e as Error).message));
+  assert.throws(
+    () => be.write(t, new Float32Array(4), 3),
+    (e: unknown) => e instanceof KernelError && /overruns/.test((e as Error).message),
+  );
+  assert.throws(
+    () => be.upload(new Float32Array(3), [2, 2]),
+    (e: unknown) => e instanceof KernelError && /data has 3 elements, shape needs 4/.test((e as Error).message),
+  );
 });
 
 withBackends('writes land in call order between kernels, and released buffers come back zeroed by zeros()', async (be) => {
@@ -44,12 +59,18 @@ withBackends('writes land in call order between kernels, and released buffers co
 withBackends('a released tensor cannot be used again', async (be) => {
   const t = be.zeros([2]);
   be.release(t);
-  assert.throws(() => be.activate('relu', t, t), (e: unknown) => e instanceof KernelError && /released/.test((e as Error).message));
+  assert.throws(
+    () => be.activate('relu', t, t),
+    (e: unknown) => e instanceof KernelError && /released/.test((e as Error).message),
+  );
 });
 
 gpu.test(test, 'webgpu: a tensor of another backend is refused', (be) => {
   const foreign = cpu.zeros([2]);
-  assert.throws(() => be.activate('relu', foreign, foreign), (e: unknown) => e instanceof KernelError && /belongs to another backend \(cpu\)/.test((e as Error).message));
+  assert.throws(
+    () => be.activate('relu', foreign, foreign),
+    (e: unknown) => e instanceof KernelError && /belongs to another backend \(cpu\)/.test((e as Error).message),
+  );
 });
 
 gpu.test(test, 'webgpu: the buffer pool reuses a released buffer of the same size class after submit', async (be) => {
@@ -98,7 +119,10 @@ test('webgpu: device loss rejects pending work with DeviceLostError instead of h
     assert.instance(err, DeviceLostError);
     assert.is((err as DeviceLostError).code, 'DEVICE_LOST');
   }
-  assert.throws(() => be!.gemm(a, a, c, { m: 64, n: 64, k: 64 }), (e: unknown) => e instanceof DeviceLostError);
+  assert.throws(
+    () => be!.gemm(a, a, c, { m: 64, n: 64, k: 64 }),
+    (e: unknown) => e instanceof DeviceLostError,
+  );
   await be.dispose();
   // Freeing a disposed backend's Dawn instance crashed the process natively (most runs); collect
   // garbage now so a regression fails here, not at a random later point.
@@ -121,7 +145,9 @@ test('webgpu: backends disposed after real work can be garbage-collected, and a 
 /** A fresh software backend with a 64³ GEMM of ones recorded (c = a·a); null without an adapter outside CI. */
 async function backendWithGemm(): Promise<{ be: WebGpuBackend; a: Tensor; c: Tensor } | null> {
   let be: WebGpuBackend;
-  try { be = await createWebGpuBackend({ software: true }); } catch (err) {
+  try {
+    be = await createWebGpuBackend({ software: true });
+  } catch (err) {
     if (process.env.CI) throw err;
     return null;
   }
@@ -134,7 +160,10 @@ async function backendWithGemm(): Promise<{ be: WebGpuBackend; a: Tensor; c: Ten
 async function collectGarbage(): Promise<void> {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 20)); }
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 test('createBackend: cpu, auto (remembered) and an unknown name', async () => {
@@ -146,7 +175,8 @@ test('createBackend: cpu, auto (remembered) and an unknown name', async () => {
   assert.ok(a.adapter.length > 0);
   const again = await createBackend('auto');
   assert.is(again.name, a.name);
-  await a.dispose(); await again.dispose();
+  await a.dispose();
+  await again.dispose();
   try {
     await createBackend('tpu' as 'cpu');
     assert.unreachable('should throw');

@@ -1,12 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FeatureMatrix, Rng, SchemaError } from '../../src/core/index.js';
-import { createModel, modelFromState, type ModelOptions } from '../../src/learn/index.js';
 import type { OptimizerKind } from '../../src/kernels/index.js';
+import { createModel, type ModelOptions, modelFromState } from '../../src/learn/index.js';
 import { closeTo } from '../kernels/closeTo.js';
 
 function data(rows: number, cols: number, seed: number, label: (x: number[], rng: Rng) => number): FeatureMatrix {
-  const rng = new Rng(seed), x = new Float32Array(rows * cols), t = new Float32Array(rows);
+  const rng = new Rng(seed),
+    x = new Float32Array(rows * cols),
+    t = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     const row: number[] = [];
     for (let c = 0; c < cols; c++) row.push((x[r * cols + c] = rng.normal()));
@@ -16,17 +18,28 @@ function data(rows: number, cols: number, seed: number, label: (x: number[], rng
 }
 
 function toCsr(m: FeatureMatrix): FeatureMatrix {
-  const indptr = new Int32Array(m.rows + 1), idx: number[] = [], val: number[] = [];
+  const indptr = new Int32Array(m.rows + 1),
+    idx: number[] = [],
+    val: number[] = [];
   for (let r = 0; r < m.rows; r++) {
-    for (let c = 0; c < m.cols; c++) { const v = m.values[r * m.cols + c]!; if (v !== 0) { idx.push(c); val.push(v); } }
+    for (let c = 0; c < m.cols; c++) {
+      const v = m.values[r * m.cols + c]!;
+      if (v !== 0) {
+        idx.push(c);
+        val.push(v);
+      }
+    }
     indptr[r + 1] = idx.length;
   }
   return FeatureMatrix.csr(m.rows, m.cols, indptr, Int32Array.from(idx), Float32Array.from(val), { targets: m.targets, weights: m.weights });
 }
 
 async function rejects(f: () => Promise<unknown>, want: RegExp | (new (...a: never[]) => Error)): Promise<void> {
-  try { await f(); } catch (e) {
-    if (want instanceof RegExp) assert.match((e as Error).message, want); else assert.instance(e, want);
+  try {
+    await f();
+  } catch (e) {
+    if (want instanceof RegExp) assert.match((e as Error).message, want);
+    else assert.instance(e, want);
     return;
   }
   assert.unreachable('expected a rejection');
@@ -35,28 +48,41 @@ async function rejects(f: () => Promise<unknown>, want: RegExp | (new (...a: nev
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
 
 test('mini-batch semantics: one update per batch from the weighted mean gradient (hand-written reference loop)', async () => {
-  const rows = 10, cols = 3, bs = 4, lr = 0.5, l2 = 0.01;
+  const rows = 10,
+    cols = 3,
+    bs = 4,
+    lr = 0.5,
+    l2 = 0.01;
   const x = data(rows, cols, 7, (r) => (r[0]! - r[1]! > 0 ? 1 : 0));
   const sw = Float32Array.from({ length: rows }, (_, i) => 0.5 + (i % 3));
   const xw = FeatureMatrix.dense(rows, cols, x.values, { targets: x.targets, weights: sw });
   const model = await createModel({ kind: 'logistic', optimizer: 'sgd', lr, l2, batchSize: bs, schedule: { kind: 'inverse', decay: 0.5, power: 1 } });
   await model.learn(xw);
   // The reference: plain arrays, batches [0,4), [4,8), [8,10), L2 on weights only.
-  const w = [0, 0, 0]; let b = 0, t = 0; const losses: number[] = [];
+  const w = [0, 0, 0];
+  let b = 0,
+    t = 0;
+  const losses: number[] = [];
   for (let s = 0; s < rows; s += bs) {
     const e = Math.min(rows, s + bs);
-    const gw = [0, 0, 0]; let gb = 0, sum = 0, loss = 0;
+    const gw = [0, 0, 0];
+    let gb = 0,
+      sum = 0,
+      loss = 0;
     for (let r = s; r < e; r++) {
-      let z = b; for (let c = 0; c < cols; c++) z += w[c]! * x.values[r * cols + c]!;
-      const y = x.targets![r]!, d = (sig(z) - y) * sw[r]!;
+      let z = b;
+      for (let c = 0; c < cols; c++) z += w[c]! * x.values[r * cols + c]!;
+      const y = x.targets![r]!,
+        d = (sig(z) - y) * sw[r]!;
       loss += sw[r]! * (Math.log1p(Math.exp(z)) - y * z);
       for (let c = 0; c < cols; c++) gw[c]! += d * x.values[r * cols + c]!;
-      gb += d; sum += sw[r]!;
+      gb += d;
+      sum += sw[r]!;
     }
     t++;
     const rate = lr / (1 + 0.5 * (t - 1));
     for (let c = 0; c < cols; c++) w[c] = w[c]! - rate * (gw[c]! / sum + l2 * w[c]!);
-    b -= rate * gb / sum;
+    b -= (rate * gb) / sum;
     losses.push(loss / sum);
   }
   const st = await model.state();
@@ -77,14 +103,15 @@ function refStep(kind: OptimizerKind, w: number[], g: number[], st: number[][], 
       const v = (st[0]![i] = 0.9 * st[0]![i]! + gi);
       wi -= lr * (kind === 'nesterov' ? gi + 0.9 * v : v);
     } else if (kind === 'adam') {
-      const m = (st[0]![i] = 0.9 * st[0]![i]! + 0.1 * gi), s = (st[1]![i] = 0.999 * st[1]![i]! + 0.001 * gi * gi);
-      wi -= lr * (m / (1 - 0.9 ** t)) / (Math.sqrt(s / (1 - 0.999 ** t)) + 1e-8);
+      const m = (st[0]![i] = 0.9 * st[0]![i]! + 0.1 * gi),
+        s = (st[1]![i] = 0.999 * st[1]![i]! + 0.001 * gi * gi);
+      wi -= (lr * (m / (1 - 0.9 ** t))) / (Math.sqrt(s / (1 - 0.999 ** t)) + 1e-8);
     } else if (kind === 'adagrad') {
-      const s = (st[0]![i] += gi * gi);
-      wi -= lr * gi / (Math.sqrt(s) + 1e-8);
+      const s = (st[0]![i]! += gi * gi);
+      wi -= (lr * gi) / (Math.sqrt(s) + 1e-8);
     } else {
       const s = (st[0]![i] = 0.9 * st[0]![i]! + 0.1 * gi * gi);
-      wi -= lr * gi / (Math.sqrt(s) + 1e-8);
+      wi -= (lr * gi) / (Math.sqrt(s) + 1e-8);
     }
     w[i] = l1 > 0 ? Math.sign(wi) * Math.max(Math.abs(wi) - lr * l1, 0) : wi;
   }
@@ -93,17 +120,24 @@ function refStep(kind: OptimizerKind, w: number[], g: number[], st: number[][], 
 for (const kind of ['sgd', 'momentum', 'nesterov', 'adam', 'adagrad', 'rmsprop'] as const) {
   test(`${kind} with L1 and L2: two steps of linear regression against hand-computed updates`, async () => {
     const x = FeatureMatrix.dense(2, 2, Float32Array.from([1, 2, -1, 0.5]), { targets: Float32Array.from([3, -1]) });
-    const lr = 0.1, l1 = 0.05, l2 = 0.2;
+    const lr = 0.1,
+      l1 = 0.05,
+      l2 = 0.2;
     const model = await createModel({ kind: 'linear', optimizer: kind, lr, l1, l2, batchSize: 2 });
     const nState = kind === 'sgd' ? 0 : kind === 'adam' ? 2 : 1;
-    const w = [0, 0], b = [0];
-    const sw = Array.from({ length: nState }, () => [0, 0]), sb = Array.from({ length: nState }, () => [0]);
+    const w = [0, 0],
+      b = [0];
+    const sw = Array.from({ length: nState }, () => [0, 0]),
+      sb = Array.from({ length: nState }, () => [0]);
     for (let t = 1; t <= 2; t++) {
       await model.learn(x);
-      const gw = [0, 0]; let gb = 0;
+      const gw = [0, 0];
+      let gb = 0;
       for (let r = 0; r < 2; r++) {
         const d = (b[0]! + w[0]! * x.values[2 * r]! + w[1]! * x.values[2 * r + 1]! - x.targets![r]!) / 2;
-        gw[0]! += d * x.values[2 * r]!; gw[1]! += d * x.values[2 * r + 1]!; gb += d;
+        gw[0]! += d * x.values[2 * r]!;
+        gw[1]! += d * x.values[2 * r + 1]!;
+        gb += d;
       }
       refStep(kind, w, gw, sw, lr, l1, l2, t);
       refStep(kind, b, [gb], sb, lr, 0, 0, t);
@@ -112,7 +146,10 @@ for (const kind of ['sgd', 'momentum', 'nesterov', 'adam', 'adagrad', 'rmsprop']
     closeTo(st.params.w0!, w, 1e-6, 1e-5, `${kind} weights`);
     closeTo(st.params.b0!, b, 1e-6, 1e-5, `${kind} bias`);
     for (let s = 0; s < nState; s++) closeTo(st.optimizer[`w0/${s}`]!, sw[s]!, 1e-6, 1e-5, `${kind} state ${s}`);
-    assert.ok(w.some((v) => v !== 0), 'the reference moved');
+    assert.ok(
+      w.some((v) => v !== 0),
+      'the reference moved',
+    );
     await model.dispose();
   });
 }
@@ -122,7 +159,8 @@ test('L1 drives an irrelevant weight to exactly zero', async () => {
   const model = await createModel({ kind: 'linear', optimizer: 'sgd', lr: 0.05, l1: 0.05, batchSize: 8 });
   await model.learn(x);
   const w = (await model.state()).params.w0!;
-  assert.is(w[1], 0); assert.is(w[2], 0);
+  assert.is(w[1], 0);
+  assert.is(w[2], 0);
   assert.ok(w[0]! > 1.5, `kept the relevant weight: ${w[0]}`);
 });
 
@@ -132,10 +170,16 @@ test('CSR input gives the same trajectory as the same data dense (linear and MLP
   for (let i = 0; i < x.values.length; i += 2) x.values[i] = 0;
   const csr = toCsr(x);
   assert.ok(csr.nnz < x.rows * x.cols);
-  for (const o of [{ kind: 'logistic', optimizer: 'adam', lr: 0.05 }, { kind: 'mlp', hidden: [5], activation: 'tanh' }] as ModelOptions[]) {
-    const a = await createModel({ ...o, batchSize: 8, seed: 9 }), b = await createModel({ ...o, batchSize: 8, seed: 9 });
-    await a.learn(x); await b.learn(csr);
-    const sa = await a.state(), sb = await b.state();
+  for (const o of [
+    { kind: 'logistic', optimizer: 'adam', lr: 0.05 },
+    { kind: 'mlp', hidden: [5], activation: 'tanh' },
+  ] as ModelOptions[]) {
+    const a = await createModel({ ...o, batchSize: 8, seed: 9 }),
+      b = await createModel({ ...o, batchSize: 8, seed: 9 });
+    await a.learn(x);
+    await b.learn(csr);
+    const sa = await a.state(),
+      sb = await b.state();
     for (const k of Object.keys(sa.params)) closeTo(sb.params[k]!, sa.params[k]!, 1e-6, 1e-5, `${o.kind} ${k}`);
     closeTo(await b.predict(csr), await a.predict(x), 1e-6, 1e-5, `${o.kind} predictions`);
   }
@@ -144,11 +188,15 @@ test('CSR input gives the same trajectory as the same data dense (linear and MLP
 test('sample weight 2 equals the row twice; class weights equal the matching sample weights', async () => {
   const base = data(6, 2, 5, (r) => (r[0]! > 0 ? 1 : 0));
   const dup = [0, 0, 1, 2, 3, 4, 5];
-  const xd = FeatureMatrix.dense(7, 2, Float32Array.from(dup.flatMap((r) => [base.values[2 * r]!, base.values[2 * r + 1]!])), { targets: Float32Array.from(dup.map((r) => base.targets![r]!)) });
+  const xd = FeatureMatrix.dense(7, 2, Float32Array.from(dup.flatMap((r) => [base.values[2 * r]!, base.values[2 * r + 1]!])), {
+    targets: Float32Array.from(dup.map((r) => base.targets![r]!)),
+  });
   const xw = FeatureMatrix.dense(6, 2, base.values, { targets: base.targets, weights: Float32Array.from([2, 1, 1, 1, 1, 1]) });
   const opts: ModelOptions = { kind: 'logistic', optimizer: 'momentum', lr: 0.3, batchSize: 100 };
-  const a = await createModel(opts), b = await createModel(opts);
-  await a.learn(xd); await b.learn(xw);
+  const a = await createModel(opts),
+    b = await createModel(opts);
+  await a.learn(xd);
+  await b.learn(xw);
   closeTo((await b.state()).params.w0!, (await a.state()).params.w0!, 1e-6, 1e-5, 'weights');
   const cw = [0.5, 3];
   const c = await createModel({ ...opts, classWeights: cw });
@@ -166,7 +214,10 @@ test('clip: the first SGD step moves the parameters by exactly lr·clip in globa
   await model.learn(x);
   const after = await model.state();
   let sq = 0;
-  for (const k of Object.keys(before.params)) after.params[k]!.forEach((v, i) => { sq += (v - before.params[k]![i]!) ** 2; });
+  for (const k of Object.keys(before.params))
+    after.params[k]!.forEach((v, i) => {
+      sq += (v - before.params[k]![i]!) ** 2;
+    });
   assert.ok(Math.abs(Math.sqrt(sq) - 0.05) < 1e-5, `step norm ${Math.sqrt(sq)}`);
 });
 
@@ -183,7 +234,8 @@ test('state() round trip gives identical predictions and continues training iden
     const b = await modelFromState(st);
     assert.is(b.step, a.step);
     assert.equal(await b.predict(x), await a.predict(x), `${o.kind} predictions`);
-    await a.learn(x); await b.learn(x);
+    await a.learn(x);
+    await b.learn(x);
     assert.equal(await b.predict(x), await a.predict(x), `${o.kind} after more training`);
   }
 });
@@ -206,7 +258,10 @@ test('bad inputs: wrong width, missing targets, labels out of range', async () =
   const l = await createModel({ kind: 'logistic' });
   await rejects(() => l.learn(FeatureMatrix.dense(1, 2, new Float32Array(2), { targets: Float32Array.from([2]) })), SchemaError);
   assert.is(Number.isNaN(await l.lastLoss()), true);
-  await rejects(() => l.learn(FeatureMatrix.dense(1, 2, new Float32Array(2), { targets: Float32Array.from([1]), weights: Float32Array.from([-1]) })), /sample weight of row 0/);
+  await rejects(
+    () => l.learn(FeatureMatrix.dense(1, 2, new Float32Array(2), { targets: Float32Array.from([1]), weights: Float32Array.from([-1]) })),
+    /sample weight of row 0/,
+  );
 });
 
 test.run();

@@ -10,8 +10,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FeatureMatrix, Rng, SchemaError } from '../../src/core/index.js';
-import { CpuBackend, GpuJsBackend, type GemmOptions, type Tensor } from '../../src/kernels/index.js';
-import { createModel, GradientModel, LinearModel, modelFromState, resolveModelOptions, type Model, type ModelOptions } from '../../src/learn/index.js';
+import { CpuBackend, type GemmOptions, GpuJsBackend, type Tensor } from '../../src/kernels/index.js';
+import { createModel, GradientModel, LinearModel, type Model, type ModelOptions, modelFromState, resolveModelOptions } from '../../src/learn/index.js';
 
 /** The cpu backend with every GEMM epilogue as the separate kernels and no SGD fused into a GEMM: the reference. */
 class SeparateKernelsCpu extends CpuBackend {
@@ -31,22 +31,35 @@ class SeparateKernelsCpu extends CpuBackend {
 /** m in CSR form, without every fifth value of the dense one (made zero), so that it is sparse. */
 function toCsr(m: FeatureMatrix): FeatureMatrix {
   for (let i = 2; i < m.values.length; i += 5) m.values[i] = 0;
-  const indptr = new Int32Array(m.rows + 1), idx: number[] = [], val: number[] = [];
+  const indptr = new Int32Array(m.rows + 1),
+    idx: number[] = [],
+    val: number[] = [];
   for (let r = 0; r < m.rows; r++) {
-    for (let c = 0; c < m.cols; c++) { const v = m.values[r * m.cols + c]!; if (v !== 0) { idx.push(c); val.push(v); } }
+    for (let c = 0; c < m.cols; c++) {
+      const v = m.values[r * m.cols + c]!;
+      if (v !== 0) {
+        idx.push(c);
+        val.push(v);
+      }
+    }
     indptr[r + 1] = idx.length;
   }
   return FeatureMatrix.csr(m.rows, m.cols, indptr, Int32Array.from(idx), Float32Array.from(val), { targets: m.targets, weights: m.weights });
 }
 
 function batch(rng: Rng, rows: number, cols: number, opts: { weights?: boolean; classes?: number; regression?: boolean }): FeatureMatrix {
-  const x = new Float32Array(rows * cols), t = new Float32Array(rows);
+  const x = new Float32Array(rows * cols),
+    t = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     let z = 0.2;
-    for (let c = 0; c < cols; c++) { const v = rng.normal() * (1 + c); x[r * cols + c] = v; z += v * (c % 3 - 1); }
+    for (let c = 0; c < cols; c++) {
+      const v = rng.normal() * (1 + c);
+      x[r * cols + c] = v;
+      z += v * ((c % 3) - 1);
+    }
     if (opts.regression) t[r] = z + rng.normal() * 0.1;
     else if (opts.classes) t[r] = Math.min(opts.classes - 1, Math.floor(rng.float() * opts.classes));
-    else t[r] = (z > 0) !== rng.bernoulli(0.15) ? 1 : 0;
+    else t[r] = z > 0 !== rng.bernoulli(0.15) ? 1 : 0;
   }
   // A few zero weights, so some short batches may weigh nothing.
   const weights = opts.weights ? Float32Array.from({ length: rows }, (_, i) => (i % 7 === 3 ? 0 : 0.25 + rng.float() * 2)) : null;
@@ -66,26 +79,83 @@ async function same(fast: Model, ref: Model, what: string): Promise<void> {
 
 const CASES: Array<{ name: string; spec: ModelOptions; cols: number; weights?: boolean; classes?: number; regression?: boolean }> = [
   { name: 'logistic sgd', spec: { kind: 'logistic', optimizer: 'sgd', lr: 0.2, batchSize: 64 }, cols: 4 },
-  { name: 'logistic adam, L1+L2, inverse schedule, sample and class weights', spec: { kind: 'logistic', optimizer: 'adam', lr: 0.05, l1: 1e-4, l2: 1e-3, classWeights: [1, 3], schedule: { kind: 'inverse', decay: 0.1 }, batchSize: 37 }, cols: 9, weights: true },
+  {
+    name: 'logistic adam, L1+L2, inverse schedule, sample and class weights',
+    spec: { kind: 'logistic', optimizer: 'adam', lr: 0.05, l1: 1e-4, l2: 1e-3, classWeights: [1, 3], schedule: { kind: 'inverse', decay: 0.1 }, batchSize: 37 },
+    cols: 9,
+    weights: true,
+  },
   { name: 'logistic momentum with clipping', spec: { kind: 'logistic', optimizer: 'momentum', lr: 0.3, clip: 0.5, batchSize: 50 }, cols: 5 },
   { name: 'linear SVM (hinge), rmsprop', spec: { kind: 'svm', optimizer: 'rmsprop', lr: 0.01, batchSize: 31 }, cols: 6, weights: true },
   { name: 'linear regression, adagrad', spec: { kind: 'linear', optimizer: 'adagrad', lr: 0.1, batchSize: 40 }, cols: 3, regression: true },
-  { name: 'softmax (generic path, rows in place)', spec: { kind: 'softmax', classes: 4, optimizer: 'sgd', lr: 0.1, batchSize: 33 }, cols: 5, classes: 4, weights: true },
-  { name: 'MLP (generic path, rows in place)', spec: { kind: 'mlp', task: 'multiclass', classes: 3, hidden: [16], activation: 'relu', optimizer: 'nesterov', lr: 0.05, batchSize: 20 }, cols: 7, classes: 3 },
+  {
+    name: 'softmax (generic path, rows in place)',
+    spec: { kind: 'softmax', classes: 4, optimizer: 'sgd', lr: 0.1, batchSize: 33 },
+    cols: 5,
+    classes: 4,
+    weights: true,
+  },
+  {
+    name: 'MLP (generic path, rows in place)',
+    spec: { kind: 'mlp', task: 'multiclass', classes: 3, hidden: [16], activation: 'relu', optimizer: 'nesterov', lr: 0.05, batchSize: 20 },
+    cols: 7,
+    classes: 3,
+  },
   // Plain SGD: weight GEMMs write the update themselves (alpha −lr, beta 1); the output layer of a
   // binary MLP (one column, gemv) and clipping/L2 keep the separate gradient and optimizer step.
-  { name: 'MLP sgd, fused weight updates, step schedule', spec: { kind: 'mlp', task: 'multiclass', classes: 5, hidden: [36, 9], activation: 'relu', optimizer: 'sgd', lr: 0.05, schedule: { kind: 'step', every: 3, gamma: 0.7 }, batchSize: 64 }, cols: 300, classes: 5 },
-  { name: 'MLP binary sgd (fused hidden layers, gemv output layer)', spec: { kind: 'mlp', hidden: [12], activation: 'relu', optimizer: 'sgd', lr: 0.1, batchSize: 25 }, cols: 6, weights: true },
-  { name: 'MLP sgd with L2 (not fused)', spec: { kind: 'mlp', task: 'multiclass', classes: 3, hidden: [10], activation: 'relu', optimizer: 'sgd', lr: 0.05, l2: 1e-3, batchSize: 30 }, cols: 6, classes: 3 },
-  { name: 'MLP binary tanh with clipping', spec: { kind: 'mlp', hidden: [8, 5], activation: 'tanh', optimizer: 'adam', lr: 0.01, clip: 1, batchSize: 16 }, cols: 4, weights: true },
+  {
+    name: 'MLP sgd, fused weight updates, step schedule',
+    spec: {
+      kind: 'mlp',
+      task: 'multiclass',
+      classes: 5,
+      hidden: [36, 9],
+      activation: 'relu',
+      optimizer: 'sgd',
+      lr: 0.05,
+      schedule: { kind: 'step', every: 3, gamma: 0.7 },
+      batchSize: 64,
+    },
+    cols: 300,
+    classes: 5,
+  },
+  {
+    name: 'MLP binary sgd (fused hidden layers, gemv output layer)',
+    spec: { kind: 'mlp', hidden: [12], activation: 'relu', optimizer: 'sgd', lr: 0.1, batchSize: 25 },
+    cols: 6,
+    weights: true,
+  },
+  {
+    name: 'MLP sgd with L2 (not fused)',
+    spec: { kind: 'mlp', task: 'multiclass', classes: 3, hidden: [10], activation: 'relu', optimizer: 'sgd', lr: 0.05, l2: 1e-3, batchSize: 30 },
+    cols: 6,
+    classes: 3,
+  },
+  {
+    name: 'MLP binary tanh with clipping',
+    spec: { kind: 'mlp', hidden: [8, 5], activation: 'tanh', optimizer: 'adam', lr: 0.01, clip: 1, batchSize: 16 },
+    cols: 4,
+    weights: true,
+  },
 ];
 
 // Uneven batch sizes (a short last mini-batch, a batch smaller than one mini-batch, one row), and CSR batches.
-const STREAM: Array<[number, 'dense' | 'csr']> = [[200, 'dense'], [130, 'dense'], [7, 'dense'], [1, 'dense'], [90, 'csr'], [333, 'dense'], [5, 'csr'], [41, 'dense']];
+const STREAM: Array<[number, 'dense' | 'csr']> = [
+  [200, 'dense'],
+  [130, 'dense'],
+  [7, 'dense'],
+  [1, 'dense'],
+  [90, 'csr'],
+  [333, 'dense'],
+  [5, 'csr'],
+  [41, 'dense'],
+];
 
 for (const c of CASES) {
   const linear = c.spec.kind !== 'mlp' && c.spec.kind !== 'softmax';
-  const what = linear ? 'LinearModel is bit-identical to GradientModel on the cpu backend' : 'GradientModel with fused GEMM epilogues is bit-identical to separate kernels';
+  const what = linear
+    ? 'LinearModel is bit-identical to GradientModel on the cpu backend'
+    : 'GradientModel with fused GEMM epilogues is bit-identical to separate kernels';
   test(`${c.name}: ${what}`, async () => {
     const fast = await createModel({ ...c.spec, backend: 'cpu', seed: 3 });
     const o = resolveModelOptions({ ...c.spec, backend: 'cpu', seed: 3 });
@@ -93,7 +163,8 @@ for (const c of CASES) {
     assert.instance(fast, linear ? LinearModel : GradientModel);
     const rng = new Rng(11);
     for (const [rows, kind] of STREAM) {
-      const dense = batch(rng, rows, c.cols, c), x = kind === 'csr' ? toCsr(dense) : dense;
+      const dense = batch(rng, rows, c.cols, c),
+        x = kind === 'csr' ? toCsr(dense) : dense;
       const [pa, pb] = [await fast.predict(x), await ref.predict(x)];
       assert.equal(Array.from(pa), Array.from(pb), `${c.name}: predictions before learning ${rows} ${kind} rows`);
       await fast.learn(x);
@@ -106,12 +177,16 @@ for (const c of CASES) {
   });
 }
 
-test('a LinearModel state is GradientModel\'s format: equal states, each loads the other, modelFromState rebuilds a LinearModel', async () => {
+test("a LinearModel state is GradientModel's format: equal states, each loads the other, modelFromState rebuilds a LinearModel", async () => {
   const spec: ModelOptions = { kind: 'logistic', optimizer: 'adam', lr: 0.05, l2: 1e-3, batchSize: 32, backend: 'cpu', seed: 4 };
   const lin = await createModel(spec);
   const graph = new GradientModel(resolveModelOptions(spec), new CpuBackend(), true);
   const rng = new Rng(5);
-  for (const rows of [100, 77]) { const x = batch(rng, rows, 6, {}); await lin.learn(x); await graph.learn(x); }
+  for (const rows of [100, 77]) {
+    const x = batch(rng, rows, 6, {});
+    await lin.learn(x);
+    await graph.learn(x);
+  }
   const state = await lin.state();
   assert.equal(state, await graph.state(), 'the whole state, options included');
   assert.is(state.kind, 'logistic');
@@ -135,7 +210,11 @@ test('buildModel: LinearModel for one-output linear, logistic and svm models on 
     assert.instance(m, LinearModel, kind);
     await m.dispose();
   }
-  for (const spec of [{ kind: 'softmax', classes: 3 }, { kind: 'mlp', hidden: [4] }, { kind: 'mlp', task: 'regression', hidden: [4] }] as ModelOptions[]) {
+  for (const spec of [
+    { kind: 'softmax', classes: 3 },
+    { kind: 'mlp', hidden: [4] },
+    { kind: 'mlp', task: 'regression', hidden: [4] },
+  ] as ModelOptions[]) {
     const m = await createModel({ ...spec, backend: 'cpu', inputs: 3 });
     assert.instance(m, GradientModel, JSON.stringify(spec));
     await m.dispose();
@@ -146,7 +225,10 @@ test('buildModel: LinearModel for one-output linear, logistic and svm models on 
   assert.instance(m, GradientModel, 'logistic on gpujs');
   await m.dispose();
   await gj.dispose();
-  assert.throws(() => new LinearModel(resolveModelOptions({ kind: 'softmax', classes: 3, backend: 'cpu' }), new CpuBackend(), true), (e: unknown) => e instanceof SchemaError && /kind softmax, task multiclass, 3 outputs/.test((e as Error).message));
+  assert.throws(
+    () => new LinearModel(resolveModelOptions({ kind: 'softmax', classes: 3, backend: 'cpu' }), new CpuBackend(), true),
+    (e: unknown) => e instanceof SchemaError && /kind softmax, task multiclass, 3 outputs/.test((e as Error).message),
+  );
   assert.throws(() => new LinearModel(resolveModelOptions({ kind: 'logistic' }), gj, false), /wrap shares memory.*on gpujs/);
 });
 
@@ -156,7 +238,10 @@ test('the logistic fast path moves the weights (not a no-op) and predicts P(y=1)
   const x = batch(rng, 512, 4, {});
   await m.learn(x);
   const s = await m.state();
-  assert.ok(s.params.w0!.some((v) => Math.abs(v) > 0.05), 'weights moved');
+  assert.ok(
+    s.params.w0!.some((v) => Math.abs(v) > 0.05),
+    'weights moved',
+  );
   const p = await m.predict(x);
   assert.ok(p.every((v) => v > 0 && v < 1));
   await m.dispose();

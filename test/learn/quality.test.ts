@@ -4,13 +4,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FeatureMatrix, Rng, type Batch } from '../../src/core/index.js';
+import { type Batch, FeatureMatrix, Rng } from '../../src/core/index.js';
 import { createModel, type Model, type ModelOptions } from '../../src/learn/index.js';
 import { RandomRBFGenerator, SEAGenerator } from '../../src/synth/index.js';
 
 function matrix(b: Batch, features: string[], center: number, scale: number): FeatureMatrix {
   const cols = features.map((c) => (b.column(c) as { values: Float64Array }).values);
-  const n = b.length, x = new Float32Array(n * cols.length);
+  const n = b.length,
+    x = new Float32Array(n * cols.length);
   for (let r = 0; r < n; r++) for (let c = 0; c < cols.length; c++) x[r * cols.length + c] = (cols[c]![r]! - center) / scale;
   return FeatureMatrix.dense(n, cols.length, x, { targets: Float32Array.from((b.column('class') as { values: Int32Array }).values) });
 }
@@ -23,7 +24,8 @@ function argmax(p: Float32Array, r: number, k: number): number {
 }
 
 async function progressive(m: Model, next: () => FeatureMatrix, batches: number): Promise<number> {
-  let correct = 0, total = 0;
+  let correct = 0,
+    total = 0;
   for (let i = 0; i < batches; i++) {
     const x = next();
     const p = await m.predict(x);
@@ -54,13 +56,20 @@ for (const o of [
 }
 
 test('linear regression recovers known coefficients to 1e-3 on noiseless data', async () => {
-  const coef = [1.5, -2, 0.5, 0.25], intercept = 3, rng = new Rng(17);
+  const coef = [1.5, -2, 0.5, 0.25],
+    intercept = 3,
+    rng = new Rng(17);
   const m = await createModel({ kind: 'linear', optimizer: 'sgd', lr: 0.1, batchSize: 32 });
   for (let i = 0; i < 200; i++) {
-    const x = new Float32Array(32 * 4), t = new Float32Array(32);
+    const x = new Float32Array(32 * 4),
+      t = new Float32Array(32);
     for (let r = 0; r < 32; r++) {
       let y = intercept;
-      for (let c = 0; c < 4; c++) { const v = rng.normal(); x[r * 4 + c] = v; y += coef[c]! * v; }
+      for (let c = 0; c < 4; c++) {
+        const v = rng.normal();
+        x[r * 4 + c] = v;
+        y += coef[c]! * v;
+      }
       t[r] = y;
     }
     await m.learn(FeatureMatrix.dense(32, 4, x, { targets: t }));
@@ -73,9 +82,12 @@ test('linear regression recovers known coefficients to 1e-3 on noiseless data', 
 
 function moons(n: number, seed: number): FeatureMatrix {
   // Two interleaved half circles (scikit-learn's make_moons) with Gaussian noise σ = 0.1.
-  const rng = new Rng(seed), x = new Float32Array(2 * n), t = new Float32Array(n);
+  const rng = new Rng(seed),
+    x = new Float32Array(2 * n),
+    t = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const c = i % 2, a = Math.PI * rng.float();
+    const c = i % 2,
+      a = Math.PI * rng.float();
     x[2 * i] = (c === 0 ? Math.cos(a) : 1 - Math.cos(a)) + rng.normal(0, 0.1);
     x[2 * i + 1] = (c === 0 ? Math.sin(a) : 0.5 - Math.sin(a)) + rng.normal(0, 0.1);
     t[i] = c;
@@ -84,7 +96,8 @@ function moons(n: number, seed: number): FeatureMatrix {
 }
 
 test('an MLP learns two interleaved moons to ≥ 98% (held-out rows)', async () => {
-  const train = moons(1000, 1), held = moons(2000, 2);
+  const train = moons(1000, 1),
+    held = moons(2000, 2);
   const m = await createModel({ kind: 'mlp', hidden: [16, 16], activation: 'tanh', optimizer: 'adam', lr: 0.01, batchSize: 16, seed: 1 });
   for (let epoch = 0; epoch < 30; epoch++) await m.learn(train);
   const p = await m.predict(held);
@@ -95,7 +108,7 @@ test('an MLP learns two interleaved moons to ≥ 98% (held-out rows)', async () 
   const pl = await lin.predict(held);
   let linCorrect = 0;
   for (let r = 0; r < held.rows; r++) if ((pl[r]! >= 0.5 ? 1 : 0) === held.targets![r]) linCorrect++;
-  console.log(`  moons: MLP ${(100 * correct / held.rows).toFixed(2)}%, logistic regression ${(100 * linCorrect / held.rows).toFixed(2)}%`);
+  console.log(`  moons: MLP ${((100 * correct) / held.rows).toFixed(2)}%, logistic regression ${((100 * linCorrect) / held.rows).toFixed(2)}%`);
   assert.ok(correct / held.rows >= 0.98, `MLP accuracy ${correct / held.rows}`);
   // The moons are not linearly separable: the hidden layers are what does it.
   assert.ok(linCorrect / held.rows < 0.95);
@@ -106,11 +119,15 @@ test('softmax regression on a 10-class RandomRBF stream: well above chance', asy
   const feats = Array.from({ length: 10 }, (_, i) => `att${i + 1}`);
   const m = await createModel({ kind: 'softmax', classes: 10, optimizer: 'adam', lr: 0.02, batchSize: 32 });
   const counts = new Array<number>(10).fill(0);
-  const acc = await progressive(m, () => {
-    const x = matrix(g.next(32), feats, 0.5, 0.3);
-    x.targets!.forEach((t) => counts[t]!++);
-    return x;
-  }, 20000 / 32);
+  const acc = await progressive(
+    m,
+    () => {
+      const x = matrix(g.next(32), feats, 0.5, 0.3);
+      x.targets!.forEach((t) => counts[t]!++);
+      return x;
+    },
+    20000 / 32,
+  );
   const majority = Math.max(...counts) / counts.reduce((a, c) => a + c);
   console.log(`  RandomRBF 10 classes: softmax progressive accuracy ${(100 * acc).toFixed(2)}% (chance 10%, majority class ${(100 * majority).toFixed(2)}%)`);
   assert.ok(acc >= 2 * majority, `accuracy ${acc} vs majority ${majority}`);

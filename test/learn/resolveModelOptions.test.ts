@@ -1,19 +1,30 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpecError } from '../../src/core/index.js';
-import { createModel, resolveModelOptions, type ModelOptions } from '../../src/learn/index.js';
+import { createModel, type ModelOptions, resolveModelOptions } from '../../src/learn/index.js';
 
 function specError(o: unknown, path: string): void {
-  try { resolveModelOptions(o as ModelOptions); }
-  catch (e) { assert.instance(e, SpecError); assert.is((e as SpecError).path, path, (e as Error).message); return; }
+  try {
+    resolveModelOptions(o as ModelOptions);
+  } catch (e) {
+    assert.instance(e, SpecError);
+    assert.is((e as SpecError).path, path, (e as Error).message);
+    return;
+  }
   assert.unreachable(`expected SpecError at ${path}`);
 }
 
 test('defaults by kind', () => {
   const lin = resolveModelOptions({ kind: 'linear' });
-  assert.is(lin.task, 'regression'); assert.is(lin.outputs, 1); assert.is(lin.optimizer, 'sgd'); assert.is(lin.batchSize, 32);
+  assert.is(lin.task, 'regression');
+  assert.is(lin.outputs, 1);
+  assert.is(lin.optimizer, 'sgd');
+  assert.is(lin.batchSize, 32);
   const mlp = resolveModelOptions({ kind: 'mlp', hidden: [4], classes: 3, task: 'multiclass' });
-  assert.is(mlp.output, 'softmax'); assert.is(mlp.outputs, 3); assert.is(mlp.optimizer, 'adam'); assert.is(mlp.init, 'he');
+  assert.is(mlp.output, 'softmax');
+  assert.is(mlp.outputs, 3);
+  assert.is(mlp.optimizer, 'adam');
+  assert.is(mlp.init, 'he');
   assert.is(resolveModelOptions({ kind: 'mlp', activation: 'tanh' }).init, 'xavier');
   assert.is(resolveModelOptions({ kind: 'mlp', output: 'identity' }).task, 'regression');
   const en = resolveModelOptions({ kind: 'logistic', elasticNet: { alpha: 0.1, l1Ratio: 0.25 } });
@@ -46,8 +57,13 @@ test('bad options name their key', () => {
 });
 
 test('createModel checks options before building anything', async () => {
-  try { await createModel({ kind: 'logistic', clip: 0 }); assert.unreachable(); }
-  catch (e) { assert.instance(e, SpecError); assert.is((e as SpecError).path, 'clip'); }
+  try {
+    await createModel({ kind: 'logistic', clip: 0 });
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, SpecError);
+    assert.is((e as SpecError).path, 'clip');
+  }
 });
 
 test.run();

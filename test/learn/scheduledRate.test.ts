@@ -17,7 +17,10 @@ test('inverse scaling: lr / (1 + decay·(t−1))^power, first update at lr', () 
 
 test('step: ×gamma every k updates', () => {
   const s = { kind: 'step' as const, every: 3, gamma: 0.5 };
-  assert.equal([1, 2, 3, 4, 6, 7].map((t) => scheduledRate(0.8, s, t)), [0.8, 0.8, 0.8, 0.4, 0.4, 0.2]);
+  assert.equal(
+    [1, 2, 3, 4, 6, 7].map((t) => scheduledRate(0.8, s, t)),
+    [0.8, 0.8, 0.8, 0.4, 0.4, 0.2],
+  );
 });
 
 test('cosine: from lr to the floor over T updates, then the floor', () => {

@@ -49,11 +49,14 @@ test('kappa: (po − pe)/(1 − pe) by hand', () => {
 
 test('kappa and accuracy against direct formulas on random multi-class data', () => {
   const d = randomData('labels', 500, 11, 4);
-  const k = new Kappa(), a = new Accuracy();
+  const k = new Kappa(),
+    a = new Accuracy();
   k.update(d.yTrue, d.yPred, d.weights);
   a.update(d.yTrue, d.yPred, d.weights);
-  let n = 0, agree = 0;
-  const rowW = [0, 0, 0, 0], colW = [0, 0, 0, 0];
+  let n = 0,
+    agree = 0;
+  const rowW = [0, 0, 0, 0],
+    colW = [0, 0, 0, 0];
   for (let i = 0; i < 500; i++) {
     const w = d.weights[i]!;
     n += w;

@@ -9,23 +9,45 @@ test('counts true × predicted, growing with the largest label', () => {
   assert.is(cm.classes, 2);
   cm.update([1, 2, 2, 2], [1, 2, 0, 2]);
   assert.is(cm.classes, 3);
-  assert.equal(cm.toArray(), [[1, 1, 0], [0, 2, 0], [1, 0, 2]]);
+  assert.equal(cm.toArray(), [
+    [1, 1, 0],
+    [0, 2, 0],
+    [1, 0, 2],
+  ]);
   assert.is(cm.total, 7);
   assert.is(cm.count, 7);
   assert.is(cm.correct(), 5);
-  assert.equal([0, 1, 2].map((c) => cm.actual(c)), [2, 2, 3]);
-  assert.equal([0, 1, 2].map((c) => cm.predicted(c)), [2, 3, 2]);
+  assert.equal(
+    [0, 1, 2].map((c) => cm.actual(c)),
+    [2, 2, 3],
+  );
+  assert.equal(
+    [0, 1, 2].map((c) => cm.predicted(c)),
+    [2, 3, 2],
+  );
   assert.is(cm.get(5, 0), 0);
 });
 
 test('weights add up per cell, revert removes exactly', () => {
   const cm = new ConfusionMatrix();
   cm.update([1, 1, 0, 0], [1, 0, 1, 0], [2, 1, 1, 3]);
-  assert.equal(cm.toArray(), [[3, 1], [1, 2]]);
+  assert.equal(cm.toArray(), [
+    [3, 1],
+    [1, 2],
+  ]);
   assert.is(cm.total, 7);
   cm.update([3], [3], [4]);
   cm.revert([3], [3], [4]);
-  assert.equal(cm.toArray().map((r) => r.slice(0, 2)).slice(0, 2), [[3, 1], [1, 2]]);
+  assert.equal(
+    cm
+      .toArray()
+      .map((r) => r.slice(0, 2))
+      .slice(0, 2),
+    [
+      [3, 1],
+      [1, 2],
+    ],
+  );
   assert.is(cm.total, 7);
 });
 
@@ -50,7 +72,12 @@ test('JSON round trip keeps counts, and growth after restore keeps them too', ()
 test('labels that are not class indices are errors naming the row, and change nothing', () => {
   const cm = new ConfusionMatrix();
   cm.update([0], [0]);
-  for (const [t, p, msg] of [[[0, 1.5], [0, 0], /yTrue\[1\] = 1\.5/], [[0, 0], [0, -1], /yPred\[1\] = -1/], [[0], [NaN], /yPred\[0\] = NaN/], [[5000], [0], /5000/]] as const) {
+  for (const [t, p, msg] of [
+    [[0, 1.5], [0, 0], /yTrue\[1\] = 1\.5/],
+    [[0, 0], [0, -1], /yPred\[1\] = -1/],
+    [[0], [NaN], /yPred\[0\] = NaN/],
+    [[5000], [0], /5000/],
+  ] as const) {
     try {
       cm.update(t, p);
       assert.unreachable('should throw');

@@ -1,8 +1,8 @@
 // Precision, recall and F1 in every averaging.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { F1, Precision, Recall } from '../../src/metrics/index.js';
 import type { Average } from '../../src/metrics/index.js';
+import { F1, Precision, Recall } from '../../src/metrics/index.js';
 import { close, randomData } from './helpers.js';
 
 const T = [0, 0, 1, 1, 2, 2, 2];
@@ -35,7 +35,9 @@ test('macro, weighted and micro by hand', () => {
 });
 
 test('weighted rows, binary', () => {
-  const t = [1, 1, 0, 0], p = [1, 0, 1, 0], w = [2, 1, 1, 3];
+  const t = [1, 1, 0, 0],
+    p = [1, 0, 1, 0],
+    w = [2, 1, 1, 3];
   // tp 2, fn 1, fp 1
   assert.ok(close(score(Precision, 'binary', 1, t, p, w), 2 / 3));
   assert.ok(close(score(Recall, 'binary', 1, t, p, w), 2 / 3));
@@ -58,10 +60,15 @@ test('edge cases: NaN when binary is 0/0, zero for undefined classes inside aver
 test('every averaging against per-class formulas on random data', () => {
   const k = 5;
   const d = randomData('labels', 800, 3, k);
-  const tp = new Array(k).fill(0), sup = new Array(k).fill(0), pred = new Array(k).fill(0);
+  const tp = new Array(k).fill(0),
+    sup = new Array(k).fill(0),
+    pred = new Array(k).fill(0);
   for (let i = 0; i < d.yTrue.length; i++) {
-    const w = d.weights[i]!, t = d.yTrue[i]!, p = d.yPred[i]!;
-    sup[t] += w; pred[p] += w;
+    const w = d.weights[i]!,
+      t = d.yTrue[i]!,
+      p = d.yPred[i]!;
+    sup[t] += w;
+    pred[p] += w;
     if (t === p) tp[t] += w;
   }
   const total = sup.reduce((a, b) => a + b, 0);
@@ -70,7 +77,11 @@ test('every averaging against per-class formulas on random data', () => {
     recall: tp.map((x, c) => x / sup[c]),
     f1: tp.map((x, c) => (2 * x) / (sup[c] + pred[c])),
   };
-  for (const [M, name] of [[Precision, 'precision'], [Recall, 'recall'], [F1, 'f1']] as const) {
+  for (const [M, name] of [
+    [Precision, 'precision'],
+    [Recall, 'recall'],
+    [F1, 'f1'],
+  ] as const) {
     const s = per[name];
     const fit = (average: Average, positive = 1) => {
       const m = new M({ average, positive });

@@ -37,7 +37,10 @@ test('log loss, multi-class matrix: picks the true class column', () => {
 
 test('log loss: binary form needs 0/1 labels, shapes are checked', () => {
   const m = new LogLoss();
-  assert.throws(() => m.update([2], [0.5]), (e: unknown) => e instanceof SluiceError && /yTrue\[0\] = 2/.test((e as Error).message));
+  assert.throws(
+    () => m.update([2], [0.5]),
+    (e: unknown) => e instanceof SluiceError && /yTrue\[0\] = 2/.test((e as Error).message),
+  );
   assert.throws(() => m.update([0, 1], [0.5, 0.5, 0.5]), /3 values for 2 rows/);
   assert.throws(() => m.update([1, 0, 7], [0.5, 0.5, 0.5]), /yTrue\[2\] = 7/);
   assert.throws(() => new Brier().update([1, 0, 7], [0.5, 0.5, 0.5]), /brier.*yTrue\[2\] = 7/);
@@ -48,8 +51,12 @@ test('log loss: binary form needs 0/1 labels, shapes are checked', () => {
 test('log loss: binary column equals the two-column matrix [1 − p, p] on random data', () => {
   const d = randomData('scores', 400, 8);
   const m2 = new Float64Array(800);
-  for (let i = 0; i < 400; i++) { m2[2 * i] = 1 - d.yPred[i]!; m2[2 * i + 1] = d.yPred[i]!; }
-  const a = new LogLoss(), b = new LogLoss();
+  for (let i = 0; i < 400; i++) {
+    m2[2 * i] = 1 - d.yPred[i]!;
+    m2[2 * i + 1] = d.yPred[i]!;
+  }
+  const a = new LogLoss(),
+    b = new LogLoss();
   a.update(d.yTrue, d.yPred, d.weights);
   b.update(d.yTrue, m2, d.weights);
   assert.ok(close(a.value, b.value));
@@ -72,8 +79,12 @@ test('brier, binary and multi-class, by hand', () => {
 test('brier: two-column matrix scores twice the binary form (both classes counted)', () => {
   const d = randomData('scores', 300, 5);
   const m2 = new Float64Array(600);
-  for (let i = 0; i < 300; i++) { m2[2 * i] = 1 - d.yPred[i]!; m2[2 * i + 1] = d.yPred[i]!; }
-  const a = new Brier(), b = new Brier();
+  for (let i = 0; i < 300; i++) {
+    m2[2 * i] = 1 - d.yPred[i]!;
+    m2[2 * i + 1] = d.yPred[i]!;
+  }
+  const a = new Brier(),
+    b = new Brier();
   a.update(d.yTrue, d.yPred);
   b.update(d.yTrue, m2);
   assert.ok(close(2 * a.value, b.value));

@@ -45,9 +45,14 @@ test('exact mode equals the per-positive definition on random data, in any batch
 });
 
 test('streaming mode stays within its error bound of the exact value', () => {
-  for (const [seed, bins] of [[4, 4096], [5, 1000], [6, 32]] as const) {
+  for (const [seed, bins] of [
+    [4, 4096],
+    [5, 1000],
+    [6, 32],
+  ] as const) {
     const d = randomData('scores', 20000, seed);
-    const exact = new PrAuc(), stream = new PrAuc({ mode: 'streaming', bins });
+    const exact = new PrAuc(),
+      stream = new PrAuc({ mode: 'streaming', bins });
     exact.update(d.yTrue, d.yPred, d.weights);
     stream.update(d.yTrue, d.yPred, d.weights);
     const err = Math.abs(stream.value - exact.value);

@@ -1,13 +1,18 @@
 // Regression metrics: MAE, MSE, RMSE, R², MAPE.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Mae, Mape, Mse, R2, Rmse, type Metric } from '../../src/metrics/index.js';
+import { Mae, Mape, type Metric, Mse, R2, Rmse } from '../../src/metrics/index.js';
 import { close, randomData } from './helpers.js';
 
 const Y = [3, -0.5, 2, 7];
 const YHAT = [2.5, 0, 2, 8];
 
-function fit<M extends { update(a: ArrayLike<number>, b: ArrayLike<number>, w?: ArrayLike<number>): void; value: number }>(m: M, y = Y, p = YHAT, w?: number[]): number {
+function fit<M extends { update(a: ArrayLike<number>, b: ArrayLike<number>, w?: ArrayLike<number>): void; value: number }>(
+  m: M,
+  y = Y,
+  p = YHAT,
+  w?: number[],
+): number {
   m.update(y, p, w);
   return m.value;
 }
@@ -49,12 +54,21 @@ test('MAPE skips rows whose target is 0 and counts them', () => {
 test('R² = 1 − SSres/SStot computed directly on random data, also with a large offset', () => {
   for (const offset of [0, 1e6]) {
     const d = randomData('values', 2000, 17);
-    const y = d.yTrue.map((v) => v + offset), p = d.yPred.map((v) => v + offset);
-    let sw = 0, swy = 0;
-    for (let i = 0; i < y.length; i++) { sw += d.weights[i]!; swy += d.weights[i]! * y[i]!; }
+    const y = d.yTrue.map((v) => v + offset),
+      p = d.yPred.map((v) => v + offset);
+    let sw = 0,
+      swy = 0;
+    for (let i = 0; i < y.length; i++) {
+      sw += d.weights[i]!;
+      swy += d.weights[i]! * y[i]!;
+    }
     const mean = swy / sw;
-    let res = 0, tot = 0;
-    for (let i = 0; i < y.length; i++) { res += d.weights[i]! * (y[i]! - p[i]!) ** 2; tot += d.weights[i]! * (y[i]! - mean) ** 2; }
+    let res = 0,
+      tot = 0;
+    for (let i = 0; i < y.length; i++) {
+      res += d.weights[i]! * (y[i]! - p[i]!) ** 2;
+      tot += d.weights[i]! * (y[i]! - mean) ** 2;
+    }
     const r = new R2();
     for (let a = 0; a < y.length; a += 300) r.update(y.subarray(a, a + 300), p.subarray(a, a + 300), d.weights.subarray(a, a + 300));
     assert.ok(close(r.value, 1 - res / tot, 1e-9), `offset ${offset}`);

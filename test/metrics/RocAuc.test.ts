@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SluiceError } from '../../src/core/index.js';
 import { RocAuc, ScoreHistogram } from '../../src/metrics/index.js';
-import { bruteAuc, close, randomData, randomCuts } from './helpers.js';
+import { bruteAuc, close, randomCuts, randomData } from './helpers.js';
 
 test('hand fixtures: ranking and ties', () => {
   const a = new RocAuc();
@@ -58,15 +58,23 @@ test('exact mode mixes weighted and unweighted batches', () => {
   for (let at = 0, b = 0; at < 500; at += 37, b++) {
     const e = Math.min(500, at + 37);
     if (b % 2 === 0) a.update(d.yTrue.subarray(at, e), d.yPred.subarray(at, e));
-    else { a.update(d.yTrue.subarray(at, e), d.yPred.subarray(at, e), d.weights.subarray(at, e)); w.set(d.weights.subarray(at, e), at); }
+    else {
+      a.update(d.yTrue.subarray(at, e), d.yPred.subarray(at, e), d.weights.subarray(at, e));
+      w.set(d.weights.subarray(at, e), at);
+    }
   }
   assert.ok(close(a.value, bruteAuc(d.yTrue, d.yPred, w), 1e-12));
 });
 
 test('streaming mode stays within its error bound of the exact value, and the bound is small', () => {
-  for (const [seed, bins] of [[4, 4096], [5, 1000], [6, 64]] as const) {
+  for (const [seed, bins] of [
+    [4, 4096],
+    [5, 1000],
+    [6, 64],
+  ] as const) {
     const d = randomData('scores', 20000, seed);
-    const exact = new RocAuc(), stream = new RocAuc({ mode: 'streaming', bins });
+    const exact = new RocAuc(),
+      stream = new RocAuc({ mode: 'streaming', bins });
     exact.update(d.yTrue, d.yPred, d.weights);
     stream.update(d.yTrue, d.yPred, d.weights);
     const err = Math.abs(stream.value - exact.value);
@@ -96,7 +104,8 @@ test('streaming clamps scores outside [0, 1] into the end bins', () => {
 
 test('streaming revert removes rows exactly', () => {
   const d = randomData('scores', 300, 9);
-  const s = new RocAuc({ mode: 'streaming', bins: 256 }), fresh = new RocAuc({ mode: 'streaming', bins: 256 });
+  const s = new RocAuc({ mode: 'streaming', bins: 256 }),
+    fresh = new RocAuc({ mode: 'streaming', bins: 256 });
   s.update(d.yTrue, d.yPred, d.weights);
   s.revert!(d.yTrue.subarray(0, 100), d.yPred.subarray(0, 100), d.weights.subarray(0, 100));
   fresh.update(d.yTrue.subarray(100), d.yPred.subarray(100), d.weights.subarray(100));
@@ -107,7 +116,10 @@ test('streaming revert removes rows exactly', () => {
 
 test('NaN score is an error naming the row', () => {
   const a = new RocAuc();
-  assert.throws(() => a.update([0, 1], [0.2, NaN]), (e: unknown) => e instanceof SluiceError && /rocAuc.*yPred\[1\] is NaN/.test((e as Error).message));
+  assert.throws(
+    () => a.update([0, 1], [0.2, NaN]),
+    (e: unknown) => e instanceof SluiceError && /rocAuc.*yPred\[1\] is NaN/.test((e as Error).message),
+  );
   assert.is(a.count, 0);
 });
 

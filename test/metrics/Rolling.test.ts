@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SluiceError } from '../../src/core/index.js';
-import { Accuracy, LogLoss, Mse, R2, Rolling, RocAuc, metricFromJSON, makeMetric } from '../../src/metrics/index.js';
+import { Accuracy, LogLoss, Mse, makeMetric, metricFromJSON, R2, RocAuc, Rolling } from '../../src/metrics/index.js';
 import { CONFIGS } from './configs.js';
 import { close, randomCuts, slice } from './helpers.js';
 
@@ -19,7 +19,8 @@ for (const c of CONFIGS) {
         r.update(b.yTrue, b.yPred, weighted ? b.weights : undefined);
         at += k;
         const lo = Math.max(0, at - N);
-        const ref = c.make(), w = slice(d, lo, at, width);
+        const ref = c.make(),
+          w = slice(d, lo, at, width);
         ref.update(w.yTrue, w.yPred, weighted ? w.weights : undefined);
         assert.is(r.count, at - lo);
         assert.ok(close(r.value, ref.value, 1e-9), `after ${at} rows: ${r.value} vs ${ref.value}`);
@@ -29,7 +30,8 @@ for (const c of CONFIGS) {
 }
 
 test('a window longer than the stream is the full metric', () => {
-  const r = new Rolling(new Accuracy(), 100), full = new Accuracy();
+  const r = new Rolling(new Accuracy(), 100),
+    full = new Accuracy();
   r.update([0, 1, 1], [0, 1, 0]);
   full.update([0, 1, 1], [0, 1, 0]);
   assert.is(r.value, full.value);
@@ -68,7 +70,10 @@ test('multi-class log loss window; the prediction width may not change', () => {
   const r = new Rolling(new LogLoss(), 2);
   r.update([0, 1, 2], [0.5, 0.25, 0.25, 0.2, 0.6, 0.2, 0.1, 0.1, 0.8]);
   assert.ok(close(r.value, -(Math.log(0.6) + Math.log(0.8)) / 2));
-  assert.throws(() => r.update([0], [0.5, 0.5]), (e: unknown) => e instanceof SluiceError && /2 values per row, the window holds 3/.test((e as Error).message));
+  assert.throws(
+    () => r.update([0], [0.5, 0.5]),
+    (e: unknown) => e instanceof SluiceError && /2 values per row, the window holds 3/.test((e as Error).message),
+  );
 });
 
 test('a bad batch leaves the window unchanged', () => {
@@ -99,7 +104,8 @@ test('no drift: huge errors that left the window leave no residue', () => {
   const N = 100;
   for (const make of [() => new Mse(), () => new R2(), () => makeMetric('mape'), () => makeMetric('rmse')]) {
     const r = new Rolling(make(), N);
-    const y = new Float64Array(N).map((_, i) => 1 + (i % 7)), big = new Float64Array(N).fill(1e9);
+    const y = new Float64Array(N).map((_, i) => 1 + (i % 7)),
+      big = new Float64Array(N).fill(1e9);
     // Outliers arrive at every phase of the rebuild cycle, then only small errors follow.
     for (let i = 0; i < 1003; i++) r.update(y.subarray(i % N, (i % N) + 1), big.subarray(0, 1));
     const small = y.map((v, i) => v + 1e-3 * (i + 1));

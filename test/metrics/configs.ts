@@ -1,6 +1,6 @@
 /** Every metric configuration the invariant suites run over, with the data each one reads. */
-import { makeMetric, type Metric, type MakeMetricOptions } from '../../src/metrics/index.js';
-import { randomData, type Data } from './helpers.js';
+import { type MakeMetricOptions, type Metric, makeMetric } from '../../src/metrics/index.js';
+import { type Data, randomData } from './helpers.js';
 
 export interface Config {
   label: string;
@@ -9,7 +9,7 @@ export interface Config {
 }
 
 function config(name: string, options: MakeMetricOptions = {}, classes = 3): Config {
-  const label = `${name}${Object.keys(options).length ? ' ' + JSON.stringify(options) : ''}${classes !== 3 ? ` (${classes} classes)` : ''}`;
+  const label = `${name}${Object.keys(options).length ? ` ${JSON.stringify(options)}` : ''}${classes !== 3 ? ` (${classes} classes)` : ''}`;
   return {
     label,
     make: () => makeMetric(name, options as Record<string, unknown>),
@@ -18,10 +18,21 @@ function config(name: string, options: MakeMetricOptions = {}, classes = 3): Con
 }
 
 export const CONFIGS: Config[] = [
-  config('accuracy'), config('balancedAccuracy'), config('kappa'),
+  config('accuracy'),
+  config('balancedAccuracy'),
+  config('kappa'),
   ...(['precision', 'recall', 'f1'] as const).flatMap((n) => (['binary', 'macro', 'micro', 'weighted'] as const).map((average) => config(n, { average }))),
-  config('rocAuc'), config('rocAuc', { mode: 'streaming', bins: 512 }),
-  config('prAuc'), config('prAuc', { mode: 'streaming', bins: 512 }),
-  config('logLoss', {}, 2), config('logLoss'), config('brier', {}, 2), config('brier'),
-  config('mae'), config('mse'), config('rmse'), config('r2'), config('mape'),
+  config('rocAuc'),
+  config('rocAuc', { mode: 'streaming', bins: 512 }),
+  config('prAuc'),
+  config('prAuc', { mode: 'streaming', bins: 512 }),
+  config('logLoss', {}, 2),
+  config('logLoss'),
+  config('brier', {}, 2),
+  config('brier'),
+  config('mae'),
+  config('mse'),
+  config('rmse'),
+  config('r2'),
+  config('mape'),
 ];

@@ -17,21 +17,29 @@ function binary(seed: number, n: number): { t: Float32Array; p: Int32Array; s: F
 }
 
 test('binary confusion counts from sums equal the per-row counts (updates, reverts, growth, all-zero batches)', () => {
-  const fast = new ConfusionMatrix(), slow = new ConfusionMatrix();
+  const fast = new ConfusionMatrix(),
+    slow = new ConfusionMatrix();
   const ones = (n: number) => new Float32Array(n).fill(1);
   // All zeros first: one class, as with per-row counting.
-  const z = new Float32Array(5), zp = new Int32Array(5);
-  fast.update(z, zp); slow.update(z, zp, ones(5));
+  const z = new Float32Array(5),
+    zp = new Int32Array(5);
+  fast.update(z, zp);
+  slow.update(z, zp, ones(5));
   assert.is(fast.classes, 1);
   assert.equal(fast.toJSON(), slow.toJSON());
   for (let k = 0; k < 6; k++) {
     const { t, p } = binary(k, 100 + 37 * k);
-    fast.update(t, p); slow.update(t, p, ones(t.length));
-    if (k % 2 === 1) { fast.revert(t, p); slow.revert(t, p, ones(t.length)); }
+    fast.update(t, p);
+    slow.update(t, p, ones(t.length));
+    if (k % 2 === 1) {
+      fast.revert(t, p);
+      slow.revert(t, p, ones(t.length));
+    }
     assert.equal(fast.toJSON(), slow.toJSON(), `after batch ${k}`);
   }
   // A third class falls back to the general path and keeps the earlier counts.
-  fast.update([2, 0, 1], [1, 2, 2]); slow.update([2, 0, 1], [1, 2, 2], [1, 1, 1]);
+  fast.update([2, 0, 1], [1, 2, 2]);
+  slow.update([2, 0, 1], [1, 2, 2], [1, 1, 1]);
   assert.is(fast.classes, 3);
   assert.equal(fast.toJSON(), slow.toJSON());
   // A bad label still throws, naming it, and changes nothing.
@@ -42,7 +50,8 @@ test('binary confusion counts from sums equal the per-row counts (updates, rever
 
 test('streaming histogram: a batch add equals adding its rows one by one (weights, reverts, out-of-range scores)', () => {
   const rng = new Rng(9);
-  const batch = new ScoreHistogram(64), rows = new ScoreHistogram(64);
+  const batch = new ScoreHistogram(64),
+    rows = new ScoreHistogram(64);
   for (let k = 0; k < 4; k++) {
     const n = 200 + k;
     const s = Float64Array.from({ length: n }, (_, i) => (i % 50 === 0 ? -0.5 : i % 51 === 0 ? 1.5 : i % 52 === 0 ? 1 : rng.float()));

@@ -74,7 +74,8 @@ export function randomCuts(n: number, seed: number, max = 50): number[] {
 
 /** ROC AUC by counting every positive–negative pair (ties ½), weighted. */
 export function bruteAuc(yTrue: ArrayLike<number>, s: ArrayLike<number>, w?: ArrayLike<number>, positive = 1): number {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < yTrue.length; i++) {
     if (yTrue[i] !== positive) continue;
     for (let j = 0; j < yTrue.length; j++) {
@@ -92,10 +93,12 @@ export function bruteAuc(yTrue: ArrayLike<number>, s: ArrayLike<number>, w?: Arr
  * the precision among rows scoring at least as high as that row.
  */
 export function bruteAp(yTrue: ArrayLike<number>, s: ArrayLike<number>, w?: ArrayLike<number>, positive = 1): number {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < yTrue.length; i++) {
     if (yTrue[i] !== positive) continue;
-    let tp = 0, all = 0;
+    let tp = 0,
+      all = 0;
     for (let j = 0; j < yTrue.length; j++) {
       if (s[j]! >= s[i]!) {
         const wj = w ? w[j]! : 1;

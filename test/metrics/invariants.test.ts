@@ -15,7 +15,8 @@ for (const c of CONFIGS) {
   test(`${c.label}: one batch or many give the same value`, () => {
     const d = c.data(400, 21);
     const width = d.yPred.length / d.yTrue.length;
-    const one = c.make(), many = c.make();
+    const one = c.make(),
+      many = c.make();
     one.update(d.yTrue, d.yPred, d.weights);
     let at = 0;
     for (const k of randomCuts(400, 22)) {
@@ -32,14 +33,16 @@ for (const c of CONFIGS) {
     const d = c.data(200, 31);
     const width = d.yPred.length / d.yTrue.length;
     const w = d.weights.map((x) => Math.round(x));
-    const t: number[] = [], p: number[] = [];
+    const t: number[] = [],
+      p: number[] = [];
     for (let i = 0; i < 200; i++) {
       for (let r = 0; r < w[i]!; r++) {
         t.push(d.yTrue[i]!);
         for (let k = 0; k < width; k++) p.push(d.yPred[i * width + k]!);
       }
     }
-    const weighted = c.make(), repeated = c.make();
+    const weighted = c.make(),
+      repeated = c.make();
     weighted.update(d.yTrue, d.yPred, w);
     repeated.update(t, p);
     assert.ok(close(weighted.value, repeated.value, 1e-10), `${weighted.value} vs ${repeated.value}`);
@@ -49,7 +52,8 @@ for (const c of CONFIGS) {
     const d = c.data(300, 41);
     const width = d.yPred.length / d.yTrue.length;
     const a = c.make();
-    const first = slice(d, 0, 150, width), rest = slice(d, 150, 300, width);
+    const first = slice(d, 0, 150, width),
+      rest = slice(d, 150, 300, width);
     a.update(first.yTrue, first.yPred, first.weights);
     const b = metricFromJSON(JSON.parse(JSON.stringify(a.toJSON())));
     assert.is(b.name, a.name);
@@ -78,8 +82,10 @@ for (const c of CONFIGS) {
     test(`${c.label}: revert of earlier rows equals never having seen them`, () => {
       const d = c.data(300, 61);
       const width = d.yPred.length / d.yTrue.length;
-      const a = slice(d, 0, 120, width), b = slice(d, 120, 300, width);
-      const m = c.make(), fresh = c.make();
+      const a = slice(d, 0, 120, width),
+        b = slice(d, 120, 300, width);
+      const m = c.make(),
+        fresh = c.make();
       m.update(a.yTrue, a.yPred, a.weights);
       m.update(b.yTrue, b.yPred, b.weights);
       m.revert!(a.yTrue, a.yPred, a.weights);

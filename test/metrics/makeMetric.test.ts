@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpecError } from '../../src/core/index.js';
-import { F1, METRIC_NAMES, Rolling, RocAuc, makeMetric, suggest } from '../../src/metrics/index.js';
+import { type F1, METRIC_NAMES, makeMetric, type RocAuc, Rolling, suggest } from '../../src/metrics/index.js';
 
 function specError(fn: () => unknown): SpecError {
   try {
@@ -21,7 +21,19 @@ test('unknown names: did you mean, at the given path', () => {
   const e = specError(() => makeMetric('acc', {}, 'metrics[2]'));
   assert.is(e.message, 'metrics[2]: unknown metric "acc", did you mean "accuracy"?');
   assert.is(e.path, 'metrics[2]');
-  for (const [typo, meant] of [['accuracy_score', 'accuracy'], ['roc_auc', 'rocAuc'], ['auc', 'rocAuc'], ['logloss', 'logLoss'], ['presicion', 'precision'], ['f1_score', 'f1'], ['r2Score', 'r2'], ['MAE', 'mae'], ['kapa', 'kappa'], ['average_precision', 'prAuc'], ['balanced', 'balancedAccuracy']] as const) {
+  for (const [typo, meant] of [
+    ['accuracy_score', 'accuracy'],
+    ['roc_auc', 'rocAuc'],
+    ['auc', 'rocAuc'],
+    ['logloss', 'logLoss'],
+    ['presicion', 'precision'],
+    ['f1_score', 'f1'],
+    ['r2Score', 'r2'],
+    ['MAE', 'mae'],
+    ['kapa', 'kappa'],
+    ['average_precision', 'prAuc'],
+    ['balanced', 'balancedAccuracy'],
+  ] as const) {
     assert.match(specError(() => makeMetric(typo)).message, `did you mean "${meant}"?`, typo);
   }
   const none = specError(() => makeMetric('zzzzzz'));
@@ -32,7 +44,10 @@ test('options are checked by key path, unknown options rejected with a suggestio
   const f = makeMetric('f1', { average: 'macro', positive: 0 }) as F1;
   assert.is(f.average, 'macro');
   assert.is(f.positive, 0);
-  assert.is(specError(() => makeMetric('f1', { average: 'mac' }, 'm')).message, 'm.average: expected one of binary, macro, micro, weighted, got "mac"; did you mean "macro"?');
+  assert.is(
+    specError(() => makeMetric('f1', { average: 'mac' }, 'm')).message,
+    'm.average: expected one of binary, macro, micro, weighted, got "mac"; did you mean "macro"?',
+  );
   assert.is(specError(() => makeMetric('f1', { averge: 'macro' }, 'm')).path, 'm.averge');
   assert.match(specError(() => makeMetric('f1', { averge: 'macro' })).message, /did you mean "average"/);
   assert.match(specError(() => makeMetric('accuracy', { average: 'macro' })).message, /accuracy has no option "average"/);

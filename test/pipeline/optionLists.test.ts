@@ -1,13 +1,13 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { runCli } from '../../src/cli/index.js';
 import { DATETIME_PARTS, DatetimeParts, IMPUTE_STRATEGIES, Impute } from '../../src/features/index.js';
 import { BACKEND_CHOICES, OPTIMIZER_KINDS } from '../../src/kernels/index.js';
-import { LEARN_OPTIMIZERS, MODEL_KINDS, createModel, resolveModelOptions, type ModelKind, type ModelOptions } from '../../src/learn/index.js';
-import { SPEC_KEYS, STEP_KEYS, validateSpec, type KeySpec } from '../../src/pipeline/index.js';
+import { createModel, LEARN_OPTIMIZERS, MODEL_KINDS, type ModelKind, type ModelOptions, resolveModelOptions } from '../../src/learn/index.js';
+import { type KeySpec, SPEC_KEYS, STEP_KEYS, validateSpec } from '../../src/pipeline/index.js';
 
 // Each check asks both sides about the same candidates: every value either side lists, plus
 // near misses. A value one side takes and the other refuses fails the check, in either direction.
@@ -17,13 +17,19 @@ import { SPEC_KEYS, STEP_KEYS, validateSpec, type KeySpec } from '../../src/pipe
 const dir = mkdtempSync(join(tmpdir(), 'sluice-options-'));
 const csv = join(dir, 'tiny.csv');
 // flag (boolean) for the binary kinds, amount (number) for linear, cls (3 categories) for softmax.
-writeFileSync(csv, 'x1,x2,flag,amount,cls\n' + Array.from({ length: 60 }, (_, i) => {
-  const a = ((i * 37) % 60) / 60, b = ((i * 11) % 60) / 60;
-  return `${a},${b},${a + b > 1},${2 * a - b},${'abc'[Math.floor(a * 3)]}`;
-}).join('\n') + '\n');
+writeFileSync(
+  csv,
+  'x1,x2,flag,amount,cls\n' +
+    Array.from({ length: 60 }, (_, i) => {
+      const a = ((i * 37) % 60) / 60,
+        b = ((i * 11) % 60) / 60;
+      return `${a},${b},${a + b > 1},${2 * a - b},${'abc'[Math.floor(a * 3)]}`;
+    }).join('\n') +
+    '\n',
+);
 const TARGET: Record<ModelKind, string> = { linear: 'amount', logistic: 'flag', softmax: 'cls', svm: 'flag', passiveAggressive: 'flag', mlp: 'flag' };
 
-const enumOf = (k: KeySpec | undefined): readonly string[] => (k?.type === 'string' ? k.enum ?? [] : k?.type === 'list' ? enumOf(k.items) : []);
+const enumOf = (k: KeySpec | undefined): readonly string[] => (k?.type === 'string' ? (k.enum ?? []) : k?.type === 'list' ? enumOf(k.items) : []);
 const modelKey = SPEC_KEYS.keys.model!;
 const specKinds = modelKey.type === 'variant' ? Object.keys(modelKey.variants) : [];
 const specOption = (kind: string, key: string): KeySpec | undefined => {
@@ -33,12 +39,20 @@ const specOption = (kind: string, key: string): KeySpec | undefined => {
 const union = (...lists: ReadonlyArray<readonly string[]>): string[] => [...new Set(lists.flat())];
 
 const specAccepts = (raw: Record<string, unknown>): string[] => validateSpec({ source: { csv: 'a.csv' }, target: 'y', ...raw }).map((e) => e.message);
-const moduleAccepts = (f: () => unknown): boolean => { try { f(); return true; } catch { return false; } };
+const moduleAccepts = (f: () => unknown): boolean => {
+  try {
+    f();
+    return true;
+  } catch {
+    return false;
+  }
+};
 /** A softmax needs its class count, which a run learns from the data. */
 const withClasses = (kind: string): Partial<ModelOptions> => (kind === 'softmax' ? { classes: 3 } : {});
 
 async function train(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const code = await runCli(['train', csv, '--backend', 'cpu', '--no-tui', '--quiet', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -78,7 +92,10 @@ test('the optimizers a model takes are those the spec and --optimizer take, kind
       assert.is(problems.length === 0, inLearn, `model.${kind}.optimizer: ${optimizer}: ${problems.join('; ')}`);
     }
     for (const optimizer of enumOf(specOption(kind, 'optimizer'))) {
-      assert.ok(MODEL_KINDS.some((k) => moduleAccepts(() => resolveModelOptions({ kind: k, optimizer: optimizer as ModelOptions['optimizer'], ...withClasses(k) }))), `the spec offers optimizer ${optimizer}, no model takes it`);
+      assert.ok(
+        MODEL_KINDS.some((k) => moduleAccepts(() => resolveModelOptions({ kind: k, optimizer: optimizer as ModelOptions['optimizer'], ...withClasses(k) }))),
+        `the spec offers optimizer ${optimizer}, no model takes it`,
+      );
     }
   }
   // The flag, up to the data: an unknown --target is found in the first batch, after every flag
@@ -95,11 +112,16 @@ test('the optimizers a model takes are those the spec and --optimizer take, kind
 
 test('the backends a model takes are those the spec and --backend take', async () => {
   const offered = enumOf(SPEC_KEYS.keys.training?.type === 'object' ? SPEC_KEYS.keys.training.keys.backend : undefined);
-  for (const backend of offered) assert.ok(moduleAccepts(() => resolveModelOptions({ kind: 'logistic', backend: backend as ModelOptions['backend'] })), `the spec offers backend ${backend}`);
+  for (const backend of offered)
+    assert.ok(
+      moduleAccepts(() => resolveModelOptions({ kind: 'logistic', backend: backend as ModelOptions['backend'] })),
+      `the spec offers backend ${backend}`,
+    );
   for (const backend of union(BACKEND_CHOICES, offered, ['tpu', 'GPU', 'wasm'])) {
     const inLearn = moduleAccepts(() => resolveModelOptions({ kind: 'logistic', backend: backend as ModelOptions['backend'] }));
     assert.is(specAccepts({ model: 'logistic', training: { backend } }).length === 0, inLearn, `training.backend: ${backend}`);
-    const out: string[] = [], err: string[] = [];
+    const out: string[] = [],
+      err: string[] = [];
     // `--backend` alone, up to the data (no backend is created for an unknown target).
     await runCli(['train', csv, '--target', 'nope', '--backend', backend, '--no-tui', '--quiet'], { out: (l) => out.push(l), err: (l) => err.push(l) });
     assert.is(/unknown column "nope"/.test(err.join('\n')), inLearn, `--backend ${backend}: ${err[0]}`);
@@ -112,7 +134,11 @@ test('the impute strategies Impute takes are those the spec takes, per column an
   const perColumnKey = column?.type === 'map' && column.values.type === 'union' ? column.values.variants : [];
   const offered = union(enumOf(spec.strategy), ...perColumnKey.map((v) => (v.type === 'object' ? enumOf(v.keys.strategy) : enumOf(v))));
   assert.ok(offered.length >= IMPUTE_STRATEGIES.length);
-  for (const strategy of offered) assert.ok(moduleAccepts(() => new Impute({ columns: { x: { strategy: strategy as 'mean', value: 0 } } })), `the spec offers strategy ${strategy}`);
+  for (const strategy of offered)
+    assert.ok(
+      moduleAccepts(() => new Impute({ columns: { x: { strategy: strategy as 'mean', value: 0 } } })),
+      `the spec offers strategy ${strategy}`,
+    );
   for (const strategy of union(IMPUTE_STRATEGIES, offered, ['avg', 'zero', 'Mean', 'ffill'])) {
     const inModule = moduleAccepts(() => new Impute({ columns: { x: { strategy: strategy as 'mean', value: 0 } } }));
     const perColumn = specAccepts({ steps: [{ impute: { columns: { x: { strategy, value: 0 } } } }] });
@@ -124,7 +150,11 @@ test('the impute strategies Impute takes are those the spec takes, per column an
 
 test('the datetime parts DatetimeParts takes are those the spec takes', () => {
   const offered = enumOf(STEP_KEYS.datetime!.keys.parts);
-  for (const part of offered) assert.ok(moduleAccepts(() => new DatetimeParts({ column: 'd', parts: [part as 'hour'] })), `the spec offers part ${part}`);
+  for (const part of offered)
+    assert.ok(
+      moduleAccepts(() => new DatetimeParts({ column: 'd', parts: [part as 'hour'] })),
+      `the spec offers part ${part}`,
+    );
   for (const part of union(DATETIME_PARTS, offered, ['day', 'weekday', 'second', 'Hour'])) {
     const inModule = moduleAccepts(() => new DatetimeParts({ column: 'd', parts: [part as 'hour'] }));
     const problems = specAccepts({ steps: [{ datetime: { column: 'd', parts: [part] } }] });
@@ -144,8 +174,14 @@ test('model options that another kind owns are refused under the spec, with the 
   assert.equal(specAccepts({ model: { passiveAggressive: { variant: 'PA-II', C: 0.5, epsilon: 0.2 } } }), []);
   assert.match(specAccepts({ model: { logistic: { hidden: [3] } } }).join('\n'), /^model\.logistic\.hidden: not an option of logistic \(it applies to mlp\)$/);
   assert.match(specAccepts({ model: { passiveAggressive: { lr: 0.1 } } }).join('\n'), /^model\.passiveAggressive\.lr: not an option of passiveAggressive/);
-  assert.match(specAccepts({ model: { softmax: { optimizer: 'ftrl' } } }).join('\n'), /^model\.softmax\.optimizer: ftrl is not an optimizer of a softmax model/);
-  assert.match(specAccepts({ model: 'passiveAggressive', training: { batchSize: 8 } }).join('\n'), /^training\.batchSize: passiveAggressive updates once per row/);
+  assert.match(
+    specAccepts({ model: { softmax: { optimizer: 'ftrl' } } }).join('\n'),
+    /^model\.softmax\.optimizer: ftrl is not an optimizer of a softmax model/,
+  );
+  assert.match(
+    specAccepts({ model: 'passiveAggressive', training: { batchSize: 8 } }).join('\n'),
+    /^training\.batchSize: passiveAggressive updates once per row/,
+  );
   assert.match(specAccepts({ model: { logistic: { momentum: 1 } } }).join('\n'), /^model\.logistic\.momentum: must be in \[0, 1\)/);
 });
 

@@ -1,7 +1,7 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { SPEC_KEYS, STEP_KEYS, specDoc } from '../../src/pipeline/index.js';
 
 const file = resolve(import.meta.dirname, '../../docs/spec.md');

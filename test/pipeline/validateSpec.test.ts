@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SpecErrors, parseSpec, validateSpec } from '../../src/pipeline/index.js';
+import { parseSpec, SpecErrors, validateSpec } from '../../src/pipeline/index.js';
 
 function problems(text: string): string[] {
   try {
@@ -13,7 +13,8 @@ function problems(text: string): string[] {
 }
 
 test('a valid spec has no problems, YAML or JSON', () => {
-  const yaml = 'source: { csv: a.csv, badRows: fail }\ntarget: delay > 15\nsteps:\n  - impute: { columns: [distance], strategy: median }\n  - standardize: [distance]\nmodel: { logistic: { lr: 0.1 } }\n';
+  const yaml =
+    'source: { csv: a.csv, badRows: fail }\ntarget: delay > 15\nsteps:\n  - impute: { columns: [distance], strategy: median }\n  - standardize: [distance]\nmodel: { logistic: { lr: 0.1 } }\n';
   assert.equal(problems(yaml), []);
   const json = JSON.stringify({ source: { synthetic: { sea: { function: 2 } }, maxRows: 10 }, target: 'class', model: 'logistic' });
   assert.equal(problems(json), []);
@@ -44,7 +45,13 @@ test('every problem is reported with its key path, line and did-you-mean', () =>
   const p = problems(text);
   assert.is(p.length, 7, p.join('\n'));
   // The list of source keys grows; its start and the location are what this checks.
-  assert.ok(p.some((m) => m.startsWith('source.badRow: unknown key; did you mean "badRows"? (expected one of csv, arrow, parquet, ') && m.endsWith(', parseThread) (s.yaml:1)')), p[0]);
+  assert.ok(
+    p.some(
+      (m) =>
+        m.startsWith('source.badRow: unknown key; did you mean "badRows"? (expected one of csv, arrow, parquet, ') && m.endsWith(', parseThread) (s.yaml:1)'),
+    ),
+    p[0],
+  );
   assert.ok(p.includes('steps[0].impute.strategy: expected one of mean|median|mode|constant|previous, got "avg" (s.yaml:4)'));
   assert.ok(p.some((m) => m.startsWith('steps[1].standardise: unknown step "standardise"; did you mean "standardize"?') && m.endsWith('(s.yaml:5)')));
   assert.ok(p.includes('steps[2].oneHot.maxCategories: expected an integer ≥ 1, got 0 (s.yaml:6)'));
@@ -64,8 +71,14 @@ test('problems only the pieces can judge: expressions, generator options, step c
   assert.ok(p.includes('source.synthetic.sea.function'), p.join(', '));
   assert.ok(p.includes('source.delimiter'), 'delimiter is not an option of a synthetic source');
   assert.ok(p.includes('target'));
-  assert.ok(p.some((x) => x.startsWith('steps[0].derive')), p.join(', '));
-  assert.ok(p.some((x) => x.startsWith('steps[1].clip')), p.join(', '));
+  assert.ok(
+    p.some((x) => x.startsWith('steps[0].derive')),
+    p.join(', '),
+  );
+  assert.ok(
+    p.some((x) => x.startsWith('steps[1].clip')),
+    p.join(', '),
+  );
   assert.ok(p.includes('training.epochs'));
   assert.ok(p.includes('output.save'));
 });
@@ -78,7 +91,9 @@ test('source needs exactly one kind; required keys; YAML syntax errors', () => {
 });
 
 test('case 6: reconnect rules are found by the checker (sluice run --check), not only when the run starts', () => {
-  assert.ok(problems('source: { tcp: { listen: 9000 }, reconnect: true }').some((m) => m.startsWith('source.reconnect: a tcp server (listen) does not reconnect')));
+  assert.ok(
+    problems('source: { tcp: { listen: 9000 }, reconnect: true }').some((m) => m.startsWith('source.reconnect: a tcp server (listen) does not reconnect')),
+  );
   assert.ok(problems('source: { websocket: "ws://h:1", backoff: 50 }').some((m) => m.startsWith('source.backoff: applies only with reconnect: true')));
   assert.ok(problems('source: { tcp: { connect: "h:1" }, maxRetries: 3 }').some((m) => m.startsWith('source.maxRetries: applies only with reconnect')));
   assert.equal(problems('source: { tcp: { connect: "h:1" }, reconnect: true, backoff: 50, maxRetries: 3 }'), []);
@@ -96,17 +111,34 @@ test('case 7: __proto__, constructor and prototype are refused as keys at any le
     'model: { logistic: { prototype: 1 } }', // 8
   ].join('\n');
   const p = problems(text);
-  assert.equal(p.map((m) => m.slice(0, m.indexOf(': '))), [
-    '__proto__', 'source.synthetic.sea.__proto__', 'source.constructor', 'steps[0].validate.types.prototype',
-    'steps[1].impute.value.constructor', 'steps[2].__proto__', 'model.logistic.prototype',
-  ], p.join('\n'));
-  for (const m of p) assert.match(m, /: "(__proto__|constructor|prototype)" cannot be a key \(__proto__, constructor, prototype are refused: they reach JavaScript prototypes\) \(s\.yaml:\d\)$/);
+  assert.equal(
+    p.map((m) => m.slice(0, m.indexOf(': '))),
+    [
+      '__proto__',
+      'source.synthetic.sea.__proto__',
+      'source.constructor',
+      'steps[0].validate.types.prototype',
+      'steps[1].impute.value.constructor',
+      'steps[2].__proto__',
+      'model.logistic.prototype',
+    ],
+    p.join('\n'),
+  );
+  for (const m of p)
+    assert.match(
+      m,
+      /: "(__proto__|constructor|prototype)" cannot be a key \(__proto__, constructor, prototype are refused: they reach JavaScript prototypes\) \(s\.yaml:\d\)$/,
+    );
   assert.is(({} as Record<string, unknown>).maxRows, undefined);
 });
 
 test('case 7: keys are looked up as own properties: toString, valueOf and hasOwnProperty are unknown keys', () => {
   const p = problems('source: { csv: a.csv, toString: 1 }\ntarget: y\nmodel: { logistic: { valueOf: 2 } }\ntraining: { hasOwnProperty: 3 }\n');
-  assert.equal(p.map((m) => m.slice(0, m.indexOf(': '))), ['source.toString', 'model.logistic.valueOf', 'training.hasOwnProperty'], p.join('\n'));
+  assert.equal(
+    p.map((m) => m.slice(0, m.indexOf(': '))),
+    ['source.toString', 'model.logistic.valueOf', 'training.hasOwnProperty'],
+    p.join('\n'),
+  );
   for (const m of p) assert.match(m, /: unknown key/);
   // A required key inherited from a prototype is still missing.
   const inherited = validateSpec(Object.assign(Object.create({ source: { csv: 'a.csv' } }), { target: 'y' })).map((e) => e.message);

@@ -1,11 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HyperplaneGenerator, generatorFromJSON } from '../../src/synth/index.js';
+import { generatorFromJSON, HyperplaneGenerator } from '../../src/synth/index.js';
 import { nums, snapshot, tolerance } from './util.js';
 
 function label(w: Float64Array, x: number[]): number {
-  let s = 0, sw = 0;
-  for (let i = 0; i < w.length; i++) { s += w[i]! * x[i]!; sw += w[i]!; }
+  let s = 0,
+    sw = 0;
+  for (let i = 0; i < w.length; i++) {
+    s += w[i]! * x[i]!;
+    sw += w[i]!;
+  }
   return s >= 0.5 * sw ? 1 : 0;
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LEDGenerator, generatorFromJSON } from '../../src/synth/index.js';
+import { generatorFromJSON, LEDGenerator } from '../../src/synth/index.js';
 import { nums, snapshot, tolerance } from './util.js';
 
 // Seven-segment encodings (segments top, top-left, top-right, middle, bottom-left, bottom-right, bottom).

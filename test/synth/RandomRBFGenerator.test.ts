@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RandomRBFGenerator, generatorFromJSON } from '../../src/synth/index.js';
+import { generatorFromJSON, RandomRBFGenerator } from '../../src/synth/index.js';
 import { nums, snapshot, tolerance } from './util.js';
 
 const dist = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v, i) => s + (v - b[i]!) ** 2, 0));
@@ -28,7 +28,9 @@ test('one centroid: every row has its class, scattered around its centre with di
     assert.is(y[i], label);
     const x = cols.map((c) => c[i]!);
     sq += dist(x, centre) ** 2;
-    x.forEach((v, j) => { mean[j]! += v / b.length; });
+    x.forEach((v, j) => {
+      mean[j]! += v / b.length;
+    });
   }
   // E[d²] = spread² for d ~ N(0, spread); the directions are symmetric, so the mean is the centre.
   const msd = sq / b.length;
@@ -40,7 +42,11 @@ test('class shares follow the centroid weights', () => {
   const g = new RandomRBFGenerator({ numClasses: 3, numAttributes: 2, numCentroids: 10, seed: 8 });
   const share = [0, 0, 0];
   let total = 0;
-  for (let i = 0; i < 10; i++) { const c = g.centroid(i); share[c.label]! += c.weight; total += c.weight; }
+  for (let i = 0; i < 10; i++) {
+    const c = g.centroid(i);
+    share[c.label]! += c.weight;
+    total += c.weight;
+  }
   const b = g.next(30_000);
   const counts = [0, 0, 0];
   for (const y of nums(b, 'class')) counts[y]!++;
@@ -58,7 +64,8 @@ test('without speedChange the centroids stay put', () => {
 });
 
 test('moving centroids: the first numDriftCentroids move by speedChange per row and stay in the cube', () => {
-  const speed = 0.0002, rows = 5000;
+  const speed = 0.0002,
+    rows = 5000;
   const g = new RandomRBFGenerator({ numAttributes: 3, numCentroids: 5, numDriftCentroids: 2, speedChange: speed, seed: 3 });
   const before = [0, 1, 2, 3, 4].map((i) => g.centre(i));
   g.next(rows);
@@ -73,10 +80,14 @@ test('moving centroids: the first numDriftCentroids move by speedChange per row 
 
 test('centroids bounce off the walls', () => {
   const g = new RandomRBFGenerator({ numAttributes: 2, numCentroids: 1, speedChange: 0.05, seed: 4 });
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < 400; i++) {
     g.next(1);
-    for (const v of g.centre(0)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    for (const v of g.centre(0)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
   }
   // 400 steps of 0.05 cover the cube several times: both walls are reached, never crossed.
   assert.is(lo, 0);
@@ -86,7 +97,8 @@ test('centroids bounce off the walls', () => {
 test('determinism (seed and modelSeed) and JSON round trip while drifting', () => {
   const opts = { numAttributes: 5, numCentroids: 8, speedChange: 0.001, seed: 10 };
   assert.is(snapshot(new RandomRBFGenerator(opts).next(200)), snapshot(new RandomRBFGenerator(opts).next(200)));
-  const same = new RandomRBFGenerator({ ...opts, seed: 11, modelSeed: 10 }), other = new RandomRBFGenerator({ ...opts, seed: 11 });
+  const same = new RandomRBFGenerator({ ...opts, seed: 11, modelSeed: 10 }),
+    other = new RandomRBFGenerator({ ...opts, seed: 11 });
   assert.equal(Array.from(same.centre(3)), Array.from(new RandomRBFGenerator(opts).centre(3)));
   assert.not.equal(Array.from(other.centre(3)), Array.from(same.centre(3)));
   const g = new RandomRBFGenerator(opts);

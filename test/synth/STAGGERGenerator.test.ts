@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { STAGGERGenerator, generatorFromJSON } from '../../src/synth/index.js';
+import { generatorFromJSON, STAGGERGenerator } from '../../src/synth/index.js';
 import { cats, nums, snapshot, tolerance } from './util.js';
 
 const CONCEPTS: Record<number, (size: string, color: string, shape: string) => boolean> = {
@@ -11,7 +11,10 @@ const CONCEPTS: Record<number, (size: string, color: string, shape: string) => b
 
 test('category columns with fixed dictionaries in value order', () => {
   const g = new STAGGERGenerator();
-  assert.equal(g.schema.fields.map((f) => f.type), ['category', 'category', 'category', 'integer']);
+  assert.equal(
+    g.schema.fields.map((f) => f.type),
+    ['category', 'category', 'category', 'integer'],
+  );
   const b = g.next(10);
   const size = b.column('size');
   assert.ok(size.type === 'category');
@@ -27,7 +30,10 @@ test('category columns with fixed dictionaries in value order', () => {
 test('labels follow each of the three concepts; attribute values are uniform', () => {
   for (const fn of [1, 2, 3]) {
     const b = new STAGGERGenerator({ function: fn, seed: fn * 10 }).next(18_000);
-    const size = cats(b, 'size'), color = cats(b, 'color'), shape = cats(b, 'shape'), y = nums(b, 'class');
+    const size = cats(b, 'size'),
+      color = cats(b, 'color'),
+      shape = cats(b, 'shape'),
+      y = nums(b, 'class');
     let ones = 0;
     const small = size.filter((s) => s === 'small').length / b.length;
     assert.ok(Math.abs(small - 1 / 3) < tolerance(1 / 3, b.length));
@@ -42,7 +48,10 @@ test('labels follow each of the three concepts; attribute values are uniform', (
 
 test('balancing alternates classes 1, 0, 1, ...', () => {
   const b = new STAGGERGenerator({ function: 1, balance: true, seed: 3 }).next(999);
-  const size = cats(b, 'size'), color = cats(b, 'color'), shape = cats(b, 'shape'), y = nums(b, 'class');
+  const size = cats(b, 'size'),
+    color = cats(b, 'color'),
+    shape = cats(b, 'shape'),
+    y = nums(b, 'class');
   for (let i = 0; i < b.length; i++) {
     assert.is(y[i], i % 2 === 0 ? 1 : 0);
     assert.is(y[i], CONCEPTS[1]!(size[i]!, color[i]!, shape[i]!) ? 1 : 0);

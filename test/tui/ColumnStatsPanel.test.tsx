@@ -1,8 +1,8 @@
+import { render } from 'ink-testing-library';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { render } from 'ink-testing-library';
-import { ColumnStats } from '../../src/features/index.js';
 import { Batch, Schema } from '../../src/core/index.js';
+import { ColumnStats } from '../../src/features/index.js';
 import { ColumnStatsPanel } from '../../src/tui/index.js';
 import { cells, lines } from './components.helpers.js';
 

@@ -7,7 +7,13 @@ function setup() {
   const telemetry = new Telemetry();
   let now = 1_000_000;
   const store = new DashboardStore({ title: 't', backend: 'cpu', adapter: 'llvmpipe', maxEvents: 5, historyPoints: 16, now: () => now }).attach(telemetry);
-  return { telemetry, store, tick: (ms: number) => { now += ms; } };
+  return {
+    telemetry,
+    store,
+    tick: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 test('progress, throughput and state: starting → running → done when every source is done', () => {
@@ -20,7 +26,13 @@ test('progress, throughput and state: starting → running → done when every s
   let s = store.snapshot();
   assert.is(s.state, 'running');
   assert.is(s.now - s.startedAt, 3000);
-  assert.equal(s.sources.map((x) => [x.name, x.rows, x.totalRows, x.rowsPerSecond]), [['a', 100, 1000, 250], ['b', 5, null, null]]);
+  assert.equal(
+    s.sources.map((x) => [x.name, x.rows, x.totalRows, x.rowsPerSecond]),
+    [
+      ['a', 100, 1000, 250],
+      ['b', 5, null, null],
+    ],
+  );
   telemetry.emit({ type: 'progress', source: 'a', rows: 1000, bytes: 1000, totalRows: 1000, done: true });
   assert.is(store.snapshot().state, 'running', 'b is still streaming');
   telemetry.emit({ type: 'progress', source: 'b', rows: 7, bytes: 0, done: true });
@@ -37,17 +49,20 @@ test('metrics per model: latest values, rolling, bounded histories that chart th
     telemetry.emit({ type: 'metrics', rows: i * 10, model: 'm2', values: { accuracy: 0.4, logLoss: 1 / i } });
   }
   const s = store.snapshot();
-  assert.equal(s.models.map((m) => m.model), ['m1', 'm2']);
+  assert.equal(
+    s.models.map((m) => m.model),
+    ['m1', 'm2'],
+  );
   assert.equal(s.models[0]!.values, { accuracy: 0.6 });
   assert.equal(s.models[0]!.rolling, { accuracy: 1 });
-  const h = s.history['m1']!['accuracy']!;
+  const h = s.history.m1!.accuracy!;
   assert.ok(h.xs.length <= 17, `bounded: ${h.xs.length}`);
   assert.is(h.xs[h.xs.length - 1], 1000);
   assert.is(h.ys[h.ys.length - 1], 1, 'charts the rolling value');
-  assert.is(s.history['m2']!['logLoss']!.ys.at(-1), 1 / 100);
+  assert.is(s.history.m2!.logLoss!.ys.at(-1), 1 / 100);
   // A snapshot is a copy: later events do not change it.
   telemetry.emit({ type: 'metrics', rows: 2000, model: 'm1', values: { accuracy: 0.9 } });
-  assert.is(s.models[0]!.values['accuracy'], 0.6);
+  assert.is(s.models[0]!.values.accuracy, 0.6);
 });
 
 test('skipped rows by reason, summed across sources; account books win', () => {
@@ -72,8 +87,14 @@ test('event log: drift, checkpoints, errors and logs in order, capped, numbered;
   for (let i = 0; i < 6; i++) telemetry.emit({ type: 'log', level: 'warn', message: `w${i}` });
   let s = store.snapshot();
   assert.is(s.events.length, 5);
-  assert.equal(s.events.map((e) => e.message), ['w1', 'w2', 'w3', 'w4', 'w5']);
-  assert.equal(s.events.map((e) => e.seq), [4, 5, 6, 7, 8]);
+  assert.equal(
+    s.events.map((e) => e.message),
+    ['w1', 'w2', 'w3', 'w4', 'w5'],
+  );
+  assert.equal(
+    s.events.map((e) => e.seq),
+    [4, 5, 6, 7, 8],
+  );
   assert.is(s.state, 'starting');
   telemetry.emit({ type: 'error', source: 'f.csv', message: 'boom' });
   s = store.snapshot();
@@ -98,7 +119,6 @@ test('stats, queue and confusion; version moves with every change; detach stops 
   telemetry.emit({ type: 'queue', name: 'sea', depth: 3, capacity: 4 });
   assert.is(store.version, v1);
 });
-
 
 test('case 10 (dashboard): rows/s and ETA come from a 5 s window of progress, not from the jumpy per-event rate', () => {
   const store = new DashboardStore({ title: 't' });

@@ -1,6 +1,6 @@
+import { render } from 'ink-testing-library';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { render } from 'ink-testing-library';
 import { Telemetry } from '../../src/core/index.js';
 import { DashboardStore, DashboardView } from '../../src/tui/index.js';
 import { cells, lines } from './components.helpers.js';
@@ -11,13 +11,23 @@ function busyStore() {
   const store = new DashboardStore({ title: 'sluice', backend: 'webgpu', adapter: 'llvmpipe' }).attach(telemetry);
   for (let i = 1; i <= 200; i++) {
     telemetry.emit({ type: 'progress', source: 'flights.csv', rows: i * 1000, bytes: i * 50_000, totalRows: 400_000, done: false });
-    telemetry.emit({ type: 'metrics', rows: i * 1000, model: 'adam', values: { accuracy: 0.7 + i / 1000, logLoss: 0.6 - i / 1000 }, rolling: { accuracy: 0.75, logLoss: 0.5 } });
+    telemetry.emit({
+      type: 'metrics',
+      rows: i * 1000,
+      model: 'adam',
+      values: { accuracy: 0.7 + i / 1000, logLoss: 0.6 - i / 1000 },
+      rolling: { accuracy: 0.75, logLoss: 0.5 },
+    });
     telemetry.emit({ type: 'metrics', rows: i * 1000, model: 'sgd', values: { accuracy: 0.6, logLoss: 0.7 }, rolling: { accuracy: 0.65, logLoss: 0.66 } });
   }
   telemetry.emit({ type: 'throughput', source: 'flights.csv', rowsPerSecond: 50_000, bytesPerSecond: 2e6 });
   telemetry.emit({ type: 'skipped', source: 'flights.csv', reason: 'number', line: 7, skipped: 3, byReason: { number: 2, date: 1 } });
   telemetry.emit({ type: 'drift', detector: 'adwin', row: 150_000, message: 'accuracy fell' });
-  telemetry.emit({ type: 'stats', source: 'flights.csv', columns: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`col${i}`, { count: 10, missing: 1, mean: i, std: 1, min: 0, max: 2 * i }])) });
+  telemetry.emit({
+    type: 'stats',
+    source: 'flights.csv',
+    columns: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`col${i}`, { count: 10, missing: 1, mean: i, std: 1, min: 0, max: 2 * i }])),
+  });
   store.setConfusion({ model: 'adam', classes: 2, counts: [900, 100, 150, 850] });
   return store;
 }
@@ -50,14 +60,16 @@ test('more room: taller charts, more columns of stats, still within the size', (
   const small = render(<DashboardView snapshot={snap} width={80} height={24} />);
   const big = render(<DashboardView snapshot={snap} width={140} height={50} />);
   const chartLines = (f: string[]) => f.filter((l) => /[┤│][⠀-⣿]/.test(l)).length;
-  const s = lines(small.lastFrame()), b = lines(big.lastFrame());
+  const s = lines(small.lastFrame()),
+    b = lines(big.lastFrame());
   assert.ok(b.length - 1 <= 49 && b.length > s.length, `${b.length} vs ${s.length}`);
   for (const l of b) assert.ok(cells(l) <= 140);
   assert.ok(chartLines(b) > chartLines(s), 'taller charts');
   assert.match(b.join('\n'), /column\s+miss%\s+mean\s+std\s+min\s+max/);
   assert.ok(b.filter((l) => /col\d+ /.test(l)).length > s.filter((l) => /col\d+ /.test(l)).length, 'more stats rows');
   assert.not.match(s.at(-1)!, /p pause/, 'no keys listed without a terminal on stdin');
-  small.unmount(); big.unmount();
+  small.unmount();
+  big.unmount();
 });
 
 test('narrow terminal: one column, nothing wider than the terminal', () => {

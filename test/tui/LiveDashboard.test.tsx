@@ -1,6 +1,6 @@
+import { render } from 'ink-testing-library';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { render } from 'ink-testing-library';
 import { Telemetry } from '../../src/core/index.js';
 import { DashboardStore, LiveDashboard } from '../../src/tui/index.js';
 import { cells, lines } from './components.helpers.js';
@@ -40,10 +40,22 @@ test('frame-rate cap: a burst of 10,000 events over ~1 s draws at most fps × se
 test('keys: p pauses and resumes, s saves a snapshot into the event log, q quits', async () => {
   const store = new DashboardStore();
   const calls: string[] = [];
-  const r = render(<LiveDashboard store={store} fps={10} width={80} height={24}
-    onPause={() => calls.push('pause')} onResume={() => calls.push('resume')}
-    onSnapshot={async () => { calls.push('snapshot'); return '/tmp/snap-1.json'; }}
-    onQuit={() => calls.push('quit')} onInterrupt={() => calls.push('interrupt')} />);
+  const r = render(
+    <LiveDashboard
+      store={store}
+      fps={10}
+      width={80}
+      height={24}
+      onPause={() => calls.push('pause')}
+      onResume={() => calls.push('resume')}
+      onSnapshot={async () => {
+        calls.push('snapshot');
+        return '/tmp/snap-1.json';
+      }}
+      onQuit={() => calls.push('quit')}
+      onInterrupt={() => calls.push('interrupt')}
+    />,
+  );
   await sleep(50);
   assert.match(lines(r.lastFrame()).at(-1)!, /p pause\/resume · s snapshot · q quit/);
   r.stdin.write('p');

@@ -1,7 +1,7 @@
+import { render } from 'ink-testing-library';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { render } from 'ink-testing-library';
-import { MetricsPanel, bestModel } from '../../src/tui/index.js';
+import { bestModel, MetricsPanel } from '../../src/tui/index.js';
 import { cells, lines } from './components.helpers.js';
 
 const models = [

@@ -1,6 +1,6 @@
+import { render } from 'ink-testing-library';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { render } from 'ink-testing-library';
 import { ProgressBar } from '../../src/tui/index.js';
 import { cells, lines } from './components.helpers.js';
 

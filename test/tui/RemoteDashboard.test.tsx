@@ -1,6 +1,6 @@
+import { render } from 'ink-testing-library';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { render } from 'ink-testing-library';
 import { RemoteDashboard, SnapshotMailbox } from '../../src/tui/index.js';
 import { lines, snapshot } from './components.helpers.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SnapshotMailbox, type EventEntry } from '../../src/tui/index.js';
+import { type EventEntry, SnapshotMailbox } from '../../src/tui/index.js';
 import { snapshot } from './components.helpers.js';
 
 const e = (seq: number): EventEntry => ({ seq, t: seq, kind: 'info', message: `note ${seq}` });
@@ -10,12 +10,22 @@ test('snapshots carry only new event-log entries: the mailbox appends them and k
   const v0 = box.version;
   box.put(snapshot({ events: [e(3)], version: 2 }));
   assert.ok(box.version > v0, 'a put is a new version');
-  assert.equal(box.snapshot().events.map((x) => x.seq), [1, 2, 3]);
+  assert.equal(
+    box.snapshot().events.map((x) => x.seq),
+    [1, 2, 3],
+  );
   box.put(snapshot({ events: [], version: 3 }));
-  assert.equal(box.snapshot().events.map((x) => x.seq), [1, 2, 3], 'no new entries: the log stays');
+  assert.equal(
+    box.snapshot().events.map((x) => x.seq),
+    [1, 2, 3],
+    'no new entries: the log stays',
+  );
   // A repeated entry (the final snapshot may overlap) is not appended twice; beyond 4 the oldest go.
   box.put(snapshot({ events: [e(3), e(4), e(5)], version: 4 }));
-  assert.equal(box.snapshot().events.map((x) => x.seq), [2, 3, 4, 5]);
+  assert.equal(
+    box.snapshot().events.map((x) => x.seq),
+    [2, 3, 4, 5],
+  );
   assert.is(box.snapshot().version, 4, 'the rest of the snapshot is the latest one');
 });
 

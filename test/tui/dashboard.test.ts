@@ -1,10 +1,10 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { EventEmitter } from 'node:events';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { SpecError, Telemetry } from '../../src/core/index.js';
 import { dashboard } from '../../src/tui/index.js';
 import { cells, lines } from './components.helpers.js';
@@ -17,8 +17,14 @@ const dir = mkdtempSync(join(tmpdir(), 'sluice-dash-'));
 /** A terminal stdin: raw mode calls are recorded. */
 function fakeStdin() {
   const s = new PassThrough() as PassThrough & { isTTY: boolean; isRaw: boolean; setRawMode(m: boolean): unknown; modes: boolean[] };
-  s.isTTY = true; s.isRaw = false; s.modes = [];
-  s.setRawMode = (m: boolean) => { s.modes.push(m); s.isRaw = m; return s; };
+  s.isTTY = true;
+  s.isRaw = false;
+  s.modes = [];
+  s.setRawMode = (m: boolean) => {
+    s.modes.push(m);
+    s.isRaw = m;
+    return s;
+  };
   return s;
 }
 
@@ -46,10 +52,20 @@ test('worker rendering: ready after the first frame, frames reach the descriptor
   const stdin = fakeStdin();
   const calls: string[] = [];
   const dash = dashboard({
-    telemetry, fd, width: 80, height: 24, title: 'worker test', stdin: stdin as unknown as NodeJS.ReadStream,
-    onPause: () => calls.push('pause'), onResume: () => calls.push('resume'),
-    onSnapshot: () => { calls.push('snapshot'); return '/tmp/snap.json'; },
-    onQuit: () => calls.push('quit'), onInterrupt: () => calls.push('interrupt'),
+    telemetry,
+    fd,
+    width: 80,
+    height: 24,
+    title: 'worker test',
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    onPause: () => calls.push('pause'),
+    onResume: () => calls.push('resume'),
+    onSnapshot: () => {
+      calls.push('snapshot');
+      return '/tmp/snap.json';
+    },
+    onQuit: () => calls.push('quit'),
+    onInterrupt: () => calls.push('interrupt'),
   });
   try {
     assert.equal(stdin.modes, [true], 'stdin in raw mode while the dashboard runs');
@@ -79,7 +95,7 @@ test('worker rendering: ready after the first frame, frames reach the descriptor
     text = lines(readFileSync(file, 'utf8')).join('\n');
     const final = text.slice(text.lastIndexOf('worker test · sea'));
     assert.match(final, /sea \[█+\] 100\.0% 10\.0k\/10\.0k/, 'the final frame shows the last event');
-    assert.match(final, /DONE/, "the source finished after q");
+    assert.match(final, /DONE/, 'the source finished after q');
     assert.ok(dash.output !== null && dash.output.bytes > 0 && dash.output.writes > 0, JSON.stringify(dash.output));
     await dash.stop(); // idempotent
   } finally {
@@ -94,14 +110,21 @@ test('worker rendering follows the terminal size on resize', async () => {
   const telemetry = new Telemetry();
   // A terminal-like stdout: its size and 'resize' are read on this thread, its fd written by the worker.
   const term = Object.assign(new EventEmitter(), { fd, columns: 100, rows: 30, isTTY: true });
-  const dash = dashboard({ telemetry, stdout: term as unknown as NodeJS.WriteStream, stdin: new PassThrough() as unknown as NodeJS.ReadStream, title: 'resize test', patchConsole: false });
+  const dash = dashboard({
+    telemetry,
+    stdout: term as unknown as NodeJS.WriteStream,
+    stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+    title: 'resize test',
+    patchConsole: false,
+  });
   try {
     telemetry.emit({ type: 'progress', source: 'sea', rows: 1, bytes: 0, totalRows: 10, done: false });
     const wide = await until(file, (t) => /resize test · sea/.test(t), 'the first frame');
     assert.ok(Math.max(...wide.split('\n').map(cells)) > 60, 'drawn 100 columns wide');
     assert.not.match(wide, /q quit/, 'stdin is not a terminal: no keys in the footer');
     const before = readFileSync(file).length;
-    term.columns = 60; term.rows = 20;
+    term.columns = 60;
+    term.rows = 20;
     term.emit('resize');
     telemetry.emit({ type: 'progress', source: 'sea', rows: 5, bytes: 0, totalRows: 10, done: false });
     await until(file, (t) => readFileSync(file).length > before && /50\.0%/.test(t), 'a frame after the resize');
@@ -124,9 +147,20 @@ test('a render worker that fails leaves the bus, the keys and stop() working', a
   const calls: string[] = [];
   const said: string[] = [];
   const write = process.stderr.write;
-  process.stderr.write = ((chunk: string) => { said.push(String(chunk)); return true; }) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string) => {
+    said.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
   // A descriptor that is not open: the worker's first frame fails.
-  const dash = dashboard({ telemetry, fd: 987, width: 80, height: 24, stdin: stdin as unknown as NodeJS.ReadStream, onQuit: () => calls.push('quit'), patchConsole: false });
+  const dash = dashboard({
+    telemetry,
+    fd: 987,
+    width: 80,
+    height: 24,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    onQuit: () => calls.push('quit'),
+    patchConsole: false,
+  });
   try {
     const end = Date.now() + 30_000;
     while (!said.some((l) => /dashboard stopped drawing/.test(l)) && Date.now() < end) await sleep(100);
@@ -146,10 +180,22 @@ test('a render worker that fails leaves the bus, the keys and stop() working', a
 
 test('options: a worker needs a descriptor; fps, renderIn and nice are checked', () => {
   const stream = new PassThrough() as unknown as NodeJS.WriteStream;
-  assert.throws(() => dashboard({ telemetry: new Telemetry(), stdout: stream }), (e: unknown) => e instanceof SpecError && /dashboard\.stdout/.test(e.message));
-  assert.throws(() => dashboard({ telemetry: new Telemetry(), fps: 30 }), (e: unknown) => e instanceof SpecError && /dashboard\.fps/.test(e.message));
-  assert.throws(() => dashboard({ telemetry: new Telemetry(), renderIn: 'gpu' as 'main' }), (e: unknown) => e instanceof SpecError && /dashboard\.renderIn/.test(e.message));
-  assert.throws(() => dashboard({ telemetry: new Telemetry(), nice: -5 }), (e: unknown) => e instanceof SpecError && /dashboard\.nice/.test(e.message));
+  assert.throws(
+    () => dashboard({ telemetry: new Telemetry(), stdout: stream }),
+    (e: unknown) => e instanceof SpecError && /dashboard\.stdout/.test(e.message),
+  );
+  assert.throws(
+    () => dashboard({ telemetry: new Telemetry(), fps: 30 }),
+    (e: unknown) => e instanceof SpecError && /dashboard\.fps/.test(e.message),
+  );
+  assert.throws(
+    () => dashboard({ telemetry: new Telemetry(), renderIn: 'gpu' as 'main' }),
+    (e: unknown) => e instanceof SpecError && /dashboard\.renderIn/.test(e.message),
+  );
+  assert.throws(
+    () => dashboard({ telemetry: new Telemetry(), nice: -5 }),
+    (e: unknown) => e instanceof SpecError && /dashboard\.nice/.test(e.message),
+  );
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,15 +1,15 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 
 // End to end in a real terminal: `sluice demo` under tmux shows the dashboard, its metrics
 // move, `q` stops it cleanly (exit 0) with the final summary below the last frame.
 const root = resolve(import.meta.dirname, '../..');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const ci = process.env['CI'] !== undefined && process.env['CI'] !== '' && process.env['CI'] !== 'false' && process.env['CI'] !== '0';
+const ci = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false' && process.env.CI !== '0';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 if (!hasTmux && !ci) {
@@ -35,10 +35,20 @@ if (!hasTmux && !ci) {
       }
       throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
     };
-    const rowsShown = (s: string) => Number(/Metrics @ ([\d.]+)([kMG]?) rows/.exec(s)?.slice(1, 3).reduce((v, u) => String(Number(v) * ({ '': 1, k: 1e3, M: 1e6, G: 1e9 } as Record<string, number>)[u]!)) ?? NaN);
+    const rowsShown = (s: string) =>
+      Number(
+        /Metrics @ ([\d.]+)([kMG]?) rows/
+          .exec(s)
+          ?.slice(1, 3)
+          .reduce((v, u) => String(Number(v) * ({ '': 1, k: 1e3, M: 1e6, G: 1e9 } as Record<string, number>)[u]!)) ?? NaN,
+      );
     try {
       // Startup loads tsx and compiles the sources: slow on a busy machine.
-      const first = await waitFor('the dashboard with metrics', (s) => /sluice demo · sea-drift/.test(s) && /RUNNING/.test(s) && /rule c1 +accuracy +0\.\d{4}/.test(s) && /rule c3/.test(s), 45_000);
+      const first = await waitFor(
+        'the dashboard with metrics',
+        (s) => /sluice demo · sea-drift/.test(s) && /RUNNING/.test(s) && /rule c1 +accuracy +0\.\d{4}/.test(s) && /rule c3/.test(s),
+        45_000,
+      );
       assert.match(first, /sea-drift \[[█▏▎▍▌▋▊▉ ]+\] +\d+\.\d% .* ETA (\d+:)?\d+:\d\d|ETA -/);
       assert.match(first, /Confusion \(rule c[13]\)/);
       assert.match(first, /p pause\/resume · s snapshot · q quit/);
@@ -60,7 +70,11 @@ if (!hasTmux && !ci) {
       assert.ok(end.search(/Confusion \(rule c[13]\)/) >= 0 && end.search(/Confusion \(rule c[13]\)/) < summaryAt, end);
       assert.ok(rowsShown(end) >= rowsShown(second), 'the final frame shows the final rows');
     } finally {
-      try { tmux('kill-server'); } catch { /* already gone */ }
+      try {
+        tmux('kill-server');
+      } catch {
+        /* already gone */
+      }
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,4 +1,4 @@
-import { BadInputError, SchemaError, validity, type Batch } from '../../core/index.js';
+import { BadInputError, type Batch, SchemaError, validity } from '../../core/index.js';
 import type { NonFinitePolicy } from './NonFinitePolicy.js';
 
 /**
@@ -11,15 +11,27 @@ export function numericColumn(batch: Batch, name: string, nonFinite: NonFinitePo
   const n = batch.length;
   if (c.type === 'number' || c.type === 'datetime') {
     let clean = c.validity === null;
-    if (clean) for (let i = 0; i < n; i++) if (!Number.isFinite(c.values[i]!)) { clean = false; break; }
+    if (clean)
+      for (let i = 0; i < n; i++)
+        if (!Number.isFinite(c.values[i]!)) {
+          clean = false;
+          break;
+        }
     if (clean) return c.values;
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const v = c.values[i]!;
-      if (!validity.get(c.validity, i)) { out[i] = NaN; continue; }
+      if (!validity.get(c.validity, i)) {
+        out[i] = NaN;
+        continue;
+      }
       if (!Number.isFinite(v)) {
         if (nonFinite === 'error') {
-          throw new BadInputError('non-finite', { source, line: batch.lines?.[i] ?? batch.rowIds[i]! + 1, field: name, value: String(v) }, `${v} in numeric column (nonFinite: 'error')`);
+          throw new BadInputError(
+            'non-finite',
+            { source, line: batch.lines?.[i] ?? batch.rowIds[i]! + 1, field: name, value: String(v) },
+            `${v} in numeric column (nonFinite: 'error')`,
+          );
         }
         out[i] = NaN;
       } else out[i] = v;
@@ -27,7 +39,8 @@ export function numericColumn(batch: Batch, name: string, nonFinite: NonFinitePo
     return out;
   }
   if (c.type === 'integer' || c.type === 'boolean') {
-    const out = new Float64Array(n), v = c.values;
+    const out = new Float64Array(n),
+      v = c.values;
     if (c.validity === null) for (let i = 0; i < n; i++) out[i] = v[i]!;
     else for (let i = 0; i < n; i++) out[i] = validity.get(c.validity, i) ? v[i]! : NaN;
     return out;

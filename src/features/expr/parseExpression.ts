@@ -1,6 +1,6 @@
-import type { ExprNode } from './ExprNode.js';
 import { ExpressionError } from './ExpressionError.js';
-import { tokenizeExpression, type ExprToken } from './tokenizeExpression.js';
+import type { ExprNode } from './ExprNode.js';
+import { type ExprToken, tokenizeExpression } from './tokenizeExpression.js';
 
 const CMP = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
@@ -13,22 +13,33 @@ export function parseExpression(src: string, path?: string): ExprNode {
   const toks = tokenizeExpression(src, path);
   let k = 0;
   const peek = (): ExprToken => toks[k]!;
-  const fail = (t: ExprToken, why: string): never => { throw new ExpressionError(src, t.pos + 1, why, path); };
+  const fail = (t: ExprToken, why: string): never => {
+    throw new ExpressionError(src, t.pos + 1, why, path);
+  };
   const isOp = (t: ExprToken, ...ops: string[]) => (t.kind === 'op' || t.kind === 'ident') && ops.includes(t.text);
   const describe = (t: ExprToken) => (t.kind === 'eof' ? 'end of expression' : `"${t.kind === 'str' ? JSON.stringify(t.text).slice(1, -1) : t.text}"`);
 
   const orExpr = (): ExprNode => {
     let left = andExpr();
-    while (isOp(peek(), 'or', '||')) { const t = toks[k++]!; left = { type: 'binary', op: 'or', left, right: andExpr(), pos: t.pos }; }
+    while (isOp(peek(), 'or', '||')) {
+      const t = toks[k++]!;
+      left = { type: 'binary', op: 'or', left, right: andExpr(), pos: t.pos };
+    }
     return left;
   };
   const andExpr = (): ExprNode => {
     let left = notExpr();
-    while (isOp(peek(), 'and', '&&')) { const t = toks[k++]!; left = { type: 'binary', op: 'and', left, right: notExpr(), pos: t.pos }; }
+    while (isOp(peek(), 'and', '&&')) {
+      const t = toks[k++]!;
+      left = { type: 'binary', op: 'and', left, right: notExpr(), pos: t.pos };
+    }
     return left;
   };
   const notExpr = (): ExprNode => {
-    if (isOp(peek(), 'not', '!')) { const t = toks[k++]!; return { type: 'unary', op: 'not', arg: notExpr(), pos: t.pos }; }
+    if (isOp(peek(), 'not', '!')) {
+      const t = toks[k++]!;
+      return { type: 'unary', op: 'not', arg: notExpr(), pos: t.pos };
+    }
     return cmpExpr();
   };
   const cmpExpr = (): ExprNode => {
@@ -45,25 +56,39 @@ export function parseExpression(src: string, path?: string): ExprNode {
   };
   const addExpr = (): ExprNode => {
     let left = mulExpr();
-    while (peek().kind === 'op' && (peek().text === '+' || peek().text === '-')) { const t = toks[k++]!; left = { type: 'binary', op: t.text as '+', left, right: mulExpr(), pos: t.pos }; }
+    while (peek().kind === 'op' && (peek().text === '+' || peek().text === '-')) {
+      const t = toks[k++]!;
+      left = { type: 'binary', op: t.text as '+', left, right: mulExpr(), pos: t.pos };
+    }
     return left;
   };
   const mulExpr = (): ExprNode => {
     let left = unary();
-    while (peek().kind === 'op' && ['*', '/', '%'].includes(peek().text)) { const t = toks[k++]!; left = { type: 'binary', op: t.text as '*', left, right: unary(), pos: t.pos }; }
+    while (peek().kind === 'op' && ['*', '/', '%'].includes(peek().text)) {
+      const t = toks[k++]!;
+      left = { type: 'binary', op: t.text as '*', left, right: unary(), pos: t.pos };
+    }
     return left;
   };
   const unary = (): ExprNode => {
     const t = peek();
-    if (t.kind === 'op' && t.text === '-') { k++; return { type: 'unary', op: '-', arg: unary(), pos: t.pos }; }
-    if (t.kind === 'op' && t.text === '+') { k++; return unary(); }
+    if (t.kind === 'op' && t.text === '-') {
+      k++;
+      return { type: 'unary', op: '-', arg: unary(), pos: t.pos };
+    }
+    if (t.kind === 'op' && t.text === '+') {
+      k++;
+      return unary();
+    }
     return primary();
   };
   const primary = (): ExprNode => {
     const t = toks[k++]!;
     switch (t.kind) {
-      case 'num': return { type: 'num', value: Number(t.text), pos: t.pos };
-      case 'str': return { type: 'str', value: t.text, pos: t.pos };
+      case 'num':
+        return { type: 'num', value: Number(t.text), pos: t.pos };
+      case 'str':
+        return { type: 'str', value: t.text, pos: t.pos };
       case 'ident': {
         if (t.text === 'true' || t.text === 'false') return { type: 'bool', value: t.text === 'true', pos: t.pos };
         if (['and', 'or', 'not'].includes(t.text)) return fail(t, `expected a value, found ${describe(t)}`);
@@ -74,7 +99,10 @@ export function parseExpression(src: string, path?: string): ExprNode {
             for (;;) {
               args.push(orExpr());
               const s = peek();
-              if (s.kind === 'op' && s.text === ',') { k++; continue; }
+              if (s.kind === 'op' && s.text === ',') {
+                k++;
+                continue;
+              }
               if (s.kind === 'op' && s.text === ')') break;
               fail(s, `expected "," or ")" in call to ${t.text}, found ${describe(s)}`);
             }

@@ -14,10 +14,15 @@ const OPS = ['==', '!=', '<=', '>=', '&&', '||', '+', '-', '*', '/', '%', '<', '
 export function tokenizeExpression(src: string, path?: string): ExprToken[] {
   const out: ExprToken[] = [];
   let i = 0;
-  const fail = (at: number, why: string): never => { throw new ExpressionError(src, at + 1, why, path); };
+  const fail = (at: number, why: string): never => {
+    throw new ExpressionError(src, at + 1, why, path);
+  };
   while (i < src.length) {
     const c = src[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
     const start = i;
     if ((c >= '0' && c <= '9') || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
       const m = /^(?:[0-9]*\.?[0-9]+|[0-9]+\.)(?:[eE][+-]?[0-9]+)?/.exec(src.slice(i))!;
@@ -44,15 +49,27 @@ export function tokenizeExpression(src: string, path?: string): ExprToken[] {
       for (;;) {
         if (i >= src.length) fail(start, 'unterminated string');
         const d = src[i]!;
-        if (d === c) { i++; break; }
-        if (d === '\\' && i + 1 < src.length) { s += src[i + 1]; i += 2; continue; }
-        s += d; i++;
+        if (d === c) {
+          i++;
+          break;
+        }
+        if (d === '\\' && i + 1 < src.length) {
+          s += src[i + 1];
+          i += 2;
+          continue;
+        }
+        s += d;
+        i++;
       }
       out.push({ kind: 'str', text: s, pos: start });
       continue;
     }
     const op = OPS.find((o) => src.startsWith(o, i));
-    if (op) { out.push({ kind: 'op', text: op, pos: start }); i += op.length; continue; }
+    if (op) {
+      out.push({ kind: 'op', text: op, pos: start });
+      i += op.length;
+      continue;
+    }
     if (c === '=') fail(start, 'single "=" is not an operator; use "==" to compare');
     if (c === '&' || c === '|') fail(start, `single "${c}"; use "${c}${c}" or "${c === '&' ? 'and' : 'or'}"`);
     fail(start, `unexpected character "${c}"`);

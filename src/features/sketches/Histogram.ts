@@ -20,7 +20,10 @@ export class Histogram {
   width = NaN;
   counts: Float64Array;
 
-  constructor(readonly bins = 32, initial?: { lo: number; hi: number }) {
+  constructor(
+    readonly bins = 32,
+    initial?: { lo: number; hi: number },
+  ) {
     if (!Number.isInteger(bins) || bins < 2 || bins % 2 !== 0) throw new SpecError('bins', `expected an even integer ≥ 2, got ${bins}`);
     this.counts = new Float64Array(bins);
     if (initial) {
@@ -52,7 +55,8 @@ export class Histogram {
   /** Adds `values[i]` where `keep` is null or set. The first call sizes the range from its data. */
   addMany(values: ArrayLike<number>, keep: Uint8Array | null = null, n = values.length): void {
     if (Number.isNaN(this.lo)) {
-      let mn = Infinity, mx = -Infinity;
+      let mn = Infinity,
+        mx = -Infinity;
       for (let i = 0; i < n; i++) {
         if (keep && !keep[i]) continue;
         const x = values[i]!;
@@ -74,7 +78,11 @@ export class Histogram {
 
   private init(mn: number, mx: number): void {
     // A single point gets unit-width bins around it; a range is padded by one bin so the max fits.
-    if (mx === mn) { this.width = 1; this.lo = mn - this.bins / 2; return; }
+    if (mx === mn) {
+      this.width = 1;
+      this.lo = mn - this.bins / 2;
+      return;
+    }
     this.width = (mx - mn) / (this.bins - 1);
     this.lo = mn;
   }
@@ -99,7 +107,10 @@ export class Histogram {
 
   static fromJSON(s: HistogramState): Histogram {
     const h = new Histogram(s.bins);
-    if (s.width > 0) { h.lo = s.lo; h.width = s.width; }
+    if (s.width > 0) {
+      h.lo = s.lo;
+      h.width = s.width;
+    }
     h.counts = Float64Array.from(s.counts);
     return h;
   }

@@ -45,7 +45,7 @@ export class QuantileSketch {
 
   /** Normalized rank error (fraction of n) at 99% confidence for a sketch of parameter k. */
   static rankErrorBound(k: number): number {
-    return 2.296 / Math.pow(k, 0.9723);
+    return 2.296 / k ** 0.9723;
   }
 
   add(x: number): void {
@@ -66,7 +66,9 @@ export class QuantileSketch {
     if (other.n === 0) return this;
     while (this.levels.length < other.levels.length) this.levels.push([]);
     this.total = this.capacityTotal();
-    other.levels.forEach((lvl, h) => { for (const x of lvl) this.levels[h]!.push(x); });
+    other.levels.forEach((lvl, h) => {
+      for (const x of lvl) this.levels[h]!.push(x);
+    });
     this.n += other.n;
     this.size += other.size;
     if (other.min < this.min) this.min = other.min;
@@ -94,20 +96,24 @@ export class QuantileSketch {
   rank(x: number): number {
     if (this.n === 0) return NaN;
     let w = 0;
-    this.levels.forEach((lvl, h) => { for (const v of lvl) if (v <= x) w += 2 ** h; });
+    this.levels.forEach((lvl, h) => {
+      for (const v of lvl) if (v <= x) w += 2 ** h;
+    });
     return w / this.n;
   }
 
   private weighted(): { values: Float64Array; weights: Float64Array } {
     const pairs: Array<[number, number]> = [];
-    this.levels.forEach((lvl, h) => { for (const v of lvl) pairs.push([v, 2 ** h]); });
+    this.levels.forEach((lvl, h) => {
+      for (const v of lvl) pairs.push([v, 2 ** h]);
+    });
     pairs.sort((a, b) => a[0] - b[0]);
     return { values: Float64Array.from(pairs, (p) => p[0]), weights: Float64Array.from(pairs, (p) => p[1]) };
   }
 
   private capacity(h: number): number {
     const depth = this.levels.length - 1 - h;
-    return Math.max(MIN_CAPACITY, Math.ceil(this.k * Math.pow(DECAY, depth)));
+    return Math.max(MIN_CAPACITY, Math.ceil(this.k * DECAY ** depth));
   }
 
   private capacityTotal(): number {
@@ -139,9 +145,11 @@ export class QuantileSketch {
 
   private coin(): number {
     let x = this.seed;
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     this.seed = x;
     return x & 1;
   }

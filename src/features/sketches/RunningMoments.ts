@@ -38,9 +38,16 @@ export class RunningMoments {
   addMany(values: ArrayLike<number>, keep: Uint8Array | null = null, n = values.length): void {
     // Dispatch once per call to a loop over one typed-array kind: a shared loop over several kinds
     // is polymorphic and several times slower. Same arithmetic, same order, in every variant.
-    const r = values instanceof Float64Array ? (keep ? sumF64Keep(values, keep, n) : sumF64(values, n))
-      : values instanceof Int32Array ? (keep ? sumI32Keep(values, keep, n) : sumI32(values, n))
-      : sumAny(values, keep, n);
+    const r =
+      values instanceof Float64Array
+        ? keep
+          ? sumF64Keep(values, keep, n)
+          : sumF64(values, n)
+        : values instanceof Int32Array
+          ? keep
+            ? sumI32Keep(values, keep, n)
+            : sumI32(values, n)
+          : sumAny(values, keep, n);
     this.finish(values, keep, n, r[0]!, r[1]!, r[2]!, r[3]!);
   }
 
@@ -62,10 +69,18 @@ export class RunningMoments {
     if (c === 0) return;
     // Second pass around the batch mean; the correction term absorbs the rounding of `s / c`.
     const m = s / c;
-    const d = values instanceof Float64Array ? (keep ? devF64Keep(values, keep, n, m) : devF64(values, n, m))
-      : values instanceof Int32Array ? (keep ? devI32Keep(values, keep, n, m) : devI32(values, n, m))
-      : devAny(values, keep, n, m);
-    const ss = d[0]!, comp = d[1]!;
+    const d =
+      values instanceof Float64Array
+        ? keep
+          ? devF64Keep(values, keep, n, m)
+          : devF64(values, n, m)
+        : values instanceof Int32Array
+          ? keep
+            ? devI32Keep(values, keep, n, m)
+            : devI32(values, n, m)
+          : devAny(values, keep, n, m);
+    const ss = d[0]!,
+      comp = d[1]!;
     this.combine(c, m + comp / c, ss - (comp * comp) / c, mn, mx);
   }
 
@@ -76,7 +91,9 @@ export class RunningMoments {
 
   private combine(c: number, m: number, m2: number, mn: number, mx: number): void {
     if (this.count === 0) {
-      this.count = c; this.mean = m; this.m2 = m2;
+      this.count = c;
+      this.mean = m;
+      this.m2 = m2;
     } else {
       const n = this.count + c;
       const d = m - this.mean;
@@ -109,7 +126,9 @@ export class RunningMoments {
 
   static fromJSON(s: RunningMomentsState): RunningMoments {
     const r = new RunningMoments();
-    r.count = s.count; r.mean = s.mean; r.m2 = s.m2;
+    r.count = s.count;
+    r.mean = s.mean;
+    r.m2 = s.m2;
     r.min = s.count ? s.min : Infinity;
     r.max = s.count ? s.max : -Infinity;
     return r;
@@ -121,71 +140,163 @@ const SUM = new Float64Array(4);
 const DEV = new Float64Array(2);
 
 function sumF64(v: Float64Array, n: number): Float64Array {
-  let s = 0, mn = Infinity, mx = -Infinity;
-  for (let i = 0; i < n; i++) { const x = v[i]!; s += x; if (x < mn) mn = x; if (x > mx) mx = x; }
-  SUM[0] = n; SUM[1] = s; SUM[2] = mn; SUM[3] = mx;
+  let s = 0,
+    mn = Infinity,
+    mx = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!;
+    s += x;
+    if (x < mn) mn = x;
+    if (x > mx) mx = x;
+  }
+  SUM[0] = n;
+  SUM[1] = s;
+  SUM[2] = mn;
+  SUM[3] = mx;
   return SUM;
 }
 
 function sumF64Keep(v: Float64Array, keep: Uint8Array, n: number): Float64Array {
-  let c = 0, s = 0, mn = Infinity, mx = -Infinity;
-  for (let i = 0; i < n; i++) { if (!keep[i]) continue; const x = v[i]!; c++; s += x; if (x < mn) mn = x; if (x > mx) mx = x; }
-  SUM[0] = c; SUM[1] = s; SUM[2] = mn; SUM[3] = mx;
+  let c = 0,
+    s = 0,
+    mn = Infinity,
+    mx = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (!keep[i]) continue;
+    const x = v[i]!;
+    c++;
+    s += x;
+    if (x < mn) mn = x;
+    if (x > mx) mx = x;
+  }
+  SUM[0] = c;
+  SUM[1] = s;
+  SUM[2] = mn;
+  SUM[3] = mx;
   return SUM;
 }
 
 function sumI32(v: Int32Array, n: number): Float64Array {
-  let s = 0, mn = Infinity, mx = -Infinity;
-  for (let i = 0; i < n; i++) { const x = v[i]!; s += x; if (x < mn) mn = x; if (x > mx) mx = x; }
-  SUM[0] = n; SUM[1] = s; SUM[2] = mn; SUM[3] = mx;
+  let s = 0,
+    mn = Infinity,
+    mx = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!;
+    s += x;
+    if (x < mn) mn = x;
+    if (x > mx) mx = x;
+  }
+  SUM[0] = n;
+  SUM[1] = s;
+  SUM[2] = mn;
+  SUM[3] = mx;
   return SUM;
 }
 
 function sumI32Keep(v: Int32Array, keep: Uint8Array, n: number): Float64Array {
-  let c = 0, s = 0, mn = Infinity, mx = -Infinity;
-  for (let i = 0; i < n; i++) { if (!keep[i]) continue; const x = v[i]!; c++; s += x; if (x < mn) mn = x; if (x > mx) mx = x; }
-  SUM[0] = c; SUM[1] = s; SUM[2] = mn; SUM[3] = mx;
+  let c = 0,
+    s = 0,
+    mn = Infinity,
+    mx = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (!keep[i]) continue;
+    const x = v[i]!;
+    c++;
+    s += x;
+    if (x < mn) mn = x;
+    if (x > mx) mx = x;
+  }
+  SUM[0] = c;
+  SUM[1] = s;
+  SUM[2] = mn;
+  SUM[3] = mx;
   return SUM;
 }
 
 function sumAny(v: ArrayLike<number>, keep: Uint8Array | null, n: number): Float64Array {
-  let c = 0, s = 0, mn = Infinity, mx = -Infinity;
-  for (let i = 0; i < n; i++) { if (keep && !keep[i]) continue; const x = v[i]!; c++; s += x; if (x < mn) mn = x; if (x > mx) mx = x; }
-  SUM[0] = c; SUM[1] = s; SUM[2] = mn; SUM[3] = mx;
+  let c = 0,
+    s = 0,
+    mn = Infinity,
+    mx = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (keep && !keep[i]) continue;
+    const x = v[i]!;
+    c++;
+    s += x;
+    if (x < mn) mn = x;
+    if (x > mx) mx = x;
+  }
+  SUM[0] = c;
+  SUM[1] = s;
+  SUM[2] = mn;
+  SUM[3] = mx;
   return SUM;
 }
 
 function devF64(v: Float64Array, n: number, m: number): Float64Array {
-  let ss = 0, comp = 0;
-  for (let i = 0; i < n; i++) { const d = v[i]! - m; ss += d * d; comp += d; }
-  DEV[0] = ss; DEV[1] = comp;
+  let ss = 0,
+    comp = 0;
+  for (let i = 0; i < n; i++) {
+    const d = v[i]! - m;
+    ss += d * d;
+    comp += d;
+  }
+  DEV[0] = ss;
+  DEV[1] = comp;
   return DEV;
 }
 
 function devF64Keep(v: Float64Array, keep: Uint8Array, n: number, m: number): Float64Array {
-  let ss = 0, comp = 0;
-  for (let i = 0; i < n; i++) { if (!keep[i]) continue; const d = v[i]! - m; ss += d * d; comp += d; }
-  DEV[0] = ss; DEV[1] = comp;
+  let ss = 0,
+    comp = 0;
+  for (let i = 0; i < n; i++) {
+    if (!keep[i]) continue;
+    const d = v[i]! - m;
+    ss += d * d;
+    comp += d;
+  }
+  DEV[0] = ss;
+  DEV[1] = comp;
   return DEV;
 }
 
 function devI32(v: Int32Array, n: number, m: number): Float64Array {
-  let ss = 0, comp = 0;
-  for (let i = 0; i < n; i++) { const d = v[i]! - m; ss += d * d; comp += d; }
-  DEV[0] = ss; DEV[1] = comp;
+  let ss = 0,
+    comp = 0;
+  for (let i = 0; i < n; i++) {
+    const d = v[i]! - m;
+    ss += d * d;
+    comp += d;
+  }
+  DEV[0] = ss;
+  DEV[1] = comp;
   return DEV;
 }
 
 function devI32Keep(v: Int32Array, keep: Uint8Array, n: number, m: number): Float64Array {
-  let ss = 0, comp = 0;
-  for (let i = 0; i < n; i++) { if (!keep[i]) continue; const d = v[i]! - m; ss += d * d; comp += d; }
-  DEV[0] = ss; DEV[1] = comp;
+  let ss = 0,
+    comp = 0;
+  for (let i = 0; i < n; i++) {
+    if (!keep[i]) continue;
+    const d = v[i]! - m;
+    ss += d * d;
+    comp += d;
+  }
+  DEV[0] = ss;
+  DEV[1] = comp;
   return DEV;
 }
 
 function devAny(v: ArrayLike<number>, keep: Uint8Array | null, n: number, m: number): Float64Array {
-  let ss = 0, comp = 0;
-  for (let i = 0; i < n; i++) { if (keep && !keep[i]) continue; const d = v[i]! - m; ss += d * d; comp += d; }
-  DEV[0] = ss; DEV[1] = comp;
+  let ss = 0,
+    comp = 0;
+  for (let i = 0; i < n; i++) {
+    if (keep && !keep[i]) continue;
+    const d = v[i]! - m;
+    ss += d * d;
+    comp += d;
+  }
+  DEV[0] = ss;
+  DEV[1] = comp;
   return DEV;
 }

@@ -54,10 +54,16 @@ export class SpaceSaving {
   add(item: string, weight = 1): void {
     this.n += weight;
     const i = this.slot.get(item);
-    if (i !== undefined) { this.counts[i]! += weight; this.down(i); return; }
+    if (i !== undefined) {
+      this.counts[i]! += weight;
+      this.down(i);
+      return;
+    }
     if (this.items.length < this.capacity) {
       // Room left (always, while exact): a dropped item may come back, so it starts at the floor.
-      this.items.push(item); this.counts.push(this.unkept + weight); this.errors.push(this.unkept);
+      this.items.push(item);
+      this.counts.push(this.unkept + weight);
+      this.errors.push(this.unkept);
       this.slot.set(item, this.items.length - 1);
       this.up(this.items.length - 1);
       return;
@@ -67,7 +73,9 @@ export class SpaceSaving {
     this.slot.delete(this.items[0]!);
     const min = this.counts[0]!;
     this.unkept = Math.max(this.unkept, min);
-    this.items[0] = item; this.counts[0] = min + weight; this.errors[0] = min;
+    this.items[0] = item;
+    this.counts[0] = min + weight;
+    this.errors[0] = min;
     this.slot.set(item, 0);
     this.down(0);
   }
@@ -78,11 +86,14 @@ export class SpaceSaving {
   }
 
   merge(other: SpaceSaving): this {
-    const fa = this.floor, fb = other.floor;
+    const fa = this.floor,
+      fb = other.floor;
     const all = new Map<string, [number, number]>();
     for (let i = 0; i < this.items.length; i++) all.set(this.items[i]!, [this.counts[i]! + fb, this.errors[i]! + fb]);
     for (let j = 0; j < other.items.length; j++) {
-      const k = other.items[j]!, c = other.counts[j]!, e = other.errors[j]!;
+      const k = other.items[j]!,
+        c = other.counts[j]!,
+        e = other.errors[j]!;
       const cur = all.get(k);
       // Seen by both: the sums, without the floor added above for "unseen by other".
       if (cur) all.set(k, [cur[0] - fb + c, cur[1] - fb + e]);
@@ -103,13 +114,20 @@ export class SpaceSaving {
    * count, then by value, for determinism. While `exact`, these are the true top counts.
    */
   top(m = this.capacity): TopItem[] {
-    return this.items.map((value, i) => ({ value, count: this.counts[i]!, error: this.errors[i]! }))
-      .sort((a, b) => (b.count - b.error) - (a.count - a.error) || b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    return this.items
+      .map((value, i) => ({ value, count: this.counts[i]!, error: this.errors[i]! }))
+      .sort((a, b) => b.count - b.error - (a.count - a.error) || b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
       .slice(0, m);
   }
 
   toJSON(): SpaceSavingState {
-    return { capacity: this.capacity, n: this.n, exact: !this.dropped, floor: this.unkept, entries: this.items.map((k, i) => [k, this.counts[i]!, this.errors[i]!]) };
+    return {
+      capacity: this.capacity,
+      n: this.n,
+      exact: !this.dropped,
+      floor: this.unkept,
+      entries: this.items.map((k, i) => [k, this.counts[i]!, this.errors[i]!]),
+    };
   }
 
   static fromJSON(s: SpaceSavingState): SpaceSaving {
@@ -142,7 +160,8 @@ export class SpaceSaving {
   private down(i: number): void {
     const n = this.items.length;
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let m = i;
       if (l < n && this.counts[l]! < this.counts[m]!) m = l;
       if (r < n && this.counts[r]! < this.counts[m]!) m = r;
@@ -153,9 +172,16 @@ export class SpaceSaving {
   }
 
   private swap(i: number, j: number): void {
-    const k = this.items[i]!, c = this.counts[i]!, e = this.errors[i]!;
-    this.items[i] = this.items[j]!; this.counts[i] = this.counts[j]!; this.errors[i] = this.errors[j]!;
-    this.items[j] = k; this.counts[j] = c; this.errors[j] = e;
-    this.slot.set(this.items[i]!, i); this.slot.set(k, j);
+    const k = this.items[i]!,
+      c = this.counts[i]!,
+      e = this.errors[i]!;
+    this.items[i] = this.items[j]!;
+    this.counts[i] = this.counts[j]!;
+    this.errors[i] = this.errors[j]!;
+    this.items[j] = k;
+    this.counts[j] = c;
+    this.errors[j] = e;
+    this.slot.set(this.items[i]!, i);
+    this.slot.set(k, j);
   }
 }

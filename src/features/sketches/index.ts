@@ -1,4 +1,4 @@
-export { RunningMoments, type RunningMomentsState } from './RunningMoments.js';
-export { QuantileSketch, type QuantileSketchState } from './QuantileSketch.js';
-export { SpaceSaving, type SpaceSavingState, type TopItem } from './SpaceSaving.js';
 export { Histogram, type HistogramState } from './Histogram.js';
+export { QuantileSketch, type QuantileSketchState } from './QuantileSketch.js';
+export { RunningMoments, type RunningMomentsState } from './RunningMoments.js';
+export { SpaceSaving, type SpaceSavingState, type TopItem } from './SpaceSaving.js';

@@ -1,9 +1,13 @@
-import { SpecError, type Batch } from '../../core/index.js';
+import { type Batch, SpecError } from '../../core/index.js';
 import type { Transform, TransformState } from '../Transform.js';
 import { FOLD_COLUMN } from './FOLD_COLUMN.js';
 import { rowKeyHashes } from './rowKeyHashes.js';
 
-export interface KFoldState { k: number; key: string | null; seed: number }
+export interface KFoldState {
+  k: number;
+  key: string | null;
+  seed: number;
+}
 
 /** Mixed into the seed so fold and split hashes of the same key are independent. */
 const FOLD_SALT = 0x5bd1e995;
@@ -17,7 +21,10 @@ export class KFold implements Transform<KFoldState> {
   readonly key: string | undefined;
   readonly seed: number;
 
-  constructor(readonly k: number, options: { key?: string; seed?: number } = {}) {
+  constructor(
+    readonly k: number,
+    options: { key?: string; seed?: number } = {},
+  ) {
     if (!Number.isInteger(k) || k < 2) throw new SpecError('kfold.k', `expected an integer >= 2, got ${String(k)}`);
     if (options.key !== undefined && typeof options.key !== 'string') throw new SpecError('kfold.key', 'expected a column name');
     this.key = options.key;
@@ -28,7 +35,9 @@ export class KFold implements Transform<KFoldState> {
   learn(_batch: Batch): void {}
 
   apply(batch: Batch): Batch {
-    const h = rowKeyHashes(batch, this.key, (this.seed ^ FOLD_SALT) | 0), n = batch.length, folds = new Int32Array(n);
+    const h = rowKeyHashes(batch, this.key, (this.seed ^ FOLD_SALT) | 0),
+      n = batch.length,
+      folds = new Int32Array(n);
     for (let i = 0; i < n; i++) folds[i] = Math.floor((h[i]! / 4294967296) * this.k);
     return batch.withColumn(FOLD_COLUMN, { type: 'integer', values: folds, validity: null }, false);
   }

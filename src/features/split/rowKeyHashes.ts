@@ -1,4 +1,4 @@
-import { SchemaError, validity, type Batch } from '../../core/index.js';
+import { type Batch, SchemaError, validity } from '../../core/index.js';
 import { murmurhash3 } from '../murmurhash3.js';
 import { murmurhash3String } from '../murmurhash3String.js';
 
@@ -11,8 +11,12 @@ const bytes8 = new Uint8Array(f64.buffer);
  * a key hashes the same in every batch, run and source. Missing keys all hash the string "\0".
  */
 export function rowKeyHashes(batch: Batch, key: string | undefined, seed: number): Float64Array {
-  const n = batch.length, out = new Float64Array(n);
-  const num = (x: number) => { f64[0] = x === 0 ? 0 : x; return murmurhash3(bytes8, seed); };
+  const n = batch.length,
+    out = new Float64Array(n);
+  const num = (x: number) => {
+    f64[0] = x === 0 ? 0 : x;
+    return murmurhash3(bytes8, seed);
+  };
   if (key === undefined) {
     for (let i = 0; i < n; i++) out[i] = num(batch.rowIds[i]!);
     return out;
@@ -23,7 +27,10 @@ export function rowKeyHashes(batch: Batch, key: string | undefined, seed: number
   if (c.type === 'category' || c.type === 'text') {
     const cache = new Float64Array(c.dictionary.size).fill(NaN);
     for (let i = 0; i < n; i++) {
-      if (!validity.get(c.validity, i)) { out[i] = missing; continue; }
+      if (!validity.get(c.validity, i)) {
+        out[i] = missing;
+        continue;
+      }
       const code = c.codes[i]!;
       let h = cache[code]!;
       if (h !== h) h = cache[code] = murmurhash3String(c.dictionary.get(code), seed);

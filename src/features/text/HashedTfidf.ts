@@ -1,9 +1,9 @@
-import { SchemaError, SpecError, validity, type Batch, type Column } from '../../core/index.js';
+import { type Batch, type Column, SchemaError, SpecError, validity } from '../../core/index.js';
 import { murmurhash3String } from '../murmurhash3String.js';
 import type { Transform, TransformState } from '../Transform.js';
 import { trainMask } from '../trainMask.js';
 import { charNgrams } from './charNgrams.js';
-import { cleanString, type CleanStringOptions } from './cleanString.js';
+import { type CleanStringOptions, cleanString } from './cleanString.js';
 import { tokenize } from './tokenize.js';
 import { wordNgrams } from './wordNgrams.js';
 
@@ -33,14 +33,23 @@ export interface HashedTfidfOptions {
 
 export interface HashedTfidfState {
   column: string;
-  options: Required<Omit<HashedTfidfOptions, 'output' | 'charNgrams' | 'clean'>> & { output: string; charNgrams: [number, number] | null; clean: CleanStringOptions | false };
+  options: Required<Omit<HashedTfidfOptions, 'output' | 'charNgrams' | 'clean'>> & {
+    output: string;
+    charNgrams: [number, number] | null;
+    clean: CleanStringOptions | false;
+  };
   documents: number;
   /** Sparse document frequencies: [slot, count] pairs. */
   df: Array<[number, number]>;
 }
 
 /** Raw term counts of one batch in CSR form (slot indices sorted per row). */
-interface Terms { indptr: Int32Array; indices: Int32Array; counts: Float64Array; present: Uint8Array }
+interface Terms {
+  indptr: Int32Array;
+  indices: Int32Array;
+  counts: Float64Array;
+  present: Uint8Array;
+}
 
 /**
  * Hashed bag of words with online TF-IDF: text → clean → tokens (minus stopwords) → word and
@@ -56,19 +65,30 @@ export class HashedTfidf implements Transform<HashedTfidfState> {
   private readonly df: Float64Array;
   private readonly memo = new WeakMap<Batch, Terms>();
 
-  constructor(readonly column: string, options: HashedTfidfOptions = {}) {
+  constructor(
+    readonly column: string,
+    options: HashedTfidfOptions = {},
+  ) {
     if (typeof column !== 'string' || !column) throw new SpecError('textHash.column', 'expected a column name');
     const bits = options.bits ?? 18;
     if (!Number.isInteger(bits) || bits < 1 || bits > 28) throw new SpecError('textHash.bits', `expected an integer in 1..28, got ${String(options.bits)}`);
     const range = (key: string, r: unknown): [number, number] => {
-      if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => Number.isInteger(x) && x >= 1) || r[0] > r[1]) throw new SpecError(`textHash.${key}`, `expected [min, max] with integers 1 <= min <= max, got ${JSON.stringify(r)}`);
+      if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => Number.isInteger(x) && x >= 1) || r[0] > r[1])
+        throw new SpecError(`textHash.${key}`, `expected [min, max] with integers 1 <= min <= max, got ${JSON.stringify(r)}`);
       return [r[0], r[1]];
     };
     this.options = {
-      bits, seed: options.seed ?? 0, clean: options.clean ?? {}, stopwords: options.stopwords ?? true,
-      ngrams: range('ngrams', options.ngrams ?? [1, 1]), charNgrams: options.charNgrams ? range('charNgrams', options.charNgrams) : null,
-      idf: options.idf ?? true, sublinearTf: options.sublinearTf ?? false, normalize: options.normalize ?? true,
-      signed: options.signed ?? false, output: options.output ?? column,
+      bits,
+      seed: options.seed ?? 0,
+      clean: options.clean ?? {},
+      stopwords: options.stopwords ?? true,
+      ngrams: range('ngrams', options.ngrams ?? [1, 1]),
+      charNgrams: options.charNgrams ? range('charNgrams', options.charNgrams) : null,
+      idf: options.idf ?? true,
+      sublinearTf: options.sublinearTf ?? false,
+      normalize: options.normalize ?? true,
+      signed: options.signed ?? false,
+      output: options.output ?? column,
     };
     this.df = new Float64Array(2 ** bits);
   }
@@ -89,7 +109,8 @@ export class HashedTfidf implements Transform<HashedTfidfState> {
     const tokens = tokenize(clean, { stopwords: o.stopwords });
     const grams = wordNgrams(tokens, o.ngrams[0], o.ngrams[1]);
     if (o.charNgrams) for (const t of tokens) grams.push(...charNgrams(t, o.charNgrams[0], o.charNgrams[1]));
-    const out = new Int32Array(grams.length), mask = this.width - 1;
+    const out = new Int32Array(grams.length),
+      mask = this.width - 1;
     for (let i = 0; i < grams.length; i++) {
       const h = murmurhash3String(grams[i]!, o.seed);
       out[i] = ((h & mask) << 1) | (o.signed && h >= 0x80000000 ? 1 : 0);
@@ -111,12 +132,14 @@ export class HashedTfidf implements Transform<HashedTfidfState> {
   apply(batch: Batch): Batch {
     const t = this.memo.get(batch) ?? this.count(batch);
     this.memo.delete(batch);
-    const o = this.options, n = batch.length;
+    const o = this.options,
+      n = batch.length;
     const values = new Float32Array(t.indices.length);
     for (let i = 0; i < n; i++) {
       let norm = 0;
       for (let p = t.indptr[i]!; p < t.indptr[i + 1]!; p++) {
-        const c = t.counts[p]!, a = Math.abs(c);
+        const c = t.counts[p]!,
+          a = Math.abs(c);
         let w = o.sublinearTf ? Math.sign(c) * (1 + Math.log(a)) : c;
         if (o.idf) w *= Math.log((1 + this.documents) / (1 + this.df[t.indices[p]!]!)) + 1;
         values[p] = w;
@@ -135,22 +158,34 @@ export class HashedTfidf implements Transform<HashedTfidfState> {
   private count(batch: Batch): Terms {
     const c = batch.column(this.column);
     if (c.type !== 'text' && c.type !== 'category') throw new SchemaError(`textHash needs a text or category column, got ${c.type}`, this.column);
-    const n = batch.length, present = new Uint8Array(n), indptr = new Int32Array(n + 1);
-    let indices = new Int32Array(n * 8), counts = new Float64Array(n * 8), q = 0;
+    const n = batch.length,
+      present = new Uint8Array(n),
+      indptr = new Int32Array(n + 1);
+    let indices = new Int32Array(n * 8),
+      counts = new Float64Array(n * 8),
+      q = 0;
     for (let i = 0; i < n; i++) {
       if (validity.get(c.validity, i)) {
         present[i] = 1;
         const s = this.terms(c.dictionary.get(c.codes[i]!));
         if (q + s.length > indices.length) {
           const cap = Math.max(indices.length * 2, q + s.length);
-          const ni = new Int32Array(cap); ni.set(indices); indices = ni;
-          const nc = new Float64Array(cap); nc.set(counts); counts = nc;
+          const ni = new Int32Array(cap);
+          ni.set(indices);
+          indices = ni;
+          const nc = new Float64Array(cap);
+          nc.set(counts);
+          counts = nc;
         }
-        for (let p = 0; p < s.length;) {
+        for (let p = 0; p < s.length; ) {
           const slot = s[p]! >> 1;
           let v = 0;
           for (; p < s.length && s[p]! >> 1 === slot; p++) v += s[p]! & 1 ? -1 : 1;
-          if (v !== 0) { indices[q] = slot; counts[q] = v; q++; }
+          if (v !== 0) {
+            indices[q] = slot;
+            counts[q] = v;
+            q++;
+          }
         }
       }
       indptr[i + 1] = q;

@@ -4,7 +4,8 @@
  * Counts UTF-16 code units; astral characters may split.
  */
 export function charNgrams(s: string, min = 3, max = min): string[] {
-  if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && max >= min)) throw new RangeError(`charNgrams: need integers 1 <= min <= max, got ${min}, ${max}`);
+  if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && max >= min))
+    throw new RangeError(`charNgrams: need integers 1 <= min <= max, got ${min}, ${max}`);
   const out: string[] = [];
   for (const w of s.split(/\s+/)) {
     if (!w) continue;

@@ -16,7 +16,7 @@ export function tokenize(s: string, options: TokenizeOptions = {}): string[] {
   const out: string[] = [];
   for (const m of s.matchAll(WORD)) {
     const w = m[0];
-    if (w.length >= min && !(stop && stop.has(w))) out.push(w);
+    if (w.length >= min && !stop?.has(w)) out.push(w);
   }
   return out;
 }

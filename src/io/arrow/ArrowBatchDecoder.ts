@@ -1,6 +1,6 @@
-import { DataType, DateUnit, Precision, TimeUnit, type Field as ArrowField, type Schema as ArrowSchema } from 'apache-arrow';
+import { type Field as ArrowField, type Schema as ArrowSchema, DataType, DateUnit, Precision, TimeUnit } from 'apache-arrow';
 import type { BufferRegion, DictionaryBatch, FieldNode, RecordBatch } from 'apache-arrow/ipc/metadata/message';
-import { Batch, Schema, StringDictionary, type Column, type ColumnType, type Field } from '../../core/index.js';
+import { Batch, type Column, type ColumnType, type Field, Schema, StringDictionary } from '../../core/index.js';
 import { ByteStringCache } from '../csv/index.js';
 
 const MS_PER: Record<number, number> = { [TimeUnit.SECOND]: 1000, [TimeUnit.MILLISECOND]: 1, [TimeUnit.MICROSECOND]: 1e-3, [TimeUnit.NANOSECOND]: 1e-6 };
@@ -8,10 +8,18 @@ const utf8 = new TextDecoder();
 const decode = (b: Uint8Array, s: number, e: number) => utf8.decode(b.subarray(s, e));
 
 /** An Arrow dictionary as read so far (deltas append), and a version that changes on replacement. */
-interface ArrowDict { values: Array<string | null>; version: number }
+interface ArrowDict {
+  values: Array<string | null>;
+  version: number;
+}
 
 /** Per dictionary-encoded field: Arrow index → sluice code, for one dictionary version. */
-interface Remap { version: number; codes: Int32Array; size: number; identity: boolean }
+interface Remap {
+  version: number;
+  codes: Int32Array;
+  size: number;
+  identity: boolean;
+}
 
 /**
  * Converts IPC record batch bodies (as framed by ArrowIpcReader) straight into Batches, giving
@@ -46,7 +54,10 @@ export class ArrowBatchDecoder {
       let d: StringDictionary | undefined;
       if (type === 'category') {
         d = dictionaries.get(f.name);
-        if (!d) { d = new StringDictionary(); dictionaries.set(f.name, d); }
+        if (!d) {
+          d = new StringDictionary();
+          dictionaries.set(f.name, d);
+        }
       }
       this.sluiceDicts.push(d ?? (null as unknown as StringDictionary));
       this.caches.push(d && DataType.isUtf8(f.type) ? new ByteStringCache(d, decode) : null);
@@ -68,15 +79,17 @@ export class ArrowBatchDecoder {
     const values: Array<string | null> = new Array(m);
     for (let j = 0; j < m; j++) values[j] = valid !== null && ((valid[j >> 3]! >> (j & 7)) & 1) === 0 ? null : decode(bytes, offs[j]!, offs[j + 1]!);
     const old = this.dictionaries.get(header.id);
-    if (header.isDelta && old) { for (const v of values) old.values.push(v); }
-    else this.dictionaries.set(header.id, { values, version: (old?.version ?? 0) + 1 });
+    if (header.isDelta && old) {
+      for (const v of values) old.values.push(v);
+    } else this.dictionaries.set(header.id, { values, version: (old?.version ?? 0) + 1 });
   }
 
   /** The Batch of one record batch body; rowIds start at `firstRowId`. */
   decode(header: RecordBatch, body: Uint8Array, firstRowId: number): Batch {
     if (header.compression) throw new Error('compressed IPC bodies are not supported');
     const n = header.length;
-    const nodes = header.nodes, buffers = header.buffers;
+    const nodes = header.nodes,
+      buffers = header.buffers;
     const cols: Column[] = [];
     let bi = 0;
     for (let k = 0; k < this.fields.length; k++) {
@@ -153,7 +166,11 @@ export class ArrowBatchDecoder {
       // Codes equal the indices: view them, after checking they are all in range.
       let bad = false;
       const size = remap.size;
-      for (let i = 0; i < n; i++) if ((idx[i]! >>> 0) >= size) { bad = true; break; }
+      for (let i = 0; i < n; i++)
+        if (idx[i]! >>> 0 >= size) {
+          bad = true;
+          break;
+        }
       if (!bad) return { type: 'category', codes: idx, dictionary: this.sluiceDicts[k]!, validity };
     }
     const table = remap.codes;
@@ -199,7 +216,9 @@ export class ArrowBatchDecoder {
         codes[j] = s === null || s === undefined ? -1 : dict.code(s);
         if (codes[j] !== j) identity = false;
       }
-      r.codes = codes; r.size = m; r.identity = identity;
+      r.codes = codes;
+      r.size = m;
+      r.identity = identity;
     }
     return r;
   }
@@ -219,7 +238,8 @@ function columnType(t: DataType): ColumnType | null {
 
 /** Bytes of a buffer region, checked against the body. */
 function region(body: Uint8Array, b: BufferRegion, len: number): Uint8Array {
-  if (b.offset < 0 || b.offset + len > body.length || len > b.length) throw new Error(`buffer of ${len} bytes at ${b.offset} lies outside the ${body.length}-byte body`);
+  if (b.offset < 0 || b.offset + len > body.length || len > b.length)
+    throw new Error(`buffer of ${len} bytes at ${b.offset} lies outside the ${body.length}-byte body`);
   return body.subarray(b.offset, b.offset + len);
 }
 
@@ -235,10 +255,19 @@ function view<T>(ctor: TypedCtor<T>, body: Uint8Array, b: BufferRegion, count: n
   return new ctor(bytes.buffer, bytes.byteOffset, count);
 }
 
-function intView(bitWidth: number, signed: boolean, body: Uint8Array, b: BufferRegion, n: number): Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array {
+function intView(
+  bitWidth: number,
+  signed: boolean,
+  body: Uint8Array,
+  b: BufferRegion,
+  n: number,
+): Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array {
   switch (bitWidth) {
-    case 8: return signed ? view(Int8Array, body, b, n) : view(Uint8Array, body, b, n);
-    case 16: return signed ? view(Int16Array, body, b, n) : view(Uint16Array, body, b, n);
-    default: return signed ? view(Int32Array, body, b, n) : view(Uint32Array, body, b, n);
+    case 8:
+      return signed ? view(Int8Array, body, b, n) : view(Uint8Array, body, b, n);
+    case 16:
+      return signed ? view(Int16Array, body, b, n) : view(Uint16Array, body, b, n);
+    default:
+      return signed ? view(Int32Array, body, b, n) : view(Uint32Array, body, b, n);
   }
 }

@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
-import { Message, MessageHeader, type Schema as ArrowSchema } from 'apache-arrow';
-import { Footer, type FileBlock } from 'apache-arrow/ipc/metadata/file';
+import { type Schema as ArrowSchema, Message, MessageHeader } from 'apache-arrow';
+import { type FileBlock, Footer } from 'apache-arrow/ipc/metadata/file';
 import type { DictionaryBatch, RecordBatch } from 'apache-arrow/ipc/metadata/message';
 
 /** A record batch or dictionary batch: its decoded header and its body, 8-byte aligned. */
@@ -90,7 +90,10 @@ export class ArrowIpcReader {
     const pull = async (): Promise<IpcMessage | null> => {
       if (ended) return null;
       const r = await readMessage(q);
-      if (r === null) { ended = true; return null; }
+      if (r === null) {
+        ended = true;
+        return null;
+      }
       const { message, body, bytes } = r;
       if (message.headerType === MessageHeader.RecordBatch) return { kind: 'batch', header: message.header() as RecordBatch, body, bytes };
       if (message.headerType === MessageHeader.DictionaryBatch) return { kind: 'dictionary', header: message.header() as DictionaryBatch, body, bytes };
@@ -122,7 +125,8 @@ async function readBlock(fh: FileHandle, size: number, block: FileBlock, diction
   const buf = await readExact(fh, offset, total, new Uint8Array(Buffer.allocUnsafeSlow(total).buffer, 0, total));
   const message = decodePrefixed(buf, metaDataLength);
   const want = dictionary ? MessageHeader.DictionaryBatch : MessageHeader.RecordBatch;
-  if (message.headerType !== want) throw new Error(`block at byte ${offset} holds a ${MessageHeader[message.headerType]} message, expected ${MessageHeader[want]}`);
+  if (message.headerType !== want)
+    throw new Error(`block at byte ${offset} holds a ${MessageHeader[message.headerType]} message, expected ${MessageHeader[want]}`);
   if (message.bodyLength > bodyLength) throw new Error(`block at byte ${offset}: body of ${message.bodyLength} bytes, block has ${bodyLength}`);
   let body = buf.subarray(metaDataLength, metaDataLength + message.bodyLength);
   if (body.byteOffset % 8 !== 0) body = body.slice();
@@ -136,7 +140,10 @@ function decodePrefixed(buf: Uint8Array, limit: number): Message {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let at = 0;
   let len = dv.getInt32(0, true);
-  if (len === -1) { len = dv.getInt32(4, true); at = 8; } else at = 4;
+  if (len === -1) {
+    len = dv.getInt32(4, true);
+    at = 8;
+  } else at = 4;
   if (len <= 0 || at + len > limit) throw new Error(`bad message length ${len}`);
   return Message.decode(buf.subarray(at, at + len));
 }
@@ -165,7 +172,7 @@ async function readMessage(q: ChunkQueue): Promise<{ message: Message; body: Uin
 
 /** Byte chunks of a file from its start, read sequentially. */
 async function* fileChunks(fh: FileHandle, size: number): AsyncIterable<Uint8Array> {
-  for (let pos = 0; pos < size;) {
+  for (let pos = 0; pos < size; ) {
     const n = Math.min(STREAM_CHUNK, size - pos);
     yield await readExact(fh, pos, n);
     pos += n;
@@ -186,8 +193,14 @@ class ChunkQueue {
   async fill(n: number): Promise<boolean> {
     while (this.available < n && !this.done) {
       const r = await this.it.next();
-      if (r.done) { this.done = true; break; }
-      if (r.value.length > 0) { this.chunks.push(r.value); this.available += r.value.length; }
+      if (r.done) {
+        this.done = true;
+        break;
+      }
+      if (r.value.length > 0) {
+        this.chunks.push(r.value);
+        this.available += r.value.length;
+      }
     }
     return this.available >= n;
   }
@@ -201,7 +214,10 @@ class ChunkQueue {
       out.set(c.subarray(this.head, this.head + k), o);
       o += k;
       this.head += k;
-      if (this.head === c.length) { this.chunks.shift(); this.head = 0; }
+      if (this.head === c.length) {
+        this.chunks.shift();
+        this.head = 0;
+      }
     }
     this.available -= n;
     this.record?.push(out);

@@ -1,4 +1,4 @@
-import { DataType, type Data, type Vector } from 'apache-arrow';
+import { type Data, DataType, type Vector } from 'apache-arrow';
 import type { Column, StringDictionary } from '../../core/index.js';
 
 /**
@@ -10,12 +10,16 @@ import type { Column, StringDictionary } from '../../core/index.js';
 export function arrowDictionaryColumn(data: Data, dictionary: StringDictionary, cache: WeakMap<Vector, Int32Array>): Column | null {
   if (data.offset !== 0 || !DataType.isDictionary(data.type) || !data.dictionary) return null;
   const idx = data.values as unknown;
-  if (!(idx instanceof Int32Array || idx instanceof Int16Array || idx instanceof Int8Array || idx instanceof Uint8Array || idx instanceof Uint16Array)) return null;
+  if (!(idx instanceof Int32Array || idx instanceof Int16Array || idx instanceof Int8Array || idx instanceof Uint8Array || idx instanceof Uint16Array))
+    return null;
   const dict = data.dictionary;
   let remap = cache.get(dict);
   if (!remap || remap.length !== dict.length) {
     remap = new Int32Array(dict.length);
-    for (let j = 0; j < dict.length; j++) { const s = dict.get(j); remap[j] = s === null || s === undefined ? -1 : dictionary.code(String(s)); }
+    for (let j = 0; j < dict.length; j++) {
+      const s = dict.get(j);
+      remap[j] = s === null || s === undefined ? -1 : dictionary.code(String(s));
+    }
     cache.set(dict, remap);
   }
   const n = data.length;

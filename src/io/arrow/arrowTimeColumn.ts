@@ -1,4 +1,4 @@
-import { DataType, DateUnit, TimeUnit, type Data } from 'apache-arrow';
+import { type Data, DataType, DateUnit, TimeUnit } from 'apache-arrow';
 import type { Column } from '../../core/index.js';
 
 const MS_PER: Record<number, number> = { [TimeUnit.SECOND]: 1000, [TimeUnit.MILLISECOND]: 1, [TimeUnit.MICROSECOND]: 1e-3, [TimeUnit.NANOSECOND]: 1e-6 };

@@ -33,7 +33,11 @@ export class ByteStringCache {
   private scodes = new Int32Array(1024);
   private scount = 0;
 
-  constructor(readonly dictionary: StringDictionary, private readonly decode: (b: Uint8Array, s: number, e: number) => string, slots = 1024) {
+  constructor(
+    readonly dictionary: StringDictionary,
+    private readonly decode: (b: Uint8Array, s: number, e: number) => string,
+    slots = 1024,
+  ) {
     this.mask = slots - 1;
     this.hashes = new Int32Array(slots);
     this.codes = new Int32Array(slots).fill(-1);
@@ -53,7 +57,8 @@ export class ByteStringCache {
    * caller stored (the CSV parser stores NULL_SHORT for null tokens).
    */
   short(key: number): number {
-    const keys = this.skeys, mask = this.smask;
+    const keys = this.skeys,
+      mask = this.smask;
     let i = mix(key) & mask;
     for (;;) {
       const k = keys[i]!;
@@ -67,7 +72,13 @@ export class ByteStringCache {
   setShort(key: number, code: number): void {
     if (this.scount >= MAX_SHORT) return;
     let i = mix(key) & this.smask;
-    while (this.skeys[i] !== 0) { if (this.skeys[i] === key) { this.scodes[i] = code; return; } i = (i + 1) & this.smask; }
+    while (this.skeys[i] !== 0) {
+      if (this.skeys[i] === key) {
+        this.scodes[i] = code;
+        return;
+      }
+      i = (i + 1) & this.smask;
+    }
     this.skeys[i] = key;
     this.scodes[i] = code;
     if (++this.scount * 2 > this.smask + 1) {

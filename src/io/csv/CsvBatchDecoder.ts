@@ -1,4 +1,4 @@
-import { Batch, Schema, StringDictionary, type Column } from '../../core/index.js';
+import { Batch, type Column, Schema, StringDictionary } from '../../core/index.js';
 import type { WireBatch, WireDictionary } from './CsvBatchEncoder.js';
 
 /**
@@ -25,7 +25,8 @@ export class CsvBatchDecoder {
   private mirror(k: number, d: WireDictionary): StringDictionary {
     let m = this.dicts.get(k);
     if (m === undefined || m.id !== d.id) this.dicts.set(k, (m = { id: d.id, dict: new StringDictionary() }));
-    if (m.dict.size !== d.start) throw new Error(`csv parse thread: dictionary of column ${k} out of step (mirror has ${m.dict.size} strings, sender says ${d.start})`);
+    if (m.dict.size !== d.start)
+      throw new Error(`csv parse thread: dictionary of column ${k} out of step (mirror has ${m.dict.size} strings, sender says ${d.start})`);
     for (const s of d.added) m.dict.code(s);
     return m.dict;
   }

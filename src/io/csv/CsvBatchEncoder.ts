@@ -11,7 +11,8 @@ export interface WireDictionary {
 
 type DictColumn = Extract<Column, { dictionary: StringDictionary }>;
 /** A column as it crosses threads: its typed arrays (transferred), dictionaries as deltas. */
-export type WireColumn = Exclude<Column, DictColumn>
+export type WireColumn =
+  | Exclude<Column, DictColumn>
   | { type: 'category'; codes: Int32Array; validity: Uint8Array | null; dictionary: WireDictionary }
   | { type: 'text'; codes: Int32Array; validity: Uint8Array | null; dictionary: WireDictionary };
 
@@ -53,11 +54,13 @@ export class CsvBatchEncoder {
     const valid = (v: Uint8Array | null) => (v === null ? null : move(v));
     const columns = batch.columns.map((c): WireColumn => {
       switch (c.type) {
-        case 'category': case 'text':
+        case 'category':
+        case 'text':
           return { type: c.type, codes: move(c.codes), validity: valid(c.validity), dictionary: this.delta(c.dictionary) };
         case 'vector':
           return { ...c, indptr: move(c.indptr), indices: move(c.indices), values: move(c.values), validity: valid(c.validity) };
-        case 'number': case 'datetime':
+        case 'number':
+        case 'datetime':
           return { type: c.type, values: move(c.values), validity: valid(c.validity) };
         case 'integer':
           return { type: c.type, values: move(c.values), validity: valid(c.validity) };

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { SourceError, Telemetry, type PullChunk, type TelemetryEvent } from '../../core/index.js';
+import { type PullChunk, SourceError, Telemetry, type TelemetryEvent } from '../../core/index.js';
 import { CsvBatchDecoder } from './CsvBatchDecoder.js';
 import type { CsvWorkerData, CsvWorkerOptions, FromCsvWorker, ToCsvWorker } from './csvWorkerMain.js';
 import { errorFromWire } from './errorFromWire.js';
@@ -43,9 +43,15 @@ export class CsvParseThread {
   async *batches(signal?: AbortSignal): AsyncGenerator<PullChunk> {
     const data: CsvWorkerData = { path: this.path, options: this.options, capacity: this.capacity };
     const inbox: FromCsvWorker[] = [];
-    let failure = null as Error | null, exited = false, stopping = false;
+    let failure = null as Error | null,
+      exited = false,
+      stopping = false;
     let wake: (() => void) | null = null;
-    const ring = () => { const w = wake; wake = null; w?.(); };
+    const ring = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
     let grace: NodeJS.Timeout | undefined;
     const worker = new Worker(ENTRY, {
       workerData: data,
@@ -64,26 +70,43 @@ export class CsvParseThread {
       inbox.push(m);
       ring();
     });
-    worker.on('error', (e) => { failure ??= e; ring(); });
-    worker.on('exit', () => { CsvParseThread.live--; exited = true; clearTimeout(grace); ring(); });
-    const send = (m: ToCsvWorker) => { if (!exited) worker.postMessage(m); };
+    worker.on('error', (e) => {
+      failure ??= e;
+      ring();
+    });
+    worker.on('exit', () => {
+      CsvParseThread.live--;
+      exited = true;
+      clearTimeout(grace);
+      ring();
+    });
+    const send = (m: ToCsvWorker) => {
+      if (!exited) worker.postMessage(m);
+    };
     const stop = () => {
       if (stopping || exited) return;
       stopping = true;
       send({ type: 'stop' });
       grace = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
     };
-    const onAbort = () => { stop(); ring(); };
+    const onAbort = () => {
+      stop();
+      ring();
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     const decoder = new CsvBatchDecoder();
-    const replay = (events: readonly Omit<TelemetryEvent, 't'>[]) => { for (const e of events) this.telemetry.emit(e as TelemetryEvent); };
+    const replay = (events: readonly Omit<TelemetryEvent, 't'>[]) => {
+      for (const e of events) this.telemetry.emit(e as TelemetryEvent);
+    };
     try {
       for (;;) {
         while (inbox.length === 0) {
           if (stopping || signal?.aborted) return;
           if (failure !== null) throw new SourceError(this.path, `the CSV parse thread failed: ${failure.message}`, { cause: failure });
           if (exited) throw new SourceError(this.path, 'the CSV parse thread ended without finishing the input');
-          await new Promise<void>((r) => { wake = r; });
+          await new Promise<void>((r) => {
+            wake = r;
+          });
         }
         if (signal?.aborted) return;
         const m = inbox.shift()!;

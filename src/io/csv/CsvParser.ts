@@ -1,8 +1,23 @@
 import { isUtf8 } from 'node:buffer';
 import {
-  Batch, BadInputError, BadRows, INPUT_TYPES, Schema, SchemaError, SpecError, StringDictionary,
-  inferSchema, parseBoolean, parseDatetime, parseNumber, validity,
-  type BadRowReason, type Column, type ColumnType, type Field, type PullChunk,
+  BadInputError,
+  type BadRowReason,
+  type BadRows,
+  Batch,
+  type Column,
+  type ColumnType,
+  type Field,
+  INPUT_TYPES,
+  inferSchema,
+  type PullChunk,
+  parseBoolean,
+  parseDatetime,
+  parseNumber,
+  Schema,
+  SchemaError,
+  SpecError,
+  StringDictionary,
+  validity,
 } from '../../core/index.js';
 import { ByteStringCache } from './ByteStringCache.js';
 import { parseDatetimeBytes } from './parseDatetimeBytes.js';
@@ -50,11 +65,20 @@ export interface CsvParserOptions {
 const DEFAULT_NULLS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NULL', 'None'];
 
 /** Exact powers of ten: a ≤15-digit mantissa divided by one is correctly rounded, like `+string`. */
-const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 /** Short-table entry of a category value that is a null token. */
 const NULL_SHORT = -2;
-const LF = 10, CR = 13, QUOTE = 34, SPACE = 32, TAB = 9;
-const K_NUMBER = 0, K_INTEGER = 1, K_BOOLEAN = 2, K_DATETIME = 3, K_CATEGORY = 4, K_TEXT = 5;
+const LF = 10,
+  CR = 13,
+  QUOTE = 34,
+  SPACE = 32,
+  TAB = 9;
+const K_NUMBER = 0,
+  K_INTEGER = 1,
+  K_BOOLEAN = 2,
+  K_DATETIME = 3,
+  K_CATEGORY = 4,
+  K_TEXT = 5;
 const KINDS: Record<string, number> = { number: K_NUMBER, integer: K_INTEGER, boolean: K_BOOLEAN, datetime: K_DATETIME, category: K_CATEGORY, text: K_TEXT };
 /** Raw rows kept for a dead letter of a too-long row: enough to recognise it. */
 const OVERFLOW_RAW = 1024;
@@ -62,9 +86,14 @@ const OVERFLOW_RAW = 1024;
 const RESCAN_MIN = 64 * 1024;
 /** Default maxFieldBytes: far above real fields, small enough that a stray quote costs little memory. */
 const MAX_FIELD_BYTES = 1024 * 1024;
-const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
+const INT32_MIN = -2147483648,
+  INT32_MAX = 2147483647;
 
-const enum Phase { Header, Infer, Data }
+enum Phase {
+  Header,
+  Infer,
+  Data,
+}
 
 /** Per-column output state; every field present so the hot loop sees one object shape. */
 class ColState {
@@ -80,7 +109,12 @@ class ColState {
    * `kind` changes once at most: an inferred integer column (`widens`) becomes K_NUMBER when it
    * meets a number that is not an int32.
    */
-  constructor(readonly field: Field, public kind: number, readonly required: boolean, readonly widens: boolean) {}
+  constructor(
+    readonly field: Field,
+    public kind: number,
+    readonly required: boolean,
+    readonly widens: boolean,
+  ) {}
 }
 
 /**
@@ -200,7 +234,10 @@ export class CsvParser {
   private bytesOut = 0;
   private readonly ready: PullChunk[] = [];
 
-  constructor(options: CsvParserOptions, private readonly badRows: BadRows) {
+  constructor(
+    options: CsvParserOptions,
+    private readonly badRows: BadRows,
+  ) {
     CsvParser.validate(options);
     this.name = options.name ?? 'csv';
     this.delim = (options.delimiter ?? ',').charCodeAt(0);
@@ -218,7 +255,10 @@ export class CsvParser {
     for (const t of nulls) {
       const bytes = Buffer.from(t);
       if (bytes.length > this.maxNullLen) this.maxNullLen = bytes.length;
-      if (bytes.length > 0) { this.nullFirst[bytes[0]!] = 1; this.nullTokens.push(bytes); }
+      if (bytes.length > 0) {
+        this.nullFirst[bytes[0]!] = 1;
+        this.nullTokens.push(bytes);
+      }
     }
     this.stops[this.delim] = this.stops[LF] = this.stops[CR] = 1;
     this.options = options;
@@ -226,10 +266,14 @@ export class CsvParser {
 
   /** Throws SpecError naming the first bad option. */
   static validate(o: CsvParserOptions & { badRows?: unknown }): void {
-    if (o.delimiter !== undefined && (typeof o.delimiter !== 'string' || o.delimiter.length !== 1 || o.delimiter.charCodeAt(0) > 127 || '"\r\n'.includes(o.delimiter)))
+    if (
+      o.delimiter !== undefined &&
+      (typeof o.delimiter !== 'string' || o.delimiter.length !== 1 || o.delimiter.charCodeAt(0) > 127 || '"\r\n'.includes(o.delimiter))
+    )
       throw new SpecError('delimiter', `expected one ASCII character other than a quote or newline, got ${JSON.stringify(o.delimiter)}`);
     if (o.header !== undefined && typeof o.header !== 'boolean') throw new SpecError('header', `expected true or false, got ${JSON.stringify(o.header)}`);
-    if (o.quotedNewlines !== undefined && typeof o.quotedNewlines !== 'boolean') throw new SpecError('quotedNewlines', `expected true or false, got ${JSON.stringify(o.quotedNewlines)}`);
+    if (o.quotedNewlines !== undefined && typeof o.quotedNewlines !== 'boolean')
+      throw new SpecError('quotedNewlines', `expected true or false, got ${JSON.stringify(o.quotedNewlines)}`);
     for (const key of ['inferRows', 'batchSize', 'maxRowBytes', 'maxFieldBytes'] as const) {
       const v = o[key];
       if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new SpecError(key, `expected a positive integer, got ${JSON.stringify(v)}`);
@@ -244,7 +288,8 @@ export class CsvParser {
         if (!INPUT_TYPES.includes(t)) throw new SpecError(`schema.${k}`, `unknown type ${JSON.stringify(t)}, expected one of ${INPUT_TYPES.join('|')}`);
       }
     }
-    if (o.badRows !== undefined && o.badRows !== 'skip' && o.badRows !== 'fail') throw new SpecError('badRows', `expected one of skip|fail, got ${JSON.stringify(o.badRows)}`);
+    if (o.badRows !== undefined && o.badRows !== 'skip' && o.badRows !== 'fail')
+      throw new SpecError('badRows', `expected one of skip|fail, got ${JSON.stringify(o.badRows)}`);
   }
 
   /** Feeds the next bytes of the stream. */
@@ -307,13 +352,19 @@ export class CsvParser {
       }
       const p = this.rowStart;
       if (p >= this.len) {
-        if (eof && this.phase === Phase.Infer) { this.finishInference(); continue; }
+        if (eof && this.phase === Phase.Infer) {
+          this.finishInference();
+          continue;
+        }
         return;
       }
       if (this.utf8CheckedUntil <= p) this.checkUtf8(p);
       if (this.phase === Phase.Data && p < this.plainUntil && this.plainUntil <= this.utf8OkUntil) {
         const fast = this.rowFast(p);
-        if (fast >= 0) { this.rowStart = fast; continue; }
+        if (fast >= 0) {
+          this.rowStart = fast;
+          continue;
+        }
       }
       let next: number;
       if (p < this.plainUntil) next = this.scanPlain(p);
@@ -321,7 +372,9 @@ export class CsvParser {
         next = this.scanRow(p, this.len, eof);
         // A quoted field over maxFieldBytes, found whole or still open: cut the row at its quote.
         if (next < 0 && this.cutQuote < 0 && this.openQuote >= 0 && this.len - this.openQuote - 2 > this.maxFieldBytes) {
-          this.cutQuote = this.openQuote; this.cutField = this.openField; this.cutReason = 'field-too-large';
+          this.cutQuote = this.openQuote;
+          this.cutField = this.openField;
+          this.cutReason = 'field-too-large';
         }
         if (this.cutQuote >= 0) {
           if (!this.cutRow(p, eof)) return;
@@ -331,8 +384,12 @@ export class CsvParser {
       if (next < 0) {
         const partial = this.len - p;
         if (partial > this.maxRowBytes) {
-          if (this.phase === Phase.Header) throw new BadInputError('too-long', { source: this.name, line: this.line }, `header row longer than maxRowBytes (${this.maxRowBytes})`);
-          if (this.phase === Phase.Infer) { this.finishInference(); continue; }
+          if (this.phase === Phase.Header)
+            throw new BadInputError('too-long', { source: this.name, line: this.line }, `header row longer than maxRowBytes (${this.maxRowBytes})`);
+          if (this.phase === Phase.Infer) {
+            this.finishInference();
+            continue;
+          }
           this.startOverflow(p);
           if (!this.skipOverflow(eof)) return;
           continue;
@@ -374,27 +431,42 @@ export class CsvParser {
    * or -1 when the row is not complete before `end` and more input may come.
    */
   private scanRow(p0: number, end: number, eof: boolean): number {
-    const b = this.buf, d = this.delim, stops = this.stops;
-    let fs = this.fs, fe = this.fe, fq = this.fq;
-    let p = p0, nf = 0, lines = 0;
-    let malformed = -1, unterminated = false, cut = -1, cutField = 0;
+    const b = this.buf,
+      d = this.delim,
+      stops = this.stops;
+    let fs = this.fs,
+      fe = this.fe,
+      fq = this.fq;
+    let p = p0,
+      nf = 0,
+      lines = 0;
+    let malformed = -1,
+      unterminated = false,
+      cut = -1,
+      cutField = 0;
     const qnl = this.quotedNewlines;
     this.openQuote = -1;
     this.cutQuote = -1;
     for (;;) {
       if (nf === fs.length) {
         this.growFields();
-        fs = this.fs; fe = this.fe; fq = this.fq;
+        fs = this.fs;
+        fe = this.fe;
+        fq = this.fq;
       }
       let c = p < end ? b[p]! : -1;
       if ((c === SPACE || c === TAB) && c !== d) {
         let q = p + 1;
         while (q < end && (b[q] === SPACE || (b[q] === TAB && d !== TAB))) q++;
         if (q >= end && !eof) return -1;
-        if (q < end && b[q] === QUOTE) { p = q; c = QUOTE; }
+        if (q < end && b[q] === QUOTE) {
+          p = q;
+          c = QUOTE;
+        }
       }
       if (c === QUOTE) {
-        let q = p + 1, kind = 1;
+        let q = p + 1,
+          kind = 1;
         for (;;) {
           if (qnl) {
             while (q < end) {
@@ -411,62 +483,115 @@ export class CsvParser {
             }
           }
           if (q >= end) {
-            if (!eof) { this.openQuote = p; this.openField = nf; return -1; }
+            if (!eof) {
+              this.openQuote = p;
+              this.openField = nf;
+              return -1;
+            }
             unterminated = true;
             break;
           }
           // quotedNewlines false: the newline ends the row with the quote still open.
-          if (b[q] !== QUOTE) { unterminated = true; break; }
-          if (q + 1 >= end && !eof) { this.openQuote = p; this.openField = nf; return -1; }
-          if (q + 1 < end && b[q + 1] === QUOTE) { kind = 2; q += 2; continue; }
+          if (b[q] !== QUOTE) {
+            unterminated = true;
+            break;
+          }
+          if (q + 1 >= end && !eof) {
+            this.openQuote = p;
+            this.openField = nf;
+            return -1;
+          }
+          if (q + 1 < end && b[q + 1] === QUOTE) {
+            kind = 2;
+            q += 2;
+            continue;
+          }
           break;
         }
         // Once per quoted field, not per byte: the first one over the cap cuts the row.
-        if (cut < 0 && q - p - 1 > this.maxFieldBytes) { cut = p; cutField = nf; }
-        fs[nf] = p + 1; fe[nf] = q; fq[nf] = kind; nf++;
+        if (cut < 0 && q - p - 1 > this.maxFieldBytes) {
+          cut = p;
+          cutField = nf;
+        }
+        fs[nf] = p + 1;
+        fe[nf] = q;
+        fq[nf] = kind;
+        nf++;
         if (unterminated) {
-          if (q < end) { p = q; c = b[q]!; }
-          else {
+          if (q < end) {
+            p = q;
+            c = b[q]!;
+          } else {
             // Open at the end of the input: the quote was stray; the row ends at the newline after it.
-            if (cut < 0) { cut = p; cutField = nf - 1; }
+            if (cut < 0) {
+              cut = p;
+              cutField = nf - 1;
+            }
             p = end;
             break;
           }
         } else {
           p = q + 1;
           while (p < end && (b[p] === SPACE || (b[p] === TAB && d !== TAB))) p++;
-          if (p >= end) { if (!eof) return -1; break; }
+          if (p >= end) {
+            if (!eof) return -1;
+            break;
+          }
           c = b[p]!;
           if (c !== d && c !== LF && c !== CR) {
             // Text after the closing quote: fast-csv rejects it; we keep scanning to the row's end.
             if (malformed < 0) malformed = nf - 1;
-            while (p < end) { c = b[p]!; if (c === d || c === LF || c === CR) break; p++; }
-            if (p >= end) { if (!eof) return -1; break; }
+            while (p < end) {
+              c = b[p]!;
+              if (c === d || c === LF || c === CR) break;
+              p++;
+            }
+            if (p >= end) {
+              if (!eof) return -1;
+              break;
+            }
           }
         }
       } else {
         const s = p;
         while (p < end && stops[b[p]!] === 0) p++;
-        fs[nf] = s; fe[nf] = p; fq[nf] = 0; nf++;
-        if (p >= end) { if (!eof) return -1; break; }
+        fs[nf] = s;
+        fe[nf] = p;
+        fq[nf] = 0;
+        nf++;
+        if (p >= end) {
+          if (!eof) return -1;
+          break;
+        }
         c = b[p]!;
       }
       // b[p] is a delimiter or a row terminator.
-      if (c === d) { p++; continue; }
+      if (c === d) {
+        p++;
+        continue;
+      }
       this.contentEnd = p;
-      if (c === LF) { p++; lines++; }
-      else {
+      if (c === LF) {
+        p++;
+        lines++;
+      } else {
         if (p + 1 >= end && !eof) return -1;
         p += p + 1 < end && b[p + 1] === LF ? 2 : 1;
         lines++;
       }
-      this.nf = nf; this.rowLines = lines; this.unterminated = unterminated; this.malformed = malformed;
+      this.nf = nf;
+      this.rowLines = lines;
+      this.unterminated = unterminated;
+      this.malformed = malformed;
       this.setCut(cut, cutField, unterminated);
       return p;
     }
     // The row ended at EOF without a terminator.
     this.contentEnd = end;
-    this.nf = nf; this.rowLines = lines; this.unterminated = unterminated; this.malformed = malformed;
+    this.nf = nf;
+    this.rowLines = lines;
+    this.unterminated = unterminated;
+    this.malformed = malformed;
     this.setCut(cut, cutField, unterminated);
     return end;
   }
@@ -484,32 +609,42 @@ export class CsvParser {
    * rejects it and moves past that newline. Returns false when it must wait for more input.
    */
   private cutRow(p: number, eof: boolean): boolean {
-    const b = this.buf, quote = this.cutQuote, reason = this.cutReason;
+    const b = this.buf,
+      quote = this.cutQuote,
+      reason = this.cutReason;
     this.cutQuote = -1;
     this.wantBytes = 0;
     const rest = b.subarray(quote + 1, this.len);
-    const lf = rest.indexOf(LF), cr = rest.indexOf(CR);
+    const lf = rest.indexOf(LF),
+      cr = rest.indexOf(CR);
     const at = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
     const rowLine = this.line;
     let before = 0; // newlines inside earlier quoted fields of the row
     const head = b.subarray(p, quote);
     for (let i = head.indexOf(LF); i >= 0; i = head.indexOf(LF, i + 1)) before++;
     const field = this.cutField;
-    const detail = reason === 'field-too-large'
-      ? `quoted field longer than maxFieldBytes (${this.maxFieldBytes}): a stray quote? The row ends at the first newline after it`
-      : 'unterminated quoted field: the row ends at the first newline after its opening quote';
+    const detail =
+      reason === 'field-too-large'
+        ? `quoted field longer than maxFieldBytes (${this.maxFieldBytes}): a stray quote? The row ends at the first newline after it`
+        : 'unterminated quoted field: the row ends at the first newline after its opening quote';
     if (at < 0 && !eof) {
       // No newline yet: drop bytes up to it without buffering them (as a too-long row).
       if (this.phase === Phase.Header) throw new BadInputError(reason, { source: this.name, line: rowLine, column: field + 1 }, `header row: ${detail}`);
       if (this.phase === Phase.Infer) {
         // Inference keeps its rows buffered: wait for the newline (scanning again only once the
         // buffer doubles), unless the row passes maxRowBytes, which ends inference as it does anyway.
-        if (this.len - p <= this.maxRowBytes) { this.wantBytes = (this.len - p) * 2; return false; }
+        if (this.len - p <= this.maxRowBytes) {
+          this.wantBytes = (this.len - p) * 2;
+          return false;
+        }
         this.finishInference();
         return true;
       }
       this.startOverflow(p);
-      this.ovReason = reason; this.ovToNewline = true; this.ovField = field; this.ovDetail = detail;
+      this.ovReason = reason;
+      this.ovToNewline = true;
+      this.ovField = field;
+      this.ovDetail = detail;
       this.ovLines = before;
       this.rowStart = quote + 1;
       return this.skipOverflow(eof);
@@ -526,8 +661,12 @@ export class CsvParser {
     this.badRows.read++;
     this.rowsRead++;
     const name = field < this.names.length ? this.names[field] : undefined;
-    this.badRows.reject(reason, { line: rowLine, column: field + 1, ...(name !== undefined ? { field: name } : {}) }, detail,
-      b.toString('utf8', p, Math.min(end, p + OVERFLOW_RAW * 64)));
+    this.badRows.reject(
+      reason,
+      { line: rowLine, column: field + 1, ...(name !== undefined ? { field: name } : {}) },
+      detail,
+      b.toString('utf8', p, Math.min(end, p + OVERFLOW_RAW * 64)),
+    );
     return true;
   }
 
@@ -536,23 +675,39 @@ export class CsvParser {
    * loops need neither bounds checks nor quote handling.
    */
   private scanPlain(p: number): number {
-    const b = this.buf, d = this.delim, stops = this.stops;
-    let fs = this.fs, fe = this.fe, fq = this.fq;
-    let nf = 0, c = 0;
+    const b = this.buf,
+      d = this.delim,
+      stops = this.stops;
+    let fs = this.fs,
+      fe = this.fe,
+      fq = this.fq;
+    let nf = 0,
+      c = 0;
     for (;;) {
       if (nf === fs.length) {
         this.growFields();
-        fs = this.fs; fe = this.fe; fq = this.fq;
+        fs = this.fs;
+        fe = this.fe;
+        fq = this.fq;
       }
       const s = p;
-      while (stops[c = b[p]!] === 0) p++;
-      fs[nf] = s; fe[nf] = p; fq[nf] = 0; nf++;
-      if (c === d) { p++; continue; }
+      while (stops[(c = b[p]!)] === 0) p++;
+      fs[nf] = s;
+      fe[nf] = p;
+      fq[nf] = 0;
+      nf++;
+      if (c === d) {
+        p++;
+        continue;
+      }
       break;
     }
     this.contentEnd = p;
     p += c === CR && b[p + 1] === LF ? 2 : 1;
-    this.nf = nf; this.rowLines = 1; this.unterminated = false; this.malformed = -1;
+    this.nf = nf;
+    this.rowLines = 1;
+    this.unterminated = false;
+    this.malformed = -1;
     return p;
   }
 
@@ -568,9 +723,18 @@ export class CsvParser {
 
   private growFields(): void {
     const n = this.fs.length * 2;
-    const fs = new Int32Array(n), fe = new Int32Array(n), fq = new Uint8Array(n), fh = new Int32Array(n);
-    fs.set(this.fs); fe.set(this.fe); fq.set(this.fq); fh.set(this.fh);
-    this.fs = fs; this.fe = fe; this.fq = fq; this.fh = fh;
+    const fs = new Int32Array(n),
+      fe = new Int32Array(n),
+      fq = new Uint8Array(n),
+      fh = new Int32Array(n);
+    fs.set(this.fs);
+    fe.set(this.fe);
+    fq.set(this.fq);
+    fh.set(this.fh);
+    this.fs = fs;
+    this.fe = fe;
+    this.fq = fq;
+    this.fh = fh;
   }
 
   /**
@@ -583,112 +747,150 @@ export class CsvParser {
    * when it took none.
    */
   private rowFast(p0: number): number {
-    const cols = this.cols, ncols = cols.length, b = this.buf, stops = this.stops, d = this.delim;
-    const fs = this.fs, fe = this.fe, fh = this.fh, fq = this.fq, until = this.plainUntil;
+    const cols = this.cols,
+      ncols = cols.length,
+      b = this.buf,
+      stops = this.stops,
+      d = this.delim;
+    const fs = this.fs,
+      fe = this.fe,
+      fh = this.fh,
+      fq = this.fq,
+      until = this.plainUntil;
     if (ncols > fs.length) return -1;
     // Rows in a loop (not one call per row from run): the locals above are loaded once per run of plain rows.
-    let start = p0, done = -1;
+    let start = p0,
+      done = -1;
     for (;;) {
-    const n = this.n;
-    let p = start, c = 0, strings = false;
-    for (let k = 0; k < ncols; k++) {
-      const col = cols[k]!;
-      const s = p;
-      switch (col.kind) {
-        case K_NUMBER: case K_INTEGER: {
-          c = b[p]!;
-          const neg = c === 45;
-          if (neg || c === 43) c = b[++p]!;
-          let m = 0, digits = 0, frac = 0, dot = false;
-          for (;;) {
-            const x = c - 48;
-            if (x >= 0 && x <= 9) { m = m * 10 + x; digits++; if (dot) frac++; }
-            else if (c === 46 && !dot) dot = true;
-            else break;
-            c = b[++p]!;
-          }
-          if (digits === 0 || digits > 15 || stops[c] === 0) return done;
-          let v = frac === 0 ? m : m / POW10[frac]!;
-          if (neg) v = -v;
-          if (col.kind === K_NUMBER) col.f64![n] = v;
-          else {
-            if (frac !== 0 && !Number.isInteger(v)) return done;
-            if (v > 2147483647 || v < -2147483648) return done;
-            col.i32![n] = v;
-          }
-          break;
-        }
-        case K_DATETIME: {
-          while (stops[c = b[p]!] === 0) p++;
-          const v = parseDatetimeBytes(b, s, p);
-          if (v !== v) return done;
-          col.f64![n] = v;
-          break;
-        }
-        case K_CATEGORY: {
-          // Values of up to 3 bytes (airport codes, flags) are packed into one int and looked up
-          // in the cache's short table: no hashing loop, no byte compare, no null-token check
-          // once seen. Others are hashed (FNV-1a) while scanned. Misses are resolved after the
-          // row is known good, so a bad row adds nothing to a dictionary.
-          while (stops[c = b[p]!] === 0) p++;
-          const len = p - s;
-          let h: number;
-          if (len === 0) return done;
-          if (len <= 3) {
-            h = len === 1 ? b[s]! : len === 2 ? (b[s]! << 8) | b[s + 1]! : (b[s]! << 16) | (b[s + 1]! << 8) | b[s + 2]!;
-            h |= len << 24;
-            const code = col.cache!.short(h);
-            if (code >= 0) { col.i32![n] = code; fq[k] = 2; break; }
-            if (code === NULL_SHORT) return done;
-          } else {
-            if (len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, p, 0, k)) return done;
-            h = 0x811c9dc5 | 0;
-            for (let j = s; j < p; j++) h = Math.imul(h ^ b[j]!, 16777619);
-          }
-          fs[k] = s; fe[k] = p; fh[k] = h;
-          fq[k] = len <= 3 ? 1 : 0; // 1: short miss, 0: hashed, 2 (above): resolved
-          strings = true;
-          break;
-        }
-        default: {
-          while (stops[c = b[p]!] === 0) p++;
-          const len = p - s;
-          if (col.kind === K_BOOLEAN || len === 0 || (len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, p, 0, k))) return done;
-          fs[k] = s; fe[k] = p;
-          strings = true;
-        }
-      }
-      if (k < ncols - 1) {
-        if (c !== d) return done;
-        p++;
-      } else if (c === d) return done;
-    }
-    // b[p] ends the row (LF or CR): the plain region only holds complete rows.
-    if (p - start > this.fastRowMax) return done;
-    if (strings) {
-      // Short values not yet cached: a null token sends the row to `row` before any code is added.
-      for (let k = 0; k < ncols; k++) {
-        if (cols[k]!.kind !== K_CATEGORY || fq[k] !== 1 || fe[k]! - fs[k]! > this.maxNullLen || this.nullFirst[b[fs[k]!]!] === 0 || !this.isNull(fs[k]!, fe[k]!, 0, k)) continue;
-        cols[k]!.cache!.setShort(fh[k]!, NULL_SHORT);
-        return done;
-      }
+      const n = this.n;
+      let p = start,
+        c = 0,
+        strings = false;
       for (let k = 0; k < ncols; k++) {
         const col = cols[k]!;
-        if (col.kind === K_CATEGORY) {
-          if (fq[k] === 1) { const code = col.cache!.code(b, fs[k]!, fe[k]!); col.cache!.setShort(fh[k]!, code); col.i32![n] = code; }
-          else if (fq[k] === 0) col.i32![n] = col.cache!.codeHashed(b, fs[k]!, fe[k]!, fh[k]!);
-        } else if (col.kind === K_TEXT) col.i32![n] = col.dict!.code(b.toString('utf8', fs[k]!, fe[k]!));
+        const s = p;
+        switch (col.kind) {
+          case K_NUMBER:
+          case K_INTEGER: {
+            c = b[p]!;
+            const neg = c === 45;
+            if (neg || c === 43) c = b[++p]!;
+            let m = 0,
+              digits = 0,
+              frac = 0,
+              dot = false;
+            for (;;) {
+              const x = c - 48;
+              if (x >= 0 && x <= 9) {
+                m = m * 10 + x;
+                digits++;
+                if (dot) frac++;
+              } else if (c === 46 && !dot) dot = true;
+              else break;
+              c = b[++p]!;
+            }
+            if (digits === 0 || digits > 15 || stops[c] === 0) return done;
+            let v = frac === 0 ? m : m / POW10[frac]!;
+            if (neg) v = -v;
+            if (col.kind === K_NUMBER) col.f64![n] = v;
+            else {
+              if (frac !== 0 && !Number.isInteger(v)) return done;
+              if (v > 2147483647 || v < -2147483648) return done;
+              col.i32![n] = v;
+            }
+            break;
+          }
+          case K_DATETIME: {
+            while (stops[(c = b[p]!)] === 0) p++;
+            const v = parseDatetimeBytes(b, s, p);
+            if (v !== v) return done;
+            col.f64![n] = v;
+            break;
+          }
+          case K_CATEGORY: {
+            // Values of up to 3 bytes (airport codes, flags) are packed into one int and looked up
+            // in the cache's short table: no hashing loop, no byte compare, no null-token check
+            // once seen. Others are hashed (FNV-1a) while scanned. Misses are resolved after the
+            // row is known good, so a bad row adds nothing to a dictionary.
+            while (stops[(c = b[p]!)] === 0) p++;
+            const len = p - s;
+            let h: number;
+            if (len === 0) return done;
+            if (len <= 3) {
+              h = len === 1 ? b[s]! : len === 2 ? (b[s]! << 8) | b[s + 1]! : (b[s]! << 16) | (b[s + 1]! << 8) | b[s + 2]!;
+              h |= len << 24;
+              const code = col.cache!.short(h);
+              if (code >= 0) {
+                col.i32![n] = code;
+                fq[k] = 2;
+                break;
+              }
+              if (code === NULL_SHORT) return done;
+            } else {
+              if (len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, p, 0, k)) return done;
+              h = 0x811c9dc5 | 0;
+              for (let j = s; j < p; j++) h = Math.imul(h ^ b[j]!, 16777619);
+            }
+            fs[k] = s;
+            fe[k] = p;
+            fh[k] = h;
+            fq[k] = len <= 3 ? 1 : 0; // 1: short miss, 0: hashed, 2 (above): resolved
+            strings = true;
+            break;
+          }
+          default: {
+            while (stops[(c = b[p]!)] === 0) p++;
+            const len = p - s;
+            if (col.kind === K_BOOLEAN || len === 0 || (len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, p, 0, k))) return done;
+            fs[k] = s;
+            fe[k] = p;
+            strings = true;
+          }
+        }
+        if (k < ncols - 1) {
+          if (c !== d) return done;
+          p++;
+        } else if (c === d) return done;
       }
-    }
-    this.badRows.read++;
-    this.rowIds[n] = this.rowsRead++;
-    this.lines[n] = this.line++;
-    this.n = n + 1;
-    const next = p + (c === CR && b[p + 1] === LF ? 2 : 1);
-    done = next;
-    if (this.n === this.batchSize) { this.rowStart = next; this.finishBatch(); }
-    if (next >= until) return next;
-    start = next;
+      // b[p] ends the row (LF or CR): the plain region only holds complete rows.
+      if (p - start > this.fastRowMax) return done;
+      if (strings) {
+        // Short values not yet cached: a null token sends the row to `row` before any code is added.
+        for (let k = 0; k < ncols; k++) {
+          if (
+            cols[k]!.kind !== K_CATEGORY ||
+            fq[k] !== 1 ||
+            fe[k]! - fs[k]! > this.maxNullLen ||
+            this.nullFirst[b[fs[k]!]!] === 0 ||
+            !this.isNull(fs[k]!, fe[k]!, 0, k)
+          )
+            continue;
+          cols[k]!.cache!.setShort(fh[k]!, NULL_SHORT);
+          return done;
+        }
+        for (let k = 0; k < ncols; k++) {
+          const col = cols[k]!;
+          if (col.kind === K_CATEGORY) {
+            if (fq[k] === 1) {
+              const code = col.cache!.code(b, fs[k]!, fe[k]!);
+              col.cache!.setShort(fh[k]!, code);
+              col.i32![n] = code;
+            } else if (fq[k] === 0) col.i32![n] = col.cache!.codeHashed(b, fs[k]!, fe[k]!, fh[k]!);
+          } else if (col.kind === K_TEXT) col.i32![n] = col.dict!.code(b.toString('utf8', fs[k]!, fe[k]!));
+        }
+      }
+      this.badRows.read++;
+      this.rowIds[n] = this.rowsRead++;
+      this.lines[n] = this.line++;
+      this.n = n + 1;
+      const next = p + (c === CR && b[p + 1] === LF ? 2 : 1);
+      done = next;
+      if (this.n === this.batchSize) {
+        this.rowStart = next;
+        this.finishBatch();
+      }
+      if (next >= until) return next;
+      start = next;
     }
   }
 
@@ -711,9 +913,7 @@ export class CsvParser {
       this.dataStart = this.rowStart;
       this.dataLine = this.line;
     } else {
-      this.names = declared instanceof Schema && declared.fields.length === nf
-        ? declared.names
-        : Array.from({ length: nf }, (_, k) => `col${k + 1}`);
+      this.names = declared instanceof Schema && declared.fields.length === nf ? declared.names : Array.from({ length: nf }, (_, k) => `col${k + 1}`);
       // The first row is data: parse it again in the next phase.
       this.dataStart = p;
       this.dataLine = rowLine;
@@ -725,8 +925,10 @@ export class CsvParser {
       seen.add(n);
     }
     const types = declared instanceof Schema ? Object.fromEntries(declared.fields.map((f) => [f.name, f.type])) : { ...(declared ?? {}) };
-    for (const k of Object.keys(types)) if (!seen.has(k)) throw new SchemaError(`declared in the schema but not a column of ${this.name}; columns are ${this.names.join(', ')}`, k);
-    for (const k of this.options.required ?? []) if (!seen.has(k)) throw new SchemaError(`required but not a column of ${this.name}; columns are ${this.names.join(', ')}`, k);
+    for (const k of Object.keys(types))
+      if (!seen.has(k)) throw new SchemaError(`declared in the schema but not a column of ${this.name}; columns are ${this.names.join(', ')}`, k);
+    for (const k of this.options.required ?? [])
+      if (!seen.has(k)) throw new SchemaError(`required but not a column of ${this.name}; columns are ${this.names.join(', ')}`, k);
     if (this.names.every((n) => types[n] !== undefined)) this.setSchema(Schema.from(types as Record<string, ColumnType>));
     else this.phase = Phase.Infer;
   }
@@ -755,7 +957,7 @@ export class CsvParser {
     const required = new Set(this.options.required ?? []);
     if (declared instanceof Schema) for (const f of declared.fields) if (!f.nullable) required.add(f.name);
     const fields = this.names.map((name): Field => ({ name, type: typed.field(name).type, nullable: !required.has(name) }));
-    const isDeclared = (name: string) => declared instanceof Schema ? declared.has(name) : declared !== undefined && Object.hasOwn(declared, name);
+    const isDeclared = (name: string) => (declared instanceof Schema ? declared.has(name) : declared !== undefined && Object.hasOwn(declared, name));
     this.schema = new Schema(fields);
     this.cols = fields.map((f) => {
       const kind = KINDS[f.type];
@@ -776,7 +978,10 @@ export class CsvParser {
    * this batch keep their values (as float64; missing ones NaN), and the schema says number.
    */
   private widen(c: ColState): void {
-    const n = this.n, from = c.i32!, to = new Float64Array(this.batchSize), v = c.valid;
+    const n = this.n,
+      from = c.i32!,
+      to = new Float64Array(this.batchSize),
+      v = c.valid;
     for (let i = 0; i < n; i++) to[i] = v !== null && ((v[i >> 3]! >> (i & 7)) & 1) === 0 ? NaN : from[i]!;
     c.f64 = to;
     c.i32 = null;
@@ -788,10 +993,19 @@ export class CsvParser {
     const n = this.batchSize;
     for (const c of this.cols) {
       switch (c.kind) {
-        case K_NUMBER: case K_DATETIME: c.f64 = new Float64Array(n); break;
-        case K_BOOLEAN: c.u8 = new Uint8Array(n); break;
-        case K_TEXT: c.dict = new StringDictionary(); c.i32 = new Int32Array(n); break;
-        default: c.i32 = new Int32Array(n);
+        case K_NUMBER:
+        case K_DATETIME:
+          c.f64 = new Float64Array(n);
+          break;
+        case K_BOOLEAN:
+          c.u8 = new Uint8Array(n);
+          break;
+        case K_TEXT:
+          c.dict = new StringDictionary();
+          c.i32 = new Int32Array(n);
+          break;
+        default:
+          c.i32 = new Int32Array(n);
       }
       c.valid = null;
     }
@@ -804,16 +1018,24 @@ export class CsvParser {
     const br = this.badRows;
     br.read++;
     const rowId = this.rowsRead++;
-    const cols = this.cols, ncols = cols.length, b = this.buf, n = this.n;
-    const fs = this.fs, fe = this.fe, fq = this.fq;
-    if (this.contentEnd - p > this.maxRowBytes) return this.reject(p, rowLine, 'too-long', -1, `row is ${this.contentEnd - p} bytes, over maxRowBytes (${this.maxRowBytes})`);
+    const cols = this.cols,
+      ncols = cols.length,
+      b = this.buf,
+      n = this.n;
+    const fs = this.fs,
+      fe = this.fe,
+      fq = this.fq;
+    if (this.contentEnd - p > this.maxRowBytes)
+      return this.reject(p, rowLine, 'too-long', -1, `row is ${this.contentEnd - p} bytes, over maxRowBytes (${this.maxRowBytes})`);
     if (this.contentEnd - p > this.maxFieldBytes) {
       // Quoted fields over the cap were cut in `run`; an unquoted one is checked here.
       for (let k = 0; k < this.nf; k++) {
-        if (fe[k]! - fs[k]! > this.maxFieldBytes) return this.reject(p, rowLine, 'field-too-large', k, `field is ${fe[k]! - fs[k]!} bytes, over maxFieldBytes (${this.maxFieldBytes})`);
+        if (fe[k]! - fs[k]! > this.maxFieldBytes)
+          return this.reject(p, rowLine, 'field-too-large', k, `field is ${fe[k]! - fs[k]!} bytes, over maxFieldBytes (${this.maxFieldBytes})`);
       }
     }
-    if (this.unterminated) return this.reject(p, rowLine, 'field-count', this.nf - 1, 'unterminated quoted field (quotedNewlines is false: the newline ends the row)');
+    if (this.unterminated)
+      return this.reject(p, rowLine, 'field-count', this.nf - 1, 'unterminated quoted field (quotedNewlines is false: the newline ends the row)');
     if (this.malformed >= 0) return this.reject(p, rowLine, 'field-count', this.malformed, 'text after the closing quote of a quoted field');
     if (this.nf !== ncols) return this.reject(p, rowLine, 'field-count', Math.min(this.nf, ncols), `expected ${ncols} fields, got ${this.nf}`);
     if (this.contentEnd > this.utf8OkUntil && !isUtf8(b.subarray(p, this.contentEnd))) {
@@ -821,20 +1043,31 @@ export class CsvParser {
       while (k < ncols - 1 && isUtf8(b.subarray(fs[k]!, fe[k]!))) k++;
       return this.reject(p, rowLine, 'utf8', k, 'invalid UTF-8 bytes');
     }
-    let strings = false, widen: ColState[] | null = null;
+    let strings = false,
+      widen: ColState[] | null = null;
     for (let k = 0; k < ncols; k++) {
       const c = cols[k]!;
-      const s = fs[k]!, e = fe[k]!, q = fq[k]!;
+      const s = fs[k]!,
+        e = fe[k]!,
+        q = fq[k]!;
       const len = e - s;
       if (len === 0 ? this.emptyIsNull : len <= this.maxNullLen && this.nullFirst[b[s]!] !== 0 && this.isNull(s, e, q, k)) {
         if (c.required) return this.reject(p, rowLine, 'required', k, `column "${c.field.name}" is required but missing`);
         if (c.valid === null) c.valid = validity.allocate(this.batchSize, 1);
         c.valid[n >> 3]! &= ~(1 << (n & 7));
         switch (c.kind) {
-          case K_NUMBER: case K_DATETIME: c.f64![n] = NaN; break;
-          case K_BOOLEAN: c.u8![n] = 0; break;
-          case K_INTEGER: c.i32![n] = 0; break;
-          default: c.i32![n] = -1;
+          case K_NUMBER:
+          case K_DATETIME:
+            c.f64![n] = NaN;
+            break;
+          case K_BOOLEAN:
+            c.u8![n] = 0;
+            break;
+          case K_INTEGER:
+            c.i32![n] = 0;
+            break;
+          default:
+            c.i32![n] = -1;
         }
         continue;
       }
@@ -887,7 +1120,10 @@ export class CsvParser {
       }
     }
     if (widen !== null) {
-      for (const c of widen) { this.widen(c); c.f64![n] = c.pending; }
+      for (const c of widen) {
+        this.widen(c);
+        c.f64![n] = c.pending;
+      }
     }
     // Strings last, once the row is known good, so a bad row adds nothing to a dictionary.
     if (strings) {
@@ -924,12 +1160,17 @@ export class CsvParser {
     for (const c of this.cols) if (c.valid !== null) c.valid[n >> 3]! |= 1 << (n & 7);
     const field = k >= 0 && k < this.nf && k < this.names.length ? this.names[k] : undefined;
     const value = k >= 0 && k < this.nf && reason !== 'field-count' && reason !== 'field-too-large' ? this.field(k) : undefined;
-    this.badRows.reject(reason, {
-      line,
-      ...(k >= 0 ? { column: k + 1 } : {}),
-      ...(field !== undefined ? { field } : {}),
-      ...(value !== undefined ? { value } : {}),
-    }, detail, this.raw(p));
+    this.badRows.reject(
+      reason,
+      {
+        line,
+        ...(k >= 0 ? { column: k + 1 } : {}),
+        ...(field !== undefined ? { field } : {}),
+        ...(value !== undefined ? { value } : {}),
+      },
+      detail,
+      this.raw(p),
+    );
   }
 
   /**
@@ -955,7 +1196,8 @@ export class CsvParser {
    */
   private skipOverflow(eof: boolean): boolean {
     const b = this.buf;
-    let p = this.rowStart, q = this.ovQuote;
+    let p = this.rowStart,
+      q = this.ovQuote;
     const end = this.len;
     if (this.ovToNewline) {
       const lf = b.subarray(p, end).indexOf(LF);
@@ -965,7 +1207,13 @@ export class CsvParser {
       for (; p < end; p++) {
         const c = b[p]!;
         if (c === QUOTE) q = !q;
-        else if (c === LF) { this.ovLines++; if (!q) { p++; break; } }
+        else if (c === LF) {
+          this.ovLines++;
+          if (!q) {
+            p++;
+            break;
+          }
+        }
       }
     }
     const ended = p <= end && p > this.rowStart && b[p - 1] === LF && !q;
@@ -976,8 +1224,14 @@ export class CsvParser {
     this.line = this.ovLine + this.ovLines;
     this.badRows.read++;
     this.rowsRead++;
-    const k = this.ovField, name = k >= 0 && k < this.names.length ? this.names[k] : undefined;
-    this.badRows.reject(this.ovReason, { line: this.ovLine, ...(k >= 0 ? { column: k + 1 } : {}), ...(name !== undefined ? { field: name } : {}) }, this.ovDetail, this.ovRaw);
+    const k = this.ovField,
+      name = k >= 0 && k < this.names.length ? this.names[k] : undefined;
+    this.badRows.reject(
+      this.ovReason,
+      { line: this.ovLine, ...(k >= 0 ? { column: k + 1 } : {}), ...(name !== undefined ? { field: name } : {}) },
+      this.ovDetail,
+      this.ovRaw,
+    );
     return true;
   }
 
@@ -990,12 +1244,18 @@ export class CsvParser {
     const columns = this.cols.map((c): Column => {
       const v = c.valid === null ? null : c.valid.slice(0, (n + 7) >> 3);
       switch (c.kind) {
-        case K_NUMBER: return { type: 'number', values: cut(c.f64!), validity: v };
-        case K_DATETIME: return { type: 'datetime', values: cut(c.f64!), validity: v };
-        case K_INTEGER: return { type: 'integer', values: cut(c.i32!), validity: v };
-        case K_BOOLEAN: return { type: 'boolean', values: cut(c.u8!), validity: v };
-        case K_CATEGORY: return { type: 'category', codes: cut(c.i32!), dictionary: c.dict!, validity: v };
-        default: return { type: 'text', codes: cut(c.i32!), dictionary: c.dict!, validity: v };
+        case K_NUMBER:
+          return { type: 'number', values: cut(c.f64!), validity: v };
+        case K_DATETIME:
+          return { type: 'datetime', values: cut(c.f64!), validity: v };
+        case K_INTEGER:
+          return { type: 'integer', values: cut(c.i32!), validity: v };
+        case K_BOOLEAN:
+          return { type: 'boolean', values: cut(c.u8!), validity: v };
+        case K_CATEGORY:
+          return { type: 'category', codes: cut(c.i32!), dictionary: c.dict!, validity: v };
+        default:
+          return { type: 'text', codes: cut(c.i32!), dictionary: c.dict!, validity: v };
       }
     });
     const batch = new Batch(this.schema, columns, n, cut(this.rowIds), cut(this.lines));
@@ -1004,6 +1264,10 @@ export class CsvParser {
     this.bytesOut = consumed;
     this.n = 0;
     if (full) this.allocate();
-    else for (const c of this.cols) { c.valid = null; if (c.kind === K_TEXT) c.dict = new StringDictionary(); }
+    else
+      for (const c of this.cols) {
+        c.valid = null;
+        if (c.kind === K_TEXT) c.dict = new StringDictionary();
+      }
   }
 }

@@ -1,4 +1,4 @@
-import { BadRows, type BadRowOptions, type PullChunk } from '../../core/index.js';
+import { type BadRowOptions, BadRows, type PullChunk } from '../../core/index.js';
 import { CsvParser, type CsvParserOptions } from './CsvParser.js';
 
 export interface CsvBatchesOptions extends CsvParserOptions, BadRowOptions {

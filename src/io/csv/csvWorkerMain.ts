@@ -1,16 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Schema, Telemetry, type Field, type PullChunk, type TelemetryEvent } from '../../core/index.js';
-import { openInput, type ByteInput, type InputOptions } from '../input/index.js';
+import { type Field, type PullChunk, Schema, Telemetry, type TelemetryEvent } from '../../core/index.js';
+import { type ByteInput, type InputOptions, openInput } from '../input/index.js';
 import { CsvBatchEncoder, type WireBatch } from './CsvBatchEncoder.js';
-import { csvBatches, type CsvBatchesOptions } from './csvBatches.js';
+import { type CsvBatchesOptions, csvBatches } from './csvBatches.js';
 import { errorToWire, type WireError } from './errorToWire.js';
 
 /** fromCsv's options as they cross threads: no telemetry, a Schema instance as its fields. */
-export type CsvWorkerOptions = Omit<CsvBatchesOptions, 'telemetry' | 'schema' | 'name'> & InputOptions & {
-  schema?: { fields: readonly Field[] } | Readonly<Record<string, string>>;
-  /** Whether `schema` holds a Schema instance's fields (it names columns, marks required ones). */
-  schemaIsInstance?: boolean;
-};
+export type CsvWorkerOptions = Omit<CsvBatchesOptions, 'telemetry' | 'schema' | 'name'> &
+  InputOptions & {
+    schema?: { fields: readonly Field[] } | Readonly<Record<string, string>>;
+    /** Whether `schema` holds a Schema instance's fields (it names columns, marks required ones). */
+    schemaIsInstance?: boolean;
+  };
 
 /** What CsvParseThread hands the parse thread when it starts it. */
 export interface CsvWorkerData {
@@ -44,7 +45,8 @@ export type ToCsvWorker = { type: 'credit' } | { type: 'stop' };
 export async function csvWorkerMain(): Promise<void> {
   const port = parentPort!;
   const { path, options, capacity } = workerData as CsvWorkerData;
-  let credits = capacity, stopped = false;
+  let credits = capacity,
+    stopped = false;
   let wake: (() => void) | null = null;
   port.on('message', (m: ToCsvWorker) => {
     if (m.type === 'credit') credits++;
@@ -55,21 +57,35 @@ export async function csvWorkerMain(): Promise<void> {
   });
   let events: WireEvent[] = [];
   const telemetry = new Telemetry();
-  telemetry.events$.subscribe(({ t: _t, ...e }) => { events.push(e as WireEvent); });
-  const take = () => { const e = events; events = []; return e; };
+  telemetry.events$.subscribe(({ t: _t, ...e }) => {
+    events.push(e as WireEvent);
+  });
+  const take = () => {
+    const e = events;
+    events = [];
+    return e;
+  };
   const post = (m: FromCsvWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
   const { schema: wireSchema, schemaIsInstance, chunkSize, gzip, reuseBuffers, ...parse } = options;
-  const schema = wireSchema === undefined ? undefined
-    : schemaIsInstance ? new Schema((wireSchema as { fields: readonly Field[] }).fields)
-    : (wireSchema as CsvBatchesOptions['schema']);
+  const schema =
+    wireSchema === undefined
+      ? undefined
+      : schemaIsInstance
+        ? new Schema((wireSchema as { fields: readonly Field[] }).fields)
+        : (wireSchema as CsvBatchesOptions['schema']);
   const encoder = new CsvBatchEncoder();
   let input: ByteInput | null = null;
   let batches: AsyncGenerator<PullChunk> | null = null;
   const close = async () => {
     // Ends csvBatches at its yield: its finally closes the books and flushes the dead letter.
-    try { await batches?.return(undefined); } finally { input?.close(); }
-    batches = null; input = null;
+    try {
+      await batches?.return(undefined);
+    } finally {
+      input?.close();
+    }
+    batches = null;
+    input = null;
   };
   let parsed = 0;
   try {
@@ -81,7 +97,10 @@ export async function csvWorkerMain(): Promise<void> {
     });
     batches = csvBatches(input.chunks, { ...parse, ...(schema !== undefined ? { schema } : {}), name: path, telemetry });
     for (;;) {
-      while (credits === 0 && !stopped) await new Promise<void>((r) => { wake = r; });
+      while (credits === 0 && !stopped)
+        await new Promise<void>((r) => {
+          wake = r;
+        });
       if (stopped) break;
       const r = await batches.next();
       if (stopped) break;
@@ -97,7 +116,11 @@ export async function csvWorkerMain(): Promise<void> {
     }
   } catch (err) {
     // csvBatches' own finally has run (the books are closed); close the input before reporting.
-    try { await close(); } catch { /* the first error wins */ }
+    try {
+      await close();
+    } catch {
+      /* the first error wins */
+    }
     post({ type: 'error', error: errorToWire(err), events: take() });
   } finally {
     await close();

@@ -1,4 +1,4 @@
-import { BadInputError, SchemaError, SluiceError, SourceError, SpecError, type BadInputLocation, type BadRowReason } from '../../core/index.js';
+import { BadInputError, type BadInputLocation, type BadRowReason, SchemaError, SluiceError, SourceError, SpecError } from '../../core/index.js';
 
 /** An error as it crosses threads: what errorFromWire needs to build the same class again. */
 export interface WireError {

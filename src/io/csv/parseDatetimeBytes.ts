@@ -14,7 +14,11 @@ export function parseDatetimeBytes(b: Uint8Array, s: number, e: number): number 
   const days = dayNumber(y, mo, d);
   if (days === INVALID) return NaN;
   let p = s + 10;
-  let h = 0, mi = 0, se = 0, ms = 0, off = 0;
+  let h = 0,
+    mi = 0,
+    se = 0,
+    ms = 0,
+    off = 0;
   if (p < e) {
     const sep = b[p]!;
     if ((sep !== 84 && sep !== 32) || e - p < 6 || b[p + 3] !== 58) return NaN;
@@ -27,11 +31,15 @@ export function parseDatetimeBytes(b: Uint8Array, s: number, e: number): number 
       p += 3;
       if (p < e && (b[p] === 46 || b[p] === 44)) {
         p++;
-        let n = 0, scale = 100;
+        let n = 0,
+          scale = 100;
         for (; p < e; p++, n++) {
           const x = b[p]! - 48;
           if (x < 0 || x > 9) break;
-          if (n < 3) { ms += x * scale; scale /= 10; }
+          if (n < 3) {
+            ms += x * scale;
+            scale /= 10;
+          }
         }
         if (n < 1 || n > 9) return NaN;
       }
@@ -61,7 +69,8 @@ export function parseDatetimeBytes(b: Uint8Array, s: number, e: number): number 
 
 const INVALID = -Infinity;
 /** Day numbers of 1900-01-01 … 2155-12-31, filled on first use (NaN = not yet): dates repeat a lot in data. */
-const FIRST_YEAR = 1900, YEARS = 256;
+const FIRST_YEAR = 1900,
+  YEARS = 256;
 const DAYS = new Float64Array(YEARS * 12 * 31).fill(NaN);
 
 /** Days since 1970-01-01, or INVALID for a day past the end of its month (2023-02-30). */
@@ -75,12 +84,14 @@ function dayNumber(y: number, mo: number, d: number): number {
 
 /** Two ASCII digits at p, or -1. */
 function d2(b: Uint8Array, p: number): number {
-  const a = b[p]! - 48, c = b[p + 1]! - 48;
+  const a = b[p]! - 48,
+    c = b[p + 1]! - 48;
   return a >= 0 && a <= 9 && c >= 0 && c <= 9 ? a * 10 + c : -1;
 }
 
 function d4(b: Uint8Array, p: number): number {
-  const hi = d2(b, p), lo = d2(b, p + 2);
+  const hi = d2(b, p),
+    lo = d2(b, p + 2);
   return hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
 }
 

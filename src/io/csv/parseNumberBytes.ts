@@ -1,5 +1,5 @@
 /** Exact powers of ten: a double times or divided by one of these is correctly rounded. */
-const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /**
  * Fast path of `parseNumber` straight from bytes [s, e): plain decimals with at most 15
@@ -13,9 +13,15 @@ export function parseNumberBytes(b: Uint8Array, s: number, e: number): number {
   let neg = false;
   if (p < e) {
     const c0 = b[p]!;
-    if (c0 === 45) { neg = true; p++; } else if (c0 === 43) p++;
+    if (c0 === 45) {
+      neg = true;
+      p++;
+    } else if (c0 === 43) p++;
   }
-  let m = 0, digits = 0, frac = 0, dot = false;
+  let m = 0,
+    digits = 0,
+    frac = 0,
+    dot = false;
   for (; p < e; p++) {
     const c = b[p]!;
     const d = c - 48;
@@ -33,7 +39,10 @@ export function parseNumberBytes(b: Uint8Array, s: number, e: number): number {
     if (c !== 101 && c !== 69) return NaN;
     p++;
     let eneg = false;
-    if (p < e && (b[p] === 45 || b[p] === 43)) { eneg = b[p] === 45; p++; }
+    if (p < e && (b[p] === 45 || b[p] === 43)) {
+      eneg = b[p] === 45;
+      p++;
+    }
     if (p >= e) return NaN;
     for (; p < e; p++) {
       const d = b[p]! - 48;

@@ -1,1 +1,1 @@
-export { openInput, type InputOptions, type ByteInput } from './openInput.js';
+export { type ByteInput, type InputOptions, openInput } from './openInput.js';

@@ -1,7 +1,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { SourceError } from '../../core/index.js';
 
 export interface InputOptions {
@@ -47,7 +47,9 @@ export async function openInput(path: string, options: InputOptions = {}): Promi
     } catch (err) {
       if (err instanceof SourceError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
-      throw new SourceError(path, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((err as Error).message), { cause: err });
+      throw new SourceError(path, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((err as Error).message), {
+        cause: err,
+      });
     }
     if (options.reuseBuffers && options.gzip !== true) {
       const direct = await openDirect(path, chunkSize, totalBytes!, options.gzip === false);
@@ -68,7 +70,10 @@ export async function openInput(path: string, options: InputOptions = {}): Promi
     name: path,
     totalBytes,
     chunks: wrap(stream, path),
-    close: () => { if (raw !== process.stdin) raw.destroy(); stream.destroy(); },
+    close: () => {
+      if (raw !== process.stdin) raw.destroy();
+      stream.destroy();
+    },
   };
 }
 
@@ -99,10 +104,17 @@ async function openDirect(path: string, chunkSize: number, size: number, plain: 
     return null;
   }
   let closed = false;
-  const close = () => { if (!closed) { closed = true; void fh.close().catch(() => {}); } };
+  const close = () => {
+    if (!closed) {
+      closed = true;
+      void fh.close().catch(() => {});
+    }
+  };
   async function* chunks(): AsyncIterable<Uint8Array> {
     try {
-      let k = 0, pos = 0, n = first;
+      let k = 0,
+        pos = 0,
+        n = first;
       while (n > 0) {
         pos += n;
         // Read ahead into the other buffer; the consumer has finished with it (it pulled this chunk).
@@ -131,10 +143,26 @@ async function* wrap(stream: Readable, name: string): AsyncIterable<Uint8Array> 
 
 function firstChunk(stream: Readable): Promise<Uint8Array | null> {
   return new Promise((resolve, reject) => {
-    const done = () => { stream.off('readable', onReadable); stream.off('end', onEnd); stream.off('error', onError); };
-    const onReadable = () => { const c = stream.read() as Uint8Array | null; if (c !== null) { done(); resolve(c); } };
-    const onEnd = () => { done(); resolve(null); };
-    const onError = (e: Error) => { done(); reject(e); };
+    const done = () => {
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    const onReadable = () => {
+      const c = stream.read() as Uint8Array | null;
+      if (c !== null) {
+        done();
+        resolve(c);
+      }
+    };
+    const onEnd = () => {
+      done();
+      resolve(null);
+    };
+    const onError = (e: Error) => {
+      done();
+      reject(e);
+    };
     stream.on('readable', onReadable);
     stream.once('end', onEnd);
     stream.once('error', onError);

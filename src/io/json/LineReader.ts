@@ -28,7 +28,10 @@ export class LineReader {
   private lineNo = 0;
   private first = true;
 
-  constructor(private readonly sink: LineSink, readonly maxLineBytes = 8 << 20) {}
+  constructor(
+    private readonly sink: LineSink,
+    readonly maxLineBytes = 8 << 20,
+  ) {}
 
   /** Lines seen so far (the number of the last one). */
   get lines(): number {
@@ -54,7 +57,10 @@ export class LineReader {
 
   /** Flushes a last line that had no terminator. */
   end(): void {
-    if (this.discarding) { this.discarding = false; this.lineNo++; }
+    if (this.discarding) {
+      this.discarding = false;
+      this.lineNo++;
+    }
     if (this.pendingBytes === 0) return;
     const rest = concat(this.pending, this.pendingBytes);
     this.pending = [];
@@ -107,7 +113,11 @@ export class LineReader {
     try {
       text = this.strict.decode(bytes);
     } catch {
-      if (this.discarding) { this.discarding = false; this.lineNo++; return; }
+      if (this.discarding) {
+        this.discarding = false;
+        this.lineNo++;
+        return;
+      }
       this.lineNo++;
       this.first = false;
       this.sink.bad('utf8', this.lineNo, firstInvalid(bytes) + 1, this.lenient.decode(bytes));
@@ -118,8 +128,14 @@ export class LineReader {
 
   private emit(text: string): void {
     this.lineNo++;
-    if (this.discarding) { this.discarding = false; return; }
-    if (this.first) { this.first = false; if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); }
+    if (this.discarding) {
+      this.discarding = false;
+      return;
+    }
+    if (this.first) {
+      this.first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
     if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
     this.sink.line(text, this.lineNo);
   }
@@ -129,7 +145,10 @@ function concat(parts: readonly Uint8Array[], n: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(n);
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 

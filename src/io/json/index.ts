@@ -1,3 +1,3 @@
-export { LineReader, type LineSink } from './LineReader.js';
-export { ndjsonBatches, type NdjsonBatchOptions } from './ndjsonBatches.js';
 export { JsonArrayReader } from './JsonArrayReader.js';
+export { LineReader, type LineSink } from './LineReader.js';
+export { type NdjsonBatchOptions, ndjsonBatches } from './ndjsonBatches.js';

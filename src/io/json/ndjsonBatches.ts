@@ -1,9 +1,19 @@
 import {
-  BadInputError, BadRows, BatchBuilder, Schema, inferSchema,
-  type Batch, type BadInputLocation, type BadRowPolicy, type BadRowReason, type ColumnType, type PullChunk, type Telemetry,
+  BadInputError,
+  type BadInputLocation,
+  type BadRowPolicy,
+  type BadRowReason,
+  BadRows,
+  type Batch,
+  BatchBuilder,
+  type ColumnType,
+  inferSchema,
+  type PullChunk,
+  Schema,
+  type Telemetry,
 } from '../../core/index.js';
-import { LineReader, type LineSink } from './LineReader.js';
 import { checkPositiveInt } from '../checkPositiveInt.js';
+import { LineReader, type LineSink } from './LineReader.js';
 
 /** Options of `ndjsonBatches` (and, through `NdjsonOptions`, of `fromNdjson`). */
 export interface NdjsonBatchOptions {
@@ -46,7 +56,12 @@ export interface NdjsonBatchOptions {
 const DEFAULT_INFER = 1000;
 const DEFAULT_BATCH = 8192;
 
-interface Held { row: Record<string, unknown>; line: number; text: string; at: At }
+interface Held {
+  row: Record<string, unknown>;
+  line: number;
+  text: string;
+  at: At;
+}
 
 /** A 1-based character of a row's text → its file position (LineSink.line). */
 type At = ((column: number) => { line: number; column: number }) | undefined;
@@ -65,8 +80,14 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
   checkPositiveInt('batchSize', options.batchSize);
   checkPositiveInt('maxLineBytes', options.maxLineBytes);
   const own = !(options.badRows instanceof BadRows);
-  const books = options.badRows instanceof BadRows ? options.badRows
-    : new BadRows(options.source, { badRows: options.badRows ?? 'skip', ...(options.deadLetter ? { deadLetter: options.deadLetter } : {}), ...(options.telemetry ? { telemetry: options.telemetry } : {}) });
+  const books =
+    options.badRows instanceof BadRows
+      ? options.badRows
+      : new BadRows(options.source, {
+          badRows: options.badRows ?? 'skip',
+          ...(options.deadLetter ? { deadLetter: options.deadLetter } : {}),
+          ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+        });
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const inferRows = options.inferRows ?? DEFAULT_INFER;
   const nullValues = options.nullValues;
@@ -98,9 +119,14 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
       const f = b.schema.fields[fail.field]!;
       const v = row[f.name];
       const value = v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-      const detail = fail.reason === 'required' ? 'missing value in a required column'
-        : fail.reason === 'type' ? `expected ${f.type}, got ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`
-        : fail.reason === 'date' ? 'not a date/time' : 'not a number';
+      const detail =
+        fail.reason === 'required'
+          ? 'missing value in a required column'
+          : fail.reason === 'type'
+            ? `expected ${f.type}, got ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`
+            : fail.reason === 'date'
+              ? 'not a date/time'
+              : 'not a number';
       reject(fail.reason, { ...where(line, valueColumn(text, f.name), at), field: f.name, value }, detail, text);
       return;
     }
@@ -133,7 +159,12 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
         return;
       }
       if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-        reject('json', where(line, firstNonBlank(text), at), `expected a JSON object, got ${row === null ? 'null' : Array.isArray(row) ? 'an array' : typeof row}`, text);
+        reject(
+          'json',
+          where(line, firstNonBlank(text), at),
+          `expected a JSON object, got ${row === null ? 'null' : Array.isArray(row) ? 'an array' : typeof row}`,
+          text,
+        );
         return;
       }
       // Another connection settled the schema meanwhile: adopt it, flushing held rows first.
@@ -167,10 +198,16 @@ export async function* ndjsonBatches(chunks: AsyncIterable<Uint8Array>, options:
     if (!builder && (held.length > 0 || options.sharedSchema?.current)) endInference();
     const b = builder as BatchBuilder | null;
     if (b && b.length > 0) ready.push(b.finish());
-    for (const batch of ready) { yield { batch, bytes }; bytes = 0; }
+    for (const batch of ready) {
+      yield { batch, bytes };
+      bytes = 0;
+    }
     ok = true;
   } finally {
-    if (own) { books.close(); books.publish(ok); }
+    if (own) {
+      books.close();
+      books.publish(ok);
+    }
   }
 }
 
@@ -180,7 +217,10 @@ function where(line: number, column: number, at: At): { line: number; column: nu
 }
 
 function isBlank(s: string): boolean {
-  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c !== 32 && c !== 9 && c !== 13) return false; }
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
   return true;
 }
 
@@ -198,7 +238,10 @@ function errorColumn(message: string, text: string): number {
   if (pos) return Number(pos[1]) + 1;
   if (/Unexpected end of JSON input/.test(message)) return text.length + 1;
   const tok = /Unexpected token '(.)'/.exec(message);
-  if (tok) { const i = text.indexOf(tok[1]!); if (i >= 0) return i + 1; }
+  if (tok) {
+    const i = text.indexOf(tok[1]!);
+    if (i >= 0) return i + 1;
+  }
   return firstNonBlank(text);
 }
 
@@ -217,13 +260,18 @@ function inferFromRows(held: readonly Held[], types: Readonly<Record<string, Col
   const present = new Map<string, number>();
   for (const h of held) for (const k of Object.keys(h.row)) if (!keys.has(k)) keys.set(k, keys.size);
   const header = [...keys.keys()];
-  const rows = held.map((h) => header.map((k) => {
-    const v = h.row[k];
-    if (v === null || v === undefined) return null;
-    present.set(k, (present.get(k) ?? 0) + 1);
-    if (typeof v === 'object') { nested.set(k, (nested.get(k) ?? 0) + 1); return null; }
-    return String(v);
-  }));
+  const rows = held.map((h) =>
+    header.map((k) => {
+      const v = h.row[k];
+      if (v === null || v === undefined) return null;
+      present.set(k, (present.get(k) ?? 0) + 1);
+      if (typeof v === 'object') {
+        nested.set(k, (nested.get(k) ?? 0) + 1);
+        return null;
+      }
+      return String(v);
+    }),
+  );
   const inferred = inferSchema(header, rows, { ...(types ? { types } : {}), ...(nullValues ? { nullValues } : {}) });
   // Columns holding only objects or arrays have no flat type: leave them out rather than fail every row.
   const drop = header.filter((k) => (nested.get(k) ?? 0) > 0 && nested.get(k) === present.get(k) && !types?.[k]);

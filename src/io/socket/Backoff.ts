@@ -29,10 +29,14 @@ export class Backoff {
     this.maxDelayMs = options.maxDelayMs ?? 10_000;
     this.factor = options.factor ?? 2;
     this.maxRetries = options.maxRetries ?? 10;
-    if (!(this.initialDelayMs >= 0) || !Number.isFinite(this.initialDelayMs)) throw new SpecError(`${path}.initialDelayMs`, `expected a finite number >= 0, got ${String(options.initialDelayMs)}`);
-    if (!(this.maxDelayMs >= this.initialDelayMs)) throw new SpecError(`${path}.maxDelayMs`, `expected a number >= initialDelayMs (${this.initialDelayMs}), got ${String(options.maxDelayMs)}`);
-    if (!(this.factor >= 1) || !Number.isFinite(this.factor)) throw new SpecError(`${path}.factor`, `expected a finite number >= 1, got ${String(options.factor)}`);
-    if (!(this.maxRetries >= 0) || !(Number.isInteger(this.maxRetries) || this.maxRetries === Infinity)) throw new SpecError(`${path}.maxRetries`, `expected a non-negative integer or Infinity, got ${String(options.maxRetries)}`);
+    if (!(this.initialDelayMs >= 0) || !Number.isFinite(this.initialDelayMs))
+      throw new SpecError(`${path}.initialDelayMs`, `expected a finite number >= 0, got ${String(options.initialDelayMs)}`);
+    if (!(this.maxDelayMs >= this.initialDelayMs))
+      throw new SpecError(`${path}.maxDelayMs`, `expected a number >= initialDelayMs (${this.initialDelayMs}), got ${String(options.maxDelayMs)}`);
+    if (!(this.factor >= 1) || !Number.isFinite(this.factor))
+      throw new SpecError(`${path}.factor`, `expected a finite number >= 1, got ${String(options.factor)}`);
+    if (!(this.maxRetries >= 0) || !(Number.isInteger(this.maxRetries) || this.maxRetries === Infinity))
+      throw new SpecError(`${path}.maxRetries`, `expected a non-negative integer or Infinity, got ${String(options.maxRetries)}`);
   }
 
   /** Delay in ms before the next attempt, counting it; null when retries are exhausted. */

@@ -31,14 +31,23 @@ export class BatchUnifier {
 
   private remap(name: string, c: Extract<Column, { type: 'category' }>): Column {
     const target = this.shared.get(name);
-    if (!target) { this.shared.set(name, c.dictionary); return c; }
+    if (!target) {
+      this.shared.set(name, c.dictionary);
+      return c;
+    }
     if (target === c.dictionary) return c;
     let map = this.maps.get(c.dictionary);
-    if (!map) { map = []; this.maps.set(c.dictionary, map); }
+    if (!map) {
+      map = [];
+      this.maps.set(c.dictionary, map);
+    }
     // The source dictionary only grows: extend the mapping for codes seen since last time.
     for (let j = map.length; j < c.dictionary.size; j++) map.push(target.code(c.dictionary.get(j)));
     const codes = new Int32Array(c.codes.length);
-    for (let i = 0; i < codes.length; i++) { const x = c.codes[i]!; codes[i] = x < 0 ? -1 : map[x]!; }
+    for (let i = 0; i < codes.length; i++) {
+      const x = c.codes[i]!;
+      codes[i] = x < 0 ? -1 : map[x]!;
+    }
     return { type: 'category', codes, dictionary: target, validity: c.validity };
   }
 }

@@ -28,7 +28,10 @@ export class PullMerger {
 
   /** Adds an input; `close` must make its pending read settle (destroy the socket). */
   add(it: AsyncIterator<PullChunk>, close: () => void): void {
-    if (this.closed) { close(); return; }
+    if (this.closed) {
+      close();
+      return;
+    }
     this.entries.push({ it, close, pending: null });
     this.wake?.();
   }
@@ -43,19 +46,29 @@ export class PullMerger {
     for (;;) {
       if (this.closed || (this.entries.length === 0 && this.ended)) return { done: true, value: undefined };
       for (const e of this.entries) {
-        e.pending ??= e.it.next().then((result): Settled => ({ entry: e, ok: true, result }), (error: unknown): Settled => ({ entry: e, ok: false, error }));
+        e.pending ??= e.it.next().then(
+          (result): Settled => ({ entry: e, ok: true, result }),
+          (error: unknown): Settled => ({ entry: e, ok: false, error }),
+        );
       }
       const n = this.entries.length;
       const start = n > 0 ? this.turn++ % n : 0;
       const racers: Array<Promise<Settled | null>> = [];
       for (let k = 0; k < n; k++) racers.push(this.entries[(start + k) % n]!.pending!);
-      racers.push(new Promise<null>((resolve) => { this.wake = () => resolve(null); }));
+      racers.push(
+        new Promise<null>((resolve) => {
+          this.wake = () => resolve(null);
+        }),
+      );
       const s = await Promise.race(racers);
       this.wake = null;
       if (s === null) continue;
       s.entry.pending = null;
       if (!s.ok) throw s.error;
-      if (s.result.done) { this.entries = this.entries.filter((e) => e !== s.entry); continue; }
+      if (s.result.done) {
+        this.entries = this.entries.filter((e) => e !== s.entry);
+        continue;
+      }
       return { done: false, value: s.result.value };
     }
   }
@@ -67,7 +80,9 @@ export class PullMerger {
     this.entries = [];
     for (const e of all) {
       e.close();
-      e.it.return?.(undefined).catch(() => { /* closing */ });
+      e.it.return?.(undefined).catch(() => {
+        /* closing */
+      });
     }
     this.wake?.();
   }

@@ -1,6 +1,6 @@
-import { BadRows, Schema, SpecError, Telemetry, type BadRowPolicy, type ColumnType, type PullChunk, type RowAccount } from '../../core/index.js';
-import { CsvParser, csvBatches } from '../csv/index.js';
+import { type BadRowPolicy, BadRows, type ColumnType, type PullChunk, type RowAccount, Schema, SpecError, Telemetry } from '../../core/index.js';
 import { checkPositiveInt } from '../checkPositiveInt.js';
+import { CsvParser, csvBatches } from '../csv/index.js';
 import { ndjsonBatches } from '../json/index.js';
 
 /** How the lines of a socket source are parsed (shared by `fromTcp` and `fromWebSocket`). */
@@ -51,21 +51,32 @@ export class SocketParser {
   private readonly sharedSchema: { current: Schema | null } = { current: null };
   private readonly telemetry: Telemetry;
 
-  constructor(readonly source: string, private readonly options: SocketFormatOptions) {
+  constructor(
+    readonly source: string,
+    private readonly options: SocketFormatOptions,
+  ) {
     this.telemetry = options.telemetry ?? Telemetry.global;
-    this.books = new BadRows(source, { ...(options.badRows ? { badRows: options.badRows } : {}), ...(options.deadLetter ? { deadLetter: options.deadLetter } : {}), telemetry: this.telemetry });
+    this.books = new BadRows(source, {
+      ...(options.badRows ? { badRows: options.badRows } : {}),
+      ...(options.deadLetter ? { deadLetter: options.deadLetter } : {}),
+      telemetry: this.telemetry,
+    });
   }
 
   /** Checks format options at creation (SpecError naming the option). */
   static validate(o: SocketFormatOptions): void {
     new BadRows('check', { ...(o.badRows ? { badRows: o.badRows } : {}) });
-    if (o.format !== undefined && o.format !== 'ndjson' && o.format !== 'csv') throw new SpecError('format', `expected ndjson or csv, got ${JSON.stringify(o.format)}`);
+    if (o.format !== undefined && o.format !== 'ndjson' && o.format !== 'csv')
+      throw new SpecError('format', `expected ndjson or csv, got ${JSON.stringify(o.format)}`);
     if (o.format === 'csv' && o.header === false && !o.schema) throw new SpecError('header', 'header: false needs a declared schema naming the columns');
     checkPositiveInt('inferRows', o.inferRows);
     checkPositiveInt('batchSize', o.batchSize);
     checkPositiveInt('maxLineBytes', o.maxLineBytes);
-    if ((o.format ?? 'ndjson') === 'csv') CsvParser.validate({ ...SocketParser.csvOptions(o, 'check'), ...(o.quotedNewlines !== undefined ? { quotedNewlines: o.quotedNewlines } : {}) });
-    else for (const key of ['maxFieldBytes', 'quotedNewlines'] as const) if (o[key] !== undefined) throw new SpecError(key, 'applies to format: csv only (an NDJSON line is always one record)');
+    if ((o.format ?? 'ndjson') === 'csv')
+      CsvParser.validate({ ...SocketParser.csvOptions(o, 'check'), ...(o.quotedNewlines !== undefined ? { quotedNewlines: o.quotedNewlines } : {}) });
+    else
+      for (const key of ['maxFieldBytes', 'quotedNewlines'] as const)
+        if (o[key] !== undefined) throw new SpecError(key, 'applies to format: csv only (an NDJSON line is always one record)');
   }
 
   /** Batches of one connection (`connection` names it in errors: `tcp://host:port#3`). */
@@ -73,9 +84,15 @@ export class SocketParser {
     const o = this.options;
     if ((o.format ?? 'ndjson') === 'ndjson') {
       return ndjsonBatches(chunks, {
-        source: connection, badRows: this.books, flushEachChunk: true, sharedSchema: this.sharedSchema,
-        ...(o.schema ? { schema: o.schema } : {}), ...(o.inferRows ? { inferRows: o.inferRows } : {}), ...(o.batchSize ? { batchSize: o.batchSize } : {}),
-        ...(o.nullValues ? { nullValues: o.nullValues } : {}), ...(o.maxLineBytes ? { maxLineBytes: o.maxLineBytes } : {}),
+        source: connection,
+        badRows: this.books,
+        flushEachChunk: true,
+        sharedSchema: this.sharedSchema,
+        ...(o.schema ? { schema: o.schema } : {}),
+        ...(o.inferRows ? { inferRows: o.inferRows } : {}),
+        ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+        ...(o.nullValues ? { nullValues: o.nullValues } : {}),
+        ...(o.maxLineBytes ? { maxLineBytes: o.maxLineBytes } : {}),
       });
     }
     const bus = new Telemetry();
@@ -83,9 +100,18 @@ export class SocketParser {
       if (e.type === 'account') this.csv.set(connection, { read: e.read, passed: e.passed, skipped: e.skipped, skippedByReason: e.skippedByReason });
       else this.telemetry.emit(e);
     });
-    const opts = { ...SocketParser.csvOptions(o, connection), telemetry: bus, flushOnChunk: true, ...(o.deadLetter ? { deadLetter: withSuffix(o.deadLetter, `.conn${index}`) } : {}) };
+    const opts = {
+      ...SocketParser.csvOptions(o, connection),
+      telemetry: bus,
+      flushOnChunk: true,
+      ...(o.deadLetter ? { deadLetter: withSuffix(o.deadLetter, `.conn${index}`) } : {}),
+    };
     return (async function* () {
-      try { yield* csvBatches(chunks, opts); } finally { sub.unsubscribe(); }
+      try {
+        yield* csvBatches(chunks, opts);
+      } finally {
+        sub.unsubscribe();
+      }
     })();
   }
 
@@ -93,8 +119,11 @@ export class SocketParser {
   account(): RowAccount {
     const a = this.books.account();
     for (const c of this.csv.values()) {
-      a.read += c.read; a.passed += c.passed; a.skipped += c.skipped;
-      for (const [k, v] of Object.entries(c.skippedByReason)) a.skippedByReason[k as keyof RowAccount['skippedByReason']] = (a.skippedByReason[k as keyof RowAccount['skippedByReason']] ?? 0) + (v ?? 0);
+      a.read += c.read;
+      a.passed += c.passed;
+      a.skipped += c.skipped;
+      for (const [k, v] of Object.entries(c.skippedByReason))
+        a.skippedByReason[k as keyof RowAccount['skippedByReason']] = (a.skippedByReason[k as keyof RowAccount['skippedByReason']] ?? 0) + (v ?? 0);
     }
     return a;
   }
@@ -111,9 +140,13 @@ export class SocketParser {
     return {
       name,
       ...(o.badRows ? { badRows: o.badRows } : {}),
-      ...(o.schema ? { schema: o.header === false && !(o.schema instanceof Schema) ? Schema.from({ ...o.schema }) : o.schema } : {}), ...(o.header !== undefined ? { header: o.header } : {}), ...(o.delimiter ? { delimiter: o.delimiter } : {}),
-      ...(o.inferRows ? { inferRows: o.inferRows } : {}), ...(o.batchSize ? { batchSize: o.batchSize } : {}),
-      ...(o.nullValues ? { nullValues: o.nullValues } : {}), ...(o.maxLineBytes ? { maxRowBytes: o.maxLineBytes } : {}),
+      ...(o.schema ? { schema: o.header === false && !(o.schema instanceof Schema) ? Schema.from({ ...o.schema }) : o.schema } : {}),
+      ...(o.header !== undefined ? { header: o.header } : {}),
+      ...(o.delimiter ? { delimiter: o.delimiter } : {}),
+      ...(o.inferRows ? { inferRows: o.inferRows } : {}),
+      ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+      ...(o.nullValues ? { nullValues: o.nullValues } : {}),
+      ...(o.maxLineBytes ? { maxRowBytes: o.maxLineBytes } : {}),
       ...(o.maxFieldBytes !== undefined ? { maxFieldBytes: o.maxFieldBytes } : {}),
       // Line-per-record by default: a stray quote must not swallow the lines after it.
       quotedNewlines: o.quotedNewlines ?? false,

@@ -1,7 +1,7 @@
-export { SocketParser, type SocketFormatOptions } from './SocketParser.js';
-export { socketChunks, type SocketEnd } from './socketChunks.js';
-export { PullMerger } from './PullMerger.js';
-export { BatchUnifier } from './BatchUnifier.js';
 export { Backoff, type BackoffOptions } from './Backoff.js';
+export { BatchUnifier } from './BatchUnifier.js';
+export { PullMerger } from './PullMerger.js';
 export { retryAfter } from './retryAfter.js';
+export { type SocketFormatOptions, SocketParser } from './SocketParser.js';
 export { sleep } from './sleep.js';
+export { type SocketEnd, socketChunks } from './socketChunks.js';

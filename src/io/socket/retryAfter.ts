@@ -8,7 +8,15 @@ import { sleep } from './sleep.js';
  * spent, the stream ends: resolves false with a `warn` log when rows have been read (what was
  * read stays trained and reported), else throws SourceError naming the source and the attempts.
  */
-export async function retryAfter(backoff: Backoff | null, source: string, why: string, cause: unknown, telemetry: Telemetry, signal: AbortSignal, rowsRead: number): Promise<boolean> {
+export async function retryAfter(
+  backoff: Backoff | null,
+  source: string,
+  why: string,
+  cause: unknown,
+  telemetry: Telemetry,
+  signal: AbortSignal,
+  rowsRead: number,
+): Promise<boolean> {
   const delay = backoff?.next() ?? null;
   if (delay === null) {
     const stop = backoff ? `gave up after ${backoff.attempts} retries` : 'no reconnect';

@@ -1,5 +1,5 @@
 import { KernelError } from '../../core/index.js';
-import { resolveBatchedLinearOptions, type BatchedLinearOptions, type BatchedLoss } from './resolveBatchedLinearOptions.js';
+import { type BatchedLinearOptions, type BatchedLoss, resolveBatchedLinearOptions } from './resolveBatchedLinearOptions.js';
 
 export interface BatchedLinearState {
   models: number;
@@ -38,8 +38,13 @@ export class BatchedLinear {
 
   constructor(options: BatchedLinearOptions) {
     const r = resolveBatchedLinearOptions(options);
-    this.models = r.models; this.features = r.features; this.outputs = r.outputs; this.loss = r.loss;
-    this.hyper = r.hyper; this.w = r.w; this.b = r.b;
+    this.models = r.models;
+    this.features = r.features;
+    this.outputs = r.outputs;
+    this.loss = r.loss;
+    this.hyper = r.hyper;
+    this.w = r.w;
+    this.b = r.b;
     this.lastLoss = new Float32Array(r.models);
   }
 
@@ -50,10 +55,12 @@ export class BatchedLinear {
       throw new KernelError('batchedLinear.step', { x: [x.length], y: [y.length], rowsFeatures: [rows, d] }, 'x must hold rows×features and y rows values');
     }
     checkTargets(this.loss, out, y, rows);
-    const dz = new Float64Array(rows * out), z = new Float64Array(out);
+    const dz = new Float64Array(rows * out),
+      z = new Float64Array(out);
     const inv = 1 / rows;
     for (let m = 0; m < models; m++) {
-      const wo = m * d * out, bo = m * out;
+      const wo = m * d * out,
+        bo = m * out;
       let lossSum = 0;
       for (let r = 0; r < rows; r++) {
         for (let o = 0; o < out; o++) {
@@ -64,7 +71,9 @@ export class BatchedLinear {
         lossSum += lossAndGrad(this.loss, z, y[r]!, dz, r * out, inv);
       }
       this.lastLoss[m] = lossSum * inv;
-      const lr = this.hyper[m * 4]!, l2 = this.hyper[m * 4 + 1]!, shrink = lr * this.hyper[m * 4 + 2]!;
+      const lr = this.hyper[m * 4]!,
+        l2 = this.hyper[m * 4 + 1]!,
+        shrink = lr * this.hyper[m * 4 + 2]!;
       for (let j = 0; j < d; j++) {
         for (let o = 0; o < out; o++) {
           let g = 0;
@@ -86,11 +95,12 @@ export class BatchedLinear {
   predict(m: number, x: Float32Array, rows: number): Float32Array {
     const { features: d, outputs: out } = this;
     const res = new Float32Array(rows * out);
-    for (let r = 0; r < rows; r++) for (let o = 0; o < out; o++) {
-      let s = this.b[m * out + o]!;
-      for (let j = 0; j < d; j++) s += x[r * d + j]! * this.w[m * d * out + j * out + o]!;
-      res[r * out + o] = s;
-    }
+    for (let r = 0; r < rows; r++)
+      for (let o = 0; o < out; o++) {
+        let s = this.b[m * out + o]!;
+        for (let j = 0; j < d; j++) s += x[r * d + j]! * this.w[m * d * out + j * out + o]!;
+        res[r * out + o] = s;
+      }
     return res;
   }
 
@@ -101,14 +111,25 @@ export class BatchedLinear {
   }
 
   toJSON(): BatchedLinearState {
-    return { models: this.models, features: this.features, outputs: this.outputs, loss: this.loss, hyper: Array.from(this.hyper), w: Array.from(this.w), b: Array.from(this.b), lastLoss: Array.from(this.lastLoss) };
+    return {
+      models: this.models,
+      features: this.features,
+      outputs: this.outputs,
+      loss: this.loss,
+      hyper: Array.from(this.hyper),
+      w: Array.from(this.w),
+      b: Array.from(this.b),
+      lastLoss: Array.from(this.lastLoss),
+    };
   }
 
   static fromJSON(s: BatchedLinearState): BatchedLinear {
     const hyper = [];
     for (let m = 0; m < s.models; m++) hyper.push({ lr: s.hyper[m * 4]!, l2: s.hyper[m * 4 + 1]!, l1: s.hyper[m * 4 + 2]! });
     const bl = new BatchedLinear({ features: s.features, outputs: s.outputs, loss: s.loss, hyper });
-    bl.w.set(s.w); bl.b.set(s.b); bl.lastLoss.set(s.lastLoss);
+    bl.w.set(s.w);
+    bl.b.set(s.b);
+    bl.lastLoss.set(s.lastLoss);
     return bl;
   }
 }
@@ -118,7 +139,8 @@ function checkTargets(kind: BatchedLoss, out: number, y: Float32Array, rows: num
   if (kind !== 'softmax') return;
   for (let r = 0; r < rows; r++) {
     const t = y[r]!;
-    if (!(Number.isInteger(t) && t >= 0 && t < out)) throw new KernelError('batchedLinear.step', { y: [rows] }, `softmax target at row ${r} is ${t}, not a class index in [0, ${out})`);
+    if (!(Number.isInteger(t) && t >= 0 && t < out))
+      throw new KernelError('batchedLinear.step', { y: [rows] }, `softmax target at row ${r} is ${t}, not a class index in [0, ${out})`);
   }
 }
 
@@ -127,7 +149,11 @@ function lossAndGrad(kind: BatchedLoss, z: Float64Array, t: number, dz: Float64A
   switch (kind) {
     case 'squared': {
       let l = 0;
-      for (let o = 0; o < z.length; o++) { const e = z[o]! - t; dz[off + o] = e * inv; l += 0.5 * e * e; }
+      for (let o = 0; o < z.length; o++) {
+        const e = z[o]! - t;
+        dz[off + o] = e * inv;
+        l += 0.5 * e * e;
+      }
       return l;
     }
     case 'logistic': {
@@ -136,7 +162,8 @@ function lossAndGrad(kind: BatchedLoss, z: Float64Array, t: number, dz: Float64A
       return Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))) - t * v;
     }
     case 'hinge': {
-      const s = 2 * t - 1, v = z[0]!;
+      const s = 2 * t - 1,
+        v = z[0]!;
       dz[off] = s * v < 1 ? -s * inv : 0;
       return Math.max(0, 1 - s * v);
     }

@@ -3,7 +3,7 @@ import { KernelError } from '../../core/index.js';
 import type { Backend } from '../Backend.js';
 import type { GpuContext } from '../GpuContext.js';
 import type { Tensor } from '../Tensor.js';
-import { resolveBatchedLinearOptions, type BatchedLinearOptions, type BatchedLoss } from './resolveBatchedLinearOptions.js';
+import { type BatchedLinearOptions, type BatchedLoss, resolveBatchedLinearOptions } from './resolveBatchedLinearOptions.js';
 
 /** The memory half of a WebGPU Backend: what BatchedLinearGpu needs besides the GpuContext. */
 export type GpuMemory = Pick<Backend, 'zeros' | 'upload' | 'write' | 'read' | 'release' | 'sync'>;
@@ -44,9 +44,16 @@ export class BatchedLinearGpu {
   private rowLoss: Tensor | null = null;
   private disposed = false;
 
-  constructor(private readonly memory: GpuMemory, private readonly ctx: GpuContext, options: BatchedLinearOptions) {
+  constructor(
+    private readonly memory: GpuMemory,
+    private readonly ctx: GpuContext,
+    options: BatchedLinearOptions,
+  ) {
     const r = resolveBatchedLinearOptions(options);
-    this.models = r.models; this.features = r.features; this.outputs = r.outputs; this.loss = r.loss;
+    this.models = r.models;
+    this.features = r.features;
+    this.outputs = r.outputs;
+    this.loss = r.loss;
     this.w = memory.upload(r.w, [r.models, r.features, r.outputs]);
     this.b = memory.upload(r.b, [r.models, r.outputs]);
     this.hyper = memory.upload(r.hyper, [r.models, 4]);
@@ -63,21 +70,43 @@ export class BatchedLinearGpu {
     if (this.loss === 'softmax') {
       for (let r = 0; r < rows; r++) {
         const t = y[r]!;
-        if (!(Number.isInteger(t) && t >= 0 && t < out)) throw new KernelError('batchedLinear.step', { y: [rows] }, `softmax target at row ${r} is ${t}, not a class index in [0, ${out})`);
+        if (!(Number.isInteger(t) && t >= 0 && t < out))
+          throw new KernelError('batchedLinear.step', { y: [rows] }, `softmax target at row ${r} is ${t}, not a class index in [0, ${out})`);
       }
     }
     this.ensure(rows);
     this.memory.write(this.x!, x.subarray(0, rows * d));
     this.memory.write(this.y!, y.subarray(0, rows));
-    const u = new ArrayBuffer(32), ui = new Uint32Array(u), uf = new Float32Array(u);
-    ui[0] = rows; ui[1] = d; ui[2] = out; ui[3] = models; uf[4] = 1 / rows;
+    const u = new ArrayBuffer(32),
+      ui = new Uint32Array(u),
+      uf = new Float32Array(u);
+    ui[0] = rows;
+    ui[1] = d;
+    ui[2] = out;
+    ui[3] = models;
+    uf[4] = 1 / rows;
     const uniform = this.ctx.uniform(u);
     const c = this.ctx;
-    c.dispatch(this.pipeline('forward'), [uniform, c.buffer(this.x!), c.buffer(this.y!), c.buffer(this.w), c.buffer(this.b), c.buffer(this.dz!), c.buffer(this.rowLoss!)],
-      [Math.min(Math.ceil(rows / WG), MAX_GROUPS), models]);
+    c.dispatch(
+      this.pipeline('forward'),
+      [uniform, c.buffer(this.x!), c.buffer(this.y!), c.buffer(this.w), c.buffer(this.b), c.buffer(this.dz!), c.buffer(this.rowLoss!)],
+      [Math.min(Math.ceil(rows / WG), MAX_GROUPS), models],
+    );
     const params = models * (d + 1) * out;
-    c.dispatch(this.pipeline('update'), [uniform, c.buffer(this.x!), c.buffer(this.dz!), c.buffer(this.rowLoss!), c.buffer(this.hyper), c.buffer(this.w), c.buffer(this.b), c.buffer(this.meanLoss)],
-      [Math.min(Math.ceil(params / WG), MAX_GROUPS)]);
+    c.dispatch(
+      this.pipeline('update'),
+      [
+        uniform,
+        c.buffer(this.x!),
+        c.buffer(this.dz!),
+        c.buffer(this.rowLoss!),
+        c.buffer(this.hyper),
+        c.buffer(this.w),
+        c.buffer(this.b),
+        c.buffer(this.meanLoss),
+      ],
+      [Math.min(Math.ceil(params / WG), MAX_GROUPS)],
+    );
   }
 
   /** Each model's mean loss on the last batch, before its update. */
@@ -92,7 +121,8 @@ export class BatchedLinearGpu {
 
   /** Model m's weights (d×out) and bias (out). */
   async weights(m: number): Promise<{ w: Float32Array; b: Float32Array }> {
-    const all = await this.allWeights(), n = this.features * this.outputs;
+    const all = await this.allWeights(),
+      n = this.features * this.outputs;
     return { w: all.w.slice(m * n, (m + 1) * n), b: all.b.slice(m * this.outputs, (m + 1) * this.outputs) };
   }
 

@@ -54,13 +54,17 @@ export function resolveBatchedLinearOptions(o: BatchedLinearOptions): ResolvedBa
   o.hyper.forEach((h, m) => {
     for (const key of ['lr', 'l2', 'l1'] as const) {
       const v = h[key] ?? 0;
-      if (!Number.isFinite(v) || v < 0 || (key === 'lr' && v === 0)) throw new SpecError(`hyper[${m}].${key}`, `must be a finite ${key === 'lr' ? 'positive' : 'non-negative'} number, got ${v}`);
+      if (!Number.isFinite(v) || v < 0 || (key === 'lr' && v === 0))
+        throw new SpecError(`hyper[${m}].${key}`, `must be a finite ${key === 'lr' ? 'positive' : 'non-negative'} number, got ${v}`);
     }
-    hyper[m * 4] = h.lr; hyper[m * 4 + 1] = h.l2 ?? 0; hyper[m * 4 + 2] = h.l1 ?? 0;
+    hyper[m * 4] = h.lr;
+    hyper[m * 4 + 1] = h.l2 ?? 0;
+    hyper[m * 4 + 2] = h.l1 ?? 0;
   });
   const w = new Float32Array(models * o.features * outputs);
   if (o.seed !== undefined) {
-    const rng = new Rng(o.seed), std = o.initStd ?? 0.01;
+    const rng = new Rng(o.seed),
+      std = o.initStd ?? 0.01;
     for (let i = 0; i < w.length; i++) w[i] = rng.normal(0, std);
   }
   return { models, features: o.features, outputs, loss: o.loss, hyper, w, b: new Float32Array(models * outputs) };

@@ -1,24 +1,34 @@
 import { availableParallelism } from 'node:os';
 import { KernelError } from '../../core/index.js';
-import type { Activation, Backend, BackendCapabilities, GemmOptions, LossKind, OptimizerHyper, OptimizerKind, ScaleOptions, UploadOptions } from '../Backend.js';
-import type { DType, Tensor, TypedData } from '../Tensor.js';
+import type {
+  Activation,
+  Backend,
+  BackendCapabilities,
+  GemmOptions,
+  LossKind,
+  OptimizerHyper,
+  OptimizerKind,
+  ScaleOptions,
+  UploadOptions,
+} from '../Backend.js';
 import { checkArgs } from '../checkArgs.js';
-import { CpuTensor } from './CpuTensor.js';
+import type { DType, Tensor, TypedData } from '../Tensor.js';
 import { activateBackwardCpu } from './activateBackwardCpu.js';
 import { activateCpu } from './activateCpu.js';
 import { biasAddCpu } from './biasAddCpu.js';
+import { CpuTensor } from './CpuTensor.js';
 import { colSumCpu } from './colSumCpu.js';
+import { columnStatsCpu } from './columnStatsCpu.js';
+import { GemmWorkerPool } from './GemmWorkerPool.js';
+import { type GemmAfter, gemmAfterCpu } from './gemmAfterCpu.js';
 import { gemmCpu } from './gemmCpu.js';
 import { gemmFastCpu } from './gemmFastCpu.js';
-import { gemmSimdCpu } from './gemmSimdCpu.js';
-import { gemmAfterCpu, type GemmAfter } from './gemmAfterCpu.js';
 import { gemmSimdAvailable } from './gemmSimdAvailable.js';
-import { GemmWorkerPool } from './GemmWorkerPool.js';
+import { gemmSimdCpu } from './gemmSimdCpu.js';
 import { loadWasmGemm } from './loadWasmGemm.js';
 import { lossGradCpu } from './lossGradCpu.js';
-import { softmaxCpu } from './softmaxCpu.js';
 import { optimizerStepCpu } from './optimizerStepCpu.js';
-import { columnStatsCpu } from './columnStatsCpu.js';
+import { softmaxCpu } from './softmaxCpu.js';
 import { spmmCpu } from './spmmCpu.js';
 import { spmmTCpu } from './spmmTCpu.js';
 
@@ -161,7 +171,8 @@ export class CpuBackend implements Backend {
 
   write(t: Tensor, data: TypedData, elementOffset = 0): void {
     const d = this.data(t, 'write');
-    if (elementOffset < 0 || elementOffset + data.length > d.length) throw new KernelError('write', { t: t.shape }, `writing ${data.length} elements at ${elementOffset} overruns ${d.length}`);
+    if (elementOffset < 0 || elementOffset + data.length > d.length)
+      throw new KernelError('write', { t: t.shape }, `writing ${data.length} elements at ${elementOffset} overruns ${d.length}`);
     if (dtypeOf(data) !== t.dtype) throw new KernelError('write', { t: t.shape }, `data is ${dtypeOf(data)}, tensor is ${t.dtype}`);
     d.set(data, elementOffset);
   }
@@ -184,7 +195,10 @@ export class CpuBackend implements Backend {
   }
 
   async dispose(): Promise<void> {
-    for (const t of this.resident) { t.released = true; loadWasmGemm()?.arena?.release(t.data as Float32Array); }
+    for (const t of this.resident) {
+      t.released = true;
+      loadWasmGemm()?.arena?.release(t.data as Float32Array);
+    }
     this.resident.clear();
     this.disposed = true;
     const pool = this.gemmPool;
@@ -202,9 +216,15 @@ export class CpuBackend implements Backend {
    */
   gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
     checkArgs.gemm(a, b, c, o);
-    const A = this.f32(a, 'gemm'), B = this.f32(b, 'gemm'), C = this.f32(c, 'gemm');
-    const ep = o.epilogue, mn = o.m * o.n;
-    let post: GemmAfter | undefined, run = o, bias: Float32Array | null = null, act: Activation | null = null;
+    const A = this.f32(a, 'gemm'),
+      B = this.f32(b, 'gemm'),
+      C = this.f32(c, 'gemm');
+    const ep = o.epilogue,
+      mn = o.m * o.n;
+    let post: GemmAfter | undefined,
+      run = o,
+      bias: Float32Array | null = null,
+      act: Activation | null = null;
     let back: { kind: Activation; y: Float32Array } | null = null;
     if (ep && 'backward' in ep) {
       const y = this.f32(ep.y, 'gemm');
@@ -269,12 +289,28 @@ export class CpuBackend implements Backend {
   lossGrad(kind: LossKind, z: Tensor, targets: Tensor, weights: Tensor | null, grad: Tensor, loss: Tensor, rows: number, cols: number, scale = 1): void {
     checkArgs.lossGrad(kind, z, targets, weights, grad, loss, rows, cols);
     const k = 'lossGrad';
-    lossGradCpu(kind, this.f32(z, k), this.data(targets, k) as Float32Array | Int32Array, weights ? this.f32(weights, k) : null, this.f32(grad, k), this.f32(loss, k), rows, cols, scale);
+    lossGradCpu(
+      kind,
+      this.f32(z, k),
+      this.data(targets, k) as Float32Array | Int32Array,
+      weights ? this.f32(weights, k) : null,
+      this.f32(grad, k),
+      this.f32(loss, k),
+      rows,
+      cols,
+      scale,
+    );
   }
 
   optimizerStep(kind: OptimizerKind, param: Tensor, grad: Tensor, state: readonly Tensor[], h: OptimizerHyper): void {
     const k = 'optimizerStep';
-    optimizerStepCpu(kind, this.f32(param, k), this.f32(grad, k), state.map((s) => this.f32(s, k)), h);
+    optimizerStepCpu(
+      kind,
+      this.f32(param, k),
+      this.f32(grad, k),
+      state.map((s) => this.f32(s, k)),
+      h,
+    );
   }
 
   columnStats(x: Tensor, out: Tensor, rows: number, cols: number): void {

@@ -5,7 +5,12 @@ export class CpuTensor implements Tensor {
   readonly backend = 'cpu' as const;
   readonly length: number;
   released = false;
-  constructor(readonly id: number, readonly shape: readonly number[], readonly dtype: DType, readonly data: TypedData) {
+  constructor(
+    readonly id: number,
+    readonly shape: readonly number[],
+    readonly dtype: DType,
+    readonly data: TypedData,
+  ) {
     this.length = data.length;
   }
 }

@@ -23,7 +23,10 @@ export class GemmWorkerPool {
   readonly stats = { jobs: 0, tasks: 0, callerTasks: 0, declined: 0 };
   private readonly classes = new Map<number, { sharedNs: number; localNs: number; backoff: number; skip: number }>();
 
-  constructor(private readonly w: WasmGemm, readonly helpers: number) {
+  constructor(
+    private readonly w: WasmGemm,
+    readonly helpers: number,
+  ) {
     if (!w.shared) throw new KernelError('gemm', {}, 'a GEMM worker pool needs shared wasm memory');
     this.ctl = new Int32Array(new SharedArrayBuffer(T.words(helpers) * 4));
     for (let s = 0; s < helpers; s++) {
@@ -69,7 +72,10 @@ export class GemmWorkerPool {
     if (madds >= 2 ** 29 || !(nsPerMadd > 0) || !Number.isFinite(nsPerMadd)) return;
     const c = this.sizeClass(madds);
     const ema = (old: number) => (old === 0 ? nsPerMadd : 0.7 * old + 0.3 * nsPerMadd);
-    if (!shared) { c.localNs = ema(c.localNs); return; }
+    if (!shared) {
+      c.localNs = ema(c.localNs);
+      return;
+    }
     c.sharedNs = ema(c.sharedNs);
     if (c.localNs === 0) c.skip = 1;
     else if (c.sharedNs * 1.1 > c.localNs) c.skip = c.backoff = Math.min(64, Math.max(2, c.backoff * 2));

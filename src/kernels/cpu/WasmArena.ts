@@ -18,9 +18,14 @@ export class WasmArena {
   private free: Array<{ off: number; size: number }> = [];
   private used = 0;
 
-  constructor(private readonly mem: WasmGemmMemory, readonly capBytes = 64 * 2 ** 20) {}
+  constructor(
+    private readonly mem: WasmGemmMemory,
+    readonly capBytes = 64 * 2 ** 20,
+  ) {}
 
-  get top(): number { return this._top; }
+  get top(): number {
+    return this._top;
+  }
 
   /** A zeroed view of n floats in the wasm memory, or null when the arena is full. */
   alloc(n: number): Float32Array | null {
@@ -32,7 +37,10 @@ export class WasmArena {
       const b = this.free[i]!;
       off = b.off;
       if (b.size === size) this.free.splice(i, 1);
-      else { b.off += size; b.size -= size; }
+      else {
+        b.off += size;
+        b.size -= size;
+      }
     } else {
       off = this._top;
       this._top += size;
@@ -68,7 +76,10 @@ export class WasmArena {
       else merged.push({ ...f });
     }
     const last = merged[merged.length - 1];
-    if (last && last.off + last.size === this._top) { this._top = last.off; merged.pop(); }
+    if (last && last.off + last.size === this._top) {
+      this._top = last.off;
+      merged.pop();
+    }
     this.free = merged;
   }
 }

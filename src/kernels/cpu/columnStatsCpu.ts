@@ -11,7 +11,12 @@ export function columnStatsCpu(x: Float32Array, out: Float32Array, rows: number,
     throw new KernelError('columnStats', { x: [x.length], out: [out.length], rowsCols: [rows, cols] }, 'x must hold rows×cols and out 6×cols elements');
   }
   for (let c = 0; c < cols; c++) {
-    let count = 0, sum = 0, mean = 0, m2 = 0, min = Infinity, max = -Infinity;
+    let count = 0,
+      sum = 0,
+      mean = 0,
+      m2 = 0,
+      min = Infinity,
+      max = -Infinity;
     for (let r = 0, i = c; r < rows; r++, i += cols) {
       const v = x[i]!;
       if (v !== v) continue;

@@ -29,7 +29,8 @@ export function gemmFastCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
   const mPanels = Math.ceil(m / MR);
   if (packA.length < mPanels * MR * KC) packA = new Float64Array(mPanels * MR * KC);
   if (packB.length < NC * KC) packB = new Float64Array(NC * KC);
-  const Ap = packA, Bp = packB;
+  const Ap = packA,
+    Bp = packB;
 
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
@@ -42,9 +43,14 @@ export function gemmFastCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
         const base = jp * kc * NR;
         for (let q = 0; q < NR; q++) {
           const j = jc + jp * NR + q;
-          if (j >= n) { for (let p = 0; p < kc; p++) Bp[base + p * NR + q] = 0; continue; }
-          if (tb) { const row = j * k + pc; for (let p = 0; p < kc; p++) Bp[base + p * NR + q] = b[row + p]!; }
-          else for (let p = 0; p < kc; p++) Bp[base + p * NR + q] = b[(pc + p) * n + j]!;
+          if (j >= n) {
+            for (let p = 0; p < kc; p++) Bp[base + p * NR + q] = 0;
+            continue;
+          }
+          if (tb) {
+            const row = j * k + pc;
+            for (let p = 0; p < kc; p++) Bp[base + p * NR + q] = b[row + p]!;
+          } else for (let p = 0; p < kc; p++) Bp[base + p * NR + q] = b[(pc + p) * n + j]!;
         }
       }
       // Pack op(A)[:, pc:pc+kc] as mPanels panels of kc×MR.
@@ -52,9 +58,15 @@ export function gemmFastCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
         const base = ip * kc * MR;
         for (let q = 0; q < MR; q++) {
           const i = ip * MR + q;
-          if (i >= m) { for (let p = 0; p < kc; p++) Ap[base + p * MR + q] = 0; continue; }
+          if (i >= m) {
+            for (let p = 0; p < kc; p++) Ap[base + p * MR + q] = 0;
+            continue;
+          }
           if (ta) for (let p = 0; p < kc; p++) Ap[base + p * MR + q] = a[(pc + p) * m + i]!;
-          else { const row = i * k + pc; for (let p = 0; p < kc; p++) Ap[base + p * MR + q] = a[row + p]!; }
+          else {
+            const row = i * k + pc;
+            for (let p = 0; p < kc; p++) Ap[base + p * MR + q] = a[row + p]!;
+          }
         }
       }
       for (let ip = 0; ip < mPanels; ip++) {
@@ -62,15 +74,47 @@ export function gemmFastCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
         const i0 = ip * MR;
         for (let jp = 0; jp < nPanels; jp++) {
           const bBase = jp * kc * NR;
-          let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-          let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+          let c00 = 0,
+            c01 = 0,
+            c02 = 0,
+            c03 = 0,
+            c10 = 0,
+            c11 = 0,
+            c12 = 0,
+            c13 = 0;
+          let c20 = 0,
+            c21 = 0,
+            c22 = 0,
+            c23 = 0,
+            c30 = 0,
+            c31 = 0,
+            c32 = 0,
+            c33 = 0;
           for (let p = 0, ai = aBase, bi = bBase; p < kc; p++, ai += MR, bi += NR) {
-            const a0 = Ap[ai]!, a1 = Ap[ai + 1]!, a2 = Ap[ai + 2]!, a3 = Ap[ai + 3]!;
-            const b0 = Bp[bi]!, b1 = Bp[bi + 1]!, b2 = Bp[bi + 2]!, b3 = Bp[bi + 3]!;
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            const a0 = Ap[ai]!,
+              a1 = Ap[ai + 1]!,
+              a2 = Ap[ai + 2]!,
+              a3 = Ap[ai + 3]!;
+            const b0 = Bp[bi]!,
+              b1 = Bp[bi + 1]!,
+              b2 = Bp[bi + 2]!,
+              b3 = Bp[bi + 3]!;
+            c00 += a0 * b0;
+            c01 += a0 * b1;
+            c02 += a0 * b2;
+            c03 += a0 * b3;
+            c10 += a1 * b0;
+            c11 += a1 * b1;
+            c12 += a1 * b2;
+            c13 += a1 * b3;
+            c20 += a2 * b0;
+            c21 += a2 * b1;
+            c22 += a2 * b2;
+            c23 += a2 * b3;
+            c30 += a3 * b0;
+            c31 += a3 * b1;
+            c32 += a3 * b2;
+            c33 += a3 * b3;
           }
           const j0 = jc + jp * NR;
           store(c, i0, j0, m, n, c00, c01, c02, c03, alpha, beta, first);
@@ -83,7 +127,20 @@ export function gemmFastCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
   }
 }
 
-function store(c: Float32Array, i: number, j0: number, m: number, n: number, v0: number, v1: number, v2: number, v3: number, alpha: number, beta: number, first: boolean): void {
+function store(
+  c: Float32Array,
+  i: number,
+  j0: number,
+  m: number,
+  n: number,
+  v0: number,
+  v1: number,
+  v2: number,
+  v3: number,
+  alpha: number,
+  beta: number,
+  first: boolean,
+): void {
   if (i >= m) return;
   const o = i * n + j0;
   const w = Math.min(NR, n - j0);

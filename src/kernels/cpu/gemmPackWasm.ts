@@ -7,13 +7,27 @@ import type { WasmGemm } from './loadWasmGemm.js';
  * w = 4) are packed by the wasm SIMD loops (wasmPackModule); a ragged last panel and other strides
  * are copied here. Offsets in floats.
  */
-export function gemmPackWasm(w: WasmGemm, heap: Float32Array, x0: number, rows: number, k: number, rs: number, ps: number, pw: number, kcBlock: number, off: number): void {
-  const panels = Math.ceil(rows / pw), padRows = panels * pw;
+export function gemmPackWasm(
+  w: WasmGemm,
+  heap: Float32Array,
+  x0: number,
+  rows: number,
+  k: number,
+  rs: number,
+  ps: number,
+  pw: number,
+  kcBlock: number,
+  off: number,
+): void {
+  const panels = Math.ceil(rows / pw),
+    padRows = panels * pw;
   for (let pc = 0; pc < k; pc += kcBlock) {
     const kc = Math.min(kcBlock, k - pc);
     const base = off + pc * padRows;
     for (let ip = 0; ip < panels; ip++) {
-      const pb = base + ip * kc * pw, r0 = ip * pw, full = Math.min(pw, rows - r0);
+      const pb = base + ip * kc * pw,
+        r0 = ip * pw,
+        full = Math.min(pw, rows - r0);
       const src = x0 + r0 * rs + pc * ps;
       if (full === pw && rs === 1 && pw === 8) w.copy8(src * 4, ps * 4, pb * 4, kc);
       else if (full === pw && rs === 1 && pw === 4) w.copy4(src * 4, ps * 4, pb * 4, kc);

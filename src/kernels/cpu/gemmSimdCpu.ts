@@ -1,10 +1,10 @@
 import type { GemmOptions } from '../Backend.js';
-import { gemmAfterCpu, type GemmAfter } from './gemmAfterCpu.js';
+import type { GemmWorkerPool } from './GemmWorkerPool.js';
+import { type GemmAfter, gemmAfterCpu } from './gemmAfterCpu.js';
 import { gemmFastCpu } from './gemmFastCpu.js';
 import { gemmPackPanels } from './gemmPackPanels.js';
 import { gemmPackWasm } from './gemmPackWasm.js';
 import { gemmTasks } from './gemmTasks.mjs';
-import type { GemmWorkerPool } from './GemmWorkerPool.js';
 import { gemvCpu } from './gemvCpu.js';
 import { loadWasmGemm } from './loadWasmGemm.js';
 
@@ -40,7 +40,15 @@ const localCtl = new Int32Array(gemmTasks.words(0));
  * a result: every element is summed over k in the same order.
  * Falls back to gemmFastCpu where the runtime lacks WebAssembly SIMD.
  */
-export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o: GemmOptions, pool?: () => GemmWorkerPool | null, minShared = GEMM_THREAD_MIN_MADDS, after?: GemmAfter): void {
+export function gemmSimdCpu(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  o: GemmOptions,
+  pool?: () => GemmWorkerPool | null,
+  minShared = GEMM_THREAD_MIN_MADDS,
+  after?: GemmAfter,
+): void {
   const w = loadWasmGemm();
   const { m, n, k } = o;
   if ((n === 1 && k > 0) || !w || k === 0 || m === 0 || n === 0) {
@@ -49,14 +57,19 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
     if (after) gemmAfterCpu(after, c, 0, m * n);
     return;
   }
-  const alpha = o.alpha ?? 1, beta = o.beta ?? 0;
-  const ta = o.transA ?? false, tb = o.transB ?? false;
+  const alpha = o.alpha ?? 1,
+    beta = o.beta ?? 0;
+  const ta = o.transA ?? false,
+    tb = o.transB ?? false;
   const MR = w.mr;
-  const nP = Math.ceil(n / NR), nPad = nP * NR;
+  const nP = Math.ceil(n / NR),
+    nPad = nP * NR;
   const bFloats = k * nPad;
   // Operands already in the wasm memory (WasmArena: a model's weights) are read and written in place.
   const base = w.arena?.top ?? 0;
-  const aRes = w.arena?.offsetOf(a) ?? -1, bRes = w.arena?.offsetOf(b) ?? -1, cRes = w.arena?.offsetOf(c) ?? -1;
+  const aRes = w.arena?.offsetOf(a) ?? -1,
+    bRes = w.arena?.offsetOf(b) ?? -1,
+    cRes = w.arena?.offsetOf(c) ?? -1;
   const room = w.maxBytes / 4 - base;
   // Rows of C per pass such that packed B, A, C, a copy of c (beta ≠ 0) and of y (after) fit the wasm memory (all of m up to ~8000³).
   const fitRows = Math.floor((room - bFloats) / (k + 3 * nPad) / MR) * MR;
@@ -67,7 +80,8 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
   }
   // When all of m fits one pass with room for a copy of a or b (a stage), they are copied in
   // (memcpy) and packed by wasm SIMD loops, else packed from the JS arrays (~3× slower).
-  const mAll = Math.ceil(m / MR) * MR, stageFloats = Math.max(aRes < 0 ? m * k : 0, bRes < 0 ? k * n : 0);
+  const mAll = Math.ceil(m / MR) * MR,
+    stageFloats = Math.max(aRes < 0 ? m * k : 0, bRes < 0 ? k * n : 0);
   const staged = bFloats + mAll * (k + 3 * nPad) + stageFloats <= room;
   const sliceRows = staged ? mAll : Math.min(mAll, fitRows);
   const stage = base + bFloats + sliceRows * (k + 3 * nPad);
@@ -82,14 +96,19 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
   } else gemmPackPanels(b, 0, n, k, tb ? k : 1, tb ? 1 : n, NR, KC, heap, base);
   for (let i0 = 0; i0 < m; i0 += sliceRows) {
     const rows = Math.min(sliceRows, m - i0);
-    const mP = Math.ceil(rows / MR), mPad = mP * MR;
-    const aOff = base + bFloats, cOff = aOff + mPad * k, sOff = cOff + mPad * nPad, yOff = sOff + mPad * nPad;
+    const mP = Math.ceil(rows / MR),
+      mPad = mP * MR;
+    const aOff = base + bFloats,
+      cOff = aOff + mPad * k,
+      sOff = cOff + mPad * nPad,
+      yOff = sOff + mPad * nPad;
     // op(A): element (i, p) is a[p·m + i] (transposed) or a[i·k + p].
     if (aRes >= 0 || staged) {
       if (aRes < 0) heap.set(a.subarray(0, m * k), stage);
       gemmPackWasm(w, heap, (aRes >= 0 ? aRes : stage) + (ta ? i0 : i0 * k), rows, k, ta ? 1 : k, ta ? m : 1, MR, KC, aOff);
     } else gemmPackPanels(a, ta ? i0 : i0 * k, rows, k, ta ? 1 : k, ta ? m : 1, MR, KC, heap, aOff);
-    const mcp = MC / MR, mBlocks = Math.ceil(mP / mcp);
+    const mcp = MC / MR,
+      mBlocks = Math.ceil(mP / mcp);
     const madds = rows * n * k;
     const shared = pool && madds >= minShared ? pool() : null;
     // Few row blocks (a batch of 64 rows is one): cut the columns finer so that every thread gets
@@ -101,7 +120,8 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
     }
     const nTasks = mBlocks * Math.ceil(nP / ncp);
     const params = [aOff * 4, base * 4, cOff * 4, mP, nP, k, KC, mPad, nPad, mcp, ncp, mBlocks, nTasks, MR];
-    const t0 = performance.now(), share = nTasks > 1 && (shared?.shouldShare(madds) ?? false);
+    const t0 = performance.now(),
+      share = nTasks > 1 && (shared?.shouldShare(madds) ?? false);
     if (share) shared!.run(params);
     else {
       for (let i = 0; i < params.length; i++) localCtl[gemmTasks.PARAMS + i] = params[i]!;
@@ -121,7 +141,8 @@ export function gemmSimdCpu(a: Float32Array, b: Float32Array, c: Float32Array, o
       copyRows(heap, c, cOff, dst0, rows, n, nPad);
     } else if (rows * nPad < SCALE_IN_WASM || !(n === nPad || rowCopies)) {
       for (let i = 0; i < rows; i++) {
-        const src = cOff + i * nPad, dst = dst0 + i * n;
+        const src = cOff + i * nPad,
+          dst = dst0 + i * n;
         if (beta === 0) for (let j = 0; j < n; j++) c[dst + j] = alpha * heap[src + j]!;
         else for (let j = 0; j < n; j++) c[dst + j] = alpha * heap[src + j]! + beta * c[dst + j]!;
       }

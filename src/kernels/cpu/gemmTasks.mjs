@@ -34,16 +34,30 @@ export const gemmTasks = Object.freeze({
    */
   run(ctl, kernel) {
     const P = 48;
-    const aOff = ctl[P], bOff = ctl[P + 1], cOff = ctl[P + 2], mP = ctl[P + 3], nP = ctl[P + 4];
-    const k = ctl[P + 5], KC = ctl[P + 6], mPad = ctl[P + 7], nPad = ctl[P + 8];
-    const mcp = ctl[P + 9], ncp = ctl[P + 10], mBlocks = ctl[P + 11], nTasks = ctl[P + 12], MR = ctl[P + 13];
+    const aOff = ctl[P],
+      bOff = ctl[P + 1],
+      cOff = ctl[P + 2],
+      mP = ctl[P + 3],
+      nP = ctl[P + 4];
+    const k = ctl[P + 5],
+      KC = ctl[P + 6],
+      mPad = ctl[P + 7],
+      nPad = ctl[P + 8];
+    const mcp = ctl[P + 9],
+      ncp = ctl[P + 10],
+      mBlocks = ctl[P + 11],
+      nTasks = ctl[P + 12],
+      MR = ctl[P + 13];
     const ldc = nPad * 4;
     for (let done = 0; ; done++) {
       const t = Atomics.add(ctl, 32, 1);
       if (t >= nTasks) return done;
-      const jb = (t / mBlocks) | 0, ib = t - jb * mBlocks;
-      const ip0 = ib * mcp, mCnt = Math.min(mcp, mP - ip0);
-      const jp0 = jb * ncp, nCnt = Math.min(ncp, nP - jp0);
+      const jb = (t / mBlocks) | 0,
+        ib = t - jb * mBlocks;
+      const ip0 = ib * mcp,
+        mCnt = Math.min(mcp, mP - ip0);
+      const jp0 = jb * ncp,
+        nCnt = Math.min(ncp, nP - jp0);
       const c = cOff + (ip0 * MR * nPad + jp0 * 8) * 4;
       for (let pc = 0; pc < k; pc += KC) {
         const kc = Math.min(KC, k - pc);

@@ -7,12 +7,14 @@ import type { GemmOptions } from '../Backend.js';
  */
 export function gemvCpu(a: Float32Array, b: Float32Array, c: Float32Array, o: GemmOptions): void {
   const { m, k } = o;
-  const alpha = o.alpha ?? 1, beta = o.beta ?? 0;
+  const alpha = o.alpha ?? 1,
+    beta = o.beta ?? 0;
   if (o.transA) {
     // c = Aᵀ·b with A stored k×m: accumulate rows of A scaled by b[p].
     const acc = new Float64Array(m);
     for (let p = 0; p < k; p++) {
-      const bv = b[p]!, row = p * m;
+      const bv = b[p]!,
+        row = p * m;
       for (let i = 0; i < m; i++) acc[i] = acc[i]! + a[row + i]! * bv;
     }
     for (let i = 0; i < m; i++) c[i] = beta === 0 ? alpha * acc[i]! : alpha * acc[i]! + beta * c[i]!;

@@ -1,8 +1,11 @@
-import { wasmModules } from './wasmModules.js';
 import { WasmArena } from './WasmArena.js';
+import { wasmModules } from './wasmModules.js';
 
 /** The wasm memory as used here (shared or not). */
-export interface WasmGemmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
+export interface WasmGemmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
 
 /** The instantiated SIMD GEMM module: its kernel, its memory (grown on demand) and what workers need to join it. */
 export interface WasmGemm {
@@ -53,7 +56,10 @@ export function loadWasmGemm(): WasmGemm | null {
       const module = new wa.Module(bytes);
       const { kernel } = new wa.Instance(module, { env: { mem } }).exports as Pick<WasmGemm, 'kernel'>;
       const { axpby } = new wa.Instance(new wa.Module(wasmModules.bytes('scale', shared)), { env: { mem } }).exports as Pick<WasmGemm, 'axpby'>;
-      const { copy8, copy4, tr4 } = new wa.Instance(new wa.Module(wasmModules.bytes('pack', shared)), { env: { mem } }).exports as Pick<WasmGemm, 'copy8' | 'copy4' | 'tr4'>;
+      const { copy8, copy4, tr4 } = new wa.Instance(new wa.Module(wasmModules.bytes('pack', shared)), { env: { mem } }).exports as Pick<
+        WasmGemm,
+        'copy8' | 'copy4' | 'tr4'
+      >;
       loaded = { kernel, axpby, copy8, copy4, tr4, mem, module, shared, maxBytes: MAX_PAGES * 65536, mr: MR, arena: shared ? new WasmArena(mem) : null };
       break;
     } catch {

@@ -6,15 +6,23 @@ import type { LossKind } from '../Backend.js';
  * for that row, as on the GPU, so a bad label is visible instead of silently clamped.
  */
 export function lossGradCpu(
-  kind: LossKind, z: Float32Array, t: Float32Array | Int32Array, w: Float32Array | null,
-  grad: Float32Array, loss: Float32Array, rows: number, cols: number, scale = 1,
+  kind: LossKind,
+  z: Float32Array,
+  t: Float32Array | Int32Array,
+  w: Float32Array | null,
+  grad: Float32Array,
+  loss: Float32Array,
+  rows: number,
+  cols: number,
+  scale = 1,
 ): void {
   for (let r = 0; r < rows; r++) {
     const wr = w ? w[r]! : 1;
     const g = scale * wr;
     switch (kind) {
       case 'logistic': {
-        const v = z[r]!, tv = t[r]!;
+        const v = z[r]!,
+          tv = t[r]!;
         // softplus(v) = max(v, 0) + log1p(exp(−|v|)): no overflow for large |v|.
         loss[r] = wr * (Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))) - tv * v);
         const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
@@ -22,7 +30,8 @@ export function lossGradCpu(
         break;
       }
       case 'hinge': {
-        const v = z[r]!, y = 2 * t[r]! - 1;
+        const v = z[r]!,
+          y = 2 * t[r]! - 1;
         const m = y * v;
         loss[r] = wr * Math.max(0, 1 - m);
         grad[r] = m < 1 ? -g * y : 0;

@@ -5,7 +5,11 @@ export function softmaxCpu(x: Float32Array, y: Float32Array, rows: number, cols:
     let mx = -Infinity;
     for (let c = 0; c < cols; c++) mx = Math.max(mx, x[o + c]!);
     let s = 0;
-    for (let c = 0; c < cols; c++) { const e = Math.exp(x[o + c]! - mx); y[o + c] = e; s += e; }
+    for (let c = 0; c < cols; c++) {
+      const e = Math.exp(x[o + c]! - mx);
+      y[o + c] = e;
+      s += e;
+    }
     const inv = 1 / s;
     for (let c = 0; c < cols; c++) y[o + c] = y[o + c]! * inv;
   }

@@ -21,31 +21,57 @@ export interface WasmGemmModuleOptions {
  * row-major tile buffer ct (row stride ldc bytes). Byte offsets everywhere.
  */
 export function wasmGemmModule(options: WasmGemmModuleOptions = {}): Uint8Array {
-  const MRo = options.mr ?? 4, U = options.unroll ?? 4;
-  const shared = options.shared ?? false, maxPages = options.maxPages ?? 16384;
-  const { uleb, sleb, str, section, get, set, i32c, simd } = wasmEncoding;
+  const MRo = options.mr ?? 4,
+    U = options.unroll ?? 4;
+  const shared = options.shared ?? false,
+    maxPages = options.maxPages ?? 16384;
+  const { uleb, str, section, get, set, i32c, simd } = wasmEncoding;
 
   // Locals: params 0–7 (ap, bp, ct, mP, nP, kc, ldc, first); i32 8–14; v128 from 15.
   const [AP, BP, CT, MP, NP, KC, LDC, FIRST] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [IP, JP, P, A, B, C, KU] = [8, 9, 10, 11, 12, 13, 14];
-  const ACC = 15, B0 = ACC + 2 * MRo, B1 = B0 + 1, AV = B1 + 1;
+  const ACC = 15,
+    B0 = ACC + 2 * MRo,
+    B1 = B0 + 1,
+    AV = B1 + 1;
   const nV128 = 2 * MRo + 3;
-  const ADD = 0x6a, SUB = 0x6b, MUL = 0x6c, DIV_U = 0x6e, LT_S = 0x48, EQZ = 0x45;
+  const ADD = 0x6a,
+    SUB = 0x6b,
+    MUL = 0x6c,
+    DIV_U = 0x6e,
+    LT_S = 0x48,
+    EQZ = 0x45;
   const memarg = (align: number, offset: number) => [...uleb(align), ...uleb(offset)];
   const v128load = (off: number) => [...simd(0x00), ...memarg(4, off)];
   const v128store = (off: number) => [...simd(0x0b), ...memarg(4, off)];
   // v128.load32_splat: one broadcast load (vbroadcastss) instead of f32.load + f32x4.splat.
   const loadSplat = (off: number) => [...simd(0x09), ...memarg(2, off)];
-  const fadd = simd(0xe4), fmul = simd(0xe6);
+  const fadd = simd(0xe4),
+    fmul = simd(0xe6);
   const zero = [...simd(0x0c), ...new Array<number>(16).fill(0)];
   // for (i = 0; i < limit; i++) { body }  as  block / loop / br_if exit / body / i++ / br loop
   const forLoop = (i: number, limit: number, body: number[]) => [
-    ...i32c(0), ...set(i),
-    0x02, 0x40, 0x03, 0x40,
-    ...get(i), ...get(limit), LT_S, EQZ, 0x0d, 0x01,
+    ...i32c(0),
+    ...set(i),
+    0x02,
+    0x40,
+    0x03,
+    0x40,
+    ...get(i),
+    ...get(limit),
+    LT_S,
+    EQZ,
+    0x0d,
+    0x01,
     ...body,
-    ...get(i), ...i32c(1), ADD, ...set(i),
-    0x0c, 0x00, 0x0b, 0x0b,
+    ...get(i),
+    ...i32c(1),
+    ADD,
+    ...set(i),
+    0x0c,
+    0x00,
+    0x0b,
+    0x0b,
   ];
 
   // One k step at unroll slot u: constant offsets go in the memargs, so only a and b advance.
@@ -65,8 +91,22 @@ export function wasmGemmModule(options: WasmGemmModuleOptions = {}): Uint8Array 
 
   const tile: number[] = [
     // a = ap + ip·kc·MR·4; b = bp + jp·kc·32
-    ...get(AP), ...get(IP), ...get(KC), MUL, ...i32c(MRo * 4), MUL, ADD, ...set(A),
-    ...get(BP), ...get(JP), ...get(KC), MUL, ...i32c(32), MUL, ADD, ...set(B),
+    ...get(AP),
+    ...get(IP),
+    ...get(KC),
+    MUL,
+    ...i32c(MRo * 4),
+    MUL,
+    ADD,
+    ...set(A),
+    ...get(BP),
+    ...get(JP),
+    ...get(KC),
+    MUL,
+    ...i32c(32),
+    MUL,
+    ADD,
+    ...set(B),
   ];
   for (let v = 0; v < 2 * MRo; v++) tile.push(...zero, ...set(ACC + v));
   tile.push(...forLoop(P, KU, unrolled));
@@ -75,7 +115,8 @@ export function wasmGemmModule(options: WasmGemmModuleOptions = {}): Uint8Array 
   tile.push(0x02, 0x40, 0x03, 0x40, ...get(P), EQZ, 0x0d, 0x01, ...step(0), ...advance(1), ...get(P), ...i32c(1), SUB, ...set(P), 0x0c, 0x00, 0x0b, 0x0b);
   // c = ct + ip·MR·ldc + jp·32; then per row: store (first) or add into ct, c += ldc
   tile.push(...get(CT), ...get(IP), ...i32c(MRo), MUL, ...get(LDC), MUL, ADD, ...get(JP), ...i32c(32), MUL, ADD, ...set(C));
-  const storeRows: number[] = [], addRows: number[] = [];
+  const storeRows: number[] = [],
+    addRows: number[] = [];
   for (let r = 0; r < MRo; r++) {
     storeRows.push(...get(C), ...get(ACC + 2 * r), ...v128store(0), ...get(C), ...get(ACC + 2 * r + 1), ...v128store(16));
     addRows.push(...get(C), ...get(C), ...v128load(0), ...get(ACC + 2 * r), ...fadd, ...v128store(0));
@@ -84,17 +125,20 @@ export function wasmGemmModule(options: WasmGemmModuleOptions = {}): Uint8Array 
   }
   tile.push(...get(FIRST), 0x04, 0x40, ...storeRows, 0x05, ...addRows, 0x0b);
 
-  const code = [
-    ...get(KC), ...i32c(U), DIV_U, ...set(KU),
-    ...forLoop(IP, MP, forLoop(JP, NP, tile)),
-    0x0b,
-  ];
+  const code = [...get(KC), ...i32c(U), DIV_U, ...set(KU), ...forLoop(IP, MP, forLoop(JP, NP, tile)), 0x0b];
   const body = [...uleb(2), ...uleb(7), 0x7f, ...uleb(nV128), 0x7b, ...code];
   // Memory limits: shared memory must declare its maximum (flag 3); an unshared one only its minimum.
   const limits = shared ? [0x03, ...uleb(1), ...uleb(maxPages)] : [0x00, ...uleb(1)];
 
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [1, 0x60, 8, ...new Array<number>(8).fill(0x7f), 0]),
     ...section(2, [1, ...str('env'), ...str('mem'), 0x02, ...limits]),
     ...section(3, [1, 0]),

@@ -43,9 +43,12 @@ export const wasmModules = Object.freeze({
   emit(name: WasmModuleName, shared: boolean): Uint8Array {
     const memory = { shared, maxPages: MAX_PAGES };
     switch (name) {
-      case 'gemm': return wasmGemmModule({ mr: MR, unroll: 1, ...memory });
-      case 'scale': return wasmScaleModule(memory);
-      case 'pack': return wasmPackModule(memory);
+      case 'gemm':
+        return wasmGemmModule({ mr: MR, unroll: 1, ...memory });
+      case 'scale':
+        return wasmScaleModule(memory);
+      case 'pack':
+        return wasmPackModule(memory);
     }
   },
   /** The module's bytes: the prebuilt file beside the running code (the built package), else emitted. */

@@ -1,14 +1,14 @@
 import { KernelError } from '../../core/index.js';
 import type { Activation, Backend, BackendCapabilities, GemmOptions, LossKind, OptimizerHyper, OptimizerKind, ScaleOptions } from '../Backend.js';
 import { OPTIMIZER_STATE } from '../Backend.js';
-import type { DType, Tensor, TypedData } from '../Tensor.js';
 import { checkArgs } from '../checkArgs.js';
 import { columnStatsCpu } from '../cpu/columnStatsCpu.js';
 import { spmmCpu } from '../cpu/spmmCpu.js';
 import { spmmTCpu } from '../cpu/spmmTCpu.js';
-import { gpuJs, type GpuJsInstance, type GpuJsKernel } from './gpuJs.js';
-import { gpuJsKernelSources, type GpuJsKernelName } from './gpuJsKernelSources.js';
+import type { DType, Tensor, TypedData } from '../Tensor.js';
 import { GpuJsTensor } from './GpuJsTensor.js';
+import { type GpuJsInstance, type GpuJsKernel, gpuJs } from './gpuJs.js';
+import { type GpuJsKernelName, gpuJsKernelSources } from './gpuJsKernelSources.js';
 import { installNavigatorGpu } from './installNavigatorGpu.js';
 
 export interface GpuJsBackendOptions {
@@ -16,7 +16,9 @@ export interface GpuJsBackendOptions {
   mode?: 'webasm' | 'webgpu';
 }
 
-const F = 'Float', I = 'Integer', A = 'Array';
+const F = 'Float',
+  I = 'Integer',
+  A = 'Array';
 const ARG_TYPES: Record<GpuJsKernelName, Record<string, string>> = {
   gemm: { a: A, b: A, c: A, m: I, n: I, k: I, ta: I, tb: I, alpha: F, beta: F },
   biasAdd: { x: A, bias: A, cols: I },
@@ -80,7 +82,8 @@ export class GpuJsBackend implements Backend {
     return new GpuJsTensor(this.nextId++, [...shape], dtype, dtype === 'f32' ? new Float32Array(n) : dtype === 'i32' ? new Int32Array(n) : new Uint32Array(n));
   }
   upload(data: TypedData, shape: readonly number[]): Tensor {
-    if (shape.reduce((a, b) => a * b, 1) !== data.length) throw new KernelError('upload', { data: [data.length], shape: [...shape] }, 'shape does not match the data length');
+    if (shape.reduce((a, b) => a * b, 1) !== data.length)
+      throw new KernelError('upload', { data: [data.length], shape: [...shape] }, 'shape does not match the data length');
     const dtype: DType = data instanceof Float32Array ? 'f32' : data instanceof Int32Array ? 'i32' : 'u32';
     return new GpuJsTensor(this.nextId++, [...shape], dtype, data.slice());
   }
@@ -90,9 +93,12 @@ export class GpuJsBackend implements Backend {
   }
   write(t: Tensor, data: TypedData, elementOffset = 0): void {
     const d = this.data(t, 'write');
-    if (elementOffset + data.length > d.length) throw new KernelError('write', { t: [...t.shape], data: [data.length] }, `offset ${elementOffset} + ${data.length} elements overruns the tensor`);
+    if (elementOffset + data.length > d.length)
+      throw new KernelError('write', { t: [...t.shape], data: [data.length] }, `offset ${elementOffset} + ${data.length} elements overruns the tensor`);
     const copy = data.slice();
-    this.enqueue(() => { d.set(copy, elementOffset); });
+    this.enqueue(() => {
+      d.set(copy, elementOffset);
+    });
   }
   async read(t: Tensor): Promise<TypedData> {
     const d = this.data(t, 'read');
@@ -100,13 +106,17 @@ export class GpuJsBackend implements Backend {
     return d.slice();
   }
   release(t: Tensor): void {
-    (this.tensor(t, 'release')).released = true;
+    this.tensor(t, 'release').released = true;
   }
   /** Queued kernels already run on the promise chain: nothing to hand over. */
   flush(): void {}
   async sync(): Promise<void> {
     await this.tail;
-    if (this.failure) { const f = this.failure; this.failure = null; throw f; }
+    if (this.failure) {
+      const f = this.failure;
+      this.failure = null;
+      throw f;
+    }
   }
   async dispose(): Promise<void> {
     if (this.disposed) return;
@@ -120,9 +130,12 @@ export class GpuJsBackend implements Backend {
   // --- dense math -----------------------------------------------------------------------------
   gemm(a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
     const { m, n, k } = o;
-    if (a.length !== m * k || b.length !== k * n || c.length !== m * n) throw new KernelError('gemm', { a: [...a.shape], b: [...b.shape], c: [...c.shape], mnk: [m, n, k] }, 'a must be m×k, b k×n, c m×n (after op)');
+    if (a.length !== m * k || b.length !== k * n || c.length !== m * n)
+      throw new KernelError('gemm', { a: [...a.shape], b: [...b.shape], c: [...c.shape], mnk: [m, n, k] }, 'a must be m×k, b k×n, c m×n (after op)');
     checkArgs.gemmEpilogue(a, b, c, o);
-    const A_ = this.f32(a, 'gemm'), B_ = this.f32(b, 'gemm'), C_ = this.f32(c, 'gemm');
+    const A_ = this.f32(a, 'gemm'),
+      B_ = this.f32(b, 'gemm'),
+      C_ = this.f32(c, 'gemm');
     this.run('gemm', C_, m * n, () => [A_, B_, C_, m, n, k, o.transA ? 1 : 0, o.transB ? 1 : 0, o.alpha ?? 1, o.beta ?? 0]);
     // The epilogue as the separate kernels, queued after the product (C in place: run copies each result in).
     const ep = o.epilogue;
@@ -134,39 +147,63 @@ export class GpuJsBackend implements Backend {
     }
   }
   biasAdd(x: Tensor, bias: Tensor, rows: number, cols: number): void {
-    if (x.length !== rows * cols || bias.length !== cols) throw new KernelError('biasAdd', { x: [...x.shape], bias: [...bias.shape], rowsCols: [rows, cols] }, 'x must be rows×cols and bias cols');
-    const X = this.f32(x, 'biasAdd'), B_ = this.f32(bias, 'biasAdd');
+    if (x.length !== rows * cols || bias.length !== cols)
+      throw new KernelError('biasAdd', { x: [...x.shape], bias: [...bias.shape], rowsCols: [rows, cols] }, 'x must be rows×cols and bias cols');
+    const X = this.f32(x, 'biasAdd'),
+      B_ = this.f32(bias, 'biasAdd');
     this.run('biasAdd', X, rows * cols, () => [X, B_, cols]);
   }
   colSum(x: Tensor, out: Tensor, rows: number, cols: number, o?: ScaleOptions): void {
-    if (x.length !== rows * cols || out.length !== cols) throw new KernelError('colSum', { x: [...x.shape], out: [...out.shape], rowsCols: [rows, cols] }, 'x must be rows×cols and out cols');
-    const X = this.f32(x, 'colSum'), O = this.f32(out, 'colSum');
+    if (x.length !== rows * cols || out.length !== cols)
+      throw new KernelError('colSum', { x: [...x.shape], out: [...out.shape], rowsCols: [rows, cols] }, 'x must be rows×cols and out cols');
+    const X = this.f32(x, 'colSum'),
+      O = this.f32(out, 'colSum');
     this.run('colSum', O, cols, () => [X, O, rows, cols, o?.alpha ?? 1, o?.beta ?? 0]);
   }
   activate(kind: Activation, x: Tensor, y: Tensor): void {
-    if (x.length !== y.length || ACT[kind] === undefined) throw new KernelError('activate', { x: [...x.shape], y: [...y.shape] }, `x and y must match; kind ${kind}`);
-    const X = this.f32(x, 'activate'), Y = this.f32(y, 'activate');
+    if (x.length !== y.length || ACT[kind] === undefined)
+      throw new KernelError('activate', { x: [...x.shape], y: [...y.shape] }, `x and y must match; kind ${kind}`);
+    const X = this.f32(x, 'activate'),
+      Y = this.f32(y, 'activate');
     this.run('activate', Y, X.length, () => [X, ACT[kind]]);
   }
   activateBackward(kind: Activation, y: Tensor, dy: Tensor, dx: Tensor): void {
-    if (y.length !== dy.length || y.length !== dx.length || ACT[kind] === undefined) throw new KernelError('activateBackward', { y: [...y.shape], dy: [...dy.shape], dx: [...dx.shape] }, `shapes must match; kind ${kind}`);
-    const Y = this.f32(y, 'activateBackward'), DY = this.f32(dy, 'activateBackward'), DX = this.f32(dx, 'activateBackward');
+    if (y.length !== dy.length || y.length !== dx.length || ACT[kind] === undefined)
+      throw new KernelError('activateBackward', { y: [...y.shape], dy: [...dy.shape], dx: [...dx.shape] }, `shapes must match; kind ${kind}`);
+    const Y = this.f32(y, 'activateBackward'),
+      DY = this.f32(dy, 'activateBackward'),
+      DX = this.f32(dx, 'activateBackward');
     this.run('activateBackward', DX, Y.length, () => [Y, DY, ACT[kind]]);
   }
   softmax(x: Tensor, y: Tensor, rows: number, cols: number): void {
-    if (x.length !== rows * cols || y.length !== rows * cols) throw new KernelError('softmax', { x: [...x.shape], y: [...y.shape], rowsCols: [rows, cols] }, 'x and y must be rows×cols');
-    const X = this.f32(x, 'softmax'), Y = this.f32(y, 'softmax');
+    if (x.length !== rows * cols || y.length !== rows * cols)
+      throw new KernelError('softmax', { x: [...x.shape], y: [...y.shape], rowsCols: [rows, cols] }, 'x and y must be rows×cols');
+    const X = this.f32(x, 'softmax'),
+      Y = this.f32(y, 'softmax');
     this.run('softmax', Y, rows * cols, () => [X, cols]);
   }
   lossGrad(kind: LossKind, z: Tensor, targets: Tensor, weights: Tensor | null, grad: Tensor, loss: Tensor, rows: number, cols: number, scale = 1): void {
     const shapes = { z: [...z.shape], targets: [...targets.shape], grad: [...grad.shape], loss: [...loss.shape], rowsCols: [rows, cols] };
-    if (z.length !== rows * cols || grad.length !== rows * cols || targets.length !== (kind === 'squared' ? rows * cols : rows) || loss.length !== rows || (weights && weights.length !== rows) || LOSS[kind] === undefined) {
+    if (
+      z.length !== rows * cols ||
+      grad.length !== rows * cols ||
+      targets.length !== (kind === 'squared' ? rows * cols : rows) ||
+      loss.length !== rows ||
+      (weights && weights.length !== rows) ||
+      LOSS[kind] === undefined
+    ) {
       throw new KernelError('lossGrad', shapes, 'z and grad rows×cols, targets rows (squared: rows×cols), weights and loss rows');
     }
     if ((kind === 'logistic' || kind === 'hinge') && cols !== 1) throw new KernelError('lossGrad', shapes, `${kind} has one column`);
-    const Z = this.f32(z, 'lossGrad'), G = this.f32(grad, 'lossGrad'), L = this.f32(loss, 'lossGrad');
-    const td = this.data(targets, 'lossGrad'), W = weights ? this.f32(weights, 'lossGrad') : ONE;
-    if (kind === 'softmax') for (let r = 0; r < rows; r++) if (!(Number.isInteger(td[r]) && td[r]! >= 0 && td[r]! < cols)) throw new KernelError('lossGrad', shapes, `softmax target at row ${r} is ${td[r]}, not a class index`);
+    const Z = this.f32(z, 'lossGrad'),
+      G = this.f32(grad, 'lossGrad'),
+      L = this.f32(loss, 'lossGrad');
+    const td = this.data(targets, 'lossGrad'),
+      W = weights ? this.f32(weights, 'lossGrad') : ONE;
+    if (kind === 'softmax')
+      for (let r = 0; r < rows; r++)
+        if (!(Number.isInteger(td[r]) && td[r]! >= 0 && td[r]! < cols))
+          throw new KernelError('lossGrad', shapes, `softmax target at row ${r} is ${td[r]}, not a class index`);
     const T = td instanceof Float32Array ? td : Float32Array.from(td);
     this.run('lossGrad', G, rows * cols, () => [Z, T, W, cols, LOSS[kind], scale, weights ? 1 : 0]);
     this.run('loss', L, rows, () => [Z, T, W, cols, LOSS[kind], weights ? 1 : 0]);
@@ -176,18 +213,30 @@ export class GpuJsBackend implements Backend {
   optimizerStep(kind: OptimizerKind, param: Tensor, grad: Tensor, state: readonly Tensor[], h: OptimizerHyper): void {
     const n = param.length;
     if (OPTIMIZER_STATE[kind] === undefined || grad.length !== n || state.length !== OPTIMIZER_STATE[kind] || state.some((s) => s.length !== n)) {
-      throw new KernelError('optimizerStep', { param: [...param.shape], grad: [...grad.shape], ...Object.fromEntries(state.map((s, i) => [`state${i}`, [...s.shape]])) }, `${kind} needs grad and ${OPTIMIZER_STATE[kind]} state tensor(s) shaped like the parameter`);
+      throw new KernelError(
+        'optimizerStep',
+        { param: [...param.shape], grad: [...grad.shape], ...Object.fromEntries(state.map((s, i) => [`state${i}`, [...s.shape]])) },
+        `${kind} needs grad and ${OPTIMIZER_STATE[kind]} state tensor(s) shaped like the parameter`,
+      );
     }
     if (kind === 'adam' && !(h.step >= 1)) throw new KernelError('optimizerStep', { param: [n] }, `adam needs a 1-based step, got ${h.step}`);
-    const W = this.f32(param, 'optimizerStep'), G = this.f32(grad, 'optimizerStep'), S = state.map((s) => this.f32(s, 'optimizerStep'));
-    const l2 = h.l2 ?? 0, mu = h.momentum ?? 0.9, b1 = h.beta1 ?? 0.9, b2 = h.beta2 ?? 0.999, rho = h.rho ?? 0.9;
+    const W = this.f32(param, 'optimizerStep'),
+      G = this.f32(grad, 'optimizerStep'),
+      S = state.map((s) => this.f32(s, 'optimizerStep'));
+    const l2 = h.l2 ?? 0,
+      mu = h.momentum ?? 0.9,
+      b1 = h.beta1 ?? 0.9,
+      b2 = h.beta2 ?? 0.999,
+      rho = h.rho ?? 0.9;
     STATE_KIND[kind].forEach((sk, i) => this.run('optState', S[i]!, n, () => [W, G, S[i]!, sk, l2, mu, b1, b2, rho]));
-    const c1 = kind === 'adam' ? 1 / (1 - Math.pow(b1, h.step)) : 1, c2 = kind === 'adam' ? 1 / (1 - Math.pow(b2, h.step)) : 1;
+    const c1 = kind === 'adam' ? 1 / (1 - b1 ** h.step) : 1,
+      c2 = kind === 'adam' ? 1 / (1 - b2 ** h.step) : 1;
     this.run('optParam', W, n, () => [W, G, S[0] ?? W, S[1] ?? W, PARAM_KIND[kind], h.lr, l2, h.l1 ?? 0, mu, h.eps ?? 1e-8, c1, c2]);
   }
   /** Delegated to columnStatsCpu: see the class doc. */
   columnStats(x: Tensor, out: Tensor, rows: number, cols: number): void {
-    const X = this.f32(x, 'columnStats'), O = this.f32(out, 'columnStats');
+    const X = this.f32(x, 'columnStats'),
+      O = this.f32(out, 'columnStats');
     this.enqueue(() => columnStatsCpu(X, O, rows, cols));
   }
   /** Delegated to spmmCpu: see the class doc. */
@@ -207,9 +256,15 @@ export class GpuJsBackend implements Backend {
     if (size === 0) return;
     this.enqueue(() => {
       const entry = this.kernel(name);
-      if (entry.size !== size) { entry.k.setOutput([size]); entry.size = size; }
+      if (entry.size !== size) {
+        entry.k.setOutput([size]);
+        entry.size = size;
+      }
       const res = entry.k(...args());
-      if (res instanceof Promise) return res.then((r: ArrayLike<number>) => { dst.set(r as Float32Array); });
+      if (res instanceof Promise)
+        return res.then((r: ArrayLike<number>) => {
+          dst.set(r as Float32Array);
+        });
       dst.set(res as Float32Array);
       return undefined;
     });
@@ -218,7 +273,14 @@ export class GpuJsBackend implements Backend {
   private kernel(name: GpuJsKernelName): { k: GpuJsKernel; size: number } {
     let e = this.kernels.get(name);
     if (!e) {
-      const k = this.gpu.createKernel(gpuJsKernelSources[name], { output: [1], dynamicOutput: true, dynamicArguments: true, argumentTypes: ARG_TYPES[name], returnType: 'Number', tactic: 'precision' });
+      const k = this.gpu.createKernel(gpuJsKernelSources[name], {
+        output: [1],
+        dynamicOutput: true,
+        dynamicArguments: true,
+        argumentTypes: ARG_TYPES[name],
+        returnType: 'Number',
+        tactic: 'precision',
+      });
       this.kernels.set(name, (e = { k, size: 1 }));
     }
     return e;
@@ -228,12 +290,22 @@ export class GpuJsBackend implements Backend {
     if (this.disposed) throw new KernelError('gpujs', {}, 'backend used after dispose()');
     if (this.mode === 'webasm' && this.pending === 0) {
       // Synchronous mode with nothing queued: run now (no microtask per kernel).
-      try { void step(); } catch (err) { this.failure ??= err; }
+      try {
+        void step();
+      } catch (err) {
+        this.failure ??= err;
+      }
       return;
     }
     this.pending++;
     this.tail = this.tail.then(async () => {
-      try { if (!this.failure) await step(); } catch (err) { this.failure ??= err; } finally { this.pending--; }
+      try {
+        if (!this.failure) await step();
+      } catch (err) {
+        this.failure ??= err;
+      } finally {
+        this.pending--;
+      }
     });
   }
 
@@ -242,7 +314,9 @@ export class GpuJsBackend implements Backend {
     if (t.released) throw new KernelError(kernel, { t: [...t.shape] }, `tensor ${t.id} was released`);
     return t;
   }
-  private data(t: Tensor, kernel: string): TypedData { return this.tensor(t, kernel).data; }
+  private data(t: Tensor, kernel: string): TypedData {
+    return this.tensor(t, kernel).data;
+  }
   private f32(t: Tensor, kernel: string): Float32Array {
     const d = this.data(t, kernel);
     if (!(d instanceof Float32Array)) throw new KernelError(kernel, { t: [...t.shape] }, `needs an f32 tensor, got ${t.dtype}`);

@@ -5,7 +5,12 @@ export class GpuJsTensor implements Tensor {
   readonly backend = 'gpujs' as const;
   readonly length: number;
   released = false;
-  constructor(readonly id: number, readonly shape: readonly number[], readonly dtype: DType, readonly data: TypedData) {
+  constructor(
+    readonly id: number,
+    readonly shape: readonly number[],
+    readonly dtype: DType,
+    readonly data: TypedData,
+  ) {
     this.length = data.length;
   }
 }

@@ -1,5 +1,5 @@
 import { KernelError } from '../../core/index.js';
-import { gpuJs, type GpuJsInstance, type GpuJsKernel } from './gpuJs.js';
+import { type GpuJsInstance, type GpuJsKernel, gpuJs } from './gpuJs.js';
 import { installNavigatorGpu } from './installNavigatorGpu.js';
 import { parseColumnFunction } from './parseColumnFunction.js';
 
@@ -32,7 +32,8 @@ export interface ColumnKernel {
 export function compileColumnFunction(fn: (...args: number[]) => number, options: ColumnFunctionOptions): ColumnKernel {
   const { params, body } = parseColumnFunction(fn);
   const mode = options.mode;
-  if (mode !== 'webasm' && mode !== 'webgpu' && mode !== 'cpu') throw new KernelError('compileColumnFunction', {}, `mode must be webasm, webgpu or cpu, got ${String(mode)}`);
+  if (mode !== 'webasm' && mode !== 'webgpu' && mode !== 'cpu')
+    throw new KernelError('compileColumnFunction', {}, `mode must be webasm, webgpu or cpu, got ${String(mode)}`);
   const release = mode === 'webgpu' ? installNavigatorGpu() : null;
   const async = mode === 'webgpu' || (mode === 'webasm' && options.threads === true);
   let gpu: GpuJsInstance, kernel: GpuJsKernel;
@@ -50,17 +51,28 @@ export function compileColumnFunction(fn: (...args: number[]) => number, options
     });
   } catch (err) {
     void release?.();
-    throw new KernelError('compileColumnFunction', {}, `gpu.js (${mode}) cannot compile ${fn.toString().slice(0, 80)}: ${(err as Error).message}`, { cause: err });
+    throw new KernelError('compileColumnFunction', {}, `gpu.js (${mode}) cannot compile ${fn.toString().slice(0, 80)}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   let size = -1;
   let disposed = false;
   const run = async (columns: readonly Float32Array[]): Promise<Float32Array> => {
     if (disposed) throw new KernelError('columnFunction', {}, 'used after dispose()');
-    if (columns.length !== params.length) throw new KernelError('columnFunction', { columns: [columns.length] }, `function takes ${params.length} column(s) (${params.join(', ')}), got ${columns.length}`);
+    if (columns.length !== params.length)
+      throw new KernelError(
+        'columnFunction',
+        { columns: [columns.length] },
+        `function takes ${params.length} column(s) (${params.join(', ')}), got ${columns.length}`,
+      );
     const n = columns[0]!.length;
-    if (columns.some((c) => c.length !== n)) throw new KernelError('columnFunction', Object.fromEntries(columns.map((c, i) => [params[i]!, [c.length]])), 'columns differ in length');
+    if (columns.some((c) => c.length !== n))
+      throw new KernelError('columnFunction', Object.fromEntries(columns.map((c, i) => [params[i]!, [c.length]])), 'columns differ in length');
     if (n === 0) return new Float32Array(0);
-    if (n !== size) { kernel.setOutput([n]); size = n; }
+    if (n !== size) {
+      kernel.setOutput([n]);
+      size = n;
+    }
     let res: unknown;
     try {
       res = kernel(...columns);
@@ -74,7 +86,9 @@ export function compileColumnFunction(fn: (...args: number[]) => number, options
   return Object.assign(run, {
     arity: params.length,
     mode,
-    get engine() { return kernel.kernel?.constructor.name ?? 'unknown'; },
+    get engine() {
+      return kernel.kernel?.constructor.name ?? 'unknown';
+    },
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -17,7 +17,9 @@ export interface CpuPathReport {
 }
 
 export interface MeasureCpuPathsOptions {
-  m?: number; n?: number; k?: number;
+  m?: number;
+  n?: number;
+  k?: number;
   rows?: number;
   /** Timed repetitions per path (median taken), after one warm-up call. */
   reps?: number;
@@ -29,7 +31,8 @@ function gemmTs(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n:
   for (let i = 0; i < m; i++) {
     const co = i * n;
     for (let p = 0; p < k; p++) {
-      const av = a[i * k + p]!, bo = p * n;
+      const av = a[i * k + p]!,
+        bo = p * n;
       for (let j = 0; j < n; j++) c[co + j]! += av * b[bo + j]!;
     }
   }
@@ -43,7 +46,11 @@ function median(xs: number[]): number {
 async function time(reps: number, f: () => unknown): Promise<number> {
   await f();
   const ts: number[] = [];
-  for (let i = 0; i < reps; i++) { const t0 = performance.now(); await f(); ts.push(performance.now() - t0); }
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await f();
+    ts.push(performance.now() - t0);
+  }
   return median(ts);
 }
 
@@ -53,7 +60,11 @@ async function time(reps: number, f: () => unknown): Promise<number> {
  * says which is faster for each. Deterministic inputs; takes well under a second by default.
  */
 export async function measureCpuPaths(options: MeasureCpuPathsOptions = {}): Promise<CpuPathReport> {
-  const m = options.m ?? 256, n = options.n ?? 64, k = options.k ?? 128, rows = options.rows ?? 1_000_000, reps = options.reps ?? 5;
+  const m = options.m ?? 256,
+    n = options.n ?? 64,
+    k = options.k ?? 128,
+    rows = options.rows ?? 1_000_000,
+    reps = options.reps ?? 5;
   const a = new Float32Array(m * k).map((_, i) => ((i * 7919) % 101) / 101 - 0.5);
   const b = new Float32Array(k * n).map((_, i) => ((i * 104729) % 97) / 97 - 0.5);
   const c = new Float32Array(m * n);
@@ -61,8 +72,13 @@ export async function measureCpuPaths(options: MeasureCpuPathsOptions = {}): Pro
   const gj = new GpuJsBackend({ mode: 'webasm' });
   let wasmGemm: number;
   try {
-    const ta = gj.upload(a, [m, k]), tb = gj.upload(b, [k, n]), tc = gj.zeros([m, n]);
-    wasmGemm = await time(reps, async () => { gj.gemm(ta, tb, tc, { m, n, k }); await gj.sync(); });
+    const ta = gj.upload(a, [m, k]),
+      tb = gj.upload(b, [k, n]),
+      tc = gj.zeros([m, n]);
+    wasmGemm = await time(reps, async () => {
+      gj.gemm(ta, tb, tc, { m, n, k });
+      await gj.sync();
+    });
   } finally {
     await gj.dispose();
   }

@@ -18,14 +18,20 @@ export function parseColumnFunction(fn: ((...args: number[]) => number) | string
   let params: string, body: string;
   const fnMatch = /^function\s*[\w$]*\s*\(([^)]*)\)\s*(\{[\s\S]*\})$/.exec(src);
   const arrow = /^(?:\(([^)]*)\)|([A-Za-z_$][\w$]*))\s*=>\s*([\s\S]+)$/.exec(src);
-  if (fnMatch) { params = fnMatch[1]!; body = fnMatch[2]!; }
-  else if (arrow) {
+  if (fnMatch) {
+    params = fnMatch[1]!;
+    body = fnMatch[2]!;
+  } else if (arrow) {
     params = arrow[1] ?? arrow[2]!;
     const rest = arrow[3]!.trim();
     body = rest.startsWith('{') ? rest : `{ return (${rest.replace(/;\s*$/, '')}); }`;
   } else throw new KernelError('compileColumnFunction', {}, `not a plain or arrow function: ${src.slice(0, 80)}`);
-  const names = params.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-  for (const p of names) if (!IDENT.test(p)) throw new KernelError('compileColumnFunction', {}, `parameter "${p}" must be a plain identifier (no defaults, rest or destructuring)`);
+  const names = params
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  for (const p of names)
+    if (!IDENT.test(p)) throw new KernelError('compileColumnFunction', {}, `parameter "${p}" must be a plain identifier (no defaults, rest or destructuring)`);
   if (names.length === 0) throw new KernelError('compileColumnFunction', {}, 'the function needs at least one column parameter');
   return { params: names, body };
 }

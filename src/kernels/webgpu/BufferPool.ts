@@ -11,7 +11,10 @@ export class BufferPool {
   private pooledBytes = 0;
 
   /** `maxSize`: no class exceeds it (the binding limit), so a buffer that fits is always bindable. */
-  constructor(private readonly maxSize: number, private readonly maxPooledBytes = 512 * 1024 * 1024) {}
+  constructor(
+    private readonly maxSize: number,
+    private readonly maxPooledBytes = 512 * 1024 * 1024,
+  ) {}
 
   sizeClass(bytes: number): number {
     if (bytes <= 256) return 256;
@@ -24,7 +27,10 @@ export class BufferPool {
     const size = this.sizeClass(bytes);
     const list = this.free.get(`${usage}:${size}`);
     const b = list?.pop();
-    if (b) { this.pooledBytes -= size; return b; }
+    if (b) {
+      this.pooledBytes -= size;
+      return b;
+    }
     return create(size);
   }
 
@@ -36,7 +42,10 @@ export class BufferPool {
   /** Call after queue.submit(): buffers released before it may be handed out again. */
   submitted(): void {
     for (const [key, b] of this.pending) {
-      if (this.pooledBytes + b.size > this.maxPooledBytes) { b.destroy(); continue; }
+      if (this.pooledBytes + b.size > this.maxPooledBytes) {
+        b.destroy();
+        continue;
+      }
       let list = this.free.get(key);
       if (!list) this.free.set(key, (list = []));
       list.push(b);

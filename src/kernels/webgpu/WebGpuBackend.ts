@@ -1,9 +1,7 @@
 import { KernelError } from '../../core/index.js';
 import type { Activation, Backend, BackendCapabilities, GemmOptions, LossKind, OptimizerHyper, OptimizerKind, ScaleOptions } from '../Backend.js';
-import type { DType, Tensor, TypedData } from '../Tensor.js';
 import { checkArgs } from '../checkArgs.js';
-import { WebGpuContext } from './WebGpuContext.js';
-import { WebGpuTensor } from './WebGpuTensor.js';
+import type { DType, Tensor, TypedData } from '../Tensor.js';
 import { activateBackwardGpu } from './activateBackwardGpu.js';
 import { activateGpu } from './activateGpu.js';
 import { biasAddGpu } from './biasAddGpu.js';
@@ -16,6 +14,8 @@ import { optimizerStepGpu } from './optimizerStepGpu.js';
 import { softmaxGpu } from './softmaxGpu.js';
 import { spmmGpu } from './spmmGpu.js';
 import { spmmTGpu } from './spmmTGpu.js';
+import { WebGpuContext } from './WebGpuContext.js';
+import { WebGpuTensor } from './WebGpuTensor.js';
 
 const STORAGE = U.STORAGE | U.COPY_SRC | U.COPY_DST;
 
@@ -37,7 +37,12 @@ export class WebGpuBackend implements Backend {
   /** The `create()` result: held while the backend lives (Node stays alive while it is held). */
   private gpu: GPU | null;
 
-  constructor(gpu: GPU, device: GPUDevice, readonly adapter: string, readonly isHardware: boolean) {
+  constructor(
+    gpu: GPU,
+    device: GPUDevice,
+    readonly adapter: string,
+    readonly isHardware: boolean,
+  ) {
     this.gpu = gpu;
     this.context = new WebGpuContext(device);
   }
@@ -74,7 +79,8 @@ export class WebGpuBackend implements Backend {
   write(t: Tensor, data: TypedData, elementOffset = 0): void {
     const buf = this.context.buffer(t);
     this.context.alive('write');
-    if (elementOffset < 0 || elementOffset + data.length > t.length) throw new KernelError('write', { t: t.shape }, `writing ${data.length} elements at ${elementOffset} overruns ${t.length}`);
+    if (elementOffset < 0 || elementOffset + data.length > t.length)
+      throw new KernelError('write', { t: t.shape }, `writing ${data.length} elements at ${elementOffset} overruns ${t.length}`);
     if (dtypeOf(data) !== t.dtype) throw new KernelError('write', { t: t.shape }, `data is ${dtypeOf(data)}, tensor is ${t.dtype}`);
     // Queue writes run before unsubmitted commands; submit those first so the write lands in call order.
     if (this.context.recorded > 0) this.context.flush();
@@ -120,7 +126,10 @@ export class WebGpuBackend implements Backend {
     const scratch: Array<[Tensor, Tensor]> = [];
     const outs = outputs.map((o) => {
       const b = this.context.buffer(o);
-      if (!inBufs.has(b) && !seen.has(b)) { seen.add(b); return o; }
+      if (!inBufs.has(b) && !seen.has(b)) {
+        seen.add(b);
+        return o;
+      }
       if (seen.has(b)) throw new KernelError(kernel, Object.fromEntries(outputs.map((t, i) => [`out${i}`, t.shape])), 'two outputs are the same tensor');
       const s = this.tensor(o.shape, o.dtype, kernel);
       scratch.push([s, o]);
@@ -161,7 +170,8 @@ export class WebGpuBackend implements Backend {
   biasAdd(x: Tensor, bias: Tensor, rows: number, cols: number): void {
     checkArgs.biasAdd(x, bias, rows, cols);
     this.context.alive('biasAdd');
-    if (this.context.buffer(x) === this.context.buffer(bias)) throw new KernelError('biasAdd', { x: x.shape, bias: bias.shape }, 'x and bias are the same tensor');
+    if (this.context.buffer(x) === this.context.buffer(bias))
+      throw new KernelError('biasAdd', { x: x.shape, bias: bias.shape }, 'x and bias are the same tensor');
     biasAddGpu(this.context, x, bias, rows, cols);
   }
 

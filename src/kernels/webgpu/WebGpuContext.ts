@@ -6,8 +6,8 @@ import type { GpuContext } from '../GpuContext.js';
 import { OutOfMemoryError } from '../OutOfMemoryError.js';
 import type { Tensor } from '../Tensor.js';
 import { BufferPool } from './BufferPool.js';
-import { WebGpuTensor } from './WebGpuTensor.js';
 import { bufferUsage as U } from './bufferUsage.js';
+import { WebGpuTensor } from './WebGpuTensor.js';
 
 const WGSL_DIR = join(import.meta.dirname, 'wgsl');
 
@@ -46,9 +46,10 @@ export class WebGpuContext implements GpuContext {
     device.onuncapturederror = (ev: GPUUncapturedErrorEvent) => {
       const e = ev.error;
       // Dawn's error classes are not globals in Node: tell them apart by constructor name.
-      const err = e.constructor?.name === 'GPUOutOfMemoryError'
-        ? new OutOfMemoryError('webgpu', {}, 0, e.message)
-        : new KernelError('webgpu', {}, `${e.constructor?.name ?? 'GPUError'}: ${e.message}`);
+      const err =
+        e.constructor?.name === 'GPUOutOfMemoryError'
+          ? new OutOfMemoryError('webgpu', {}, 0, e.message)
+          : new KernelError('webgpu', {}, `${e.constructor?.name ?? 'GPUError'}: ${e.message}`);
       this.pendingError ??= err;
     };
   }
@@ -60,7 +61,8 @@ export class WebGpuContext implements GpuContext {
   }
 
   buffer(t: Tensor): GPUBuffer {
-    if (!(t instanceof WebGpuTensor) || t.owner !== this) throw new KernelError('buffer', { t: t.shape }, `tensor ${t.id} belongs to another backend (${t.backend})`);
+    if (!(t instanceof WebGpuTensor) || t.owner !== this)
+      throw new KernelError('buffer', { t: t.shape }, `tensor ${t.id} belongs to another backend (${t.backend})`);
     if (t.released) throw new KernelError('buffer', { t: t.shape }, `tensor ${t.id} was released`);
     return t.buffer;
   }
@@ -70,14 +72,22 @@ export class WebGpuContext implements GpuContext {
     this.alive(kernel);
     const limit = Math.min(this.limits.maxStorageBufferBindingSize, this.limits.maxBufferSize);
     if (bytes > limit) {
-      throw new OutOfMemoryError(kernel, { shape }, bytes, `larger than the device's buffer limit of ${limit} bytes (maxStorageBufferBindingSize / maxBufferSize)`);
+      throw new OutOfMemoryError(
+        kernel,
+        { shape },
+        bytes,
+        `larger than the device's buffer limit of ${limit} bytes (maxStorageBufferBindingSize / maxBufferSize)`,
+      );
     }
     return this.pool.acquire(Math.max(bytes, 4), usage, (size) => {
       this.device.pushErrorScope('out-of-memory');
       const b = this.device.createBuffer({ size, usage });
-      void this.device.popErrorScope().then((e) => {
-        if (e) this.pendingError ??= new OutOfMemoryError(kernel, { shape }, size, e.message);
-      }, () => undefined);
+      void this.device.popErrorScope().then(
+        (e) => {
+          if (e) this.pendingError ??= new OutOfMemoryError(kernel, { shape }, size, e.message);
+        },
+        () => undefined,
+      );
       return b;
     });
   }
@@ -90,8 +100,11 @@ export class WebGpuContext implements GpuContext {
     let module = this.modules.get(wgslFile);
     if (!module) {
       let code: string;
-      try { code = readFileSync(join(WGSL_DIR, wgslFile), 'utf8'); }
-      catch (cause) { throw new KernelError(wgslFile, {}, `cannot read WGSL file ${join(WGSL_DIR, wgslFile)}`, { cause }); }
+      try {
+        code = readFileSync(join(WGSL_DIR, wgslFile), 'utf8');
+      } catch (cause) {
+        throw new KernelError(wgslFile, {}, `cannot read WGSL file ${join(WGSL_DIR, wgslFile)}`, { cause });
+      }
       module = this.device.createShaderModule({ code, label: wgslFile });
       this.modules.set(wgslFile, module);
     }
@@ -113,10 +126,14 @@ export class WebGpuContext implements GpuContext {
     this.alive('dispatch');
     const max = this.limits.maxComputeWorkgroupsPerDimension;
     const [x, y = 1, z = 1] = workgroups;
-    if (x > max || y > max || z > max) throw new KernelError(pipeline.label || 'dispatch', { workgroups: [x, y, z] }, `more than ${max} workgroups in one dimension`);
+    if (x > max || y > max || z > max)
+      throw new KernelError(pipeline.label || 'dispatch', { workgroups: [x, y, z] }, `more than ${max} workgroups in one dimension`);
     if (x === 0 || y === 0 || z === 0) return;
     let layout = this.layouts.get(pipeline);
-    if (!layout) { layout = pipeline.getBindGroupLayout(0); this.layouts.set(pipeline, layout); }
+    if (!layout) {
+      layout = pipeline.getBindGroupLayout(0);
+      this.layouts.set(pipeline, layout);
+    }
     const group = this.device.createBindGroup({ layout, entries: bindings.map((buffer, binding) => ({ binding, resource: { buffer } })) });
     const pass = this.computePass();
     pass.setPipeline(pipeline);
@@ -132,23 +149,35 @@ export class WebGpuContext implements GpuContext {
 
   /** The current encoder with no compute pass open, for copies and clears. */
   private commandEncoder(): GPUCommandEncoder {
-    if (this.pass) { this.pass.end(); this.pass = null; }
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
     this.encoder ??= this.device.createCommandEncoder();
     return this.encoder;
   }
 
   clear(buffer: GPUBuffer, bytes: number): void {
-    if (bytes > 0) { this.commandEncoder().clearBuffer(buffer, 0, Math.ceil(bytes / 4) * 4); this.recorded++; }
+    if (bytes > 0) {
+      this.commandEncoder().clearBuffer(buffer, 0, Math.ceil(bytes / 4) * 4);
+      this.recorded++;
+    }
   }
 
   copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
-    if (bytes > 0) { this.commandEncoder().copyBufferToBuffer(src, 0, dst, 0, bytes); this.recorded++; }
+    if (bytes > 0) {
+      this.commandEncoder().copyBufferToBuffer(src, 0, dst, 0, bytes);
+      this.recorded++;
+    }
   }
 
   /** Submits what was recorded (without waiting). */
   flush(): void {
     if (this.encoder) {
-      if (this.pass) { this.pass.end(); this.pass = null; }
+      if (this.pass) {
+        this.pass.end();
+        this.pass = null;
+      }
       this.device.queue.submit([this.encoder.finish()]);
       this.encoder = null;
       this.recorded = 0;
@@ -159,8 +188,11 @@ export class WebGpuContext implements GpuContext {
   /** Races a device promise against device loss, then reports any error raised meanwhile. */
   async wait<T>(p: Promise<T>): Promise<T> {
     let v: T;
-    try { v = await Promise.race([p, this.lostSignal]); }
-    catch (err) { throw this.lostError ?? err; }
+    try {
+      v = await Promise.race([p, this.lostSignal]);
+    } catch (err) {
+      throw this.lostError ?? err;
+    }
     this.throwPending();
     return v;
   }
@@ -168,7 +200,10 @@ export class WebGpuContext implements GpuContext {
   throwPending(): void {
     if (this.lostError) throw this.lostError;
     const e = this.pendingError;
-    if (e) { this.pendingError = null; throw e; }
+    if (e) {
+      this.pendingError = null;
+      throw e;
+    }
   }
 
   async sync(): Promise<void> {

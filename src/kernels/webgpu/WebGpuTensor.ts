@@ -5,7 +5,13 @@ export class WebGpuTensor implements Tensor {
   readonly backend = 'webgpu' as const;
   readonly length: number;
   released = false;
-  constructor(readonly id: number, readonly shape: readonly number[], readonly dtype: DType, readonly buffer: GPUBuffer, readonly owner: object) {
+  constructor(
+    readonly id: number,
+    readonly shape: readonly number[],
+    readonly dtype: DType,
+    readonly buffer: GPUBuffer,
+    readonly owner: object,
+  ) {
     this.length = shape.reduce((a, b) => a * b, 1);
   }
 

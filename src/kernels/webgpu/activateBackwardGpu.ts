@@ -12,5 +12,9 @@ export function activateBackwardGpu(ctx: GpuContext, kind: Activation, y: Tensor
   if (n === 0) return;
   const u = new Uint32Array([n, 0, 0, 0]);
   const pipeline = ctx.pipeline('elementwise.wgsl', 'activate_backward', { WG, KIND: activationCode[kind] });
-  ctx.dispatch(pipeline, [ctx.uniform(u.buffer), ctx.buffer(y), ctx.buffer(dy), ctx.buffer(dx)], gridFor('activateBackward', Math.ceil(n / WG), ctx.limits.maxComputeWorkgroupsPerDimension));
+  ctx.dispatch(
+    pipeline,
+    [ctx.uniform(u.buffer), ctx.buffer(y), ctx.buffer(dy), ctx.buffer(dx)],
+    gridFor('activateBackward', Math.ceil(n / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+  );
 }

@@ -10,5 +10,9 @@ export function biasAddGpu(ctx: GpuContext, x: Tensor, bias: Tensor, rows: numbe
   if (n === 0) return;
   const u = new Uint32Array([n, cols, 0, 0]);
   const pipeline = ctx.pipeline('elementwise.wgsl', 'bias_add', { WG });
-  ctx.dispatch(pipeline, [ctx.uniform(u.buffer), ctx.buffer(x), ctx.buffer(bias)], gridFor('biasAdd', Math.ceil(n / WG), ctx.limits.maxComputeWorkgroupsPerDimension));
+  ctx.dispatch(
+    pipeline,
+    [ctx.uniform(u.buffer), ctx.buffer(x), ctx.buffer(bias)],
+    gridFor('biasAdd', Math.ceil(n / WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+  );
 }

@@ -11,8 +11,17 @@ export function colSumGpu(ctx: GpuContext, x: Tensor, out: Tensor, rows: number,
   if (cols === 0) return;
   const beta = o.beta ?? 0;
   const buf = new ArrayBuffer(32);
-  const u = new Uint32Array(buf), f = new Float32Array(buf);
-  u[0] = rows; u[1] = cols; u[2] = beta === 0 ? 0 : 1; f[3] = o.alpha ?? 1; f[4] = beta;
+  const u = new Uint32Array(buf),
+    f = new Float32Array(buf);
+  u[0] = rows;
+  u[1] = cols;
+  u[2] = beta === 0 ? 0 : 1;
+  f[3] = o.alpha ?? 1;
+  f[4] = beta;
   const pipeline = ctx.pipeline('col_sum.wgsl', 'main', { WG_C, WG_R });
-  ctx.dispatch(pipeline, [ctx.uniform(buf), ctx.buffer(x), ctx.buffer(out)], gridFor('colSum', Math.ceil(cols / WG_C), ctx.limits.maxComputeWorkgroupsPerDimension));
+  ctx.dispatch(
+    pipeline,
+    [ctx.uniform(buf), ctx.buffer(x), ctx.buffer(out)],
+    gridFor('colSum', Math.ceil(cols / WG_C), ctx.limits.maxComputeWorkgroupsPerDimension),
+  );
 }

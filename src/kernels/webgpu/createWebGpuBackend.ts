@@ -1,9 +1,9 @@
 import { KernelError } from '../../core/index.js';
-import { WebGpuBackend } from './WebGpuBackend.js';
 import { dawnInstance } from './dawnInstance.js';
 import { describeAdapter } from './describeAdapter.js';
 import { hasVulkanLoader } from './hasVulkanLoader.js';
 import { isSoftwareAdapter } from './isSoftwareAdapter.js';
+import { WebGpuBackend } from './WebGpuBackend.js';
 
 export interface WebGpuBackendOptions {
   /**
@@ -16,9 +16,15 @@ export interface WebGpuBackendOptions {
 
 // Limits worth raising above the defaults (compatibility mode grants 128 invocations and 16 KiB).
 const LIMITS = [
-  'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX',
-  'maxComputeWorkgroupSizeY', 'maxComputeWorkgroupSizeZ', 'maxComputeWorkgroupsPerDimension',
-  'maxStorageBufferBindingSize', 'maxBufferSize', 'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupSizeZ',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxStorageBuffersPerShaderStage',
 ] as const;
 
 type Found = { gpu: GPU; adapter: GPUAdapter; flag: string };
@@ -44,11 +50,19 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
   let found: Found | null = null;
   const tried: string[] = [];
   if (options.software !== true) {
-    try { found = await hardware(); } catch (err) { tried.push(`default backend: ${(err as Error).message}`); }
+    try {
+      found = await hardware();
+    } catch (err) {
+      tried.push(`default backend: ${(err as Error).message}`);
+    }
     if (!found) tried.push(hasVulkanLoader() ? 'default backend: no hardware adapter' : 'default backend: no Vulkan loader (libvulkan.so.1) on this machine');
   }
   if (!found && options.software !== false) {
-    try { found = await software(); } catch (err) { tried.push(`opengles: ${(err as Error).message}`); }
+    try {
+      found = await software();
+    } catch (err) {
+      tried.push(`opengles: ${(err as Error).message}`);
+    }
     if (!found) tried.push(`opengles: no adapter (EGL_PLATFORM=${process.env.EGL_PLATFORM ?? ''}; Mesa EGL/GLES libraries present?)`);
   }
   if (!found) throw new KernelError('webgpu', {}, `no WebGPU adapter: ${tried.join('; ')}`);

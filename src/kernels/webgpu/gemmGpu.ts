@@ -11,15 +11,23 @@ import type { Tensor } from '../Tensor.js';
 export function gemmGpu(ctx: GpuContext, a: Tensor, b: Tensor, c: Tensor, o: GemmOptions): void {
   const { m, n, k } = o;
   if (m === 0 || n === 0) return;
-  const ta = o.transA ?? false, tb = o.transB ?? false;
-  const alpha = o.alpha ?? 1, beta = o.beta ?? 0;
+  const ta = o.transA ?? false,
+    tb = o.transB ?? false;
+  const alpha = o.alpha ?? 1,
+    beta = o.beta ?? 0;
   // 16×16 threads with 4×4 outputs each: a 64×64 tile of C; 8×8 where the device allows fewer invocations.
   const wg = ctx.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8;
   const tk = 16;
   const vec4 = (ta ? m % 4 === 0 : k % 4 === 0) && (tb ? k % 4 === 0 : n % 4 === 0);
   const buf = new ArrayBuffer(32);
-  const u = new Uint32Array(buf), f = new Float32Array(buf);
-  u[0] = m; u[1] = n; u[2] = k; u[3] = beta === 0 ? 0 : 1; f[4] = alpha; f[5] = beta;
+  const u = new Uint32Array(buf),
+    f = new Float32Array(buf);
+  u[0] = m;
+  u[1] = n;
+  u[2] = k;
+  u[3] = beta === 0 ? 0 : 1;
+  f[4] = alpha;
+  f[5] = beta;
   if (n === 1 && m <= ctx.limits.maxComputeWorkgroupsPerDimension * 64) {
     const gemv = ctx.pipeline('gemm.wgsl', 'gemv', { TRANS_A: ta ? 1 : 0 });
     ctx.dispatch(gemv, [ctx.uniform(buf), ctx.buffer(a), ctx.buffer(b), ctx.buffer(c)], [Math.ceil(m / 64)]);

@@ -18,7 +18,9 @@ export function hasVulkanLoader(): boolean {
   if (dirs.some((d) => existsSync(join(d, lib)))) return (cached = true);
   try {
     if (readFileSync('/etc/ld.so.cache').includes(lib)) return (cached = true);
-  } catch { /* no cache: fall back to the usual directories */ }
+  } catch {
+    /* no cache: fall back to the usual directories */
+  }
   const usual = ['/lib', '/usr/lib', '/lib64', '/usr/lib64', '/usr/local/lib', `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`];
   return (cached = usual.some((d) => existsSync(join(d, lib))));
 }

@@ -22,14 +22,22 @@ export function optimizerStepGpu(ctx: GpuContext, kind: OptimizerKind, param: Te
   if ([param, grad, ...state].some((t) => t.dtype !== 'f32')) throw new KernelError('optimizerStep', shapes, 'all tensors must be f32');
   if (kind === 'adam' && !(h.step >= 1)) throw new KernelError('optimizerStep', shapes, `adam needs a 1-based step, got ${h.step}`);
   if (n === 0) return;
-  const b1 = h.beta1 ?? 0.9, b2 = h.beta2 ?? 0.999;
+  const b1 = h.beta1 ?? 0.9,
+    b2 = h.beta2 ?? 0.999;
   const buf = new ArrayBuffer(48);
-  const f = new Float32Array(buf), u = new Uint32Array(buf);
-  f[0] = h.lr; f[1] = h.l2 ?? 0; f[2] = h.l1 ?? 0; f[3] = h.momentum ?? 0.9;
-  f[4] = b1; f[5] = b2; f[6] = h.rho ?? 0.9; f[7] = h.eps ?? 1e-8;
+  const f = new Float32Array(buf),
+    u = new Uint32Array(buf);
+  f[0] = h.lr;
+  f[1] = h.l2 ?? 0;
+  f[2] = h.l1 ?? 0;
+  f[3] = h.momentum ?? 0.9;
+  f[4] = b1;
+  f[5] = b2;
+  f[6] = h.rho ?? 0.9;
+  f[7] = h.eps ?? 1e-8;
   // Bias corrections in f64 on the host: 1 − β^t loses digits in f32 for small t and β near 1.
-  f[8] = kind === 'adam' ? 1 / (1 - Math.pow(b1, h.step)) : 1;
-  f[9] = kind === 'adam' ? 1 / (1 - Math.pow(b2, h.step)) : 1;
+  f[8] = kind === 'adam' ? 1 / (1 - b1 ** h.step) : 1;
+  f[9] = kind === 'adam' ? 1 / (1 - b2 ** h.step) : 1;
   u[10] = n;
   const entry = kind === 'sgd' ? 'sgd' : kind === 'momentum' || kind === 'nesterov' ? 'momentum' : kind === 'adam' ? 'adam' : 'adaptive';
   const constants: Record<string, number> = { WG };

@@ -1,8 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
-import { SpecError, Telemetry, asyncStage, type Batch } from '../../core/index.js';
+import { asyncStage, type Batch, SpecError, Telemetry } from '../../core/index.js';
+import { checkModelSource, HoldoutEvaluator, type HoldoutOptions, type HoldoutReport, type ModelSource, resolveModel } from '../../evaluate/index.js';
 import type { VectorizeOperatorOptions } from '../transforms/index.js';
-import { checkModelSource, HoldoutEvaluator, resolveModel, type HoldoutOptions, type HoldoutReport, type ModelSource } from '../../evaluate/index.js';
-import { taggedMatrices, type TaggedMatrix } from './taggedMatrices.js';
+import { type TaggedMatrix, taggedMatrices } from './taggedMatrices.js';
 
 export interface HoldoutOperatorOptions extends HoldoutOptions {
   /** How to vectorize the batches (target, drop, ...). Holdout reads `__split` from the batch, which a FeatureMatrix does not carry. */
@@ -21,27 +21,40 @@ export function holdout(model: ModelSource, options: HoldoutOperatorOptions): Op
   HoldoutEvaluator.check(options);
   if (!options.vectorize || typeof options.vectorize !== 'object') throw new SpecError('holdout.vectorize', 'expected vectorize options (at least the target)');
   const telemetry = options.telemetry ?? Telemetry.global;
-  return (source) => asyncStage<TaggedMatrix, HoldoutReport>(taggedMatrices(source, options.vectorize), async () => {
-    const { model: m, owned } = await resolveModel(model, 'holdout.model');
-    const ev = new HoldoutEvaluator(m, options);
-    const send = (r: HoldoutReport) => {
-      const scores = r.validation ?? r.test;
-      if (scores) telemetry.emit({ type: 'metrics', rows: r.rows, values: scores.metrics, model: `holdout:${r.validation ? 'validation' : 'test'}:${m.kind}@${m.backendName}` });
-    };
-    return {
-      async step(t, emit) {
-        if (await ev.process(t.matrix, t.split)) {
-          const r = await ev.evaluate(false);
-          send(r);
-          emit(r);
-        }
+  return (source) =>
+    asyncStage<TaggedMatrix, HoldoutReport>(
+      taggedMatrices(source, options.vectorize),
+      async () => {
+        const { model: m, owned } = await resolveModel(model, 'holdout.model');
+        const ev = new HoldoutEvaluator(m, options);
+        const send = (r: HoldoutReport) => {
+          const scores = r.validation ?? r.test;
+          if (scores)
+            telemetry.emit({
+              type: 'metrics',
+              rows: r.rows,
+              values: scores.metrics,
+              model: `holdout:${r.validation ? 'validation' : 'test'}:${m.kind}@${m.backendName}`,
+            });
+        };
+        return {
+          async step(t, emit) {
+            if (await ev.process(t.matrix, t.split)) {
+              const r = await ev.evaluate(false);
+              send(r);
+              emit(r);
+            }
+          },
+          async flush(emit) {
+            const r = await ev.evaluate(true);
+            send(r);
+            emit(r);
+          },
+          async teardown() {
+            if (owned) await m.dispose();
+          },
+        };
       },
-      async flush(emit) {
-        const r = await ev.evaluate(true);
-        send(r);
-        emit(r);
-      },
-      async teardown() { if (owned) await m.dispose(); },
-    };
-  }, (t) => t.ticket);
+      (t) => t.ticket,
+    );
 }

@@ -1,6 +1,7 @@
 // Training and continuous evaluation operators; the engines under them are in src/evaluate.
-export { learn, type LearnOptions, type LearnProgress } from './learn.js';
-export { progressive, type ProgressiveOperatorOptions } from './progressive.js';
-export { holdout, type HoldoutOperatorOptions } from './holdout.js';
-export { evaluate, type EvaluateOptions, type EvaluationReport } from './evaluate.js';
-export { prequentialKFold, type PrequentialKFoldOperatorOptions } from './prequentialKFold.js';
+
+export { type EvaluateOptions, type EvaluationReport, evaluate } from './evaluate.js';
+export { type HoldoutOperatorOptions, holdout } from './holdout.js';
+export { type LearnOptions, type LearnProgress, learn } from './learn.js';
+export { type PrequentialKFoldOperatorOptions, prequentialKFold } from './prequentialKFold.js';
+export { type ProgressiveOperatorOptions, progressive } from './progressive.js';

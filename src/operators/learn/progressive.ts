@@ -1,6 +1,13 @@
 import type { OperatorFunction } from 'rxjs';
-import { SpecError, Telemetry, asyncStage, type FeatureMatrix } from '../../core/index.js';
-import { checkModelSource, ProgressiveEvaluator, resolveModel, type ModelSource, type ProgressiveOptions, type ProgressiveReport } from '../../evaluate/index.js';
+import { asyncStage, type FeatureMatrix, SpecError, Telemetry } from '../../core/index.js';
+import {
+  checkModelSource,
+  type ModelSource,
+  ProgressiveEvaluator,
+  type ProgressiveOptions,
+  type ProgressiveReport,
+  resolveModel,
+} from '../../evaluate/index.js';
 
 export interface ProgressiveOperatorOptions extends ProgressiveOptions {
   telemetry?: Telemetry;
@@ -21,29 +28,32 @@ export function progressive(model: ModelSource, options: ProgressiveOperatorOpti
   const every = options.every ?? 500;
   if (typeof every !== 'number' || !(every >= 0)) throw new SpecError('progressive.every', `expected ms ≥ 0, got ${JSON.stringify(every)}`);
   const telemetry = options.telemetry ?? Telemetry.global;
-  return (source) => asyncStage<FeatureMatrix, ProgressiveReport>(source, async () => {
-    const { model: m, owned } = await resolveModel(model, 'progressive.model');
-    const ev = new ProgressiveEvaluator(m, options);
-    let lastSent = -Infinity;
-    const send = (r: ProgressiveReport) => {
-      lastSent = performance.now();
-      telemetry.emit({ type: 'metrics', rows: r.rows, values: r.metrics, ...(r.rolling ? { rolling: r.rolling } : {}), model: `${m.kind}@${m.backendName}` });
-    };
-    return {
-      async step(x, emit) {
-        const done = await ev.process(x);
-        const r = ev.report(false);
-        if (performance.now() - lastSent >= every) send(r);
-        emit(r);
-        return done;
-      },
-      async flush(emit) {
-        await ev.finish();
-        const r = ev.report(true);
-        send(r);
-        emit(r);
-      },
-      async teardown() { if (owned) await m.dispose(); },
-    };
-  });
+  return (source) =>
+    asyncStage<FeatureMatrix, ProgressiveReport>(source, async () => {
+      const { model: m, owned } = await resolveModel(model, 'progressive.model');
+      const ev = new ProgressiveEvaluator(m, options);
+      let lastSent = -Infinity;
+      const send = (r: ProgressiveReport) => {
+        lastSent = performance.now();
+        telemetry.emit({ type: 'metrics', rows: r.rows, values: r.metrics, ...(r.rolling ? { rolling: r.rolling } : {}), model: `${m.kind}@${m.backendName}` });
+      };
+      return {
+        async step(x, emit) {
+          const done = await ev.process(x);
+          const r = ev.report(false);
+          if (performance.now() - lastSent >= every) send(r);
+          emit(r);
+          return done;
+        },
+        async flush(emit) {
+          await ev.finish();
+          const r = ev.report(true);
+          send(r);
+          emit(r);
+        },
+        async teardown() {
+          if (owned) await m.dispose();
+        },
+      };
+    });
 }

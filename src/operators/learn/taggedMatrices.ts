@@ -1,7 +1,7 @@
 import { Observable, tap } from 'rxjs';
-import { SchemaError, type Batch, type FeatureMatrix, type Ticket } from '../../core/index.js';
+import { type Batch, type FeatureMatrix, SchemaError, type Ticket } from '../../core/index.js';
 import { FOLD_COLUMN, SPLIT_COLUMN } from '../../features/index.js';
-import { vectorize, type VectorizeOperatorOptions } from '../transforms/index.js';
+import { type VectorizeOperatorOptions, vectorize } from '../transforms/index.js';
 
 /** A vectorized batch with what the FeatureMatrix does not carry: split and fold per row, and the batch's queue ticket. */
 export interface TaggedMatrix {
@@ -22,16 +22,29 @@ export function taggedMatrices(source: Observable<Batch>, options: VectorizeOper
   const spec: VectorizeOperatorOptions = options.features ? options : { ...options, drop: [...(options.drop ?? []), FOLD_COLUMN] };
   return new Observable<TaggedMatrix>((subscriber) => {
     let current: Batch | null = null;
-    const sub = source.pipe(tap((b) => { current = b; }), vectorize(spec)).subscribe({
-      next(matrix) {
-        const b = current!;
-        try {
-          subscriber.next({ matrix, split: align(b, SPLIT_COLUMN, matrix), fold: align(b, FOLD_COLUMN, matrix), ticket: b.ticket });
-        } catch (err) { subscriber.error(err); }
-      },
-      error(err) { subscriber.error(err); },
-      complete() { subscriber.complete(); },
-    });
+    const sub = source
+      .pipe(
+        tap((b) => {
+          current = b;
+        }),
+        vectorize(spec),
+      )
+      .subscribe({
+        next(matrix) {
+          const b = current!;
+          try {
+            subscriber.next({ matrix, split: align(b, SPLIT_COLUMN, matrix), fold: align(b, FOLD_COLUMN, matrix), ticket: b.ticket });
+          } catch (err) {
+            subscriber.error(err);
+          }
+        },
+        error(err) {
+          subscriber.error(err);
+        },
+        complete() {
+          subscriber.complete();
+        },
+      });
     return () => sub.unsubscribe();
   });
 }

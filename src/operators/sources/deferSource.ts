@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { Telemetry, type Batch } from '../../core/index.js';
+import { type Batch, Telemetry } from '../../core/index.js';
 
 /**
  * Runs an async preparation (open a file, bind a port) at subscription, then subscribes the
@@ -16,14 +16,23 @@ export function deferSource<T>(
   return new Observable<Batch>((subscriber) => {
     let closed = false;
     let inner: { unsubscribe(): void } | null = null;
-    prepare().then((p) => {
-      if (closed) { release(p); return; }
-      inner = build(p).subscribe(subscriber);
-    }, (err: unknown) => {
-      if (closed) return;
-      (telemetry ?? Telemetry.global).emit({ type: 'error', source: name, message: err instanceof Error ? err.message : String(err), error: err });
-      subscriber.error(err);
-    });
-    return () => { closed = true; inner?.unsubscribe(); };
+    prepare().then(
+      (p) => {
+        if (closed) {
+          release(p);
+          return;
+        }
+        inner = build(p).subscribe(subscriber);
+      },
+      (err: unknown) => {
+        if (closed) return;
+        (telemetry ?? Telemetry.global).emit({ type: 'error', source: name, message: err instanceof Error ? err.message : String(err), error: err });
+        subscriber.error(err);
+      },
+    );
+    return () => {
+      closed = true;
+      inner?.unsubscribe();
+    };
   });
 }

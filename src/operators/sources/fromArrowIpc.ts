@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
-import { DataType, RecordBatch, RecordBatchReader, Schema as ArrowSchema, Struct, makeData, type Vector } from 'apache-arrow';
+import { type FileHandle, open } from 'node:fs/promises';
+import { Schema as ArrowSchema, DataType, makeData, RecordBatch, RecordBatchReader, Struct, type Vector } from 'apache-arrow';
 import type { Observable } from 'rxjs';
-import { Batch, BadRows, Schema, SourceError, StringDictionary, batchFromArrow, fromPull, type Column, type Field } from '../../core/index.js';
-import { arrowDictionaryColumn, arrowTimeColumn, openInput, checkPositiveInt, ArrowBatchDecoder, ArrowIpcReader, type ByteInput } from '../../io/index.js';
+import { BadRows, Batch, batchFromArrow, type Column, type Field, fromPull, Schema, SourceError, StringDictionary } from '../../core/index.js';
+import { ArrowBatchDecoder, ArrowIpcReader, arrowDictionaryColumn, arrowTimeColumn, type ByteInput, checkPositiveInt, openInput } from '../../io/index.js';
 import type { SourceOptions } from './SourceOptions.js';
 
 /** Options of `fromArrowIpc`. */
@@ -33,98 +33,124 @@ export function fromArrowIpc(path: string, options: ArrowIpcOptions = {}): Obser
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const { telemetry } = options;
   let totalBytes: number | undefined;
-  if (path !== '-') try { totalBytes = statSync(path).size; } catch { /* open reports it */ }
-  return fromPull(async function* () {
-    const books = new BadRows(path, { ...(options.badRows ? { badRows: options.badRows } : {}), ...(options.deadLetter ? { deadLetter: options.deadLetter } : {}), ...(telemetry ? { telemetry } : {}) });
-    let fh: FileHandle | null = null;
-    let input: ByteInput | null = null;
-    let reader: Awaited<ReturnType<typeof openReader>> | null = null;
-    let ok = false;
-    let size = 0;
+  if (path !== '-')
     try {
-      if (path === '-') input = await openInput(path);
-      else {
-        try {
-          fh = await open(path, 'r');
-          const st = await fh.stat();
-          if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-          size = st.size;
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          throw new SourceError(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : (err as Error).message, { cause: err });
-        }
-      }
-      let fast: ArrowIpcReader;
+      totalBytes = statSync(path).size;
+    } catch {
+      /* open reports it */
+    }
+  return fromPull(
+    async function* () {
+      const books = new BadRows(path, {
+        ...(options.badRows ? { badRows: options.badRows } : {}),
+        ...(options.deadLetter ? { deadLetter: options.deadLetter } : {}),
+        ...(telemetry ? { telemetry } : {}),
+      });
+      let fh: FileHandle | null = null;
+      let input: ByteInput | null = null;
+      let reader: Awaited<ReturnType<typeof openReader>> | null = null;
+      let ok = false;
+      let size = 0;
       try {
-        fast = fh ? await ArrowIpcReader.fromFile(fh, size) : await ArrowIpcReader.fromStream(input!.chunks);
-      } catch (err) {
-        throw new SourceError(path, `not an Arrow IPC file or stream: ${(err as Error).message}`, { cause: err });
-      }
-      const dictionaries = new Map<string, StringDictionary>();
-      let rowId = 0;
-      const cut = function* (whole: Batch, bytes: number) {
-        const n = whole.length;
-        for (let s = 0; s < n; s += batchSize) {
-          const e = Math.min(n, s + batchSize);
-          const batch = s === 0 && e === n ? whole : whole.slice(s, e);
-          books.read += batch.length;
-          yield { batch, bytes: Math.round((bytes * (e - s)) / n) };
-        }
-      };
-      if (ArrowBatchDecoder.supports(fast.schema)) {
-        // Own reader: flat types are decoded straight from the IPC bodies (ArrowBatchDecoder).
-        const decoder = new ArrowBatchDecoder(fast.schema, dictionaries);
-        for (;;) {
-          let whole: Batch, bytes: number;
+        if (path === '-') input = await openInput(path);
+        else {
           try {
-            const m = await fast.next();
-            if (m === null) break;
-            if (m.kind === 'dictionary') { decoder.addDictionary(m.header, m.body); continue; }
-            if (m.header.length === 0) continue;
-            whole = decoder.decode(m.header, m.body, rowId);
-            bytes = m.bytes;
+            fh = await open(path, 'r');
+            const st = await fh.stat();
+            if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+            size = st.size;
           } catch (err) {
-            throw new SourceError(path, `cannot read Arrow record batch after row ${rowId}: ${(err as Error).message}`, { cause: err });
+            const code = (err as NodeJS.ErrnoException).code;
+            throw new SourceError(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : (err as Error).message, {
+              cause: err,
+            });
           }
-          rowId += whole.length;
-          yield* cut(whole, bytes);
         }
-      } else {
-        // Other types (nested, half floats, large strings...): apache-arrow's reader and batchFromArrow.
+        let fast: ArrowIpcReader;
         try {
-          reader = await openReader(fast.rest ? fast.rest() : fh!);
+          fast = fh ? await ArrowIpcReader.fromFile(fh, size) : await ArrowIpcReader.fromStream(input!.chunks);
         } catch (err) {
           throw new SourceError(path, `not an Arrow IPC file or stream: ${(err as Error).message}`, { cause: err });
         }
-        const remaps = new WeakMap<Vector, Int32Array>();
-        for (;;) {
-          let rb: RecordBatch;
-          try {
-            const r = await reader.next();
-            if (r.done) break;
-            rb = r.value;
-          } catch (err) {
-            throw new SourceError(path, `cannot read Arrow record batch after row ${rowId}: ${(err as Error).message}`, { cause: err });
+        const dictionaries = new Map<string, StringDictionary>();
+        let rowId = 0;
+        const cut = function* (whole: Batch, bytes: number) {
+          const n = whole.length;
+          for (let s = 0; s < n; s += batchSize) {
+            const e = Math.min(n, s + batchSize);
+            const batch = s === 0 && e === n ? whole : whole.slice(s, e);
+            books.read += batch.length;
+            yield { batch, bytes: Math.round((bytes * (e - s)) / n) };
           }
-          const n = rb.numRows;
-          if (n === 0) continue;
-          // Converted whole (zero-copy views where the layout allows), then cut with Batch.slice:
-          // RecordBatch.slice would give Data whose fixed-width values are already offset, which
-          // batchFromArrow offsets a second time.
-          const whole = convert(rb, rowId, dictionaries, remaps);
-          rowId += n;
-          yield* cut(whole, rb.data.byteLength);
+        };
+        if (ArrowBatchDecoder.supports(fast.schema)) {
+          // Own reader: flat types are decoded straight from the IPC bodies (ArrowBatchDecoder).
+          const decoder = new ArrowBatchDecoder(fast.schema, dictionaries);
+          for (;;) {
+            let whole: Batch, bytes: number;
+            try {
+              const m = await fast.next();
+              if (m === null) break;
+              if (m.kind === 'dictionary') {
+                decoder.addDictionary(m.header, m.body);
+                continue;
+              }
+              if (m.header.length === 0) continue;
+              whole = decoder.decode(m.header, m.body, rowId);
+              bytes = m.bytes;
+            } catch (err) {
+              throw new SourceError(path, `cannot read Arrow record batch after row ${rowId}: ${(err as Error).message}`, { cause: err });
+            }
+            rowId += whole.length;
+            yield* cut(whole, bytes);
+          }
+        } else {
+          // Other types (nested, half floats, large strings...): apache-arrow's reader and batchFromArrow.
+          try {
+            reader = await openReader(fast.rest ? fast.rest() : fh!);
+          } catch (err) {
+            throw new SourceError(path, `not an Arrow IPC file or stream: ${(err as Error).message}`, { cause: err });
+          }
+          const remaps = new WeakMap<Vector, Int32Array>();
+          for (;;) {
+            let rb: RecordBatch;
+            try {
+              const r = await reader.next();
+              if (r.done) break;
+              rb = r.value;
+            } catch (err) {
+              throw new SourceError(path, `cannot read Arrow record batch after row ${rowId}: ${(err as Error).message}`, { cause: err });
+            }
+            const n = rb.numRows;
+            if (n === 0) continue;
+            // Converted whole (zero-copy views where the layout allows), then cut with Batch.slice:
+            // RecordBatch.slice would give Data whose fixed-width values are already offset, which
+            // batchFromArrow offsets a second time.
+            const whole = convert(rb, rowId, dictionaries, remaps);
+            rowId += n;
+            yield* cut(whole, rb.data.byteLength);
+          }
         }
+        ok = true;
+      } finally {
+        try {
+          await reader?.cancel();
+        } catch {
+          /* already failed */
+        }
+        await fh?.close();
+        input?.close();
+        books.close();
+        books.publish(ok);
       }
-      ok = true;
-    } finally {
-      try { await reader?.cancel(); } catch { /* already failed */ }
-      await fh?.close();
-      input?.close();
-      books.close();
-      books.publish(ok);
-    }
-  }, { name: path, ...(options.capacity ? { capacity: options.capacity } : {}), ...(telemetry ? { telemetry } : {}), ...(totalBytes !== undefined ? { totalBytes } : {}) });
+    },
+    {
+      name: path,
+      ...(options.capacity ? { capacity: options.capacity } : {}),
+      ...(telemetry ? { telemetry } : {}),
+      ...(totalBytes !== undefined ? { totalBytes } : {}),
+    },
+  );
 }
 
 /** batchFromArrow, with time and dictionary columns taken by faster paths (arrowTimeColumn, arrowDictionaryColumn). */
@@ -134,7 +160,10 @@ function convert(rb: RecordBatch, firstRowId: number, dictionaries: Map<string, 
     const data = rb.getChildAt(k)!.data[0]!;
     if (DataType.isDictionary(data.type)) {
       let d = dictionaries.get(f.name);
-      if (!d) { d = new StringDictionary(); dictionaries.set(f.name, d); }
+      if (!d) {
+        d = new StringDictionary();
+        dictionaries.set(f.name, d);
+      }
       return arrowDictionaryColumn(data, d, remaps);
     }
     return arrowTimeColumn(data);
@@ -144,9 +173,18 @@ function convert(rb: RecordBatch, firstRowId: number, dictionaries: Map<string, 
   // gives columns without nulls an all-zero validity bitmap, i.e. every value missing.
   const keep = fields.map((_, k) => k).filter((k) => times[k] === null);
   const subFields = keep.map((k) => fields[k]!);
-  const other = batchFromArrow(new RecordBatch(new ArrowSchema(subFields), makeData({
-    type: new Struct(subFields), length: rb.numRows, nullCount: 0, children: keep.map((k) => rb.getChildAt(k)!.data[0]!),
-  })), { firstRowId, dictionaries });
+  const other = batchFromArrow(
+    new RecordBatch(
+      new ArrowSchema(subFields),
+      makeData({
+        type: new Struct(subFields),
+        length: rb.numRows,
+        nullCount: 0,
+        children: keep.map((k) => rb.getChildAt(k)!.data[0]!),
+      }),
+    ),
+    { firstRowId, dictionaries },
+  );
   const cols: Column[] = [];
   const out: Field[] = [];
   fields.forEach((f, k) => {
@@ -158,7 +196,10 @@ function convert(rb: RecordBatch, firstRowId: number, dictionaries: Map<string, 
 }
 
 async function openReader(source: FileHandle | AsyncIterable<Uint8Array>) {
-  const reader = await RecordBatchReader.from(source as never) as unknown as AsyncIterableIterator<RecordBatch> & { open(): Promise<unknown>; cancel(): Promise<void> | void };
+  const reader = (await RecordBatchReader.from(source as never)) as unknown as AsyncIterableIterator<RecordBatch> & {
+    open(): Promise<unknown>;
+    cancel(): Promise<void> | void;
+  };
   await reader.open();
   return reader;
 }

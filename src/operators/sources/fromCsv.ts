@@ -1,8 +1,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Observable } from 'rxjs';
-import { Batch, Schema, SpecError, fromPull, type PullChunk } from '../../core/index.js';
-import { openInput, CsvParseThread, CsvParser, csvBatches, type InputOptions, type CsvBatchesOptions, type CsvWorkerOptions } from '../../io/index.js';
+import { type Batch, fromPull, type PullChunk, Schema, SpecError } from '../../core/index.js';
+import { type CsvBatchesOptions, CsvParser, CsvParseThread, type CsvWorkerOptions, csvBatches, type InputOptions, openInput } from '../../io/index.js';
 
 export interface FromCsvOptions extends CsvBatchesOptions, InputOptions {
   /** Batches in flight before the reader waits (default 4). */
@@ -87,8 +87,11 @@ function threadOptions(path: string, options: FromCsvOptions, mode: boolean | 'a
   const { telemetry: _t, capacity: _c, parseThread: _p, name: _n, schema, ...rest } = options;
   const plain: CsvWorkerOptions = {
     ...rest,
-    ...(schema instanceof Schema ? { schema: { fields: schema.fields.map((f) => ({ ...f })) }, schemaIsInstance: true }
-      : schema !== undefined ? { schema: { ...schema } } : {}),
+    ...(schema instanceof Schema
+      ? { schema: { fields: schema.fields.map((f) => ({ ...f })) }, schemaIsInstance: true }
+      : schema !== undefined
+        ? { schema: { ...schema } }
+        : {}),
   };
   try {
     structuredClone(plain);
@@ -109,7 +112,11 @@ function plainSize(path: string, gzip: InputOptions['gzip']): number | undefined
     if (gzip === false) return size;
     const fd = openSync(path, 'r');
     const magic = Buffer.alloc(2);
-    try { readSync(fd, magic, 0, 2, 0); } finally { closeSync(fd); }
+    try {
+      readSync(fd, magic, 0, 2, 0);
+    } finally {
+      closeSync(fd);
+    }
     return magic[0] === 0x1f && magic[1] === 0x8b ? undefined : size;
   } catch {
     return undefined;

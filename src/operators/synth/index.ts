@@ -1,1 +1,1 @@
-export { synthetic, type SyntheticOptions } from './synthetic.js';
+export { type SyntheticOptions, synthetic } from './synthetic.js';

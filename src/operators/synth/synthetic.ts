@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { fromPull, SpecError, type Batch, type Telemetry } from '../../core/index.js';
+import { type Batch, fromPull, SpecError, type Telemetry } from '../../core/index.js';
 import { makeGenerator, type StreamGenerator } from '../../synth/index.js';
 
 export interface SyntheticOptions {
@@ -27,11 +27,14 @@ const OWN = new Set(['rows', 'batchSize', 'capacity', 'telemetry', 'name']);
  */
 export function synthetic(source: StreamGenerator | string, options: SyntheticOptions = {}): Observable<Batch> {
   const rows = options.rows ?? Infinity;
-  if (typeof rows !== 'number' || !(rows === Infinity || (Number.isInteger(rows) && rows >= 0))) throw new SpecError('synthetic.rows', `expected a non-negative integer, got ${String(rows)}`);
+  if (typeof rows !== 'number' || !(rows === Infinity || (Number.isInteger(rows) && rows >= 0)))
+    throw new SpecError('synthetic.rows', `expected a non-negative integer, got ${String(rows)}`);
   const batchSize = options.batchSize ?? 1000;
-  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000_000) throw new SpecError('synthetic.batchSize', `expected an integer in 1..10000000, got ${String(batchSize)}`);
+  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000_000)
+    throw new SpecError('synthetic.batchSize', `expected an integer in 1..10000000, got ${String(batchSize)}`);
   const capacity = options.capacity ?? 4;
-  if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 1) throw new SpecError('synthetic.capacity', `expected a positive integer, got ${String(capacity)}`);
+  if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 1)
+    throw new SpecError('synthetic.capacity', `expected a positive integer, got ${String(capacity)}`);
   const genOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !OWN.has(k)));
   let make: () => StreamGenerator;
   let kind: string;
@@ -40,7 +43,8 @@ export function synthetic(source: StreamGenerator | string, options: SyntheticOp
     make = () => makeGenerator(source, genOptions);
   } else {
     const extra = Object.keys(genOptions);
-    if (extra.length > 0) throw new SpecError(`synthetic.${extra[0]}`, 'generator options go to the generator\'s constructor, not to synthetic() with an instance');
+    if (extra.length > 0)
+      throw new SpecError(`synthetic.${extra[0]}`, "generator options go to the generator's constructor, not to synthetic() with an instance");
     kind = source.kind;
     make = () => source;
   }

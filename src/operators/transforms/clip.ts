@@ -1,5 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import type { Batch, BadRowOptions } from '../../core/index.js';
+import type { BadRowOptions, Batch } from '../../core/index.js';
 import { Clip, type ClipOptions } from '../../features/index.js';
 import { transform } from './transform.js';
 
@@ -10,5 +10,7 @@ export function clip(columns: readonly string[], options: ClipOperatorOptions = 
   const { badRows, deadLetter, telemetry, ...rest } = options;
   const spec: ClipOptions = { ...rest, columns };
   new Clip(spec);
-  return transform(() => new Clip(spec), { rows: { source: 'clip', badRows: badRows ?? 'skip', ...(deadLetter ? { deadLetter } : {}), ...(telemetry ? { telemetry } : {}) } });
+  return transform(() => new Clip(spec), {
+    rows: { source: 'clip', badRows: badRows ?? 'skip', ...(deadLetter ? { deadLetter } : {}), ...(telemetry ? { telemetry } : {}) },
+  });
 }

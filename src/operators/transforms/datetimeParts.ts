@@ -1,6 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
-import type { Batch, BadRowOptions } from '../../core/index.js';
-import { DatetimeParts, type DatetimePart, type DatetimePartsOptions } from '../../features/index.js';
+import type { BadRowOptions, Batch } from '../../core/index.js';
+import { type DatetimePart, DatetimeParts, type DatetimePartsOptions } from '../../features/index.js';
 import { transform } from './transform.js';
 
 export type DatetimePartsOperatorOptions = Omit<DatetimePartsOptions, 'column' | 'parts' | 'badRows'> & BadRowOptions;
@@ -10,5 +10,7 @@ export function datetimeParts(column: string, parts: readonly DatetimePart[], op
   const { badRows, deadLetter, telemetry, ...rest } = options;
   const spec: DatetimePartsOptions = { ...rest, column, parts };
   new DatetimeParts(spec);
-  return transform(() => new DatetimeParts(spec), { rows: { source: 'datetimeParts', badRows: badRows ?? 'skip', ...(deadLetter ? { deadLetter } : {}), ...(telemetry ? { telemetry } : {}) } });
+  return transform(() => new DatetimeParts(spec), {
+    rows: { source: 'datetimeParts', badRows: badRows ?? 'skip', ...(deadLetter ? { deadLetter } : {}), ...(telemetry ? { telemetry } : {}) },
+  });
 }

@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { BadRows, type Batch, type BadRowOptions } from '../../core/index.js';
+import { type BadRowOptions, BadRows, type Batch } from '../../core/index.js';
 import { Dedupe, type DedupeOptions } from '../../features/index.js';
 
 export interface DedupeOperatorOptions extends DedupeOptions {
@@ -14,24 +14,35 @@ export interface DedupeOperatorOptions extends DedupeOptions {
 export function dedupe(options: DedupeOperatorOptions): OperatorFunction<Batch, Batch> {
   const { rows, ...spec } = options;
   new Dedupe(spec);
-  return (source) => new Observable<Batch>((subscriber) => {
-    const d = new Dedupe(spec);
-    const books = rows ? new BadRows(rows.source, { ...rows, badRows: 'skip' }) : null;
-    d.badRows = books;
-    const sub = source.subscribe({
-      next(b) {
-        let out: Batch;
-        try {
-          out = d.process(b);
-        } catch (err) {
+  return (source) =>
+    new Observable<Batch>((subscriber) => {
+      const d = new Dedupe(spec);
+      const books = rows ? new BadRows(rows.source, { ...rows, badRows: 'skip' }) : null;
+      d.badRows = books;
+      const sub = source.subscribe({
+        next(b) {
+          let out: Batch;
+          try {
+            out = d.process(b);
+          } catch (err) {
+            subscriber.error(err);
+            return;
+          }
+          if (out.length > 0) subscriber.next(out);
+        },
+        error(err) {
+          books?.close();
           subscriber.error(err);
-          return;
-        }
-        if (out.length > 0) subscriber.next(out);
-      },
-      error(err) { books?.close(); subscriber.error(err); },
-      complete() { books?.publish(true); books?.close(); subscriber.complete(); },
+        },
+        complete() {
+          books?.publish(true);
+          books?.close();
+          subscriber.complete();
+        },
+      });
+      return () => {
+        sub.unsubscribe();
+        books?.close();
+      };
     });
-    return () => { sub.unsubscribe(); books?.close(); };
-  });
 }

@@ -1,6 +1,6 @@
-import { Observable, map, type OperatorFunction } from 'rxjs';
+import { map, Observable, type OperatorFunction } from 'rxjs';
 import { asyncMap, type Batch } from '../../core/index.js';
-import { Derive, type ColumnFunction, type DeriveOptions } from '../../features/index.js';
+import { type ColumnFunction, Derive, type DeriveOptions } from '../../features/index.js';
 
 /**
  * Adds column `name` from an expression (`'delay > 15'`, `'log1p(distance)'`) or a JS function
@@ -11,9 +11,13 @@ import { Derive, type ColumnFunction, type DeriveOptions } from '../../features/
 export function derive(name: string, def: string | ColumnFunction, options: DeriveOptions = {}): OperatorFunction<Batch, Batch> {
   const t = new Derive(name, def, options);
   if (!t.isAsync) return map((b) => t.apply(b));
-  return (source) => new Observable<Batch>((subscriber) => {
-    const own = new Derive(name, def, options);
-    const sub = source.pipe(asyncMap((b) => own.applyAsync(b))).subscribe(subscriber);
-    return () => { sub.unsubscribe(); void own.dispose(); };
-  });
+  return (source) =>
+    new Observable<Batch>((subscriber) => {
+      const own = new Derive(name, def, options);
+      const sub = source.pipe(asyncMap((b) => own.applyAsync(b))).subscribe(subscriber);
+      return () => {
+        sub.unsubscribe();
+        void own.dispose();
+      };
+    });
 }

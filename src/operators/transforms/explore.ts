@@ -1,5 +1,5 @@
-import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
-import { SpecError, Telemetry, type Batch } from '../../core/index.js';
+import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { type Batch, SpecError, Telemetry } from '../../core/index.js';
 import { ColumnStats, type ColumnStatsOptions } from '../../features/index.js';
 
 export interface ExploreOptions extends ColumnStatsOptions {
@@ -19,25 +19,34 @@ export function explore(options: ExploreOptions = {}): MonoTypeOperatorFunction<
   new ColumnStats(options);
   const telemetry = options.telemetry ?? Telemetry.global;
   const name = options.source ?? 'explore';
-  return (source) => new Observable<Batch>((subscriber) => {
-    const stats = options.stats ?? new ColumnStats(options);
-    let last = -Infinity;
-    const publish = () => telemetry.emit({ type: 'stats', source: name, columns: stats.summaries() as Record<string, unknown> });
-    const sub = source.subscribe({
-      next(batch) {
-        try {
-          stats.update(batch);
-        } catch (err) {
+  return (source) =>
+    new Observable<Batch>((subscriber) => {
+      const stats = options.stats ?? new ColumnStats(options);
+      let last = -Infinity;
+      const publish = () => telemetry.emit({ type: 'stats', source: name, columns: stats.summaries() as Record<string, unknown> });
+      const sub = source.subscribe({
+        next(batch) {
+          try {
+            stats.update(batch);
+          } catch (err) {
+            subscriber.error(err);
+            return;
+          }
+          const now = performance.now();
+          if (now - last >= intervalMs) {
+            last = now;
+            publish();
+          }
+          subscriber.next(batch);
+        },
+        error(err) {
           subscriber.error(err);
-          return;
-        }
-        const now = performance.now();
-        if (now - last >= intervalMs) { last = now; publish(); }
-        subscriber.next(batch);
-      },
-      error(err) { subscriber.error(err); },
-      complete() { publish(); subscriber.complete(); },
+        },
+        complete() {
+          publish();
+          subscriber.complete();
+        },
+      });
+      return () => sub.unsubscribe();
     });
-    return () => sub.unsubscribe();
-  });
 }

@@ -1,5 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import type { Batch, BadRowOptions } from '../../core/index.js';
+import type { BadRowOptions, Batch } from '../../core/index.js';
 import { Impute, type ImputeOptions } from '../../features/index.js';
 import { transform } from './transform.js';
 
@@ -13,5 +13,7 @@ export function impute(columns: ImputeOptions['columns'], options: ImputeOperato
   const { badRows, deadLetter, telemetry, ...rest } = options;
   const spec: ImputeOptions = { ...rest, columns };
   new Impute(spec);
-  return transform(() => new Impute(spec), { rows: { source: 'impute', badRows: badRows ?? 'skip', ...(deadLetter ? { deadLetter } : {}), ...(telemetry ? { telemetry } : {}) } });
+  return transform(() => new Impute(spec), {
+    rows: { source: 'impute', badRows: badRows ?? 'skip', ...(deadLetter ? { deadLetter } : {}), ...(telemetry ? { telemetry } : {}) },
+  });
 }

@@ -5,8 +5,14 @@ import { OneHot, type OneHotOptions } from '../../features/index.js';
 /** One-hot encodes category columns into fixed-width vector columns (learns from training rows). */
 export function oneHot(columns: readonly string[], options: OneHotOptions = {}): OperatorFunction<Batch, Batch> {
   new OneHot(columns, options);
-  return (source) => defer(() => {
-    const t = new OneHot(columns, options);
-    return source.pipe(map((b) => { t.learn(b); return t.apply(b); }));
-  });
+  return (source) =>
+    defer(() => {
+      const t = new OneHot(columns, options);
+      return source.pipe(
+        map((b) => {
+          t.learn(b);
+          return t.apply(b);
+        }),
+      );
+    });
 }

@@ -1,5 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import type { Batch, BadRowOptions } from '../../core/index.js';
+import type { BadRowOptions, Batch } from '../../core/index.js';
 import { Scaler, type ScalerOptions } from '../../features/index.js';
 import { transform } from './transform.js';
 
@@ -10,5 +10,7 @@ export function scale(columns: readonly string[], options: ScaleOperatorOptions 
   const { badRows, deadLetter, telemetry, ...rest } = options;
   const spec: ScalerOptions = { ...rest, columns };
   new Scaler(spec);
-  return transform(() => new Scaler(spec), { rows: { source: 'scale', badRows: badRows ?? 'skip', ...(deadLetter ? { deadLetter } : {}), ...(telemetry ? { telemetry } : {}) } });
+  return transform(() => new Scaler(spec), {
+    rows: { source: 'scale', badRows: badRows ?? 'skip', ...(deadLetter ? { deadLetter } : {}), ...(telemetry ? { telemetry } : {}) },
+  });
 }

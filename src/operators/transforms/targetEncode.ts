@@ -5,8 +5,14 @@ import { TargetEncoder, type TargetEncoderOptions } from '../../features/index.j
 /** Leak-free online target encoding: each training row is encoded with statistics from rows before it. */
 export function targetEncode(columns: readonly string[], options: TargetEncoderOptions): OperatorFunction<Batch, Batch> {
   new TargetEncoder(columns, options);
-  return (source) => defer(() => {
-    const t = new TargetEncoder(columns, options);
-    return source.pipe(map((b) => { t.learn(b); return t.apply(b); }));
-  });
+  return (source) =>
+    defer(() => {
+      const t = new TargetEncoder(columns, options);
+      return source.pipe(
+        map((b) => {
+          t.learn(b);
+          return t.apply(b);
+        }),
+      );
+    });
 }

@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { BadRows, type Batch, type BadRowOptions } from '../../core/index.js';
+import { type BadRowOptions, BadRows, type Batch } from '../../core/index.js';
 import type { Transform } from '../../features/index.js';
 
 export interface TransformOperatorOptions {
@@ -21,25 +21,36 @@ export interface TransformOperatorOptions {
 export function transform(t: Transform | (() => Transform), options: TransformOperatorOptions = {}): OperatorFunction<Batch, Batch> {
   const make = typeof t === 'function' ? t : () => t;
   if (options.rows) new BadRows(options.rows.source, options.rows); // validates the policy now
-  return (source) => new Observable<Batch>((subscriber) => {
-    const step = make();
-    const books = options.rows ? new BadRows(options.rows.source, options.rows) : null;
-    if (books && 'badRows' in step) (step as { badRows: BadRows | null }).badRows = books;
-    const sub = source.subscribe({
-      next(batch) {
-        let out: Batch;
-        try {
-          if (!options.frozen) step.learn(batch);
-          out = step.apply(batch);
-        } catch (err) {
+  return (source) =>
+    new Observable<Batch>((subscriber) => {
+      const step = make();
+      const books = options.rows ? new BadRows(options.rows.source, options.rows) : null;
+      if (books && 'badRows' in step) (step as { badRows: BadRows | null }).badRows = books;
+      const sub = source.subscribe({
+        next(batch) {
+          let out: Batch;
+          try {
+            if (!options.frozen) step.learn(batch);
+            out = step.apply(batch);
+          } catch (err) {
+            subscriber.error(err);
+            return;
+          }
+          if (out.length > 0 || batch.length === 0) subscriber.next(out);
+        },
+        error(err) {
+          books?.close();
           subscriber.error(err);
-          return;
-        }
-        if (out.length > 0 || batch.length === 0) subscriber.next(out);
-      },
-      error(err) { books?.close(); subscriber.error(err); },
-      complete() { books?.publish(true); books?.close(); subscriber.complete(); },
+        },
+        complete() {
+          books?.publish(true);
+          books?.close();
+          subscriber.complete();
+        },
+      });
+      return () => {
+        sub.unsubscribe();
+        books?.close();
+      };
     });
-    return () => { sub.unsubscribe(); books?.close(); };
-  });
 }

@@ -1,5 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import type { Batch, BadRowOptions } from '../../core/index.js';
+import type { BadRowOptions, Batch } from '../../core/index.js';
 import { Validate, type ValidateOptions } from '../../features/index.js';
 import { transform } from './transform.js';
 
@@ -13,5 +13,7 @@ export type ValidateOperatorOptions = Omit<ValidateOptions, 'badRows'> & BadRowO
 export function validate(options: ValidateOperatorOptions = {}): OperatorFunction<Batch, Batch> {
   const { badRows, deadLetter, telemetry, ...spec } = options;
   new Validate(spec); // option errors surface at creation
-  return transform(() => new Validate(spec), { rows: { source: spec.source ?? 'validate', badRows: badRows ?? 'skip', ...(deadLetter ? { deadLetter } : {}), ...(telemetry ? { telemetry } : {}) } });
+  return transform(() => new Validate(spec), {
+    rows: { source: spec.source ?? 'validate', badRows: badRows ?? 'skip', ...(deadLetter ? { deadLetter } : {}), ...(telemetry ? { telemetry } : {}) },
+  });
 }

@@ -5,8 +5,14 @@ import { VarianceThreshold, type VarianceThresholdOptions } from '../../features
 /** Drops numeric columns whose online variance (training rows) is at or below the threshold. */
 export function varianceThreshold(columns: readonly string[], options: VarianceThresholdOptions = {}): OperatorFunction<Batch, Batch> {
   new VarianceThreshold(columns, options);
-  return (source) => defer(() => {
-    const t = new VarianceThreshold(columns, options);
-    return source.pipe(map((b) => { t.learn(b); return t.apply(b); }));
-  });
+  return (source) =>
+    defer(() => {
+      const t = new VarianceThreshold(columns, options);
+      return source.pipe(
+        map((b) => {
+          t.learn(b);
+          return t.apply(b);
+        }),
+      );
+    });
 }

@@ -1,18 +1,27 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, BadInputError, Schema } from '../../../src/core/index.js';
+import { BadInputError, Batch, Schema } from '../../../src/core/index.js';
 import { compileExpression, ExpressionError } from '../../../src/features/index.js';
 
 const schema = Schema.from({ delay: 'number', distance: 'integer', origin: 'category', date: 'datetime', ok: 'boolean' });
-const b = Batch.fromRows([
-  { delay: 20, distance: 100, origin: 'SEA', date: '2024-03-09T13:45:00Z', ok: true },
-  { delay: 5, distance: 0, origin: 'LAX', date: '2023-12-31T23:59:59Z', ok: false },
-  { delay: null, distance: null, origin: null, date: null, ok: null },
-  { delay: Infinity, distance: 3, origin: '', date: '2024-01-01T00:00:00Z', ok: true },
-  { delay: NaN, distance: 7, origin: 'SEA', date: '2024-01-01T00:00:00Z', ok: false },
-], schema);
+const b = Batch.fromRows(
+  [
+    { delay: 20, distance: 100, origin: 'SEA', date: '2024-03-09T13:45:00Z', ok: true },
+    { delay: 5, distance: 0, origin: 'LAX', date: '2023-12-31T23:59:59Z', ok: false },
+    { delay: null, distance: null, origin: null, date: null, ok: null },
+    { delay: Infinity, distance: 3, origin: '', date: '2024-01-01T00:00:00Z', ok: true },
+    { delay: NaN, distance: 7, origin: 'SEA', date: '2024-01-01T00:00:00Z', ok: false },
+  ],
+  schema,
+);
 const ev = (src: string) => compileExpression(src).evaluate(b);
-const vals = (src: string) => { const c = ev(src); return b.withColumn('r', c).toRows().map((r) => r.r); };
+const vals = (src: string) => {
+  const c = ev(src);
+  return b
+    .withColumn('r', c)
+    .toRows()
+    .map((r) => r.r);
+};
 
 test('comparisons give boolean columns; missing and non-finite inputs give missing', () => {
   assert.is(ev('delay > 15').type, 'boolean');
@@ -58,25 +67,54 @@ test('Kleene and/or with missing; not', () => {
 });
 
 test('type errors point at the character; nonFinite: error raises BadInputError', () => {
-  const at = (src: string, col: number, re: RegExp) => assert.throws(() => compileExpression(src).evaluate(b), (e: unknown) => e instanceof ExpressionError && e.column === col && re.test(e.reason));
+  const at = (src: string, col: number, re: RegExp) =>
+    assert.throws(
+      () => compileExpression(src).evaluate(b),
+      (e: unknown) => e instanceof ExpressionError && e.column === col && re.test(e.reason),
+    );
   at('delay + nope', 9, /unknown column "nope"/);
   at('origin + 1', 1, /category column/);
   at('origin > "A"', 1, /category column/);
   at('log(1, 2)', 1, /takes 1 argument/);
   at('"a" == 1', 8, /compared with a string/);
-  assert.throws(() => compileExpression('sin(delay)'), (e: unknown) => e instanceof ExpressionError && e.column === 1 && /unknown function "sin"/.test(e.reason));
-  assert.throws(() => compileExpression('delay * 2', { nonFinite: 'error' }).evaluate(b), (e: unknown) => e instanceof BadInputError && e.reason === 'non-finite' && /"delay"/.test(e.message));
+  assert.throws(
+    () => compileExpression('sin(delay)'),
+    (e: unknown) => e instanceof ExpressionError && e.column === 1 && /unknown function "sin"/.test(e.reason),
+  );
+  assert.throws(
+    () => compileExpression('delay * 2', { nonFinite: 'error' }).evaluate(b),
+    (e: unknown) => e instanceof BadInputError && e.reason === 'non-finite' && /"delay"/.test(e.message),
+  );
   assert.equal(compileExpression('delay + distance').columns, ['delay', 'distance']);
 });
 
 test('constants: one compiled expression over batches of different lengths; a constant result is never shared', () => {
   const e = compileExpression('distance * 2 + 1 > 10');
   const b2 = b.slice(0, 2);
-  assert.equal(b.withColumn('r', e.evaluate(b)).toRows().map((r) => r.r), [true, false, null, false, true]);
-  assert.equal(b2.withColumn('r', e.evaluate(b2)).toRows().map((r) => r.r), [true, false]);
-  assert.equal(b.withColumn('r', e.evaluate(b)).toRows().map((r) => r.r), [true, false, null, false, true]);
+  assert.equal(
+    b
+      .withColumn('r', e.evaluate(b))
+      .toRows()
+      .map((r) => r.r),
+    [true, false, null, false, true],
+  );
+  assert.equal(
+    b2
+      .withColumn('r', e.evaluate(b2))
+      .toRows()
+      .map((r) => r.r),
+    [true, false],
+  );
+  assert.equal(
+    b
+      .withColumn('r', e.evaluate(b))
+      .toRows()
+      .map((r) => r.r),
+    [true, false, null, false, true],
+  );
   const k = compileExpression('3');
-  const c1 = k.evaluate(b), c2 = k.evaluate(b);
+  const c1 = k.evaluate(b),
+    c2 = k.evaluate(b);
   assert.is(c1.type, 'number');
   assert.ok(c1.values !== c2.values, 'each batch gets its own array');
   (c1.values as Float64Array)[0] = 99;

@@ -1,18 +1,25 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpecError } from '../../../src/core/index.js';
-import { ExpressionError, parseExpression, type ExprNode } from '../../../src/features/index.js';
+import { ExpressionError, type ExprNode, parseExpression } from '../../../src/features/index.js';
 
 /** Fully parenthesized rendering of the AST, to check precedence. */
 function show(n: ExprNode): string {
   switch (n.type) {
-    case 'num': return String(n.value);
-    case 'str': return JSON.stringify(n.value);
-    case 'bool': return String(n.value);
-    case 'col': return n.name;
-    case 'call': return `${n.name}(${n.args.map(show).join(', ')})`;
-    case 'unary': return `(${n.op} ${show(n.arg)})`;
-    case 'binary': return `(${show(n.left)} ${n.op} ${show(n.right)})`;
+    case 'num':
+      return String(n.value);
+    case 'str':
+      return JSON.stringify(n.value);
+    case 'bool':
+      return String(n.value);
+    case 'col':
+      return n.name;
+    case 'call':
+      return `${n.name}(${n.args.map(show).join(', ')})`;
+    case 'unary':
+      return `(${n.op} ${show(n.arg)})`;
+    case 'binary':
+      return `(${show(n.left)} ${n.op} ${show(n.right)})`;
   }
 }
 
@@ -25,7 +32,9 @@ test('precedence and associativity', () => {
 });
 
 function errAt(src: string, column: number, re: RegExp) {
-  try { parseExpression(src); } catch (e) {
+  try {
+    parseExpression(src);
+  } catch (e) {
     assert.ok(e instanceof ExpressionError && e instanceof SpecError, 'an ExpressionError (a SpecError)');
     const x = e as ExpressionError;
     assert.is(x.column, column, `${src}: ${x.message}`);

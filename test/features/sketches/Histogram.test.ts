@@ -13,10 +13,12 @@ test('range grows by doubling and keeps every count', () => {
   const h = new Histogram(4, { lo: 0, hi: 4 });
   h.addMany([0.5, 1.5, 2.5, 3.5]);
   h.add(6); // [0, 8): bins of 2
-  assert.is(h.lo, 0); assert.is(h.width, 2);
+  assert.is(h.lo, 0);
+  assert.is(h.width, 2);
   assert.equal(Array.from(h.counts), [2, 2, 0, 1]);
   h.add(-1); // [-8, 8): bins of 4
-  assert.is(h.lo, -8); assert.is(h.width, 4);
+  assert.is(h.lo, -8);
+  assert.is(h.width, 4);
   assert.equal(Array.from(h.counts), [0, 1, 4, 1]);
   const r = Histogram.fromJSON(JSON.parse(JSON.stringify(h.toJSON())));
   assert.equal(Array.from(r.counts), Array.from(h.counts));

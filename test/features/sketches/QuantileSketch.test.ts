@@ -4,8 +4,13 @@ import { Rng } from '../../../src/core/index.js';
 import { QuantileSketch } from '../../../src/features/index.js';
 
 function exactRank(sorted: Float64Array, x: number): number {
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m]! <= x) lo = m + 1; else hi = m; }
+  let lo = 0,
+    hi = sorted.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (sorted[m]! <= x) lo = m + 1;
+    else hi = m;
+  }
   return lo / sorted.length;
 }
 
@@ -34,13 +39,21 @@ test('quantiles stay within the stated rank error bound of exact quantiles', () 
 });
 
 test('merged sketches keep the bound; NaN and Infinity are ignored', () => {
-  const a = data(60_000, 2), b = data(90_000, 3);
-  const qa = new QuantileSketch(), qb = new QuantileSketch();
-  qa.addMany(a); qb.addMany(b);
-  qa.add(NaN); qa.add(Infinity); qb.add(-Infinity);
+  const a = data(60_000, 2),
+    b = data(90_000, 3);
+  const qa = new QuantileSketch(),
+    qb = new QuantileSketch();
+  qa.addMany(a);
+  qb.addMany(b);
+  qa.add(NaN);
+  qa.add(Infinity);
+  qb.add(-Infinity);
   qa.merge(qb);
   assert.is(qa.n, 150_000);
-  const all = new Float64Array(150_000); all.set(a); all.set(b, a.length); all.sort();
+  const all = new Float64Array(150_000);
+  all.set(a);
+  all.set(b, a.length);
+  all.sort();
   for (const p of [0.05, 0.5, 0.95]) {
     const err = Math.abs(exactRank(all, qa.quantile(p)) - p);
     assert.ok(err <= QuantileSketch.rankErrorBound(200), `merged p${p}: ${err}`);
@@ -57,7 +70,8 @@ test('exact on small inputs, and a JSON round trip continues identically', () =>
   q.addMany(xs);
   const r = QuantileSketch.fromJSON(JSON.parse(JSON.stringify(q.toJSON())));
   const more = data(30_000, 5);
-  q.addMany(more); r.addMany(more);
+  q.addMany(more);
+  r.addMany(more);
   assert.equal(r.toJSON(), q.toJSON());
   assert.ok(Number.isNaN(new QuantileSketch().quantile(0.5)));
 });

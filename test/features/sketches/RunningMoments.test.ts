@@ -4,18 +4,26 @@ import { RunningMoments } from '../../../src/features/index.js';
 
 test('mean and variance match the two-pass formulas; merge equals one pass', () => {
   const xs = [2, 4, 4, 4, 5, 5, 7, 9];
-  const all = new RunningMoments(); all.addMany(xs);
-  assert.is(all.mean, 5); assert.is(all.variance, 4); assert.is(all.std, 2);
-  assert.is(all.min, 2); assert.is(all.max, 9);
-  const a = new RunningMoments(), b = new RunningMoments();
-  xs.slice(0, 3).forEach((x) => a.add(x)); b.addMany(xs.slice(3));
+  const all = new RunningMoments();
+  all.addMany(xs);
+  assert.is(all.mean, 5);
+  assert.is(all.variance, 4);
+  assert.is(all.std, 2);
+  assert.is(all.min, 2);
+  assert.is(all.max, 9);
+  const a = new RunningMoments(),
+    b = new RunningMoments();
+  xs.slice(0, 3).forEach((x) => a.add(x));
+  b.addMany(xs.slice(3));
   a.merge(b);
   assert.ok(Math.abs(a.mean - 5) < 1e-12 && Math.abs(a.variance - 4) < 1e-12);
   const r = RunningMoments.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
   assert.equal(r.toJSON(), a.toJSON());
   const keep = new Uint8Array([1, 0, 0, 0, 0, 0, 0, 1]);
-  const k = new RunningMoments(); k.addMany(xs, keep);
-  assert.is(k.count, 2); assert.is(k.mean, 5.5);
+  const k = new RunningMoments();
+  k.addMany(xs, keep);
+  assert.is(k.count, 2);
+  assert.is(k.mean, 5.5);
 });
 
 test('stable under a large offset where sum of squares fails', () => {
@@ -24,8 +32,12 @@ test('stable under a large offset where sum of squares fails', () => {
   for (let i = 0; i < xs.length; i++) xs[i] = off + (i % 10) - 4.5;
   const m = new RunningMoments();
   m.addMany(xs);
-  let s = 0, s2 = 0;
-  for (const x of xs) { s += x; s2 += x * x; }
+  let s = 0,
+    s2 = 0;
+  for (const x of xs) {
+    s += x;
+    s2 += x * x;
+  }
   const naive = s2 / xs.length - (s / xs.length) ** 2;
   assert.ok(Math.abs(m.variance - 8.25) < 1e-6, `variance ${m.variance}`);
   assert.ok(Math.abs(naive - 8.25) > 1, `naive formula unexpectedly fine: ${naive}`);

@@ -5,7 +5,10 @@ import { FOLD_COLUMN, KFold, rowKeyHashes } from '../../../src/features/index.js
 
 test('fold = floor(k · hash / 2^32), stable per key, roughly even', () => {
   const n = 20_000;
-  const b = Batch.fromRows(Array.from({ length: n }, (_, i) => ({ id: i % 5000 })), Schema.from({ id: 'integer' }));
+  const b = Batch.fromRows(
+    Array.from({ length: n }, (_, i) => ({ id: i % 5000 })),
+    Schema.from({ id: 'integer' }),
+  );
   const kf = new KFold(5, { key: 'id', seed: 2 });
   const folds = kf.apply(b).column(FOLD_COLUMN);
   if (folds.type !== 'integer') throw new Error('integer');
@@ -17,8 +20,16 @@ test('fold = floor(k · hash / 2^32), stable per key, roughly even', () => {
     counts[folds.values[i]!]!++;
   }
   for (const c of counts) assert.ok(Math.abs(c / n - 0.2) < 0.03, JSON.stringify(counts));
-  assert.equal(KFold.fromJSON(JSON.parse(JSON.stringify(kf.toJSON()))).apply(b).toRows(), kf.apply(b).toRows());
-  assert.throws(() => new KFold(1), (e: unknown) => e instanceof SpecError && e.path === 'kfold.k');
+  assert.equal(
+    KFold.fromJSON(JSON.parse(JSON.stringify(kf.toJSON())))
+      .apply(b)
+      .toRows(),
+    kf.apply(b).toRows(),
+  );
+  assert.throws(
+    () => new KFold(1),
+    (e: unknown) => e instanceof SpecError && e.path === 'kfold.k',
+  );
 });
 
 test.run();

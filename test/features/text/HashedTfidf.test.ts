@@ -12,13 +12,15 @@ test('hand-computed TF-IDF on three documents (sklearn smoothed idf, l2 norm)', 
   t.learn(b);
   assert.is(t.documentCount, 3, 'empty string counts as a document, missing does not');
   const out = t.apply(b);
-  const N = 3, idf = (df: number) => Math.log((1 + N) / (1 + df)) + 1;
+  const N = 3,
+    idf = (df: number) => Math.log((1 + N) / (1 + df)) + 1;
   const r0 = { red: 2 * idf(1), fish: 1 * idf(2) };
   const n0 = Math.hypot(r0.red, r0.fish);
   const got0 = out.value('t', 0) as Record<number, number>;
   assert.ok(Math.abs(got0[slot('red', 20)]! - r0.red / n0) < 1e-6);
   assert.ok(Math.abs(got0[slot('fish', 20)]! - r0.fish / n0) < 1e-6);
-  const r1 = { blue: idf(1), fish: idf(2) }, n1 = Math.hypot(r1.blue, r1.fish);
+  const r1 = { blue: idf(1), fish: idf(2) },
+    n1 = Math.hypot(r1.blue, r1.fish);
   const got1 = out.value('t', 1) as Record<number, number>;
   assert.ok(Math.abs(got1[slot('blue', 20)]! - r1.blue / n1) < 1e-6);
   assert.equal(out.value('t', 2), {});
@@ -38,7 +40,14 @@ test('plain counts with bigrams, stopwords removed; collisions sum', () => {
 
 test('document frequencies come from training rows only', () => {
   const st = Schema.from({ t: 'text', [SPLIT_COLUMN]: 'integer' });
-  const b = Batch.fromRows([{ t: 'alpha', [SPLIT_COLUMN]: 0 }, { t: 'secret', [SPLIT_COLUMN]: 1 }, { t: 'beta', [SPLIT_COLUMN]: 2 }], st);
+  const b = Batch.fromRows(
+    [
+      { t: 'alpha', [SPLIT_COLUMN]: 0 },
+      { t: 'secret', [SPLIT_COLUMN]: 1 },
+      { t: 'beta', [SPLIT_COLUMN]: 2 },
+    ],
+    st,
+  );
   const t = new HashedTfidf('t', { bits: 16 });
   t.learn(b);
   assert.is(t.documentCount, 1);

@@ -23,12 +23,24 @@ test('TextCleaner maps dictionary values once; missing stays missing; emptyAsMis
   const s = Schema.from({ t: 'text' });
   const b = Batch.fromRows([{ t: '<b>Hi</b>!' }, { t: null }, { t: 'HI' }, { t: '!!' }], s);
   const out = new TextCleaner(['t']).apply(b);
-  assert.equal(out.toRows().map((r) => r.t), ['hi', null, 'hi', '']);
+  assert.equal(
+    out.toRows().map((r) => r.t),
+    ['hi', null, 'hi', ''],
+  );
   const c = out.column('t');
   if (c.type !== 'text') throw new Error('text');
   assert.is(c.codes[0], c.codes[2], 'equal cleaned strings share a code');
-  assert.equal(new TextCleaner(['t'], {}, true).apply(b).toRows().map((r) => r.t), ['hi', null, 'hi', null]);
-  assert.throws(() => new TextCleaner(['t'], { lowerCase: true } as never), (e: unknown) => e instanceof SpecError && e.path === 'cleanText.lowerCase');
+  assert.equal(
+    new TextCleaner(['t'], {}, true)
+      .apply(b)
+      .toRows()
+      .map((r) => r.t),
+    ['hi', null, 'hi', null],
+  );
+  assert.throws(
+    () => new TextCleaner(['t'], { lowerCase: true } as never),
+    (e: unknown) => e instanceof SpecError && e.path === 'cleanText.lowerCase',
+  );
 });
 
 test.run();

@@ -1,10 +1,10 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
-import { BadInputError, Rng, Telemetry, type BadRowReason, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { BadInputError, type BadRowReason, type Batch, Rng, Telemetry, type TelemetryEvent } from '../../../src/core/index.js';
 import { fromCsv } from '../../../src/operators/index.js';
 import { fastCsvRows } from './helpers.js';
 
@@ -17,7 +17,15 @@ const MAX_ROW = 2048;
 const CITIES = ['Paris', 'Zürich', 'Kraków', 'São Paulo', '東京', 'Oslo', 'Lima', 'Cork', 'Nairobi', 'Perth'];
 const schema = { id: 'integer', when: 'datetime', city: 'category', score: 'number', qty: 'integer', note: 'text' } as const;
 
-interface Good { id: number; when: number; city: string; score: number | null; qty: number; note: string; line: number }
+interface Good {
+  id: number;
+  when: number;
+  city: string;
+  score: number | null;
+  qty: number;
+  note: string;
+  line: number;
+}
 const good: Good[] = [];
 const bad: Array<{ line: number; reason: BadRowReason }> = [];
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -32,29 +40,48 @@ function generate(): string {
     let when = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00Z`;
     let city = CITIES[rng.int(CITIES.length)]!;
     const missingScore = rng.float() < 0.02;
-    let score = missingScore ? (rng.bernoulli(0.5) ? '' : 'NA') : (rng.normal(0, 100)).toFixed(rng.int(4));
+    let score = missingScore ? (rng.bernoulli(0.5) ? '' : 'NA') : rng.normal(0, 100).toFixed(rng.int(4));
     const qty = String(rng.int(1000) - 500);
     let note = rng.float() < 0.1 ? `"said ""hi"", then\nleft"` : `n${rng.int(1e6)}`;
     let fields: string[] | null = null;
     const u = rng.float();
     const reason = u < 0.06 ? REASONS[Math.floor(u / 0.01)]! : null;
     switch (reason) {
-      case 'field-count': fields = rng.bernoulli(0.5) ? [String(i), when, city, score, qty] : [String(i), when, city, score, qty, note, 'extra']; break;
-      case 'number': score = rng.bernoulli(0.5) ? 'abc' : '1.2.3'; break;
-      case 'date': when = rng.bernoulli(0.5) ? '2023-13-01T00:00:00Z' : 'yesterday'; break;
-      case 'required': city = ''; break;
-      case 'too-long': note = 'x'.repeat(MAX_ROW + rng.int(4000)); break;
+      case 'field-count':
+        fields = rng.bernoulli(0.5) ? [String(i), when, city, score, qty] : [String(i), when, city, score, qty, note, 'extra'];
+        break;
+      case 'number':
+        score = rng.bernoulli(0.5) ? 'abc' : '1.2.3';
+        break;
+      case 'date':
+        when = rng.bernoulli(0.5) ? '2023-13-01T00:00:00Z' : 'yesterday';
+        break;
+      case 'required':
+        city = '';
+        break;
+      case 'too-long':
+        note = 'x'.repeat(MAX_ROW + rng.int(4000));
+        break;
       default:
     }
     fields ??= [String(i), when, city, score, qty, note];
-    let bytes = Buffer.from(fields.join(',') + '\n');
+    let bytes = Buffer.from(`${fields.join(',')}\n`);
     if (reason === 'utf8') {
       // A lone continuation byte inside the note: invalid UTF-8.
       bytes = Buffer.concat([bytes.subarray(0, bytes.length - 2), Buffer.from([0x80]), bytes.subarray(bytes.length - 2)]);
     }
     parts.push(bytes);
     if (reason) bad.push({ line, reason });
-    else good.push({ id: i, when: t, city, score: missingScore ? null : Number(score), qty: Number(qty), note: note.startsWith('"') ? 'said "hi", then\nleft' : note, line });
+    else
+      good.push({
+        id: i,
+        when: t,
+        city,
+        score: missingScore ? null : Number(score),
+        qty: Number(qty),
+        note: note.startsWith('"') ? 'said "hi", then\nleft' : note,
+        line,
+      });
     for (const x of bytes) if (x === 10) line++;
   }
   const path = join(dir, 'dirty.csv');
@@ -67,9 +94,13 @@ const path = generate();
 test('skip: exact counts per reason, read = passed + skipped, good rows unchanged, dead letter lists the bad lines', async () => {
   const events: TelemetryEvent[] = [];
   const telemetry = new Telemetry();
-  telemetry.events$.subscribe((e) => { if (e.type === 'account') events.push(e); });
+  telemetry.events$.subscribe((e) => {
+    if (e.type === 'account') events.push(e);
+  });
   const deadLetter = join(dir, 'dirty.bad.csv');
-  const batches: Batch[] = await lastValueFrom(fromCsv(path, { schema, required: ['city'], maxRowBytes: MAX_ROW, deadLetter, telemetry, batchSize: 8192 }).pipe(toArray()));
+  const batches: Batch[] = await lastValueFrom(
+    fromCsv(path, { schema, required: ['city'], maxRowBytes: MAX_ROW, deadLetter, telemetry, batchSize: 8192 }).pipe(toArray()),
+  );
 
   const expectCounts: Record<string, number> = {};
   for (const b of bad) expectCounts[b.reason] = (expectCounts[b.reason] ?? 0) + 1;
@@ -102,7 +133,10 @@ test('skip: exact counts per reason, read = passed + skipped, good rows unchange
 
   const dead = await fastCsvRows(deadLetter, ',');
   assert.equal(dead[0], ['line', 'reason', 'column', 'value', 'detail', 'raw']);
-  assert.equal(dead.slice(1).map((r) => [Number(r[0]), r[1]]), bad.map((b) => [b.line, b.reason]));
+  assert.equal(
+    dead.slice(1).map((r) => [Number(r[0]), r[1]]),
+    bad.map((b) => [b.line, b.reason]),
+  );
   // Value and column are recorded for value errors.
   const num = dead.find((r) => r[1] === 'number')!;
   assert.is(num[2], 'score');

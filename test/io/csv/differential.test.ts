@@ -1,8 +1,8 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { Rng } from '../../../src/core/index.js';
 import { fastCsvRows, parseBytes, rowsOf } from './helpers.js';
 
@@ -12,7 +12,13 @@ const dir = mkdtempSync(join(tmpdir(), 'sluice-csv-diff-'));
 const rng = new Rng(7);
 const long = Array.from({ length: 120_000 }, () => 'abcdefghij, "\n'[rng.int(14)]).join('');
 
-interface Case { name: string; text: string; delimiter?: string; bom?: boolean; chunks?: number[] }
+interface Case {
+  name: string;
+  text: string;
+  delimiter?: string;
+  bom?: boolean;
+  chunks?: number[];
+}
 const corpus: Case[] = [
   { name: 'quotes', text: 'a,b,c\n"x, y",plain,"quoted"\n"",",","a""b"\n' },
   { name: 'doubled-quotes', text: 'q\n""""\n"a""""b"\n"""start"\n"end"""\n' },
@@ -33,7 +39,12 @@ const corpus: Case[] = [
   { name: 'long-field', text: `k,v\n1,"${long.replaceAll('"', '""')}"\n2,${'z'.repeat(100_000)}\n`, chunks: [997, 65536, 1 << 20] },
   { name: 'whitespace', text: 'a,b,c\n  x  , "y"  ,  "z"\n\t1\t,2 , 3\n' },
   { name: 'literal-quote-mid-field', text: 'a,b\nab"c,5"6\nx"",y\n' },
-  { name: 'wide', text: Array.from({ length: 50 }, (_, r) => Array.from({ length: 200 }, (_, c) => (r + c) % 7 === 0 ? `"${r},${c}"` : `${r}.${c}`).join(',')).join('\n') + '\n' },
+  {
+    name: 'wide',
+    text:
+      Array.from({ length: 50 }, (_, r) => Array.from({ length: 200 }, (_, c) => ((r + c) % 7 === 0 ? `"${r},${c}"` : `${r}.${c}`)).join(',')).join('\n') +
+      '\n',
+  },
 ];
 
 for (const c of corpus) {
@@ -55,7 +66,11 @@ for (const c of corpus) {
       assert.is(books.read, expected.length);
     }
     // With a header, the names are fast-csv's first row and the data the rest.
-    const { batches, parser } = parseBytes(readFileSync(path), { delimiter, nullValues: [], schema: Object.fromEntries(expected[0]!.map((n) => [n, 'category' as const])) }, 5);
+    const { batches, parser } = parseBytes(
+      readFileSync(path),
+      { delimiter, nullValues: [], schema: Object.fromEntries(expected[0]!.map((n) => [n, 'category' as const])) },
+      5,
+    );
     assert.equal(parser.schema?.names, expected[0]);
     assert.equal(rowsOf(batches), expected.slice(1));
   });

@@ -1,12 +1,12 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { lastValueFrom, toArray } from 'rxjs';
-import { SourceError, SpecError, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type Batch, SourceError, SpecError, Telemetry, type TelemetryEvent } from '../../../src/core/index.js';
 import { csvBatches } from '../../../src/io/index.js';
 import { fromCsv } from '../../../src/operators/index.js';
 import { parseBytes, rowsOf } from './helpers.js';
@@ -37,13 +37,20 @@ test('truncated last line: a short last row is a field-count bad row at its line
 
 test('a complete last row without a newline is an ordinary row', async () => {
   const { batches, account } = await read('a,b\n1,2\n3,4');
-  assert.equal(rowsOf(batches), [[1, 2], [3, 4]]);
+  assert.equal(rowsOf(batches), [
+    [1, 2],
+    [3, 4],
+  ]);
   assert.is(account?.skipped, 0);
 });
 
 test('case 5: unterminated quote: its row is one field-count bad row, cut at the first newline after the quote; later rows are read', async () => {
   const { batches, account } = await read('a,b\n1,x\n2,"open\n3,y\n4,z\n', { schema: { a: 'integer', b: 'category' } });
-  assert.equal(rowsOf(batches), [[1, 'x'], [3, 'y'], [4, 'z']]);
+  assert.equal(rowsOf(batches), [
+    [1, 'x'],
+    [3, 'y'],
+    [4, 'z'],
+  ]);
   assert.is(account?.read, 4);
   assert.equal(account?.skippedByReason, { 'field-count': 1 });
   try {
@@ -87,9 +94,16 @@ test('a 10 MB single line parses with maxFieldBytes raised (maxRowBytes defaults
 });
 
 test('a row over maxRowBytes is skipped as too-long without buffering it, and the next row keeps its line', () => {
-  const huge = '"' + 'z\n'.repeat(1_500_000) + '"';
-  const { batches, books, parser } = parseBytes(Buffer.from(`id,v\n1,a\n2,${huge}\n3,b\n`), { maxRowBytes: 100_000, schema: { id: 'integer', v: 'text' } }, 65536);
-  assert.equal(rowsOf(batches), [[1, 'a'], [3, 'b']]);
+  const huge = `"${'z\n'.repeat(1_500_000)}"`;
+  const { batches, books, parser } = parseBytes(
+    Buffer.from(`id,v\n1,a\n2,${huge}\n3,b\n`),
+    { maxRowBytes: 100_000, schema: { id: 'integer', v: 'text' } },
+    65536,
+  );
+  assert.equal(rowsOf(batches), [
+    [1, 'a'],
+    [3, 'b'],
+  ]);
   assert.equal([...batches.flatMap((b) => [...b.lines!])], [2, 1_500_004]);
   assert.equal(books.byReason, { 'too-long': 1 });
   // The internal buffer stayed near maxRowBytes + one chunk, far below the 3 MB row.
@@ -97,25 +111,31 @@ test('a row over maxRowBytes is skipped as too-long without buffering it, and th
 });
 
 test('gzip input gives the same rows as plain input', async () => {
-  const text = 'x,y,when\n' + Array.from({ length: 5000 }, (_, i) => `${i},${i % 3 ? 'a' : 'b'},2024-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`).join('\n') + '\n';
+  const text = `x,y,when\n${Array.from({ length: 5000 }, (_, i) => `${i},${i % 3 ? 'a' : 'b'},2024-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`).join('\n')}\n`;
   const plain = await read(text);
   const gz = await read(gzipSync(text));
   assert.equal(rowsOf(gz.batches), rowsOf(plain.batches));
   assert.is(rowsOf(gz.batches).length, 5000);
-  assert.equal(gz.batches[0]!.schema.fields.map((f) => f.type), ['integer', 'category', 'datetime']);
+  assert.equal(
+    gz.batches[0]!.schema.fields.map((f) => f.type),
+    ['integer', 'category', 'datetime'],
+  );
 });
 
 test('stdin (-) through a child process', () => {
   const script = join(dir, 'stdin.mts');
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { fromCsv } from ${JSON.stringify(join(root, 'src/operators/index.ts'))};
     let rows = 0, sum = 0, types: string[] = [];
     fromCsv('-', { batchSize: 100 }).subscribe({
       next(b) { types = b.schema.fields.map((f) => f.type); for (let i = 0; i < b.length; i++) { rows++; sum += b.value('n', i) as number; } },
       complete() { process.stdout.write(JSON.stringify({ rows, sum, types })); },
     });
-  `);
-  const input = 'n,s\n' + Array.from({ length: 1000 }, (_, i) => `${i},"s${i}"`).join('\r\n') + '\r\n';
+  `,
+  );
+  const input = `n,s\n${Array.from({ length: 1000 }, (_, i) => `${i},"s${i}"`).join('\r\n')}\r\n`;
   const out = execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: root, input, encoding: 'utf8' });
   assert.equal(JSON.parse(out), { rows: 1000, sum: 499500, types: ['integer', 'category'] });
 });
@@ -123,10 +143,25 @@ test('stdin (-) through a child process', () => {
 test('types: inferred from the first rows, declared ones override, required ones checked', () => {
   const text = 'a,b,c,d,e\n1,2.5,2024-01-01,true,x\n2,,2024-01-02,false,y\n';
   let r = parseBytes(Buffer.from(text));
-  assert.equal(r.parser.schema?.fields.map((f) => f.type), ['integer', 'number', 'datetime', 'boolean', 'category']);
-  assert.equal(rowsOf(r.batches), [[1, 2.5, Date.UTC(2024, 0, 1), true, 'x'], [2, null, Date.UTC(2024, 0, 2), false, 'y']]);
+  assert.equal(
+    r.parser.schema?.fields.map((f) => f.type),
+    ['integer', 'number', 'datetime', 'boolean', 'category'],
+  );
+  assert.equal(rowsOf(r.batches), [
+    [1, 2.5, Date.UTC(2024, 0, 1), true, 'x'],
+    [2, null, Date.UTC(2024, 0, 2), false, 'y'],
+  ]);
   r = parseBytes(Buffer.from(text), { schema: { a: 'number', e: 'text' }, required: ['b'] });
-  assert.equal(r.parser.schema?.fields.map((f) => [f.type, f.nullable]), [['number', true], ['number', false], ['datetime', true], ['boolean', true], ['text', true]]);
+  assert.equal(
+    r.parser.schema?.fields.map((f) => [f.type, f.nullable]),
+    [
+      ['number', true],
+      ['number', false],
+      ['datetime', true],
+      ['boolean', true],
+      ['text', true],
+    ],
+  );
   assert.equal(r.books.byReason, { required: 1 });
   // Inference looks only at the first inferRows rows: a later non-integer widens the column (case 4).
   r = parseBytes(Buffer.from('a\n1\n2\n3.5\n'), { inferRows: 2 });
@@ -135,17 +170,28 @@ test('types: inferred from the first rows, declared ones override, required ones
   // Rows read for inference are parsed again, typed: their bad bytes are still caught.
   for (const chunk of [1, 5, 1 << 16]) {
     r = parseBytes(Buffer.concat([Buffer.from('a,b\n1,x\n2,y'), Buffer.from([0xff]), Buffer.from('\n3,"z"\n4,w\n')]), {}, chunk);
-    assert.equal(rowsOf(r.batches), [[1, 'x'], [3, 'z'], [4, 'w']]);
+    assert.equal(rowsOf(r.batches), [
+      [1, 'x'],
+      [3, 'z'],
+      [4, 'w'],
+    ]);
     assert.equal(r.books.byReason, { utf8: 1 });
   }
   // Without a header: col1..colN.
   r = parseBytes(Buffer.from('1;x\n2;y\n'), { header: false, delimiter: ';' });
   assert.equal(r.parser.schema?.names, ['col1', 'col2']);
-  assert.equal(rowsOf(r.batches), [[1, 'x'], [2, 'y']]);
+  assert.equal(rowsOf(r.batches), [
+    [1, 'x'],
+    [2, 'y'],
+  ]);
 });
 
 test('csvBatches over any byte stream; flushOnChunk emits the complete rows of every chunk (sockets)', async () => {
-  async function* lines() { yield Buffer.from('a,b\n1,x\n2,'); yield Buffer.from('y\n3,z\n'); yield Buffer.from('4,w\n'); }
+  async function* lines() {
+    yield Buffer.from('a,b\n1,x\n2,');
+    yield Buffer.from('y\n3,z\n');
+    yield Buffer.from('4,w\n');
+  }
   const events: TelemetryEvent[] = [];
   const telemetry = new Telemetry();
   telemetry.on('account').subscribe((e) => events.push(e));
@@ -156,18 +202,39 @@ test('csvBatches over any byte stream; flushOnChunk emits the complete rows of e
     rows.push(...rowsOf([batch]));
   }
   assert.equal(sizes, [1, 2, 1]);
-  assert.equal(rows, [[1, 'x'], [2, 'y'], [3, 'z'], [4, 'w']]);
+  assert.equal(rows, [
+    [1, 'x'],
+    [2, 'y'],
+    [3, 'z'],
+    [4, 'w'],
+  ]);
   const last = events.at(-1);
   assert.ok(last?.type === 'account' && last.done && last.read === 4 && last.passed === 4 && last.source === 'tcp://x:1');
 });
 
 test('bad options fail at creation with SpecError naming the option; a missing file with SourceError', async () => {
-  for (const [opts, key] of [[{ delimiter: ';;' }, 'delimiter'], [{ batchSize: 0 }, 'batchSize'], [{ capacity: 1.5 }, 'capacity'], [{ badRows: 'ignore' }, 'badRows'], [{ schema: { a: 'float' } }, 'schema.a']] as const) {
-    try { fromCsv('x.csv', opts as never); assert.unreachable(); }
-    catch (e) { assert.instance(e, SpecError); assert.is((e as SpecError).path, key); }
+  for (const [opts, key] of [
+    [{ delimiter: ';;' }, 'delimiter'],
+    [{ batchSize: 0 }, 'batchSize'],
+    [{ capacity: 1.5 }, 'capacity'],
+    [{ badRows: 'ignore' }, 'badRows'],
+    [{ schema: { a: 'float' } }, 'schema.a'],
+  ] as const) {
+    try {
+      fromCsv('x.csv', opts as never);
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, SpecError);
+      assert.is((e as SpecError).path, key);
+    }
   }
-  try { await lastValueFrom(fromCsv(join(dir, 'missing.csv'), { telemetry: new Telemetry() })); assert.unreachable(); }
-  catch (e) { assert.instance(e, SourceError); assert.match((e as Error).message, /missing\.csv: no such file/); }
+  try {
+    await lastValueFrom(fromCsv(join(dir, 'missing.csv'), { telemetry: new Telemetry() }));
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, SourceError);
+    assert.match((e as Error).message, /missing\.csv: no such file/);
+  }
 });
 
 test.run();

@@ -1,17 +1,21 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
-import { BadInputError, SpecError, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
-import { fromCsv, type FromCsvOptions } from '../../../src/operators/index.js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { BadInputError, type Batch, SpecError, Telemetry, type TelemetryEvent } from '../../../src/core/index.js';
+import { type FromCsvOptions, fromCsv } from '../../../src/operators/index.js';
 import { buildPipeline, validateSpec } from '../../../src/pipeline/index.js';
 import { parseBytes, rowsOf } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-csv-field-'));
 let seq = 0;
-const file = (text: string | Buffer) => { const p = join(dir, `f${seq++}.csv`); writeFileSync(p, text); return p; };
+const file = (text: string | Buffer) => {
+  const p = join(dir, `f${seq++}.csv`);
+  writeFileSync(p, text);
+  return p;
+};
 type Skipped = Extract<TelemetryEvent, { type: 'skipped' }>;
 type Account = Extract<TelemetryEvent, { type: 'account' }>;
 
@@ -26,13 +30,17 @@ async function both(path: string, options: FromCsvOptions = {}) {
     const batches = await lastValueFrom(fromCsv(path, { ...options, ...(deadLetter ? { deadLetter } : {}), telemetry, parseThread }).pipe(toArray()));
     const account = events.filter((e) => e.type === 'account').at(-1);
     out.push({
-      batches, account: account?.type === 'account' ? account : undefined,
+      batches,
+      account: account?.type === 'account' ? account : undefined,
       skipped: events.filter((e): e is Skipped => e.type === 'skipped'),
       dead: deadLetter ? readFileSync(deadLetter, 'utf8') : null,
     });
   }
   assert.equal(rowsOf(out[1]!.batches), rowsOf(out[0]!.batches), 'parse thread = calling thread');
-  assert.equal(out[1]!.skipped.map(({ t: _t, ...e }) => e), out[0]!.skipped.map(({ t: _t, ...e }) => e));
+  assert.equal(
+    out[1]!.skipped.map(({ t: _t, ...e }) => e),
+    out[0]!.skipped.map(({ t: _t, ...e }) => e),
+  );
   assert.equal(out[1]!.dead, out[0]!.dead);
   return out[0]!;
 }
@@ -55,8 +63,11 @@ test('case 5: a stray quote on row 2 of a ~3 MB file costs one row, not the rest
   assert.is(account?.skipped, 1);
   assert.is(account!.passed + account!.skipped, account!.read);
   assert.equal(account?.skippedByReason, { 'field-too-large': 1 });
-  assert.equal(skipped.map((e) => [e.line, e.reason]), [[3, 'field-too-large']]);
-  const ids = batches.flatMap((b) => b.toRows().map((r) => r['id']));
+  assert.equal(
+    skipped.map((e) => [e.line, e.reason]),
+    [[3, 'field-too-large']],
+  );
+  const ids = batches.flatMap((b) => b.toRows().map((r) => r.id));
   assert.is(ids.length, rows - 1);
   assert.equal(ids.slice(0, 3), [1, 3, 4]);
   assert.is(ids.at(-1), rows);
@@ -76,43 +87,77 @@ test('case 5: default cap (1 MiB): a stray quote early in a ~3 MB file costs one
   const { batches, account, skipped } = await both(path);
   assert.is(account?.read, rows);
   assert.equal(account?.skippedByReason, { 'field-too-large': 1 });
-  assert.equal(skipped.map((e) => e.line), [3]);
-  assert.is(batches.reduce((s, b) => s + b.length, 0), rows - 1);
+  assert.equal(
+    skipped.map((e) => e.line),
+    [3],
+  );
+  assert.is(
+    batches.reduce((s, b) => s + b.length, 0),
+    rows - 1,
+  );
 });
 
 test('case 5: the cut is the same whatever the chunk sizes, and a quoted field with newlines under the cap still parses', () => {
-  const text = Buffer.from('a,b\n1,"two\nlines"\n2,"st' + 'r'.repeat(200) + '\n3,y\n4,"ok ""q"""\n5,z\n');
+  const text = Buffer.from(`a,b\n1,"two\nlines"\n2,"st${'r'.repeat(200)}\n3,y\n4,"ok ""q"""\n5,z\n`);
   for (const chunk of [1, 3, 17, 64, 1 << 16]) {
     const { batches, books, events } = parseBytes(text, { maxFieldBytes: 100 }, chunk);
-    assert.equal(rowsOf(batches), [[1, 'two\nlines'], [3, 'y'], [4, 'ok "q"'], [5, 'z']], `chunk ${chunk}`);
+    assert.equal(
+      rowsOf(batches),
+      [
+        [1, 'two\nlines'],
+        [3, 'y'],
+        [4, 'ok "q"'],
+        [5, 'z'],
+      ],
+      `chunk ${chunk}`,
+    );
     assert.equal([...batches.flatMap((b) => [...b.lines!])], [2, 5, 6, 7]);
-    assert.equal(events.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && [e.line, e.reason]), [[4, 'field-too-large']]);
+    assert.equal(
+      events.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && [e.line, e.reason]),
+      [[4, 'field-too-large']],
+    );
     assert.is(books.read, 5);
   }
 });
 
 test('case 5: a terminated quoted field over the cap is cut at the first newline after its opening quote', () => {
-  const big = 'w'.repeat(50) + '\nmore';
+  const big = `${'w'.repeat(50)}\nmore`;
   const { batches, events, books } = parseBytes(Buffer.from(`a,b\n1,"${big}"\n2,x\n`), { maxFieldBytes: 40 }, 7);
   // Row 1 is cut at its first newline; what follows that newline is read as a row again.
-  assert.equal(events.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && [e.line, e.reason]), [[2, 'field-too-large'], [3, 'field-count']]);
+  assert.equal(
+    events.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && [e.line, e.reason]),
+    [
+      [2, 'field-too-large'],
+      [3, 'field-count'],
+    ],
+  );
   assert.equal(rowsOf(batches), [[2, 'x']]);
   assert.is(books.read, 3);
 });
 
 test('case 5: an unquoted field over maxFieldBytes is field-too-large; the next rows are read', () => {
   const { batches, events } = parseBytes(Buffer.from(`a,b\n1,${'u'.repeat(300)}\n2,x\n`), { maxFieldBytes: 256, schema: { a: 'integer', b: 'text' } });
-  assert.equal(events.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && [e.line, e.reason]), [[2, 'field-too-large']]);
+  assert.equal(
+    events.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && [e.line, e.reason]),
+    [[2, 'field-too-large']],
+  );
   assert.equal(rowsOf(batches), [[2, 'x']]);
 });
 
 test('case 5: an unterminated quote under the cap at the end of the input costs its row; later rows are read', async () => {
   const text = 'a,b\n1,x\n2,"open\n3,y\n4,z\n';
   const { batches, account, skipped } = await both(file(text), { schema: { a: 'integer', b: 'category' } });
-  assert.equal(rowsOf(batches), [[1, 'x'], [3, 'y'], [4, 'z']]);
+  assert.equal(rowsOf(batches), [
+    [1, 'x'],
+    [3, 'y'],
+    [4, 'z'],
+  ]);
   assert.is(account?.read, 4);
   assert.equal(account?.skippedByReason, { 'field-count': 1 });
-  assert.equal(skipped.map((e) => e.line), [3]);
+  assert.equal(
+    skipped.map((e) => e.line),
+    [3],
+  );
 });
 
 test('case 5: under badRows fail the error names file:line of the row with the stray quote', async () => {
@@ -133,8 +178,19 @@ test('case 5: quotedNewlines false: a newline always ends a row; an unterminated
   const text = Buffer.from('a,b\n1,"x\ny"\n2,"ok"\n3,"open\r\n4,z\n');
   for (const chunk of [1, 4, 1 << 16]) {
     const { batches, events, books } = parseBytes(text, { quotedNewlines: false, schema: { a: 'integer', b: 'category' } }, chunk);
-    assert.equal(events.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && [e.line, e.reason]), [[2, 'field-count'], [3, 'field-count'], [5, 'field-count']], `chunk ${chunk}`);
-    assert.equal(rowsOf(batches), [[2, 'ok'], [4, 'z']]);
+    assert.equal(
+      events.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && [e.line, e.reason]),
+      [
+        [2, 'field-count'],
+        [3, 'field-count'],
+        [5, 'field-count'],
+      ],
+      `chunk ${chunk}`,
+    );
+    assert.equal(rowsOf(batches), [
+      [2, 'ok'],
+      [4, 'z'],
+    ]);
     assert.equal([...batches[0]!.lines!], [4, 6]);
     assert.is(books.read, 5);
     assert.is(books.read, books.passed + books.skipped);
@@ -148,7 +204,11 @@ test('case 5: quotedNewlines false: a newline always ends a row; an unterminated
 });
 
 test('case 5: maxFieldBytes and quotedNewlines are checked at creation', () => {
-  for (const [options, key] of [[{ maxFieldBytes: 0 }, 'maxFieldBytes'], [{ maxFieldBytes: 1.5 }, 'maxFieldBytes'], [{ quotedNewlines: 'no' }, 'quotedNewlines']] as const) {
+  for (const [options, key] of [
+    [{ maxFieldBytes: 0 }, 'maxFieldBytes'],
+    [{ maxFieldBytes: 1.5 }, 'maxFieldBytes'],
+    [{ quotedNewlines: 'no' }, 'quotedNewlines'],
+  ] as const) {
     try {
       fromCsv('x.csv', options as FromCsvOptions);
       assert.unreachable();
@@ -159,21 +219,36 @@ test('case 5: maxFieldBytes and quotedNewlines are checked at creation', () => {
   }
 });
 
-test('case 5: a spec\'s csv source takes maxFieldBytes and quotedNewlines, and they are checked', async () => {
+test("case 5: a spec's csv source takes maxFieldBytes and quotedNewlines, and they are checked", async () => {
   const path = file(withStray(3000, 2, 40));
   const telemetry = new Telemetry();
   let account: Account | undefined;
-  telemetry.events$.subscribe((e) => { if (e.type === 'account' && e.done) account = e; });
+  telemetry.events$.subscribe((e) => {
+    if (e.type === 'account' && e.done) account = e;
+  });
   const spec = { source: { csv: path, maxFieldBytes: 4096, quotedNewlines: true, parseThread: false } };
   assert.equal(validateSpec(spec), []);
   const built = buildPipeline(spec, { telemetry });
   const batches = await lastValueFrom(built.source().pipe(toArray()));
-  assert.is(batches.reduce((n, b) => n + b.length, 0), 2999);
+  assert.is(
+    batches.reduce((n, b) => n + b.length, 0),
+    2999,
+  );
   assert.equal(account?.skippedByReason, { 'field-too-large': 1 });
-  const lines = await lastValueFrom(buildPipeline({ source: { csv: file('a,b\n1,"x\ny"\n2,z\n'), quotedNewlines: false } }, { telemetry: new Telemetry() }).source().pipe(toArray()));
+  const lines = await lastValueFrom(
+    buildPipeline({ source: { csv: file('a,b\n1,"x\ny"\n2,z\n'), quotedNewlines: false } }, { telemetry: new Telemetry() })
+      .source()
+      .pipe(toArray()),
+  );
   assert.equal(rowsOf(lines), [[2, 'z']]);
-  assert.equal(validateSpec({ source: { csv: path, maxFieldBytes: 0 } }).map((e) => e.path), ['source.maxFieldBytes']);
-  assert.equal(validateSpec({ source: { arrow: 'x.arrow', quotedNewlines: false } }).map((e) => e.path), ['source.quotedNewlines']);
+  assert.equal(
+    validateSpec({ source: { csv: path, maxFieldBytes: 0 } }).map((e) => e.path),
+    ['source.maxFieldBytes'],
+  );
+  assert.equal(
+    validateSpec({ source: { arrow: 'x.arrow', quotedNewlines: false } }).map((e) => e.path),
+    ['source.quotedNewlines'],
+  );
 });
 
 test.run();

@@ -1,5 +1,5 @@
 import { parseFile } from 'fast-csv';
-import { BadRows, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
+import { BadRows, type Batch, Telemetry, type TelemetryEvent } from '../../../src/core/index.js';
 import { CsvParser, type CsvParserOptions } from '../../../src/io/index.js';
 
 /** Parses bytes with CsvParser, fed in chunks of `chunk` bytes; returns batches and books. */
@@ -39,7 +39,9 @@ export function fastCsvRows(path: string, delimiter: string): Promise<string[][]
   return new Promise((resolve, reject) => {
     const rows: string[][] = [];
     parseFile(path, { delimiter, headers: false })
-      .on('data', (r: string[]) => { if (r.length > 1 || (r.length === 1 && r[0] !== '')) rows.push(r); })
+      .on('data', (r: string[]) => {
+        if (r.length > 1 || (r.length === 1 && r[0] !== '')) rows.push(r);
+      })
       .on('error', reject)
       .on('end', () => resolve(rows));
   });

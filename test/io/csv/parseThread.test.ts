@@ -1,19 +1,34 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { BadInputError, Rng, Schema, SchemaError, SourceError, SpecError, Telemetry, type Batch, type Column, type TelemetryEvent } from '../../../src/core/index.js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  BadInputError,
+  type Batch,
+  type Column,
+  Rng,
+  Schema,
+  SchemaError,
+  SourceError,
+  SpecError,
+  Telemetry,
+  type TelemetryEvent,
+} from '../../../src/core/index.js';
 import { CsvParseThread } from '../../../src/io/index.js';
-import { fromCsv, type FromCsvOptions } from '../../../src/operators/index.js';
+import { type FromCsvOptions, fromCsv } from '../../../src/operators/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-csv-thread-'));
 const root = resolve(import.meta.dirname, '../../..');
 let seq = 0;
-const file = (data: string | Buffer, ext = 'csv') => { const p = join(dir, `f${seq++}.${ext}`); writeFileSync(p, data); return p; };
+const file = (data: string | Buffer, ext = 'csv') => {
+  const p = join(dir, `f${seq++}.${ext}`);
+  writeFileSync(p, data);
+  return p;
+};
 
 /** Everything observable about one read: batches as plain data, telemetry (no times), dead letter, error. */
 async function observe(path: string, options: FromCsvOptions, parseThread: boolean) {
@@ -30,27 +45,49 @@ async function observe(path: string, options: FromCsvOptions, parseThread: boole
   const liveBefore = CsvParseThread.live;
   let sawThread = false;
   try {
-    await lastValueFrom(fromCsv(path, { ...options, ...(deadLetter ? { deadLetter } : {}), telemetry, parseThread }).pipe(toArray())).then((b) => batches.push(...b));
-  } catch (e) { error = e; }
+    await lastValueFrom(fromCsv(path, { ...options, ...(deadLetter ? { deadLetter } : {}), telemetry, parseThread }).pipe(toArray())).then((b) =>
+      batches.push(...b),
+    );
+  } catch (e) {
+    error = e;
+  }
   sawThread = CsvParseThread.live > liveBefore || parseThread;
   const dicts = new Map<number, string[]>();
   const plain = batches.map((b) => ({
-    fields: b.schema.fields, length: b.length, rowIds: [...b.rowIds], lines: b.lines && [...b.lines],
+    fields: b.schema.fields,
+    length: b.length,
+    rowIds: [...b.rowIds],
+    lines: b.lines && [...b.lines],
     columns: b.columns.map((c: Column, k) => {
       if (c.type === 'category' || c.type === 'text') {
         dicts.set(k, c.dictionary.values.slice());
-        return { type: c.type, codes: [...c.codes], validity: c.validity && [...c.validity], strings: [...c.codes].map((x) => (x < 0 ? null : c.dictionary.get(x))) };
+        return {
+          type: c.type,
+          codes: [...c.codes],
+          validity: c.validity && [...c.validity],
+          strings: [...c.codes].map((x) => (x < 0 ? null : c.dictionary.get(x))),
+        };
       }
       if (c.type === 'vector') throw new Error('no vector columns from CSV');
       return { type: c.type, values: [...c.values].map((v) => (Number.isNaN(v) ? 'NaN' : v)), validity: c.validity && [...c.validity] };
     }),
   }));
   // One dictionary instance per category column across batches, as on one thread.
-  const shared = batches.length > 1 ? batches[0]!.columns.map((c, k) => c.type === 'category' && batches.every((b) => (b.columns[k] as typeof c).dictionary === c.dictionary)) : [];
+  const shared =
+    batches.length > 1
+      ? batches[0]!.columns.map((c, k) => c.type === 'category' && batches.every((b) => (b.columns[k] as typeof c).dictionary === c.dictionary))
+      : [];
   return {
-    batches: plain, shared, dictionaries: [...dicts.entries()], events, sawThread,
+    batches: plain,
+    shared,
+    dictionaries: [...dicts.entries()],
+    events,
+    sawThread,
     deadLetter: deadLetter && existsSync(deadLetter) ? readFileSync(deadLetter, 'utf8') : null,
-    error: error === null ? null : { cls: (error as Error).constructor.name, name: (error as Error).name, message: (error as Error).message, fields: { ...(error as object) } },
+    error:
+      error === null
+        ? null
+        : { cls: (error as Error).constructor.name, name: (error as Error).name, message: (error as Error).message, fields: { ...(error as object) } },
     errorObject: error,
   };
 }
@@ -73,7 +110,14 @@ function dirty(rows: number, seed: number): string {
   for (let i = 0; i < rows; i++) {
     const city = i > rows * 0.7 && rng.bernoulli(0.3) ? `late${rng.int(50)}` : ['Paris', 'Zürich', '東京', 'NA', ''][rng.int(5)]!;
     const note = rng.bernoulli(0.1) ? '"q ""x"",\nnext"' : rng.bernoulli(0.1) ? '' : `n${rng.int(1000)}`;
-    let f = [String(i), `2024-0${1 + rng.int(9)}-1${rng.int(10)}T0${rng.int(10)}:00:00Z`, city, rng.bernoulli(0.05) ? 'NA' : (rng.normal(0, 10)).toFixed(3), rng.bernoulli(0.5) ? 'true' : 'false', note];
+    let f = [
+      String(i),
+      `2024-0${1 + rng.int(9)}-1${rng.int(10)}T0${rng.int(10)}:00:00Z`,
+      city,
+      rng.bernoulli(0.05) ? 'NA' : rng.normal(0, 10).toFixed(3),
+      rng.bernoulli(0.5) ? 'true' : 'false',
+      note,
+    ];
     const u = rng.float();
     if (u < 0.005) f = f.slice(0, 4);
     else if (u < 0.01) f[3] = 'abc';
@@ -82,7 +126,7 @@ function dirty(rows: number, seed: number): string {
     else if (u < 0.025) f[5] = 'x'.repeat(3000);
     lines.push(f.join(','));
   }
-  return lines.join(rows % 2 ? '\r\n' : '\n') + '\n';
+  return `${lines.join(rows % 2 ? '\r\n' : '\n')}\n`;
 }
 
 const big = dirty(40_000, 7);
@@ -101,7 +145,18 @@ test('differential: a dirty file of many batches (late categories, text, bad row
   const typed = await same(bigPath, { batchSize: 4096, schema, maxRowBytes: 2048, deadLetter: join(dir, 'big2.bad.csv') });
   const account = typed.events.filter((e) => (e as TelemetryEvent).type === 'account').at(-1) as Extract<TelemetryEvent, { type: 'account' }>;
   assert.equal(Object.keys(account.skippedByReason).sort(), ['date', 'field-count', 'number', 'too-long', 'type']);
-  await same(bigPath, { batchSize: 5000, schema: new Schema([{ name: 'id', type: 'integer', nullable: false }, { name: 'when', type: 'datetime', nullable: true }, { name: 'city', type: 'category', nullable: false }, { name: 'score', type: 'number', nullable: true }, { name: 'flag', type: 'boolean', nullable: true }, { name: 'note', type: 'text', nullable: true }]), deadLetter: join(dir, 'big3.bad.csv') });
+  await same(bigPath, {
+    batchSize: 5000,
+    schema: new Schema([
+      { name: 'id', type: 'integer', nullable: false },
+      { name: 'when', type: 'datetime', nullable: true },
+      { name: 'city', type: 'category', nullable: false },
+      { name: 'score', type: 'number', nullable: true },
+      { name: 'flag', type: 'boolean', nullable: true },
+      { name: 'note', type: 'text', nullable: true },
+    ]),
+    deadLetter: join(dir, 'big3.bad.csv'),
+  });
 });
 
 test('differential: gzip, quoted fields with CRLF, a BOM, no header, header-only and empty files', async () => {
@@ -111,11 +166,20 @@ test('differential: gzip, quoted fields with CRLF, a BOM, no header, header-only
   const q = await same(file(quoted), { delimiter: ';', schema: { a: 'category', b: 'integer', c: 'text' } });
   assert.is(q.batches.length, 1);
   await same(file('1|x\n2|y\n3|\n'), { header: false, delimiter: '|' });
-  await same(file('1,x\n2,y\n'), { header: false, schema: new Schema([{ name: 'n', type: 'integer', nullable: true }, { name: 's', type: 'category', nullable: true }]) });
+  await same(file('1,x\n2,y\n'), {
+    header: false,
+    schema: new Schema([
+      { name: 'n', type: 'integer', nullable: true },
+      { name: 's', type: 'category', nullable: true },
+    ]),
+  });
   for (const text of ['a,b\n', 'a,b', '', '\n\n']) {
     const r = await same(file(text));
     // A header gives one empty batch with its schema; no header, none.
-    assert.equal(r.batches.map((b) => b.length), text.startsWith('a') ? [0] : []);
+    assert.equal(
+      r.batches.map((b) => b.length),
+      text.startsWith('a') ? [0] : [],
+    );
     assert.ok(r.events.some((e) => (e as TelemetryEvent).type === 'account'));
   }
 });
@@ -171,7 +235,9 @@ test('cancellation: take(n) stops the thread promptly; completion and errors lea
 
 test('the process exits by itself after reading through the thread (whole file, and take(1))', () => {
   const script = join(dir, 'exit.mts');
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { fromCsv } from ${JSON.stringify(join(root, 'src/operators/sources/index.ts'))};
     let rows = 0;
     const sub = fromCsv(process.argv[2], { parseThread: true, batchSize: 1000 }).subscribe({
@@ -182,7 +248,8 @@ test('the process exits by itself after reading through the thread (whole file, 
       },
       complete() { process.stdout.write(String(rows)); },
     });
-  `);
+  `,
+  );
   for (const mode of ['all', 'take']) {
     const t0 = Date.now();
     const out = execFileSync(process.execPath, ['--import', 'tsx', script, bigPath, mode], { cwd: root, encoding: 'utf8', timeout: 30_000 });
@@ -198,13 +265,33 @@ test('auto: small files and stdin stay on this thread; options a thread cannot t
   let during = -1;
   await lastValueFrom(fromCsv(small, { telemetry: new Telemetry() }).pipe(toArray())).then(() => undefined);
   const src = fromCsv(bigPath, { telemetry: new Telemetry() });
-  await new Promise<void>((done) => src.subscribe({ next() { during = Math.max(during, CsvParseThread.live); }, complete: done }));
+  await new Promise<void>((done) =>
+    src.subscribe({
+      next() {
+        during = Math.max(during, CsvParseThread.live);
+      },
+      complete: done,
+    }),
+  );
   assert.is(during, 0, 'a 2 MB file is below the auto threshold');
   const odd = { parseThread: true, telemetry: new Telemetry(), extra: () => 1 } as unknown as FromCsvOptions;
   during = -1;
-  await new Promise<void>((done) => fromCsv(bigPath, odd).subscribe({ next() { during = Math.max(during, CsvParseThread.live); }, complete: done }));
+  await new Promise<void>((done) =>
+    fromCsv(bigPath, odd).subscribe({
+      next() {
+        during = Math.max(during, CsvParseThread.live);
+      },
+      complete: done,
+    }),
+  );
   assert.is(during, 0, 'a function in the options keeps the parse on this thread');
-  try { fromCsv(small, { parseThread: 'yes' as never }); assert.unreachable(); } catch (e) { assert.instance(e, SpecError); assert.is((e as SpecError).path, 'parseThread'); }
+  try {
+    fromCsv(small, { parseThread: 'yes' as never });
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, SpecError);
+    assert.is((e as SpecError).path, 'parseThread');
+  }
 });
 
 test('auto: a file over the threshold is parsed on a thread, with the same rows', async () => {
@@ -212,8 +299,18 @@ test('auto: a file over the threshold is parsed on a thread, with the same rows'
   const parts: string[] = ['k,v\n'];
   for (let i = 0; i < rows; i++) parts.push(`${i % 97},${i}\n`);
   const path = file(parts.join(''));
-  let during = 0, n = 0;
-  await new Promise<void>((done, fail) => fromCsv(path, { telemetry: new Telemetry() }).subscribe({ next(b) { n += b.length; during = Math.max(during, CsvParseThread.live); }, complete: done, error: fail }));
+  let during = 0,
+    n = 0;
+  await new Promise<void>((done, fail) =>
+    fromCsv(path, { telemetry: new Telemetry() }).subscribe({
+      next(b) {
+        n += b.length;
+        during = Math.max(during, CsvParseThread.live);
+      },
+      complete: done,
+      error: fail,
+    }),
+  );
   assert.is(n, rows);
   assert.ok(during >= 1, 'parsed on a thread');
 });

@@ -20,11 +20,11 @@ function corpus(seed: number, rows: number): { text: string; expected: unknown[]
     // Some rows are bad (x not a number) and may carry a value seen nowhere else: 'QQ'/'QQQ'.
     const isBad = rng.float() < 0.03;
     const cc = isBad && rng.float() < 0.5 ? (rng.float() < 0.5 ? 'QQ' : 'QQQ') : c;
-    lines.push(`${cc},${isBad ? 'x' + i : String(i)},${d}`);
+    lines.push(`${cc},${isBad ? `x${i}` : String(i)},${d}`);
     if (isBad) bad.add(i);
     else expected.push([NULLS.has(cc) ? null : cc, i, NULLS.has(d) ? null : d]);
   }
-  return { text: lines.join('\n') + '\n', expected, bad };
+  return { text: `${lines.join('\n')}\n`, expected, bad };
 }
 
 for (const chunk of [1 << 20, 4096, 13]) {
@@ -39,7 +39,10 @@ for (const chunk of [1 << 20, 4096, 13]) {
     // A value seen only on bad rows never reaches the dictionary.
     for (const b of batches) {
       const c = b.column('c');
-      if ('dictionary' in c) { assert.not.ok(c.dictionary.values.includes('QQ')); assert.not.ok(c.dictionary.values.includes('QQQ')); }
+      if ('dictionary' in c) {
+        assert.not.ok(c.dictionary.values.includes('QQ'));
+        assert.not.ok(c.dictionary.values.includes('QQQ'));
+      }
     }
   });
 }
@@ -47,15 +50,26 @@ for (const chunk of [1 << 20, 4096, 13]) {
 test('a null token of a short category column is missing even after the same bytes were a value elsewhere', () => {
   const text = 'a,b\nNA,NA\nNA,x\nN,NA\n';
   const { batches } = parseBytes(Buffer.from(text), { schema: { a: 'category', b: 'category' }, nullValues: ['NA'] });
-  assert.equal(rowsOf(batches), [[null, null], [null, 'x'], ['N', null]]);
+  assert.equal(rowsOf(batches), [
+    [null, null],
+    [null, 'x'],
+    ['N', null],
+  ]);
   // With NA not a null token, it is a value.
   const other = parseBytes(Buffer.from(text), { schema: { a: 'category', b: 'category' }, nullValues: [''] });
-  assert.equal(rowsOf(other.batches), [['NA', 'NA'], ['NA', 'x'], ['N', 'NA']]);
+  assert.equal(rowsOf(other.batches), [
+    ['NA', 'NA'],
+    ['NA', 'x'],
+    ['N', 'NA'],
+  ]);
 });
 
 test('a required short category column: a null token row is rejected as required', () => {
   const { batches, books } = parseBytes(Buffer.from('a,v\nAB,1\nNA,2\nAB,3\n'), { schema: { a: 'category', v: 'integer' }, required: ['a'], badRows: 'skip' });
-  assert.equal(rowsOf(batches), [['AB', 1], ['AB', 3]]);
+  assert.equal(rowsOf(batches), [
+    ['AB', 1],
+    ['AB', 3],
+  ]);
   assert.is(books.skipped, 1);
 });
 

@@ -1,11 +1,11 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openInput } from '../../../src/io/index.js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { SourceError } from '../../../src/core/index.js';
+import { openInput } from '../../../src/io/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-input-'));
 
@@ -31,10 +31,20 @@ test('gunzips by magic bytes, whatever the name', async () => {
 });
 
 test('missing file and directory give SourceError naming the path', async () => {
-  try { await openInput(join(dir, 'nope.csv')); assert.unreachable(); }
-  catch (e) { assert.instance(e, SourceError); assert.match((e as Error).message, /nope\.csv: no such file/); }
-  try { await openInput(dir); assert.unreachable(); }
-  catch (e) { assert.instance(e, SourceError); assert.match((e as Error).message, /is a directory/); }
+  try {
+    await openInput(join(dir, 'nope.csv'));
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, SourceError);
+    assert.match((e as Error).message, /nope\.csv: no such file/);
+  }
+  try {
+    await openInput(dir);
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, SourceError);
+    assert.match((e as Error).message, /is a directory/);
+  }
 });
 
 test('empty file yields no chunks', async () => {

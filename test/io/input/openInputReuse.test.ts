@@ -1,11 +1,11 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openInput } from '../../../src/io/index.js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { SourceError } from '../../../src/core/index.js';
+import { openInput } from '../../../src/io/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-input-reuse-'));
 
@@ -14,7 +14,10 @@ async function readAll(path: string, options: { chunkSize?: number; gzip?: boole
   const input = await openInput(path, { ...options, reuseBuffers: true });
   const parts: Buffer[] = [];
   const chunks: Uint8Array[] = [];
-  for await (const c of input.chunks) { parts.push(Buffer.from(c)); chunks.push(c); }
+  for await (const c of input.chunks) {
+    parts.push(Buffer.from(c));
+    chunks.push(c);
+  }
   input.close();
   return { text: Buffer.concat(parts).toString('utf8'), chunks };
 }
@@ -50,8 +53,13 @@ test('reuseBuffers: empty file yields no chunks; missing file is a SourceError',
   const p = join(dir, 'empty');
   writeFileSync(p, '');
   assert.equal((await readAll(p)).chunks.length, 0);
-  try { await openInput(join(dir, 'nope.csv'), { reuseBuffers: true }); assert.unreachable(); }
-  catch (e) { assert.instance(e, SourceError); assert.match((e as Error).message, /nope\.csv: no such file/); }
+  try {
+    await openInput(join(dir, 'nope.csv'), { reuseBuffers: true });
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, SourceError);
+    assert.match((e as Error).message, /nope\.csv: no such file/);
+  }
 });
 
 test('reuseBuffers: stopping early and closing leaves nothing pending', async () => {
@@ -59,7 +67,10 @@ test('reuseBuffers: stopping early and closing leaves nothing pending', async ()
   writeFileSync(p, 'abc\n'.repeat(10_000));
   const input = await openInput(p, { reuseBuffers: true, chunkSize: 100 });
   let n = 0;
-  for await (const c of input.chunks) { n += c.length; if (n >= 300) break; }
+  for await (const c of input.chunks) {
+    n += c.length;
+    if (n >= 300) break;
+  }
   input.close();
   assert.is(n, 300);
 });

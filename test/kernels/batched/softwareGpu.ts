@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { create, globals } from 'webgpu';
 import type { GpuContext } from '../../../src/kernels/GpuContext.js';
-import type { Tensor, TypedData, DType } from '../../../src/kernels/Tensor.js';
+import type { DType, Tensor, TypedData } from '../../../src/kernels/Tensor.js';
 
 const WGSL_DIR = fileURLToPath(new URL('../../../src/kernels/webgpu/wgsl/', import.meta.url));
 
@@ -34,12 +34,22 @@ export async function openSoftwareGpu(): Promise<SoftwareGpu | null> {
     if (process.env.CI) throw new Error('CI: could not create the WebGPU software adapter (Dawn opengles on llvmpipe)');
     return null;
   }
-  const want = ['maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupStorageSize', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxStorageBuffersPerShaderStage'] as const;
+  const want = [
+    'maxComputeWorkgroupSizeX',
+    'maxComputeWorkgroupSizeY',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxComputeWorkgroupStorageSize',
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxStorageBuffersPerShaderStage',
+  ] as const;
   const requiredLimits: Record<string, number> = {};
   for (const k of want) requiredLimits[k] = adapter.limits[k];
   const device = await adapter.requestDevice({ requiredLimits });
   let lost: string | null = null;
-  device.addEventListener?.('uncapturederror', (e: Event) => { lost = String((e as GPUUncapturedErrorEvent).error.message); });
+  device.addEventListener?.('uncapturederror', (e: Event) => {
+    lost = String((e as GPUUncapturedErrorEvent).error.message);
+  });
   const bufs = new Map<number, GPUBuffer>();
   const modules = new Map<string, GPUShaderModule>();
   const pipes = new Map<string, GPUComputePipeline>();
@@ -51,7 +61,10 @@ export async function openSoftwareGpu(): Promise<SoftwareGpu | null> {
 
   const make = (shape: readonly number[], dtype: DType): Tensor => {
     const length = shape.reduce((a, b) => a * b, 1);
-    const buffer = device.createBuffer({ size: Math.max(16, Math.ceil(length * 4 / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const buffer = device.createBuffer({
+      size: Math.max(16, Math.ceil((length * 4) / 16) * 16),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
     const t: Tensor = { id: nextId++, backend: 'webgpu', shape: [...shape], dtype, length };
     bufs.set(t.id, buffer);
     return t;
@@ -84,7 +97,10 @@ export async function openSoftwareGpu(): Promise<SoftwareGpu | null> {
       return b;
     },
     dispatch(pipeline, bindings, groups) {
-      const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: bindings.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+      const bind = device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: bindings.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
       const pass = enc().beginComputePass();
       pass.setPipeline(pipeline);
       pass.setBindGroup(0, bind);
@@ -94,14 +110,20 @@ export async function openSoftwareGpu(): Promise<SoftwareGpu | null> {
   };
 
   const flush = () => {
-    if (encoder) { device.queue.submit([encoder.finish()]); encoder = null; }
+    if (encoder) {
+      device.queue.submit([encoder.finish()]);
+      encoder = null;
+    }
   };
   return {
     ctx,
     adapterInfo: `${adapter.info?.vendor ?? ''} ${adapter.info?.description ?? adapter.info?.device ?? ''}`.trim(),
     upload(data, shape = [data.length]) {
       const t = make(shape, dtypeOf(data));
-      if (data.length) { flush(); device.queue.writeBuffer(ctx.buffer(t), 0, data.buffer, data.byteOffset, data.byteLength); }
+      if (data.length) {
+        flush();
+        device.queue.writeBuffer(ctx.buffer(t), 0, data.buffer, data.byteOffset, data.byteLength);
+      }
       return t;
     },
     zeros: (shape, dtype = 'f32') => make(shape, dtype),
@@ -110,7 +132,7 @@ export async function openSoftwareGpu(): Promise<SoftwareGpu | null> {
       device.queue.writeBuffer(ctx.buffer(t), off * 4, data.buffer, data.byteOffset, data.byteLength);
     },
     async read(t) {
-      const size = Math.max(16, Math.ceil(t.length * 4 / 16) * 16);
+      const size = Math.max(16, Math.ceil((t.length * 4) / 16) * 16);
       const staging = device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
       enc().copyBufferToBuffer(ctx.buffer(t), 0, staging, 0, size);
       flush();
@@ -122,13 +144,18 @@ export async function openSoftwareGpu(): Promise<SoftwareGpu | null> {
       return t.dtype === 'f32' ? new Float32Array(bytes) : t.dtype === 'i32' ? new Int32Array(bytes) : new Uint32Array(bytes);
     },
     // Destroyed at the next sync: recorded but unsubmitted dispatches may still use it.
-    release(t) { const b = bufs.get(t.id); if (b) retired.push(b); bufs.delete(t.id); },
+    release(t) {
+      const b = bufs.get(t.id);
+      if (b) retired.push(b);
+      bufs.delete(t.id);
+    },
     async sync() {
       flush();
       await device.queue.onSubmittedWorkDone();
       for (const u of uniforms) u.destroy();
       for (const b of retired) b.destroy();
-      uniforms = []; retired = [];
+      uniforms = [];
+      retired = [];
       if (lost) throw new Error(`WebGPU error: ${lost}`);
     },
     close() {

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../../src/core/index.js';
-import { compileColumnFunction, type GpuJsMode } from '../../../src/kernels/gpujs/compileColumnFunction.js';
 import { columnFunctionCpu } from '../../../src/kernels/gpujs/columnFunctionCpu.js';
+import { compileColumnFunction, type GpuJsMode } from '../../../src/kernels/gpujs/compileColumnFunction.js';
 import { parseColumnFunction } from '../../../src/kernels/gpujs/parseColumnFunction.js';
 import { assertClose } from '../batched/assertClose.js';
 
@@ -10,14 +10,26 @@ const FNS: Array<[string, (...a: number[]) => number]> = [
   ['ratio', (distance, time) => distance / (time + 1)],
   ['single', (x) => x * 2 - 1],
   ['math', (a, b, c) => Math.sqrt(a * a + b * b) + Math.log(1 + Math.abs(c))],
-  ['branch', function (a, b) { if (a > b) { return a - b; } return Math.max(a, 0) * 0.5; }],
+  [
+    'branch',
+    (a, b) => {
+      if (a > b) {
+        return a - b;
+      }
+      return Math.max(a, 0) * 0.5;
+    },
+  ],
   ['ternary', (a, b) => (a > 0.5 ? a : b) + Math.exp(-b * b)],
 ];
 const ENGINE: Record<GpuJsMode, string> = { webasm: 'WebAssemblyKernel', webgpu: 'WebGPUKernel', cpu: 'CPUKernel' };
 const SIZES = [1, 2, 13, 257, 4099, 300_007];
 
 function columns(rng: Rng, arity: number, n: number): Float32Array[] {
-  return Array.from({ length: arity }, () => { const c = new Float32Array(n); for (let i = 0; i < n; i++) c[i] = rng.normal() * 3; return c; });
+  return Array.from({ length: arity }, () => {
+    const c = new Float32Array(n);
+    for (let i = 0; i < n; i++) c[i] = rng.normal() * 3;
+    return c;
+  });
 }
 
 test('parseColumnFunction accepts arrows, blocks and plain functions; rejects destructuring', () => {
@@ -36,7 +48,12 @@ test('columnFunctionCpu checks arity and lengths', () => {
 });
 
 async function rejects(f: () => Promise<unknown>, re: RegExp): Promise<void> {
-  try { await f(); } catch (err) { assert.match((err as Error).message, re); return; }
+  try {
+    await f();
+  } catch (err) {
+    assert.match((err as Error).message, re);
+    return;
+  }
   assert.unreachable('expected a rejection');
 }
 

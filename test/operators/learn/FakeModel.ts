@@ -25,7 +25,10 @@ export class FakeModel implements Model {
   /** Called at every predict (tests advance a fake clock with it). */
   onPredict: (() => void) | null = null;
 
-  constructor(readonly name = 'm', readonly log: Call[] = []) {}
+  constructor(
+    readonly name = 'm',
+    readonly log: Call[] = [],
+  ) {}
 
   async predict(x: FeatureMatrix): Promise<Float32Array> {
     if (this.disposed) throw new Error('predict after dispose');
@@ -44,12 +47,18 @@ export class FakeModel implements Model {
     this.step++;
   }
 
-  async lastLoss(): Promise<number> { return 0.5; }
+  async lastLoss(): Promise<number> {
+    return 0.5;
+  }
   async state(): Promise<ModelState> {
     return { kind: 'logistic', task: 'binary', inputs: this.inputs ?? 0, outputs: 1, options: {}, params: {}, optimizer: {}, step: this.step };
   }
-  load(state: ModelState): void { this.step = state.step; }
-  async dispose(): Promise<void> { this.disposed = true; }
+  load(state: ModelState): void {
+    this.step = state.step;
+  }
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
 }
 
 function ids(x: FeatureMatrix): number[] {
@@ -58,7 +67,15 @@ function ids(x: FeatureMatrix): number[] {
 
 /** A dense matrix of `rows` rows starting at row id `start`: feature 0 = `score(id)`, feature 1 = id, target = `label(id)`. */
 export function matrix(start: number, rows: number, score: (id: number) => number = () => 0.5, label: (id: number) => number = (id) => id % 2): FeatureMatrix {
-  const v = new Float32Array(rows * 2), t = new Float32Array(rows), r = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) { const id = start + i; v[i * 2] = score(id); v[i * 2 + 1] = id; t[i] = label(id); r[i] = id; }
+  const v = new Float32Array(rows * 2),
+    t = new Float32Array(rows),
+    r = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const id = start + i;
+    v[i * 2] = score(id);
+    v[i * 2 + 1] = id;
+    t[i] = label(id);
+    r[i] = id;
+  }
   return FeatureMatrix.dense(rows, 2, v, { targets: t, rowIds: r });
 }

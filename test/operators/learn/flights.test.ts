@@ -1,7 +1,7 @@
+import { fileURLToPath } from 'node:url';
+import { lastValueFrom, tap, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lastValueFrom, tap, toArray } from 'rxjs';
-import { fileURLToPath } from 'node:url';
 import { Telemetry } from '../../../src/core/index.js';
 import { derive, fromArrowIpc, impute, progressive, standardize, vectorize } from '../../../src/operators/index.js';
 
@@ -10,18 +10,33 @@ const FLIGHTS = fileURLToPath(new URL('../../../node_modules/vega-datasets/data/
 // The file is sorted by time of day (delays grow from ~11% early to ~32% late), a drifting stream:
 // small source batches let the model (and the running standardization) follow it.
 test('flights-200k: progressive logistic regression predicting delay > 15 beats the trivial baseline', async () => {
-  let positives = 0, labeled = 0;
+  let positives = 0,
+    labeled = 0;
   const telemetry = new Telemetry();
-  const reports = await lastValueFrom(fromArrowIpc(FLIGHTS, { telemetry, batchSize: 1024 }).pipe(
-    derive('delayed', 'delay > 15'),
-    impute({ distance: 'median', time: 'median' }),
-    standardize(['distance', 'time']),
-    vectorize({ target: 'delayed', drop: ['delay'] }),
-    tap((m) => { for (const y of m.targets!) if (y === y) { labeled++; positives += y; } }),
-    progressive({ kind: 'logistic', optimizer: 'sgd', lr: 0.1, batchSize: 32, backend: 'cpu', seed: 1 }, { metrics: ['accuracy', 'logLoss', 'rocAuc'], rolling: 10_000, telemetry }),
-    toArray()));
+  const reports = await lastValueFrom(
+    fromArrowIpc(FLIGHTS, { telemetry, batchSize: 1024 }).pipe(
+      derive('delayed', 'delay > 15'),
+      impute({ distance: 'median', time: 'median' }),
+      standardize(['distance', 'time']),
+      vectorize({ target: 'delayed', drop: ['delay'] }),
+      tap((m) => {
+        for (const y of m.targets!)
+          if (y === y) {
+            labeled++;
+            positives += y;
+          }
+      }),
+      progressive(
+        { kind: 'logistic', optimizer: 'sgd', lr: 0.1, batchSize: 32, backend: 'cpu', seed: 1 },
+        { metrics: ['accuracy', 'logLoss', 'rocAuc'], rolling: 10_000, telemetry },
+      ),
+      toArray(),
+    ),
+  );
   const r = reports.at(-1)!;
-  console.log(`    flights-200k progressive: ${JSON.stringify({ rows: r.rows, metrics: r.metrics, rolling: r.rolling, positiveRate: positives / labeled, rowsPerSecond: Math.round(r.rowsPerSecond) })}`);
+  console.log(
+    `    flights-200k progressive: ${JSON.stringify({ rows: r.rows, metrics: r.metrics, rolling: r.rolling, positiveRate: positives / labeled, rowsPerSecond: Math.round(r.rowsPerSecond) })}`,
+  );
   assert.ok(r.final);
   assert.is(r.rows, 200_000);
   assert.is(r.labeled, labeled);

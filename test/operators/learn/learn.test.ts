@@ -1,8 +1,8 @@
+import { from, lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { from, lastValueFrom, toArray } from 'rxjs';
 import { SpecError } from '../../../src/core/index.js';
-import { learn, type LearnOptions } from '../../../src/operators/learn/index.js';
+import { type LearnOptions, learn } from '../../../src/operators/learn/index.js';
 import { FakeModel, matrix } from './FakeModel.js';
 
 /** 50 rows in 10 batches of 5, learned with these options: the learned row ids per learn call, and the progress. */
@@ -43,7 +43,11 @@ test('epochs over a buffer that holds the data: every row k times, each epoch a 
 test('a buffer smaller than the data gives a windowed shuffle: each window replayed k times before the next is read', async () => {
   const { all, progress } = await train({ epochs: 2, shuffleBuffer: 20, seed: 1 });
   assert.is(all.length, 100);
-  const windows = [[0, 20], [20, 40], [40, 50]];
+  const windows = [
+    [0, 20],
+    [20, 40],
+    [40, 50],
+  ];
   let at = 0;
   for (const [a, b] of windows) {
     for (let e = 0; e < 2; e++) {
@@ -59,12 +63,18 @@ test('shuffle: false replays in arrival order; rows without a target are never l
   const model = new FakeModel();
   const m = matrix(0, 6, undefined, (id) => (id === 3 ? NaN : 1));
   await lastValueFrom(from([m]).pipe(learn(model, { epochs: 2, shuffle: false }), toArray()));
-  assert.equal(model.log.filter((c) => c.op === 'learn').flatMap((c) => c.rowIds), [0, 1, 2, 4, 5, 0, 1, 2, 4, 5]);
+  assert.equal(
+    model.log.filter((c) => c.op === 'learn').flatMap((c) => c.rowIds),
+    [0, 1, 2, 4, 5, 0, 1, 2, 4, 5],
+  );
 });
 
 test('learn options are checked when the operator is created', () => {
   const model = new FakeModel();
-  assert.throws(() => learn(model, { epochs: 0 }), (e: unknown) => e instanceof SpecError && /learn\.epochs/.test(String(e)));
+  assert.throws(
+    () => learn(model, { epochs: 0 }),
+    (e: unknown) => e instanceof SpecError && /learn\.epochs/.test(String(e)),
+  );
   assert.throws(() => learn(model, { shuffleBuffer: 0 }), /shuffleBuffer/);
   assert.throws(() => learn(model, { chunkRows: 1.5 }), /learn\.chunkRows/);
 });

@@ -1,14 +1,14 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
-import * as pw from 'parquet-wasm';
 import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
+import * as pw from 'parquet-wasm';
 import { lastValueFrom, toArray } from 'rxjs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type Batch, SchemaError, SourceError, Telemetry, type TelemetryEvent } from '../../../src/core/index.js';
 import { fromParquet } from '../../../src/operators/index.js';
-import { SchemaError, SourceError, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-parquet-'));
 const N = 1000;
@@ -34,20 +34,51 @@ function ipc(): Uint8Array {
   const idx = Array.from({ length: N }, (_, i) => i);
   const e = idx.map(expected);
   const t = new arrow.Table({
-    d: arrow.vectorFromArray(e.map((r) => r.d), new arrow.Float64()),
-    f: arrow.vectorFromArray(e.map((r) => r.f), new arrow.Float32()),
-    i32: arrow.vectorFromArray(e.map((r) => r.i32), new arrow.Int32()),
-    small64: arrow.vectorFromArray(e.map((r) => BigInt(r.small64)), new arrow.Int64()),
-    big64: arrow.vectorFromArray(e.map((r) => (r.big64 === null ? null : BigInt(r.big64))), new arrow.Int64()),
-    s: arrow.vectorFromArray(e.map((r) => r.s), new arrow.Utf8()),
-    ts: arrow.vectorFromArray(e.map((r) => (r.ts === null ? null : new Date(r.ts))), new arrow.TimestampMillisecond()),
-    day: arrow.vectorFromArray(e.map((r) => new Date(r.day)), new arrow.DateDay()),
-    b: arrow.vectorFromArray(e.map((r) => r.b), new arrow.Bool()),
+    d: arrow.vectorFromArray(
+      e.map((r) => r.d),
+      new arrow.Float64(),
+    ),
+    f: arrow.vectorFromArray(
+      e.map((r) => r.f),
+      new arrow.Float32(),
+    ),
+    i32: arrow.vectorFromArray(
+      e.map((r) => r.i32),
+      new arrow.Int32(),
+    ),
+    small64: arrow.vectorFromArray(
+      e.map((r) => BigInt(r.small64)),
+      new arrow.Int64(),
+    ),
+    big64: arrow.vectorFromArray(
+      e.map((r) => (r.big64 === null ? null : BigInt(r.big64))),
+      new arrow.Int64(),
+    ),
+    s: arrow.vectorFromArray(
+      e.map((r) => r.s),
+      new arrow.Utf8(),
+    ),
+    ts: arrow.vectorFromArray(
+      e.map((r) => (r.ts === null ? null : new Date(r.ts))),
+      new arrow.TimestampMillisecond(),
+    ),
+    day: arrow.vectorFromArray(
+      e.map((r) => new Date(r.day)),
+      new arrow.DateDay(),
+    ),
+    b: arrow.vectorFromArray(
+      e.map((r) => r.b),
+      new arrow.Bool(),
+    ),
   });
   return arrow.tableToIPC(t, 'stream');
 }
 
-const codecs = [['SNAPPY', pw.Compression.SNAPPY], ['ZSTD', pw.Compression.ZSTD], ['GZIP', pw.Compression.GZIP]] as const;
+const codecs = [
+  ['SNAPPY', pw.Compression.SNAPPY],
+  ['ZSTD', pw.Compression.ZSTD],
+  ['GZIP', pw.Compression.GZIP],
+] as const;
 const files = new Map<string, string>();
 for (const [name, codec] of codecs) {
   const p = join(dir, `t.${name.toLowerCase()}.parquet`);
@@ -68,20 +99,41 @@ for (const [name] of codecs) {
     const bs: Batch[] = await lastValueFrom(fromParquet(p, { telemetry, batchSize: 200 }).pipe(toArray()));
     sub.unsubscribe();
     // Row groups 300, 300, 300, 100, each cut at 200 rows.
-    assert.equal(bs.map((b) => b.length), [200, 100, 200, 100, 200, 100, 100]);
-    assert.equal(bs[0]!.schema.fields.map((f) => [f.name, f.type]), [
-      ['d', 'number'], ['f', 'number'], ['i32', 'integer'], ['small64', 'integer'], ['big64', 'number'],
-      ['s', 'category'], ['ts', 'datetime'], ['day', 'datetime'], ['b', 'boolean'],
-    ]);
+    assert.equal(
+      bs.map((b) => b.length),
+      [200, 100, 200, 100, 200, 100, 100],
+    );
+    assert.equal(
+      bs[0]!.schema.fields.map((f) => [f.name, f.type]),
+      [
+        ['d', 'number'],
+        ['f', 'number'],
+        ['i32', 'integer'],
+        ['small64', 'integer'],
+        ['big64', 'number'],
+        ['s', 'category'],
+        ['ts', 'datetime'],
+        ['day', 'datetime'],
+        ['b', 'boolean'],
+      ],
+    );
     const rows = bs.flatMap((b) => b.toRows());
     assert.is(rows.length, N);
     for (let i = 0; i < N; i++) assert.equal(rows[i], expected(i), `row ${i}`);
     assert.equal([...bs[3]!.rowIds.subarray(0, 2)], [500, 501]);
-    const dicts = new Set(bs.map((b) => { const c = b.column('s'); return 'dictionary' in c ? c.dictionary : null; }));
+    const dicts = new Set(
+      bs.map((b) => {
+        const c = b.column('s');
+        return 'dictionary' in c ? c.dictionary : null;
+      }),
+    );
     assert.is(dicts.size, 1);
     const acc = ev.filter((x) => x.type === 'account');
     assert.is(acc.length, 1);
-    if (acc[0]?.type === 'account') { assert.is(acc[0].read, N); assert.is(acc[0].passed, N); }
+    if (acc[0]?.type === 'account') {
+      assert.is(acc[0].read, N);
+      assert.is(acc[0].passed, N);
+    }
     const last = ev.filter((x) => x.type === 'progress').at(-1);
     assert.ok(last?.type === 'progress' && last.done && last.rows === N && last.totalRows === N);
   });
@@ -92,10 +144,20 @@ test('columns selects and orders; unknown column is a SchemaError; missing file 
   const bs = await lastValueFrom(fromParquet(p, { columns: ['s', 'd'] }).pipe(toArray()));
   assert.equal(bs[0]!.names, ['s', 'd']);
   assert.equal(bs.flatMap((b) => b.toRows())[10], { s: expected(10).s, d: expected(10).d });
-  try { await lastValueFrom(fromParquet(p, { columns: ['nope'] })); assert.unreachable(); }
-  catch (e) { assert.instance(e, SchemaError); assert.match((e as Error).message, /nope/); }
-  try { await lastValueFrom(fromParquet(join(dir, 'none.parquet'))); assert.unreachable(); }
-  catch (e) { assert.instance(e, SourceError); assert.match((e as Error).message, /none\.parquet: no such file/); }
+  try {
+    await lastValueFrom(fromParquet(p, { columns: ['nope'] }));
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, SchemaError);
+    assert.match((e as Error).message, /nope/);
+  }
+  try {
+    await lastValueFrom(fromParquet(join(dir, 'none.parquet')));
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, SourceError);
+    assert.match((e as Error).message, /none\.parquet: no such file/);
+  }
 });
 
 test.run();

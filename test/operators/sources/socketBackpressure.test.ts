@@ -1,10 +1,10 @@
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connect, type Socket } from 'node:net';
-import { once } from 'node:events';
-import { lastValueFrom, toArray } from 'rxjs';
+import { asyncMap, Telemetry } from '../../../src/core/index.js';
 import { fromTcp } from '../../../src/operators/index.js';
-import { Telemetry, asyncMap } from '../../../src/core/index.js';
 
 const HOST = '127.0.0.1';
 const CAPACITY = 2;
@@ -20,7 +20,12 @@ function line(c: number, seq: number): string {
   return head + PAD.slice(0, LINE - head.length - tail.length) + tail;
 }
 
-interface Producer { wrote: number; sawFalse: number; drains: number; done: Promise<void> }
+interface Producer {
+  wrote: number;
+  sawFalse: number;
+  drains: number;
+  done: Promise<void>;
+}
 
 /** Writes as fast as the socket takes it, honouring backpressure (waits for 'drain' when write returns false). */
 function produce(port: number, c: number): Producer {
@@ -32,7 +37,11 @@ function produce(port: number, c: number): Producer {
       let chunk = '';
       for (let k = i; k < Math.min(ROWS, i + 16); k++) chunk += line(c, k);
       p.wrote += chunk.length;
-      if (!s.write(chunk)) { p.sawFalse++; await once(s, 'drain'); p.drains++; }
+      if (!s.write(chunk)) {
+        p.sawFalse++;
+        await once(s, 'drain');
+        p.drains++;
+      }
     }
     s.end();
     await once(s, 'close');
@@ -42,43 +51,69 @@ function produce(port: number, c: number): Producer {
 
 test('a fast producer is held back by TCP backpressure; the queue stays within capacity; every row arrives once, in order', async () => {
   const telemetry = new Telemetry();
-  let maxDepth = 0, queueEvents = 0;
-  const sub = telemetry.on('queue').subscribe((e) => { queueEvents++; if (e.depth > maxDepth) maxDepth = e.depth; });
+  let maxDepth = 0,
+    queueEvents = 0;
+  const sub = telemetry.on('queue').subscribe((e) => {
+    queueEvents++;
+    if (e.depth > maxDepth) maxDepth = e.depth;
+  });
   const producers: Producer[] = [];
-  let consumedRows = 0, maxInFlight = 0, maxMem = 0;
-  const mem = () => { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
+  let consumedRows = 0,
+    maxInFlight = 0,
+    maxMem = 0;
+  const mem = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
   const mem0 = mem();
   const seen: number[][] = Array.from({ length: CONNECTIONS }, () => []);
-  const run = lastValueFrom(fromTcp({
-    listen: 0, maxConnections: CONNECTIONS, capacity: CAPACITY, telemetry, schema: { c: 'integer', seq: 'integer' },
-    onListening: ({ port }) => { for (let c = 0; c < CONNECTIONS; c++) producers.push(produce(port, c)); },
-  }).pipe(
-    // The slow consumer: a wait per batch. The producers write without pause, orders of magnitude
-    // (≥ 10×) faster, so without backpressure nearly all 48 MiB would pile up in the reader.
-    asyncMap(async (b) => {
-      await new Promise((r) => setTimeout(r, 3));
-      const cs = b.column('c'), ss = b.column('seq');
-      if (cs.type !== 'integer' || ss.type !== 'integer') throw new Error('types');
-      for (let i = 0; i < b.length; i++) seen[cs.values[i]!]!.push(ss.values[i]!);
-      consumedRows += b.length;
-      const wrote = producers.reduce((n, p) => n + p.wrote, 0);
-      maxInFlight = Math.max(maxInFlight, wrote - consumedRows * LINE);
-      maxMem = Math.max(maxMem, mem() - mem0);
-      return null;
-    }),
-    toArray(),
-  ));
+  const run = lastValueFrom(
+    fromTcp({
+      listen: 0,
+      maxConnections: CONNECTIONS,
+      capacity: CAPACITY,
+      telemetry,
+      schema: { c: 'integer', seq: 'integer' },
+      onListening: ({ port }) => {
+        for (let c = 0; c < CONNECTIONS; c++) producers.push(produce(port, c));
+      },
+    }).pipe(
+      // The slow consumer: a wait per batch. The producers write without pause, orders of magnitude
+      // (≥ 10×) faster, so without backpressure nearly all 48 MiB would pile up in the reader.
+      asyncMap(async (b) => {
+        await new Promise((r) => setTimeout(r, 3));
+        const cs = b.column('c'),
+          ss = b.column('seq');
+        if (cs.type !== 'integer' || ss.type !== 'integer') throw new Error('types');
+        for (let i = 0; i < b.length; i++) seen[cs.values[i]!]!.push(ss.values[i]!);
+        consumedRows += b.length;
+        const wrote = producers.reduce((n, p) => n + p.wrote, 0);
+        maxInFlight = Math.max(maxInFlight, wrote - consumedRows * LINE);
+        maxMem = Math.max(maxMem, mem() - mem0);
+        return null;
+      }),
+      toArray(),
+    ),
+  );
   await run;
   await Promise.all(producers.map((p) => p.done));
   sub.unsubscribe();
   const total = CONNECTIONS * ROWS * LINE;
-  console.log(`    in flight max ${(maxInFlight / 2 ** 20).toFixed(1)} MiB of ${(total / 2 ** 20).toFixed(0)} MiB; memory growth max ${(maxMem / 2 ** 20).toFixed(1)} MiB; write()=false ${producers.map((p) => p.sawFalse).join('+')} times; queue depth max ${maxDepth}`);
+  console.log(
+    `    in flight max ${(maxInFlight / 2 ** 20).toFixed(1)} MiB of ${(total / 2 ** 20).toFixed(0)} MiB; memory growth max ${(maxMem / 2 ** 20).toFixed(1)} MiB; write()=false ${producers.map((p) => p.sawFalse).join('+')} times; queue depth max ${maxDepth}`,
+  );
   assert.ok(queueEvents > 0);
   assert.ok(maxDepth <= CAPACITY, `queue depth ${maxDepth} > capacity ${CAPACITY}`);
-  for (const p of producers) { assert.ok(p.sawFalse > 0, 'producer saw write() return false'); assert.is(p.drains, p.sawFalse); }
+  for (const p of producers) {
+    assert.ok(p.sawFalse > 0, 'producer saw write() return false');
+    assert.is(p.drains, p.sawFalse);
+  }
   for (let c = 0; c < CONNECTIONS; c++) {
     assert.is(seen[c]!.length, ROWS, `connection ${c} row count`);
-    assert.ok(seen[c]!.every((s, i) => s === i), `connection ${c} rows in order, once each`);
+    assert.ok(
+      seen[c]!.every((s, i) => s === i),
+      `connection ${c} rows in order, once each`,
+    );
   }
   // Bytes written but not yet consumed sit in kernel socket buffers plus one batch per
   // connection and the queue: bounded well below the total that a non-pausing reader would hold.

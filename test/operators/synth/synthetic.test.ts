@@ -1,7 +1,7 @@
+import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { SpecError, Telemetry, type Batch, type TelemetryEvent } from '../../../src/core/index.js';
+import { type Batch, SpecError, Telemetry, type TelemetryEvent } from '../../../src/core/index.js';
 import { synthetic } from '../../../src/operators/index.js';
 import { SEAGenerator } from '../../../src/synth/index.js';
 
@@ -9,16 +9,26 @@ const ids = (bs: Batch[]) => bs.flatMap((b) => Array.from(b.rowIds));
 
 test('emits `rows` rows in batches of `batchSize`, rowIds continuous', async () => {
   const bs = await lastValueFrom(synthetic('sea', { rows: 2500, batchSize: 1000 }).pipe(toArray()));
-  assert.equal(bs.map((b) => b.length), [1000, 1000, 500]);
-  assert.equal(ids(bs), Array.from({ length: 2500 }, (_, i) => i));
+  assert.equal(
+    bs.map((b) => b.length),
+    [1000, 1000, 500],
+  );
+  assert.equal(
+    ids(bs),
+    Array.from({ length: 2500 }, (_, i) => i),
+  );
   assert.equal(bs[0]!.schema.names, ['attrib1', 'attrib2', 'attrib3', 'class']);
 });
 
 test('by name: generator options pass through, and each subscription sees the same rows', async () => {
   const src = synthetic('stagger', { function: 3, seed: 9, rows: 300, batchSize: 128 });
-  const one = await lastValueFrom(src.pipe(toArray())), two = await lastValueFrom(src.pipe(toArray()));
-  assert.equal(one.flatMap((b) => b.toRows()), two.flatMap((b) => b.toRows()));
-  for (const r of one.flatMap((b) => b.toRows())) assert.is(r['class'], r['size'] === 'small' ? 0 : 1);
+  const one = await lastValueFrom(src.pipe(toArray())),
+    two = await lastValueFrom(src.pipe(toArray()));
+  assert.equal(
+    one.flatMap((b) => b.toRows()),
+    two.flatMap((b) => b.toRows()),
+  );
+  for (const r of one.flatMap((b) => b.toRows())) assert.is(r.class, r.size === 'small' ? 0 : 1);
 });
 
 test('with an instance: the stream advances the generator, so a later subscription continues', async () => {
@@ -29,7 +39,10 @@ test('with an instance: the stream advances the generator, so a later subscripti
   const second = await lastValueFrom(src.pipe(toArray()));
   assert.is(ids(second)[0], 700);
   const reference = new SEAGenerator({ seed: 4 }).next(1400).toRows();
-  assert.equal([...first, ...second].flatMap((b) => b.toRows()), reference);
+  assert.equal(
+    [...first, ...second].flatMap((b) => b.toRows()),
+    reference,
+  );
 });
 
 test('progress telemetry carries totalRows when finite and ends with done', async () => {
@@ -60,8 +73,13 @@ test('unbounded by default: take() stops it, progress has no totalRows', async (
 test('an endless stream leaves the event loop free: a timer can stop it', async () => {
   let rows = 0;
   await new Promise<void>((resolve) => {
-    const sub = synthetic('sea', { batchSize: 500 }).subscribe((b) => { rows += b.length; });
-    setTimeout(() => { sub.unsubscribe(); resolve(); }, 30);
+    const sub = synthetic('sea', { batchSize: 500 }).subscribe((b) => {
+      rows += b.length;
+    });
+    setTimeout(() => {
+      sub.unsubscribe();
+      resolve();
+    }, 30);
   });
   assert.ok(rows > 0);
   const after = rows;

@@ -1,14 +1,41 @@
+import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
-import { Batch, FeatureMatrix, Schema, Telemetry, type TelemetryEvent } from '../../../src/index.js';
 import { Pipeline, Scaler, Vectorize } from '../../../src/features/index.js';
-import { clip, datetimeParts, drop, explore, impute, interactions, pipeline, rename, scale, select, standardize, transform, validate, vectorize } from '../../../src/operators/index.js';
+import { Batch, FeatureMatrix, Schema, Telemetry, type TelemetryEvent } from '../../../src/index.js';
+import {
+  clip,
+  datetimeParts,
+  drop,
+  explore,
+  impute,
+  interactions,
+  pipeline,
+  rename,
+  scale,
+  select,
+  standardize,
+  transform,
+  validate,
+  vectorize,
+} from '../../../src/operators/index.js';
 
 const schema = Schema.from({ x: 'number', c: 'category' });
 const batches = () => [
-  Batch.fromRows([{ x: 1, c: 'a' }, { x: null, c: 'b' }], schema),
-  Batch.fromRows([{ x: 3, c: 'zzz' }, { x: 5, c: 'a' }], schema),
+  Batch.fromRows(
+    [
+      { x: 1, c: 'a' },
+      { x: null, c: 'b' },
+    ],
+    schema,
+  ),
+  Batch.fromRows(
+    [
+      { x: 3, c: 'zzz' },
+      { x: 5, c: 'a' },
+    ],
+    schema,
+  ),
 ];
 
 test('validate skips bad rows with books published on completion; fail errors with the location', async () => {
@@ -16,12 +43,25 @@ test('validate skips bad rows with books published on completion; fail errors wi
   const events: TelemetryEvent[] = [];
   telemetry.events$.subscribe((e) => events.push(e));
   const out = await lastValueFrom(from(batches()).pipe(validate({ categories: { c: ['a', 'b'] }, required: ['x'], telemetry }), toArray()));
-  assert.equal(out.flatMap((b) => b.toRows()), [{ x: 1, c: 'a' }, { x: 5, c: 'a' }]);
+  assert.equal(
+    out.flatMap((b) => b.toRows()),
+    [
+      { x: 1, c: 'a' },
+      { x: 5, c: 'a' },
+    ],
+  );
   const account = events.find((e) => e.type === 'account');
   assert.ok(account && account.type === 'account' && account.read === 4 && account.skipped === 2 && account.done);
-  assert.equal(events.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && e.reason), ['required', 'category']);
+  assert.equal(
+    events.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && e.reason),
+    ['required', 'category'],
+  );
   let err: unknown;
-  try { await lastValueFrom(from(batches()).pipe(validate({ required: ['x'], badRows: 'fail' }))); } catch (e) { err = e; }
+  try {
+    await lastValueFrom(from(batches()).pipe(validate({ required: ['x'], badRows: 'fail' })));
+  } catch (e) {
+    err = e;
+  }
   assert.match(String(err), /validate:0:1: column "x"/);
 });
 
@@ -36,16 +76,18 @@ test('options are checked at creation with the key named', () => {
 });
 
 test('impute → standardize → interactions → select/rename → vectorize', async () => {
-  const ms = await lastValueFrom(from(batches()).pipe(
-    impute({ x: 'mean' }),
-    standardize(['x']),
-    interactions({ pairs: [['x', 'x']] }),
-    drop(['c']),
-    rename({ 'x*x': 'x2' }),
-    select(['x2', 'x']),
-    vectorize(),
-    toArray(),
-  ));
+  const ms = await lastValueFrom(
+    from(batches()).pipe(
+      impute({ x: 'mean' }),
+      standardize(['x']),
+      interactions({ pairs: [['x', 'x']] }),
+      drop(['c']),
+      rename({ 'x*x': 'x2' }),
+      select(['x2', 'x']),
+      vectorize(),
+      toArray(),
+    ),
+  );
   assert.ok(ms.every((m) => m instanceof FeatureMatrix));
   assert.equal(ms[0]!.featureNames, ['x2', 'x']);
   // Batch 1: impute fills 1 (mean of [1]); the scaler sees [1, 1] (std 0 → divides by 1): x = [0, 0].
@@ -60,7 +102,10 @@ test('each subscription gets fresh state; a shared instance keeps its state; fro
   const op = scale(['x'], { method: 'minmax' });
   const one = await lastValueFrom(from(batches()).pipe(op, toArray()));
   const two = await lastValueFrom(from(batches()).pipe(op, toArray()));
-  assert.equal(one.flatMap((b) => b.toRows()), two.flatMap((b) => b.toRows()));
+  assert.equal(
+    one.flatMap((b) => b.toRows()),
+    two.flatMap((b) => b.toRows()),
+  );
   const shared = new Scaler({ columns: ['x'] });
   await lastValueFrom(from(batches()).pipe(transform(shared), toArray()));
   assert.equal(shared.params('x').center, 3);
