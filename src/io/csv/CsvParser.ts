@@ -772,6 +772,10 @@ export class CsvParser {
         switch (col.kind) {
           case K_NUMBER:
           case K_INTEGER: {
+            // A subset of parseNumberBytes (sign, ≤15 digits, one dot), parsed while scanning for
+            // the field's end; anything else (exponents, long mantissas, words) goes to the slow
+            // path, which calls parseNumberBytes. Finding the end first and calling it here
+            // measured 165 against 187–194 MB/s (bench ingest `csv`, 2026-12-02), so it stays inline.
             c = b[p]!;
             const neg = c === 45;
             if (neg || c === 43) c = b[++p]!;
