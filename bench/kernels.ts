@@ -41,9 +41,14 @@ function note(be: Backend, extra = ''): string {
   return (extra ? `${extra}; ${where}` : where) + load;
 }
 
+/** The threaded CPU GEMM's counters, read by name (no instanceof on backends outside src/kernels). */
+function threadStats(be: Backend): CpuBackend['gemmThreadStats'] {
+  return 'gemmThreadStats' in be ? (be as CpuBackend).gemmThreadStats : null;
+}
+
 /** How a threaded CPU GEMM shared its tiles since `before` (null for other backends). */
 function shareNote(be: Backend, before: CpuBackend['gemmThreadStats']): string {
-  const now = be instanceof CpuBackend ? be.gemmThreadStats : null;
+  const now = threadStats(be);
   if (!now) return '';
   const jobs = now.jobs - (before?.jobs ?? 0),
     declined = now.declined - (before?.declined ?? 0);
@@ -232,7 +237,7 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
         continue;
       }
       reporter.log(`gemm ${n}³ ${label(be)} ...`);
-      const before = be instanceof CpuBackend ? be.gemmThreadStats : null;
+      const before = threadStats(be);
       const s = await timeGemm(be, n, n >= 4096 ? 0 : 2, n >= 4096 ? 1 : 50);
       const gflops = flop / s / 1e9;
       // 4096³ has no naive run (≈ 7 minutes here); its ratio uses the 1024³ naive rate, which is no slower per flop.
