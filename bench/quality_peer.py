@@ -1,0 +1,193 @@
+"""The scikit-learn peer of `npm run bench -- quality` (bench/quality.ts). Run with Debian's python.
+
+  quality_peer.py data <dir>
+      writes breast-cancer.csv, digits.csv, wine.csv, diabetes.csv from sklearn's bundled sets,
+      rows shuffled once with seed 1 (the bundled files are sorted by class).
+  quality_peer.py run --train A.csv --test B.csv --target COL --task binary|multiclass|regression
+                      [--gt X] [--text COL]
+      progressive (test-then-train) over A, one row at a time, then the final model scored on B;
+      prints one JSON object: {"progressive": m, "test": m, "rows": n, "testRows": n, "seconds": s}.
+
+Features, as sluice's quick path builds them: numbers imputed with the running mean and
+standardized with the running mean/variance of the rows seen so far (StandardScaler.partial_fit's
+statistics, kept by hand because its per-call checks cost more than the model); categories
+one-hot; text through HashingVectorizer(n_features=2**16) (sluice's text step hashes into 16 bits).
+The model: SGDClassifier(loss='log_loss') or SGDRegressor(), otherwise default hyperparameters
+(learning_rate 'optimal' for classification, 'invscaling' for regression), partial_fit per row,
+classes given on the first call. Each row is predicted before it is learned.
+"""
+
+import argparse
+import csv
+import json
+import math
+import sys
+import time
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import SGDClassifier, SGDRegressor
+from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
+
+
+def write_data(out):
+    from sklearn import datasets
+
+    sets = {
+        "breast-cancer": (datasets.load_breast_cancer(), "diagnosis", lambda b, y: b.target_names[y]),
+        "digits": (datasets.load_digits(), "digit", lambda b, y: f"d{y}"),
+        "wine": (datasets.load_wine(), "cultivar", lambda b, y: b.target_names[y]),
+        "diabetes": (datasets.load_diabetes(), "progression", lambda b, y: repr(float(y))),
+    }
+    for name, (bunch, target, label) in sets.items():
+        # Labels are written as words so that sluice, given no options, sees classes, not numbers.
+        order = np.random.RandomState(1).permutation(len(bunch.target))
+        cols = [str(c).replace(" ", "_") for c in bunch.feature_names] if hasattr(bunch, "feature_names") else None
+        with open(f"{out}/{name}.csv", "w", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow([*cols, target])
+            for i in order:
+                w.writerow([repr(float(v)) for v in bunch.data[i]] + [label(bunch, bunch.target[i])])
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        r = csv.reader(f)
+        header = next(r)
+        rows = list(r)
+    return header, rows
+
+
+def as_float(s):
+    try:
+        return float(s)
+    except ValueError:
+        return math.nan
+
+
+class Features:
+    """Column kinds from the training file: number when every non-empty value parses, text when named, else category."""
+
+    def __init__(self, header, rows, skip, text):
+        self.num, self.cat, self.text = [], [], None
+        for j, name in enumerate(header):
+            if j in skip:
+                continue
+            if name == text:
+                self.text = j
+            elif all(v == "" or not math.isnan(as_float(v)) for v in (row[j] for row in rows)):
+                self.num.append(j)
+            else:
+                self.cat.append(j)
+        # The category values over the training file: one-hot needs a fixed width for SGD.
+        self.levels = {j: {v: k for k, v in enumerate(sorted({row[j] for row in rows}))} for j in self.cat}
+        self.width = len(self.num) + sum(len(v) for v in self.levels.values())
+        self.hasher = HashingVectorizer(n_features=2**16)
+        d = len(self.num)
+        self.n, self.mean, self.m2 = np.zeros(d), np.zeros(d), np.zeros(d)
+
+    def matrix(self, rows, learn):
+        """Yields each row's feature vector; with `learn`, the running statistics take the row first."""
+        raw = np.array([[as_float(row[j]) for j in self.num] for row in rows], dtype=np.float64).reshape(len(rows), len(self.num))
+        hashed = self.hasher.transform([row[self.text] for row in rows]).tocsr() if self.text is not None else None
+        for i, row in enumerate(rows):
+            x = raw[i]
+            seen = ~np.isnan(x)
+            if learn:
+                # Welford, per column, over the values present (as StandardScaler.partial_fit ignores NaN).
+                self.n[seen] += 1
+                delta = x[seen] - self.mean[seen]
+                self.mean[seen] += delta / self.n[seen]
+                self.m2[seen] += delta * (x[seen] - self.mean[seen])
+            var = np.where(self.n > 0, self.m2 / np.maximum(self.n, 1), 0.0)
+            std = np.where(var > 0, np.sqrt(var), 1.0)
+            z = np.where(seen, (x - self.mean) / std, 0.0)
+            parts = [z]
+            for j in self.cat:
+                hot = np.zeros(len(self.levels[j]))
+                k = self.levels[j].get(row[j])
+                if k is not None:
+                    hot[k] = 1.0
+                parts.append(hot)
+            dense = np.concatenate(parts).reshape(1, -1)
+            yield sparse.hstack([sparse.csr_matrix(dense), hashed[i]]).tocsr() if hashed is not None else dense
+
+
+def run(a):
+    header, train = read_csv(a.train)
+    _, test = read_csv(a.test)
+    t = header.index(a.target)
+    feats = Features(header, train, {t}, a.text)
+
+    def label(row):
+        v = row[t]
+        if a.gt is not None:
+            return int(as_float(v) > a.gt)
+        return float(v) if a.task == "regression" else v
+
+    y_train = [label(r) for r in train]
+    y_test = [label(r) for r in test]
+    regression = a.task == "regression"
+    model = SGDRegressor() if regression else SGDClassifier(loss="log_loss")
+    classes = None if regression else np.array(sorted(set(y_train) | set(y_test)))
+    fitted = False
+
+    def predict(x):
+        # The model's own decision function on one row: coef_ · x + intercept_ (what predict uses).
+        if not fitted:
+            return 0.0 if regression or len(classes) == 2 else np.zeros(len(classes))
+        s = x @ model.coef_.T + model.intercept_
+        s = np.asarray(s).ravel()
+        return float(s[0]) if regression or len(classes) == 2 else s
+
+    t0 = time.time()
+    scores = []
+    for x, y in zip(feats.matrix(train, True), y_train):
+        scores.append(predict(x))
+        if fitted:
+            model.partial_fit(x, [y])
+        else:
+            model.partial_fit(x, [y], classes=classes) if classes is not None else model.partial_fit(x, [y])
+            fitted = True
+    test_scores = [predict(x) for x in feats.matrix(test, False)]
+    out = {
+        "progressive": metric(a.task, classes, y_train, scores),
+        "test": metric(a.task, classes, y_test, test_scores),
+        "rows": len(train),
+        "testRows": len(test),
+        "seconds": round(time.time() - t0, 2),
+    }
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+
+
+def metric(task, classes, y, scores):
+    if task == "regression":
+        return float(r2_score(y, scores))
+    if task == "binary":
+        return float(roc_auc_score([v == classes[1] for v in y], scores))
+    return float(accuracy_score(y, [classes[int(np.argmax(s))] for s in scores]))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    d = sub.add_parser("data")
+    d.add_argument("dir")
+    r = sub.add_parser("run")
+    r.add_argument("--train", required=True)
+    r.add_argument("--test", required=True)
+    r.add_argument("--target", required=True)
+    r.add_argument("--task", required=True, choices=["binary", "multiclass", "regression"])
+    r.add_argument("--gt", type=float)
+    r.add_argument("--text")
+    a = p.parse_args()
+    if a.cmd == "data":
+        write_data(a.dir)
+    else:
+        run(a)
+
+
+if __name__ == "__main__":
+    main()
