@@ -16,6 +16,7 @@ import type { Batch } from '../src/core/index.js';
 import { fromArrowIpc, fromCsv } from '../src/operators/index.js';
 import { flightsArrow } from './data/flightsArrow.js';
 import { flightsCsv } from './data/flightsCsv.js';
+import { ensureBuilt } from './ensureBuilt.js';
 import type { Reporter } from './Reporter.js';
 
 const SUITE = 'ingest';
@@ -25,6 +26,7 @@ const RUNS = 3;
 const ARROW_RUNS = 7;
 
 export async function run(reporter: Reporter, args: string[]): Promise<void> {
+  ensureBuilt((l) => reporter.log(l));
   const i = args.indexOf('--rows');
   const rows = i >= 0 ? Number(args[i + 1]) : 3_000_000;
   reporter.log(`ingest: preparing ${rows} flight rows (cached in .bench-data/)`);

@@ -22,6 +22,7 @@ import { BACKEND_NAMES } from '../src/kernels/index.js';
 import { createModel, type Model, type ModelOptions } from '../src/learn/index.js';
 import { datetimeParts, derive, fromCsv, progressive, standardize, vectorize } from '../src/operators/index.js';
 import { flightsCsv } from './data/flightsCsv.js';
+import { ensureBuilt } from './ensureBuilt.js';
 import type { Reporter } from './Reporter.js';
 
 const SUITE = 'train';
@@ -36,6 +37,7 @@ function arg(args: string[], name: string): string | undefined {
 }
 
 export async function run(reporter: Reporter, args: string[]): Promise<void> {
+  ensureBuilt((l) => reporter.log(l));
   const quick = args.includes('--quick');
   const rows = Number(arg(args, '--rows') ?? (quick ? 300_000 : 3_000_000));
   const backends = (arg(args, '--backends') ?? BACKEND_NAMES.join(',')).split(',');
