@@ -74,6 +74,8 @@ export interface DashboardStoreOptions {
 
 /** Rates are averaged over this much time (the "last 5 s"). */
 const RATE_WINDOW_MS = 5000;
+/** Samples of a source's progress kept for the window are at least this far apart. */
+const RATE_SAMPLE_MS = 100;
 /** A window shorter than this is too noisy to show. */
 const RATE_MIN_SPAN_MS = 500;
 
@@ -173,7 +175,10 @@ export class DashboardStore {
       r = { samples: [], ready: false };
       this.rates.set(s.name, r);
     }
-    r.samples.push({ t, rows: s.rows, bytes: s.bytes });
+    // One sample per RATE_SAMPLE_MS at most: a fast source sends hundreds of progress events a
+    // second, and the window then holds ~50 samples, not thousands shifted on every event.
+    const last = r.samples[r.samples.length - 1];
+    if (last === undefined || t - last.t >= RATE_SAMPLE_MS) r.samples.push({ t, rows: s.rows, bytes: s.bytes });
     // Keep one sample at or before the window's start, so the span covers the whole window.
     while (r.samples.length > 2 && r.samples[1]!.t <= t - RATE_WINDOW_MS) r.samples.shift();
     const first = r.samples[0]!,
