@@ -8,6 +8,7 @@ import {
   BadRows,
   type Batch,
   type FeatureMatrix,
+  type RowAccount,
   SchemaError,
   SluiceError,
   SpecError,
@@ -106,13 +107,12 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   const taskPath = o.taskPath ?? 'task';
 
   // The books of the first pass: every source and step publishes an `account` event when it ends.
-  const accounts = new Map<string, { read: number; skipped: number; byReason: Record<string, number> }>();
+  const accounts = new Map<string, Pick<RowAccount, 'read' | 'skipped' | 'skippedByReason'>>();
   let booksOpen = true;
   // Dropped connections are counted in the report as well as warned about.
   const disconnects: NonNullable<Report['disconnects']> = [];
   const sub = telemetry.events$.subscribe((e) => {
-    if (e.type === 'account' && booksOpen)
-      accounts.set(e.source, { read: e.read, skipped: e.skipped, byReason: { ...e.skippedByReason } as Record<string, number> });
+    if (e.type === 'account' && booksOpen) accounts.set(e.source, { read: e.read, skipped: e.skipped, skippedByReason: { ...e.skippedByReason } });
     if (e.type === 'disconnect' && disconnects.length < MAX_DISCONNECTS)
       disconnects.push({ source: e.source, connection: e.connection, code: e.code, rows: e.rows, reconnecting: e.reconnecting });
   });
@@ -361,9 +361,9 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       }
       await run(abortable(built.source(), stopping), epoch === 0);
       if (epoch === 0) {
-        accounts.set('vectorize', book(vectorBooks));
-        accounts.set('label', book(labelBooks));
-        if (stopped > 0) accounts.set('stopped', { read: stopped, skipped: stopped, byReason: { stopped } });
+        accounts.set('vectorize', vectorBooks.account());
+        accounts.set('label', labelBooks.account());
+        if (stopped > 0) accounts.set('stopped', { read: stopped, skipped: stopped, skippedByReason: { stopped } });
       }
       booksOpen = false;
     }
@@ -454,10 +454,6 @@ function metricKey(s: MetricSpec): string {
   return typeof s === 'string' ? s : typeof s.as === 'string' ? s.as : s.name;
 }
 
-function book(b: BadRows): { read: number; skipped: number; byReason: Record<string, number> } {
-  return { read: b.read, skipped: b.skipped, byReason: { ...b.byReason } as Record<string, number> };
-}
-
 /** 1 for the rows listed in `rejects` when `mark` is 0, else 1 for the others. */
 function keepOf(n: number, rejects: ReadonlyArray<{ row: number }>, mark: 0 | 1): Uint8Array {
   const keep = new Uint8Array(n).fill(mark);
@@ -499,7 +495,7 @@ function balance(
   fromSource: number,
   trained: number,
   heldOut: number,
-  accounts: ReadonlyMap<string, { read: number; skipped: number; byReason: Record<string, number> }>,
+  accounts: ReadonlyMap<string, Pick<RowAccount, 'read' | 'skipped' | 'skippedByReason'>>,
   flow: BuiltPipeline['flow'],
   telemetry: Telemetry,
 ): Report['rows'] {
@@ -509,7 +505,7 @@ function balance(
   for (const [name, a] of accounts) {
     skipped += a.skipped;
     if (!isStage(name)) sourceSkipped += a.skipped;
-    for (const [r, n] of Object.entries(a.byReason)) byReason[r] = (byReason[r] ?? 0) + n;
+    for (const [r, n] of Object.entries(a.skippedByReason)) byReason[r] = (byReason[r] ?? 0) + (n ?? 0);
   }
   const read = fromSource + sourceSkipped;
   const lost = read - trained - heldOut - skipped;

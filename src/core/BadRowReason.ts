@@ -20,5 +20,7 @@ export type BadRowReason =
   | 'label'
   /** Dropped by `dedupe` as a repeat of a recent key. */
   | 'duplicate'
+  /** Read, but not processed: the run stopped first (Ctrl-C, `q`, divergence). Not dead-lettered. */
+  | 'stopped'
   /** Lost by a stage without a reason of its own (a bug): the books still balance and say where. */
   | 'unaccounted';
