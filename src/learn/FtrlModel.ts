@@ -33,6 +33,10 @@ export class FtrlModel implements Model {
   private mark = new Uint8Array(0);
   private loss = NaN;
 
+  get batchSize(): number {
+    return this.options.batchSize;
+  }
+
   constructor(readonly options: ResolvedModelOptions) {
     if (options.kind !== 'logistic' && options.kind !== 'linear') throw new SchemaError(`FtrlModel runs logistic or linear models, not ${options.kind}`);
     this.kind = options.kind;

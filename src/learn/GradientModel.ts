@@ -77,6 +77,10 @@ export class GradientModel implements Model {
   /** fused[j]: layer j's weights were updated by its gradient GEMM in the current step (applyUpdate skips them). */
   private fused: boolean[] = [];
 
+  get batchSize(): number {
+    return this.options.batchSize;
+  }
+
   constructor(
     readonly options: ResolvedModelOptions,
     private readonly backend: Backend,

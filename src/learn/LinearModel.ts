@@ -80,6 +80,10 @@ export class LinearModel implements Model {
     );
   }
 
+  get batchSize(): number {
+    return this.options.batchSize;
+  }
+
   constructor(
     readonly options: ResolvedModelOptions,
     private readonly backend: Backend,

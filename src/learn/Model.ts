@@ -38,6 +38,8 @@ export interface Model {
   readonly inputs: number | null;
   /** Updates applied so far. */
   readonly step: number;
+  /** Rows per update: 1 is per-row learning. The test-then-train engine scores each mini-batch with the model from before it. */
+  readonly batchSize: number;
   /** `cpu`, `webgpu` or `gpujs`, and the adapter description, for reports and the dashboard. */
   readonly backendName: string;
   readonly adapter: string;
@@ -45,6 +47,16 @@ export interface Model {
   predict(x: FeatureMatrix): Promise<Float32Array>;
   /** Learns from x, whose `targets` must be set. */
   learn(x: FeatureMatrix): Promise<void>;
+  /**
+   * Test-then-train in one synchronous loop, for models that can (per-row learners on the host).
+   * For each mini-batch of `batchSize` consecutive rows of x, in order: writes the predictions of the
+   * model as it was before that mini-batch into `out` (row-major, x.rows × outputs), then learns the
+   * mini-batch's rows whose target is finite (a NaN target is predicted, not learned). A trailing
+   * partial mini-batch is learned as it is, so callers whose results must not depend on where x ends
+   * pass whole mini-batches (the engine in src/evaluate does). Absent: callers predict, then learn,
+   * per mini-batch.
+   */
+  testThenTrain?(x: FeatureMatrix, out: Float32Array): void;
   /** Mean training loss over the mini-batches of the last `learn` call (NaN before any). */
   lastLoss(): Promise<number>;
   /** The full state (reads weights back from the device). */

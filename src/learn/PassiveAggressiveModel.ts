@@ -28,6 +28,10 @@ export class PassiveAggressiveModel implements Model {
   private b = 0;
   private loss = NaN;
 
+  get batchSize(): number {
+    return this.options.batchSize;
+  }
+
   constructor(readonly options: ResolvedModelOptions) {
     this.task = options.task;
     this._inputs = options.inputs;

@@ -15,6 +15,7 @@ function slowModel(): Model {
     task: 'binary',
     outputs: 1,
     inputs: 1,
+    batchSize: 32,
     backendName: 'cpu',
     adapter: 'test',
     get step() {
