@@ -19,9 +19,7 @@ const YEAR_MINUTES = 366 * 24 * 60;
  * rising as delays propagate through the day to an evening peak, easing overnight. Not monotone,
  * so a model that reads the hour as one linear number cannot fit it all.
  */
-const HOUR_EFFECT = [
-  0.3, 0.2, 0, -0.3, -0.6, -0.9, -0.9, -0.7, -0.5, -0.35, -0.2, -0.05, 0.05, 0.15, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.7, 0.6, 0.5, 0.4,
-];
+const HOUR_EFFECT = [0.3, 0.2, 0, -0.3, -0.6, -0.9, -0.9, -0.7, -0.5, -0.35, -0.2, -0.05, 0.05, 0.15, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.7, 0.6, 0.5, 0.4];
 /** Intercept: with the effects below, about 21% of flights are delayed by more than 15 minutes. */
 const BASE = -1.75;
 /** The version in the cache name: a file made by an earlier generator is never reused. */
