@@ -47,6 +47,8 @@ export interface VectorizeState {
   output: 'auto' | 'dense' | 'csr';
   missing: 'error' | 'zero';
   classes: string[] | null;
+  /** The class list is fixed (fixClasses): labels outside it are not learned, and number/boolean labels map through it. */
+  classesFixed?: boolean;
   layout: FeatureLayout | null;
 }
 
@@ -87,6 +89,9 @@ export class Vectorize {
   badRows: BadRows | null;
   private classList: string[] | null;
   private classIndex: Map<string, number> | null;
+  /** Number and boolean labels → class index, when the class list is fixed and is not 0..k−1 in order. */
+  private valueIndex: Map<number, number> | null = null;
+  private classesFixed = false;
   private fixedLayout: FeatureLayout | null = null;
 
   constructor(options: VectorizeOptions = {}) {
@@ -126,9 +131,28 @@ export class Vectorize {
     return this.classList;
   }
 
+  /**
+   * Fixes the class list (index = class), e.g. sorted labels chosen from the first batch: a
+   * category label outside it gets no class (NaN target), and number or boolean labels map
+   * through it (label "1" → its index; booleans are "false"/"true"), so classes need not be 0..k−1.
+   */
+  fixClasses(labels: readonly string[]): void {
+    this.classList = labels.slice();
+    this.classIndex = new Map(labels.map((c, i) => [c, i]));
+    this.classesFixed = true;
+    const byValue = new Map<number, number>();
+    let identity = true;
+    labels.forEach((c, i) => {
+      const v = c === 'true' ? 1 : c === 'false' ? 0 : c.trim() === '' ? Number.NaN : Number(c);
+      if (Number.isFinite(v)) byValue.set(v, i);
+      if (v !== i) identity = false;
+    });
+    this.valueIndex = identity ? null : byValue;
+  }
+
   learn(batch: Batch): void {
     this.fixedLayout ??= this.layoutFor(batch);
-    if (!this.target || !batch.has(this.target)) return;
+    if (this.classesFixed || !this.target || !batch.has(this.target)) return;
     const t = batch.column(this.target);
     if (t.type !== 'category' && t.type !== 'text') return;
     if (!this.classIndex) {
@@ -277,8 +301,10 @@ export class Vectorize {
       const byCode = c.dictionary.values.map((s) => this.classIndex?.get(s) ?? NaN);
       for (let i = 0; i < batch.length; i++) out[i] = present(i) && c.codes[i]! >= 0 ? byCode[c.codes[i]!]! : NaN;
     } else if (c.type === 'number' || c.type === 'integer' || c.type === 'boolean') {
+      const map = this.valueIndex;
+      if (map) for (let i = 0; i < batch.length; i++) out[i] = map.get(c.values[i]!) ?? NaN;
       // Float32Array.set converts in native code (same rounding as per-element stores).
-      out.set(c.values);
+      else out.set(c.values);
       if (v) for (let i = 0; i < batch.length; i++) if (((v[i >> 3]! >> (i & 7)) & 1) === 0) out[i] = NaN;
     } else {
       throw new SchemaError(`vectorize cannot use a ${c.type} column as target`, this.target);
@@ -310,6 +336,7 @@ export class Vectorize {
         output: this.output,
         missing: this.missing,
         classes: this.classList?.slice() ?? null,
+        ...(this.classesFixed ? { classesFixed: true } : {}),
         layout: this.fixedLayout ? structuredClone(this.fixedLayout) : null,
       },
     };
@@ -326,6 +353,7 @@ export class Vectorize {
       missing: s.missing,
       ...(s.classes ? { classes: s.classes } : {}),
     });
+    if (s.classesFixed && s.classes) v.fixClasses(s.classes);
     v.fixedLayout = s.layout ? structuredClone(s.layout) : null;
     return v;
   }

@@ -236,4 +236,64 @@ test('CSR: a malformed vector indptr is a SchemaError, not a silently short matr
   assert.throws(() => v.apply(b), /malformed indptr/);
 });
 
+test('fixClasses: sorted labels map category, integer and boolean targets; later labels are not learned; the state keeps them', () => {
+  const v = new Vectorize({ target: 'y' });
+  v.fixClasses(['benign', 'malignant']);
+  const b = Batch.fromRows(
+    [
+      { x: 1, y: 'malignant' },
+      { x: 2, y: 'other' },
+      { x: 3, y: 'benign' },
+    ],
+    Schema.from({ x: 'number', y: 'category' }),
+  );
+  v.learn(b);
+  assert.equal(v.classes, ['benign', 'malignant']);
+  assert.equal([...v.apply(b).targets!], [1, NaN, 0]);
+  const again = Vectorize.fromJSON(JSON.parse(JSON.stringify(v.toJSON())));
+  assert.equal([...again.apply(b).targets!], [1, NaN, 0]);
+  again.learn(b);
+  assert.equal(again.classes, ['benign', 'malignant']);
+
+  const n = new Vectorize({ target: 'y' });
+  n.fixClasses(['1', '2', '3']);
+  const nb = Batch.fromRows(
+    [
+      { x: 1, y: 3 },
+      { x: 1, y: 1 },
+      { x: 1, y: 7 },
+    ],
+    Schema.from({ x: 'number', y: 'integer' }),
+  );
+  assert.equal([...n.apply(nb).targets!], [2, 0, NaN]);
+  // A positive class chosen first: booleans map through the list too.
+  const t = new Vectorize({ target: 'y' });
+  t.fixClasses(['true', 'false']);
+  const tb = Batch.fromRows(
+    [
+      { x: 1, y: true },
+      { x: 1, y: false },
+    ],
+    Schema.from({ x: 'number', y: 'boolean' }),
+  );
+  assert.equal([...t.apply(tb).targets!], [0, 1]);
+  // 0..k−1 in order is the identity: values pass as they are.
+  const id = new Vectorize({ target: 'y' });
+  id.fixClasses(['0', '1']);
+  assert.equal(
+    [
+      ...id.apply(
+        Batch.fromRows(
+          [
+            { x: 1, y: 1 },
+            { x: 1, y: 0 },
+          ],
+          Schema.from({ x: 'number', y: 'integer' }),
+        ),
+      ).targets!,
+    ],
+    [1, 0],
+  );
+});
+
 test.run();

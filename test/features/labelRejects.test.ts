@@ -47,4 +47,24 @@ test('case 1: category and boolean labels are checked for presence only', () => 
   );
 });
 
+test('with the classes fixed by the first batch, other labels are rejected, naming the classes', () => {
+  const c = Batch.fromRows([{ y: 'ham' }, { y: 'junk' }, { y: 'spam' }, { y: null }], Schema.from({ y: 'category' }));
+  const r = labelRejects(c, 'y', 'classification', 2, ['ham', 'spam']);
+  assert.equal(
+    r.map((x) => [x.row, x.value]),
+    [
+      [1, 'junk'],
+      [3, ''],
+    ],
+  );
+  assert.match(r[0]!.detail, /not one of the classes fixed by the first batch \("ham", "spam"\)/);
+  const n = Batch.fromRows([{ y: 1 }, { y: 2 }, { y: 3 }, { y: 0 }], Schema.from({ y: 'integer' }));
+  assert.equal(
+    labelRejects(n, 'y', 'classification', 3, ['1', '2', '3']).map((x) => x.row),
+    [3],
+  );
+  // Regression ignores them.
+  assert.equal(labelRejects(n, 'y', 'regression', 1, ['1']), []);
+});
+
 test.run();
