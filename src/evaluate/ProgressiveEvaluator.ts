@@ -1,11 +1,9 @@
-import { type FeatureMatrix, SchemaError, SluiceError, SpecError } from '../core/index.js';
+import { type FeatureMatrix, SpecError } from '../core/index.js';
 import type { Model } from '../learn/index.js';
 import { MetricSet, type MetricSetState, type MetricSpec } from '../metrics/index.js';
-import { HeldPredictions } from './HeldPredictions.js';
-import { predictionsOf } from './predictionsOf.js';
-import { takeRows } from './takeRows.js';
+import { type LabelDelay, TestThenTrain } from './TestThenTrain.js';
 
-export type LabelDelay = { rows: number } | { ms: number };
+export type { LabelDelay } from './TestThenTrain.js';
 
 export interface ProgressiveOptions {
   /** Metric names or specs (see MetricSet), e.g. `['accuracy', 'rocAuc', 'logLoss']`. */
@@ -19,7 +17,7 @@ export interface ProgressiveOptions {
    * prediction is held (joined back by row id), and the model learns the row only then.
    */
   labelDelay?: LabelDelay;
-  /** Stop after this many rows (the last batch is cut). */
+  /** Stop after this many rows (the batch that crosses it is cut). */
   maxRows?: number;
   /** Clock for `labelDelay.ms` (default Date.now); tests pass a fake one. */
   now?: () => number;
@@ -27,7 +25,7 @@ export interface ProgressiveOptions {
 
 /** The progressive (test-then-train) report: running per batch, and a final one. */
 export interface ProgressiveReport {
-  /** Rows predicted. */
+  /** Rows taken in (the rows of a partial mini-batch are predicted when it completes, by the same model). */
   rows: number;
   /** Rows scored and learned (rows whose label arrived and is not missing). */
   labeled: number;
@@ -51,38 +49,40 @@ export interface ProgressiveState {
 }
 
 /**
- * Progressive evaluation (test-then-train, "prequential"), without RxJS: every row is predicted by
- * the current model before the model learns from it, and the prediction is scored when its label is
- * known. Without a label delay that is the same batch: predict, score, learn. With one, predictions
- * wait in HeldPredictions and the model learns rows only as their labels arrive; labels are checked
- * at batch boundaries, so a label arrives no earlier than the delay says (possibly a batch later).
- * Rows with a missing target are predicted but neither scored nor learned.
+ * Progressive evaluation (test-then-train, "prequential"), without RxJS: the TestThenTrain engine
+ * with its own MetricSet, a report and a state. Every row is predicted by the model as it was
+ * before the row's mini-batch (mini-batches counted over the whole stream, so the metrics do not
+ * depend on the source's batch size), scored, then learned. With a label delay, predictions wait
+ * in HeldPredictions and rows are learned only as their labels arrive; labels are checked at batch
+ * boundaries, so a label arrives no earlier than the delay says (possibly a batch later). Rows with
+ * a missing target are predicted but neither scored nor learned.
  */
 export class ProgressiveEvaluator {
   readonly metrics: MetricSet;
-  private readonly delay: LabelDelay | null;
-  private readonly maxRows: number;
-  private readonly now: () => number;
-  private readonly held: HeldPredictions | null;
-  private rowsSeen = 0;
-  private labeledRows = 0;
+  private readonly engine: TestThenTrain;
   private started = -1;
 
   constructor(
     readonly model: Model,
     options: ProgressiveOptions,
     path = 'progressive',
+    resume?: ProgressiveState,
   ) {
     ProgressiveEvaluator.check(options, path);
-    this.metrics = new MetricSet(options.metrics, {
-      path: `${path}.metrics`,
-      ...(options.rolling !== undefined ? { rolling: options.rolling } : {}),
-      ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+    this.metrics = resume
+      ? MetricSet.fromJSON(resume.metrics)
+      : new MetricSet(options.metrics, {
+          path: `${path}.metrics`,
+          ...(options.rolling !== undefined ? { rolling: options.rolling } : {}),
+          ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+        });
+    this.engine = new TestThenTrain(model, {
+      metrics: this.metrics,
+      ...(options.labelDelay ? { labelDelay: options.labelDelay } : {}),
+      ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(resume ? { resume: { rows: resume.rows, scored: resume.labeled } } : {}),
     });
-    this.delay = options.labelDelay ?? null;
-    this.maxRows = options.maxRows ?? Infinity;
-    this.now = options.now ?? Date.now;
-    this.held = this.delay ? new HeldPredictions(model.outputs) : null;
   }
 
   /** Option checks (SpecError at `path.option`), also run by the operator at creation. */
@@ -107,50 +107,33 @@ export class ProgressiveEvaluator {
     if (options.now !== undefined && typeof options.now !== 'function') throw new SpecError(`${path}.now`, 'expected a function returning epoch ms');
   }
 
-  /** True once `maxRows` rows have been predicted. */
+  /** True once `maxRows` rows have been taken in. */
   get done(): boolean {
-    return this.rowsSeen >= this.maxRows;
+    return this.engine.done;
   }
 
-  /** Predicts the batch (cut at maxRows), then scores and learns the rows whose labels are known. Returns `done`. */
+  /** Takes the batch (cut at maxRows): predicted, scored and learned in whole mini-batches (see TestThenTrain). Returns `done`. */
   async process(m: FeatureMatrix): Promise<boolean> {
     if (this.started < 0) this.started = performance.now();
-    if (this.done) return true;
-    if (!m.targets) throw new SchemaError('progressive evaluation needs targets: give vectorize a target column');
-    const x = this.rowsSeen + m.rows > this.maxRows ? m.sliceRows(0, this.maxRows - this.rowsSeen) : m;
-    if (x.rows === 0) return this.done;
-    const predictions = await this.model.predict(x);
-    if (predictions.length !== x.rows * this.model.outputs)
-      throw new SluiceError('PREDICTIONS', `${this.model.kind}.predict gave ${predictions.length} values for ${x.rows} rows × ${this.model.outputs} outputs`);
-    const at = this.rowsSeen;
-    this.rowsSeen += x.rows;
-    if (!this.held) {
-      await this.settle(x, predictions);
-    } else {
-      this.held.hold(x, predictions, at, this.now());
-      const d = this.delay!;
-      const due = 'rows' in d ? this.held.release(this.rowsSeen - d.rows, -Infinity) : this.held.release(-Infinity, this.now() - d.ms);
-      if (due) await this.settle(due.matrix, due.predictions);
-    }
-    return this.done;
+    return this.engine.process(m);
   }
 
-  /** End of stream: every held prediction gets its label (scored and learned). */
+  /** End of stream: every held prediction gets its label, the last partial mini-batch is predicted and learned. */
   async finish(): Promise<void> {
-    const due = this.held?.release(Infinity, Infinity);
-    if (due) await this.settle(due.matrix, due.predictions);
+    await this.engine.finish();
   }
 
   report(final = false): ProgressiveReport {
     const elapsed = this.started < 0 ? 0 : (performance.now() - this.started) / 1000;
     const rolling = this.metrics.rollingValues();
+    const rows = this.engine.rows;
     return {
-      rows: this.rowsSeen,
-      labeled: this.labeledRows,
-      pending: this.held?.size ?? 0,
+      rows,
+      labeled: this.engine.scored,
+      pending: this.engine.waiting,
       metrics: this.metrics.values(),
       ...(rolling ? { rolling } : {}),
-      rowsPerSecond: elapsed > 0 ? this.rowsSeen / elapsed : 0,
+      rowsPerSecond: elapsed > 0 ? rows / elapsed : 0,
       elapsedSeconds: elapsed,
       step: this.model.step,
       backend: this.model.backendName,
@@ -159,38 +142,12 @@ export class ProgressiveEvaluator {
     };
   }
 
-  /** Counters and metric states (held predictions are not part of it: snapshot without a label delay). */
+  /** Counters and metric states (held predictions and a partial mini-batch are not part of it: snapshot at the end, or without a label delay). */
   toJSON(): ProgressiveState {
-    return { rows: this.rowsSeen, labeled: this.labeledRows, metrics: this.metrics.toJSON() };
+    return { rows: this.engine.rows, labeled: this.engine.scored, metrics: this.metrics.toJSON() };
   }
 
   static fromJSON(model: Model, state: ProgressiveState, options: ProgressiveOptions): ProgressiveEvaluator {
-    const ev = new ProgressiveEvaluator(model, options);
-    const w = ev as unknown as { rowsSeen: number; labeledRows: number; metrics: MetricSet };
-    w.rowsSeen = state.rows;
-    w.labeledRows = state.labeled;
-    w.metrics = MetricSet.fromJSON(state.metrics);
-    return ev;
-  }
-
-  /** Scores the held predictions of rows whose labels are now known, then learns those rows. */
-  private async settle(m: FeatureMatrix, predictions: Float32Array): Promise<void> {
-    const t = m.targets!;
-    let missing = 0;
-    for (let i = 0; i < t.length; i++) if (!(t[i]! - t[i]! === 0)) missing++;
-    let x = m,
-      p = predictions;
-    if (missing === m.rows) return;
-    if (missing > 0) {
-      const keep = new Int32Array(m.rows - missing),
-        w = this.model.outputs;
-      for (let i = 0, k = 0; i < t.length; i++) if (t[i]! - t[i]! === 0) keep[k++] = i;
-      x = takeRows(m, keep);
-      p = new Float32Array(keep.length * w);
-      for (let k = 0; k < keep.length; k++) p.set(predictions.subarray(keep[k]! * w, (keep[k]! + 1) * w), k * w);
-    }
-    this.metrics.update(x.targets!, predictionsOf(this.model.task, p), x.weights ?? undefined);
-    await this.model.learn(x);
-    this.labeledRows += x.rows;
+    return new ProgressiveEvaluator(model, options, 'progressive', state);
   }
 }

@@ -16,9 +16,11 @@ export interface ProgressiveOperatorOptions extends ProgressiveOptions {
 }
 
 /**
- * Test-then-train over a FeatureMatrix stream (from `vectorize`): each batch is predicted by the
- * current model, scored, then learned (see ProgressiveEvaluator for label delays and missing
- * labels). Emits a running ProgressiveReport per batch and a final one (`final: true`) at the end of
+ * Test-then-train over a FeatureMatrix stream (from `vectorize`), on the one engine (TestThenTrain,
+ * through ProgressiveEvaluator): each mini-batch of the model's batch size is predicted by the model
+ * as it was before it, scored, then learned, with mini-batches counted over the whole stream, so
+ * the metrics do not depend on the source's batch size (see ProgressiveEvaluator for label delays
+ * and missing labels). Emits a running ProgressiveReport per batch and a final one (`final: true`) at the end of
  * the stream or at `maxRows` (which also unsubscribes from the source); sends `metrics` telemetry at
  * most every `every` ms. A model factory gets a fresh model per subscription, disposed at teardown.
  */

@@ -19,7 +19,7 @@ export class FakeModel implements Model {
   readonly outputs = 1;
   inputs: number | null = null;
   step = 0;
-  readonly batchSize = 1;
+  readonly batchSize: number = 1;
   readonly backendName = 'fake';
   readonly adapter = 'none';
   disposed = false;

@@ -15,7 +15,8 @@ function slowModel(): Model {
     task: 'binary',
     outputs: 1,
     inputs: 1,
-    batchSize: 32,
+    // One mini-batch per source batch (8 rows): every batch makes the learner wait.
+    batchSize: 8,
     backendName: 'cpu',
     adapter: 'test',
     get step() {
