@@ -65,9 +65,35 @@ export class Batch {
     return this.derive(schema, cols);
   }
 
+  /**
+   * withColumn for many columns at once, in order: one new schema instead of one per column (a
+   * transform over all 784 columns of a wide batch would otherwise rebuild the schema 784 times).
+   */
+  withColumns(entries: ReadonlyArray<{ name: string; column: Column; nullable?: boolean }>): Batch {
+    if (entries.length === 0) return this;
+    if (entries.length === 1) return this.withColumn(entries[0]!.name, entries[0]!.column, entries[0]!.nullable);
+    const fields = this.schema.fields.slice();
+    const cols = this.columns.slice();
+    const at = new Map<string, number>();
+    for (const e of entries) {
+      const i = at.get(e.name) ?? this.schema.indexOf(e.name);
+      const f = { name: e.name, type: e.column.type, nullable: e.nullable ?? true };
+      if (i < 0) {
+        at.set(e.name, fields.length);
+        fields.push(f);
+        cols.push(e.column);
+      } else {
+        fields[i] = f;
+        cols[i] = e.column;
+      }
+    }
+    return this.derive(new Schema(fields), cols);
+  }
+
   drop(names: readonly string[]): Batch {
     for (const n of names) this.column(n);
-    const keep = this.schema.fields.map((f, i) => [f, i] as const).filter(([f]) => !names.includes(f.name));
+    const dropped = new Set(names);
+    const keep = this.schema.fields.map((f, i) => [f, i] as const).filter(([f]) => !dropped.has(f.name));
     return this.derive(
       new Schema(keep.map(([f]) => f)),
       keep.map(([, i]) => this.columns[i]!),

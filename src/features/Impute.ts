@@ -174,7 +174,8 @@ export class Impute implements Transform<ImputeState> {
   }
 
   apply(batch: Batch): Batch {
-    let out = batch;
+    // Replaced and added columns, set at once at the end (one schema, not one per column).
+    const set: Array<{ name: string; column: Column; nullable?: boolean }> = [];
     const rejects: RowReject[] = [];
     const train = trainMask(batch);
     for (const [name, slot] of this.slots) {
@@ -260,10 +261,10 @@ export class Impute implements Transform<ImputeState> {
           filled = { type: 'integer', values: Int32Array.from(y, (x) => (Number.isNaN(x) ? 0 : Math.round(x))), validity: num.validity };
         else filled = { type: 'boolean', values: Uint8Array.from(y, (x) => (x ? 1 : 0) & (Number.isNaN(x) ? 0 : 1)), validity: num.validity };
       }
-      out = out.withColumn(name, filled);
-      if (missing) out = out.withColumn(`${name}_missing`, { type: 'boolean', values: missing, validity: null }, false);
+      set.push({ name, column: filled });
+      if (missing) set.push({ name: `${name}_missing`, column: { type: 'boolean', values: missing, validity: null }, nullable: false });
     }
-    return rejectRows(out, rejects, this.badRows, 'impute');
+    return rejectRows(batch.withColumns(set), rejects, this.badRows, 'impute');
   }
 
   private checkStrategy(name: string, type: Column['type'], strategy: ImputeStrategy): void {

@@ -1,4 +1,4 @@
-import { type BadRows, type Batch, SpecError } from '../core/index.js';
+import { type BadRows, type Batch, type Column, SpecError } from '../core/index.js';
 import { type NonFinitePolicy, numericInput } from './numericInput.js';
 import { type RowReject, rejectRows } from './rejectRows.js';
 import { QuantileSketch, type QuantileSketchState } from './sketches/QuantileSketch.js';
@@ -120,7 +120,8 @@ export class Scaler implements Transform<ScalerState> {
   }
 
   apply(batch: Batch): Batch {
-    let out = batch;
+    // Scaled columns, set at once at the end (one schema, not one per column).
+    const set: Array<{ name: string; column: Column }> = [];
     const rejects: RowReject[] = [];
     for (const name of this.columns) {
       const c = batch.column(name);
@@ -129,7 +130,7 @@ export class Scaler implements Transform<ScalerState> {
         const { center, scale } = this.params(name);
         const y = new Float64Array(batch.length);
         if (c.type === 'integer' ? scaleI32(c.values, y, center, scale) : scaleF64(c.values, y, center, scale)) {
-          out = out.withColumn(name, { type: 'number', values: y, validity: null });
+          set.push({ name, column: { type: 'number', values: y, validity: null } });
           continue;
         }
       }
@@ -142,9 +143,9 @@ export class Scaler implements Transform<ScalerState> {
       if (values instanceof Float64Array) scaleF64(values, y, center, scale);
       else if (values instanceof Int32Array) scaleI32(values, y, center, scale);
       else for (let i = 0; i < y.length; i++) y[i] = (values[i]! - center) / scale;
-      out = out.withColumn(name, numericInput.output(y, ok, allOk));
+      set.push({ name, column: numericInput.output(y, ok, allOk) });
     }
-    return rejectRows(out, rejects, this.badRows, 'scale');
+    return rejectRows(batch.withColumns(set), rejects, this.badRows, 'scale');
   }
 
   toJSON(): TransformState<ScalerState> {

@@ -1,4 +1,4 @@
-import { type FeatureMatrix, Rng, SchemaError } from '../core/index.js';
+import { FeatureMatrix, Rng, SchemaError } from '../core/index.js';
 import { type Activation, type Backend, type LossKind, OPTIMIZER_STATE, type OptimizerKind, type Tensor } from '../kernels/index.js';
 import { checkTargets } from './checkTargets.js';
 import type { Model, ModelKind, ModelState, Task } from './Model.js';
@@ -77,6 +77,14 @@ export class GradientModel implements Model {
   /** fused[j]: layer j's weights were updated by its gradient GEMM in the current step (applyUpdate skips them). */
   private fused: boolean[] = [];
 
+  /**
+   * Test-then-train on a host backend (capabilities.sharedWrap: the cpu), where kernels have run
+   * when they return: each mini-batch's forward pass serves both its predictions and its gradient,
+   * so the engine's predict-then-learn costs one forward, not two. Absent on other backends (their
+   * predictions come back through an async read).
+   */
+  readonly testThenTrain?: (x: FeatureMatrix, out: Float32Array) => void;
+
   get batchSize(): number {
     return this.options.batchSize;
   }
@@ -86,7 +94,8 @@ export class GradientModel implements Model {
     private readonly backend: Backend,
     private readonly ownsBackend: boolean,
   ) {
-    if (options.optimizer === 'ftrl') throw new SchemaError('GradientModel does not run ftrl (use FtrlModel)');
+    if (options.optimizer === 'ftrl' || options.optimizer === 'normalized')
+      throw new SchemaError(`GradientModel does not run ${options.optimizer} (a host optimizer: SparseLinearModel)`);
     this.kind = options.kind;
     this.task = options.task;
     this.outputs = options.outputs;
@@ -96,6 +105,8 @@ export class GradientModel implements Model {
     this.lossKind = options.kind === 'svm' ? 'hinge' : options.task === 'binary' ? 'logistic' : options.task === 'multiclass' ? 'softmax' : 'squared';
     this.hiddenAct = options.activation;
     this.fuseSgd = backend.capabilities.exactSgdGemm && options.optimizer === 'sgd' && options.l1 === 0 && options.l2 === 0 && options.clip === 0;
+    // Clipping reads the gradient norm back (async): such models predict, then learn.
+    if (backend.capabilities.sharedWrap && options.clip === 0) this.testThenTrain = (x, out) => this.testThenTrainHost(x, out);
     if (this._inputs !== null) this.build(this._inputs, null);
   }
 
@@ -220,6 +231,55 @@ export class GradientModel implements Model {
     return uploads;
   }
 
+  /** Writes the output activation of the forward pass in `s` (rows of `p`) into `p`. */
+  private outputsOf(s: Scratch, p: Tensor, rows: number): void {
+    const z = s.acts[this.sizes.length - 2]!;
+    if (this.task === 'multiclass') this.backend.softmax(z, p, rows, this.outputs);
+    else this.backend.activate(this.task === 'binary' ? 'sigmoid' : 'identity', z, p);
+  }
+
+  /**
+   * See testThenTrain. Per mini-batch: one forward; its outputs go to `out`; then, when every
+   * target is finite, the gradient continues from that same forward (the numbers are those of
+   * predict then learn: same kernels on the same weights). A mini-batch with missing targets
+   * learns its labeled rows through `learn`'s path.
+   */
+  private testThenTrainHost(x: FeatureMatrix, out: Float32Array): void {
+    this.checkInput(x);
+    if (!x.targets) throw new SchemaError(`${this.kind} model: testThenTrain needs a FeatureMatrix with targets`);
+    if (out.length < x.rows * this.outputs)
+      throw new SchemaError(`${this.kind} model: testThenTrain needs room for ${x.rows}×${this.outputs} predictions, got ${out.length}`);
+    const b = this.backend,
+      bs = this.options.batchSize,
+      o = this.outputs;
+    this.lastBatches = 0;
+    for (let start = 0; start < x.rows; start += bs) {
+      const end = Math.min(x.rows, start + bs);
+      const part = start === 0 && end === x.rows ? x : rowsOf(x, start, end);
+      const rows = part.rows;
+      const s = this.getScratch(rows);
+      const uploads = this.forward(part, s);
+      const p = b.wrap(out.subarray(start * o, end * o), [rows, o]);
+      this.outputsOf(s, p, rows);
+      b.release(p);
+      const t = part.targets!;
+      let labeled = 0;
+      for (let i = 0; i < rows; i++) if (t[i]! - t[i]! === 0) labeled++;
+      if (labeled === rows) {
+        checkTargets(this.task, o, t, part.rowIds);
+        if (this.graphGrads(part, uploads)) this.applyUpdate();
+        continue;
+      }
+      for (const u of uploads) b.release(u);
+      if (labeled === 0) continue;
+      const keep = new Int32Array(labeled);
+      for (let i = 0, k = 0; i < rows; i++) if (t[i]! - t[i]! === 0) keep[k++] = i;
+      const sub = rowsAt(part, keep);
+      checkTargets(this.task, o, sub.targets!, sub.rowIds);
+      if (this.graphGrads(sub)) this.applyUpdate();
+    }
+  }
+
   async predict(x: FeatureMatrix): Promise<Float32Array> {
     this.checkInput(x);
     const out = new Float32Array(x.rows * this.outputs);
@@ -230,10 +290,8 @@ export class GradientModel implements Model {
       if (part.rows === 0) continue;
       const s = this.getScratch(part.rows);
       const uploads = this.forward(part, s);
-      const z = s.acts[L - 1]!,
-        p = s.dz[L - 1]!;
-      if (this.task === 'multiclass') b.softmax(z, p, part.rows, this.outputs);
-      else b.activate(this.task === 'binary' ? 'sigmoid' : 'identity', z, p);
+      const p = s.dz[L - 1]!;
+      this.outputsOf(s, p, part.rows);
       for (const t of uploads) b.release(t);
       out.set(await b.read(p), start * this.outputs);
     }
@@ -257,16 +315,23 @@ export class GradientModel implements Model {
     this.backend.flush();
   }
 
-  /** Forward, loss and backward of one mini-batch through the backend's kernels into grads; false when the batch weighs nothing. */
-  private graphGrads(x: FeatureMatrix): boolean {
+  /**
+   * Forward, loss and backward of one mini-batch through the backend's kernels into grads; false
+   * when the batch weighs nothing. `forwarded`: the uploads of a forward pass of x just run in the
+   * scratch of its row count (testThenTrain), released here either way.
+   */
+  private graphGrads(x: FeatureMatrix, forwarded?: Tensor[]): boolean {
     const o = this.options,
       b = this.backend,
       rows = x.rows,
       L = this.sizes.length - 1;
     const { weights, sum } = rowWeights(x.targets!, x.weights, o.classWeights, this.task);
-    if (!(sum > 0)) return false;
+    if (!(sum > 0)) {
+      for (const t of forwarded ?? []) b.release(t);
+      return false;
+    }
     const s = this.getScratch(rows);
-    const uploads = this.forward(x, s);
+    const uploads = forwarded ?? this.forward(x, s);
     // Softmax class indices go in as i32, what a GPU kernel wants (the cpu reads either).
     const tgt = this.lossKind === 'softmax' ? b.wrap(Int32Array.from(x.targets!), [rows]) : b.wrap(x.targets!, [rows]);
     const wt = weights ? b.wrap(weights, [rows]) : null;
@@ -378,4 +443,34 @@ export class GradientModel implements Model {
     this.disposed = true;
     if (this.ownsBackend) await this.backend.dispose();
   }
+}
+
+/** The rows of x at `keep` (ascending), copied with their targets, weights and row ids. */
+function rowsAt(x: FeatureMatrix, keep: Int32Array): FeatureMatrix {
+  const n = keep.length,
+    cols = x.cols;
+  const pick = <T extends Float32Array | Float64Array>(a: T | null): T | null => {
+    if (!a) return null;
+    const out = new (a.constructor as new (n: number) => T)(n);
+    for (let i = 0; i < n; i++) out[i] = a[keep[i]!]!;
+    return out;
+  };
+  const extras = { targets: pick(x.targets), weights: pick(x.weights), rowIds: pick(x.rowIds), featureNames: x.featureNames };
+  if (x.kind === 'dense') {
+    const out = new Float32Array(n * cols);
+    for (let i = 0; i < n; i++) out.set(x.values.subarray(keep[i]! * cols, (keep[i]! + 1) * cols), i * cols);
+    return FeatureMatrix.dense(n, cols, out, extras);
+  }
+  const ip = x.indptr!,
+    indptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + ip[keep[i]! + 1]! - ip[keep[i]!]!;
+  const indices = new Int32Array(indptr[n]!),
+    values = new Float32Array(indptr[n]!);
+  for (let i = 0; i < n; i++) {
+    const a = ip[keep[i]!]!,
+      e = ip[keep[i]! + 1]!;
+    indices.set(x.indices!.subarray(a, e), indptr[i]!);
+    values.set(x.values.subarray(a, e), indptr[i]!);
+  }
+  return FeatureMatrix.csr(n, cols, indptr, indices, values, extras);
 }

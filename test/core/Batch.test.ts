@@ -42,6 +42,38 @@ test('withColumn, drop, select, rename, filter and slice keep rowIds aligned', (
   assert.throws(() => c.column('nope'), /column "nope": no such column/);
 });
 
+test('withColumns replaces and adds many columns at once, as withColumn one by one would', () => {
+  const b = Batch.fromRows([
+    { a: 1, b: 'p', c: 5 },
+    { a: 2, b: 'q', c: 6 },
+  ]);
+  const x = { type: 'number', values: new Float64Array([7, 8]), validity: null } as const;
+  const y = { type: 'boolean', values: new Uint8Array([1, 0]), validity: null } as const;
+  const z = { type: 'number', values: new Float64Array([0.5, 0.25]), validity: null } as const;
+  const entries = [
+    { name: 'c', column: x },
+    { name: 'c_missing', column: y, nullable: false },
+    { name: 'a', column: z },
+    { name: 'c_missing', column: y },
+  ];
+  const many = b.withColumns(entries);
+  const one = entries.reduce((acc, e) => acc.withColumn(e.name, e.column, e.nullable), b);
+  assert.equal(many.names, ['a', 'b', 'c', 'c_missing']);
+  assert.equal(many.schema.fields, one.schema.fields);
+  assert.equal(many.toRows(), one.toRows());
+  assert.equal(many.toRows()[1], { a: 0.25, b: 'q', c: 8, c_missing: false });
+  assert.is(many.rowIds, b.rowIds);
+  assert.is(b.withColumns([]), b);
+  assert.throws(
+    () =>
+      b.withColumns([
+        { name: 'a', column: { type: 'number', values: new Float64Array(3), validity: null } },
+        { name: 'c', column: x },
+      ]),
+    /column "a": column has 3 values, batch has 2 rows/,
+  );
+});
+
 test('Arrow round trip keeps every type, missing values and dictionary strings', () => {
   const schema = Schema.from({ n: 'number', i: 'integer', b: 'boolean', c: 'category', d: 'datetime' });
   const b = Batch.fromRows(

@@ -264,4 +264,77 @@ test('bad inputs: wrong width, missing targets, labels out of range', async () =
   );
 });
 
+/** Predict, then learn the labeled rows, per mini-batch of `bs`: what testThenTrain must equal. */
+async function predictThenLearn(model: Awaited<ReturnType<typeof createModel>>, x: FeatureMatrix, bs: number): Promise<Float32Array> {
+  const out = new Float32Array(x.rows * model.outputs);
+  for (let s = 0; s < x.rows; s += bs) {
+    const e = Math.min(x.rows, s + bs);
+    const part = x.sliceRows(s, e);
+    out.set(await model.predict(part), s * model.outputs);
+    const keep = [...part.targets!.keys()].filter((i) => Number.isFinite(part.targets![i]!));
+    if (keep.length === 0) continue;
+    if (keep.length === part.rows) {
+      await model.learn(part);
+      continue;
+    }
+    const dense = part.toDense();
+    const values = new Float32Array(keep.length * x.cols);
+    keep.forEach((i, k) => values.set(dense.values.subarray(i * x.cols, (i + 1) * x.cols), k * x.cols));
+    const labeled = FeatureMatrix.dense(keep.length, x.cols, values, { targets: Float32Array.from(keep, (i) => part.targets![i]!) });
+    await model.learn(x.kind === 'csr' ? toCsr(labeled) : labeled);
+  }
+  return out;
+}
+
+test('testThenTrain (cpu): each mini-batch predicted by the model before it, then learned; bit-identical to predict then learn', async () => {
+  const cases: Array<{ o: ModelOptions; label: (r: number[], rng: Rng) => number; csr?: boolean }> = [
+    {
+      o: { kind: 'mlp', task: 'multiclass', classes: 3, hidden: [5], optimizer: 'adam', lr: 0.05, batchSize: 4, seed: 3 },
+      label: (r) => (r[0]! > 0.5 ? 2 : r[1]! > 0 ? 1 : 0),
+    },
+    { o: { kind: 'mlp', task: 'regression', hidden: [6, 3], optimizer: 'sgd', lr: 0.05, batchSize: 3, seed: 4 }, label: (r) => r[0]! - 2 * r[2]! },
+    // (A one-output linear or logistic model on the cpu is a LinearModel: softmax stays here.)
+    { o: { kind: 'softmax', classes: 3, optimizer: 'sgd', lr: 0.3, batchSize: 4 }, label: (r) => (r[0]! + r[1]! > 0 ? 1 : r[3]! > 0 ? 2 : 0), csr: true },
+  ];
+  for (const { o, label, csr } of cases) {
+    const base = data(23, 4, 11, label);
+    // Row 5 has no label (predicted, not learned); row 6's mini-batch still learns its other rows.
+    const t = base.targets!.slice();
+    t[5] = Number.NaN;
+    const dense = FeatureMatrix.dense(base.rows, base.cols, base.values, { targets: t });
+    const x = csr ? toCsr(dense) : dense;
+    const a = await createModel({ ...o, backend: 'cpu' }),
+      b = await createModel({ ...o, backend: 'cpu' });
+    assert.type(a.testThenTrain, 'function', `${o.kind} on the cpu has testThenTrain`);
+    const got = new Float32Array(x.rows * a.outputs);
+    // Two calls (a cut at a mini-batch boundary) are the same as one.
+    const bs = o.batchSize!;
+    a.testThenTrain!(x.sliceRows(0, 2 * bs), got.subarray(0, 2 * bs * a.outputs));
+    a.testThenTrain!(x.sliceRows(2 * bs, x.rows), got.subarray(2 * bs * a.outputs));
+    const want = await predictThenLearn(b, x, bs);
+    assert.equal(Array.from(got), Array.from(want), `${o.kind} predictions`);
+    const [sa, sb] = [await a.state(), await b.state()];
+    assert.equal(sa.params, sb.params, `${o.kind} weights`);
+    assert.is(sa.step, sb.step);
+    assert.is(sa.step, Math.ceil(x.rows / bs));
+    // The first mini-batch was predicted by the untrained model: later ones by a trained one.
+    assert.not.equal(Array.from(got.subarray(0, a.outputs)), Array.from(got.subarray(-a.outputs)));
+    await a.dispose();
+    await b.dispose();
+  }
+});
+
+test('testThenTrain: absent with clipping (it reads the norm back); bad targets and a short output fail', async () => {
+  const clipped = await createModel({ kind: 'mlp', hidden: [3], clip: 1, backend: 'cpu' });
+  assert.is(clipped.testThenTrain, undefined);
+  const m = await createModel({ kind: 'mlp', task: 'multiclass', classes: 2, hidden: [3], backend: 'cpu', batchSize: 2 });
+  const x = FeatureMatrix.dense(2, 2, new Float32Array([1, 2, 3, 4]), { targets: new Float32Array([0, 5]) });
+  assert.throws(() => m.testThenTrain!(x, new Float32Array(4)), /multiclass target of row 1 is 5, expected a class index in \[0, 2\)/);
+  assert.throws(() => m.testThenTrain!(x, new Float32Array(3)), /needs room for 2×2 predictions, got 3/);
+  assert.throws(
+    () => m.testThenTrain!(FeatureMatrix.dense(1, 2, new Float32Array(2)), new Float32Array(2)),
+    /testThenTrain needs a FeatureMatrix with targets/,
+  );
+});
+
 test.run();

@@ -42,7 +42,10 @@ export interface CsvParserOptions {
   nullValues?: readonly string[];
   /** Columns that must hold a value: a missing one makes the row bad (`required`). */
   required?: readonly string[];
-  /** Rows per batch (default 32768). */
+  /**
+   * Rows per batch. Default: 32768, or fewer for wide rows so that a batch holds at most 2^21
+   * cells (a 785-column file gets 2671-row batches): memory stays bounded whatever the width.
+   */
   batchSize?: number;
   /** A row longer than this is bad (`too-long`) and is skipped without being buffered (default 64 MiB). */
   maxRowBytes?: number;
@@ -86,6 +89,16 @@ const OVERFLOW_RAW = 1024;
 const RESCAN_MIN = 64 * 1024;
 /** Default maxFieldBytes: far above real fields, small enough that a stray quote costs little memory. */
 const MAX_FIELD_BYTES = 1024 * 1024;
+/** Default rows per batch. */
+const BATCH_ROWS = 32768;
+/**
+ * Cells (rows × columns) a default batch holds at most: 2^21 cells are 16 MiB as float64, so the
+ * few batches in flight stay small however wide the rows (a 785-column file at 32768 rows was
+ * 100-200 MB a batch, ~1 GB in flight). Narrow files (≤ 64 columns) keep 32768 rows.
+ */
+const BATCH_CELLS = 1 << 21;
+/** Fewest rows in a default batch, however wide the rows (per-batch costs stay amortized). */
+const MIN_BATCH_ROWS = 64;
 const INT32_MIN = -2147483648,
   INT32_MAX = 2147483647;
 
@@ -153,7 +166,8 @@ export class CsvParser {
   private readonly delim: number;
   private readonly header: boolean;
   private readonly inferRows: number;
-  private readonly batchSize: number;
+  /** Rows per batch: the option, or a default set from the width once the schema is known (setSchema). */
+  private batchSize: number;
   private readonly maxRowBytes: number;
   private readonly maxFieldBytes: number;
   private readonly quotedNewlines: boolean;
@@ -243,7 +257,7 @@ export class CsvParser {
     this.delim = (options.delimiter ?? ',').charCodeAt(0);
     this.header = options.header ?? true;
     this.inferRows = options.inferRows ?? 1000;
-    this.batchSize = options.batchSize ?? 32768;
+    this.batchSize = options.batchSize ?? BATCH_ROWS;
     this.maxRowBytes = options.maxRowBytes ?? 64 * 1024 * 1024;
     this.maxFieldBytes = options.maxFieldBytes ?? MAX_FIELD_BYTES;
     this.quotedNewlines = options.quotedNewlines ?? true;
@@ -973,6 +987,7 @@ export class CsvParser {
       }
       return c;
     });
+    if (this.options.batchSize === undefined) this.batchSize = Math.min(BATCH_ROWS, Math.max(MIN_BATCH_ROWS, Math.floor(BATCH_CELLS / fields.length)));
     this.allocate();
     this.phase = Phase.Data;
   }
