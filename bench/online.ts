@@ -7,8 +7,9 @@
  *                                      (1 + log tf) · idf, l2-normalized, Zipf-distributed tokens)
  *   logistic-dense-b1, -b32, -b1024    rows/s, dense rows of 784 columns in [0, 1]
  *     Each: `createModel({ kind: 'logistic', batchSize, backend: 'cpu', seed: 1 })` with the model's
- *     default optimizer, driven as the test-then-train engine drives it: `model.testThenTrain(x, out)`
- *     when the model has it, else predict then learn per mini-batch. Labels come from a fixed random
+ *     default optimizer, driven by the library's test-then-train engine (TestThenTrain, no metrics),
+ *     which calls `model.testThenTrain(x, out)` when the model has it, else predicts then learns per
+ *     mini-batch. Labels come from a fixed random
  *     linear teacher, so there is something to learn. baseline: a minimal hand-written logistic SGD
  *     loop (plain TS, same rows, same mini-batches: predict each, then one mean-gradient update over
  *     the non-zeros); ratio = model / bare loop. Time-boxed (~1.5 s a line, 0.4 s with --quick), so
@@ -29,7 +30,8 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { lastValueFrom, reduce } from 'rxjs';
 import { type Batch, FeatureMatrix, Rng } from '../src/core/index.js';
-import { createModel, type Model } from '../src/learn/index.js';
+import { TestThenTrain } from '../src/evaluate/index.js';
+import { createModel, type Model, type ModelOptions, resolveModelOptions } from '../src/learn/index.js';
 import { fromCsv } from '../src/operators/index.js';
 import { flightsCsv } from './data/flightsCsv.js';
 import { wideCsv } from './data/wideCsv.js';
@@ -57,9 +59,11 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
   for (const k of kinds) {
     const pool = k.data();
     for (const batch of BATCHES) {
-      const model = await createModel({ kind: 'logistic', batchSize: batch, backend: 'cpu', seed: 1, inputs: pool.cols });
+      const options: ModelOptions = { kind: 'logistic', batchSize: batch, backend: 'cpu', seed: 1, inputs: pool.cols };
+      const { optimizer, lr } = resolveModelOptions(options);
+      const model = await createModel(options);
       try {
-        const m = await timed(modelStep(model, batch), pool, batch, seconds);
+        const m = await timed(modelStep(model), pool, batch, seconds);
         const b = await timed(bareStep(pool.cols, batch), pool, batch, seconds);
         reporter.report({
           suite: SUITE,
@@ -68,7 +72,7 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
           unit: 'rows/s',
           baseline: b.rate,
           ratio: m.rate / b.rate,
-          note: `${k.note}, batch ${batch}, ${model.testThenTrain ? 'model.testThenTrain' : 'predict then learn per mini-batch'}, ${m.rows} rows in ${m.seconds.toFixed(2)} s; baseline: bare logistic SGD loop`,
+          note: `${k.note}, batch ${batch}, default optimizer ${optimizer} (lr ${lr}), TestThenTrain engine ${model.testThenTrain ? '→ model.testThenTrain' : '→ predict then learn per mini-batch'}, ${m.rows} rows in ${m.seconds.toFixed(2)} s; baseline: bare logistic SGD loop`,
         });
       } finally {
         await model.dispose();
@@ -82,20 +86,15 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
 
 type Step = (x: FeatureMatrix) => void | Promise<void>;
 
-/** The engine's two ways to test then train a chunk of rows (see Model.testThenTrain). */
-function modelStep(model: Model, batch: number): Step {
-  let out = new Float32Array(0);
-  if (model.testThenTrain)
-    return (x) => {
-      if (out.length < x.rows * model.outputs) out = new Float32Array(x.rows * model.outputs);
-      model.testThenTrain!(x, out.subarray(0, x.rows * model.outputs));
-    };
+/**
+ * The library's one test-then-train engine (src/evaluate TestThenTrain, no metrics: learn+predict
+ * only) over chunks of whole mini-batches: it calls `model.testThenTrain` once per chunk when the
+ * model has it, else predicts then learns per mini-batch.
+ */
+function modelStep(model: Model): Step {
+  const engine = new TestThenTrain(model);
   return async (x) => {
-    for (let s = 0; s < x.rows; s += batch) {
-      const m = batch >= x.rows ? x : x.sliceRows(s, Math.min(x.rows, s + batch));
-      await model.predict(m);
-      await model.learn(m);
-    }
+    await engine.process(x);
   };
 }
 
