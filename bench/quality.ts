@@ -107,25 +107,32 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
     writeCsv(test, d.header, d.rows.slice(split));
     reporter.log(`quality: ${d.name}: ${split} + ${d.rows.length - split} rows, sluice and the peer side by side`);
     const metric = UNIT[d.task];
-    const [ours, peer] = await Promise.all([
-      exec(process.execPath, [join(ROOT, 'bin', 'sluice.js'), 'train', train, '--target', d.target, '--json', '--quiet', '--test', test]),
-      sklearn
-        ? exec(PYTHON, [
-            PEER,
-            'run',
-            '--train',
-            train,
-            '--test',
-            test,
-            '--target',
-            d.peerTarget,
-            '--task',
-            d.task,
-            ...(d.gt !== undefined ? ['--gt', String(d.gt)] : []),
-            ...(d.text ? ['--text', d.text] : []),
-          ])
-        : Promise.resolve(null),
-    ]);
+    // sluice first: the peer takes the feature choices sluice reports (log1p columns, crossed pairs), so both use the same features.
+    const ours = await exec(process.execPath, [join(ROOT, 'bin', 'sluice.js'), 'train', train, '--target', d.target, '--json', '--quiet', '--test', test]);
+    const choices =
+      ours.code === 0 ? (JSON.parse(ours.stdout) as { choices?: { columns?: Record<string, string>; interactions?: string[] } }).choices : undefined;
+    const logged = Object.entries(choices?.columns ?? {})
+      .filter(([, how]) => how.startsWith('log1p'))
+      .map(([c]) => c);
+    const crossed = choices?.interactions ?? [];
+    const peer = sklearn
+      ? await exec(PYTHON, [
+          PEER,
+          'run',
+          '--train',
+          train,
+          '--test',
+          test,
+          '--target',
+          d.peerTarget,
+          '--task',
+          d.task,
+          ...(d.gt !== undefined ? ['--gt', String(d.gt)] : []),
+          ...(d.text ? ['--text', d.text] : []),
+          ...(logged.length ? ['--log1p', logged.join(',')] : []),
+          ...(crossed.length ? ['--cross', crossed.join(',')] : []),
+        ])
+      : null;
     if (ours.code !== 0) {
       reporter.log(`quality: ${d.name}: sluice train failed (exit ${ours.code}): ${ours.stderr.trim().slice(-2000)}`);
       continue;

@@ -4,14 +4,19 @@
       writes breast-cancer.csv, digits.csv, wine.csv, diabetes.csv from sklearn's bundled sets,
       rows shuffled once with seed 1 (the bundled files are sorted by class).
   quality_peer.py run --train A.csv --test B.csv --target COL --task binary|multiclass|regression
-                      [--gt X] [--text COL]
+                      [--gt X] [--text COL] [--log1p A,B] [--cross A:B,C:D]
       progressive (test-then-train) over A, one row at a time, then the final model scored on B;
       prints one JSON object: {"progressive": m, "test": m, "rows": n, "testRows": n, "seconds": s}.
 
-Features, as sluice's quick path builds them: numbers imputed with the running mean and
-standardized with the running mean/variance of the rows seen so far (StandardScaler.partial_fit's
-statistics, kept by hand because its per-call checks cost more than the model); categories
-one-hot; text through HashingVectorizer(n_features=2**16) (sluice's text step hashes into 16 bits).
+Features, as sluice's quick path builds them: the columns sluice chose to log1p (--log1p, from
+its report's choices) as log1p(x); numbers imputed with the running mean and standardized with
+the running mean/variance of the rows seen so far (StandardScaler.partial_fit's statistics, kept by
+hand because its per-call checks cost more than the model); categories one-hot; the crossed
+category pairs (--cross) one-hot per pair of values; text as hashed TF-IDF like sluice's: term
+counts from HashingVectorizer(n_features=2**16, alternate_sign=False, norm=None, English stop
+words), sublinear tf (1 + ln tf), idf = ln((1 + N) / (1 + df)) + 1 from a running document count over
+the rows seen so far (TfidfVectorizer needs a vocabulary fitted up front; this is the streaming
+form), rows scaled to unit L2 norm.
 The model: SGDClassifier(loss='log_loss') or SGDRegressor(), otherwise default hyperparameters
 (learning_rate 'optimal' for classification, 'invscaling' for regression), partial_fit per row,
 classes given on the first call. Each row is predicted before it is learned.
@@ -69,8 +74,10 @@ def as_float(s):
 class Features:
     """Column kinds from the training file: number when every non-empty value parses, text when named, else category."""
 
-    def __init__(self, header, rows, skip, text):
+    def __init__(self, header, rows, skip, text, log1p=(), cross=()):
         self.num, self.cat, self.text = [], [], None
+        self.log1p = {header.index(c) for c in log1p}
+        self.cross = [(header.index(a), header.index(b)) for a, b in cross]
         for j, name in enumerate(header):
             if j in skip:
                 continue
@@ -82,14 +89,20 @@ class Features:
                 self.cat.append(j)
         # The category values over the training file: one-hot needs a fixed width for SGD.
         self.levels = {j: {v: k for k, v in enumerate(sorted({row[j] for row in rows}))} for j in self.cat}
+        self.pairs = [{v: k for k, v in enumerate(sorted({(row[a], row[b]) for row in rows}))} for a, b in self.cross]
         self.width = len(self.num) + sum(len(v) for v in self.levels.values())
-        self.hasher = HashingVectorizer(n_features=2**16)
+        self.hasher = HashingVectorizer(n_features=2**16, alternate_sign=False, norm=None, stop_words="english")
+        self.docs, self.df = 0, np.zeros(2**16)
         d = len(self.num)
         self.n, self.mean, self.m2 = np.zeros(d), np.zeros(d), np.zeros(d)
 
     def matrix(self, rows, learn):
         """Yields each row's feature vector; with `learn`, the running statistics take the row first."""
-        raw = np.array([[as_float(row[j]) for j in self.num] for row in rows], dtype=np.float64).reshape(len(rows), len(self.num))
+        def value(row, j):
+            x = as_float(row[j])
+            return math.copysign(math.log1p(abs(x)), x) if j in self.log1p and not math.isnan(x) else x
+
+        raw = np.array([[value(row, j) for j in self.num] for row in rows], dtype=np.float64).reshape(len(rows), len(self.num))
         hashed = self.hasher.transform([row[self.text] for row in rows]).tocsr() if self.text is not None else None
         for i, row in enumerate(rows):
             x = raw[i]
@@ -110,15 +123,35 @@ class Features:
                 if k is not None:
                     hot[k] = 1.0
                 parts.append(hot)
+            for (a, b), levels in zip(self.cross, self.pairs):
+                hot = np.zeros(len(levels))
+                k = levels.get((row[a], row[b]))
+                if k is not None:
+                    hot[k] = 1.0
+                parts.append(hot)
             dense = np.concatenate(parts).reshape(1, -1)
-            yield sparse.hstack([sparse.csr_matrix(dense), hashed[i]]).tocsr() if hashed is not None else dense
+            yield sparse.hstack([sparse.csr_matrix(dense), self.tfidf(hashed[i], learn)]).tocsr() if hashed is not None else dense
+
+    def tfidf(self, counts, learn):
+        """Sublinear tf times the running idf (the document counts take the row first when learning), L2-normalized."""
+        row = counts.tocsr().copy()
+        if learn:
+            self.docs += 1
+            self.df[row.indices] += 1
+        row.data = (1 + np.log(row.data)) * (np.log((1 + self.docs) / (1 + self.df[row.indices])) + 1)
+        norm = np.sqrt((row.data**2).sum())
+        if norm > 0:
+            row.data /= norm
+        return row
 
 
 def run(a):
     header, train = read_csv(a.train)
     _, test = read_csv(a.test)
     t = header.index(a.target)
-    feats = Features(header, train, {t}, a.text)
+    log1p = [c for c in (a.log1p or "").split(",") if c]
+    cross = [tuple(p.split(":")) for p in (a.cross or "").split(",") if p]
+    feats = Features(header, train, {t}, a.text, log1p, cross)
 
     def label(row):
         v = row[t]
@@ -182,6 +215,8 @@ def main():
     r.add_argument("--task", required=True, choices=["binary", "multiclass", "regression"])
     r.add_argument("--gt", type=float)
     r.add_argument("--text")
+    r.add_argument("--log1p", help="columns to log1p, as sluice's report chose them")
+    r.add_argument("--cross", help="crossed category pairs a:b,c:d, as sluice's report lists them")
     a = p.parse_args()
     if a.cmd == "data":
         write_data(a.dir)

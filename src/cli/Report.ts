@@ -15,10 +15,31 @@ export interface Report {
   rolling?: { window: number; values: Record<string, number | null> };
   /** Metrics of the final model on held-out rows (`split`) or a test file; absent without either. */
   test?: Record<string, number | null>;
+  /**
+   * Rows the `test` metrics cover: the test file's, or the held-out rows scored by the final model
+   * (every one up to 200k, fewer for wide rows; a seeded uniform sample of them beyond). Absent
+   * when nothing was scored (no test, or a run that diverged).
+   */
+  testRows?: number;
   /** Training diverged: why, and the row count of the restored model (null when the run failed instead). */
   diverged?: { reason: string; restoredAtRow: number | null };
   /** Connections that dropped abnormally (a reset, a WebSocket close code other than 1000/1001/1005), at most 100. */
   disconnects?: Array<{ source: string; connection: number; code: string | number; rows: number; reconnecting: boolean }>;
+  /**
+   * What the run decided without being told (the train command's quick path; spec runs carry the
+   * task part): the task and why, the classes in model order with the positive class (binary),
+   * the regression target's scale, each column's treatment and the crossed pairs.
+   */
+  choices?: {
+    task: 'binary' | 'multiclass' | 'regression';
+    reason: string;
+    classes: string[] | null;
+    positive: string | null;
+    positiveRule: 'option' | 'negative word' | 'last in order' | null;
+    targetScale: { mean: number; std: number } | null;
+    columns?: Record<string, string>;
+    interactions?: string[];
+  };
   rowsPerSecond: number;
   elapsedSeconds: number;
   /** `cpu`, `webgpu` or `gpujs` (null when no model ran). */

@@ -193,7 +193,7 @@ export function chooseTask(target: Column, length: number, o: ChooseTaskOptions)
     if (isNegative(classes[1]!)) classes = [classes[1]!, classes[0]!];
     rule = 'negative word';
   } else rule = 'last in order';
-  return { task: 'binary', classes, positive: classes[classes.length - 1]!, positiveRule: rule, targetScale: null, reason };
+  return { task: 'binary', classes, positive: classes[classes.length - 1] ?? null, positiveRule: rule, targetScale: null, reason };
 }
 
 /** Mean and standard deviation of the finite values (std 1 when they do not vary). */
@@ -234,4 +234,22 @@ function normalize(v: string, type: Column['type']): string {
 function list(classes: readonly string[]): string {
   const shown = classes.slice(0, 20).map((c) => JSON.stringify(c));
   return `${shown.join(', ')}${classes.length > 20 ? `, … (${classes.length})` : ''}`;
+}
+
+/** The choice in one line (stderr, the dashboard's log): task, why, classes and the positive class, or the target scale. */
+export function describeChoice(c: TaskChoice): string {
+  if (c.task === 'regression') {
+    const s = c.targetScale;
+    return `task: regression (${c.reason})${s ? `; target scaled internally by mean ${round(s.mean)}, std ${round(s.std)}` : ''}`;
+  }
+  const classes = c.classes ?? [];
+  const shown = classes.length > 12 ? `${classes.slice(0, 12).join(', ')}, … (${classes.length})` : classes.join(', ');
+  if (c.task === 'multiclass') return `task: multiclass, ${classes.length} classes (${c.reason}): ${shown}`;
+  const why =
+    c.positiveRule === 'option' ? 'as asked' : c.positiveRule === 'negative word' ? 'the other label reads as negative' : 'the later label in sorted order';
+  return `task: binary (${c.reason}); classes ${shown}; positive class "${c.positive}" (${why}${c.positiveRule === 'option' ? '' : '; --positive changes it'})`;
+}
+
+function round(x: number): string {
+  return Number(x.toPrecision(6)).toString();
 }

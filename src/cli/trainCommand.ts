@@ -1,14 +1,17 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SpecError } from '../core/index.js';
+import { SpecError, writeFileAtomic } from '../core/index.js';
 import { SPLIT_COLUMN } from '../features/index.js';
 import { BACKEND_CHOICES } from '../kernels/index.js';
 import { LEARN_OPTIMIZERS, MODEL_KINDS } from '../learn/index.js';
 import { parseSpec, type Spec } from '../pipeline/index.js';
-import { autoSteps } from './autoSteps.js';
+import { type AutoPlan, autoSteps, parseInteractions } from './autoSteps.js';
 import type { Command } from './Command.js';
 import { COMMON_FLAGS, COMMON_USAGE, enumFlag, INPUT_FLAGS, INPUT_USAGE, inputFlags, intFlag, listFlag, numFlag } from './commonFlags.js';
-import { execute } from './execute.js';
+import { type ExecuteOptions, execute } from './execute.js';
 import { finishRun } from './finishRun.js';
+import type { Report } from './Report.js';
 import { sourceFromPath } from './sourceFromPath.js';
 import { UsageError } from './UsageError.js';
 
@@ -18,14 +21,22 @@ export const trainCommand: Command = {
   usage: [
     'Usage: sluice train <file|-|tcp://host:port> --target <column or expression> [options]',
     '',
-    'Infers the column types and preprocesses: numbers imputed then standardized; categories',
-    'one-hot (up to 50 values) or hashed; datetimes as hour, day of week and month; text as a',
-    'hashed bag of words. Columns the target reads are never features. tcp://host:port listens',
-    'there for one producer (with --connect, connects to a server instead).',
+    'Infers the column types and preprocesses: numbers imputed then standardized (skewed',
+    'non-negative ones through log1p first); categories one-hot (up to 50 values) or hashed;',
+    'datetimes as hour, day of week and month, each one-hot; text as hashed TF-IDF (sublinear tf,',
+    'L2-normalized). Integer targets with at most 20 distinct values are classes; classes sort',
+    '(numbers ascending, strings by code point). The task and positive class chosen are printed',
+    'and in the report (choices). Columns the target reads are never features. tcp://host:port',
+    'listens there for one producer (with --connect, connects to a server instead).',
     '',
     'Options:',
     '  --target T        column or expression to learn (required), e.g. "delay > 15"',
     '  --task T          classification|regression (inferred from the target when omitted)',
+    '  --positive V      the positive class of a binary task (default: the other label when one',
+    '                    reads as negative (no, false, 0, benign, ham, no …), else the later one',
+    '                    in sorted order: 1 of 0/1, true, yes)',
+    '  --interactions I  auto|none|a:b,c:d: hashed crosses of category pairs (default none;',
+    '                    auto: every pair of one-hot columns and datetime parts)',
     `  --model M         ${MODEL_KINDS.join('|')} (default: logistic, softmax or linear by task)`,
     '  --hidden W,W      MLP hidden layer widths, e.g. 256,128',
     '  --batch N         rows per update (default 32)',
@@ -62,6 +73,8 @@ export const trainCommand: Command = {
         ...INPUT_FLAGS,
         target: { type: 'string' },
         task: { type: 'string' },
+        positive: { type: 'string' },
+        interactions: { type: 'string' },
         model: { type: 'string' },
         hidden: { type: 'string' },
         batch: { type: 'string' },
@@ -119,6 +132,7 @@ export const trainCommand: Command = {
       source: { ...source, ...inputFlags(v, source, input), ...(maxRows !== undefined ? { maxRows } : {}) },
       target: v.target.trim(),
       task: enumFlag('task', v.task, ['classification', 'regression'] as const),
+      positive: v.positive,
       features: drop ? { drop } : undefined,
       split: holdout !== undefined ? { test: holdout } : undefined,
       model: model ? { [model]: modelOptions } : undefined,
@@ -135,8 +149,28 @@ export const trainCommand: Command = {
     // The same validation as spec files, so flag values get the same messages (did-you-mean for metrics).
     const spec: Spec = parseSpec(JSON.stringify(raw), 'command line');
     const exclude = new Set(drop ?? []);
+    const interactions = parseInteractions(v.interactions);
+    let plan: AutoPlan | null = null;
+    // The per-column choices join the report's task choices (stdout and the saved report.json).
+    const withPlan = (r: Report): Report => {
+      if (!plan) return r;
+      const out = { ...r, choices: { ...(r.choices ?? {}), columns: plan.columns, interactions: plan.interactions } } as Report;
+      const file = spec.output?.report ?? (spec.output?.dir ? join(spec.output.dir, 'report.json') : null);
+      if (file && existsSync(file)) writeFileAtomic(file, `${JSON.stringify(out, null, 2)}\n`);
+      return out;
+    };
+    const run = async (o: ExecuteOptions): Promise<Report> => {
+      try {
+        return withPlan(await execute(spec, o));
+      } catch (e) {
+        // A failed run's report (diverged, no rows) carries the choices too.
+        const failed = e as { report?: Report };
+        if (failed.report) failed.report = withPlan(failed.report);
+        throw e;
+      }
+    };
     return finishRun(io, v.json === true, (signal) =>
-      execute(spec, {
+      run({
         json: v.json === true,
         quiet: v.quiet === true,
         noTui: v['no-tui'] === true,
@@ -153,7 +187,8 @@ export const trainCommand: Command = {
             );
           }
           const ex = new Set([...exclude, ...(target ? [target.column, ...target.reads] : [])]);
-          return autoSteps(batch, { exclude: ex });
+          plan = autoSteps(batch, { exclude: ex, ...(interactions ? { interactions } : {}) });
+          return plan.steps;
         },
         ...(model ? {} : { modelOptions }),
         lineage: { command: 'train', args },

@@ -51,6 +51,8 @@ transformRegistry.register('rename', (s) => RenameColumns.fromJSON(s as Transfor
 import { Derive, type DeriveState } from './Derive.js';
 import { FeatureHasher, type FeatureHasherState } from './FeatureHasher.js';
 // Part B transforms (imports are hoisted; kept here so this block stays self-contained).
+import { HashedCrosses, type HashedCrossesState } from './HashedCrosses.js';
+import { Log1p, type Log1pState } from './Log1p.js';
 import { OneHot, type OneHotState } from './OneHot.js';
 import { Ordinal, type OrdinalState } from './Ordinal.js';
 import { KFold, type KFoldState } from './split/KFold.js';
@@ -71,4 +73,6 @@ transformRegistry.register('derive', (s) => Derive.fromJSON(s as TransformState<
 transformRegistry.register('varianceThreshold', (s) => VarianceThreshold.fromJSON(s as TransformState<VarianceThresholdState>));
 transformRegistry.register('selectTopK', (s) => TopKCorrelation.fromJSON(s as TransformState<TopKCorrelationState>));
 transformRegistry.register('split', (s) => Splitter.fromJSON(s as TransformState<SplitState>));
+transformRegistry.register('log1p', (s) => Log1p.fromJSON(s as TransformState<Log1pState>));
+transformRegistry.register('crosses', (s) => HashedCrosses.fromJSON(s as TransformState<HashedCrossesState>));
 transformRegistry.register('kfold', (s) => KFold.fromJSON(s as TransformState<KFoldState>));

@@ -191,6 +191,21 @@ export const STEP_KEYS: Record<string, ObjectKey> = {
     [],
     'columns',
   ),
+  log1p: step(
+    'sign(x)·ln(1 + |x|) of numeric columns, in place: shrinks long right tails (counts, amounts).',
+    { columns: columns() },
+    ['columns'],
+    'columns',
+  ),
+  crosses: step(
+    'Hashed pairwise crosses of categorical columns: one feature per pair of values (`origin=SEA & hour=7`), as one sparse vector.',
+    {
+      pairs: { type: 'list', doc: 'Column pairs to cross.', minItems: 1, items: { type: 'list', doc: 'Two columns.', minItems: 2, maxItems: 2, items: str('A column.') } },
+      bits: { type: 'integer', doc: '2^bits slots.', min: 1, max: 30, default: 18 },
+      output: str('Output vector column.', { default: 'crosses' }),
+    },
+    ['pairs'],
+  ),
   derive: step(
     'A new column from an expression (`distance / 100`, `if(delay > 15, 1, 0)`).',
     {
@@ -242,6 +257,7 @@ export const STEP_KEYS: Record<string, ObjectKey> = {
       ngrams: { type: 'list', doc: 'Word n-gram range [min, max].', minItems: 2, maxItems: 2, items: int('n.', 1), default: [1, 1] },
       stopwords: bool('Drop English stopwords.', true),
       idf: bool('Weight by online inverse document frequency.', true),
+      sublinear: bool('Term frequency as 1 + ln(tf) (sublinear), so a repeated word does not swamp the rest.', false),
       output: str('Output column (default: replaces the input).'),
     },
     ['column'],
@@ -391,7 +407,13 @@ export const SPEC_KEYS: ObjectKey = {
       items: { type: 'variant', doc: 'A step.', variants: STEP_KEYS },
     },
     target: str('The label: a column name, or an expression (`delay > 15`). Columns the expression reads are never features.'),
-    task: enm('Inferred from the target when omitted: boolean or category → classification, number → regression.', ['classification', 'regression']),
+    task: enm(
+      'Inferred from the first batch when omitted: boolean, category and integer targets with at most 20 distinct values (and at most one per two rows) → classification; other numbers → regression.',
+      ['classification', 'regression'],
+    ),
+    positive: str(
+      'The positive class of a binary task. Default: when one of the two labels reads as a negative (no, false, 0, none, normal, benign, ham, or starts with "no "/"not "/"non-"), the other; else the later label in sorted order (1 of 0/1, true, the larger number, the later string by code point).',
+    ),
     features: {
       type: 'object',
       doc: 'Which columns become features (by default every column left after the steps, minus the target and the columns it reads).',

@@ -9,6 +9,8 @@ export interface Spec {
   steps?: Array<Record<string, unknown>>;
   target?: string;
   task?: 'classification' | 'regression';
+  /** The positive class of a binary task (default: see chooseTask). */
+  positive?: string;
   features?: { drop?: string[]; include?: string[]; missing?: 'error' | 'zero' };
   split?: { test: number; key?: string; stratify?: string; seed?: number };
   model?: string | Record<string, Record<string, unknown> | null>;

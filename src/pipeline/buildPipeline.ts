@@ -25,6 +25,8 @@ export interface BuiltPipeline {
   vectorizer: Vectorize;
   /** The target column after the steps, the expression it came from, and every column it reads. */
   target: { column: string; expression: string | null; reads: readonly string[] } | null;
+  /** The spec's `positive`: the positive class of a binary task, or null (the default rule). */
+  positive: string | null;
   telemetry: Telemetry;
   /** The source's dead-letter file, which every step shares (DeadLetter.share), or null. */
   deadLetter: string | null;
@@ -103,6 +105,7 @@ export function buildPipeline(spec: Spec, options: BuildOptions = {}): BuiltPipe
     transforms: parts.flatMap((p) => (p.t ? [p.t] : [])),
     vectorizer,
     target,
+    positive: spec.positive ?? null,
     telemetry,
     deadLetter: spec.source.deadLetter ?? null,
     flow,

@@ -7,11 +7,13 @@ import {
   Derive,
   DropColumns,
   FeatureHasher,
+  HashedCrosses,
   HashedTfidf,
   Impute,
   type ImputeColumnSpec,
   type ImputeStrategy,
   Interactions,
+  Log1p,
   OneHot,
   Ordinal,
   RenameColumns,
@@ -112,6 +114,10 @@ export function makeStep(kind: string, raw: unknown, ctx: StepContext): BuiltSte
       );
     case 'interactions':
       return wrap(new Interactions(defined({ columns: o.columns, pairs: o.pairs, squares: o.squares, ...nf })));
+    case 'log1p':
+      return wrap(new Log1p(o.columns));
+    case 'crosses':
+      return wrap(new HashedCrosses(defined({ pairs: o.pairs, bits: o.bits, output: o.output })));
     case 'derive':
       return wrap(new Derive(o.name, o.expression, { ...nf, telemetry: ctx.telemetry }));
     case 'select':
@@ -135,7 +141,14 @@ export function makeStep(kind: string, raw: unknown, ctx: StepContext): BuiltSte
       return wrap(
         new HashedTfidf(
           o.column,
-          defined({ bits: o.bits, ngrams: o.ngrams as [number, number] | undefined, stopwords: o.stopwords, idf: o.idf, output: o.output }),
+          defined({
+            bits: o.bits,
+            ngrams: o.ngrams as [number, number] | undefined,
+            stopwords: o.stopwords,
+            idf: o.idf,
+            sublinearTf: o.sublinear,
+            output: o.output,
+          }),
         ),
       );
     case 'cleanText':
