@@ -191,16 +191,16 @@ export const STEP_KEYS: Record<string, ObjectKey> = {
     [],
     'columns',
   ),
-  log1p: step(
-    'sign(x)·ln(1 + |x|) of numeric columns, in place: shrinks long right tails (counts, amounts).',
-    { columns: columns() },
-    ['columns'],
-    'columns',
-  ),
+  log1p: step('sign(x)·ln(1 + |x|) of numeric columns, in place: shrinks long right tails (counts, amounts).', { columns: columns() }, ['columns'], 'columns'),
   crosses: step(
     'Hashed pairwise crosses of categorical columns: one feature per pair of values (`origin=SEA & hour=7`), as one sparse vector.',
     {
-      pairs: { type: 'list', doc: 'Column pairs to cross.', minItems: 1, items: { type: 'list', doc: 'Two columns.', minItems: 2, maxItems: 2, items: str('A column.') } },
+      pairs: {
+        type: 'list',
+        doc: 'Column pairs to cross.',
+        minItems: 1,
+        items: { type: 'list', doc: 'Two columns.', minItems: 2, maxItems: 2, items: str('A column.') },
+      },
       bits: { type: 'integer', doc: '2^bits slots.', min: 1, max: 30, default: 18 },
       output: str('Output vector column.', { default: 'crosses' }),
     },
