@@ -15,6 +15,7 @@ import {
   Telemetry,
   writeFileAtomic,
 } from '../core/index.js';
+import { HeldOutSample, rowView, type ScoredChunk, TestThenTrain } from '../evaluate/index.js';
 import { labelRejects, Pipeline, rejectRows, SPLIT_COLUMN, trainMask } from '../features/index.js';
 import { DivergenceWatch, type Model, type ModelState, type Task } from '../learn/index.js';
 import { MetricSet, type MetricSpec, makeMetric, type Predictions } from '../metrics/index.js';
@@ -87,17 +88,16 @@ const DEFAULT_METRICS: Record<Task, MetricSpec[]> = {
   regression: ['mae', 'rmse', 'r2'],
 };
 
-/** The models' own default mini-batch (createModel), used when none is given. */
-const DEFAULT_BATCH = 32;
-
 /** Gap between `metrics` telemetry events: the dashboard and the plain logger read them. */
 const METRICS_EVERY_MS = 500;
 
 /**
- * Runs a built pipeline into a model: each batch is split into training and held-out rows, the
- * training rows are scored by the model before it learns from them (progressive metrics), the
- * held-out rows are only scored. Then a test file, if any, goes through the frozen pipeline and
- * the final model. Returns the report; the model's device is released in every case.
+ * Runs a built pipeline into a model: each batch is split into training and held-out rows. The
+ * training rows go through the one test-then-train engine (TestThenTrain: each mini-batch of the
+ * model's batch size scored by the model before it learns it, whatever the source's batch size),
+ * watched for divergence; the held-out rows are kept (a bounded sample) and scored by the final
+ * model at the end. A test file, if any, goes through the frozen pipeline and the final model
+ * instead. Returns the report; the model's device is released in every case.
  */
 export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): Promise<Report> {
   const started = performance.now();
@@ -127,6 +127,9 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   // Books nobody reads: for rows predicted only (no label), already counted elsewhere.
   const unbooked = new BadRows('vectorize', { badRows: 'skip', telemetry: new Telemetry() });
   let model: Model | null = null;
+  let engine: TestThenTrain | null = null;
+  // Held-out rows as vectorized at their time, scored by the final model at the end.
+  const sample = new HeldOutSample(undefined, o.seed ?? 1);
   let task: Task | null = null;
   let classes = 2;
   let progressive: MetricSet | null = null,
@@ -135,6 +138,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   let good: { state: ModelState; rows: number } | null = null,
     lastGood = 0;
   let diverged: { why: string; restoredAt: number | null } | null = null;
+  let divergence: string | null = null;
   let rawNames: readonly string[] | null = null;
   let fromSource = 0,
     trained = 0,
@@ -203,6 +207,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     if (typeof learn.createModel !== 'function')
       throw new SluiceError('UNAVAILABLE', 'no models are available in this build (src/learn exports no createModel)');
     const { classes: _c, ...rest } = o.modelOptions ?? {};
+    // No batch size given: the model's own default (per-row for the linear kinds).
     model = await learn.createModel({
       ...rest,
       kind: kind ?? (task === 'regression' ? 'linear' : task === 'binary' ? 'logistic' : 'softmax'),
@@ -215,6 +220,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     o.onSnapshotReady?.(async () => {
       const dir = o.saveDir ?? tmpdir();
       mkdirSync(dir, { recursive: true });
+      if (epoch === 0 && engine) trained = engine.learned;
       const path = join(dir, `snapshot-${trained}.json`);
       const artifact = {
         version: 1,
@@ -238,32 +244,29 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     return p;
   };
 
-  /** Test-then-train over one matrix of training rows, per model mini-batch. */
-  const learnRows = async (x: FeatureMatrix) => {
-    const m = model!;
-    // Test-then-train per model mini-batch, not per source batch: a file read as one big batch
-    // would otherwise be scored entirely by the untrained model.
-    const chunk = o.batchSize ?? DEFAULT_BATCH;
-    for (let i = 0; i < x.rows; i += chunk) {
-      const part = i === 0 && x.rows <= chunk ? x : x.sliceRows(i, Math.min(x.rows, i + chunk));
-      if (epoch === 0 && o.progressive !== false) {
-        const p = await score(progressive!, part);
-        const why = p && part.targets ? watch!.update(part.targets, p, m.outputs) : null;
-        if (why) {
-          // This mini-batch and the rest were read but not learned.
-          stopped += x.rows - i;
-          await divergedAt(why);
-          return;
-        }
-        if (o.onDivergence === 'restore' && watch!.healthy && (good === null || trained - lastGood >= SNAPSHOT_ROWS)) {
-          good = { state: await m.state(), rows: trained };
-          lastGood = trained;
-        }
-      }
-      await m.learn(part);
-      if (epoch === 0) trained += part.rows;
+  /**
+   * The divergence watch reads each chunk of predictions the engine made (every ~256 rows), after
+   * they were learned; it stops the engine on divergence, and keeps the last good state for
+   * `restore` (every SNAPSHOT_ROWS rows learned).
+   */
+  const watchChunk = (c: ScoredChunk): boolean | Promise<boolean> => {
+    const w = model!.outputs;
+    for (let i = 0; i < c.targets.length && !divergence; i += WATCH_ROWS)
+      divergence = watch!.update(c.targets.subarray(i, i + WATCH_ROWS), c.predictions.subarray(i * w, (i + WATCH_ROWS) * w), w);
+    if (divergence) return true;
+    const learned = engine!.learned;
+    if (o.onDivergence === 'restore' && watch!.healthy && (good === null || learned - lastGood >= SNAPSHOT_ROWS)) {
+      lastGood = learned;
+      return model!.state().then((state) => {
+        good = { state, rows: learned };
+        return false;
+      });
     }
+    return false;
   };
+  // Epoch 0 scores (progressive metrics) and is watched; later passes, or progressive: false, only learn.
+  const makeEngine = (m: Model) =>
+    epoch === 0 && o.progressive !== false ? new TestThenTrain(m, { metrics: progressive, onChunk: watchChunk }) : new TestThenTrain(m, { learnOnly: true });
 
   const divergedAt = async (why: string) => {
     if (o.onDivergence === 'restore' && good) {
@@ -287,6 +290,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       return null;
     }
     if (!model) await start(batch);
+    engine ??= makeEngine(model!);
     // Rows whose label cannot be learned are skipped (reason `label`), and only predicted.
     const rejects = labelRejects(batch, target.column, task === 'regression' ? 'regression' : 'classification', classes);
     let labeled = batch;
@@ -309,7 +313,16 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     const mask = trainMask(labeled);
     const trainRows = mask ? labeled.filter(mask) : labeled;
     vectorizer.learn(trainRows);
-    await learnRows(vectorizer.apply(trainRows));
+    const x = vectorizer.apply(trainRows);
+    if (good === null && x.rows > 0 && o.onDivergence === 'restore' && epoch === 0 && o.progressive !== false) {
+      // The untrained model is the first good state (the watch first reads predictions after ~256
+      // rows were learned); a one-row prediction fixes its input width so the state can go back.
+      await engine.model.predict(rowView(x, 0, 1));
+      good = { state: await engine.model.state(), rows: 0 };
+    }
+    if (x.rows > 0) await engine.process(x);
+    if (epoch === 0) trained = engine.learned;
+    if (divergence && !diverged) await divergedAt(divergence);
     if (mask && diverged) {
       if (epoch === 0) stopped += mask.length - trainRows.length;
     } else if (mask) {
@@ -320,8 +333,10 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       if (known && rest.length > 0) rest = rest.filter(knownLabels(rest, target.column, known));
       // Rows vectorize rejects are in its books (skipped), not held out.
       const xh = vectorizer.apply(rest);
-      if (epoch === 0) heldOut += xh.rows + (held0 - rest.length);
-      if (xh.rows > 0) await score(held!, xh);
+      if (epoch === 0) {
+        heldOut += xh.rows + (held0 - rest.length);
+        sample.add(xh);
+      }
     }
     const now = performance.now();
     if (now - lastEmit >= METRICS_EVERY_MS) {
@@ -355,12 +370,18 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     const epochs = o.epochs ?? 1;
     for (epoch = 0; epoch < epochs && !stopping.aborted; epoch++) {
       if (epoch > 0) {
-        (held as MetricSet | null)?.reset();
         // Later passes see the same rows again: their rejects are not counted or dead-lettered twice.
         vectorizer.badRows = new BadRows('vectorize', { badRows: policy, telemetry });
+        engine = null;
       }
       await run(abortable(built.source(), stopping), epoch === 0);
+      // The last partial mini-batch of the pass is learned as it is.
+      await (engine as TestThenTrain | null)?.finish();
       if (epoch === 0) {
+        const e = engine as TestThenTrain | null;
+        trained = e?.learned ?? 0;
+        // Rows the engine took but did not learn after divergence stopped it.
+        stopped += e?.unlearned ?? 0;
         accounts.set('vectorize', vectorBooks.account());
         accounts.set('label', labelBooks.account());
         if (stopped > 0) accounts.set('stopped', { read: stopped, skipped: stopped, skippedByReason: { stopped } });
@@ -369,20 +390,28 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     }
     emitMetrics();
     let test: Record<string, number | null> | undefined;
-    if (built.testSource && model && !o.signal?.aborted && !(diverged && (diverged as { restoredAt: number | null }).restoredAt === null)) {
+    let testRows: number | undefined;
+    const failedRun = diverged !== null && (diverged as { restoredAt: number | null }).restoredAt === null;
+    if (built.testSource && model && !o.signal?.aborted && !failedRun) {
       held!.reset();
+      testRows = 0;
       await lastValueFrom(
         built.testSource().pipe(
           built.frozenSteps,
           asyncMap(async (b) => {
-            await score(held!, vectorizer.apply(b));
+            const x = vectorizer.apply(b);
+            if (await score(held!, x)) testRows! += x.rows;
             return null;
           }),
         ),
         { defaultValue: null },
       );
       test = nulls(held!.values());
-    } else if (held && built.transforms.some((t) => t.kind === 'split')) test = nulls((held as MetricSet).values());
+    } else if (held && built.transforms.some((t) => t.kind === 'split')) {
+      // The held-out rows are scored by the final model (a diverged one scores nothing).
+      if (model && !failedRun) testRows = await sample.score(model, held);
+      test = nulls((held as MetricSet).values());
+    }
 
     const elapsedSeconds = (performance.now() - started) / 1000;
     const rows = balance(fromSource, trained, heldOut, accounts, built.flow, telemetry);
@@ -395,6 +424,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       metrics: p ? nulls(p.values()) : Object.fromEntries((o.metrics ?? []).map((s) => [metricKey(s), null])),
       ...(rolling ? { rolling: { window: o.rolling!, values: nulls(rolling) } } : {}),
       ...(test ? { test } : {}),
+      ...(testRows !== undefined ? { testRows } : {}),
       ...(d ? { diverged: { reason: d.why, restoredAtRow: d.restoredAt } } : {}),
       ...(disconnects.length ? { disconnects } : {}),
       rowsPerSecond: rows.read / Math.max(elapsedSeconds, 1e-9),
@@ -449,6 +479,13 @@ const MAX_DISCONNECTS = 100;
 
 /** Rows between snapshots kept for `onDivergence: restore` (a state read costs a pass over the weights). */
 const SNAPSHOT_ROWS = 10_000;
+
+/**
+ * Rows per update of the divergence watch: its start reference is the first such rows (a runaway
+ * rate blows up within a few updates), and the engine's chunks of ~256 rows are fed to it in
+ * these pieces, as the old per-mini-batch loop did at batch size 32.
+ */
+const WATCH_ROWS = 32;
 
 function metricKey(s: MetricSpec): string {
   return typeof s === 'string' ? s : typeof s.as === 'string' ? s.as : s.name;

@@ -168,9 +168,9 @@ export class TestThenTrain {
   /** Takes one source batch (cut at maxRows): predicts, scores and learns it as far as whole mini-batches go. Returns `done`. */
   async process(m: FeatureMatrix): Promise<boolean> {
     if (this.done) return true;
+    if (m.rows === 0) return false;
     if (!m.targets) throw new SchemaError('test-then-train needs targets: give vectorize a target column');
     const x = this.taken + m.rows > this.maxRows ? rowView(m, 0, this.maxRows - this.taken) : m;
-    if (x.rows === 0) return this.done;
     this.taken += x.rows;
     if (this.held) {
       const predictions = await this.model.predict(x);
@@ -261,7 +261,8 @@ export class TestThenTrain {
       a = z;
     }
     const n = this.score(x, s, a, out);
-    this.learnedRows += n;
+    // With a hook, collect() counted the learned rows chunk by chunk (the hook reads `learned`).
+    if (!this.hook) this.learnedRows += n;
     return a;
   }
 
@@ -325,6 +326,7 @@ export class TestThenTrain {
       else for (let j = 0; j < w; j++) cp[k * w + j] = predictions[(i - a) * w + j]!;
       k++;
     }
+    this.learnedRows += k - this.chunkLabeled;
     this.chunkLabeled = k;
     this.chunkIn += z - a;
     if (this.chunkIn < this.chunkRows) return false;

@@ -132,6 +132,8 @@ test('case 2: held-out rows are counted (rows.heldOut) and the rolling window is
   assertReport(report);
   assert.ok(report.rows.heldOut > 250 && report.rows.heldOut < 480, String(report.rows.heldOut));
   assert.is(report.rows.read, report.rows.trained + report.rows.heldOut);
+  // Every held-out row (fewer than the 200k kept) is scored by the final model.
+  assert.is(report.testRows, report.rows.heldOut);
   const spec = write(
     'rolling.yaml',
     `source: { csv: ${weather} }\ntarget: temp_max > 15\nsteps:\n  - drop: [date, weather]\nevaluation: { rolling: 200, metrics: [accuracy] }\n`,
@@ -144,7 +146,11 @@ test('case 2: held-out rows are counted (rows.heldOut) and the rolling window is
 });
 
 test('case 3: divergence stops the run with exit 1 and advice; restore keeps the last good model', async () => {
-  const spec = write('diverge.yaml', `source: { csv: ${weather} }\ntarget: temp_max\nsteps:\n  - select: [temp_min, temp_max]\n`);
+  // Plain SGD at lr 0.1 on an unscaled feature: a runaway rate, whatever the default optimizer.
+  const spec = write(
+    'diverge.yaml',
+    `source: { csv: ${weather} }\ntarget: temp_max\nsteps:\n  - select: [temp_min, temp_max]\nmodel: { linear: { optimizer: sgd, lr: 0.1 } }\n`,
+  );
   const out = join(dir, 'diverged');
   const r = await sluice(['run', spec, '--json', '--quiet', '--set', `output.dir=${out}`]);
   assert.is(r.code, 1);
