@@ -25,6 +25,21 @@ export interface Report {
   diverged?: { reason: string; restoredAtRow: number | null };
   /** Connections that dropped abnormally (a reset, a WebSocket close code other than 1000/1001/1005), at most 100. */
   disconnects?: Array<{ source: string; connection: number; code: string | number; rows: number; reconnecting: boolean }>;
+  /**
+   * What the run decided without being told (the train command's quick path; spec runs carry the
+   * task part): the task and why, the classes in model order with the positive class (binary),
+   * the regression target's scale, each column's treatment and the crossed pairs.
+   */
+  choices?: {
+    task: 'binary' | 'multiclass' | 'regression';
+    reason: string;
+    classes: string[] | null;
+    positive: string | null;
+    positiveRule: 'option' | 'negative word' | 'last in order' | null;
+    targetScale: { mean: number; std: number } | null;
+    columns?: Record<string, string>;
+    interactions?: string[];
+  };
   rowsPerSecond: number;
   elapsedSeconds: number;
   /** `cpu`, `webgpu` or `gpujs` (null when no model ran). */
