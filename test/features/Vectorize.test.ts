@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { BadRows, Telemetry } from '../../src/core/index.js';
 import { Vectorize } from '../../src/features/index.js';
 import { Batch, type Column, Schema, SPLIT_COLUMN } from '../../src/index.js';
 
@@ -294,6 +295,48 @@ test('fixClasses: sorted labels map category, integer and boolean targets; later
     ],
     [1, 0],
   );
+});
+
+test('dense rows of many plain columns in row blocks: same values as row by row, books kept; non-finite values still rejected', () => {
+  // 300 rows (more than one block of rows) of number, integer and boolean columns with no bitmap.
+  const n = 300,
+    names = ['a', 'b', 'c', 'd'];
+  const a = Float64Array.from({ length: n }, (_, i) => i / 7 - 3),
+    b = Int32Array.from({ length: n }, (_, i) => (i * 37) % 11),
+    c = Uint8Array.from({ length: n }, (_, i) => i % 2),
+    d = Float64Array.from({ length: n }, (_, i) => -i),
+    y = Int32Array.from({ length: n }, (_, i) => i % 3);
+  const columns: Column[] = [
+    { type: 'number', values: a, validity: null },
+    { type: 'integer', values: b, validity: null },
+    { type: 'boolean', values: c, validity: null },
+    { type: 'number', values: d, validity: null },
+    { type: 'integer', values: y, validity: null },
+  ];
+  const batch = new Batch(Schema.from({ a: 'number', b: 'integer', c: 'boolean', d: 'number', y: 'integer' }), columns, n);
+  const v = new Vectorize({ target: 'y' });
+  v.badRows = new BadRows('vectorize', { badRows: 'skip', telemetry: new Telemetry() });
+  v.learn(batch);
+  const x = v.apply(batch);
+  assert.is(x.kind, 'dense');
+  assert.equal([x.rows, x.cols], [n, 4]);
+  assert.equal(x.featureNames, names);
+  for (let i = 0; i < n; i++) assert.equal(Array.from(x.values.subarray(i * 4, i * 4 + 4)), [Math.fround(a[i]!), b[i]!, c[i]!, d[i]!], `row ${i}`);
+  assert.equal(Array.from(x.targets!), Array.from(y));
+  assert.is(x.rowIds, batch.rowIds);
+  assert.equal([v.badRows.read, v.badRows.skipped], [n, 0]);
+  // A non-finite value in the last block: its row is rejected (skip), the others kept in order.
+  const bad = Float64Array.from(d);
+  bad[n - 2] = Number.POSITIVE_INFINITY;
+  const x2 = v.apply(batch.withColumn('d', { type: 'number', values: bad, validity: null }));
+  assert.is(x2.rows, n - 1);
+  assert.equal(Array.from(x2.values.subarray((n - 2) * 4, (n - 1) * 4)), [Math.fround(a[n - 1]!), b[n - 1]!, c[n - 1]!, d[n - 1]!]);
+  assert.equal([v.badRows.read, v.badRows.skipped, v.badRows.byReason['non-finite']], [2 * n, 1, 1]);
+  // missing: zero keeps the row, with 0 for the value.
+  const z = new Vectorize({ target: 'y', missing: 'zero' });
+  const x3 = z.apply(batch.withColumn('d', { type: 'number', values: bad, validity: null }));
+  assert.is(x3.rows, n);
+  assert.is(x3.values[(n - 2) * 4 + 3], 0);
 });
 
 test.run();
