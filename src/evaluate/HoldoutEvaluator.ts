@@ -3,6 +3,7 @@ import type { Model } from '../learn/index.js';
 import { MetricSet, type MetricSpec } from '../metrics/index.js';
 import { labeledRows } from './labeledRows.js';
 import { predictionsOf } from './predictionsOf.js';
+import { TestThenTrain } from './TestThenTrain.js';
 import { takeRows } from './takeRows.js';
 
 export interface HoldoutOptions {
@@ -23,7 +24,7 @@ export interface HoldoutScores {
 export interface HoldoutReport {
   /** Rows seen (train and held out). */
   rows: number;
-  /** Training rows learned. */
+  /** Training rows given to the model (learned in whole mini-batches; the last partial one before the final report). */
   trainRows: number;
   /** Held-out rows seen so far (validation + test). */
   heldOutRows: number;
@@ -44,7 +45,9 @@ const PREDICT_CHUNK = 8192;
  * is no split column, are learned; validation (1) and test (2) rows are never learned, only kept —
  * the most recent `holdoutSize` of each — and every `every` training rows the current model is
  * scored on the kept rows with fresh metrics (predict only). Keeping the most recent rows, not the
- * first, makes the holdout follow a drifting stream; it also bounds memory.
+ * first, makes the holdout follow a drifting stream; it also bounds memory. Training rows are learned
+ * through the test-then-train engine (learning only): mini-batches of the model's batch size over
+ * the whole stream, whatever the source's batch size; the last partial one before the final report.
  */
 export class HoldoutEvaluator {
   private readonly held: [FeatureMatrix[], FeatureMatrix[]] = [[], []];
@@ -55,6 +58,7 @@ export class HoldoutEvaluator {
   private heldOut = 0;
   private nextReport: number;
   private started = -1;
+  private readonly trainer: TestThenTrain;
 
   constructor(
     readonly model: Model,
@@ -62,6 +66,7 @@ export class HoldoutEvaluator {
     path = 'holdout',
   ) {
     HoldoutEvaluator.check(options, path);
+    this.trainer = new TestThenTrain(model, { learnOnly: true });
     this.holdoutSize = options.holdoutSize ?? 10_000;
     this.nextReport = options.every;
   }
@@ -96,7 +101,7 @@ export class HoldoutEvaluator {
     }
     const labeled = train ? labeledRows(train) : null;
     if (labeled) {
-      await this.model.learn(labeled);
+      await this.trainer.process(labeled);
       this.trainRows += labeled.rows;
     }
     if (this.trainRows >= this.nextReport) {
@@ -108,6 +113,7 @@ export class HoldoutEvaluator {
 
   /** Scores the current model on the kept validation and test rows. */
   async evaluate(final = false): Promise<HoldoutReport> {
+    if (final) await this.trainer.finish();
     const elapsed = this.started < 0 ? 0 : (performance.now() - this.started) / 1000;
     const report: HoldoutReport = {
       rows: this.rowsSeen,
