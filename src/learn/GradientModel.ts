@@ -146,13 +146,17 @@ export class GradientModel implements Model {
             for (let i = 0; i < init.length; i++) init[i] = rng.normal(0, std);
           }
         }
-        // Weight matrices are read and updated by every step's GEMMs: resident where the backend can (the cpu's wasm memory).
-        this.params.push(b.upload(init, shape, name.startsWith('w') ? { resident: true } : undefined));
-        this.grads.push(b.zeros(shape));
+        // Weight matrices are read and updated by every step's GEMMs: resident where the backend can
+        // (the cpu's wasm memory), and so are their gradients (written by a GEMM) and optimizer
+        // state, so the cpu's update runs in wasm over them in place (optimizerStepWasm).
+        const resident = name.startsWith('w') ? { resident: true } : undefined;
+        const size = init.length;
+        this.params.push(b.upload(init, shape, resident));
+        this.grads.push(resident ? b.upload(new Float32Array(size), shape, resident) : b.zeros(shape));
         const states: Tensor[] = [];
         for (let s = 0; s < nState; s++) {
           const v = saved?.optimizer[`${name}/${s}`];
-          states.push(v ? b.upload(Float32Array.from(v), shape) : b.zeros(shape));
+          states.push(v ? b.upload(Float32Array.from(v), shape, resident) : resident ? b.upload(new Float32Array(size), shape, resident) : b.zeros(shape));
         }
         this.opt.push(states);
       }

@@ -28,6 +28,7 @@ import { gemmSimdCpu } from './gemmSimdCpu.js';
 import { loadWasmGemm } from './loadWasmGemm.js';
 import { lossGradCpu } from './lossGradCpu.js';
 import { optimizerStepCpu } from './optimizerStepCpu.js';
+import { optimizerStepWasm } from './optimizerStepWasm.js';
 import { softmaxCpu } from './softmaxCpu.js';
 import { spmmCpu } from './spmmCpu.js';
 import { spmmTCpu } from './spmmTCpu.js';
@@ -304,13 +305,12 @@ export class CpuBackend implements Backend {
 
   optimizerStep(kind: OptimizerKind, param: Tensor, grad: Tensor, state: readonly Tensor[], h: OptimizerHyper): void {
     const k = 'optimizerStep';
-    optimizerStepCpu(
-      kind,
-      this.f32(param, k),
-      this.f32(grad, k),
-      state.map((s) => this.f32(s, k)),
-      h,
-    );
+    const p = this.f32(param, k),
+      g = this.f32(grad, k),
+      s = state.map((t) => this.f32(t, k));
+    // Buffers resident in the wasm memory (a model's weight matrices) take the SIMD twin: same bits.
+    if (this.gemmImpl === gemmSimdCpu && optimizerStepWasm(kind, p, g, s, h)) return;
+    optimizerStepCpu(kind, p, g, s, h);
   }
 
   columnStats(x: Tensor, out: Tensor, rows: number, cols: number): void {

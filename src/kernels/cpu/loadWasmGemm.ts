@@ -16,6 +16,23 @@ export interface WasmGemm {
   copy8(src: number, ps: number, dst: number, kc: number): void;
   copy4(src: number, ps: number, dst: number, kc: number): void;
   tr4(src: number, rs: number, dst: number, kc: number): void;
+  /** Adam over 4·n4 parameters at byte offsets p, g, m, s, bit for bit optimizerStepCpu's (wasmOptimModule); main thread only. */
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    s: number,
+    n4: number,
+    lr: number,
+    b1: number,
+    nb1: number,
+    b2: number,
+    nb2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    l2: number,
+  ): void;
   mem: WasmGemmMemory;
   /** The compiled module; a worker instantiates it over the same (shared) memory. */
   module: object;
@@ -60,7 +77,8 @@ export function loadWasmGemm(): WasmGemm | null {
         WasmGemm,
         'copy8' | 'copy4' | 'tr4'
       >;
-      loaded = { kernel, axpby, copy8, copy4, tr4, mem, module, shared, maxBytes: MAX_PAGES * 65536, mr: MR, arena: shared ? new WasmArena(mem) : null };
+      const { adam } = new wa.Instance(new wa.Module(wasmModules.bytes('optim', shared)), { env: { mem } }).exports as Pick<WasmGemm, 'adam'>;
+      loaded = { kernel, axpby, copy8, copy4, tr4, adam, mem, module, shared, maxBytes: MAX_PAGES * 65536, mr: MR, arena: shared ? new WasmArena(mem) : null };
       break;
     } catch {
       // Shared memory unavailable (or no SIMD): try the next form.

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { wasmGemmModule } from './wasmGemmModule.js';
+import { wasmOptimModule } from './wasmOptimModule.js';
 import { wasmPackModule } from './wasmPackModule.js';
 import { wasmScaleModule } from './wasmScaleModule.js';
 
 /** The WebAssembly modules the CPU backend instantiates (loadWasmGemm). */
-export type WasmModuleName = 'gemm' | 'scale' | 'pack';
+export type WasmModuleName = 'gemm' | 'scale' | 'pack' | 'optim';
 
 // 1 GiB of address space (reserved, not committed): 4096³ needs 192 MiB of panels; larger
 // problems are cut into row slices by the caller.
@@ -16,7 +17,7 @@ const MR = 4;
 
 /**
  * The CPU backend's WebAssembly, one source of truth for the build and the runtime. The
- * TypeScript emitters (wasmGemmModule, wasmScaleModule, wasmPackModule) are the source; `emit`
+ * TypeScript emitters (wasmGemmModule, wasmScaleModule, wasmPackModule, wasmOptimModule) are the source; `emit`
  * runs them with the options the backend uses. The build (scripts/build.ts) writes every module
  * and memory form as dist/wasm/`file(name, shared)`, and `bytes` reads that file when it lies
  * beside the running code (the package); from the sources there is none, and it emits.
@@ -30,7 +31,7 @@ const MR = 4;
  * test/build.test.ts checks that the built files are byte for byte what `emit` gives.
  */
 export const wasmModules = Object.freeze({
-  NAMES: ['gemm', 'scale', 'pack'] as readonly WasmModuleName[],
+  NAMES: ['gemm', 'scale', 'pack', 'optim'] as readonly WasmModuleName[],
   /** Rows of the GEMM micro-tile (MR); its columns are always 8. */
   MR,
   /** The most 64 KiB pages the shared memory may grow to (every module imports it with this maximum). */
@@ -49,6 +50,8 @@ export const wasmModules = Object.freeze({
         return wasmScaleModule(memory);
       case 'pack':
         return wasmPackModule(memory);
+      case 'optim':
+        return wasmOptimModule(memory);
     }
   },
   /** The module's bytes: the prebuilt file beside the running code (the built package), else emitted. */
