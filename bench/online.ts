@@ -17,8 +17,9 @@
  *   e2e-flights-b1    rows/s of `sluice train flights.csv --target 'delay > 15' --batch 1 --json` on
  *                     the 3M-row flights-like CSV (bench/data/flightsCsv.ts), the dist build in a child
  *                     process, rate from its report; baseline = fromCsv alone on the same file, in this
- *                     process. When a short probe says the whole file would take over 30 s (10 s with
- *                     --quick), the run is cut with --max-rows (the note says so). Bar: ≥ 2M rows/s.
+ *                     process. Runs grow from a 50k-row probe; when they say the whole file would take
+ *                     over 30 s (10 s with --quick), the run is cut with --max-rows (the note says so).
+ *                     Bar: ≥ 2M rows/s.
  *   peak-rss-e2e      MB, that run's own peak RSS (its report's peakRssMB). Bar: < 300 MB.
  *   mlp-wide-e2e      rows/s of `sluice train wide.csv --target label --task classification --model
  *                     mlp --hidden 256 --batch 64 --json`, one pass over 60k rows × 784 pixels
@@ -45,7 +46,7 @@ const DENSE_COLS = 784;
 const BATCHES = [1, 32, 1024] as const;
 /** The bare loop's step size: constant, as the simplest SGD; its speed does not depend on it. */
 const BASE_LR = 0.1;
-/** A child run is cut when the probe says the whole file would take longer than this (--quick: 10 s). */
+/** A child run is cut when the runs before it say the whole file would take longer than this (--quick: 10 s). */
 const E2E_MAX_SECONDS = 30;
 
 export async function run(reporter: Reporter, args: string[]): Promise<void> {
@@ -291,23 +292,28 @@ async function e2eFlights(reporter: Reporter, quick: boolean): Promise<void> {
   reporter.log(`online: preparing ${rows} flight rows (cached in .bench-data/)`);
   const path = flightsCsv({ rows });
   const target = ['--target', 'delay > 15', '--batch', '1'];
-  // A probe on the first rows: today's per-row models can be too slow for the whole file.
-  const probeRows = Math.min(rows, quick ? 20_000 : 50_000),
-    maxSeconds = quick ? 10 : E2E_MAX_SECONDS;
-  const probe = sluiceTrain([path, ...target, '--max-rows', String(probeRows)]);
-  const budget = Math.max(probeRows, Math.floor((probe.rowsPerSecond * maxSeconds) / 10_000) * 10_000);
-  const cut = budget < rows;
-  reporter.log(
-    `online: probe ${probeRows} rows at ${Math.round(probe.rowsPerSecond)} rows/s; ${cut ? `cutting the run at ${budget} rows` : 'running the whole file'}`,
-  );
-  const report = sluiceTrain([path, ...target, ...(cut ? ['--max-rows', String(budget)] : [])]);
+  // Today's per-row models can be too slow for the whole file: runs grow from a probe on the first
+  // rows, sized by the rate of the run before, until one reads the whole file or takes over a third
+  // of the time box (a short run's rate is mostly start-up, so it underestimates the next one).
+  const maxSeconds = quick ? 10 : E2E_MAX_SECONDS;
+  let take = Math.min(rows, quick ? 20_000 : 50_000);
+  let report: ChildReport;
+  for (;;) {
+    report = sluiceTrain([path, ...target, ...(take < rows ? ['--max-rows', String(take)] : [])]);
+    reporter.log(`online: e2e ${report.rows.read} rows at ${Math.round(report.rowsPerSecond)} rows/s in ${report.elapsedSeconds.toFixed(1)} s`);
+    if (take >= rows || report.elapsedSeconds > maxSeconds / 3) break;
+    const next = Math.floor((report.rowsPerSecond * maxSeconds) / 10_000) * 10_000;
+    if (next <= take) break;
+    take = Math.min(rows, next);
+  }
+  const cut = take < rows;
   let parse = 0;
   for (let r = 0; r < 2; r++) {
     const t0 = performance.now();
     const n = await lastValueFrom(fromCsv(path).pipe(reduce((s, b: Batch) => s + b.length, 0)));
     parse = Math.max(parse, n / ((performance.now() - t0) / 1000));
   }
-  const what = `sluice train <${rows}-row flights csv> --target 'delay > 15' --batch 1 (dist, child process)${cut ? `, cut at --max-rows ${budget} (whole file > ${maxSeconds} s)` : ''}`;
+  const what = `sluice train <${rows}-row flights csv> --target 'delay > 15' --batch 1 (dist, child process)${cut ? `, cut at --max-rows ${take} (whole file > ${maxSeconds} s)` : ''}`;
   reporter.report({
     suite: SUITE,
     name: 'e2e-flights-b1',
