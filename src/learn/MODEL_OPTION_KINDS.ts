@@ -29,4 +29,5 @@ export const MODEL_OPTION_KINDS: Readonly<Record<string, readonly ModelKind[]>> 
   l2: GRADIENT,
   elasticNet: GRADIENT,
   clip: GRADIENT,
+  targetScale: ['linear', 'passiveAggressive'],
 };

@@ -13,4 +13,5 @@ export { optimizersFor } from './optimizersFor.js';
 export { PA_VARIANTS, type PaVariant } from './PA_VARIANTS.js';
 export { PassiveAggressiveModel } from './PassiveAggressiveModel.js';
 export { type ModelOptions, type OutputActivation, type ResolvedModelOptions, resolveModelOptions } from './resolveModelOptions.js';
+export { SparseLinearModel } from './SparseLinearModel.js';
 export { type Schedule, scheduledRate } from './scheduledRate.js';

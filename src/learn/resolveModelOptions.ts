@@ -28,9 +28,13 @@ export interface ModelOptions {
   output?: OutputActivation;
   /** MLP weight initialisation from the seed (default: he for relu, xavier for tanh/sigmoid). */
   init?: 'he' | 'xavier';
-  /** Default adam for MLP, sgd otherwise. `ftrl` is for linear and logistic models. */
+  /**
+   * Default `normalized` for linear, logistic, softmax and svm on the cpu or auto backend (per-row,
+   * adaptive, normalized, importance-aware: no rate to tune; docs/learn.md), adam for MLP, sgd
+   * otherwise. `normalized` and `ftrl` run on the host for the linear kinds.
+   */
   optimizer?: LearnOptimizer;
-  /** Base learning rate (FTRL's α). Default 0.01 (adam), 0.1 (others). */
+  /** Base learning rate (FTRL's α). Default 0.5 (normalized), 0.01 (adam), 0.1 (others). */
   lr?: number;
   schedule?: Schedule | Schedule['kind'];
   momentum?: number;
@@ -49,8 +53,14 @@ export interface ModelOptions {
   clip?: number;
   /** Per-class multipliers of the loss (index = class). */
   classWeights?: number[];
-  /** Rows per update (default 32; 1 is pure SGD). */
+  /** Rows per update: default 1 (per row) for normalized, ftrl and passiveAggressive, 32 otherwise. */
   batchSize?: number;
+  /**
+   * Regression: learn on (y − mean)/std and predict mean + std·f(x) (linear with optimizer
+   * normalized or ftrl, passiveAggressive). Left out, `normalized` keeps running moments of the
+   * target and rescales its weights as they change (outputs unchanged); the others learn on y.
+   */
+  targetScale?: { mean: number; std: number };
   /** Passive-aggressive: PA, PA-I (default) or PA-II, aggressiveness C, regression ε-insensitivity. */
   variant?: PaVariant;
   C?: number;
@@ -88,6 +98,7 @@ export interface ResolvedModelOptions {
   clip: number;
   classWeights: number[] | null;
   batchSize: number;
+  targetScale: { mean: number; std: number } | null;
   variant: PaVariant;
   C: number;
   epsilon: number;
@@ -119,6 +130,7 @@ const KNOWN = new Set([
   'clip',
   'classWeights',
   'batchSize',
+  'targetScale',
   'variant',
   'C',
   'epsilon',
@@ -231,13 +243,18 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
   const activation = oneOf(o, 'activation', HIDDEN_ACTIVATIONS, 'relu');
   const init = oneOf(o, 'init', ['he', 'xavier'] as const, activation === 'relu' ? 'he' : 'xavier');
 
-  const optimizer = oneOf(o, 'optimizer', LEARN_OPTIMIZERS, isMlp ? 'adam' : 'sgd');
+  const backend = oneOf(o, 'backend', BACKEND_CHOICES, 'cpu');
+  // The linear kinds learn per row on the host unless a GPU backend (by name, or a device) is given.
+  const linear = kind === 'linear' || kind === 'logistic' || kind === 'softmax' || kind === 'svm';
+  const onHost = (backend === 'cpu' || backend === 'auto') && o.device === undefined;
+  const optimizer = oneOf(o, 'optimizer', LEARN_OPTIMIZERS, isMlp ? 'adam' : linear && onHost ? 'normalized' : 'sgd');
   if (o.optimizer !== undefined && !optimizersFor(kind).includes(optimizer))
     throw new SpecError('optimizer', `${optimizer} is not an optimizer of a ${kind} model (it takes ${optimizersFor(kind).join(', ')})`);
-  const lr = num(o, 'lr', optimizer === 'adam' ? 0.01 : 0.1, positive, 'a positive number');
+  const host = optimizer === 'ftrl' || optimizer === 'normalized';
+  // 0.5: Vowpal Wabbit's default rate for the same update (adaptive, normalized, invariant).
+  const lr = num(o, 'lr', optimizer === 'normalized' ? 0.5 : optimizer === 'adam' ? 0.01 : 0.1, positive, 'a positive number');
   const schedule = resolveSchedule(o.schedule);
-  if (optimizer === 'ftrl' && schedule.kind !== 'constant')
-    throw new SpecError('schedule', 'ftrl has per-coordinate rates; only the constant schedule applies');
+  if (host && schedule.kind !== 'constant') throw new SpecError('schedule', `${optimizer} has per-coordinate rates; only the constant schedule applies`);
 
   let l1 = num(o, 'l1', 0, nonNegative, 'non-negative'),
     l2 = num(o, 'l2', 0, nonNegative, 'non-negative');
@@ -265,11 +282,25 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
       return w;
     });
   }
-  const batchSize = num(o, 'batchSize', kind === 'passiveAggressive' ? 1 : 32, posInt, 'a positive integer');
+  const batchSize = num(o, 'batchSize', kind === 'passiveAggressive' || host ? 1 : 32, posInt, 'a positive integer');
   if (kind === 'passiveAggressive' && batchSize !== 1) throw new SpecError('batchSize', 'passiveAggressive updates once per row (batch size 1)');
+  if (optimizer === 'normalized' && batchSize === 1 && o.clip !== undefined && kind !== 'passiveAggressive')
+    throw new SpecError('clip', 'normalized at batch size 1 takes the importance-aware step, bounded by construction: clip applies to mini-batches only');
+  let targetScale: { mean: number; std: number } | null = null;
+  if (o.targetScale !== undefined) {
+    const ts = o.targetScale as Record<string, unknown>;
+    if (task !== 'regression') throw new SpecError('targetScale', `applies to regression, not a ${task} ${kind} model`);
+    if (kind === 'linear' && !host) throw new SpecError('targetScale', `applies with optimizer normalized or ftrl, not ${optimizer}`);
+    if (!ts || typeof ts !== 'object' || Array.isArray(ts)) throw new SpecError('targetScale', 'must be { mean, std }');
+    for (const k of Object.keys(ts)) if (k !== 'mean' && k !== 'std') throw new SpecError(`targetScale.${k}`, 'unknown key (known: mean, std)');
+    if (typeof ts.mean !== 'number' || !Number.isFinite(ts.mean))
+      throw new SpecError('targetScale.mean', `must be a finite number, got ${JSON.stringify(ts.mean)}`);
+    if (typeof ts.std !== 'number' || !(ts.std > 0) || !Number.isFinite(ts.std))
+      throw new SpecError('targetScale.std', `must be a positive finite number, got ${JSON.stringify(ts.std)}`);
+    targetScale = { mean: ts.mean, std: ts.std };
+  }
 
   const variant = oneOf(o, 'variant', PA_VARIANTS, 'PA-I');
-  const backend = oneOf(o, 'backend', BACKEND_CHOICES, 'cpu');
   const seed = num(o, 'seed', 1, (v) => Number.isInteger(v), 'an integer');
   return {
     kind,
@@ -295,6 +326,7 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
     clip,
     classWeights,
     batchSize,
+    targetScale,
     variant,
     C: num(o, 'C', 1, positive, 'positive'),
     epsilon: num(o, 'epsilon', 0.1, nonNegative, 'non-negative'),

@@ -365,8 +365,11 @@ const SOURCE: ObjectKey = {
 const MODEL_OPTION_KEYS: Record<string, KeySpec> = {
   hidden: { type: 'list', doc: 'MLP hidden layer widths (none given: no hidden layer).', minItems: 1, items: int('Width.', 1) },
   activation: enm('MLP activation.', HIDDEN_ACTIVATIONS, 'relu'),
-  optimizer: enm('Optimizer (default: sgd; adam for mlp). `ftrl` is for linear and logistic models.', LEARN_OPTIMIZERS),
-  lr: num('Learning rate (default: 0.1; 0.01 with adam).', { min: 0, exclusive: true }),
+  optimizer: enm(
+    'Optimizer (default: normalized for linear, logistic, softmax and svm (per row on the host, no rate to tune: docs/learn.md); adam for mlp; sgd with backend webgpu or gpujs). `ftrl` and `normalized` are for the linear kinds.',
+    LEARN_OPTIMIZERS,
+  ),
+  lr: num('Learning rate (default: 0.5 with normalized; 0.01 with adam; 0.1 otherwise).', { min: 0, exclusive: true }),
   l1: num('L1 penalty.', { min: 0, default: 0 }),
   l2: num('L2 penalty.', { min: 0, default: 0 }),
   momentum: num('Momentum coefficient, below 1 (optimizers `momentum` and `nesterov`).', { min: 0, default: 0.9 }),
@@ -445,7 +448,7 @@ export const SPEC_KEYS: ObjectKey = {
       type: 'object',
       doc: 'How the model trains.',
       keys: {
-        batchSize: int('Rows per update (passiveAggressive updates per row: leave it out, or 1).', 1, 32),
+        batchSize: int('Rows per update (default: 1 with normalized, ftrl and passiveAggressive, which update per row; 32 otherwise).', 1),
         epochs: int('Passes over finite data (metrics are progressive over the first pass).', 1, 1),
         backend: enm('Compute backend; `auto` takes a hardware GPU when there is one, else the CPU.', BACKEND_CHOICES, 'auto'),
         maxRows: int('Stop after this many rows.', 1),

@@ -238,17 +238,17 @@ test('case 11: a spec whose features.drop or features.include names no column ex
   assert.is(ok.code, 0, ok.stderr);
 });
 
-test("case 3 and 11: the documented defaults are the code's (optimizer sgd, adam for mlp, lr 0.1; model seed 1)", () => {
+test("case 3 and 11: the documented defaults are the code's (optimizer normalized per row at lr 0.5, adam for mlp at 0.01; model seed 1)", () => {
   const logistic = resolveModelOptions({ kind: 'logistic' }),
     mlp = resolveModelOptions({ kind: 'mlp', task: 'binary' });
-  assert.equal([logistic.optimizer, logistic.lr, logistic.seed, logistic.batchSize], ['sgd', 0.1, 1, 32]);
+  assert.equal([logistic.optimizer, logistic.lr, logistic.seed, logistic.batchSize], ['normalized', 0.5, 1, 1]);
   assert.equal([mlp.optimizer, mlp.lr], ['adam', 0.01]);
   const doc = readFileSync(join(root, 'docs/spec.md'), 'utf8');
   const row = (key: string) => doc.split('\n').find((l) => l.startsWith(`| \`${key}\` |`) && /Optimizer|Learning rate|Rows per update/.test(l)) ?? '';
-  assert.match(row('optimizer'), /default: sgd; adam for mlp/);
+  assert.match(row('optimizer'), /default: normalized for linear, logistic, softmax and svm .*; adam for mlp; sgd with backend webgpu or gpujs/);
   assert.not.match(row('optimizer'), /"adam"/);
-  assert.match(row('lr'), /default: 0\.1; 0\.01 with adam/);
-  assert.match(row('batchSize'), /\| `32` \|/);
+  assert.match(row('lr'), /default: 0\.5 with normalized; 0\.01 with adam; 0\.1 otherwise/);
+  assert.match(row('batchSize'), /default: 1 with normalized, ftrl and passiveAggressive, which update per row; 32 otherwise/);
   assert.match(
     readFileSync(join(root, 'docs/cli.md'), 'utf8'),
     /\| `--seed S` \| seed for splits, model initialisation and generators without their own \(default 1\) \|/,

@@ -204,14 +204,14 @@ test("a LinearModel state is GradientModel's format: equal states, each loads th
   for (const m of [lin, graph, restored, intoGraph]) await m.dispose();
 });
 
-test('buildModel: LinearModel for one-output linear, logistic and svm models on the cpu; GradientModel for softmax, mlp and backends whose wrap copies', async () => {
+test('buildModel: LinearModel for one-output linear, logistic and svm models with a device optimizer on the cpu; GradientModel for softmax, mlp and backends whose wrap copies', async () => {
   for (const kind of ['linear', 'logistic', 'svm'] as const) {
-    const m = await createModel({ kind, backend: 'cpu', inputs: 3 });
+    const m = await createModel({ kind, optimizer: 'sgd', backend: 'cpu', inputs: 3 });
     assert.instance(m, LinearModel, kind);
     await m.dispose();
   }
   for (const spec of [
-    { kind: 'softmax', classes: 3 },
+    { kind: 'softmax', classes: 3, optimizer: 'adagrad' },
     { kind: 'mlp', hidden: [4] },
     { kind: 'mlp', task: 'regression', hidden: [4] },
   ] as ModelOptions[]) {

@@ -18,8 +18,17 @@ test('defaults by kind', () => {
   const lin = resolveModelOptions({ kind: 'linear' });
   assert.is(lin.task, 'regression');
   assert.is(lin.outputs, 1);
-  assert.is(lin.optimizer, 'sgd');
-  assert.is(lin.batchSize, 32);
+  // The linear kinds default to the host's per-row normalized optimizer (no rate to tune); a GPU backend keeps sgd in mini-batches.
+  assert.is(lin.optimizer, 'normalized');
+  assert.is(lin.batchSize, 1);
+  assert.is(lin.lr, 0.5);
+  assert.is(lin.targetScale, null);
+  const gpu = resolveModelOptions({ kind: 'logistic', backend: 'webgpu' });
+  assert.equal([gpu.optimizer, gpu.batchSize, gpu.lr], ['sgd', 32, 0.1]);
+  assert.equal(
+    [resolveModelOptions({ kind: 'logistic', optimizer: 'ftrl' }).batchSize, resolveModelOptions({ kind: 'logistic', optimizer: 'adam' }).batchSize],
+    [1, 32],
+  );
   const mlp = resolveModelOptions({ kind: 'mlp', hidden: [4], classes: 3, task: 'multiclass' });
   assert.is(mlp.output, 'softmax');
   assert.is(mlp.outputs, 3);
@@ -41,7 +50,16 @@ test('bad options name their key', () => {
   specError({ kind: 'logistic', hidden: [3] }, 'hidden');
   specError({ kind: 'mlp', hidden: [3, 0] }, 'hidden[1]');
   specError({ kind: 'mlp', task: 'binary', output: 'softmax' }, 'output');
-  specError({ kind: 'softmax', classes: 3, optimizer: 'ftrl' }, 'optimizer');
+  specError({ kind: 'mlp', optimizer: 'ftrl' }, 'optimizer');
+  specError({ kind: 'mlp', optimizer: 'normalized' }, 'optimizer');
+  specError({ kind: 'logistic', optimizer: 'normalized', schedule: { kind: 'inverse' } }, 'schedule');
+  specError({ kind: 'logistic', clip: 1 }, 'clip');
+  specError({ kind: 'logistic', targetScale: { mean: 0, std: 1 } }, 'targetScale');
+  specError({ kind: 'linear', optimizer: 'sgd', targetScale: { mean: 0, std: 1 } }, 'targetScale');
+  specError({ kind: 'linear', targetScale: { mean: 0, std: 0 } }, 'targetScale.std');
+  specError({ kind: 'linear', targetScale: { mean: 'a', std: 1 } }, 'targetScale.mean');
+  specError({ kind: 'linear', targetScale: { mean: 0, std: 1, scale: 2 } }, 'targetScale.scale');
+  specError({ kind: 'passiveAggressive', targetScale: { mean: 0, std: 1 } }, 'targetScale');
   specError({ kind: 'logistic', schedule: { kind: 'step' } }, 'schedule.every');
   specError({ kind: 'logistic', schedule: { kind: 'cosine', steps: 10, gamma: 2 } }, 'schedule.gamma');
   specError({ kind: 'logistic', elasticNet: { alpha: 1, l1Ratio: 2 } }, 'elasticNet.l1Ratio');
