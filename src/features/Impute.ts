@@ -178,6 +178,9 @@ export class Impute implements Transform<ImputeState> {
     const set: Array<{ name: string; column: Column; nullable?: boolean }> = [];
     const rejects: RowReject[] = [];
     const train = trainMask(batch);
+    // Integer columns turned into numbers are cut from one allocation (see Scaler.apply).
+    let slab: Float64Array | null = null,
+      used = 0;
     for (const [name, slot] of this.slots) {
       const c = batch.column(name);
       const strategy = slot.spec.strategy;
@@ -215,7 +218,8 @@ export class Impute implements Transform<ImputeState> {
         // Nothing to fill: the column keeps its values (Batch columns are never written in place,
         // so sharing the array is safe), except that mean and median turn integers into numbers.
         if (c.type === 'integer' && (strategy === 'mean' || strategy === 'median')) {
-          const y = new Float64Array(n);
+          slab ??= new Float64Array(n * this.slots.size);
+          const y = slab.subarray(used * n, ++used * n);
           y.set(c.values);
           filled = { type: 'number', values: y, validity: null };
         } else {

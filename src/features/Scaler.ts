@@ -123,14 +123,20 @@ export class Scaler implements Transform<ScalerState> {
     // Scaled columns, set at once at the end (one schema, not one per column).
     const set: Array<{ name: string; column: Column }> = [];
     const rejects: RowReject[] = [];
+    const n = batch.length;
+    // The outputs of the one-pass case are cut from one allocation: hundreds of columns of a wide
+    // batch are then one buffer to allocate, zero and collect, not hundreds.
+    const slab = new Float64Array(n * this.columns.length);
+    let used = 0;
     for (const name of this.columns) {
       const c = batch.column(name);
       if (c.validity === null && (c.type === 'number' || c.type === 'integer' || c.type === 'datetime')) {
         // No bitmap: scale in one pass; keep it when every input was finite, else redo below.
         const { center, scale } = this.params(name);
-        const y = new Float64Array(batch.length);
+        const y = slab.subarray(used * n, (used + 1) * n);
         if (c.type === 'integer' ? scaleI32(c.values, y, center, scale) : scaleF64(c.values, y, center, scale)) {
           set.push({ name, column: { type: 'number', values: y, validity: null } });
+          used++;
           continue;
         }
       }

@@ -238,4 +238,31 @@ test('a shared clean column is not written by later steps; a read cached by lear
   );
 });
 
+test('many integer columns through impute (mean) then standardize: each column its own values, with a missing one among them', () => {
+  const cols = ['a', 'b', 'c', 'd', 'e'];
+  const rows = [0, 1, 2, 3].map((r) => Object.fromEntries(cols.map((c, k) => [c, c === 'c' && r === 1 ? null : (r + 1) * (k + 1)])));
+  const b = Batch.fromRows(rows, Schema.from(Object.fromEntries(cols.map((c) => [c, 'integer' as const]))));
+  const imp = new Impute({ columns: Object.fromEntries(cols.map((c) => [c, 'mean' as const])) });
+  imp.learn(b);
+  const filled = imp.apply(b);
+  assert.equal(
+    filled.schema.fields.map((f) => f.type),
+    cols.map(() => 'number'),
+  );
+  assert.equal(filled.toRows()[1], { a: 2, b: 4, c: 8, d: 8, e: 10 }, 'c is missing there: the mean of 3, 9 and 12');
+  const sc = new Scaler({ columns: cols });
+  sc.learn(filled);
+  const out = sc.apply(filled).toRows();
+  // Every column but c is (k+1)·(1, 2, 3, 4): standardized to the same four values.
+  const z = [-3, -1, 1, 3].map((v) => v / Math.sqrt(5));
+  for (const c of ['a', 'b', 'd', 'e'])
+    assert.equal(
+      out.map((r) => Math.round((r[c] as number) * 1e12) / 1e12),
+      z.map((v) => Math.round(v * 1e12) / 1e12),
+      c,
+    );
+  assert.is(out[1]!.c, (8 - 8) / sc.params('c').scale);
+  assert.equal([...(b.column('a') as { values: Int32Array }).values], [1, 2, 3, 4], 'input untouched');
+});
+
 test.run();

@@ -14,28 +14,28 @@ function csv(rows: number, cols: number): Uint8Array {
 /** Few inference rows: inferring 785 columns from 1000 rows costs seconds and is not what is tested. */
 const FAST = { inferRows: 10 };
 
-test('default batches of wide rows hold at most 2^21 cells (bounded memory whatever the width)', () => {
-  // 785 columns (784 pixels and a label): floor(2^21 / 785) = 2671 rows a batch, not 32768.
-  const { batches, books } = parseBytes(csv(5400, 785), FAST);
+test('default batches of wide rows hold at most 2^20 cells (bounded memory whatever the width)', () => {
+  // 785 columns (784 pixels and a label): floor(2^20 / 785) = 1335 rows a batch, not 32768.
+  const { batches, books } = parseBytes(csv(2700, 785), FAST);
   assert.equal(
     batches.map((b) => b.length),
-    [2671, 2671, 58],
+    [1335, 1335, 30],
   );
-  assert.is(books.read, 5400);
+  assert.is(books.read, 2700);
   // Rows and values are all there, in order, across the cuts.
-  assert.is(batches[1]!.rowIds[0], 2671);
-  assert.is(batches[1]!.value('c0', 0), 2671);
+  assert.is(batches[1]!.rowIds[0], 1335);
+  assert.is(batches[1]!.value('c0', 0), 1335);
   assert.is(batches[1]!.value('c784', 0), 784);
-  assert.is(batches[2]!.value('c0', 57), 5399);
+  assert.is(batches[2]!.value('c0', 29), 2699);
 });
 
 test('very wide rows keep at least 64 rows a batch; narrow ones 32768; an explicit batchSize wins', () => {
   assert.equal(
-    parseBytes(csv(70, 33000), FAST).batches.map((b) => b.length),
+    parseBytes(csv(70, 17000), FAST).batches.map((b) => b.length),
     [64, 6],
   );
   assert.equal(
-    parseBytes(csv(33000, 3)).batches.map((b) => b.length),
+    parseBytes(csv(33000, 32)).batches.map((b) => b.length),
     [32768, 232],
   );
   assert.equal(
