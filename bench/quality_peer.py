@@ -40,13 +40,14 @@ def write_data(out):
     from sklearn import datasets
 
     sets = {
-        "breast-cancer": (datasets.load_breast_cancer(), "diagnosis", lambda b, y: b.target_names[y]),
-        "digits": (datasets.load_digits(), "digit", lambda b, y: f"d{y}"),
-        "wine": (datasets.load_wine(), "cultivar", lambda b, y: b.target_names[y]),
+        "breast-cancer": (datasets.load_breast_cancer(), "diagnosis", lambda b, y: str(int(y))),
+        "digits": (datasets.load_digits(), "digit", lambda b, y: str(int(y))),
+        "wine": (datasets.load_wine(), "cultivar", lambda b, y: str(int(y))),
         "diabetes": (datasets.load_diabetes(), "progression", lambda b, y: repr(float(y))),
     }
     for name, (bunch, target, label) in sets.items():
-        # Labels are written as words so that sluice, given no options, sees classes, not numbers.
+        # Class labels are written as sklearn has them, integers (breast cancer 0 malignant / 1 benign,
+        # digits 0..9, wine 0..2), as users' files hold them: sluice must see classes there unaided.
         order = np.random.RandomState(1).permutation(len(bunch.target))
         cols = [str(c).replace(" ", "_") for c in bunch.feature_names] if hasattr(bunch, "feature_names") else None
         with open(f"{out}/{name}.csv", "w", newline="") as f:
