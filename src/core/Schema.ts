@@ -6,8 +6,22 @@ import { SchemaError } from './SchemaError.js';
 export class Schema {
   readonly fields: readonly Field[];
   private readonly byName: Map<string, number>;
+  /**
+   * The index a `with` that replaces a field hands to the next construction (the names and their
+   * positions are unchanged), so it need not rebuild and check it: a transform that replaces its
+   * columns one withColumn at a time over a 785-column batch rebuilt 785 entries per column
+   * (~0.5 s on a 60k-row file). Set and taken within one synchronous call.
+   */
+  private static reuse: { fields: readonly Field[]; byName: Map<string, number> } | null = null;
 
   constructor(fields: readonly Field[]) {
+    const reuse = Schema.reuse;
+    Schema.reuse = null;
+    if (reuse !== null && reuse.fields === fields) {
+      this.byName = reuse.byName;
+      this.fields = fields;
+      return;
+    }
     this.byName = new Map();
     fields.forEach((f, i) => {
       if (this.byName.has(f.name)) throw new SchemaError('duplicate column name', f.name);
@@ -44,8 +58,11 @@ export class Schema {
   with(field: Field): Schema {
     const i = this.byName.get(field.name);
     if (i === undefined) return new Schema([...this.fields, field]);
+    if (!COLUMN_TYPES.includes(field.type)) throw new SchemaError(`unknown type "${field.type}", expected one of ${COLUMN_TYPES.join('|')}`, field.name);
     const fields = this.fields.slice();
     fields[i] = field;
+    // Same names at the same positions: the index is shared (it is never changed after construction).
+    Schema.reuse = { fields, byName: this.byName };
     return new Schema(fields);
   }
 
