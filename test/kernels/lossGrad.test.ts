@@ -136,6 +136,24 @@ test('cpu twin: gradients agree with finite differences of the loss', () => {
   }
 });
 
+test('cpu twin: logistic and softmax gradients under 2^-64 are 0 (no float32 subnormals downstream); larger ones are kept', () => {
+  // Softmax: logits 0 and -60 (p = e^-60 ≈ 8.8e-27) and 0 and -40 (p ≈ 4.2e-18), class 0 the target.
+  const z = new Float32Array([0, -60, 0, -40]),
+    t = new Int32Array([0, 0]);
+  const g = new Float32Array(4),
+    l = new Float32Array(2);
+  lossGradCpu('softmax', z, t, null, g, l, 2, 2, 1 / 64);
+  // (The target's own p − 1 is 0 in doubles once the other class is under 1e-16.)
+  assert.equal(Array.from(g), [0, 0, 0, Math.fround(Math.exp(-40) / (1 + Math.exp(-40)) / 64)]);
+  assert.ok(g[3]! > 2 ** -64 && l[0]! >= 0);
+  // Logistic: σ(−60) − 0 ≈ 8.8e-27 → 0, and σ(60) − 1 rounds to 0 anyway; σ(−30) − 0 ≈ 9.4e-14 is kept.
+  const zl = new Float32Array([-60, -30]),
+    tl = new Float32Array([0, 0]);
+  const gl = new Float32Array(2);
+  lossGradCpu('logistic', zl, tl, null, gl, new Float32Array(2), 2, 1, 1);
+  assert.equal(Array.from(gl), [0, Math.fround(1 / (1 + Math.exp(30)))]);
+});
+
 test('lossGrad shape errors name the loss and what does not fit', () => {
   const z = cpu.zeros([4, 2]),
     t = cpu.zeros([4]),
