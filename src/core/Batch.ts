@@ -17,6 +17,12 @@ export type CellValue = number | string | boolean | null | Record<number, number
 export class Batch {
   /** Slot in the source's bounded queue; carried to derived batches (see BoundedQueue). */
   ticket: Ticket | null = null;
+  /**
+   * Set by withColumn just before it builds its batch: the one column to check (the others were
+   * checked when the batch it derives from was made), so a step replacing the columns of a
+   * 785-column batch one at a time does not re-check all 785 each time. Taken by the constructor.
+   */
+  private static checkOnly = -1;
 
   constructor(
     readonly schema: Schema,
@@ -25,13 +31,11 @@ export class Batch {
     readonly rowIds: Float64Array = Batch.sequence(0, length),
     readonly lines: Float64Array | null = null,
   ) {
+    const only = Batch.checkOnly;
+    Batch.checkOnly = -1;
     if (columns.length !== schema.fields.length) throw new SchemaError(`batch has ${columns.length} columns but schema has ${schema.fields.length}`);
-    columns.forEach((c, i) => {
-      const f = schema.fields[i]!;
-      if (c.type !== f.type) throw new SchemaError(`column holds ${c.type} data but schema says ${f.type}`, f.name);
-      const n = c.type === 'vector' ? c.indptr.length - 1 : 'codes' in c ? c.codes.length : c.values.length;
-      if (n !== length) throw new SchemaError(`column has ${n} values, batch has ${length} rows`, f.name);
-    });
+    if (only >= 0 && only < columns.length) checkColumn(schema, columns, only, length);
+    else for (let i = 0; i < columns.length; i++) checkColumn(schema, columns, i, length);
     if (rowIds.length !== length) throw new SchemaError(`rowIds has ${rowIds.length} entries, batch has ${length} rows`);
   }
 
@@ -62,6 +66,7 @@ export class Batch {
     const cols = this.columns.slice();
     if (i < 0) cols.push(column);
     else cols[i] = column;
+    Batch.checkOnly = i < 0 ? cols.length - 1 : i;
     return this.derive(schema, cols);
   }
 
@@ -243,6 +248,15 @@ export class Batch {
     b.ticket = this.ticket;
     return b;
   }
+}
+
+/** Column i must have its field's type and the batch's length. */
+function checkColumn(schema: Schema, columns: readonly Column[], i: number, length: number): void {
+  const c = columns[i]!,
+    f = schema.fields[i]!;
+  if (c.type !== f.type) throw new SchemaError(`column holds ${c.type} data but schema says ${f.type}`, f.name);
+  const n = c.type === 'vector' ? c.indptr.length - 1 : 'codes' in c ? c.codes.length : c.values.length;
+  if (n !== length) throw new SchemaError(`column has ${n} values, batch has ${length} rows`, f.name);
 }
 
 function cellValue(c: Column, i: number): CellValue {

@@ -74,6 +74,28 @@ test('withColumns replaces and adds many columns at once, as withColumn one by o
   );
 });
 
+test('withColumn checks the column it sets; a batch built next is checked whole', () => {
+  const b = Batch.fromRows([{ a: 1 }, { a: 2 }]);
+  assert.throws(() => b.withColumn('x', { type: 'number', values: new Float64Array(3), validity: null }), /column "x": column has 3 values, batch has 2 rows/);
+  assert.throws(() => b.withColumn('a', { type: 'number', values: new Float64Array(1), validity: null }), /column "a": column has 1 values, batch has 2 rows/);
+  const ok = b.withColumn('a', { type: 'number', values: new Float64Array([5, 6]), validity: null });
+  assert.equal(ok.toRows(), [{ a: 5 }, { a: 6 }]);
+  // A plain construction after a withColumn checks every column again.
+  const s = Schema.from({ p: 'number', q: 'number' });
+  assert.throws(
+    () =>
+      new Batch(
+        s,
+        [
+          { type: 'number', values: new Float64Array(2), validity: null },
+          { type: 'number', values: new Float64Array(5), validity: null },
+        ],
+        2,
+      ),
+    /column "q": column has 5 values, batch has 2 rows/,
+  );
+});
+
 test('Arrow round trip keeps every type, missing values and dictionary strings', () => {
   const schema = Schema.from({ n: 'number', i: 'integer', b: 'boolean', c: 'category', d: 'datetime' });
   const b = Batch.fromRows(
