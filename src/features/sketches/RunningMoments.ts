@@ -58,10 +58,32 @@ export class RunningMoments {
    * sends the caller to its masked path, which gives the same result).
    */
   addAllFinite(values: ArrayLike<number>, n = values.length): boolean {
+    if (values instanceof Int32Array) {
+      this.addI32(values, n);
+      return true;
+    }
     const r = values instanceof Float64Array ? sumF64(values, n) : values instanceof Int32Array ? sumI32(values, n) : sumAny(values, null, n);
     if (r[1]! - r[1]! !== 0) return false;
     this.finish(values, null, n, r[0]!, r[1]!, r[2]!, r[3]!);
     return true;
+  }
+
+  /**
+   * Every one of n int32 values, in one pass when it can be exact: the sum and the sum of squares
+   * of integers are exact doubles while c·Σx² stays under 2^53 (pixels, counts, codes), and then
+   * m2 = (c·Σx² − (Σx)²) / c is rounded once, more accurate than the two-pass sums (which the
+   * larger cases still take). A wide file's integer columns are read once instead of twice.
+   */
+  private addI32(values: Int32Array, n: number): void {
+    const r = sumSqI32(values, n);
+    const s = r[1]!,
+      q = r[4]!;
+    if (n === 0) return;
+    if (!(n * q <= 2 ** 53)) {
+      this.finish(values, null, n, n, s, r[2]!, r[3]!);
+      return;
+    }
+    this.combine(n, s / n, (n * q - s * s) / n, r[2]!, r[3]!);
   }
 
   /** Second half of addMany: c kept values summing to s, with min mn and max mx. */
@@ -138,6 +160,7 @@ export class RunningMoments {
 /** Scratch results of the reduction loops: [count, sum, min, max] and [ss, comp]. */
 const SUM = new Float64Array(4);
 const DEV = new Float64Array(2);
+const SUMSQ = new Float64Array(5);
 
 function sumF64(v: Float64Array, n: number): Float64Array {
   let s = 0,
@@ -154,6 +177,27 @@ function sumF64(v: Float64Array, n: number): Float64Array {
   SUM[2] = mn;
   SUM[3] = mx;
   return SUM;
+}
+
+/** [n, Σx, min, max, Σx²] of int32 values. */
+function sumSqI32(v: Int32Array, n: number): Float64Array {
+  let s = 0,
+    q = 0,
+    mn = Infinity,
+    mx = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!;
+    s += x;
+    q += x * x;
+    if (x < mn) mn = x;
+    if (x > mx) mx = x;
+  }
+  SUMSQ[0] = n;
+  SUMSQ[1] = s;
+  SUMSQ[2] = mn;
+  SUMSQ[3] = mx;
+  SUMSQ[4] = q;
+  return SUMSQ;
 }
 
 function sumF64Keep(v: Float64Array, keep: Uint8Array, n: number): Float64Array {

@@ -43,4 +43,30 @@ test('stable under a large offset where sum of squares fails', () => {
   assert.ok(Math.abs(naive - 8.25) > 1, `naive formula unexpectedly fine: ${naive}`);
 });
 
+test('int32 columns: one exact pass for small integers, the stable two passes for large ones; both agree with exact moments', () => {
+  const px = Int32Array.from({ length: 1000 }, (_, i) => (i * 7919) % 256);
+  const m = new RunningMoments();
+  assert.ok(m.addAllFinite(px));
+  let s = 0n,
+    q = 0n;
+  for (const x of px) {
+    s += BigInt(x);
+    q += BigInt(x * x);
+  }
+  // Exact: mean = s / n, m2 = (n·q − s²) / n.
+  assert.is(m.mean, Number(s) / 1000);
+  assert.is(m.m2, Number(1000n * q - s * s) / 1000);
+  assert.equal([m.min, m.max, m.count], [Math.min(...px), Math.max(...px), 1000]);
+  // Values near 2^31 (n·Σx² far above 2^53): the two-pass path, still within rounding of the truth.
+  const big = Int32Array.from({ length: 100 }, (_, i) => 2_000_000_000 + (i % 10));
+  const b = new RunningMoments();
+  assert.ok(b.addAllFinite(big));
+  assert.ok(Math.abs(b.mean - 2_000_000_004.5) < 1e-6, `mean ${b.mean}`);
+  assert.ok(Math.abs(b.variance - 8.25) < 1e-6, `variance ${b.variance}`);
+  // Merged with a float batch of the same values: the same moments as one float pass.
+  const f = new RunningMoments();
+  f.addMany(Float64Array.from(px));
+  assert.ok(Math.abs(f.mean - m.mean) < 1e-12 && Math.abs(f.m2 - m.m2) < 1e-6 * m.m2);
+});
+
 test.run();
