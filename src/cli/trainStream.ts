@@ -20,6 +20,7 @@ import { labelRejects, Pipeline, rejectRows, SPLIT_COLUMN, trainMask } from '../
 import { DivergenceWatch, type Model, type ModelState, type Task } from '../learn/index.js';
 import { MetricSet, type MetricSpec, makeMetric, type Predictions } from '../metrics/index.js';
 import type { BuiltPipeline } from '../pipeline/index.js';
+import { chooseTask, describeChoice, type TaskChoice } from './chooseTask.js';
 import type { Report } from './Report.js';
 
 export interface TrainStreamOptions {
@@ -131,6 +132,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   // Held-out rows as vectorized at their time, scored by the final model at the end.
   const sample = new HeldOutSample(undefined, o.seed ?? 1);
   let task: Task | null = null;
+  let choice: TaskChoice | null = null;
   let classes = 2;
   let progressive: MetricSet | null = null,
     held: MetricSet | null = null;
@@ -172,35 +174,30 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
           `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; the data has ${[...new Set([...(rawNames ?? []), ...batch.names])].filter((n) => n !== SPLIT_COLUMN).join(', ')}`,
         );
     }
-    const t = batch.column(target.column);
     const kind = o.model;
-    const classification =
-      o.task === 'classification' ||
-      (o.task === undefined &&
-        (t.type === 'boolean' || t.type === 'category' || t.type === 'text' || kind === 'logistic' || kind === 'softmax' || kind === 'svm'));
-    if (classification && t.type === 'number') {
-      // Real-valued labels are not classes: a usage error, found on the first batch.
-      for (let i = 0; i < batch.length; i++) {
-        const y = t.values[i]!;
-        if (Number.isFinite(y) && !Number.isInteger(y)) {
-          throw new SpecError(
-            o.task === 'classification' ? taskPath : 'model',
-            `classification needs class labels, but target "${target.column}" has the real value ${y}${batch.lines ? ` (line ${batch.lines[i]})` : ''}; use regression, or a target expression such as "${target.column} > ${y}"`,
-          );
-        }
-      }
-    }
-    classes = typeof o.modelOptions?.classes === 'number' ? o.modelOptions.classes : 2;
-    if (classification && (t.type === 'category' || t.type === 'text')) classes = Math.max(classes, vectorizer.classes?.length ?? 2, t.dictionary.size);
-    if (classification && (t.type === 'integer' || t.type === 'number') && o.modelOptions?.classes === undefined) {
-      let max = 1;
-      for (let i = 0; i < batch.length; i++) {
-        const y = t.values[i]!;
-        if (Number.isFinite(y)) max = Math.max(max, y);
-      }
-      classes = max + 1;
-    }
-    task = !classification ? 'regression' : classes > 2 || kind === 'softmax' ? 'multiclass' : 'binary';
+    // The task, sorted classes, positive class and target scale, from the first batch (chooseTask).
+    const optClasses = o.modelOptions?.classes;
+    choice = chooseTask(batch.column(target.column), batch.length, {
+      column: target.expression ?? target.column,
+      task: o.task,
+      model: kind,
+      classes: typeof optClasses === 'number' ? optClasses : undefined,
+      positive: built.positive ?? undefined,
+      taskPath,
+      positivePath: taskPath === '--task' ? '--positive' : 'positive',
+      lines: batch.lines,
+    });
+    task = choice.task;
+    if (choice.classes) vectorizer.fixClasses(choice.classes);
+    classes = Math.max(choice.classes?.length ?? 1, 2);
+    // The models that scale a regression target inside (linear with normalized or ftrl, passiveAggressive) get the first batch's scale.
+    const optimizer = o.modelOptions?.optimizer;
+    const kindOf = kind ?? (task === 'regression' ? 'linear' : null);
+    const scaled =
+      choice.targetScale !== null &&
+      (kindOf === 'passiveAggressive' || (kindOf === 'linear' && (optimizer === undefined || optimizer === 'normalized' || optimizer === 'ftrl')));
+    if (!scaled) choice = { ...choice, targetScale: null };
+    telemetry.emit({ type: 'log', level: 'info', message: describeChoice(choice) });
     makeSets(task);
     watch = new DivergenceWatch(task);
     const learn = (await import('../learn/index.js')) as unknown as { createModel?: CreateModel };
@@ -213,6 +210,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       kind: kind ?? (task === 'regression' ? 'linear' : task === 'binary' ? 'logistic' : 'softmax'),
       task,
       ...(task === 'multiclass' ? { classes } : {}),
+      ...(choice.targetScale ? { targetScale: choice.targetScale } : {}),
       ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
       ...(o.backend !== undefined ? { backend: o.backend } : {}),
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
@@ -292,7 +290,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     if (!model) await start(batch);
     engine ??= makeEngine(model!);
     // Rows whose label cannot be learned are skipped (reason `label`), and only predicted.
-    const rejects = labelRejects(batch, target.column, task === 'regression' ? 'regression' : 'classification', classes);
+    const rejects = labelRejects(batch, target.column, task === 'regression' ? 'regression' : 'classification', classes, vectorizer.classes);
     let labeled = batch;
     if (rejects.length > 0) {
       const books = epoch === 0 ? labelBooks : null;
@@ -427,6 +425,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       ...(testRows !== undefined ? { testRows } : {}),
       ...(d ? { diverged: { reason: d.why, restoredAtRow: d.restoredAt } } : {}),
       ...(disconnects.length ? { disconnects } : {}),
+      ...(choice ? { choices: { ...(choice as TaskChoice) } } : {}),
       rowsPerSecond: rows.read / Math.max(elapsedSeconds, 1e-9),
       elapsedSeconds,
       backend: m?.backendName ?? null,

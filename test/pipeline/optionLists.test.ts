@@ -174,10 +174,7 @@ test('model options that another kind owns are refused under the spec, with the 
   assert.equal(specAccepts({ model: { passiveAggressive: { variant: 'PA-II', C: 0.5, epsilon: 0.2 } } }), []);
   assert.match(specAccepts({ model: { logistic: { hidden: [3] } } }).join('\n'), /^model\.logistic\.hidden: not an option of logistic \(it applies to mlp\)$/);
   assert.match(specAccepts({ model: { passiveAggressive: { lr: 0.1 } } }).join('\n'), /^model\.passiveAggressive\.lr: not an option of passiveAggressive/);
-  assert.match(
-    specAccepts({ model: { mlp: { optimizer: 'ftrl' } } }).join('\n'),
-    /^model\.mlp\.optimizer: ftrl is not an optimizer of a mlp model/,
-  );
+  assert.match(specAccepts({ model: { mlp: { optimizer: 'ftrl' } } }).join('\n'), /^model\.mlp\.optimizer: ftrl is not an optimizer of a mlp model/);
   assert.match(
     specAccepts({ model: 'passiveAggressive', training: { batchSize: 8 } }).join('\n'),
     /^training\.batchSize: passiveAggressive updates once per row/,
