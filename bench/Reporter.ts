@@ -21,7 +21,7 @@ export class Reporter {
     this.results.push(r);
     if (this.json) process.stdout.write(`${JSON.stringify(r)}\n`);
     else {
-      const ratio = r.ratio !== undefined ? `  ratio ${r.ratio.toFixed(2)}x` : '';
+      const ratio = r.ratio !== undefined ? `  ratio ${fmt(r.ratio)}x` : '';
       const base = r.baseline !== undefined ? `  (baseline ${fmt(r.baseline)})` : '';
       process.stdout.write(
         `${r.suite.padEnd(9)} ${r.name.padEnd(28)} ${fmt(r.value).padStart(14)} ${r.unit.padEnd(9)}${base}${ratio}${r.note ? `  ${r.note}` : ''}\n`,

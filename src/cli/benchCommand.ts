@@ -10,8 +10,8 @@ import { UsageError } from './UsageError.js';
 /** The clone of the repository this runs from (src/cli/ → its root); null in the package, which ships neither bench/ nor tsx. */
 const ROOT = existsSync(resolve(import.meta.dirname, '../../bench/main.ts')) ? resolve(import.meta.dirname, '../..') : null;
 
-/** bench/main.ts's suites (the first four run when none is named) and flags; it checks them again for `npm run bench`. */
-const SUITES = ['ingest', 'kernels', 'features', 'train', 'tui', 'quality'];
+/** bench/main.ts's suites (all but tui and quality run when none is named) and flags; it checks them again for `npm run bench`. */
+const SUITES = ['ingest', 'kernels', 'features', 'train', 'online', 'tui', 'quality'];
 
 /** `sluice bench [suite...]`: the benchmark suites of bench/ (bench/main.ts), in a child process. */
 export const benchCommand: Command = {
@@ -20,7 +20,7 @@ export const benchCommand: Command = {
     'Usage: sluice bench [suite...] [options]',
     '',
     'Runs bench/main.ts with the given suites (each bench/<suite>.ts: ingest, kernels, features,',
-    'train, tui, quality), in a child Node process with --expose-gc. Without a suite, runs all but',
+    'train, online, tui, quality), in a child Node process with --expose-gc. Without a suite, runs all but',
     'tui and quality (quality installs python3-sklearn when missing and compares with scikit-learn).',
     '',
     'Options:',

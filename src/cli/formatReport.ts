@@ -16,7 +16,7 @@ export function formatReport(r: Report): string {
     ...(r.diverged
       ? [`diverged: ${r.diverged.reason}${r.diverged.restoredAtRow !== null ? `; restored the model of row ${r.diverged.restoredAtRow}` : ''}`]
       : []),
-    ...(r.test ? [`test: ${metric(r.test)}`] : []),
+    ...(r.test ? [`test${r.testRows !== undefined ? ` (${r.testRows} rows)` : ''}: ${metric(r.test)}`] : []),
     `${Math.round(r.rowsPerSecond)} rows/s, ${r.elapsedSeconds.toFixed(1)} s${r.backend ? `, backend ${r.backend}${r.adapter ? ` (${r.adapter})` : ''}` : ''}, peak RSS ${r.peakRssMB.toFixed(0)} MB`,
   ].join('\n');
 }
