@@ -57,31 +57,11 @@ export abstract class ScoreMetric implements Metric {
 
   private add(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, sign: 1 | -1): void {
     checkBatch(this.name, yTrue, yPred, weights);
-    for (let i = 0; i < yTrue.length; i++) {
-      if (Number.isNaN(yPred[i])) throw new SluiceError('METRIC', `${this.name}.update: yPred[${i}] is NaN; a score must be a number to be ranked`);
-    }
-    const pos = this.positive,
-      h = this.hist;
-    if (h) {
-      h.addBatch(yPred, yTrue, pos, weights, sign);
-      return;
-    }
-    let np = 0;
-    for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === pos) np++;
-    const ps = new Float64Array(np),
-      ns = new Float64Array(yTrue.length - np);
-    const pw = weights === undefined ? null : new Float64Array(np),
-      nw = weights === undefined ? null : new Float64Array(yTrue.length - np);
-    for (let i = 0, a = 0, b = 0; i < yTrue.length; i++) {
-      if (yTrue[i] === pos) {
-        if (pw) pw[a] = weights![i]!;
-        ps[a++] = yPred[i]!;
-      } else {
-        if (nw) nw[b] = weights![i]!;
-        ns[b++] = yPred[i]!;
-      }
-    }
-    this.pairs!.addBatch(ps, pw, ns, nw);
+    const h = this.hist;
+    // Exact mode checks for NaN as it buffers the rows (and takes none back when it finds one).
+    const bad = h ? firstNaN(yPred) : this.pairs!.add(yTrue, yPred, weights, this.positive);
+    if (bad >= 0) throw new SluiceError('METRIC', `${this.name}.update: yPred[${bad}] is NaN; a score must be a number to be ranked`);
+    h?.addBatch(yPred, yTrue, this.positive, weights, sign);
   }
 
   reset(): void {
@@ -108,4 +88,9 @@ export abstract class ScoreMetric implements Metric {
   protected static optionsOf(state: MetricState): ScoreMetricOptions {
     return { mode: state.mode as 'exact' | 'streaming', bins: state.bins as number, positive: state.positive as number };
   }
+}
+
+function firstNaN(v: ArrayLike<number>): number {
+  for (let i = 0; i < v.length; i++) if (Number.isNaN(v[i])) return i;
+  return -1;
 }

@@ -7,50 +7,106 @@ export interface ScorePairsState {
 }
 
 /**
+ * Rows added wait unsorted in a buffer until it holds as many rows as are already sorted (at
+ * least FLUSH_MIN, at most FLUSH_MAX) or a value is read: sorting and counting a large buffer at
+ * once costs a few linear sweeps a row, where each source batch counted on arrival cost a binary
+ * search per row in every run (~0.3 µs a row on 3M rows).
+ */
+const FLUSH_MIN = 1 << 15;
+/** Buffers beyond 2^20 rows (8 MiB a class) gain little: the runs' merges are linear anyway. */
+const FLUSH_MAX = 1 << 20;
+
+/**
  * Every (score, weight) pair seen, split by label, for exact ROC AUC and average precision on
  * finite data (memory grows by 8 bytes a row, 24 with weights).
  *
  * Each class keeps its rows as sorted runs whose sizes at least halve from one run to the next
  * (merged like a binary counter: O(log n) runs, each row merged O(log n) times). ROC AUC is kept
- * as the running Mann–Whitney sum U: a new batch adds its pairs with the old rows (binary
- * search per new row in each run) and its pairs among themselves (one sweep), so reading it is
- * O(1) and a batch costs O(m·log²n). Average precision depends on every threshold above each
- * positive, so reading it merges the runs and sweeps all rows: O(n) a read.
+ * as the running Mann–Whitney sum U: a flushed buffer adds its pairs with the old rows (one
+ * galloping sweep of its sorted rows through each run) and its pairs among themselves (one
+ * sweep). Float32 scores (what models give) are sorted by radix on their bits, others by
+ * comparison. Average precision depends on every threshold above each positive, so reading it
+ * merges the runs and sweeps all rows: O(n) a read.
  */
 export class ScorePairs {
   private pos = new RunList();
   private neg = new RunList();
   private u = 0;
+  /** Buffered rows of each class (scores, weights or null while all are 1), not in the runs yet. */
+  private readonly bufPos = new Buffer();
+  private readonly bufNeg = new Buffer();
 
   get count(): number {
-    return this.pos.n + this.neg.n;
+    return this.pos.n + this.neg.n + this.bufPos.n + this.bufNeg.n;
   }
 
   /** Adds one batch: the positive rows' scores and weights, and the negative rows'. */
   addBatch(posScores: Float64Array, posWeights: Float64Array | null, negScores: Float64Array, negWeights: Float64Array | null): void {
-    const p = sortedRun(posScores, posWeights),
-      n = sortedRun(negScores, negWeights);
-    let du = pairU(p, n);
-    const neg = this.neg,
-      pos = this.pos,
-      P = pos.total;
-    for (let i = 0; i < p.s.length; i++) {
-      const below = neg.count(p.s[i]!);
-      du += weightAt(p, i) * (below + 0.5 * neg.equal);
+    this.bufPos.append(posScores, posWeights);
+    this.bufNeg.append(negScores, negWeights);
+    this.maybeFlush();
+  }
+
+  /**
+   * Adds rows whose label equals `positive` as positives, the others as negatives. Returns the
+   * index of the first NaN score, with nothing added, or -1.
+   */
+  add(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, positive: number): number {
+    const bp = this.bufPos,
+      bn = this.bufNeg,
+      p0 = bp.n,
+      n0 = bn.n,
+      len = yTrue.length;
+    const weighted = weights !== undefined || bp.w !== null || bn.w !== null;
+    bp.reserve(len, weighted);
+    bn.reserve(len, weighted);
+    const ps = bp.s,
+      ns = bn.s;
+    let a = p0,
+      b = n0;
+    if (!weighted) {
+      for (let i = 0; i < len; i++) {
+        const x = yPred[i]!;
+        if (x !== x) {
+          bp.n = p0;
+          bn.n = n0;
+          return i;
+        }
+        if (yTrue[i] === positive) ps[a++] = x;
+        else ns[b++] = x;
+      }
+    } else {
+      const pw = bp.w!,
+        nw = bn.w!;
+      for (let i = 0; i < len; i++) {
+        const x = yPred[i]!;
+        if (x !== x) {
+          bp.n = p0;
+          bn.n = n0;
+          return i;
+        }
+        const w = weights === undefined ? 1 : weights[i]!;
+        if (yTrue[i] === positive) {
+          pw[a] = w;
+          ps[a++] = x;
+        } else {
+          nw[b] = w;
+          ns[b++] = x;
+        }
+      }
     }
-    for (let j = 0; j < n.s.length; j++) {
-      const below = pos.count(n.s[j]!);
-      du += weightAt(n, j) * (P - below - 0.5 * pos.equal);
-    }
-    this.u += du;
-    if (p.s.length > 0) this.pos.push(p);
-    if (n.s.length > 0) this.neg.push(n);
+    bp.n = a;
+    bn.n = b;
+    this.maybeFlush();
+    return -1;
   }
 
   reset(): void {
     this.pos = new RunList();
     this.neg = new RunList();
     this.u = 0;
+    this.bufPos.clear();
+    this.bufNeg.clear();
   }
 
   /**
@@ -58,6 +114,7 @@ export class ScorePairs {
    * a tie counting one half. NaN without both a positive and a negative.
    */
   rocAuc(): number {
+    this.flush();
     const P = this.pos.total,
       N = this.neg.total;
     return P > 0 && N > 0 ? this.u / (P * N) : NaN;
@@ -69,6 +126,7 @@ export class ScorePairs {
    * threshold. NaN without a positive.
    */
   averagePrecision(): number {
+    this.flush();
     const p = this.pos.merged(),
       n = this.neg.merged();
     const P = this.pos.total;
@@ -90,6 +148,7 @@ export class ScorePairs {
   }
 
   toJSON(): ScorePairsState {
+    this.flush();
     const p = this.pos.merged(),
       n = this.neg.merged();
     return { pos: Array.from(p.s), posWeights: p.w && Array.from(p.w), neg: Array.from(n.s), negWeights: n.w && Array.from(n.w) };
@@ -101,6 +160,32 @@ export class ScorePairs {
     s.addBatch(Float64Array.from(state.pos), f(state.posWeights), Float64Array.from(state.neg), f(state.negWeights));
     return s;
   }
+
+  private maybeFlush(): void {
+    const waiting = this.bufPos.n + this.bufNeg.n;
+    if (waiting >= Math.max(FLUSH_MIN, Math.min(FLUSH_MAX, this.pos.n + this.neg.n))) this.flush();
+  }
+
+  /** The buffered rows into the runs, their pairs with the runs' rows and among themselves into U. */
+  private flush(): void {
+    if (this.bufPos.n + this.bufNeg.n === 0) return;
+    const p = this.bufPos.sorted(),
+      n = this.bufNeg.sorted();
+    this.bufPos.clear();
+    this.bufNeg.clear();
+    let du = pairU(p, n);
+    // New positives above old negatives; new negatives below old positives.
+    for (const r of this.neg.runs) du += rankSum(p, r);
+    const P = this.pos.total;
+    if (n.s.length > 0 && P > 0) {
+      const W = n.c === null ? n.s.length : n.c[n.s.length]!;
+      du += P * W;
+      for (const r of this.pos.runs) du -= rankSum(n, r);
+    }
+    this.u += du;
+    if (p.s.length > 0) this.pos.push(p);
+    if (n.s.length > 0) this.neg.push(n);
+  }
 }
 
 /** Scores sorted ascending, their weights (null = all 1) and prefix sums of the weights. */
@@ -109,6 +194,125 @@ interface Run {
   w: Float64Array | null;
   /** c[i] = weight of s[0..i); null when w is (then c[i] = i). */
   c: Float64Array | null;
+}
+
+/** One class's rows waiting to be sorted: scores, and weights once a weighted row came. */
+class Buffer {
+  s = new Float64Array(0);
+  w: Float64Array | null = null;
+  n = 0;
+
+  /** Room for `more` rows; weights (1 for the rows before) when `weighted`. */
+  reserve(more: number, weighted: boolean): void {
+    const need = this.n + more;
+    if (need > this.s.length) {
+      const s = new Float64Array(Math.max(need, 2 * this.s.length, 1024));
+      s.set(this.s.subarray(0, this.n));
+      this.s = s;
+      if (this.w) {
+        const w = new Float64Array(s.length);
+        w.set(this.w.subarray(0, this.n));
+        this.w = w;
+      }
+    }
+    if (weighted && !this.w) this.w = new Float64Array(this.s.length).fill(1, 0, this.n);
+  }
+
+  append(scores: Float64Array, weights: Float64Array | null): void {
+    this.reserve(scores.length, weights !== null);
+    this.s.set(scores, this.n);
+    if (this.w) {
+      if (weights) this.w.set(weights, this.n);
+      else this.w.fill(1, this.n, this.n + scores.length);
+    }
+    this.n += scores.length;
+  }
+
+  clear(): void {
+    this.n = 0;
+    this.w = null;
+    // A large buffer is not kept between flushes of a small stream's reads.
+    if (this.s.length > FLUSH_MAX) this.s = new Float64Array(0);
+  }
+
+  /** The buffered rows as a new sorted run. */
+  sorted(): Run {
+    const n = this.n,
+      scores = this.s.subarray(0, n);
+    if (this.w === null) return { s: sortScores(scores), w: null, c: null };
+    const weights = this.w.subarray(0, n);
+    const idx = new Uint32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    idx.sort((a, b) => scores[a]! - scores[b]!);
+    const s = new Float64Array(n),
+      w = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s[i] = scores[idx[i]!]!;
+      w[i] = weights[idx[i]!]!;
+    }
+    return { s, w, c: prefix(w) };
+  }
+}
+
+/**
+ * A sorted copy of `scores`. Values that are all float32 (a model's probabilities) are sorted by
+ * LSD radix on their order-preserving 32-bit keys (three passes of 11 bits, ~15 ns a row), about
+ * 5x faster than the typed array's comparison sort, which the others take.
+ */
+function sortScores(scores: Float64Array): Float64Array {
+  const n = scores.length;
+  for (let i = 0; i < n; i++) {
+    const x = scores[i]!;
+    if (Math.fround(x) !== x) return scores.slice().sort();
+  }
+  const f = new Float32Array(n);
+  f.set(scores);
+  const a = new Uint32Array(f.buffer),
+    b = new Uint32Array(n);
+  const h0 = new Int32Array(2048),
+    h1 = new Int32Array(2048),
+    h2 = new Int32Array(1024);
+  for (let i = 0; i < n; i++) {
+    const u = a[i]!;
+    // Negative floats reversed, positive ones above them: unsigned key order is numeric order.
+    const k = (u & 0x80000000 ? ~u : u | 0x80000000) >>> 0;
+    a[i] = k;
+    h0[k & 2047]!++;
+    h1[(k >>> 11) & 2047]!++;
+    h2[k >>> 22]!++;
+  }
+  starts(h0);
+  starts(h1);
+  starts(h2);
+  for (let i = 0; i < n; i++) {
+    const k = a[i]!;
+    b[h0[k & 2047]!++] = k;
+  }
+  for (let i = 0; i < n; i++) {
+    const k = b[i]!;
+    a[h1[(k >>> 11) & 2047]!++] = k;
+  }
+  for (let i = 0; i < n; i++) {
+    const k = a[i]!;
+    b[h2[k >>> 22]!++] = k;
+  }
+  for (let i = 0; i < n; i++) {
+    const k = b[i]!;
+    b[i] = k & 0x80000000 ? k & 0x7fffffff : ~k;
+  }
+  const out = new Float64Array(n);
+  out.set(new Float32Array(b.buffer));
+  return out;
+}
+
+/** Counts into start offsets, in place. */
+function starts(h: Int32Array): void {
+  let s = 0;
+  for (let j = 0; j < h.length; j++) {
+    const t = h[j]!;
+    h[j] = s;
+    s += t;
+  }
 }
 
 function weightAt(r: Run, i: number): number {
@@ -122,38 +326,80 @@ function prefix(w: Float64Array | null): Float64Array | null {
   return c;
 }
 
-function sortedRun(scores: Float64Array, weights: Float64Array | null): Run {
-  if (weights === null) return { s: scores.slice().sort(), w: null, c: null };
-  const idx = new Uint32Array(scores.length);
-  for (let i = 0; i < idx.length; i++) idx[i] = i;
-  idx.sort((a, b) => scores[a]! - scores[b]!);
-  const s = new Float64Array(idx.length),
-    w = new Float64Array(idx.length);
-  for (let i = 0; i < idx.length; i++) {
-    s[i] = scores[idx[i]!]!;
-    w[i] = weights[idx[i]!]!;
-  }
-  return { s, w, c: prefix(w) };
-}
-
 /** Σ over positive–negative pairs of w⁺·w⁻·([s⁺ > s⁻] + ½[s⁺ = s⁻]) for two sorted runs. */
 function pairU(p: Run, n: Run): number {
-  let j = 0,
-    below = 0,
-    sum = 0,
+  return n.s.length === 0 ? 0 : rankSum(p, n);
+}
+
+/**
+ * Σ over the rows of sorted run q of w·(weight of r's rows below its score + ½ weight of those
+ * equal to it). Both runs are sorted, so one sweep: the bounds only move up, by galloping
+ * (exponential then binary search), so a short q costs O(|q|·log(|r|/|q|)) and a long one O(|r|).
+ */
+function rankSum(q: Run, r: Run): number {
+  const s = r.s,
+    c = r.c,
+    len = s.length,
+    qs = q.s,
+    qw = q.w;
+  let lo = 0,
+    hi = 0,
     last = NaN,
-    equal = 0;
-  for (let i = 0; i < p.s.length; i++) {
-    const s = p.s[i]!;
-    if (s !== last) {
-      while (j < n.s.length && n.s[j]! < s) below += weightAt(n, j++);
-      equal = 0;
-      for (let k = j; k < n.s.length && n.s[k] === s; k++) equal += weightAt(n, k);
-      last = s;
+    at = 0,
+    sum = 0;
+  for (let i = 0; i < qs.length; i++) {
+    const x = qs[i]!;
+    if (x !== last) {
+      lo = lowerFrom(s, x, lo, len);
+      hi = upperFrom(s, x, hi > lo ? hi : lo, len);
+      at = c === null ? lo + 0.5 * (hi - lo) : c[lo]! + 0.5 * (c[hi]! - c[lo]!);
+      last = x;
     }
-    sum += weightAt(p, i) * (below + 0.5 * equal);
+    sum += qw === null ? at : qw[i]! * at;
   }
   return sum;
+}
+
+/** First index ≥ from whose value is ≥ x (every value before `from` is < x). */
+function lowerFrom(s: Float64Array, x: number, from: number, len: number): number {
+  if (from >= len || s[from]! >= x) return from;
+  let a = from,
+    step = 1,
+    b = from + 1;
+  while (b < len && s[b]! < x) {
+    a = b;
+    step *= 2;
+    b = a + step;
+  }
+  let l = a + 1,
+    h = b < len ? b : len;
+  while (l < h) {
+    const mid = (l + h) >>> 1;
+    if (s[mid]! < x) l = mid + 1;
+    else h = mid;
+  }
+  return l;
+}
+
+/** First index ≥ from whose value is > x (every value before `from` is ≤ x). */
+function upperFrom(s: Float64Array, x: number, from: number, len: number): number {
+  if (from >= len || s[from]! > x) return from;
+  let a = from,
+    step = 1,
+    b = from + 1;
+  while (b < len && s[b]! <= x) {
+    a = b;
+    step *= 2;
+    b = a + step;
+  }
+  let l = a + 1,
+    h = b < len ? b : len;
+  while (l < h) {
+    const mid = (l + h) >>> 1;
+    if (s[mid]! <= x) l = mid + 1;
+    else h = mid;
+  }
+  return l;
 }
 
 /** One class's rows as sorted runs of decreasing size. */
@@ -174,40 +420,6 @@ class RunList {
     }
   }
 
-  /** Weight of rows with score equal to the last `count` argument. */
-  equal = 0;
-
-  /** Weight of rows with score < x; sets `equal` to the weight of rows with score = x. */
-  count(x: number): number {
-    let below = 0,
-      equal = 0;
-    for (const r of this.runs) {
-      const s = r.s;
-      let lo = 0,
-        hi = s.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (s[mid]! < x) lo = mid + 1;
-        else hi = mid;
-      }
-      const at = r.c === null ? lo : r.c[lo]!;
-      below += at;
-      // Search for the end of the ties only when there are some.
-      if (lo < s.length && s[lo] === x) {
-        let e = lo + 1;
-        hi = s.length;
-        while (e < hi) {
-          const mid = (e + hi) >>> 1;
-          if (s[mid]! <= x) e = mid + 1;
-          else hi = mid;
-        }
-        equal += (r.c === null ? e : r.c[e]!) - at;
-      }
-    }
-    this.equal = equal;
-    return below;
-  }
-
   /** All rows as one run (kept that way, so repeated reads do not merge again). */
   merged(): Run {
     while (this.runs.length > 1) {
@@ -220,20 +432,38 @@ class RunList {
 }
 
 function merge(a: Run, b: Run): Run {
-  const n = a.s.length + b.s.length;
-  const s = new Float64Array(n);
-  const weighted = a.w !== null || b.w !== null;
-  const w = weighted ? new Float64Array(n) : null;
+  const na = a.s.length,
+    nb = b.s.length,
+    as = a.s,
+    bs = b.s;
+  const s = new Float64Array(na + nb);
   let i = 0,
     j = 0,
     k = 0;
-  while (i < a.s.length || j < b.s.length) {
-    if (j >= b.s.length || (i < a.s.length && a.s[i]! <= b.s[j]!)) {
-      if (w) w[k] = weightAt(a, i);
-      s[k++] = a.s[i++]!;
+  if (a.w === null && b.w === null) {
+    while (i < na && j < nb) {
+      const x = as[i]!,
+        y = bs[j]!;
+      if (x <= y) {
+        s[k++] = x;
+        i++;
+      } else {
+        s[k++] = y;
+        j++;
+      }
+    }
+    if (i < na) s.set(as.subarray(i), k);
+    else if (j < nb) s.set(bs.subarray(j), k);
+    return { s, w: null, c: null };
+  }
+  const w = new Float64Array(na + nb);
+  while (i < na || j < nb) {
+    if (j >= nb || (i < na && as[i]! <= bs[j]!)) {
+      w[k] = weightAt(a, i);
+      s[k++] = as[i++]!;
     } else {
-      if (w) w[k] = weightAt(b, j);
-      s[k++] = b.s[j++]!;
+      w[k] = weightAt(b, j);
+      s[k++] = bs[j++]!;
     }
   }
   return { s, w, c: prefix(w) };
