@@ -1,7 +1,20 @@
 /**
- * Drift detection and adaptation (to come): detectors such as ADWIN, Page-Hinkley and DDM as plain
- * stateful objects with update methods and serializable state, fed a model's errors or a feature's
- * values, and the policies that act on their alarms (alert, retrain, roll back). No RxJS: an
- * operator in operators/ wraps them, and their alarms travel as telemetry events.
+ * Drift detection: detectors such as ADWIN, Page-Hinkley and DDM as plain stateful objects fed one
+ * number per row (a model's 0/1 error, its loss, or a feature's value), each answering none,
+ * warning or drift, with serializable state. No RxJS: an operator in operators/ wraps them, their
+ * alarms travel as telemetry events, and the policies that act on them (alert, reset, swap) sit
+ * on top.
  */
-export {};
+export { ADWIN, type ADWINOptions, type ADWINState } from './ADWIN.js';
+export { DDM, type DDMOptions, type DDMState } from './DDM.js';
+export { DRIFT_DETECTORS, type DriftDetectorKind } from './DRIFT_DETECTORS.js';
+export type { DriftDetector, DriftDetectorState } from './DriftDetector.js';
+export { DriftInputError } from './DriftInputError.js';
+export type { DriftSignal } from './DriftSignal.js';
+export { driftDetectorFromJSON } from './driftDetectorFromJSON.js';
+export { EDDM, type EDDMOptions, type EDDMState } from './EDDM.js';
+export { HDDMA, type HDDMAOptions, type HDDMAState } from './HDDMA.js';
+export { HDDMW, type HDDMWOptions, type HDDMWState } from './HDDMW.js';
+export { KSWIN, type KSWINOptions, type KSWINState } from './KSWIN.js';
+export { type DriftDetectorOptions, makeDriftDetector } from './makeDriftDetector.js';
+export { PageHinkley, type PageHinkleyMode, type PageHinkleyOptions, type PageHinkleyState } from './PageHinkley.js';
