@@ -261,6 +261,7 @@ export class ADWIN extends DetectorBase implements DriftDetector {
   }
 
   static fromJSON(state: ADWINState): ADWIN {
+    DetectorBase.checkKind(state, 'adwin');
     const d = new ADWIN(state.options);
     d.restoreCounters(state);
     if (

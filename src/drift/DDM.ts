@@ -107,6 +107,7 @@ export class DDM extends DetectorBase implements DriftDetector {
   }
 
   static fromJSON(state: DDMState): DDM {
+    DetectorBase.checkKind(state, 'ddm');
     const d = new DDM(state.options);
     d.restoreCounters(state);
     d.n = state.n;

@@ -43,10 +43,14 @@ export abstract class DetectorBase {
     return { rows: this.nRows, drifts: this.nDrifts, warnings: this.nWarnings, signal: this.last };
   }
 
-  /** Puts back the counters of a saved state, after checking it is this kind's. */
+  /** Refuses a saved state of another kind, before its options are read as this kind's. */
+  static checkKind(state: DriftDetectorState, kind: DriftDetectorKind): void {
+    if (state?.kind !== kind) throw new SluiceError('DRIFT_STATE', `${kind}.fromJSON: expected a state of kind "${kind}", got ${JSON.stringify(state?.kind)}`);
+  }
+
+  /** Puts back the counters of a saved state. */
   protected restoreCounters(state: DriftDetectorState): void {
-    if (state?.kind !== this.kind)
-      throw new SluiceError('DRIFT_STATE', `${this.kind}.fromJSON: expected a state of kind "${this.kind}", got ${JSON.stringify(state?.kind)}`);
+    DetectorBase.checkKind(state, this.kind);
     this.nRows = state.rows;
     this.nDrifts = state.drifts;
     this.nWarnings = state.warnings;

@@ -125,6 +125,7 @@ export class EDDM extends DetectorBase implements DriftDetector {
   }
 
   static fromJSON(state: EDDMState): EDDM {
+    DetectorBase.checkKind(state, 'eddm');
     const d = new EDDM(state.options);
     d.restoreCounters(state);
     d.n = state.n;

@@ -145,6 +145,7 @@ export class HDDMA extends DetectorBase implements DriftDetector {
   }
 
   static fromJSON(state: HDDMAState): HDDMA {
+    DetectorBase.checkKind(state, 'hddmA');
     const d = new HDDMA(state.options);
     d.restoreCounters(state);
     d.n = state.n;

@@ -151,6 +151,7 @@ export class HDDMW extends DetectorBase implements DriftDetector {
   }
 
   static fromJSON(state: HDDMWState): HDDMW {
+    DetectorBase.checkKind(state, 'hddmW');
     const d = new HDDMW(state.options);
     d.restoreCounters(state);
     copy(state.total, d.total);

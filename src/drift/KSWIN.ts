@@ -144,6 +144,7 @@ export class KSWIN extends DetectorBase implements DriftDetector {
   }
 
   static fromJSON(state: KSWINState): KSWIN {
+    DetectorBase.checkKind(state, 'kswin');
     const d = new KSWIN(state.options);
     d.restoreCounters(state);
     if (!Array.isArray(state.window) || state.window.length > d.windowSize || !Array.isArray(state.perm) || state.perm.length !== d.perm.length)

@@ -127,6 +127,7 @@ export class PageHinkley extends DetectorBase implements DriftDetector {
   }
 
   static fromJSON(state: PageHinkleyState): PageHinkley {
+    DetectorBase.checkKind(state, 'pageHinkley');
     const d = new PageHinkley(state.options);
     d.restoreCounters(state);
     d.n = state.n;
