@@ -106,7 +106,7 @@ test('case 10: sluice bench --bogus exits 2 with usage before running anything',
   const suite = await benchRefused(['kernels', 'nosuchsuite']);
   assert.not.ok(suite.ran, 'a benchmark started');
   assert.is(suite.code, 2, suite.stderr);
-  assert.match(suite.stderr, /^sluice: unknown bench suite "nosuchsuite"; available: ingest, kernels, features, train, tui/);
+  assert.match(suite.stderr, /^sluice: unknown bench suite "nosuchsuite"; available: ingest, kernels, features, train, online, drift, tui, quality/);
   // A value flag's value is not a suite name.
   const rows = await benchRefused(['ingest', '--rows', 'many']);
   assert.not.ok(rows.ran, 'a benchmark started');
