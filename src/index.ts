@@ -229,6 +229,42 @@ export {
   type KFoldReport,
 } from './evaluate/index.js';
 
+// Drift detectors: plain stateful objects fed one number per row (a 0/1 error, a loss or a value),
+// answering none, warning or drift, with serializable state (docs/drift.md).
+export {
+  ADWIN,
+  PageHinkley,
+  DDM,
+  EDDM,
+  HDDMA,
+  HDDMW,
+  KSWIN,
+  makeDriftDetector,
+  driftDetectorFromJSON,
+  DRIFT_DETECTORS,
+  DriftInputError,
+  type DriftDetector,
+  type DriftDetectorKind,
+  type DriftDetectorOptions,
+  type DriftDetectorState,
+  type DriftSignal,
+  type ADWINOptions,
+  type ADWINState,
+  type PageHinkleyOptions,
+  type PageHinkleyMode,
+  type PageHinkleyState,
+  type DDMOptions,
+  type DDMState,
+  type EDDMOptions,
+  type EDDMState,
+  type HDDMAOptions,
+  type HDDMAState,
+  type HDDMWOptions,
+  type HDDMWState,
+  type KSWINOptions,
+  type KSWINState,
+} from './drift/index.js';
+
 // Metrics: incremental, with rolling windows; MetricSet scores several at once.
 export {
   MetricSet,

@@ -8,6 +8,7 @@ const read = (path: string) => readFileSync(resolve(root, path), 'utf8');
 
 /** Every runtime name of 'sluice', sorted: a change to the public API is a diff here. */
 const PUBLIC = [
+  'ADWIN',
   'Accuracy',
   'AgrawalGenerator',
   'BACKEND_CHOICES',
@@ -23,19 +24,25 @@ const PUBLIC = [
   'ConfusionMatrix',
   'CsvParser',
   'DATETIME_PARTS',
+  'DDM',
   'DEFAULT_NULL_VALUES',
+  'DRIFT_DETECTORS',
   'DashboardStore',
   'DatetimeParts',
   'Dedupe',
   'Derive',
   'DeviceLostError',
+  'DriftInputError',
   'DropColumns',
+  'EDDM',
   'ExpressionError',
   'F1',
   'FOLD_COLUMN',
   'FeatureHasher',
   'FeatureMatrix',
   'GENERATOR_NAMES',
+  'HDDMA',
+  'HDDMW',
   'HIDDEN_ACTIVATIONS',
   'HashedTfidf',
   'HoldoutEvaluator',
@@ -46,6 +53,7 @@ const PUBLIC = [
   'Interactions',
   'KFold',
   'KFoldEvaluator',
+  'KSWIN',
   'Kappa',
   'KernelError',
   'LEARN_OPTIMIZERS',
@@ -61,6 +69,7 @@ const PUBLIC = [
   'Ordinal',
   'OutOfMemoryError',
   'PA_VARIANTS',
+  'PageHinkley',
   'PauseGate',
   'Pipeline',
   'PrAuc',
@@ -103,6 +112,7 @@ const PUBLIC = [
   'datetimeParts',
   'dedupe',
   'derive',
+  'driftDetectorFromJSON',
   'drop',
   'evaluate',
   'explore',
@@ -121,6 +131,7 @@ const PUBLIC = [
   'interactions',
   'kfold',
   'learn',
+  'makeDriftDetector',
   'makeGenerator',
   'makeMetric',
   'metricFromJSON',
@@ -206,13 +217,13 @@ test('src/index.ts has named exports only, grouped by stage under a comment', ()
   const groups = [...source.matchAll(/^\/\/ ([A-Z][a-z]+(?: [a-z]+)?):/gm)].map((m) => m[1]);
   assert.equal(
     groups.filter((g) => g !== 'Public entry point'),
-    ['Sources', 'Transforms', 'Models', 'Evaluation', 'Metrics', 'Telemetry', 'Core types'],
+    ['Sources', 'Transforms', 'Models', 'Evaluation', 'Drift detectors', 'Metrics', 'Telemetry', 'Core types'],
   );
 });
 
 test('what README, docs/ and examples/ import from sluice is exported', async () => {
   const main = (await import('../src/index.js')) as Record<string, unknown>;
-  const texts = [read('README.md'), read('examples/library.ts'), read('docs/cli.md'), read('docs/spec.md')];
+  const texts = [read('README.md'), read('examples/library.ts'), read('docs/cli.md'), read('docs/spec.md'), read('docs/drift.md')];
   const imported = texts
     .flatMap((t) => [...t.matchAll(/import \{([^}]*)\} from '(?:sluice|\.\.\/src\/index\.js)'/g)].flatMap((m) => m[1]!.split(',')))
     .map((s) => s.trim().replace(/^type\s+/, ''))
