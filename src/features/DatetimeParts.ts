@@ -282,9 +282,34 @@ function clockParts(local: Float64Array, hour: Int32Array | null, minute: Int32A
   }
 }
 
+/**
+ * Days a batch may span for its calendar parts to be read from a table built per batch (one
+ * civil-date conversion per day instead of per row: a file of a year's flights spans 366 days).
+ */
+const DAY_TABLE = 1 << 14;
+
 /** `raw[i]` = calendar part `p` of `local[i]` where it is finite (other rows keep 0). */
 function rawParts(local: Float64Array, raw: Int32Array, p: DatetimePart): void {
   const n = local.length;
+  let lo = Infinity,
+    hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = local[i]!;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  const first = Math.floor(lo / DAY),
+    span = Math.floor(hi / DAY) - first + 1;
+  if (span > 0 && span <= DAY_TABLE && span < n) {
+    // Date parts depend on the day only.
+    const table = new Int32Array(span);
+    for (let d = 0; d < span; d++) table[d] = part((first + d) * DAY, p);
+    for (let i = 0; i < n; i++) {
+      const x = local[i]!;
+      if (x - x === 0) raw[i] = table[Math.floor(x / DAY) - first]!;
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const x = local[i]!;
     if (x - x === 0) raw[i] = part(x, p);

@@ -44,7 +44,8 @@ export class FeatureHasher implements Transform<FeatureHasherState> {
   readonly output: string;
   readonly keepInputs: boolean;
   readonly nonFinite: NonFinitePolicy;
-  private readonly caches = new Map<string, WeakMap<StringDictionary, Float64Array>>();
+  /** Per column and dictionary: each code's slot and signed value (see codeTable). */
+  private readonly caches = new Map<string, WeakMap<StringDictionary, CodeTable>>();
 
   constructor(
     readonly columns: readonly string[],
@@ -74,98 +75,119 @@ export class FeatureHasher implements Transform<FeatureHasherState> {
 
   apply(batch: Batch): Batch {
     const n = batch.length,
-      C = this.columns.length,
-      mask = this.width - 1;
-    // Per column and row: the 32-bit hash (NaN when the cell adds nothing) and the value.
-    const hashes = this.columns.map(() => new Float64Array(n));
-    const vals = this.columns.map(() => new Float64Array(n).fill(1));
-    this.columns.forEach((name, j) => this.hashColumn(batch, name, hashes[j]!, vals[j]!));
+      C = this.columns.length;
     const indptr = new Int32Array(n + 1);
     const idx = new Int32Array(n * C),
       val = new Float32Array(n * C);
-    const rowI = new Int32Array(C),
-      rowV = new Float64Array(C);
-    let q = 0;
-    for (let i = 0; i < n; i++) {
-      let m = 0;
-      for (let j = 0; j < C; j++) {
-        const h = hashes[j]![i]!;
-        if (h !== h) continue;
-        const slot = h & mask,
-          v = this.signed && h >= 0x80000000 ? -vals[j]![i]! : vals[j]![i]!;
-        // Insertion into the row's short sorted list; equal slots (collisions) add up.
-        let p = m - 1;
-        while (p >= 0 && rowI[p]! > slot) p--;
-        if (p >= 0 && rowI[p] === slot) {
-          rowV[p]! += v;
-          continue;
-        }
-        for (let r = m; r > p + 1; r--) {
-          rowI[r] = rowI[r - 1]!;
-          rowV[r] = rowV[r - 1]!;
-        }
-        rowI[p + 1] = slot;
-        rowV[p + 1] = v;
-        m++;
-      }
-      for (let r = 0; r < m; r++)
-        if (rowV[r] !== 0) {
-          idx[q] = rowI[r]!;
-          val[q] = rowV[r]!;
-          q++;
-        }
-      indptr[i + 1] = q;
+    let q: number;
+    const a = batch.column(this.columns[0]!),
+      b = C === 2 ? batch.column(this.columns[1]!) : null;
+    if (b && 'codes' in a && 'codes' in b && a.validity === null && b.validity === null) {
+      // Two category columns with every cell present (a pair of airports, of keys): rows read
+      // from the codes' tables in one pass, no per-column arrays.
+      const ta = this.codeTable(this.columns[0]!, a.dictionary),
+        tb = this.codeTable(this.columns[1]!, b.dictionary);
+      q = rowsOfTwo(n, a.codes, ta.slots, ta.signs, b.codes, tb.slots, tb.signs, indptr, idx, val);
+    } else {
+      // Per column and row: the slot (-1 when the cell adds nothing) and the signed value.
+      const slots = this.columns.map(() => new Int32Array(n));
+      const vals = this.columns.map(() => new Float64Array(n));
+      this.columns.forEach((name, j) => this.hashColumn(batch, name, slots[j]!, vals[j]!));
+      q = rowsOf(slots, vals, indptr, idx, val);
     }
-    const col: Column = { type: 'vector', width: this.width, indptr, indices: idx.slice(0, q), values: val.slice(0, q), names: null, validity: null };
+    const col: Column = {
+      type: 'vector',
+      width: this.width,
+      indptr,
+      indices: q === idx.length ? idx : idx.slice(0, q),
+      values: q === val.length ? val : val.slice(0, q),
+      names: null,
+      validity: null,
+    };
     const base = this.keepInputs ? batch : batch.drop(this.columns.filter((c) => c !== this.output));
     return base.withColumn(this.output, col, false);
   }
 
-  private hashColumn(batch: Batch, name: string, hashes: Float64Array, vals: Float64Array): void {
+  /** Slot and signed value of each row's cell of column `name` (slot -1: the cell adds nothing). */
+  private hashColumn(batch: Batch, name: string, slots: Int32Array, vals: Float64Array): void {
     const c = batch.column(name),
-      n = batch.length;
+      n = batch.length,
+      mask = this.width - 1,
+      signed = this.signed;
+    // Sign from bit 31 of the hash, slot from its low bits.
+    const sign = (h: number) => (signed && h >= 0x80000000 ? -1 : 1);
     switch (c.type) {
       case 'category':
       case 'text': {
-        let cache = this.caches.get(name)!.get(c.dictionary);
-        if (!cache || cache.length < c.dictionary.size) {
-          const grown = new Float64Array(Math.max(16, c.dictionary.size * 2)).fill(NaN);
-          if (cache) grown.set(cache);
-          this.caches.get(name)!.set(c.dictionary, grown);
-          cache = grown;
-        }
+        const t = this.codeTable(name, c.dictionary),
+          codes = c.codes,
+          bits = c.validity;
         for (let i = 0; i < n; i++) {
-          if (!validity.get(c.validity, i)) {
-            hashes[i] = NaN;
+          if (bits && ((bits[i >> 3]! >> (i & 7)) & 1) === 0) {
+            slots[i] = -1;
             continue;
           }
-          const code = c.codes[i]!;
-          let h = cache[code]!;
-          if (h !== h) h = cache[code] = murmurhash3String(`${name}=${c.dictionary.get(code)}`, this.seed);
-          hashes[i] = h;
+          const code = codes[i]!;
+          slots[i] = code < 0 ? -1 : t.slots[code]!;
+          vals[i] = t.signs[code]!;
         }
         return;
       }
       case 'integer':
       case 'boolean':
-        for (let i = 0; i < n; i++)
-          hashes[i] = validity.get(c.validity, i)
-            ? murmurhash3String(`${name}=${c.type === 'boolean' ? (c.values[i] ? 'true' : 'false') : c.values[i]}`, this.seed)
-            : NaN;
+        for (let i = 0; i < n; i++) {
+          if (!validity.get(c.validity, i)) {
+            slots[i] = -1;
+            continue;
+          }
+          const h = murmurhash3String(`${name}=${c.type === 'boolean' ? (c.values[i] ? 'true' : 'false') : c.values[i]}`, this.seed);
+          slots[i] = h & mask;
+          vals[i] = sign(h);
+        }
         return;
       case 'number': {
         const x = numericColumn(batch, name, this.nonFinite, 'hash');
-        const h = murmurhash3String(name, this.seed);
+        const h = murmurhash3String(name, this.seed),
+          slot = h & mask,
+          s = sign(h);
         for (let i = 0; i < n; i++) {
           const v = x[i]!;
-          hashes[i] = v !== v ? NaN : h;
-          vals[i] = v;
+          slots[i] = v !== v ? -1 : slot;
+          vals[i] = s * v;
         }
         return;
       }
       default:
         throw new SchemaError(`hash needs category, text, integer, boolean or number columns, got ${c.type}`, name);
     }
+  }
+
+  /**
+   * Slot and signed value of every code of `dict` (each distinct value hashed once, when the
+   * dictionary grows to it; dictionaries are shared by a source's batches).
+   */
+  private codeTable(name: string, dict: StringDictionary): CodeTable {
+    const byDict = this.caches.get(name)!;
+    let t = byDict.get(dict);
+    const size = dict.size;
+    if (t && t.size >= size) return t;
+    const from = t?.size ?? 0;
+    const cap = t && t.slots.length >= size ? t.slots.length : Math.max(16, size * 2);
+    const slots = t && t.slots.length === cap ? t.slots : new Int32Array(cap);
+    const signs = t && t.signs.length === cap ? t.signs : new Float64Array(cap);
+    if (t && slots !== t.slots) {
+      slots.set(t.slots.subarray(0, from));
+      signs.set(t.signs.subarray(0, from));
+    }
+    const mask = this.width - 1;
+    for (let code = from; code < size; code++) {
+      const h = murmurhash3String(`${name}=${dict.get(code)}`, this.seed);
+      slots[code] = h & mask;
+      signs[code] = this.signed && h >= 0x80000000 ? -1 : 1;
+    }
+    t = { slots, signs, size };
+    byDict.set(dict, t);
+    return t;
   }
 
   toJSON(): TransformState<FeatureHasherState> {
@@ -187,4 +209,101 @@ export class FeatureHasher implements Transform<FeatureHasherState> {
     const st = 'state' in s ? s.state : s;
     return new FeatureHasher(st.columns, st);
   }
+}
+
+/**
+ * CSR rows from per-column slots and values: each row's slots in ascending order, equal slots
+ * (collisions) added up, zero sums left out. Returns the number of entries.
+ */
+function rowsOf(slots: Int32Array[], vals: Float64Array[], indptr: Int32Array, idx: Int32Array, val: Float32Array): number {
+  const n = indptr.length - 1,
+    C = slots.length;
+  const rowI = new Int32Array(C),
+    rowV = new Float64Array(C);
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    let m = 0;
+    for (let j = 0; j < C; j++) {
+      const slot = slots[j]![i]!;
+      if (slot < 0) continue;
+      const v = vals[j]![i]!;
+      // Insertion into the row's short sorted list; equal slots (collisions) add up.
+      let p = m - 1;
+      while (p >= 0 && rowI[p]! > slot) p--;
+      if (p >= 0 && rowI[p] === slot) {
+        rowV[p]! += v;
+        continue;
+      }
+      for (let r = m; r > p + 1; r--) {
+        rowI[r] = rowI[r - 1]!;
+        rowV[r] = rowV[r - 1]!;
+      }
+      rowI[p + 1] = slot;
+      rowV[p + 1] = v;
+      m++;
+    }
+    for (let r = 0; r < m; r++)
+      if (rowV[r] !== 0) {
+        idx[q] = rowI[r]!;
+        val[q] = rowV[r]!;
+        q++;
+      }
+    indptr[i + 1] = q;
+  }
+  return q;
+}
+
+/**
+ * rowsOf for two category columns with every cell present, read through their codes' slot and
+ * sign tables (two airports, a pair of keys), without the per-row insertion list.
+ */
+function rowsOfTwo(
+  n: number,
+  ca: Int32Array,
+  sa: Int32Array,
+  va: Float64Array,
+  cb: Int32Array,
+  sb: Int32Array,
+  vb: Float64Array,
+  indptr: Int32Array,
+  idx: Int32Array,
+  val: Float32Array,
+): number {
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    const ka = ca[i]!,
+      kb = cb[i]!;
+    let a = ka < 0 ? -1 : sa[ka]!,
+      b = kb < 0 ? -1 : sb[kb]!,
+      x = va[ka]!,
+      y = vb[kb]!;
+    if (a === b && a >= 0) {
+      x += y;
+      b = -1;
+    } else if (b < a) {
+      const t = a,
+        u = x;
+      a = b;
+      x = y;
+      b = t;
+      y = u;
+    }
+    if (a >= 0 && x !== 0) {
+      idx[q] = a;
+      val[q++] = x;
+    }
+    if (b >= 0 && y !== 0) {
+      idx[q] = b;
+      val[q++] = y;
+    }
+    indptr[i + 1] = q;
+  }
+  return q;
+}
+
+/** A dictionary's codes below `size`: their slots and signed values (±1). */
+interface CodeTable {
+  slots: Int32Array;
+  signs: Float64Array;
+  size: number;
 }

@@ -94,4 +94,24 @@ test('hour, minute and dayOfWeek computed together equal each computed alone (pr
   );
 });
 
+test('calendar parts read from a per-batch day table equal the per-row conversion (many rows in few days, and rows spread over centuries)', () => {
+  const dense: number[] = [],
+    spread: number[] = [];
+  for (let i = 0; i < 500; i++) dense.push(Date.UTC(2024, 0, 1) + i * 7_919_000 - 3_600_000);
+  for (let i = 0; i < 500; i++) spread.push(Date.UTC(1850 + (i % 300), i % 12, 1 + (i % 28), i % 24));
+  const parts = ['year', 'month', 'dayOfMonth', 'dayOfYear'] as const;
+  for (const vals of [dense, spread]) {
+    const b = Batch.fromRows(
+      vals.map((d) => ({ d })),
+      Schema.from({ d: 'datetime' }),
+    );
+    const rows = new DatetimeParts({ column: 'd', parts: [...parts] }).apply(b).toRows();
+    rows.forEach((r, i) => {
+      const t = new Date(vals[i]!);
+      const doy = Math.floor((vals[i]! - Date.UTC(t.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+      assert.equal(r, { d_year: t.getUTCFullYear(), d_month: t.getUTCMonth() + 1, d_dayOfMonth: t.getUTCDate(), d_dayOfYear: doy }, `row ${i}`);
+    });
+  }
+});
+
 test.run();

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BadInputError, Batch, Schema } from '../../src/core/index.js';
+import { BadInputError, Batch, type Column, Schema } from '../../src/core/index.js';
 import { FeatureHasher, murmurhash3String } from '../../src/features/index.js';
 
 const slotSign = (s: string, bits: number, seed = 0) => {
@@ -62,6 +62,30 @@ test('same value, different dictionaries → same slot; JSON round trip', () => 
   const a = t.apply(Batch.fromRows([{ c: 'p' }, { c: 'q' }], s)).value('hashed', 1);
   const u = FeatureHasher.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
   assert.equal(u.apply(Batch.fromRows([{ c: 'q' }], s)).value('hashed', 0), a);
+});
+
+test('two complete category columns (table path) encode as the general path does: collisions add up, cancelling ones drop out', () => {
+  const rows = [];
+  for (let i = 0; i < 300; i++) rows.push({ a: `v${i % 37}`, b: `v${(i * 7) % 41}` });
+  const schema = Schema.from({ a: 'category', b: 'category' });
+  const full = Batch.fromRows(rows, schema);
+  // 3 bits: many collisions between the two columns, some with opposite signs.
+  const t = new FeatureHasher(['a', 'b'], { bits: 3 });
+  const fast = t.apply(full).toRows();
+  // An all-present bitmap sends the same rows through the per-column path.
+  const ca = full.column('a') as Extract<Column, { type: 'category' }>;
+  const general = t.apply(full.withColumn('a', { ...ca, validity: new Uint8Array(38).fill(0xff) })).toRows();
+  assert.equal(fast, general);
+  let cancelled = 0,
+    summed = 0;
+  for (let i = 0; i < 300; i++) {
+    const [sa, ga] = slotSign(`a=${rows[i]!.a}`, 3),
+      [sb, gb] = slotSign(`b=${rows[i]!.b}`, 3);
+    const want: Record<number, number> = sa === sb ? (ga + gb === 0 ? {} : { [sa]: ga + gb }) : { [sa]: ga, [sb]: gb };
+    if (sa === sb) ga + gb === 0 ? cancelled++ : summed++;
+    assert.equal(fast[i]!.hashed, want, `row ${i}`);
+  }
+  assert.ok(cancelled > 0 && summed > 0, 'both kinds of collision occur');
 });
 
 test.run();

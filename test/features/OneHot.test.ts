@@ -141,4 +141,30 @@ test('other: false with values outside the vocabulary takes the general path', (
   assert.equal([...col.indices], [0, 0]);
 });
 
+test('integer values: small ones through the value table, large and negative ones by key, alike across batches and restored states', () => {
+  const schema = Schema.from({ n: 'integer' });
+  const vals = [5, 4095, 4096, -3, 5, 100000, 4095, null, 7];
+  const b = Batch.fromRows(
+    vals.map((n) => ({ n })),
+    schema,
+  );
+  const t = new OneHot(['n'], { maxCategories: 5 });
+  t.learn(b);
+  // Five slots: 7 (the sixth distinct value) goes to other.
+  assert.equal(t.categories('n'), ['5', '4095', '4096', '-3', '100000']);
+  const out = t
+    .apply(b)
+    .toRows()
+    .map((r) => r.n);
+  assert.equal(out, [{ 0: 1 }, { 1: 1 }, { 2: 1 }, { 3: 1 }, { 0: 1 }, { 4: 1 }, { 1: 1 }, {}, { 5: 1 }]);
+  const u = OneHot.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
+  assert.equal(u.apply(b).toRows(), t.apply(b).toRows());
+  // Before the vocabulary is full, an unknown value may still join it later.
+  const v = new OneHot(['n'], { maxCategories: 3 });
+  v.learn(Batch.fromRows([{ n: 1 }], schema));
+  assert.equal(v.apply(Batch.fromRows([{ n: 2 }], schema)).value('n', 0), { 3: 1 });
+  v.learn(Batch.fromRows([{ n: 2 }], schema));
+  assert.equal(v.apply(Batch.fromRows([{ n: 2 }], schema)).value('n', 0), { 1: 1 });
+});
+
 test.run();
