@@ -97,6 +97,8 @@ export class SparseLinearModel implements Model {
   private rowO = new Int32Array(64);
   private rowX = new Float64Array(64);
   private rowR = new Float64Array(64);
+  /** The hot case has a loop of its own (perRowLogistic): logistic, normalized, no L1/L2, no class weights. */
+  private readonly hot: boolean;
 
   get batchSize(): number {
     return this.options.batchSize;
@@ -137,6 +139,7 @@ export class SparseLinearModel implements Model {
       this.mu = ts.mean;
       this.sigma = ts.std;
     }
+    this.hot = this.opt === NORMALIZED && this.loss === LOGISTIC && this.l1 === 0 && this.l2 === 0 && options.classWeights === null;
     this.adapter = `host (${this.opt === NORMALIZED ? 'normalized adaptive' : this.opt === FTRL ? 'FTRL-Proximal' : 'passive-aggressive'}, per-row sparse)`;
     this.z = new Float64Array(this.K);
     this.ppu = new Float64Array(this.K);
@@ -291,8 +294,10 @@ export class SparseLinearModel implements Model {
     this.lossSum = 0;
     this.lossProd = 1;
     this.lossW = 0;
-    if (this.options.batchSize === 1 && this.opt === NORMALIZED && this.K === 1) this.perRow1(x, out);
-    else if (this.options.batchSize === 1 && this.opt !== FTRL) this.perRow(x, out);
+    if (this.options.batchSize === 1 && this.opt === NORMALIZED && this.K === 1) {
+      if (this.hot && x.kind !== 'dense' && x.weights === null && this.c === 1 && this.cG === 1) this.perRowLogistic(x, out);
+      else this.perRow1(x, out);
+    } else if (this.options.batchSize === 1 && this.opt !== FTRL) this.perRow(x, out);
     else {
       const b = this.options.batchSize;
       for (let start = 0; start < x.rows; start += b) this.miniBatch(x, out, start, Math.min(x.rows, start + b));
@@ -499,7 +504,10 @@ export class SparseLinearModel implements Model {
         d = mg > 0 ? -l : 0;
       }
       if (d !== 0) {
-        const g2 = h * d * d;
+        // Stored G is G/cG: add g²x²/cG; the rate factor 1/(s·√G) is rc/(s·√stored), rc = 1/√cG.
+        const g2 = h * d * d,
+          g2s = cG === 1 ? g2 : g2 / cG,
+          rc = cG === 1 ? 1 : 1 / Math.sqrt(cG);
         let nx = 1,
           ppu = 0;
         for (let k = 0; k < m; k++) {
@@ -513,17 +521,23 @@ export class SparseLinearModel implements Model {
             st[o] = s = ax;
           }
           const x2 = xv * xv,
-            G = st[o + 3]! * cG + g2 * x2,
-            is = 1 / s;
-          st[o + 3] = G / cG;
-          nx += x2 * is * is;
-          const rd = G > 0 ? is / Math.sqrt(G) : 0;
-          rowR[k] = rd;
-          ppu += x2 * rd;
+            Gs = st[o + 3]! + g2s * x2;
+          st[o + 3] = Gs;
+          // One division per non-zero: x²/s² = x²·rd²·G, with rd = 1/(s·√G).
+          if (Gs > 0) {
+            const rd = rc / (s * Math.sqrt(Gs)),
+              xr = xv * rd;
+            nx += xr * xr * Gs * cG;
+            rowR[k] = xr;
+            ppu += xv * xr;
+          } else {
+            nx += x2 / (s * s);
+            rowR[k] = 0;
+          }
         }
-        const Gb = st[ob + 3]! * cG + g2,
-          rb = Gb > 0 ? 1 / Math.sqrt(Gb) : 0;
-        st[ob + 3] = Gb / cG;
+        const Gb = st[ob + 3]! + g2s,
+          rb = Gb > 0 ? rc / Math.sqrt(Gb) : 0;
+        st[ob + 3] = Gb;
         ppu += rb;
         tW += h;
         N += h * nx;
@@ -531,7 +545,7 @@ export class SparseLinearModel implements Model {
         const u = importanceUpdate(L, p, y, eta * h, ppu * mult, p >= 0 ? 1 / E : E) * mult;
         if (u !== 0) {
           const uc = u / c;
-          for (let k = 0; k < m; k++) st[rowO[k]! + 2]! += uc * rowX[k]! * rowR[k]!;
+          for (let k = 0; k < m; k++) st[rowO[k]! + 2]! += uc * rowR[k]!;
           st[ob + 2]! += u * rb;
         }
       }
@@ -543,6 +557,108 @@ export class SparseLinearModel implements Model {
       }
     }
     this.c = c;
+    this.tW = tW;
+    this.N = N;
+    this.lossSum = lossSum;
+    this.lossProd = lossProd;
+    this.lossW = lossW;
+    this._step += steps;
+  }
+
+  /**
+   * perRow1 for the hot case alone: logistic, CSR rows, no sample or class weights, no L1/L2 (so
+   * the scales c and cG stay 1). Same arithmetic, without the branches the general loop carries
+   * per row and per non-zero.
+   */
+  private perRowLogistic(x: FeatureMatrix, out: Float32Array): void {
+    const ip = x.indptr!,
+      idx = x.indices!,
+      vals = x.values,
+      t = x.targets,
+      st = this.st,
+      ob = this._inputs! * 4,
+      eta = this.eta;
+    let rowO = this.rowO,
+      rowR = this.rowR,
+      tW = this.tW,
+      N = this.N,
+      lossSum = this.lossSum,
+      lossProd = this.lossProd,
+      lossW = this.lossW,
+      steps = 0;
+    for (let r = 0; r < x.rows; r++) {
+      const p0 = ip[r]!,
+        p1 = ip[r + 1]!;
+      if (p1 - p0 > rowO.length) {
+        this.rowO = rowO = new Int32Array(2 * (p1 - p0));
+        this.rowX = new Float64Array(2 * (p1 - p0));
+        this.rowR = rowR = new Float64Array(2 * (p1 - p0));
+      }
+      // rowR holds x first, then x times the rate factor.
+      let sum = 0,
+        m = 0;
+      for (let q = p0; q < p1; q++) {
+        const xv = vals[q]!;
+        if (!(xv > TINY || xv < -TINY)) continue;
+        const o = idx[q]! << 2;
+        sum += st[o + 2]! * xv;
+        rowO[m] = o;
+        rowR[m++] = xv;
+      }
+      const p = sum + st[ob + 2]!,
+        E = Math.exp(p >= 0 ? -p : p),
+        prob = p >= 0 ? 1 / (1 + E) : E / (1 + E);
+      out[r] = prob;
+      if (t === null) continue;
+      const y = t[r]!;
+      if (y !== y) continue;
+      steps++;
+      lossW += 1;
+      lossSum += (p > 0 ? p : 0) - y * p;
+      lossProd *= 1 + E;
+      if (lossProd > PROD_MAX) {
+        lossSum += Math.log(lossProd);
+        lossProd = 1;
+      }
+      const d = prob - y;
+      if (d === 0) continue;
+      const g2 = d * d;
+      let nx = 1,
+        ppu = 0;
+      for (let k = 0; k < m; k++) {
+        const o = rowO[k]!,
+          xv = rowR[k]!,
+          ax = xv < 0 ? -xv : xv;
+        let s = st[o]!;
+        if (ax > s) {
+          if (s > 0) st[o + 2] = (st[o + 2]! * s) / ax;
+          st[o] = s = ax;
+        }
+        const G = st[o + 3]! + g2 * xv * xv;
+        st[o + 3] = G;
+        if (G > 0) {
+          const xr = xv / (s * Math.sqrt(G));
+          nx += xr * xr * G;
+          rowR[k] = xr;
+          ppu += xv * xr;
+        } else {
+          nx += (xv * xv) / (s * s);
+          rowR[k] = 0;
+        }
+      }
+      const Gb = st[ob + 3]! + g2,
+        rb = Gb > 0 ? 1 / Math.sqrt(Gb) : 0;
+      st[ob + 3] = Gb;
+      ppu += rb;
+      tW += 1;
+      N += nx;
+      const mult = Math.sqrt(tW / N),
+        u = importanceUpdate(LOGISTIC, p, y, eta, ppu * mult, p >= 0 ? 1 / E : E) * mult;
+      if (u !== 0) {
+        for (let k = 0; k < m; k++) st[rowO[k]! + 2]! += u * rowR[k]!;
+        st[ob + 2]! += u * rb;
+      }
+    }
     this.tW = tW;
     this.N = N;
     this.lossSum = lossSum;
