@@ -1,6 +1,13 @@
 import { SluiceError } from '../core/index.js';
 import { checkBatch } from './checkBatch.js';
 
+/** Σ yTrue, Σ yPred and Σ yTrue·yPred of a batch of 0/1 labels. */
+export interface BinarySums {
+  st: number;
+  sp: number;
+  stp: number;
+}
+
 export interface ConfusionMatrixState {
   classes: number;
   /** Row-major classes×classes weighted counts: row = true class, column = predicted class. */
@@ -45,10 +52,23 @@ export class ConfusionMatrix {
   }
 
   /** Adds (sign 1) or removes (sign -1) rows; `metric` names the caller in errors. */
-  add(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, sign: 1 | -1, metric: string): void {
+  add(
+    yTrue: ArrayLike<number>,
+    yPred: ArrayLike<number>,
+    weights: ArrayLike<number> | undefined,
+    sign: 1 | -1,
+    metric: string,
+    sums?: BinarySums | null,
+  ): void {
     const len = yTrue.length;
     checkBatch(metric, yTrue, yPred, weights);
-    if (weights === undefined && this.addBinary(yTrue, yPred, sign)) return;
+    if (weights === undefined) {
+      const b = sums === undefined ? ConfusionMatrix.binarySums(yTrue, yPred) : sums;
+      if (b) {
+        this.addBinary(len, b, sign);
+        return;
+      }
+    }
     let max = this.k - 1;
     for (let i = 0; i < len; i++) {
       const t = yTrue[i]!,
@@ -72,12 +92,12 @@ export class ConfusionMatrix {
   }
 
   /**
-   * Unweighted rows whose labels are all 0 or 1 (the usual binary case), counted without a
-   * read-modify-write of the matrix per row (a chain through four cells): the four cells follow
-   * from Σt, Σp and Σt·p, integer sums as exact as counting one by one. False, with nothing
-   * changed, when a label is not 0 or 1.
+   * Σt, Σp and Σt·p of rows whose labels are all 0 or 1 (the usual binary case), from which the
+   * four cells of unweighted rows follow without a read-modify-write of the matrix per row (a
+   * chain through four cells): integer sums, as exact as counting one by one. Null when a label
+   * is not 0 or 1. Metrics counting the same labels (MetricSet) share one scan.
    */
-  private addBinary(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, sign: 1 | -1): boolean {
+  static binarySums(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): BinarySums | null {
     const len = yTrue.length;
     let st = 0,
       sp = 0,
@@ -85,12 +105,18 @@ export class ConfusionMatrix {
     for (let i = 0; i < len; i++) {
       const t = yTrue[i]!,
         p = yPred[i]!;
-      if ((t !== 0 && t !== 1) || (p !== 0 && p !== 1)) return false;
+      if ((t !== 0 && t !== 1) || (p !== 0 && p !== 1)) return null;
       st += t;
       sp += p;
       stp += t * p;
     }
-    if (len === 0) return true;
+    return { st, sp, stp };
+  }
+
+  /** Unweighted 0/1 rows counted from their sums (see binarySums). */
+  private addBinary(len: number, b: BinarySums, sign: 1 | -1): void {
+    if (len === 0) return;
+    const { st, sp, stp } = b;
     // The class count grows to the largest label seen + 1, as in add.
     const need = st > 0 || sp > 0 ? 2 : 1;
     if (this.k < need) this.grow(need);
@@ -102,7 +128,6 @@ export class ConfusionMatrix {
     m[k + 1]! += sign * stp;
     this.n += sign * len;
     this.rows += sign * len;
-    return true;
   }
 
   /** Weight of rows with true class `t` predicted as `p`. */

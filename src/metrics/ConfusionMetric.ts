@@ -1,4 +1,4 @@
-import { ConfusionMatrix, type ConfusionMatrixState } from './ConfusionMatrix.js';
+import { type BinarySums, ConfusionMatrix, type ConfusionMatrixState } from './ConfusionMatrix.js';
 import type { Metric, MetricState } from './Metric.js';
 
 /**
@@ -22,6 +22,11 @@ export abstract class ConfusionMetric implements Metric {
 
   update(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights?: ArrayLike<number>): void {
     this.cm.add(yTrue, yPred, weights, 1, this.name);
+  }
+
+  /** update() with the batch's binary sums already taken (ConfusionMatrix.binarySums of these labels; null: not all 0/1). */
+  updateWithSums(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, sums: BinarySums | null): void {
+    this.cm.add(yTrue, yPred, undefined, 1, this.name, sums);
   }
 
   revert(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights?: ArrayLike<number>): void {

@@ -19,6 +19,10 @@ export class LogLoss extends MeanLoss {
     this.checkLabels(yTrue, width);
     const lo = LogLoss.EPS,
       hi = 1 - LogLoss.EPS;
+    if (width === 1 && weights === undefined) {
+      this.binaryUnweighted(yTrue, yPred, sign, lo, hi);
+      return;
+    }
     for (let i = 0; i < yTrue.length; i++) {
       const y = yTrue[i]!;
       let p: number;
@@ -31,6 +35,36 @@ export class LogLoss extends MeanLoss {
       this.put(-sign * w * Math.log(p < lo ? lo : p > hi ? hi : p), sign * w);
     }
     this.rows += sign * yTrue.length;
+  }
+
+  /**
+   * The usual case (one probability per row, no weights): the same Neumaier steps as `put`, row by
+   * row in the same order, on locals; a field read and write per row measured about half the loop.
+   */
+  private binaryUnweighted(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, sign: 1 | -1, lo: number, hi: number): void {
+    const len = yTrue.length;
+    let sum = this.sum,
+      sumC = this.sumC;
+    for (let i = 0; i < len; i++) {
+      const q = yPred[i]!;
+      const p = yTrue[i] === 1 ? q : 1 - q;
+      const x = -sign * Math.log(p < lo ? lo : p > hi ? hi : p);
+      const t = sum + x;
+      sumC += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+      sum = t;
+    }
+    this.sum = sum;
+    this.sumC = sumC;
+    let weight = this.weight,
+      weightC = this.weightC;
+    for (let i = 0; i < len; i++) {
+      const t = weight + sign;
+      weightC += Math.abs(weight) >= 1 ? weight - t + sign : sign - t + weight;
+      weight = t;
+    }
+    this.weight = weight;
+    this.weightC = weightC;
+    this.rows += sign * len;
   }
 
   static fromJSON(state: MetricState): LogLoss {

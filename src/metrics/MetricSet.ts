@@ -1,4 +1,6 @@
 import { SluiceError, SpecError } from '../core/index.js';
+import { type BinarySums, ConfusionMatrix } from './ConfusionMatrix.js';
+import { ConfusionMetric } from './ConfusionMetric.js';
 import type { Metric, MetricInput, MetricState } from './Metric.js';
 import { makeMetric } from './makeMetric.js';
 import { metricFromJSON } from './metricFromJSON.js';
@@ -104,8 +106,18 @@ export class MetricSet {
     const cache = new Map<string, ArrayLike<number>>();
     // Every metric's input first, so a missing prediction form fails before any metric moves.
     const preds = this.metrics.map((m, i) => this.predictionsFor(m, this.keys[i]!, yTrue.length, predictions, cache));
+    // Unweighted confusion metrics of the same labels (accuracy, precision, recall, f1) share one scan of them.
+    let sumsOf: ArrayLike<number> | null = null,
+      sums: BinarySums | null = null;
     for (let i = 0; i < this.metrics.length; i++) {
-      this.metrics[i]!.update(yTrue, preds[i]!, weights);
+      const m = this.metrics[i]!;
+      if (weights === undefined && m instanceof ConfusionMetric) {
+        if (sumsOf !== preds[i]) {
+          sumsOf = preds[i]!;
+          sums = yTrue.length === sumsOf.length ? ConfusionMatrix.binarySums(yTrue, sumsOf) : null;
+        }
+        m.updateWithSums(yTrue, preds[i]!, sums);
+      } else m.update(yTrue, preds[i]!, weights);
       if (this.windows) this.windows[i]!.update(yTrue, preds[i]!, weights);
     }
   }

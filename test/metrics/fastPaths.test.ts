@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../src/core/index.js';
-import { ConfusionMatrix, MetricSet, ScoreHistogram } from '../../src/metrics/index.js';
+import { ConfusionMatrix, LogLoss, MetricSet, makeMetric, ScoreHistogram } from '../../src/metrics/index.js';
 
 function binary(seed: number, n: number): { t: Float32Array; p: Int32Array; s: Float32Array } {
   const rng = new Rng(seed);
@@ -81,6 +81,51 @@ test('accuracy over binary probabilities equals the share of rows whose threshol
   let right = 0;
   for (let i = 0; i < t.length; i++) if ((s[i]! >= 0.5 ? 1 : 0) === t[i]) right++;
   assert.is(set.values().accuracy, right / t.length);
+});
+
+test('log loss: binary rows without weights (the fast loop) equal the same rows with unit weights, through updates and reverts', () => {
+  const fast = new LogLoss(),
+    slow = new LogLoss();
+  for (let k = 0; k < 6; k++) {
+    const { t, s } = binary(20 + k, 300 + 11 * k);
+    // Clipped extremes on both sides.
+    s[0] = 0;
+    s[1] = 1;
+    const ones = new Float32Array(t.length).fill(1);
+    fast.update(t, s);
+    slow.update(t, s, ones);
+    if (k % 3 === 2) {
+      fast.revert(t, s);
+      slow.revert(t, s, ones);
+    }
+    assert.equal(fast.toJSON(), slow.toJSON(), `after batch ${k}`);
+    assert.is(fast.value, slow.value);
+  }
+  assert.throws(() => fast.update([0, 2], [0.5, 0.5]), /yTrue\[1\] = 2/);
+});
+
+test('the confusion metrics of a metric set share one scan of the labels: same states as each metric updated alone (binary, then other classes)', () => {
+  const names = ['accuracy', 'precision', 'recall', 'f1', 'balancedAccuracy', 'logLoss'];
+  const set = new MetricSet(names);
+  const alone = names.map((n) => makeMetric(n));
+  const feed = (t: Float32Array, probs: Float32Array, labels?: Int32Array) => {
+    set.update(t, labels ? { labels, probabilities: probs } : { probabilities: probs });
+    alone.forEach((m) => {
+      m.update(t, m.input === 'labels' ? (labels ?? Int32Array.from(probs, (v) => +(v >= 0.5))) : probs);
+    });
+    assert.equal(
+      set.toJSON().metrics,
+      alone.map((m) => m.toJSON()),
+    );
+  };
+  for (let k = 0; k < 4; k++) {
+    const { t, s } = binary(40 + k, 200 + k);
+    feed(t, s);
+  }
+  // Given labels beyond 0/1 (a third class): every metric's general path.
+  const { t, s } = binary(50, 30);
+  const labels = Int32Array.from(s, (v, i) => (i % 7 === 0 ? 2 : +(v >= 0.5)));
+  feed(t, s, labels);
 });
 
 test.run();

@@ -338,6 +338,8 @@ export function compileExpression(source: string, options: CompileExpressionOpti
     };
   };
 
+  // `column op number` (a target like `delay > 15`): compared straight into booleans.
+  const compare = comparisonOf(root);
   let cache: { schema: Schema; bound: Bound } | null = null;
   const bound = (schema: Schema): Bound => {
     if (cache?.schema !== schema) {
@@ -354,6 +356,10 @@ export function compileExpression(source: string, options: CompileExpressionOpti
     check: (schema) => (bound(schema).kind === 'bool' ? 'boolean' : 'number'),
     evaluate(batch) {
       const b = bound(batch.schema);
+      if (compare) {
+        const fast = compareColumn(batch, compare.column, compare.op, compare.value);
+        if (fast) return fast;
+      }
       const x = b.shared ? b.ev(batch).slice() : b.ev(batch),
         n = batch.length;
       const bitmap = validity.allocate(n, 1);
@@ -379,4 +385,58 @@ export function compileExpression(source: string, options: CompileExpressionOpti
 function copyIfShared(x: Float64Array, batch: Batch): Float64Array {
   for (const c of batch.columns) if ('values' in c && (c.values as unknown) === x) return x.slice();
   return x;
+}
+
+type CompareOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+const FLIPPED: Record<CompareOp, CompareOp> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+
+/** `column op number` or `number op column` as column, op, number (op turned round for the second); else null. */
+function comparisonOf(n: ExprNode): { column: string; op: CompareOp; value: number } | null {
+  if (n.type !== 'binary' || !(n.op in FLIPPED)) return null;
+  const op = n.op as CompareOp;
+  if (n.left.type === 'col' && n.right.type === 'num' && !Number.isNaN(n.right.value)) return { column: n.left.name, op, value: n.right.value };
+  if (n.right.type === 'col' && n.left.type === 'num' && !Number.isNaN(n.left.value)) return { column: n.right.name, op: FLIPPED[op], value: n.left.value };
+  return null;
+}
+
+/**
+ * The comparison of an integer column (always finite; missing by its bitmap) with a number, as
+ * the general path gives it: 1/0, missing where the input is missing. Null for other columns.
+ */
+function compareColumn(batch: Batch, name: string, op: CompareOp, k: number): Extract<Column, { type: 'boolean' }> | null {
+  const c = batch.column(name);
+  if (c.type !== 'integer') return null;
+  const n = batch.length,
+    v = c.values,
+    out = new Uint8Array(n);
+  switch (op) {
+    case '<':
+      for (let i = 0; i < n; i++) out[i] = +(v[i]! < k);
+      break;
+    case '<=':
+      for (let i = 0; i < n; i++) out[i] = +(v[i]! <= k);
+      break;
+    case '>':
+      for (let i = 0; i < n; i++) out[i] = +(v[i]! > k);
+      break;
+    case '>=':
+      for (let i = 0; i < n; i++) out[i] = +(v[i]! >= k);
+      break;
+    case '==':
+      for (let i = 0; i < n; i++) out[i] = +(v[i]! === k);
+      break;
+    case '!=':
+      for (let i = 0; i < n; i++) out[i] = +(v[i]! !== k);
+      break;
+  }
+  const bits = c.validity;
+  if (bits === null) return { type: 'boolean', values: out, validity: null };
+  let bitmap: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) {
+    if (((bits[i >> 3]! >> (i & 7)) & 1) === 1) continue;
+    out[i] = 0;
+    bitmap ??= validity.allocate(n, 1);
+    validity.set(bitmap, i, false);
+  }
+  return { type: 'boolean', values: out, validity: bitmap };
 }

@@ -129,4 +129,27 @@ test('a bare column reference does not alias the input array', () => {
   assert.ok(c.values !== src.values);
 });
 
+test('an integer column compared with a number (fast path) gives what the general path gives on the same values as numbers', () => {
+  const ints: Array<number | null> = [];
+  for (let i = 0; i < 300; i++) ints.push(i % 17 === 0 ? null : ((i * 7919) % 61) - 30);
+  const rows = ints.map((v) => ({ i: v, f: v }));
+  for (const withMissing of [true, false]) {
+    const data = Batch.fromRows(withMissing ? rows : rows.filter((r) => r.i !== null), Schema.from({ i: 'integer', f: 'number' }));
+    for (const op of ['<', '<=', '>', '>=', '==', '!=']) {
+      for (const [l, r] of [
+        ['{c}', '3'],
+        ['-4', '{c}'],
+        ['{c}', '2.5'],
+      ]) {
+        const expr = (c: string) => `${l!.replace('{c}', c)} ${op} ${r!.replace('{c}', c)}`;
+        const fast = compileExpression(expr('i')).evaluate(data),
+          general = compileExpression(expr('f')).evaluate(data);
+        assert.is(fast.type, 'boolean');
+        assert.equal(fast, general, expr('i'));
+        assert.is(fast.validity === null, !withMissing, `${expr('i')}: a bitmap only when a value is missing`);
+      }
+    }
+  }
+});
+
 test.run();
