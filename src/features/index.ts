@@ -10,6 +10,7 @@ export { FeatureHasher, type FeatureHasherOptions, type FeatureHasherState } fro
 export { HashedCrosses, type HashedCrossesOptions, type HashedCrossesState } from './HashedCrosses.js';
 export { IMPUTE_STRATEGIES, type ImputeStrategy } from './IMPUTE_STRATEGIES.js';
 export { Impute, type ImputeColumnSpec, type ImputeOptions, type ImputeState } from './Impute.js';
+export { ImputeStandardize, type ImputeStandardizeOptions, type ImputeStandardizeState } from './ImputeStandardize.js';
 export { Interactions, type InteractionsOptions, type InteractionsState } from './Interactions.js';
 export { Log1p, type Log1pState } from './Log1p.js';
 export { labelRejects } from './labelRejects.js';
