@@ -31,13 +31,21 @@ const FLUSH_MAX = 1 << 20;
 export class ScorePairs {
   private pos = new RunList();
   private neg = new RunList();
+  /**
+   * While every row is unweighted with a non-negative float32 score (a model's probabilities),
+   * the runs are the scores' bits as int32 keys (KeyRuns: integer order is numeric order, half the
+   * memory, merges and counts without branches); the first other row moves them to `pos`/`neg`.
+   */
+  private keyed = true;
+  private kpos = new KeyRuns();
+  private kneg = new KeyRuns();
   private u = 0;
   /** Buffered rows of each class (scores, weights or null while all are 1), not in the runs yet. */
   private readonly bufPos = new Buffer();
   private readonly bufNeg = new Buffer();
 
   get count(): number {
-    return this.pos.n + this.neg.n + this.bufPos.n + this.bufNeg.n;
+    return this.pos.n + this.neg.n + this.kpos.n + this.kneg.n + this.bufPos.n + this.bufNeg.n;
   }
 
   /** Adds one batch: the positive rows' scores and weights, and the negative rows'. */
@@ -104,6 +112,9 @@ export class ScorePairs {
   reset(): void {
     this.pos = new RunList();
     this.neg = new RunList();
+    this.keyed = true;
+    this.kpos = new KeyRuns();
+    this.kneg = new KeyRuns();
     this.u = 0;
     this.bufPos.clear();
     this.bufNeg.clear();
@@ -115,8 +126,8 @@ export class ScorePairs {
    */
   rocAuc(): number {
     this.flush();
-    const P = this.pos.total,
-      N = this.neg.total;
+    const P = this.keyed ? this.kpos.n : this.pos.total,
+      N = this.keyed ? this.kneg.n : this.neg.total;
     return P > 0 && N > 0 ? this.u / (P * N) : NaN;
   }
 
@@ -127,6 +138,7 @@ export class ScorePairs {
    */
   averagePrecision(): number {
     this.flush();
+    if (this.keyed) return averagePrecisionOfKeys(this.kpos.merged(), this.kneg.merged());
     const p = this.pos.merged(),
       n = this.neg.merged();
     const P = this.pos.total;
@@ -149,6 +161,7 @@ export class ScorePairs {
 
   toJSON(): ScorePairsState {
     this.flush();
+    if (this.keyed) return { pos: Array.from(scoresOf(this.kpos.merged())), posWeights: null, neg: Array.from(scoresOf(this.kneg.merged())), negWeights: null };
     const p = this.pos.merged(),
       n = this.neg.merged();
     return { pos: Array.from(p.s), posWeights: p.w && Array.from(p.w), neg: Array.from(n.s), negWeights: n.w && Array.from(n.w) };
@@ -163,12 +176,23 @@ export class ScorePairs {
 
   private maybeFlush(): void {
     const waiting = this.bufPos.n + this.bufNeg.n;
-    if (waiting >= Math.max(FLUSH_MIN, Math.min(FLUSH_MAX, this.pos.n + this.neg.n))) this.flush();
+    if (waiting >= Math.max(FLUSH_MIN, Math.min(FLUSH_MAX, this.pos.n + this.neg.n + this.kpos.n + this.kneg.n))) this.flush();
   }
 
   /** The buffered rows into the runs, their pairs with the runs' rows and among themselves into U. */
   private flush(): void {
     if (this.bufPos.n + this.bufNeg.n === 0) return;
+    if (this.keyed) {
+      const kp = this.bufPos.w === null && this.bufNeg.w === null ? sortedKeys(this.bufPos.s, this.bufPos.n) : null;
+      const kn = kp ? sortedKeys(this.bufNeg.s, this.bufNeg.n) : null;
+      if (kp && kn) {
+        this.bufPos.clear();
+        this.bufNeg.clear();
+        this.flushKeys(kp, kn);
+        return;
+      }
+      this.unkey();
+    }
     const p = this.bufPos.sorted(),
       n = this.bufNeg.sorted();
     this.bufPos.clear();
@@ -185,6 +209,247 @@ export class ScorePairs {
     this.u += du;
     if (p.s.length > 0) this.pos.push(p);
     if (n.s.length > 0) this.neg.push(n);
+  }
+
+  /** flush() in keyed mode: the same U terms as the general path, counted on int32 keys (integers and halves: exact in any order). */
+  private flushKeys(p: Int32Array, n: Int32Array): void {
+    let du = n.length === 0 ? 0 : rankKeys(p, n);
+    for (const r of this.kneg.runs) du += rankKeys(p, r);
+    const P = this.kpos.n;
+    if (n.length > 0 && P > 0) {
+      du += P * n.length;
+      for (const r of this.kpos.runs) du -= rankKeys(n, r);
+    }
+    this.u += du;
+    if (p.length > 0) this.kpos.push(p);
+    if (n.length > 0) this.kneg.push(n);
+  }
+
+  /** Leaves keyed mode for good: the key runs become scores runs (a weighted or negative or float64 score came). */
+  private unkey(): void {
+    this.keyed = false;
+    for (const [keys, list] of [
+      [this.kpos, this.pos],
+      [this.kneg, this.neg],
+    ] as const) {
+      for (const r of keys.runs) list.push({ s: scoresOf(r), w: null, c: null });
+    }
+    this.kpos = new KeyRuns();
+    this.kneg = new KeyRuns();
+  }
+}
+
+/**
+ * The first n scores as sorted int32 keys (their float32 bits; -0 as 0), or null when one is not
+ * a float32 or is negative. Non-negative float32 bits order as the numbers do, and fit an int32.
+ * LSD radix in passes of 11, 11 and 9 bits; a pass whose digit is the same for every key is skipped.
+ */
+function sortedKeys(scores: Float64Array, n: number): Int32Array | null {
+  const f = new Float32Array(n);
+  f.set(scores.subarray(0, n));
+  let a = new Int32Array(f.buffer);
+  const h0 = new Int32Array(2048),
+    h1 = new Int32Array(2048),
+    h2 = new Int32Array(512);
+  for (let i = 0; i < n; i++) {
+    let k = a[i]!;
+    if (f[i] !== scores[i] || k < 0) {
+      if (scores[i] !== 0) return null;
+      k = a[i] = 0;
+    }
+    h0[k & 2047]!++;
+    h1[(k >>> 11) & 2047]!++;
+    h2[k >>> 22]!++;
+  }
+  let b = new Int32Array(n);
+  for (const [h, shift, mask] of [
+    [h0, 0, 2047],
+    [h1, 11, 2047],
+    [h2, 22, 511],
+  ] as const) {
+    if (n === 0 || h[(a[0]! >>> shift) & mask] === n) continue;
+    starts(h);
+    scatter(a, b, h, shift, mask);
+    const t = a;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+function scatter(a: Int32Array, b: Int32Array, h: Int32Array, shift: number, mask: number): void {
+  for (let i = 0; i < a.length; i++) {
+    const k = a[i]!;
+    b[h[(k >>> shift) & mask]!++] = k;
+  }
+}
+
+/** The scores of sorted keys (float32 bits), as float64. */
+function scoresOf(keys: Int32Array): Float64Array {
+  const out = new Float64Array(keys.length);
+  out.set(new Float32Array(keys.buffer, keys.byteOffset, keys.length));
+  return out;
+}
+
+/**
+ * rankSum for keys of unit weight: Σ over q of (r's keys below it + ½ those equal). Runs of
+ * comparable size: two merges without branches, one counting below and one below or equal,
+ * interleaved (independent chains). A much shorter run gallops through the longer one (for a
+ * short r, through q: Σ over q = |q|·|r| − Σ over r, all integers and halves, so exact).
+ */
+function rankKeys(q: Int32Array, r: Int32Array): number {
+  const nq = q.length,
+    nr = r.length;
+  if (nr > 8 * nq) return rankKeysGallop(q, r);
+  if (nq > 8 * nr) return nq * nr - rankKeysGallop(r, q);
+  let lt = 0,
+    le = 0,
+    i = 0,
+    j = 0,
+    a = 0,
+    b = 0;
+  // Below: an r key comes first when smaller (c = -1), else the q key takes the count j.
+  // Below or equal: the q key comes first only when smaller (d = -1), taking the count b.
+  while (i < nq && j < nr && a < nq && b < nr) {
+    const c = (r[j]! - q[i]!) >> 31;
+    lt += j & ~c;
+    j -= c;
+    i += 1 + c;
+    const d = (q[a]! - r[b]!) >> 31;
+    le += b & d;
+    a -= d;
+    b += 1 + d;
+  }
+  while (i < nq && j < nr) {
+    const c = (r[j]! - q[i]!) >> 31;
+    lt += j & ~c;
+    j -= c;
+    i += 1 + c;
+  }
+  while (a < nq && b < nr) {
+    const d = (q[a]! - r[b]!) >> 31;
+    le += b & d;
+    a -= d;
+    b += 1 + d;
+  }
+  lt += (nq - i) * j;
+  le += (nq - a) * b;
+  return lt + 0.5 * (le - lt);
+}
+
+function rankKeysGallop(q: Int32Array, r: Int32Array): number {
+  const len = r.length;
+  let lo = 0,
+    hi = 0,
+    last = -1,
+    at = 0,
+    sum = 0;
+  for (let i = 0; i < q.length; i++) {
+    const x = q[i]!;
+    if (x !== last) {
+      lo = keyBound(r, x, lo, len, 0);
+      hi = keyBound(r, x, hi > lo ? hi : lo, len, 1);
+      at = lo + 0.5 * (hi - lo);
+      last = x;
+    }
+    sum += at;
+  }
+  return sum;
+}
+
+/** First index ≥ from whose key is ≥ x (strict 0) or > x (strict 1), galloping from `from`. */
+function keyBound(s: Int32Array, x: number, from: number, len: number, strict: 0 | 1): number {
+  // s[i] < x + strict is "s[i] below the bound" for integer keys.
+  const y = x + strict;
+  if (from >= len || s[from]! >= y) return from;
+  let a = from,
+    step = 1,
+    b = from + 1;
+  while (b < len && s[b]! < y) {
+    a = b;
+    step *= 2;
+    b = a + step;
+  }
+  let l = a + 1,
+    h = b < len ? b : len;
+  while (l < h) {
+    const mid = (l + h) >>> 1;
+    if (s[mid]! < y) l = mid + 1;
+    else h = mid;
+  }
+  return l;
+}
+
+/** Two sorted key runs as one, without a branch per key. */
+function mergeKeys(a: Int32Array, b: Int32Array): Int32Array {
+  const na = a.length,
+    nb = b.length,
+    s = new Int32Array(na + nb);
+  let i = 0,
+    j = 0,
+    k = 0;
+  while (i < na && j < nb) {
+    const x = a[i]!,
+      y = b[j]!;
+    // c = -1 when y < x: take y.
+    const c = (y - x) >> 31;
+    s[k++] = (x & ~c) | (y & c);
+    i += 1 + c;
+    j -= c;
+  }
+  if (i < na) s.set(a.subarray(i), k);
+  else if (j < nb) s.set(b.subarray(j), k);
+  return s;
+}
+
+/** averagePrecision() on sorted keys of unit weight: the same sweep, keys compared for the scores. */
+function averagePrecisionOfKeys(p: Int32Array, n: Int32Array): number {
+  const P = p.length;
+  if (!(P > 0)) return NaN;
+  let i = p.length - 1,
+    j = n.length - 1,
+    tp = 0,
+    fp = 0,
+    ap = 0;
+  while (i >= 0) {
+    const s = j >= 0 && n[j]! > p[i]! ? n[j]! : p[i]!;
+    let dp = 0;
+    while (i >= 0 && p[i] === s) {
+      dp += 1;
+      i--;
+    }
+    while (j >= 0 && n[j] === s) {
+      fp += 1;
+      j--;
+    }
+    tp += dp;
+    if (dp > 0) ap += (dp / P) * (tp / (tp + fp));
+  }
+  return ap;
+}
+
+/** One class's keys as sorted runs of decreasing size (RunList's policy). */
+class KeyRuns {
+  runs: Int32Array[] = [];
+  n = 0;
+
+  push(r: Int32Array): void {
+    this.runs.push(r);
+    this.n += r.length;
+    while (this.runs.length >= 2 && this.runs[this.runs.length - 2]!.length <= 2 * this.runs[this.runs.length - 1]!.length) {
+      const b = this.runs.pop()!,
+        a = this.runs.pop()!;
+      this.runs.push(mergeKeys(a, b));
+    }
+  }
+
+  merged(): Int32Array {
+    while (this.runs.length > 1) {
+      const b = this.runs.pop()!,
+        a = this.runs.pop()!;
+      this.runs.push(mergeKeys(a, b));
+    }
+    return this.runs[0] ?? new Int32Array(0);
   }
 }
 

@@ -93,4 +93,50 @@ test('state round trip keeps buffered rows', () => {
   assert.is(back.averagePrecision(), pairs.averagePrecision());
 });
 
+test('non-negative float32 scores (int32 keys) give what the general path gives with unit weights: AUC, AP, state; then a negative score moves them over', () => {
+  const rng = new Rng(11);
+  const n = 120_000;
+  const y = new Float32Array(n),
+    s = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const z = rng.float();
+    y[i] = rng.float() < 0.15 + 0.6 * z ? 1 : 0;
+    // Ties (coarse values), zeros and negative zeros among fine float32 values.
+    const k = rng.int(4);
+    s[i] = k === 0 ? Math.round(z * 40) / 40 : k === 1 && z < 0.05 ? (i % 2 ? 0 : -0) : Math.fround(z * z);
+    s[i] = Math.fround(s[i]!);
+  }
+  const keyed = new ScorePairs(),
+    general = new ScorePairs();
+  let at = 0,
+    k = 0;
+  while (at < n) {
+    // Batches of 1 to ~20k rows, reads after some: short runs against long ones and the reverse.
+    const e = Math.min(n, at + (k % 5 === 0 ? 1 + (k % 7) : 300 + ((k * 7919) % 20_000)));
+    const ys = y.subarray(at, e),
+      ss = s.subarray(at, e);
+    keyed.add(ys, ss, undefined, 1);
+    general.add(ys, ss, new Float64Array(e - at).fill(1), 1);
+    at = e;
+    if (k++ % 3 === 0) {
+      // Object.is: NaN (no positive or no negative yet) equals NaN.
+      assert.ok(Object.is(keyed.rocAuc(), general.rocAuc()), `AUC at ${at}`);
+      assert.ok(Object.is(keyed.averagePrecision(), general.averagePrecision()), `AP at ${at}`);
+    }
+  }
+  assert.is(keyed.rocAuc(), general.rocAuc());
+  assert.ok(Math.abs(keyed.rocAuc() - referenceAuc(y, s)) < 1e-12);
+  const a = keyed.toJSON(),
+    b = general.toJSON();
+  assert.equal(a.pos, b.pos);
+  assert.equal(a.neg, b.neg);
+  assert.is(a.posWeights, null);
+  // A negative score: the rows so far join the general runs, and the value stays exact.
+  const more = { y: Float32Array.of(1, 0, 1, 0), s: Float64Array.of(-0.5, 0.25, 0.5, -1) };
+  keyed.add(more.y, more.s, undefined, 1);
+  const all = { y: Float32Array.from([...y, ...more.y]), s: Float64Array.from([...s, ...more.s]) };
+  assert.ok(Math.abs(keyed.rocAuc() - referenceAuc(all.y, all.s)) < 1e-12);
+  assert.is(keyed.count, n + 4);
+});
+
 test.run();
