@@ -393,6 +393,32 @@ test('normalized, per row: the lazy sparse path equals the eager dense definitio
   for (const [spec, task] of KINDS) for (const [, reg] of REGS) await compare({ ...spec, ...reg }, task, seed++);
 });
 
+test('normalized logistic on CSR rows without weights (its own per-row loop) equals the eager dense definition; explicit zeros change nothing', async () => {
+  // Pass 0 (CSR, no weights) runs the dedicated loop, pass 1 (dense) the general one, both against the reference.
+  await compare({ kind: 'logistic' }, 'binary', 40, false);
+  // The same rows with an explicit 0 stored in front of each row's entries: the same model, bit for bit.
+  const x = data(41, 90, 'binary', false),
+    indptr = [0],
+    idx: number[] = [],
+    val: number[] = [];
+  for (let r = 0; r < x.rows; r++) {
+    const [p0, p1] = [x.indptr![r]!, x.indptr![r + 1]!],
+      row = Array.from(x.indices!.subarray(p0, p1));
+    idx.push(Array.from({ length: COLS }, (_, j) => j).find((j) => !row.includes(j)) ?? 0, ...row);
+    val.push(0, ...x.values.subarray(p0, p1));
+    indptr.push(idx.length);
+  }
+  const zeros = FeatureMatrix.csr(x.rows, COLS, Int32Array.from(indptr), Int32Array.from(idx), Float32Array.from(val), { targets: x.targets });
+  const a = await createModel({ kind: 'logistic' }),
+    b = await createModel({ kind: 'logistic' });
+  const outA = new Float32Array(x.rows),
+    outB = new Float32Array(x.rows);
+  a.testThenTrain!(x, outA);
+  b.testThenTrain!(zeros, outB);
+  assert.equal(Array.from(outB), Array.from(outA));
+  assert.equal((await b.state()).params, (await a.state()).params);
+});
+
 test('normalized, mini-batches of 4: one step from the mean importance-weighted gradient, rows scored by the weights from before', async () => {
   let seed = 100;
   for (const [spec, task] of KINDS) for (const [, reg] of REGS.slice(0, 4)) await compare({ ...spec, ...reg, batchSize: 4 }, task, seed++);
