@@ -252,10 +252,17 @@ function logInto(x: Float64Array | Int32Array, y: Float64Array, n: number): void
   else logF64(x, y, n);
 }
 
+/**
+ * log1p of 0..1023, the same doubles Math.log1p gives: small counts and pixels are most integer
+ * cells, and a load costs a fraction of the call.
+ */
+const LOG_TABLE = Float64Array.from({ length: 1024 }, (_, v) => Math.log1p(v));
+
 function logI32(x: Int32Array, y: Float64Array, n: number): void {
+  const t = LOG_TABLE;
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
-    y[i] = v >= 0 ? Math.log1p(v) : -Math.log1p(-v);
+    y[i] = v >= 0 ? (v < 1024 ? t[v]! : Math.log1p(v)) : -Math.log1p(-v);
   }
 }
 
