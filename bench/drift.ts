@@ -18,11 +18,35 @@
  *   <detector>-false-alarms         drifts per 10k stationary rows (the first 10,000 rows of each stream)
  *     for adwin, page-hinkley, ddm, eddm, hddm-a, hddm-w, kswin, each with its defaults (the note
  *     gives them and their source).
- * `--quick`: 1M rows for the update rates instead of 4M; the detection figures keep their 100 seeds.
+ *   sea-swap-gain           accuracy points of `swap` over no adaptation: the same model (per-row
+ *                           logistic, defaults) twice in one run on the same rows, one plain, one
+ *                           under DriftAdapter (HDDM-A, the detector with a warning level that fires
+ *                           cleanly here; swap). SEA concepts 1 → 2 → 3 → 4 (θ 8, 9, 7, 9.5, 10 %
+ *                           label noise), abrupt drifts at 25/50/75 % of 1M rows. Bar: ≥ 2.
+ *   agrawal-swap-gain       the same on Agrawal functions 7 → 8 → 9 → 10 (the linear ones: a linear
+ *                           model can learn them), gradual drifts of width 10k at 25/50/75 %. Bar: ≥ 2.
+ *   <stream>-<model>-before-<k> / -after-<k>  accuracy over the 5,000 rows before drift k (before its
+ *                           change starts: position − width) and over the 5,000 rows ending 10,000 rows
+ *                           after its position; bar: after within 1 point of before.
+ *     Features: numbers divided by the first batch's largest magnitude, categories one-hot; source
+ *     batches of 1000 rows.
+ * `--quick`: 1M rows for the update rates instead of 4M, 200k rows for the adaptation streams.
  */
 import { loadavg } from 'node:os';
-import { Rng } from '../src/core/index.js';
-import { ADWIN, DRIFT_DETECTORS, type DriftDetector, type DriftDetectorKind, makeDriftDetector, PageHinkley } from '../src/drift/index.js';
+import { type Batch, FeatureMatrix, Rng } from '../src/core/index.js';
+import {
+  ADWIN,
+  DRIFT_DETECTORS,
+  DriftAdapter,
+  type DriftDetector,
+  type DriftDetectorKind,
+  type DriftPolicy,
+  makeDriftDetector,
+  PageHinkley,
+} from '../src/drift/index.js';
+import { ProgressiveEvaluator } from '../src/evaluate/index.js';
+import { createModel, type Model } from '../src/learn/index.js';
+import { AgrawalGenerator, ConceptDriftGenerator, SEAGenerator, type StreamGenerator } from '../src/synth/index.js';
 import type { Reporter } from './Reporter.js';
 
 const SUITE = 'drift';
@@ -78,6 +102,7 @@ function rates(make: () => DriftDetector, xs: Float64Array, reps: number): { det
 
 export async function run(reporter: Reporter, args: string[]): Promise<void> {
   const quick = args.includes('--quick');
+  const t0 = performance.now();
   const rows = quick ? 1 << 20 : 1 << 22;
   const xs = errors(1, rows, 0.2);
   for (const [name, make] of [
@@ -150,5 +175,140 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
     reporter.report({ suite: SUITE, name: `${name}-jump-detection-rate`, value: detected / SEEDS, unit: 'share', note });
     reporter.report({ suite: SUITE, name: `${name}-jump-delay`, value: detected ? delays / detected : Number.NaN, unit: 'rows', note });
     reporter.report({ suite: SUITE, name: `${name}-false-alarms`, value: falseAlarms / ((SEEDS * STATIONARY) / 10_000), unit: 'per 10k', note });
+  }
+
+  await adaptation(reporter, quick);
+  reporter.log(`drift: suite ran ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** Numbers divided by the first batch's largest magnitude (kept in `scale`), categories one-hot, `class` the target. */
+function toMatrix(b: Batch, scale: Map<string, number>): FeatureMatrix {
+  const names = b.names.filter((n) => n !== 'class');
+  const widths = names.map((n) => {
+    const c = b.column(n);
+    return c.type === 'category' ? c.dictionary.values.length : 1;
+  });
+  const w = widths.reduce((a, x) => a + x, 0);
+  const v = new Float32Array(b.length * w);
+  let off = 0;
+  names.forEach((n, k) => {
+    const c = b.column(n);
+    if (c.type === 'category') for (let i = 0; i < b.length; i++) v[i * w + off + c.codes[i]!] = 1;
+    else if (c.type === 'number' || c.type === 'integer') {
+      let s = scale.get(n);
+      if (s === undefined) {
+        s = 0;
+        for (let i = 0; i < b.length; i++) s = Math.max(s, Math.abs(c.values[i]!));
+        s ||= 1;
+        scale.set(n, s);
+      }
+      for (let i = 0; i < b.length; i++) v[i * w + off] = c.values[i]! / s;
+    }
+    off += widths[k]!;
+  });
+  const t = b.column('class');
+  const targets = new Float32Array(b.length);
+  if (t.type === 'integer' || t.type === 'number') for (let i = 0; i < b.length; i++) targets[i] = t.values[i]!;
+  return FeatureMatrix.dense(b.length, w, v, { targets });
+}
+
+/** Concepts one after another, changing at `positions` (ConceptDriftGenerator nested). */
+function chain(concepts: StreamGenerator[], positions: number[], width: number): StreamGenerator {
+  let g = concepts[0]!;
+  for (let k = 1; k < concepts.length; k++) g = new ConceptDriftGenerator(g, concepts[k]!, { position: positions[k - 1]!, width, seed: 10 + k });
+  return g;
+}
+
+/** Correct predictions per row of a plain and an adapted model, in one run over the same rows. */
+async function adaptationRun(
+  stream: StreamGenerator,
+  rows: number,
+  kind: DriftDetectorKind,
+  policy: DriftPolicy,
+): Promise<{ plain: Uint8Array; adapted: Uint8Array; accuracy: [number, number]; report: ReturnType<DriftAdapter['report']>; seconds: number }> {
+  const make = () => createModel({ kind: 'logistic', task: 'binary' });
+  const plain = await make();
+  const adapter = new DriftAdapter(await make(), makeDriftDetector(kind), policy);
+  const spare: Model = await make();
+  const correct = [new Uint8Array(rows), new Uint8Array(rows)] as const;
+  const hit = (k: 0 | 1) => (first: number, t: Float32Array, p: Float32Array) => {
+    for (let i = 0; i < t.length; i++) correct[k][first + i] = (p[i]! >= 0.5 ? 1 : 0) === t[i] ? 1 : 0;
+  };
+  const e0 = new ProgressiveEvaluator(plain, { metrics: ['accuracy'], onScored: hit(0) });
+  const e1 = new ProgressiveEvaluator(adapter.model, {
+    metrics: ['accuracy'],
+    onScored: (first, t, p) => {
+      hit(1)(first, t, p);
+      adapter.observe(first, t, p);
+    },
+  });
+  const scale = new Map<string, number>();
+  const t0 = performance.now();
+  for (let r = 0; r < rows; r += 1000) {
+    const x = toMatrix(stream.next(Math.min(1000, rows - r)), scale);
+    if (r === 0) await adapter.model.prime(x, spare);
+    await e0.process(x);
+    await e1.process(x);
+  }
+  await e0.finish();
+  await e1.finish();
+  const seconds = (performance.now() - t0) / 1000;
+  const accuracy: [number, number] = [e0.report().metrics.accuracy!, e1.report().metrics.accuracy!];
+  await plain.dispose();
+  await adapter.model.dispose();
+  return { plain: correct[0], adapted: correct[1], accuracy, report: adapter.report(), seconds };
+}
+
+const mean = (a: Uint8Array, s: number, e: number) => {
+  let n = 0;
+  for (let i = Math.max(0, s); i < e; i++) n += a[i]!;
+  return n / (e - Math.max(0, s));
+};
+
+async function adaptation(reporter: Reporter, quick: boolean): Promise<void> {
+  const rows = quick ? 200_000 : 1_000_000;
+  const positions = [0.25, 0.5, 0.75].map((p) => p * rows);
+  const streams = [
+    { name: 'sea', width: 1, concepts: [1, 2, 3, 4].map((f, i) => new SEAGenerator({ function: f, seed: 1 + i })), what: 'SEA 1→2→3→4, abrupt' },
+    {
+      name: 'agrawal',
+      width: 10_000,
+      concepts: [7, 8, 9, 10].map((f, i) => new AgrawalGenerator({ function: f, seed: 1 + i })),
+      what: 'Agrawal 7→8→9→10, gradual (width 10k)',
+    },
+  ];
+  const W = 5000,
+    AFTER = 10_000;
+  for (const s of streams) {
+    reporter.log(`drift: ${s.name}, ${rows.toLocaleString('en-US')} rows, plain vs hddm-a swap`);
+    const r = await adaptationRun(chain(s.concepts, positions, s.width), rows, 'hddmA', 'swap');
+    const gain = 100 * (r.accuracy[1] - r.accuracy[0]);
+    const d = r.report;
+    reporter.report({
+      suite: SUITE,
+      name: `${s.name}-swap-gain`,
+      value: gain,
+      unit: 'points',
+      note: `${s.what}; per-row logistic (defaults) plain ${(100 * r.accuracy[0]).toFixed(2)} %, swap ${(100 * r.accuracy[1]).toFixed(2)} %; hddm-a: ${d.warnings} warnings, ${d.drifts} drifts at ${d.driftRows.slice(0, 8).join(', ')}; ${d.swaps} swaps; ${r.seconds.toFixed(1)} s for both; bar ≥ 2; ${load()}`,
+    });
+    positions.forEach((p, k) => {
+      // The change starts about a width before its position (abrupt: at it).
+      const start = s.width === 1 ? p : p - s.width;
+      for (const [model, a] of [
+        ['plain', r.plain],
+        ['swap', r.adapted],
+      ] as const) {
+        const before = 100 * mean(a, start - W, start),
+          after = 100 * mean(a, p + AFTER - W, p + AFTER);
+        reporter.report({ suite: SUITE, name: `${s.name}-${model}-before-${k + 1}`, value: before, unit: '%', note: `rows [${start - W}, ${start})` });
+        reporter.report({
+          suite: SUITE,
+          name: `${s.name}-${model}-after-${k + 1}`,
+          value: after,
+          unit: '%',
+          note: `rows [${p + AFTER - W}, ${p + AFTER}); ${after - before >= -1 ? 'within' : 'NOT within'} 1 point of before (${(after - before).toFixed(2)})`,
+        });
+      }
+    });
   }
 }

@@ -32,7 +32,9 @@ export type TelemetryEvent =
       confusion?: { classes: number; counts: number[]; labels?: string[] };
     }
   | { type: 'stats'; t: number; source: string; columns: Record<string, unknown> }
+  /** A drift detector's alarm at a stream row (0-based): `drift`, or `warning` when it enters its warning zone. */
   | { type: 'drift'; t: number; detector: string; row: number; message: string }
+  | { type: 'warning'; t: number; detector: string; row: number; message: string }
   | { type: 'checkpoint'; t: number; path: string; version?: string }
   | { type: 'log'; t: number; level: 'info' | 'warn' | 'error'; message: string }
   /**

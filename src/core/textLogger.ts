@@ -97,6 +97,9 @@ export function textLogger(options: TextLoggerOptions = {}): Subscription {
       case 'drift':
         write(`${stamp(e.t)} drift ${e.detector} at row ${e.row}: ${e.message}`);
         break;
+      case 'warning':
+        write(`${stamp(e.t)} warning ${e.detector} at row ${e.row}: ${e.message}`);
+        break;
       case 'checkpoint':
         write(`${stamp(e.t)} checkpoint ${e.path}${e.version ? ` ${e.version}` : ''}`);
         break;

@@ -6,10 +6,15 @@
  * on top.
  */
 export { ADWIN, type ADWINOptions, type ADWINState } from './ADWIN.js';
+export { type AdaptationCounts, AdaptiveModel } from './AdaptiveModel.js';
 export { DDM, type DDMOptions, type DDMState } from './DDM.js';
 export { DRIFT_DETECTORS, type DriftDetectorKind } from './DRIFT_DETECTORS.js';
+export { DRIFT_POLICIES, type DriftPolicy } from './DRIFT_POLICIES.js';
+export { DriftAdapter, type DriftAdapterOptions } from './DriftAdapter.js';
 export type { DriftDetector, DriftDetectorState } from './DriftDetector.js';
 export { DriftInputError } from './DriftInputError.js';
+export { type DriftAlarmListener, DriftMonitor, type DriftMonitorOptions } from './DriftMonitor.js';
+export { type DriftReport, driftReport } from './DriftReport.js';
 export type { DriftSignal } from './DriftSignal.js';
 export { driftDetectorFromJSON } from './driftDetectorFromJSON.js';
 export { EDDM, type EDDMOptions, type EDDMState } from './EDDM.js';
@@ -18,3 +23,4 @@ export { HDDMW, type HDDMWOptions, type HDDMWState } from './HDDMW.js';
 export { KSWIN, type KSWINOptions, type KSWINState } from './KSWIN.js';
 export { type DriftDetectorOptions, makeDriftDetector } from './makeDriftDetector.js';
 export { PageHinkley, type PageHinkleyMode, type PageHinkleyOptions, type PageHinkleyState } from './PageHinkley.js';
+export { DRIFT_DETECTOR_NAMES, type DriftDetectorSpec, type DriftSpec, type ResolvedDriftSpec, readDriftSpec } from './readDriftSpec.js';

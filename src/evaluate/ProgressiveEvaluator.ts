@@ -1,7 +1,7 @@
 import { type FeatureMatrix, SpecError } from '../core/index.js';
 import type { Model } from '../learn/index.js';
 import { MetricSet, type MetricSetState, type MetricSpec } from '../metrics/index.js';
-import { type LabelDelay, TestThenTrain } from './TestThenTrain.js';
+import { type LabelDelay, type ScoredHook, TestThenTrain } from './TestThenTrain.js';
 
 export type { LabelDelay } from './TestThenTrain.js';
 
@@ -21,6 +21,8 @@ export interface ProgressiveOptions {
   maxRows?: number;
   /** Clock for `labelDelay.ms` (default Date.now); tests pass a fake one. */
   now?: () => number;
+  /** Per-row outcomes after each scored run of rows (see TestThenTrainOptions.onScored), e.g. for a drift monitor. */
+  onScored?: ScoredHook;
 }
 
 /** The progressive (test-then-train) report: running per batch, and a final one. */
@@ -81,6 +83,7 @@ export class ProgressiveEvaluator {
       ...(options.labelDelay ? { labelDelay: options.labelDelay } : {}),
       ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.onScored ? { onScored: options.onScored } : {}),
       ...(resume ? { resume: { rows: resume.rows, scored: resume.labeled } } : {}),
     });
   }
@@ -105,6 +108,7 @@ export class ProgressiveEvaluator {
     const m = options.maxRows;
     if (m !== undefined && (!Number.isInteger(m) || m < 1)) throw new SpecError(`${path}.maxRows`, `expected an integer ≥ 1, got ${JSON.stringify(m)}`);
     if (options.now !== undefined && typeof options.now !== 'function') throw new SpecError(`${path}.now`, 'expected a function returning epoch ms');
+    if (options.onScored !== undefined && typeof options.onScored !== 'function') throw new SpecError(`${path}.onScored`, 'expected a function');
   }
 
   /** True once `maxRows` rows have been taken in. */

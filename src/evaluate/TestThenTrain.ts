@@ -25,6 +25,12 @@ export interface ScoredChunk {
 /** Returns true to stop the engine: it learns nothing more (see `unlearned`). May be async (e.g. to read a model state). */
 export type ChunkHook = (chunk: ScoredChunk) => boolean | undefined | Promise<boolean | undefined>;
 
+/**
+ * Per-row outcomes: rows [first, first + targets.length) of the stream, with their targets (NaN:
+ * unlabeled) and predictions (row-major), valid only during the call. Synchronous, no copy.
+ */
+export type ScoredHook = (first: number, targets: Float32Array, predictions: Float32Array) => void;
+
 export interface TestThenTrainOptions {
   /** Where predictions of labeled rows are scored (null or absent: not scored). */
   metrics?: MetricSet | null;
@@ -40,6 +46,11 @@ export interface TestThenTrainOptions {
   onChunk?: ChunkHook;
   /** Rows per onChunk call, rounded up to whole mini-batches (default 256). */
   chunkRows?: number;
+  /**
+   * Sees every scored run of at most `chunkRows` rows, after the model learned them and before it
+   * learns more (a drift monitor acts here). Absent: segments are not cut for it.
+   */
+  onScored?: ScoredHook;
   /** Counters of a run resumed from a snapshot. */
   resume?: { rows: number; scored: number };
 }
@@ -81,6 +92,9 @@ export class TestThenTrain {
   private readonly held: HeldPredictions | null;
   private readonly hook: ChunkHook | null;
   private readonly chunkRows: number;
+  private readonly onScored: ScoredHook | null;
+  /** Stream position of the next row run() scores (onScored). */
+  private cursor = 0;
   private taken = 0;
   private scoredRows = 0;
   private learnedRows = 0;
@@ -114,6 +128,7 @@ export class TestThenTrain {
     this.maxRows = options.maxRows ?? Infinity;
     this.held = this.delay && !this.learnOnly ? new HeldPredictions(model.outputs) : null;
     this.hook = this.learnOnly ? null : (options.onChunk ?? null);
+    this.onScored = this.learnOnly ? null : (options.onScored ?? null);
     this.chunkRows = Math.ceil(Math.max(1, options.chunkRows ?? CHUNK_ROWS) / b) * b;
     this.chunkTargets = new Float32Array(this.hook ? this.chunkRows : 0);
     this.chunkPredictions = new Float32Array(this.hook ? this.chunkRows * this.outputs : 0);
@@ -121,7 +136,7 @@ export class TestThenTrain {
       this.taken = options.resume.rows;
       this.scoredRows = options.resume.scored;
       this.learnedRows = options.resume.scored;
-      this.chunkFirst = this.released = options.resume.rows;
+      this.chunkFirst = this.released = this.cursor = options.resume.rows;
     }
   }
 
@@ -253,10 +268,14 @@ export class TestThenTrain {
     let a = s;
     while (a < e && !this.halted) {
       // Chunk boundaries are multiples of chunkRows in the stream, so a multiple of the batch size away.
-      const z = this.hook ? Math.min(e, a + this.chunkRows - this.chunkIn) : e;
+      const z = this.hook ? Math.min(e, a + this.chunkRows - this.chunkIn) : this.onScored ? Math.min(e, a + this.chunkRows) : e;
       const p = out.subarray((a - s) * w, (z - s) * w);
       if (this.model.testThenTrain) this.model.testThenTrain(rowView(x, a, z), p);
       else await this.predictLearn(x, a, z, p);
+      if (this.onScored) {
+        this.onScored(this.cursor, x.targets!.subarray(a, z), p);
+        this.cursor += z - a;
+      }
       if (this.hook && (await this.collect(x, a, z, p))) this.halted = true;
       a = z;
     }
@@ -352,6 +371,7 @@ export class TestThenTrain {
     }
     const labeled = this.score(m, 0, m.rows, predictions);
     if (labeled === 0) return;
+    this.onScored?.(first, m.targets!, predictions);
     if (this.hook) {
       const l = labeledRows(m)!;
       const p = labeled === m.rows ? predictions : new Float32Array(labeled * this.outputs);

@@ -19,5 +19,5 @@ export { predictionsOf } from './predictionsOf.js';
 export { resolveModel } from './resolveModel.js';
 export { rowView } from './rowView.js';
 export { type EpochChunk, ShuffleBuffer, type ShuffleBufferState } from './ShuffleBuffer.js';
-export { type ChunkHook, type LabelDelay, type ScoredChunk, TestThenTrain, type TestThenTrainOptions } from './TestThenTrain.js';
+export { type ChunkHook, type LabelDelay, type ScoredChunk, type ScoredHook, TestThenTrain, type TestThenTrainOptions } from './TestThenTrain.js';
 export { takeRows } from './takeRows.js';

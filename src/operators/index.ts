@@ -1,5 +1,6 @@
 // The RxJS face of sluice. Each concern keeps its own sub-folder and index.
 
+export { type DetectDriftOptions, type DriftProgressiveReport, detectDrift } from './detectDrift.js';
 export * from './learn/index.js';
 export * from './sources/index.js';
 export * from './synth/index.js';
