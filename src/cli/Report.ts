@@ -1,3 +1,5 @@
+import type { DriftReport } from '../drift/index.js';
+
 /**
  * The `--json` report: one object on stdout with these fields, and only these (scripts read
  * them). Metric names are the camelCase METRIC_NAMES; a metric with no value yet is null.
@@ -40,6 +42,8 @@ export interface Report {
     columns?: Record<string, string>;
     interactions?: string[];
   };
+  /** Error drift (`drift`, `--drift`): the detector's warnings and drifts (rows of the first 100) and what the policy did (resets, swaps, background models). */
+  drift?: DriftReport;
   rowsPerSecond: number;
   elapsedSeconds: number;
   /** `cpu`, `webgpu` or `gpujs` (null when no model ran). */

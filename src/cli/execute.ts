@@ -1,5 +1,6 @@
 import { lastValueFrom, Observable, type OperatorFunction, Subject, type Subscription, tap } from 'rxjs';
 import { asyncMap, type Batch, DeadLetter, Telemetry, textLogger } from '../core/index.js';
+import type { DriftSpec } from '../drift/index.js';
 import { type BuiltPipeline, type BuiltStep, buildPipeline, makeStep, type Spec } from '../pipeline/index.js';
 import type { PauseGate } from '../tui/index.js';
 import type { Report } from './Report.js';
@@ -71,6 +72,7 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
       sourceName: sourceName(spec),
       ...(spec.source.badRows ? { badRows: spec.source.badRows } : {}),
       ...(spec.training?.onDivergence ? { onDivergence: spec.training.onDivergence } : {}),
+      ...(spec.drift ? { drift: spec.drift as DriftSpec } : {}),
       ...(o.taskPath ? { taskPath: o.taskPath } : {}),
       // The train command checks its --drop itself (against the data as read).
       columnLists:

@@ -16,6 +16,11 @@ export function formatReport(r: Report): string {
     ...(r.diverged
       ? [`diverged: ${r.diverged.reason}${r.diverged.restoredAtRow !== null ? `; restored the model of row ${r.diverged.restoredAtRow}` : ''}`]
       : []),
+    ...(r.drift
+      ? [
+          `drift (${r.drift.detector}, ${r.drift.policy}): ${r.drift.warnings} warnings, ${r.drift.drifts} drifts${r.drift.drifts ? ` (first at row ${r.drift.driftRows[0]})` : ''}; ${r.drift.resets} resets, ${r.drift.swaps} swaps, ${r.drift.backgroundStarts} background models started`,
+        ]
+      : []),
     ...(r.test ? [`test${r.testRows !== undefined ? ` (${r.testRows} rows)` : ''}: ${metric(r.test)}`] : []),
     `${Math.round(r.rowsPerSecond)} rows/s, ${r.elapsedSeconds.toFixed(1)} s${r.backend ? `, backend ${r.backend}${r.adapter ? ` (${r.adapter})` : ''}` : ''}, peak RSS ${r.peakRssMB.toFixed(0)} MB`,
   ].join('\n');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SpecError, writeFileAtomic } from '../core/index.js';
+import { DRIFT_DETECTOR_NAMES, DRIFT_DETECTORS, DRIFT_POLICIES } from '../drift/index.js';
 import { SPLIT_COLUMN } from '../features/index.js';
 import { BACKEND_CHOICES } from '../kernels/index.js';
 import { LEARN_OPTIMIZERS, MODEL_KINDS } from '../learn/index.js';
@@ -48,6 +49,11 @@ export const trainCommand: Command = {
     '  --holdout F       fraction of rows held out and scored, never learned, e.g. 0.2',
     '  --on-divergence P stop|restore when the loss runs away (default stop: exit 1, nothing saved;',
     '                    restore: keep the last good model, save it, end the run there)',
+    `  --drift D         watch the model's errors for drift: ${DRIFT_DETECTOR_NAMES.join('|')};`,
+    '                    warnings and drifts are logged with their row and counted in the report',
+    '  --on-drift P      alert|reset|swap (default alert; alone, the detector is adwin): reset',
+    '                    restarts the model at a drift; swap trains a background model from the',
+    '                    warning and swaps it in at the drift (see docs/drift.md)',
     '  --test FILE       a final evaluation of the trained model on another file',
     `  --backend B       ${BACKEND_CHOICES.join('|')} (default auto)`,
     '  --metrics A,B     metric names (default by task)',
@@ -85,6 +91,8 @@ export const trainCommand: Command = {
         drop: { type: 'string' },
         holdout: { type: 'string' },
         'on-divergence': { type: 'string' },
+        drift: { type: 'string' },
+        'on-drift': { type: 'string' },
         test: { type: 'string' },
         backend: { type: 'string' },
         metrics: { type: 'string' },
@@ -142,6 +150,7 @@ export const trainCommand: Command = {
         backend: enumFlag('backend', v.backend, BACKEND_CHOICES),
         onDivergence: enumFlag('on-divergence', v['on-divergence'], ['stop', 'restore'] as const),
       }),
+      drift: driftFlags(v.drift, v['on-drift']),
       evaluation: defined({ metrics: listFlag(v.metrics), test: v.test }),
       output: v.save ? { dir: v.save } : undefined,
       seed,
@@ -198,6 +207,13 @@ export const trainCommand: Command = {
     );
   },
 };
+
+/** `--drift D` and `--on-drift P` as the spec's drift section (undefined when neither is given). */
+function driftFlags(detector: string | undefined, policy: string | undefined): { detector?: string; onDrift?: string } | undefined {
+  if (detector === undefined && policy === undefined) return undefined;
+  if (detector !== undefined && !(DRIFT_DETECTORS as readonly string[]).includes(detector)) enumFlag('drift', detector, DRIFT_DETECTOR_NAMES);
+  return defined({ detector, onDrift: enumFlag('on-drift', policy, DRIFT_POLICIES) });
+}
 
 function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as T;

@@ -15,6 +15,7 @@ import {
   Telemetry,
   writeFileAtomic,
 } from '../core/index.js';
+import { DriftAdapter, type DriftSpec, readDriftSpec } from '../drift/index.js';
 import { HeldOutSample, rowView, type ScoredChunk, TestThenTrain } from '../evaluate/index.js';
 import { labelRejects, Pipeline, rejectRows, SPLIT_COLUMN, trainMask } from '../features/index.js';
 import { DivergenceWatch, type Model, type ModelState, type Task } from '../learn/index.js';
@@ -56,6 +57,8 @@ export interface TrainStreamOptions {
   onDivergence?: 'stop' | 'restore';
   /** Key path of the task in errors (`--task` for the train command; default `task`). */
   taskPath?: string;
+  /** Error drift detection and adaptation (the spec's `drift`, `--drift` / `--on-drift`): watched on the first pass's progressive rows. */
+  drift?: DriftSpec;
   /** Column lists (features.drop, features.include) whose names must be in the data, read or made by the steps. */
   columnLists?: ReadonlyArray<{ path: string; names: readonly string[] }>;
 }
@@ -102,6 +105,9 @@ const METRICS_EVERY_MS = 500;
  */
 export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): Promise<Report> {
   const started = performance.now();
+  // The models' module loads while the source starts (a parse thread's first batch takes ~0.1 s); awaited at the first batch.
+  const learnModule = import('../learn/index.js');
+  learnModule.catch(() => {});
   const telemetry = built.telemetry;
   const target = built.target;
   if (!target) throw new SpecError('target', 'a model needs a target column or expression');
@@ -129,6 +135,10 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   const unbooked = new BadRows('vectorize', { badRows: 'skip', telemetry: new Telemetry() });
   let model: Model | null = null;
   let engine: TestThenTrain | null = null;
+  // Drift (o.drift): checked before any row is read; the adapter wraps the model once it exists.
+  const driftSpec = o.drift ? readDriftSpec(o.drift, 'drift') : null;
+  let drift: DriftAdapter | null = null;
+  let spare: Model | null = null;
   // Held-out rows as vectorized at their time, scored by the final model at the end.
   const sample = new HeldOutSample(undefined, o.seed ?? 1);
   let task: Task | null = null;
@@ -200,12 +210,12 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     telemetry.emit({ type: 'log', level: 'info', message: describeChoice(choice) });
     makeSets(task);
     watch = new DivergenceWatch(task);
-    const learn = (await import('../learn/index.js')) as unknown as { createModel?: CreateModel };
+    const learn = (await learnModule) as unknown as { createModel?: CreateModel };
     if (typeof learn.createModel !== 'function')
       throw new SluiceError('UNAVAILABLE', 'no models are available in this build (src/learn exports no createModel)');
     const { classes: _c, ...rest } = o.modelOptions ?? {};
     // No batch size given: the model's own default (per-row for the linear kinds).
-    model = await learn.createModel({
+    const modelOptions = {
       ...rest,
       kind: kind ?? (task === 'regression' ? 'linear' : task === 'binary' ? 'logistic' : 'softmax'),
       task,
@@ -214,7 +224,18 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
       ...(o.backend !== undefined ? { backend: o.backend } : {}),
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
-    });
+    };
+    model = await learn.createModel(modelOptions);
+    if (driftSpec && o.progressive !== false) {
+      // The engine trains the adaptive model; swap's second model is built the same way.
+      const d = driftSpec;
+      if (d.onDrift === 'swap') spare = await learn.createModel(modelOptions);
+      drift = new DriftAdapter(model, d.make(), d.onDrift, {
+        ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
+        onAlarm: (signal, row, message) => telemetry.emit({ type: signal, detector: d.kind, row, message }),
+      });
+      model = drift.model;
+    }
     o.onSnapshotReady?.(async () => {
       const dir = o.saveDir ?? tmpdir();
       mkdirSync(dir, { recursive: true });
@@ -264,7 +285,9 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   };
   // Epoch 0 scores (progressive metrics) and is watched; later passes, or progressive: false, only learn.
   const makeEngine = (m: Model) =>
-    epoch === 0 && o.progressive !== false ? new TestThenTrain(m, { metrics: progressive, onChunk: watchChunk }) : new TestThenTrain(m, { learnOnly: true });
+    epoch === 0 && o.progressive !== false
+      ? new TestThenTrain(m, { metrics: progressive, onChunk: watchChunk, ...(drift ? { onScored: (drift as DriftAdapter).observe } : {}) })
+      : new TestThenTrain(m, { learnOnly: true });
 
   const divergedAt = async (why: string) => {
     if (o.onDivergence === 'restore' && good) {
@@ -317,6 +340,11 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       // rows were learned); a one-row prediction fixes its input width so the state can go back.
       await engine.model.predict(rowView(x, 0, 1));
       good = { state: await engine.model.state(), rows: 0 };
+    }
+    const d = drift as DriftAdapter | null;
+    if (d && !d.model.primed && x.rows > 0) {
+      await d.model.prime(x, spare);
+      spare = null;
     }
     if (x.rows > 0) await engine.process(x);
     if (epoch === 0) trained = engine.learned;
@@ -426,6 +454,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       ...(d ? { diverged: { reason: d.why, restoredAtRow: d.restoredAt } } : {}),
       ...(disconnects.length ? { disconnects } : {}),
       ...(choice ? { choices: { ...(choice as TaskChoice) } } : {}),
+      ...(drift ? { drift: (drift as DriftAdapter).report() } : {}),
       rowsPerSecond: rows.read / Math.max(elapsedSeconds, 1e-9),
       elapsedSeconds,
       backend: m?.backendName ?? null,
@@ -470,6 +499,8 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     vectorBooks.close();
     labelBooks.close();
     await (model as Model | null)?.dispose();
+    // A spare never handed to the adaptive model (no row was learned).
+    await (spare as Model | null)?.dispose();
   }
 }
 

@@ -1,4 +1,5 @@
 import { INPUT_TYPES } from '../core/index.js';
+import { DRIFT_DETECTORS, DRIFT_POLICIES } from '../drift/index.js';
 import { DATETIME_PARTS, IMPUTE_STRATEGIES } from '../features/index.js';
 import { BACKEND_CHOICES } from '../kernels/index.js';
 import { HIDDEN_ACTIVATIONS, LEARN_OPTIMIZERS, MODEL_KINDS, MODEL_OPTION_KINDS, PA_VARIANTS } from '../learn/index.js';
@@ -456,6 +457,29 @@ export const SPEC_KEYS: ObjectKey = {
           'When the loss runs away or predictions stop being finite: `stop` fails the run (exit 1, nothing saved); `restore` puts back the last good model (kept every 10,000 rows while the loss is at most twice its start), saves it and ends the run there.',
           ['stop', 'restore'],
           'stop',
+        ),
+      },
+    },
+    drift: {
+      type: 'object',
+      doc: "Error drift of the model: each training row's outcome (0/1 error; absolute error for regression), as the progressive evaluation scores it, feeds a detector; its warnings and drifts are telemetry (`warning`, `drift`, with the row) and counted in the report, and `onDrift` says what the model does about them.",
+      keys: {
+        detector: {
+          type: 'variant',
+          bare: true,
+          doc: `The detector: one of ${DRIFT_DETECTORS.join(', ')} (also page-hinkley, hddm-a, hddm-w), with its options (\`detector: ddm\` or \`detector: { adwin: { delta: 0.001 } }\`; see docs/drift.md). Page-Hinkley looks for rises only unless \`mode\` says otherwise.`,
+          default: 'adwin',
+          variants: Object.fromEntries(
+            [...DRIFT_DETECTORS, 'page-hinkley', 'hddm-a', 'hddm-w'].map((d) => [
+              d,
+              { type: 'any', doc: `Options of ${d} (checked by the detector).` } as KeySpec,
+            ]),
+          ),
+        },
+        onDrift: enm(
+          '`alert`: report only; `reset`: the model restarts from its initial state at each drift; `swap`: a background model starts learning at the warning and replaces the live one at the drift (with a detector that has no warning level, at the drift: a restart).',
+          DRIFT_POLICIES,
+          'alert',
         ),
       },
     },

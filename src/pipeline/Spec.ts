@@ -15,6 +15,7 @@ export interface Spec {
   split?: { test: number; key?: string; stratify?: string; seed?: number };
   model?: string | Record<string, Record<string, unknown> | null>;
   training?: { batchSize?: number; epochs?: number; backend?: 'auto' | 'cpu' | 'webgpu' | 'gpujs'; maxRows?: number; onDivergence?: 'stop' | 'restore' };
+  drift?: { detector?: string | Record<string, Record<string, unknown> | null>; onDrift?: 'alert' | 'reset' | 'swap' };
   evaluation?: { progressive?: boolean; metrics?: string[]; rolling?: number; threshold?: number; test?: string };
   output?: { dir?: string; report?: string; save?: boolean };
 }

@@ -1,4 +1,5 @@
 import { SpecError, Telemetry } from '../core/index.js';
+import { type DriftSpec, readDriftSpec } from '../drift/index.js';
 import { compileExpression } from '../features/index.js';
 import { MODEL_KINDS, type ModelKind, type ModelOptions, resolveModelOptions } from '../learn/index.js';
 import { makeGenerator } from '../synth/index.js';
@@ -119,6 +120,18 @@ export function validateSpec(raw: unknown): SpecError[] {
     (src.tcp || src.websocket || (src.synthetic && !src.maxRows && !training!.maxRows))
   )
     problems.push(new SpecError('training.epochs', 'more than one epoch needs finite data: a file, or a synthetic source with maxRows'));
+  // The detector's own option checks (a bad delta, an unknown option), and a drift section needs a model to watch.
+  if (spec.drift !== undefined && !bad('drift')) {
+    if (spec.target === undefined) problems.push(new SpecError('drift', "needs a target: drift is watched on the model's errors"));
+    else if (isObject(spec.evaluation as unknown) && spec.evaluation!.progressive === false)
+      problems.push(new SpecError('drift', 'needs progressive evaluation: the detector reads the rows as they are scored (evaluation.progressive is false)'));
+    try {
+      readDriftSpec(spec.drift as DriftSpec, 'drift');
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      problems.push(e);
+    }
+  }
   if (isObject(spec.output as unknown) && spec.output!.save === true && !spec.output!.dir)
     problems.push(new SpecError('output.save', 'needs output.dir to save the pipeline into'));
   return problems;
