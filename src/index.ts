@@ -263,7 +263,26 @@ export {
   type HDDMWState,
   type KSWINOptions,
   type KSWINState,
+  // Error drift of a model and what to do about it: the monitor fed by the engine's onScored hook,
+  // the adaptive model (alert, reset, swap) and the adapter joining them.
+  DriftMonitor,
+  AdaptiveModel,
+  DriftAdapter,
+  DRIFT_POLICIES,
+  DRIFT_DETECTOR_NAMES,
+  readDriftSpec,
+  driftReport,
+  type DriftPolicy,
+  type DriftMonitorOptions,
+  type DriftAlarmListener,
+  type AdaptationCounts,
+  type DriftAdapterOptions,
+  type DriftReport,
+  type DriftSpec,
+  type DriftDetectorSpec,
+  type ResolvedDriftSpec,
 } from './drift/index.js';
+export { detectDrift, type DetectDriftOptions, type DriftProgressiveReport } from './operators/index.js';
 
 // Metrics: incremental, with rolling windows; MetricSet scores several at once.
 export {
