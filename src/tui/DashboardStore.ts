@@ -39,6 +39,13 @@ export interface EventEntry {
   message: string;
 }
 
+/** A drift detector's alarm, marked on the charts at its row. */
+export interface DriftMarker {
+  row: number;
+  kind: 'drift' | 'warning';
+  detector: string;
+}
+
 export interface DashboardSnapshot {
   title: string;
   backend: string | null;
@@ -56,6 +63,8 @@ export interface DashboardSnapshot {
   confusion: ConfusionView | null;
   stats: { source: string; columns: Record<string, unknown> } | null;
   events: EventEntry[];
+  /** Drift and warning alarms (the last 100), by row: the charts mark them. */
+  markers: DriftMarker[];
   /** Bumped by every folded event; equal versions mean equal snapshots. */
   version: number;
 }
@@ -71,6 +80,9 @@ export interface DashboardStoreOptions {
   /** Clock, for tests (default Date.now). */
   now?: () => number;
 }
+
+/** Alarms kept for the chart markers (a chart spans at most a few hundred columns). */
+const MAX_MARKERS = 100;
 
 /** Rates are averaged over this much time (the issue's "last 5 s"). */
 const RATE_WINDOW_MS = 5000;
@@ -106,6 +118,7 @@ export class DashboardStore {
   private confusion: ConfusionView | null = null;
   private stats: { source: string; columns: Record<string, unknown> } | null = null;
   private events: EventEntry[] = [];
+  private markers: DriftMarker[] = [];
   private seq = 0;
   private v = 0;
   private sub: Subscription | null = null;
@@ -271,7 +284,10 @@ export class DashboardStore {
         this.stats = { source: e.source, columns: e.columns };
         break;
       case 'drift':
-        this.note('drift', `drift ${e.detector} at row ${e.row}: ${e.message}`, e.t);
+      case 'warning':
+        this.note(e.type === 'drift' ? 'drift' : 'warn', `${e.type} ${e.detector} at row ${e.row}: ${e.message}`, e.t);
+        this.markers.push({ row: e.row, kind: e.type, detector: e.detector });
+        if (this.markers.length > MAX_MARKERS) this.markers.splice(0, this.markers.length - MAX_MARKERS);
         break;
       case 'checkpoint':
         this.note('checkpoint', `checkpoint ${e.path}${e.version ? ` ${e.version}` : ''}`, e.t);
@@ -323,6 +339,7 @@ export class DashboardStore {
       confusion: this.confusion,
       stats: this.stats,
       events: this.events.slice(),
+      markers: this.markers.map((m) => ({ ...m })),
       version: this.v,
     };
   }

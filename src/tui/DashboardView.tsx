@@ -90,6 +90,7 @@ export function DashboardView(props: DashboardViewProps) {
                 width={rightW}
                 height={chartH}
                 color={k === loss ? 'yellow' : 'cyan'}
+                markers={s.markers}
               />
             ))
           )}
@@ -102,7 +103,7 @@ export function DashboardView(props: DashboardViewProps) {
     middle = (
       <Box flexDirection="column" height={middleH}>
         <MetricsPanel models={s.models} best={best} main={main} width={W} height={metricsH} />
-        {main ? <LineChart title={main} xs={hist[main]?.xs ?? []} ys={hist[main]?.ys ?? []} width={W} height={chartH} /> : null}
+        {main ? <LineChart title={main} xs={hist[main]?.xs ?? []} ys={hist[main]?.ys ?? []} width={W} height={chartH} markers={s.markers} /> : null}
       </Box>
     );
   }

@@ -12,7 +12,11 @@ export interface LineChartProps {
   /** Lines of plot (each 4 braille dots tall); the title and the x-axis add two lines. */
   height: number;
   color?: string;
+  /** Rows to mark with a vertical line (drift magenta, warning yellow); those outside the x range are left out. */
+  markers?: ReadonlyArray<{ row: number; kind: 'drift' | 'warning' }>;
 }
+
+const MARK_COLOR = { drift: 'magenta', warning: 'yellow' } as const;
 
 // Braille dot bits by [row][column] within one 2×4 cell (Unicode braille patterns, U+2800).
 const DOT = [
@@ -46,6 +50,7 @@ export function LineChart(props: LineChartProps) {
     );
   }
   const { lines, ymin, ymax, xmin, xmax } = plot(props.xs, props.ys, n, plotW, plotH);
+  const marks = markColumns(props.markers ?? [], xmin, xmax, plotW);
   const xAxis = ' '.repeat(LABEL) + axisLabels(formatCount(xmin), 'rows', formatCount(xmax), plotW);
   return (
     <Box flexDirection="column" width={width}>
@@ -56,12 +61,52 @@ export function LineChart(props: LineChartProps) {
           <Text color="gray">
             {(i === 0 ? formatValue(ymax) : i === plotH - 1 ? formatValue(ymin) : '').padStart(LABEL - 1) + (i === 0 || i === plotH - 1 ? '┤' : '│')}
           </Text>
-          <Text color={props.color ?? 'cyan'}>{l}</Text>
+          {segments(l, marks).map(([text, kind], j) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: segments are positions within the line.
+            <Text key={j} color={kind ? MARK_COLOR[kind] : (props.color ?? 'cyan')}>
+              {text}
+            </Text>
+          ))}
         </Text>
       ))}
       <Text color="gray">{clip(xAxis, width)}</Text>
     </Box>
   );
+}
+
+/** Chart column of each marker in [xmin, xmax] (a drift wins over a warning in the same column). */
+function markColumns(
+  markers: ReadonlyArray<{ row: number; kind: 'drift' | 'warning' }>,
+  xmin: number,
+  xmax: number,
+  w: number,
+): Map<number, 'drift' | 'warning'> {
+  const at = new Map<number, 'drift' | 'warning'>();
+  for (const m of markers) {
+    if (!(m.row >= xmin && m.row <= xmax)) continue;
+    const c = xmax === xmin ? w - 1 : Math.floor(((m.row - xmin) / (xmax - xmin)) * (w - 1) + 0.5);
+    if (at.get(c) !== 'drift') at.set(c, m.kind);
+  }
+  return at;
+}
+
+/** A plot line cut into runs: plain curve, and marked columns (an empty cell there becomes a vertical rule). */
+function segments(line: string, marks: ReadonlyMap<number, 'drift' | 'warning'>): Array<[string, 'drift' | 'warning' | null]> {
+  if (marks.size === 0) return [[line, null]];
+  const out: Array<[string, 'drift' | 'warning' | null]> = [];
+  let run = '';
+  for (let c = 0; c < line.length; c++) {
+    const kind = marks.get(c);
+    if (kind === undefined) {
+      run += line[c];
+      continue;
+    }
+    if (run) out.push([run, null]);
+    run = '';
+    out.push([line[c] === '\u2800' ? (kind === 'drift' ? '│' : '┊') : line[c]!, kind]);
+  }
+  if (run) out.push([run, null]);
+  return out;
 }
 
 function axisLabels(left: string, mid: string, right: string, w: number): string {

@@ -30,6 +30,7 @@ export function snapshot(over: Partial<DashboardSnapshot> = {}): DashboardSnapsh
     confusion: null,
     stats: null,
     events: [],
+    markers: [],
     version: 1,
     ...over,
   };
