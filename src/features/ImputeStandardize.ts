@@ -77,8 +77,7 @@ export class ImputeStandardize implements Transform<ImputeStandardizeState> {
         // column's raw values in one exact pass while the scaler sums their float copy.
         reset(b);
         if (this.logged[j]) {
-          logInto(c.values, seg, n);
-          if (b.addAllFinite(seg, n)) {
+          if (logSummary(c.values, seg, n, b)) {
             this.fills[j]!.merge(b);
             this.scales[j]!.merge(b);
             clean[j] = 1;
@@ -244,6 +243,73 @@ function logged(c: NumberColumn, n: number): NumberColumn {
   const v = new Float64Array(n);
   logInto(c.values, v, n);
   return output(v, ok, allOk) as NumberColumn;
+}
+
+/**
+ * The logs of a column into y and, when every one is finite, their batch summary into the empty
+ * `b`, as `b.addAllFinite(y, n)` computes it (sum, min and max in row order, then the squared
+ * deviations around s / n and their compensation), with the sum taken in the log loop instead of
+ * a pass of its own. Returns false, adding nothing, when a log is not finite.
+ */
+function logSummary(x: Float64Array | Int32Array, y: Float64Array, n: number, b: RunningMoments): boolean {
+  const r = x instanceof Int32Array ? logSumI32(x, y, n) : logSumF64(x, y, n);
+  const s = r[0]!;
+  if (s - s !== 0) return false;
+  if (n === 0) return true;
+  const m = s / n;
+  let ss = 0,
+    comp = 0;
+  for (let i = 0; i < n; i++) {
+    const d = y[i]! - m;
+    ss += d * d;
+    comp += d;
+  }
+  b.count = n;
+  b.mean = m + comp / n;
+  b.m2 = ss - (comp * comp) / n;
+  b.min = r[1]!;
+  b.max = r[2]!;
+  return true;
+}
+
+/** Scratch [sum, min, max] of the log loops. */
+const SUM = new Float64Array(3);
+
+function logSumI32(x: Int32Array, y: Float64Array, n: number): Float64Array {
+  const t = LOG_TABLE;
+  let s = 0,
+    mn = Infinity,
+    mx = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    const l = v >= 0 ? (v < 1024 ? t[v]! : Math.log1p(v)) : -Math.log1p(-v);
+    y[i] = l;
+    s += l;
+    if (l < mn) mn = l;
+    if (l > mx) mx = l;
+  }
+  SUM[0] = s;
+  SUM[1] = mn;
+  SUM[2] = mx;
+  return SUM;
+}
+
+function logSumF64(x: Float64Array, y: Float64Array, n: number): Float64Array {
+  let s = 0,
+    mn = Infinity,
+    mx = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    const l = v >= 0 ? Math.log1p(v) : -Math.log1p(-v);
+    y[i] = l;
+    s += l;
+    if (l < mn) mn = l;
+    if (l > mx) mx = l;
+  }
+  SUM[0] = s;
+  SUM[1] = mn;
+  SUM[2] = mx;
+  return SUM;
 }
 
 /** y = sign(x)·ln(1 + |x|), as Log1p. Monomorphic per array kind. */
