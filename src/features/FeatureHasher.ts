@@ -270,6 +270,9 @@ function rowsOfTwo(
   val: Float32Array,
 ): number {
   let q = 0;
+  // The two values by which one is first, for the usual row (two slots, two non-zero values):
+  // slots ordered without a branch (which mispredicted on every other row), values picked by index.
+  const pair = new Float64Array(2);
   for (let i = 0; i < n; i++) {
     const ka = ca[i]!,
       kb = cb[i]!;
@@ -277,6 +280,19 @@ function rowsOfTwo(
       b = kb < 0 ? -1 : sb[kb]!,
       x = va[ka]!,
       y = vb[kb]!;
+    if (a >= 0 && b >= 0 && a !== b && x !== 0 && y !== 0) {
+      // d = -1 when b < a (b first), else 0.
+      const d = (b - a) >> 31;
+      pair[0] = x;
+      pair[1] = y;
+      idx[q] = (a & ~d) | (b & d);
+      val[q] = pair[-d]!;
+      idx[q + 1] = (b & ~d) | (a & d);
+      val[q + 1] = pair[1 + d]!;
+      q += 2;
+      indptr[i + 1] = q;
+      continue;
+    }
     if (a === b && a >= 0) {
       x += y;
       b = -1;

@@ -76,17 +76,21 @@ export class OneHot implements Transform<OneHotState> {
     let out = batch;
     // indptr 0..n and n ones, shared by this batch's columns that give every row one slot.
     const shared: Shared = { indptr: null, ones: null };
-    for (const [name, v] of this.vocab) out = out.withColumn(name, this.encode(v.ids(batch.column(name), name), v, shared), false);
+    for (const [name, v] of this.vocab) {
+      const ids = v.ids(batch.column(name), name);
+      out = out.withColumn(name, this.encode(ids, v, shared, v.lastAllKnown), false);
+    }
     return out;
   }
 
-  private encode(ids: Int32Array, v: OneHotVocabulary, shared: Shared): Column {
+  /** `known`: every id is a vocabulary id already (OneHotVocabulary.lastAllKnown), so slotEvery has nothing to look at. */
+  private encode(ids: Int32Array, v: OneHotVocabulary, shared: Shared, known: boolean): Column {
     const n = ids.length,
       otherSlot = this.other ? this.maxCategories : -1;
     // Common case first: every row has a slot (nothing missing; unknown values go to "other").
     // Then `ids` itself becomes `indices`, indptr is 0..n and values are n ones; both are shared
     // with the batch's other one-hot columns (columns are never written in place).
-    if (slotEvery(ids, otherSlot)) {
+    if (known || slotEvery(ids, otherSlot)) {
       if (!shared.indptr) {
         shared.indptr = identity(n);
         shared.ones = new Float32Array(n).fill(1);

@@ -64,7 +64,9 @@ export class OneHotVocabulary {
       const table = this.smallTable(),
         values = column.values,
         bits = column.validity;
-      for (let i = 0; i < n && !this.full; i++) {
+      // Common case, no per-row tests: rows whose small value has an id already are passed over.
+      const from = !mask && !bits ? knownSmall(values, table, n) : 0;
+      for (let i = from; i < n && !this.full; i++) {
         if ((mask && !mask[i]) || (bits && ((bits[i >> 3]! >> (i & 7)) & 1) === 0)) continue;
         const x = values[i]!;
         if (x >= 0 && x < SMALL) {
@@ -79,10 +81,17 @@ export class OneHotVocabulary {
     }
   }
 
+  /**
+   * Whether every id the last `ids()` call gave is a vocabulary id (no -1, no MISSING), when that
+   * call could tell without a pass of its own (integer columns); false when unknown.
+   */
+  lastAllKnown = false;
+
   /** The id of every row: 0..size-1, -1 for values outside the vocabulary, MISSING (-2) for missing. */
   ids(column: Column, name: string): Int32Array {
     const n = length(column, name);
     const out = new Int32Array(n);
+    this.lastAllKnown = false;
     if ('codes' in column) {
       const table = this.table(column.dictionary);
       const codes = column.codes,
@@ -107,7 +116,13 @@ export class OneHotVocabulary {
       const table = this.smallTable(),
         values = column.values,
         bits = column.validity;
-      for (let i = 0; i < n; i++) {
+      // Common case: every value small with an id, read straight from the table (-1 ends it early).
+      const from = bits ? 0 : smallIds(values, table, out, n);
+      if (from === n) {
+        this.lastAllKnown = true;
+        return out;
+      }
+      for (let i = from; i < n; i++) {
         if (bits && ((bits[i >> 3]! >> (i & 7)) & 1) === 0) {
           out[i] = MISSING;
           continue;
@@ -159,6 +174,28 @@ export class OneHotVocabulary {
     }
     return t;
   }
+}
+
+/** Rows from the start whose value is small and has an id in `table`: where learn's general loop starts. */
+function knownSmall(values: Int32Array, table: Int32Array, n: number): number {
+  let i = 0;
+  for (; i < n; i++) {
+    const x = values[i]!;
+    if (!(x >= 0 && x < SMALL && table[x]! >= 0)) break;
+  }
+  return i;
+}
+
+/** ids() for rows from the start whose value is small and has an id; returns the first row that does not (n: none). */
+function smallIds(values: Int32Array, table: Int32Array, out: Int32Array, n: number): number {
+  let i = 0;
+  for (; i < n; i++) {
+    const x = values[i]!;
+    const id = x >= 0 && x < SMALL ? table[x]! : -1;
+    if (id < 0) break;
+    out[i] = id;
+  }
+  return i;
 }
 
 function length(c: Column, name: string): number {

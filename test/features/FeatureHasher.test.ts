@@ -76,6 +76,24 @@ test('two complete category columns (table path) encode as the general path does
   const ca = full.column('a') as Extract<Column, { type: 'category' }>;
   const general = t.apply(full.withColumn('a', { ...ca, validity: new Uint8Array(38).fill(0xff) })).toRows();
   assert.equal(fast, general);
+  // The same arrays too: within a row the slots ascend, whichever column's slot is the smaller.
+  const raw = (b: Batch) => {
+    const c = t.apply(b).column('hashed');
+    if (c.type !== 'vector') throw new Error('expected a vector');
+    return { indptr: [...c.indptr], indices: [...c.indices], values: [...c.values] };
+  };
+  assert.equal(raw(full), raw(full.withColumn('a', { ...ca, validity: new Uint8Array(38).fill(0xff) })));
+  const wide = new FeatureHasher(['a', 'b'], { bits: 16 }).apply(full).column('hashed');
+  if (wide.type !== 'vector') throw new Error('expected a vector');
+  let swapped = 0;
+  for (let i = 0; i < 300; i++) {
+    const [sa] = slotSign(`a=${rows[i]!.a}`, 16),
+      [sb] = slotSign(`b=${rows[i]!.b}`, 16);
+    if (sa === sb) continue;
+    assert.equal([...wide.indices.subarray(wide.indptr[i]!, wide.indptr[i + 1]!)], [Math.min(sa, sb), Math.max(sa, sb)], `row ${i}`);
+    if (sb < sa) swapped++;
+  }
+  assert.ok(swapped > 0 && swapped < 300, 'both orders occur');
   let cancelled = 0,
     summed = 0;
   for (let i = 0; i < 300; i++) {

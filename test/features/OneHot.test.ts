@@ -167,4 +167,36 @@ test('integer values: small ones through the value table, large and negative one
   assert.equal(v.apply(Batch.fromRows([{ n: 2 }], schema)).value('n', 0), { 1: 1 });
 });
 
+test('integer columns without a bitmap (the known-value loops of learn and ids) encode and learn as with an all-present bitmap (the per-row loops)', () => {
+  const schema = Schema.from({ n: 'integer' });
+  const make = (vals: number[], bitmap: boolean) => {
+    const b = Batch.fromRows(
+      vals.map((n) => ({ n })),
+      schema,
+    );
+    const c = b.column('n') as Extract<Column, { type: 'integer' }>;
+    return bitmap ? b.withColumn('n', { ...c, validity: new Uint8Array((vals.length + 7) >> 3).fill(0xff) }) : b;
+  };
+  // Known values first, then unknown ones mid-batch (small, large, negative), the cap reached, values past it.
+  const batches = [
+    [3, 1, 3, 3, 1],
+    [1, 3, 2, 3, 9000, 1, -4],
+    [2, 2, 1, 3, 5, 6, 7, 1, 8],
+    [8, 1, 2, 3, 4095, 4096, 9000, -4, 0],
+  ];
+  for (const other of [true, false]) {
+    const fast = new OneHot(['n'], { maxCategories: 6, other }),
+      slow = new OneHot(['n'], { maxCategories: 6, other });
+    for (const vals of batches) {
+      const plain = make(vals, false),
+        bits = make(vals, true);
+      fast.learn(plain);
+      slow.learn(bits);
+      assert.equal(fast.categories('n'), slow.categories('n'));
+      assert.equal(fast.apply(plain).toRows(), slow.apply(bits).toRows(), `${vals} other ${other}`);
+    }
+    assert.equal(fast.toJSON(), slow.toJSON());
+  }
+});
+
 test.run();
