@@ -33,9 +33,9 @@ const OTHER = '<other>';
  * One-hot encoding with an online vocabulary. Each input column is replaced by a `vector` column
  * of fixed width `maxCategories (+1 other)` so a model's input size never changes as categories
  * arrive; `names` labels the slots (unfilled ones `#k`). A missing value gives an all-zero
- * vector: missing is not a category, and it is not "other" either. The output columns of one
- * batch that give every row a slot share one indptr (0..n) and one values array of ones, as
- * Batch columns are never written in place.
+ * vector: missing is not a category, and it is not "other" either. The output columns that give
+ * every row a slot share one indptr (0..n) and one values array of ones, within a batch and across
+ * batches of the same length, as Batch columns are never written in place.
  */
 export class OneHot implements Transform<OneHotState> {
   readonly kind = 'oneHot';
@@ -43,6 +43,8 @@ export class OneHot implements Transform<OneHotState> {
   readonly other: boolean;
   private readonly vocab = new Map<string, OneHotVocabulary>();
   private readonly labels = new Map<OneHotVocabulary, { size: number; names: readonly string[] }>();
+  /** indptr 0..n and n ones of the last batch length seen (see encode). */
+  private complete: { n: number; indptr: Int32Array; ones: Float32Array } | null = null;
 
   constructor(
     readonly columns: readonly string[],
@@ -92,8 +94,10 @@ export class OneHot implements Transform<OneHotState> {
     // with the batch's other one-hot columns (columns are never written in place).
     if (known || slotEvery(ids, otherSlot)) {
       if (!shared.indptr) {
-        shared.indptr = identity(n);
-        shared.ones = new Float32Array(n).fill(1);
+        // Batches of one length (a file's full batches) share one pair too: read-only, like any column.
+        if (this.complete?.n !== n) this.complete = { n, indptr: identity(n), ones: new Float32Array(n).fill(1) };
+        shared.indptr = this.complete.indptr;
+        shared.ones = this.complete.ones;
       }
       return { type: 'vector', width: this.width, indptr: shared.indptr, indices: ids, values: shared.ones!, names: this.names(v), validity: null };
     }

@@ -93,6 +93,8 @@ export class Vectorize {
   private valueIndex: Map<number, number> | null = null;
   private classesFixed = false;
   private fixedLayout: FeatureLayout | null = null;
+  /** The last vector indptr oneEach looked at, for its row count, and the answer. */
+  private oneEachSeen: { indptr: Int32Array; n: number; one: boolean } | null = null;
 
   constructor(options: VectorizeOptions = {}) {
     const name = (v: unknown, path: string) => {
@@ -303,7 +305,13 @@ export class Vectorize {
       if (c.type !== 'vector') return c.type;
       if (c.indptr !== seen) {
         seen = c.indptr;
-        seenOne = oneEach(c.indptr, n);
+        // One-hot's indptr is shared across batches of one length (columns are read-only): checked once.
+        const m = this.oneEachSeen;
+        if (m !== null && m.indptr === c.indptr && m.n === n) seenOne = m.one;
+        else {
+          seenOne = oneEach(c.indptr, n);
+          this.oneEachSeen = { indptr: c.indptr, n, one: seenOne };
+        }
       }
       return seenOne ? 'vector1' : 'vector';
     });

@@ -199,4 +199,26 @@ test('integer columns without a bitmap (the known-value loops of learn and ids) 
   }
 });
 
+test('complete columns of batches of one length share one indptr and ones; another length gets its own, values unchanged', () => {
+  const t = new OneHot(['c'], { maxCategories: 3 });
+  const b1 = rows(['x', 'y', 'x']),
+    b2 = rows(['y', 'z', 'w']),
+    b3 = rows(['x', 'y']);
+  t.learn(b1);
+  t.learn(b2);
+  const v = (b: Batch) => {
+    const c = t.apply(b).column('c');
+    if (c.type !== 'vector') throw new Error('expected a vector');
+    return c;
+  };
+  const [c1, c2, c3] = [v(b1), v(b2), v(b3)];
+  assert.ok(c1.indptr === c2.indptr && c1.values === c2.values);
+  assert.ok(c3.indptr !== c1.indptr);
+  assert.equal([...c1.indptr], [0, 1, 2, 3]);
+  assert.equal([...c3.indptr], [0, 1, 2]);
+  assert.equal([...c3.values], [1, 1]);
+  assert.equal(t.apply(b1).toRows(), [{ c: { 0: 1 } }, { c: { 1: 1 } }, { c: { 0: 1 } }]);
+  assert.equal(t.apply(b2).toRows(), [{ c: { 1: 1 } }, { c: { 2: 1 } }, { c: { 3: 1 } }]);
+});
+
 test.run();

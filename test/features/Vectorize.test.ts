@@ -339,4 +339,33 @@ test('dense rows of many plain columns in row blocks: same values as row by row,
   assert.is(x3.values[(n - 2) * 4 + 3], 0);
 });
 
+test('CSR: an indptr seen again (one-hot across batches) keeps its one-entry answer; another of the same length is checked afresh', () => {
+  const base = Batch.fromRows([{ a: 1 }, { a: 2 }, { a: 3 }], Schema.from({ a: 'number' }));
+  const identity = Int32Array.of(0, 1, 2, 3),
+    ones = Float32Array.of(1, 1, 1);
+  const col = (indptr: Int32Array, indices: number[]): Column => ({
+    type: 'vector',
+    width: 80,
+    indptr,
+    indices: Int32Array.from(indices),
+    values: indptr === identity ? ones : new Float32Array(indptr[3]!).fill(1),
+    names: null,
+    validity: null,
+  });
+  const v = new Vectorize({ output: 'csr' }),
+    fresh = () => new Vectorize({ output: 'csr' });
+  const b1 = base.withColumn('o', col(identity, [5, 6, 7])),
+    b2 = base.withColumn('o', col(identity, [9, 9, 1])),
+    b3 = base.withColumn('o', col(Int32Array.of(0, 2, 2, 3), [4, 8, 2]));
+  v.learn(b1);
+  for (const b of [b1, b2, b3, b1]) {
+    const want = fresh();
+    want.learn(b);
+    const m = v.apply(b),
+      w = want.apply(b);
+    assert.equal([Array.from(m.indptr!), Array.from(m.indices!), Array.from(m.values)], [Array.from(w.indptr!), Array.from(w.indices!), Array.from(w.values)]);
+  }
+  assert.equal(Array.from(v.apply(b3).indices!), [0, 5, 9, 0, 0, 3]);
+});
+
 test.run();
