@@ -101,6 +101,15 @@ export const STEP_KEYS: Record<string, ObjectKey> = {
     ['columns'],
     'columns',
   ),
+  imputeStandardize: step(
+    'log1p (for the columns listed under `log1p`) → impute mean → standardize, as one step: the same values and statistics as the three chained, one read of each clean column (the quick path uses it for numeric columns).',
+    {
+      columns: columns('Number or integer columns.'),
+      log1p: { type: 'list', doc: 'The columns, among `columns`, that get sign(x)·ln(1 + |x|) first.', items: { type: 'string', doc: 'A column name.' } },
+    },
+    ['columns'],
+    'columns',
+  ),
   standardize: step('Scales to zero mean and unit variance (running moments over training rows).', { columns: columns(), nonFinite }, ['columns'], 'columns'),
   scale: step(
     'Scales numeric columns.',

@@ -11,6 +11,7 @@ import {
   HashedTfidf,
   Impute,
   type ImputeColumnSpec,
+  ImputeStandardize,
   type ImputeStrategy,
   Interactions,
   Log1p,
@@ -84,6 +85,8 @@ export function makeStep(kind: string, raw: unknown, ctx: StepContext): BuiltSte
       } else Object.assign(columns, o.columns);
       return wrap(new Impute(defined({ columns, indicator: o.indicator, ...nf })));
     }
+    case 'imputeStandardize':
+      return wrap(new ImputeStandardize(defined({ columns: o.columns, log1p: o.log1p })));
     case 'standardize':
       return wrap(new Scaler({ columns: o.columns, method: 'standard', ...nf }));
     case 'scale':

@@ -31,11 +31,9 @@ const batch = Batch.fromRows(
 );
 const exclude = new Set(['y']);
 
-test('skewed non-negative numbers get log1p before impute and standardize; symmetric, 0/1 and signed ones do not', () => {
+test('skewed non-negative numbers get log1p before impute and standardize (one fused step); symmetric, 0/1 and signed ones do not', () => {
   const plan = autoSteps(batch, { exclude });
-  assert.equal(plan.steps[0], { log1p: ['amount'] });
-  assert.equal(plan.steps[1], { impute: { columns: ['amount', 'temp', 'flag', 'signed'], strategy: 'mean' } });
-  assert.equal(plan.steps[2], { standardize: ['amount', 'temp', 'flag', 'signed'] });
+  assert.equal(plan.steps[0], { imputeStandardize: { columns: ['amount', 'temp', 'flag', 'signed'], log1p: ['amount'] } });
   assert.match(plan.columns.amount!, /^log1p \(skewness \d+\.\d\), impute mean, standardize$/);
   assert.is(plan.columns.temp, 'impute mean, standardize');
   assert.is(plan.columns.flag, 'impute mean, standardize');
@@ -46,10 +44,10 @@ test('skewed non-negative numbers get log1p before impute and standardize; symme
 test('datetime parts become one-hot categories; text is sublinear TF-IDF; each choice is stated', () => {
   const plan = autoSteps(batch, { exclude });
   const kinds = plan.steps.map((s) => Object.keys(s)[0]);
-  assert.equal(kinds, ['log1p', 'impute', 'standardize', 'datetime', 'oneHot', 'oneHot', 'text']);
-  assert.equal(plan.steps[3], { datetime: { column: 'at', parts: ['hour', 'dayOfWeek', 'month'], invalid: 'missing' } });
-  assert.equal(plan.steps[5], { oneHot: { columns: ['at_hour', 'at_dayOfWeek', 'at_month'], maxCategories: 24 } });
-  assert.equal(plan.steps[6], { text: { column: 'note', bits: 16, sublinear: true } });
+  assert.equal(kinds, ['imputeStandardize', 'datetime', 'oneHot', 'oneHot', 'text']);
+  assert.equal(plan.steps[1], { datetime: { column: 'at', parts: ['hour', 'dayOfWeek', 'month'], invalid: 'missing' } });
+  assert.equal(plan.steps[3], { oneHot: { columns: ['at_hour', 'at_dayOfWeek', 'at_month'], maxCategories: 24 } });
+  assert.equal(plan.steps[4], { text: { column: 'note', bits: 16, sublinear: true } });
   assert.match(plan.columns.at!, /hour, dayOfWeek, month, each one-hot/);
   assert.match(plan.columns.note!, /TF-IDF.*sublinear.*L2/);
   assert.match(plan.columns.city!, /^one-hot \(3 values/);

@@ -1,8 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { ImputeStandardizeState } from '../../src/features/index.js';
+import { type FeatureMatrix, fromCsv, modelFromState, Pipeline } from '../../src/index.js';
 import { assertReport } from './assertReport.js';
 import { sluice } from './sluice.js';
 
@@ -80,6 +83,41 @@ test('inspect --target states the task and every column treatment', async () => 
   const j = JSON.parse((await sluice(['inspect', a, '--quiet', '--json', '--target', 'y'])).stdout);
   assert.equal([j.choices.task, j.choices.positive], ['binary', '1']);
   assert.ok(j.columns.amount, 'the statistics stay under columns');
+});
+
+test('--save: the fused numeric step loads and predicts as log1p → impute → standardize with the same statistics', async () => {
+  const save = join(dir, 'fused');
+  const r = await sluice(['train', a, '--target', 'y', '--json', '--quiet', '--save', save]);
+  assert.is(r.code, 0, r.stderr);
+  const art = JSON.parse(readFileSync(join(save, 'pipeline.json'), 'utf8'));
+  const states = art.pipeline.transforms as Array<{ kind: string; state: ImputeStandardizeState }>;
+  const at = states.findIndex((t) => t.kind === 'imputeStandardize');
+  assert.ok(at >= 0, states.map((t) => t.kind).join(', '));
+  const s = states[at]!.state;
+  assert.equal(s.log1p, ['amount']);
+  // The same statistics as the three steps' state.
+  const three = [
+    { kind: 'log1p', state: { columns: s.log1p } },
+    {
+      kind: 'impute',
+      state: {
+        nonFinite: 'missing',
+        modeCapacity: 64,
+        columns: Object.fromEntries(s.columns.map((c) => [c, { strategy: 'mean', value: null, indicator: false, moments: s.impute[c] }])),
+      },
+    },
+    { kind: 'scale', state: { columns: s.columns, method: 'standard', nonFinite: 'missing', k: 200, moments: s.scale, sketches: null } },
+  ];
+  const fused = Pipeline.fromJSON(art.pipeline).freeze();
+  const chained = Pipeline.fromJSON({ ...art.pipeline, transforms: [...states.slice(0, at), ...three, ...states.slice(at + 1)] }).freeze();
+  const batches = await lastValueFrom(fromCsv(a).pipe(toArray()));
+  const model = await modelFromState(art.model);
+  for (const b of batches) {
+    const x = fused.transform(b) as FeatureMatrix,
+      y = chained.transform(b) as FeatureMatrix;
+    assert.equal(Array.from(x.values), Array.from(y.values));
+    assert.equal(Array.from(await model.predict(x)), Array.from(await model.predict(y)));
+  }
 });
 
 test.run();

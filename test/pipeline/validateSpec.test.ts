@@ -83,6 +83,14 @@ test('problems only the pieces can judge: expressions, generator options, step c
   assert.ok(p.includes('output.save'));
 });
 
+test("imputeStandardize (the quick path's fused numeric step) is a spec step: list shorthand, log1p among its columns", () => {
+  const ok = (steps: unknown[]) => validateSpec({ source: { csv: 'a.csv' }, target: 'y', steps }).map((e) => e.message);
+  assert.equal(ok([{ imputeStandardize: ['a', 'b'] }]), []);
+  assert.equal(ok([{ imputeStandardize: { columns: ['a', 'b'], log1p: ['b'] } }]), []);
+  assert.ok(ok([{ imputeStandardize: { log1p: ['b'] } }]).some((m) => m.startsWith('steps[0].imputeStandardize.columns: required key is missing')));
+  assert.ok(ok([{ imputeStandardize: { columns: ['a'], log1p: ['z'] } }]).some((m) => m.startsWith('steps[0].imputeStandardize.log1p')));
+});
+
 test('source needs exactly one kind; required keys; YAML syntax errors', () => {
   assert.ok(problems('source: { csv: a.csv, arrow: b.arrow }').some((m) => m.startsWith('source: expected exactly one of')));
   assert.ok(problems('target: x').some((m) => m.startsWith('source: required key is missing')));
