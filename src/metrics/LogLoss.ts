@@ -57,6 +57,13 @@ export class LogLoss extends MeanLoss {
     this.sumC = sumC;
     let weight = this.weight,
       weightC = this.weightC;
+    // Unit weights on an integer total with no compensation: every step is exact and adds +0 to
+    // the compensation, so the loop below would end here.
+    if (Number.isInteger(weight) && Math.abs(weight) + len <= 2 ** 53 && Object.is(weightC, 0)) {
+      this.weight = weight + sign * len;
+      this.rows += sign * len;
+      return;
+    }
     for (let i = 0; i < len; i++) {
       const t = weight + sign;
       weightC += Math.abs(weight) >= 1 ? weight - t + sign : sign - t + weight;

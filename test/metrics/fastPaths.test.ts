@@ -102,6 +102,19 @@ test('log loss: binary rows without weights (the fast loop) equal the same rows 
     assert.is(fast.value, slow.value);
   }
   assert.throws(() => fast.update([0, 2], [0.5, 0.5]), /yTrue\[1\] = 2/);
+  // After fractional weights the weight sum is not an integer: the unit weights are summed row by row, as put does.
+  const a = new LogLoss(),
+    b = new LogLoss();
+  const { t, s } = binary(30, 50);
+  const w = Float32Array.from(t, (_, i) => 0.1 + (i % 3) * 0.35);
+  a.update(t, s, w);
+  b.update(t, s, w);
+  for (let k = 0; k < 3; k++) {
+    const r = binary(31 + k, 40 + k);
+    a.update(r.t, r.s);
+    b.update(r.t, r.s, new Float32Array(r.t.length).fill(1));
+    assert.equal(a.toJSON(), b.toJSON(), `weighted first, batch ${k}`);
+  }
 });
 
 test('the confusion metrics of a metric set share one scan of the labels: same states as each metric updated alone (binary, then other classes)', () => {
