@@ -35,6 +35,12 @@ export type TelemetryEvent =
   /** A drift detector's alarm at a stream row (0-based): `drift`, or `warning` when it enters its warning zone. */
   | { type: 'drift'; t: number; detector: string; row: number; message: string }
   | { type: 'warning'; t: number; detector: string; row: number; message: string }
+  /**
+   * A column whose distribution moved from its reference (DataDriftMonitor, docs/drift.md "Data
+   * drift"): the measure that decided (psi, ks or js), its value and the verdict, when the live
+   * window ending at stream row `row` (0-based) was compared.
+   */
+  | { type: 'dataDrift'; t: number; column: string; row: number; measure: 'psi' | 'ks' | 'js'; value: number; verdict: 'moderate' | 'major'; message: string }
   | { type: 'checkpoint'; t: number; path: string; version?: string }
   | { type: 'log'; t: number; level: 'info' | 'warn' | 'error'; message: string }
   /**

@@ -1,0 +1,165 @@
+import type { ColumnType } from '../core/index.js';
+import { type ColumnStatsState, QuantileSketch, SpaceSaving } from '../features/index.js';
+import { DATA_DRIFT_THRESHOLDS } from './DATA_DRIFT_THRESHOLDS.js';
+import { homogeneityTest } from './homogeneityTest.js';
+import { jensenShannonDivergence } from './jensenShannonDivergence.js';
+import { ksCriticalValue } from './ksCriticalValue.js';
+import { ksStatistic } from './ksStatistic.js';
+import { populationStabilityIndex } from './populationStabilityIndex.js';
+
+/** How far a column moved: `none`, `moderate` or `major` (DATA_DRIFT_THRESHOLDS). */
+export type DriftVerdict = 'none' | 'moderate' | 'major';
+
+/** One measure of one column's shift. */
+export interface DriftMeasure {
+  measure: 'psi' | 'ks' | 'js';
+  value: number;
+  verdict: DriftVerdict;
+  /**
+   * Whether the samples differ at α = 0.05: for KS, value − error > critical; for PSI and JS,
+   * Pearson's chi-square test on the same bins. Without it the verdict is `none`.
+   */
+  significant: boolean;
+  /** KS: the two-sample critical value D_0.05; PSI/JS: the chi-square statistic's critical value. */
+  critical: number;
+  /** KS: the sketches' bound on |value − the samples' exact KS| (0 when both are exact). */
+  error?: number;
+}
+
+/** The shift of one column between a reference and a live sample. */
+export interface ColumnDrift {
+  type: ColumnType;
+  /** Values (not missing, finite) on each side. */
+  referenceRows: number;
+  liveRows: number;
+  /** Numbers: psi and ks; categories and booleans: js. Empty when a side has no values. */
+  measures: DriftMeasure[];
+  /** The worst of the measures' verdicts. */
+  verdict: DriftVerdict;
+  note?: string;
+}
+
+export interface ColumnDriftOptions {
+  /** PSI bins: the reference's quantiles 1/bins … (bins−1)/bins are the edges (default 10, deciles). */
+  bins?: number;
+  /** Categories compared one by one: the union of each side's top k; the rest form one "other" bucket (default 20). */
+  topK?: number;
+}
+
+type Entry = ColumnStatsState['entries'][string];
+
+const RANK: Record<DriftVerdict, number> = { none: 0, moderate: 1, major: 2 };
+
+/**
+ * A column's shift from its reference statistics to its live ones (ColumnStats entries of one
+ * column): for numbers (integer, number, datetime), PSI over the reference's decile bins and the
+ * KS statistic, both read from the KLL sketches; for categories and text, Jensen–Shannon over the
+ * top-k categories plus "other", from the space-saving counters; for booleans, Jensen–Shannon of
+ * the two shares. Missing values are left out of every measure.
+ */
+export function columnDrift(reference: Entry, live: Entry, options: ColumnDriftOptions = {}): ColumnDrift {
+  const bins = options.bins ?? 10,
+    topK = options.topK ?? 20;
+  if (reference.quantiles && live.quantiles) return numeric(reference.type, reference.quantiles, live.quantiles, bins);
+  if (reference.top && live.top) return categorical(reference.type, reference.top, live.top, topK);
+  if (reference.type === 'boolean' && live.type === 'boolean' && reference.moments && live.moments) {
+    const r = reference.moments,
+      l = live.moments;
+    return shares('boolean', [r.count * (1 - r.mean), r.count * r.mean], [l.count * (1 - l.mean), l.count * l.mean], r.count, l.count);
+  }
+  return { type: reference.type, referenceRows: 0, liveRows: 0, measures: [], verdict: 'none', note: `not comparable: ${reference.type} and ${live.type}` };
+}
+
+function numeric(type: ColumnType, rs: NonNullable<Entry['quantiles']>, ls: NonNullable<Entry['quantiles']>, bins: number): ColumnDrift {
+  const out: ColumnDrift = { type, referenceRows: rs.n, liveRows: ls.n, measures: [], verdict: 'none' };
+  if (rs.n === 0 || ls.n === 0) return { ...out, note: rs.n === 0 ? 'no values in the reference' : 'no live values' };
+  const r = QuantileSketch.fromJSON(rs),
+    l = QuantileSketch.fromJSON(ls);
+  // Bins (−∞, e1], (e1, e2], …, (e_last, ∞) at the reference's quantiles; tied quantiles (few
+  // distinct values) merge, so a column of k values gets at most k bins.
+  const edges: number[] = [];
+  for (let i = 1; i < bins; i++) {
+    const e = r.quantile(i / bins);
+    if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
+  }
+  const expected = counts(r, edges),
+    actual = counts(l, edges);
+  const psi = populationStabilityIndex(expected, actual);
+  const chi = homogeneityTest(expected, actual, DATA_DRIFT_THRESHOLDS.alpha);
+  const t = DATA_DRIFT_THRESHOLDS.psi;
+  out.measures.push({
+    measure: 'psi',
+    value: psi,
+    verdict: !chi.significant || psi < t.moderate ? 'none' : psi < t.major ? 'moderate' : 'major',
+    significant: chi.significant,
+    critical: chi.critical,
+  });
+  const ks = ksStatistic(rs, ls);
+  const crit = ksCriticalValue(rs.n, ls.n, DATA_DRIFT_THRESHOLDS.alpha);
+  const significant = ks.statistic - ks.error > crit;
+  out.measures.push({
+    measure: 'ks',
+    value: ks.statistic,
+    verdict: !significant ? 'none' : ks.statistic >= DATA_DRIFT_THRESHOLDS.ks.major ? 'major' : 'moderate',
+    significant,
+    critical: crit,
+    error: ks.error,
+  });
+  out.verdict = worst(out.measures);
+  return out;
+}
+
+/** Counts per bin (−∞, e0], (e0, e1], …, (e_last, ∞) from the sketch's CDF. */
+function counts(q: QuantileSketch, edges: readonly number[]): number[] {
+  const out: number[] = [];
+  let below = 0;
+  for (const e of edges) {
+    const f = q.rank(e);
+    out.push(Math.max(0, f - below) * q.n);
+    below = Math.max(below, f);
+  }
+  out.push(Math.max(0, 1 - below) * q.n);
+  return out;
+}
+
+function categorical(type: ColumnType, rs: NonNullable<Entry['top']>, ls: NonNullable<Entry['top']>, topK: number): ColumnDrift {
+  const r = SpaceSaving.fromJSON(rs),
+    l = SpaceSaving.fromJSON(ls);
+  const keys = new Set([...r.top(topK), ...l.top(topK)].map((t) => t.value));
+  // Counts of a sketch that dropped values overestimate by at most their error; used as they are.
+  const rc = new Map(rs.entries.map((e) => [e[0], e[1]] as const)),
+    lc = new Map(ls.entries.map((e) => [e[0], e[1]] as const));
+  const p: number[] = [],
+    q: number[] = [];
+  for (const k of keys) {
+    p.push(rc.get(k) ?? 0);
+    q.push(lc.get(k) ?? 0);
+  }
+  // "other": every value outside the compared categories.
+  p.push(Math.max(0, rs.n - p.reduce((a, b) => a + b, 0)));
+  q.push(Math.max(0, ls.n - q.reduce((a, b) => a + b, 0)));
+  return shares(type, p, q, rs.n, ls.n);
+}
+
+function shares(type: ColumnType, p: number[], q: number[], n: number, m: number): ColumnDrift {
+  const out: ColumnDrift = { type, referenceRows: n, liveRows: m, measures: [], verdict: 'none' };
+  if (n === 0 || m === 0) return { ...out, note: n === 0 ? 'no values in the reference' : 'no live values' };
+  const js = jensenShannonDivergence(p, q);
+  const chi = homogeneityTest(p, q, DATA_DRIFT_THRESHOLDS.alpha);
+  const t = DATA_DRIFT_THRESHOLDS.js;
+  out.measures.push({
+    measure: 'js',
+    value: js,
+    verdict: !chi.significant || js < t.moderate ? 'none' : js < t.major ? 'moderate' : 'major',
+    significant: chi.significant,
+    critical: chi.critical,
+  });
+  out.verdict = worst(out.measures);
+  return out;
+}
+
+function worst(measures: readonly DriftMeasure[]): DriftVerdict {
+  let v: DriftVerdict = 'none';
+  for (const m of measures) if (RANK[m.verdict] > RANK[v]) v = m.verdict;
+  return v;
+}
