@@ -112,8 +112,9 @@ export class DatetimeParts implements Transform<DatetimePartsState> {
     const hour = raws.get('hour') ?? null,
       minute = raws.get('minute') ?? null,
       dow = raws.get('dayOfWeek') ?? null;
-    if (hour || minute || dow) clockParts(local, hour, minute, dow);
-    for (const [p, raw] of raws) if (raw !== hour && raw !== minute && raw !== dow) rawParts(local, raw, p);
+    // The clock pass also finds the range of days the calendar parts' table needs.
+    const range = hour || minute || dow ? clockParts(local, hour, minute, dow) : null;
+    for (const [p, raw] of raws) if (raw !== hour && raw !== minute && raw !== dow) rawParts(local, raw, p, range);
     let out = batch;
     for (const p of parts) {
       const raw = raws.get(p)!;
@@ -271,17 +272,27 @@ function allInstants(v: Float64Array): boolean {
  * (other rows keep 0), in one pass: the day split is computed once per row. Same arithmetic as
  * `part`, inlined.
  */
-function clockParts(local: Float64Array, hour: Int32Array | null, minute: Int32Array | null, dow: Int32Array | null): void {
+function clockParts(local: Float64Array, hour: Int32Array | null, minute: Int32Array | null, dow: Int32Array | null): Float64Array {
   const n = local.length;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < n; i++) {
     const x = local[i]!;
     if (x - x !== 0) continue;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
     const days = Math.floor(x / DAY);
     if (hour !== null) hour[i] = Math.floor((x - days * DAY) / 3_600_000);
     if (minute !== null) minute[i] = Math.floor((x - days * DAY) / 60_000) % 60;
     if (dow !== null) dow[i] = (((days + 4) % 7) + 7) % 7;
   }
+  RANGE[0] = lo;
+  RANGE[1] = hi;
+  return RANGE;
 }
+
+/** clockParts' [lo, hi] of the finite values (scratch, read at once). */
+const RANGE = new Float64Array(2);
 
 /**
  * Days a batch may span for its calendar parts to be read from a table built per batch (one
@@ -289,16 +300,23 @@ function clockParts(local: Float64Array, hour: Int32Array | null, minute: Int32A
  */
 const DAY_TABLE = 1 << 14;
 
-/** `raw[i]` = calendar part `p` of `local[i]` where it is finite (other rows keep 0). */
-function rawParts(local: Float64Array, raw: Int32Array, p: DatetimePart): void {
+/**
+ * `raw[i]` = calendar part `p` of `local[i]` where it is finite (other rows keep 0). `range`: the
+ * finite values' [lo, hi] when a pass already found them (clockParts), else found here.
+ */
+function rawParts(local: Float64Array, raw: Int32Array, p: DatetimePart, range: Float64Array | null): void {
   const n = local.length;
   let lo = Infinity,
     hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = local[i]!;
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
+  if (range) {
+    lo = range[0]!;
+    hi = range[1]!;
+  } else
+    for (let i = 0; i < n; i++) {
+      const x = local[i]!;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
   const first = Math.floor(lo / DAY),
     span = Math.floor(hi / DAY) - first + 1;
   if (span > 0 && span <= DAY_TABLE && span < n) {

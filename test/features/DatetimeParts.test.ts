@@ -114,4 +114,22 @@ test('calendar parts read from a per-batch day table equal the per-row conversio
   }
 });
 
+test('calendar parts next to clock parts (the day range from the clock pass) equal them computed alone, with missing rows and in a zone', () => {
+  const vals: Array<number | null> = [];
+  for (let i = 0; i < 400; i++) vals.push(i % 37 === 5 ? null : Date.UTC(2023, 11, 30) + i * 9_733_000 - (i % 3) * 86_400_000 * 40);
+  const b = Batch.fromRows(
+    vals.map((d) => ({ d })),
+    Schema.from({ d: 'datetime' }),
+  );
+  for (const timeZone of ['UTC', 'America/New_York']) {
+    const alone = new DatetimeParts({ column: 'd', parts: ['year', 'month', 'dayOfYear'], timeZone }).apply(b).toRows();
+    for (const clock of [['hour'], ['minute', 'dayOfWeek']] as const) {
+      const both = new DatetimeParts({ column: 'd', parts: [...clock, 'year', 'month', 'dayOfYear'], timeZone }).apply(b).toRows();
+      both.forEach((r, i) => {
+        assert.equal({ d_year: r.d_year, d_month: r.d_month, d_dayOfYear: r.d_dayOfYear }, alone[i], `${timeZone} ${clock} row ${i}`);
+      });
+    }
+  }
+});
+
 test.run();
