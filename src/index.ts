@@ -281,6 +281,26 @@ export {
   type DriftSpec,
   type DriftDetectorSpec,
   type ResolvedDriftSpec,
+  // Data drift: each column's distribution against a reference (PSI, KS, Jensen–Shannon from the
+  // ColumnStats sketches), a verdict per column, and a monitor that alerts per drifted column.
+  dataDrift,
+  columnDrift,
+  DataDriftMonitor,
+  DATA_DRIFT_THRESHOLDS,
+  populationStabilityIndex,
+  PSI_FLOOR,
+  ksStatistic,
+  ksCriticalValue,
+  jensenShannonDivergence,
+  type DataDriftReport,
+  type ColumnDrift,
+  type ColumnDriftOptions,
+  type DriftMeasure,
+  type DriftVerdict,
+  type DataDriftAlert,
+  type DataDriftMonitorOptions,
+  type DataDriftMonitorState,
+  type KSEstimate,
 } from './drift/index.js';
 export { detectDrift, type DetectDriftOptions, type DriftProgressiveReport } from './operators/index.js';
 
