@@ -270,8 +270,8 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
    */
   const watchChunk = (c: ScoredChunk): boolean | Promise<boolean> => {
     const w = model!.outputs;
-    for (let i = 0; i < c.targets.length && !divergence; i += WATCH_ROWS)
-      divergence = watch!.update(c.targets.subarray(i, i + WATCH_ROWS), c.predictions.subarray(i * w, (i + WATCH_ROWS) * w), w);
+    const n = c.targets.length;
+    for (let i = 0; i < n && !divergence; i += WATCH_ROWS) divergence = watch!.updateRows(c.targets, c.predictions, w, i, Math.min(n, i + WATCH_ROWS));
     if (divergence) return true;
     const learned = engine!.learned;
     if (o.onDivergence === 'restore' && watch!.healthy && (good === null || learned - lastGood >= SNAPSHOT_ROWS)) {

@@ -32,6 +32,8 @@ export interface DivergenceWatchState {
 
 /** Probabilities are clipped like LogLoss does, so one confident miss costs at most ~34.5. */
 const EPS = 1e-15;
+/** A product of clipped probabilities this small goes into the log sum: one more factor (≥ EPS) keeps it a normal double. */
+const PROD_MIN = 1e-280;
 
 /**
  * Watches the loss of a model's predictions made before it learns each mini-batch (test-then-train)
@@ -86,22 +88,40 @@ export class DivergenceWatch {
    * Returns why training diverged, or null.
    */
   update(targets: ArrayLike<number>, predictions: ArrayLike<number>, outputs: number): string | null {
-    const n = targets.length;
-    if (n === 0) return null;
+    return this.updateRows(targets, predictions, outputs, 0, targets.length);
+  }
+
+  /**
+   * update() on rows [from, to) of `targets` (and their predictions, from row `from`): a caller
+   * that feeds a chunk in pieces needs no views of it.
+   */
+  updateRows(targets: ArrayLike<number>, predictions: ArrayLike<number>, outputs: number, from: number, to: number): string | null {
+    const n = to - from;
+    if (n <= 0) return null;
     let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const y = targets[i]!;
-      let loss: number;
-      if (this.task === 'regression') {
-        const p = predictions[i]!;
-        if (!Number.isFinite(p)) return `the prediction for row ${this.rows + i + 1} is ${p}`;
-        loss = (p - y) * (p - y);
-      } else {
-        const p = outputs === 1 ? (y === 1 ? predictions[i]! : 1 - predictions[i]!) : predictions[i * outputs + y]!;
-        if (!Number.isFinite(p)) return `the predicted probability for row ${this.rows + i + 1} is ${p}`;
-        loss = -Math.log(Math.min(1 - EPS, Math.max(EPS, p)));
+    if (this.task === 'regression') {
+      for (let i = from; i < to; i++) {
+        const p = predictions[i]!,
+          y = targets[i]!;
+        if (!Number.isFinite(p)) return `the prediction for row ${this.rows + i - from + 1} is ${p}`;
+        sum += (p - y) * (p - y);
       }
-      sum += loss;
+    } else {
+      // Σ −log p as −log Π p: one log per piece instead of one a row (each clipped p is ≥ EPS, so
+      // the product is folded into the sum before it could underflow). Equal to the row-by-row sum
+      // within rounding (a few ulps); the watch compares it with a bar 10× its start.
+      let prod = 1;
+      for (let i = from; i < to; i++) {
+        const y = targets[i]!;
+        const p = outputs === 1 ? (y === 1 ? predictions[i]! : 1 - predictions[i]!) : predictions[i * outputs + y]!;
+        if (!Number.isFinite(p)) return `the predicted probability for row ${this.rows + i - from + 1} is ${p}`;
+        prod *= p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p;
+        if (prod < PROD_MIN) {
+          sum -= Math.log(prod);
+          prod = 1;
+        }
+      }
+      sum -= Math.log(prod);
     }
     if (!Number.isFinite(sum)) return `the loss of rows ${this.rows + 1}–${this.rows + n} is ${sum}`;
     const mean = sum / n;

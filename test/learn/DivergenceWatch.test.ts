@@ -120,4 +120,38 @@ test('state round-trips through JSON', () => {
   );
 });
 
+test('updateRows on pieces of a chunk is update on views of them; the log loss is the row-by-row sum within rounding, even where the product of probabilities would underflow', () => {
+  let seed = 7;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const n = 256;
+  const y = ys(n, () => (rnd() < 0.3 ? 1 : 0));
+  // Some confident misses (clipped at 1e-15: 32 of them alone are 1e-480) among ordinary scores.
+  const p = ys(n, (i) => (i % 7 === 3 ? 1 - y[i]! : rnd()));
+  const a = new DivergenceWatch('binary'),
+    b = new DivergenceWatch('binary');
+  for (let i = 0; i < n; i += 32) {
+    assert.is(a.updateRows(y, p, 1, i, i + 32), b.update(y.subarray(i, i + 32), p.subarray(i, i + 32), 1));
+    assert.equal(a.toJSON(), b.toJSON());
+  }
+  let sum = 0;
+  for (let i = 0; i < 32; i++) {
+    const q = y[i] === 1 ? p[i]! : 1 - p[i]!;
+    sum += -Math.log(Math.min(1 - 1e-15, Math.max(1e-15, q)));
+  }
+  const start = new DivergenceWatch('binary');
+  start.update(y.subarray(0, 32), p.subarray(0, 32), 1);
+  assert.ok(Number.isFinite(start.start));
+  assert.ok(Math.abs(start.start - sum / 32) <= 1e-12 * (sum / 32), `${start.start} vs ${sum / 32}`);
+  const m = new DivergenceWatch('multiclass'),
+    v = new DivergenceWatch('multiclass');
+  const yc = Float32Array.from([0, 2, 1, 2]),
+    pc = Float32Array.from([0.7, 0.2, 0.1, 0.1, 0.1, 0.8, 0.3, 0.4, 0.3, 0, 0, 1]);
+  assert.is(m.updateRows(yc, pc, 3, 1, 3), v.update(yc.subarray(1, 3), pc.subarray(3, 9), 3));
+  assert.equal(m.toJSON(), v.toJSON());
+  assert.match(m.updateRows(yc, Float32Array.from([0.7, 0.2, 0.1, 0, 0, NaN, 0, 0, 0, 0, 0, 1]), 3, 0, 4)!, /row 4 is NaN/);
+});
+
 test.run();
