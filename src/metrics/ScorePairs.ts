@@ -43,9 +43,16 @@ export class ScorePairs {
   /** Buffered rows of each class (scores, weights or null while all are 1), not in the runs yet. */
   private readonly bufPos = new Buffer();
   private readonly bufNeg = new Buffer();
+  /**
+   * Keyed mode's buffered rows that came as float32 scores without weights (a model's
+   * predictions): their keys, taken from the scores' bits on arrival, so a flush sorts them as
+   * they are (no float64 copy to convert back and check).
+   */
+  private readonly keyBufPos = new KeyBuffer();
+  private readonly keyBufNeg = new KeyBuffer();
 
   get count(): number {
-    return this.pos.n + this.neg.n + this.kpos.n + this.kneg.n + this.bufPos.n + this.bufNeg.n;
+    return this.pos.n + this.neg.n + this.kpos.n + this.kneg.n + this.bufPos.n + this.bufNeg.n + this.keyBufPos.n + this.keyBufNeg.n;
   }
 
   /** Adds one batch: the positive rows' scores and weights, and the negative rows'. */
@@ -60,6 +67,11 @@ export class ScorePairs {
    * index of the first NaN score, with nothing added, or -1.
    */
   add(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weights: ArrayLike<number> | undefined, positive: number): number {
+    if (this.keyed && weights === undefined && yPred instanceof Float32Array && this.bufPos.w === null && this.bufNeg.w === null) {
+      const r = this.addKeys(yTrue, yPred, positive);
+      // null: a negative score, which has no key; the general path takes the batch.
+      if (r !== null) return r;
+    }
     const bp = this.bufPos,
       bn = this.bufNeg,
       p0 = bp.n,
@@ -109,7 +121,41 @@ export class ScorePairs {
     return -1;
   }
 
+  /**
+   * add() of float32 scores without weights in keyed mode: each score's bits are its key (-0 as
+   * 0). Returns the first NaN's index or -1 as add() does, or null, with nothing added, at a
+   * negative score.
+   */
+  private addKeys(yTrue: ArrayLike<number>, yPred: Float32Array, positive: number): number | null {
+    const len = yTrue.length;
+    const bits = new Int32Array(yPred.buffer, yPred.byteOffset, len);
+    const kp = this.keyBufPos,
+      kn = this.keyBufNeg;
+    kp.reserve(len);
+    kn.reserve(len);
+    const ps = kp.k,
+      ns = kn.k;
+    let a = kp.n,
+      b = kn.n;
+    for (let i = 0; i < len; i++) {
+      let k = bits[i]!;
+      if ((k & 0x7fffffff) > 0x7f800000) return i;
+      if (k < 0) {
+        if (k !== -0x80000000) return null;
+        k = 0;
+      }
+      if (yTrue[i] === positive) ps[a++] = k;
+      else ns[b++] = k;
+    }
+    kp.n = a;
+    kn.n = b;
+    this.maybeFlush();
+    return -1;
+  }
+
   reset(): void {
+    this.keyBufPos.clear();
+    this.keyBufNeg.clear();
     this.pos = new RunList();
     this.neg = new RunList();
     this.keyed = true;
@@ -175,12 +221,20 @@ export class ScorePairs {
   }
 
   private maybeFlush(): void {
-    const waiting = this.bufPos.n + this.bufNeg.n;
+    const waiting = this.bufPos.n + this.bufNeg.n + this.keyBufPos.n + this.keyBufNeg.n;
     if (waiting >= Math.max(FLUSH_MIN, Math.min(FLUSH_MAX, this.pos.n + this.neg.n + this.kpos.n + this.kneg.n))) this.flush();
   }
 
   /** The buffered rows into the runs, their pairs with the runs' rows and among themselves into U. */
   private flush(): void {
+    if (this.keyBufPos.n + this.keyBufNeg.n > 0) {
+      // Before any other rows: unkey() below expects no keys waiting. U does not depend on the order of flushes.
+      const kp = sortKeys(this.keyBufPos.k, this.keyBufPos.n),
+        kn = sortKeys(this.keyBufNeg.k, this.keyBufNeg.n);
+      this.keyBufPos.clear();
+      this.keyBufNeg.clear();
+      this.flushKeys(kp, kn);
+    }
     if (this.bufPos.n + this.bufNeg.n === 0) return;
     if (this.keyed) {
       const kp = this.bufPos.w === null && this.bufNeg.w === null ? sortedKeys(this.bufPos.s, this.bufPos.n) : null;
@@ -277,8 +331,39 @@ function sortedKeys(scores: Float64Array, n: number): Int32Array | null {
   return a;
 }
 
-function scatter(a: Int32Array, b: Int32Array, h: Int32Array, shift: number, mask: number): void {
-  for (let i = 0; i < a.length; i++) {
+/**
+ * The first n keys of `keys` (valid ones: non-negative), sorted into a new array; `keys` is
+ * scratch afterwards. sortedKeys' passes, on keys taken on arrival.
+ */
+function sortKeys(keys: Int32Array, n: number): Int32Array {
+  const h0 = new Int32Array(2048),
+    h1 = new Int32Array(2048),
+    h2 = new Int32Array(512);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    h0[k & 2047]!++;
+    h1[(k >>> 11) & 2047]!++;
+    h2[k >>> 22]!++;
+  }
+  let a: Int32Array = keys,
+    b: Int32Array = new Int32Array(n);
+  for (const [h, shift, mask] of [
+    [h0, 0, 2047],
+    [h1, 11, 2047],
+    [h2, 22, 511],
+  ] as const) {
+    if (n === 0 || h[(a[0]! >>> shift) & mask] === n) continue;
+    starts(h);
+    scatter(a, b, h, shift, mask, n);
+    const t = a;
+    a = b;
+    b = t;
+  }
+  return a === keys ? keys.slice(0, n) : a;
+}
+
+function scatter(a: Int32Array, b: Int32Array, h: Int32Array, shift: number, mask: number, n = a.length): void {
+  for (let i = 0; i < n; i++) {
     const k = a[i]!;
     b[h[(k >>> shift) & mask]!++] = k;
   }
@@ -450,6 +535,27 @@ class KeyRuns {
       this.runs.push(mergeKeys(a, b));
     }
     return this.runs[0] ?? new Int32Array(0);
+  }
+}
+
+/** One class's keys waiting to be sorted (keyed mode, float32 scores without weights). */
+class KeyBuffer {
+  k = new Int32Array(0);
+  n = 0;
+
+  reserve(more: number): void {
+    const need = this.n + more;
+    if (need > this.k.length) {
+      const k = new Int32Array(Math.max(need, 2 * this.k.length, 1024));
+      k.set(this.k.subarray(0, this.n));
+      this.k = k;
+    }
+  }
+
+  clear(): void {
+    this.n = 0;
+    // As Buffer: a large buffer is not kept between flushes of a small stream's reads.
+    if (this.k.length > FLUSH_MAX) this.k = new Int32Array(0);
   }
 }
 

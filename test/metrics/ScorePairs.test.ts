@@ -139,4 +139,57 @@ test('non-negative float32 scores (int32 keys) give what the general path gives 
   assert.is(keyed.count, n + 4);
 });
 
+test('float32 score arrays (keys taken on arrival) give what the same scores as float64 give: AUC, AP, state, NaN rows; mixed with float64 batches, weights and a negative score', () => {
+  const rng = new Rng(12);
+  const n = 90_000;
+  const y = new Float32Array(n),
+    f = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const z = rng.float();
+    y[i] = rng.float() < 0.15 + 0.6 * z ? 1 : 0;
+    const k = rng.int(4);
+    f[i] = k === 0 ? Math.round(z * 40) / 40 : k === 1 && z < 0.05 ? (i % 2 ? 0 : -0) : z * z;
+  }
+  const d = Float64Array.from(f);
+  const fast = new ScorePairs(),
+    slow = new ScorePairs();
+  let at = 0,
+    k = 0;
+  while (at < n) {
+    const e = Math.min(n, at + (k % 5 === 0 ? 1 + (k % 7) : 300 + ((k * 7919) % 20_000)));
+    // Every fourth batch as float64 on both sides: key buffers and score buffers at once.
+    const mixed = k % 4 === 3;
+    assert.is(fast.add(y.subarray(at, e), mixed ? d.subarray(at, e) : f.subarray(at, e), undefined, 1), -1);
+    slow.add(y.subarray(at, e), d.subarray(at, e), undefined, 1);
+    assert.is(fast.count, slow.count);
+    at = e;
+    if (k++ % 3 === 0) {
+      assert.ok(Object.is(fast.rocAuc(), slow.rocAuc()), `AUC at ${at}`);
+      assert.ok(Object.is(fast.averagePrecision(), slow.averagePrecision()), `AP at ${at}`);
+    }
+  }
+  assert.is(fast.rocAuc(), slow.rocAuc());
+  assert.equal(fast.toJSON(), slow.toJSON());
+  // A NaN: nothing added, the row named, as on the general path.
+  assert.is(fast.add(Float32Array.of(1, 0, 1), Float32Array.of(0.4, 0.3, Number.NaN), undefined, 1), 2);
+  assert.is(fast.count, n);
+  // A negative float32 score: the general path takes the batch, and everything stays exact.
+  const ny = Float32Array.of(1, 0, 1, 0),
+    ns = Float32Array.of(0.25, -0.5, 0.75, 0.5);
+  assert.is(fast.add(ny, ns, undefined, 1), -1);
+  slow.add(ny, Float64Array.from(ns), undefined, 1);
+  assert.is(fast.rocAuc(), slow.rocAuc());
+  assert.ok(Math.abs(fast.rocAuc() - referenceAuc([...y, ...ny], [...f, ...ns])) < 1e-12);
+  // Weights after buffered keys.
+  const w = new ScorePairs(),
+    ref = new ScorePairs();
+  w.add(y.subarray(0, 5000), f.subarray(0, 5000), undefined, 1);
+  ref.add(y.subarray(0, 5000), d.subarray(0, 5000), undefined, 1);
+  const ws = new Float64Array(5000).fill(2);
+  w.add(y.subarray(5000, 10_000), f.subarray(5000, 10_000), ws, 1);
+  ref.add(y.subarray(5000, 10_000), d.subarray(5000, 10_000), ws, 1);
+  assert.is(w.rocAuc(), ref.rocAuc());
+  assert.is(w.averagePrecision(), ref.averagePrecision());
+});
+
 test.run();
