@@ -24,7 +24,7 @@ interface SourceState {
 
 /**
  * Plain-text progress for non-TTY runs: at most one progress line per interval per source, and
- * every drift, checkpoint and log event at once. A progress line counts the rows read (passed
+ * every drift, warning, data drift, checkpoint and log event at once. A progress line counts the rows read (passed
  * and skipped: the source's own books), the skipped ones by reason, and the rows per second over
  * the last 5 s. Metrics lines are throttled too; the last one held back prints when the logger is
  * unsubscribed, so the final figures always show.
@@ -99,6 +99,9 @@ export function textLogger(options: TextLoggerOptions = {}): Subscription {
         break;
       case 'warning':
         write(`${stamp(e.t)} warning ${e.detector} at row ${e.row}: ${e.message}`);
+        break;
+      case 'dataDrift':
+        write(`${stamp(e.t)} data drift ${e.column} at row ${e.row}: ${e.measure} ${e.value.toPrecision(3)} (${e.verdict})`);
         break;
       case 'checkpoint':
         write(`${stamp(e.t)} checkpoint ${e.path}${e.version ? ` ${e.version}` : ''}`);

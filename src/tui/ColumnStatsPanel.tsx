@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatCount } from '../core/index.js';
 import { clip } from './clip.js';
+import { histogramColumns } from './histogramColumns.js';
 
 export interface ColumnStatsPanelProps {
   /** Source of the statistics, for the title. */
@@ -22,7 +23,7 @@ interface Summary {
   min?: number | null;
   max?: number | null;
   top?: Array<{ value: string; count: number }> | null;
-  histogram?: { counts: number[] } | null;
+  histogram?: { lo?: number; width?: number; counts: number[] } | null;
 }
 
 const SPARK = '▁▂▃▄▅▆▇█';
@@ -88,14 +89,7 @@ function num(v: number | null | undefined): string {
 function dist(s: Summary, w: number): string {
   const h = s.histogram?.counts;
   if (h && h.length > 0) {
-    // Merge bins down to the width available.
-    const n = Math.min(w, h.length),
-      per = h.length / n;
-    const bins = Array.from({ length: n }, (_, i) => {
-      let t = 0;
-      for (let j = Math.floor(i * per); j < Math.floor((i + 1) * per); j++) t += h[j]!;
-      return t;
-    });
+    const bins = histogramColumns(s, Math.min(w, h.length));
     const max = Math.max(...bins);
     return bins.map((c) => (max > 0 ? SPARK[Math.min(7, Math.floor((8 * c) / max))]! : ' ')).join('');
   }

@@ -35,7 +35,7 @@ export interface EventEntry {
   /** Increasing from 1; the event log prints each entry once. */
   seq: number;
   t: number;
-  kind: 'drift' | 'checkpoint' | 'error' | 'info' | 'warn';
+  kind: 'drift' | 'dataDrift' | 'checkpoint' | 'error' | 'info' | 'warn';
   message: string;
 }
 
@@ -288,6 +288,10 @@ export class DashboardStore {
         this.note(e.type === 'drift' ? 'drift' : 'warn', `${e.type} ${e.detector} at row ${e.row}: ${e.message}`, e.t);
         this.markers.push({ row: e.row, kind: e.type, detector: e.detector });
         if (this.markers.length > MAX_MARKERS) this.markers.splice(0, this.markers.length - MAX_MARKERS);
+        break;
+      case 'dataDrift':
+        // A column's distribution moved (DataDriftMonitor): the log only; the charts mark error drift.
+        this.note('dataDrift', `data drift ${e.column} at row ${e.row}: ${e.measure} ${e.value.toPrecision(3)} (${e.verdict})`, e.t);
         break;
       case 'checkpoint':
         this.note('checkpoint', `checkpoint ${e.path}${e.version ? ` ${e.version}` : ''}`, e.t);

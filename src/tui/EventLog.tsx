@@ -9,10 +9,17 @@ export interface EventLogProps {
 }
 
 const MAX_KEPT = 500;
-const COLOR: Record<EventEntry['kind'], string | undefined> = { drift: 'magenta', checkpoint: 'cyan', error: 'red', warn: 'yellow', info: undefined };
+const COLOR: Record<EventEntry['kind'], string | undefined> = {
+  drift: 'magenta',
+  dataDrift: 'magenta',
+  checkpoint: 'cyan',
+  error: 'red',
+  warn: 'yellow',
+  info: undefined,
+};
 
 /**
- * Drift, checkpoints, errors and notes, printed once each above the live panels (`<Static>`):
+ * Drift and data-drift alarms, checkpoints, errors and notes, printed once each above the live panels (`<Static>`):
  * they scroll into the terminal's history instead of taking dashboard lines. Only entries newer
  * than the last one printed are handed to Static, so the store may drop old entries freely.
  */

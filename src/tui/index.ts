@@ -23,6 +23,7 @@ export { type DashboardKeys, dashboardKey } from './dashboardKey.js';
 export { EventLog, type EventLogProps } from './EventLog.js';
 export { FdTerminal, type FdTerminalOptions } from './FdTerminal.js';
 export { Header, type HeaderProps } from './Header.js';
+export { type HistogramSummary, histogramColumns } from './histogramColumns.js';
 export { LineChart, type LineChartProps } from './LineChart.js';
 export { LiveDashboard, type LiveDashboardProps } from './LiveDashboard.js';
 export { lowerIsBetter } from './lowerIsBetter.js';

@@ -23,6 +23,25 @@ test('progress lines are throttled; drift and the final line always print', () =
   assert.match(lines[2]!, / f\.csv read=30 100\.0% 33 rows\/s done$/);
 });
 
+test('data drift: a line per alert at once, with the column, the row, the measure, its value and the verdict', () => {
+  const { telemetry, lines, sub } = logger();
+  telemetry.emit({ type: 'progress', source: 's', rows: 10, bytes: 0, done: false, t: 10_000 });
+  telemetry.emit({
+    type: 'dataDrift',
+    column: 'class',
+    row: 1999,
+    measure: 'psi',
+    value: 0.41234,
+    verdict: 'major',
+    message: 'class: psi 0.412 (major) in rows 1000–1999 against the reference',
+  });
+  telemetry.emit({ type: 'dataDrift', column: 'color', row: 2999, measure: 'js', value: 0.0712, verdict: 'moderate', message: 'color: js 0.0712' });
+  sub.unsubscribe();
+  assert.is(lines.length, 3, lines.join('\n'));
+  assert.match(lines[1]!, /^\d\d:\d\d:\d\d data drift class at row 1999: psi 0\.412 \(major\)$/);
+  assert.match(lines[2]!, /^\d\d:\d\d:\d\d data drift color at row 2999: js 0\.0712 \(moderate\)$/);
+});
+
 test('case 10: progress lines count the rows read, skipped ones included, and the skipped by reason', () => {
   const { telemetry, lines, sub } = logger();
   telemetry.emit({ type: 'progress', source: 'p.parquet', rows: 100, bytes: 0, totalRows: 400, done: false, t: 1_000 });

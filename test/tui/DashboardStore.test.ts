@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Telemetry } from '../../src/core/index.js';
+import { Batch, Rng, Schema, Telemetry } from '../../src/core/index.js';
+import { DataDriftMonitor } from '../../src/drift/index.js';
 import { DashboardStore } from '../../src/tui/index.js';
 
 function setup() {
@@ -101,6 +102,26 @@ test('event log: drift, checkpoints, errors and logs in order, capped, numbered;
   assert.is(s.state, 'error');
   assert.is(s.events.at(-1)!.kind, 'error');
   assert.match(s.events.at(-1)!.message, /f\.csv: boom/);
+});
+
+test('data drift from a DataDriftMonitor: an event-log entry naming the column, row, measure, value and verdict; no chart marker', () => {
+  const { telemetry, store } = setup();
+  const monitor = new DataDriftMonitor({ referenceRows: 1000, window: 1000, telemetry });
+  const rng = new Rng(3);
+  const rows = (lo: number) =>
+    Batch.fromRows(
+      Array.from({ length: 1000 }, () => ({ x: lo + rng.float() })),
+      Schema.from({ x: 'number' }),
+    );
+  monitor.update(rows(0));
+  assert.is(store.snapshot().events.length, 0);
+  // The first pane (a quarter of the window, 250 rows) of the shifted rows ends at row 1249.
+  monitor.update(rows(5));
+  const s = store.snapshot();
+  assert.is(s.events.length, 1, JSON.stringify(s.events));
+  assert.is(s.events[0]!.kind, 'dataDrift');
+  assert.match(s.events[0]!.message, /^data drift x at row 1249: (psi|ks) [\d.]+ \(major\)$/, s.events[0]!.message);
+  assert.equal(s.markers, []);
 });
 
 test('stats, queue and confusion; version moves with every change; detach stops folding', () => {

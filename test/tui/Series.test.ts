@@ -28,4 +28,20 @@ test('bounded over a long run and ignores non-finite values', () => {
   for (let i = 1; i < xs.length; i++) assert.ok(xs[i]! > xs[i - 1]!, 'increasing x');
 });
 
+test('a one-point dip in a long flat run survives decimation, and so does the level after it', () => {
+  const s = new Series(240);
+  for (let i = 0; i < 100_000; i++) s.add(i, i === 61_237 ? 0.5 : 0.9);
+  const { xs, ys } = s.points();
+  assert.ok(xs.length <= 241, `kept ${xs.length}`);
+  assert.is(Math.min(...ys), 0.5);
+  const at = ys.indexOf(0.5);
+  assert.ok(xs[at]! <= 61_237 && xs[at + 1]! > 61_237, 'kept in the bucket of its x');
+  assert.is(ys[ys.length - 1], 0.9);
+  assert.is(ys[at + 1], 0.9);
+  // Without the dip every kept value is the level.
+  const flat = new Series(240);
+  for (let i = 0; i < 100_000; i++) flat.add(i, 0.9);
+  assert.ok(flat.points().ys.every((y) => y === 0.9));
+});
+
 test.run();
