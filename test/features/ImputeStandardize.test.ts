@@ -121,6 +121,30 @@ test('the same outputs and state as log1p → impute mean → standardize, bit f
   assert.ok(Math.abs(d.center - 2) < 0.3 && Math.abs(d.scale - 3) < 0.3, JSON.stringify(d));
 });
 
+test("clean integer columns, small and past the exact sum of squares (n·Σx² > 2^53), keep the chain's statistics bit for bit", () => {
+  const rng = new Rng(21);
+  const cols = ['small', 'large', 'negative'];
+  const steps: Transform[] = [new Impute({ columns: Object.fromEntries(cols.map((c) => [c, 'mean' as const])) }), new Scaler({ columns: cols })];
+  const fused = new ImputeStandardize({ columns: cols });
+  for (const n of [1, 300, 77]) {
+    const small = Int32Array.from({ length: n }, () => rng.int(256)),
+      large = Int32Array.from({ length: n }, () => 2 ** 30 + rng.int(1000)),
+      negative = Int32Array.from({ length: n }, () => -rng.int(5000));
+    const b = new Batch(
+      Schema.from({ small: 'integer', large: 'integer', negative: 'integer' }),
+      [small, large, negative].map((values) => ({ type: 'integer', values, validity: null }) as Column),
+      n,
+    );
+    same(run([fused], b, true), run(steps, b, true), `batch of ${n}`);
+  }
+  const impute = steps[0]!.toJSON().state as { columns: Record<string, { moments: unknown }> };
+  const scale = steps[1]!.toJSON().state as { moments: Record<string, unknown> };
+  for (const c of cols) {
+    assert.equal(fused.toJSON().state.impute[c], impute.columns[c]!.moments, `impute moments of ${c}`);
+    assert.equal(fused.toJSON().state.scale[c], scale.moments[c], `scale moments of ${c}`);
+  }
+});
+
 test('a column with no value learned yet stays missing, and is scaled by 1 around 0', () => {
   const rng = new Rng(3);
   const fused = new ImputeStandardize({ columns: ['late'] });

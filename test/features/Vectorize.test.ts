@@ -339,6 +339,44 @@ test('dense rows of many plain columns in row blocks: same values as row by row,
   assert.is(x3.values[(n - 2) * 4 + 3], 0);
 });
 
+test('dense rows of runs of number columns (copied four at a time): same values as one by one; non-finite cells rejected, or 0 with missing: zero', () => {
+  // 11 columns: 4 numbers, an integer, 5 numbers (a group of four and one left over), a boolean; 200 rows.
+  const n = 200,
+    types: Column['type'][] = ['number', 'number', 'number', 'number', 'integer', 'number', 'number', 'number', 'number', 'number', 'boolean'];
+  const names = types.map((_, k) => `c${k}`);
+  const columns = (bad: boolean): Column[] =>
+    types.map((t, k) => {
+      if (t === 'integer') return { type: 'integer', values: Int32Array.from({ length: n }, (_, i) => (i * 13) % 17), validity: null };
+      if (t === 'boolean') return { type: 'boolean', values: Uint8Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0)), validity: null };
+      const v = Float64Array.from({ length: n }, (_, i) => Math.sin(i * (k + 1)) * 10 ** (k % 3));
+      // Non-finite cells in a group of four (first and last column of it) and in the column left over.
+      if (bad && k === 0) v[5] = Number.NaN;
+      if (bad && k === 8) v[150] = Number.NEGATIVE_INFINITY;
+      if (bad && k === 9) v[199] = Number.POSITIVE_INFINITY;
+      return { type: 'number', values: v, validity: null };
+    });
+  const schema = Schema.from(Object.fromEntries(names.map((c, k) => [c, types[k]!])));
+  const expect = (cols: Column[], i: number) =>
+    cols.map((c) => {
+      const x = (c as { values: ArrayLike<number> }).values[i]!;
+      return Number.isFinite(x) ? Math.fround(x) : 0;
+    });
+  const clean = columns(false);
+  const v = new Vectorize();
+  const x = v.apply(new Batch(schema, clean, n));
+  assert.equal([x.kind, x.rows, x.cols], ['dense', n, types.length]);
+  for (let i = 0; i < n; i++) assert.equal(Array.from(x.values.subarray(i * 11, (i + 1) * 11)), expect(clean, i), `row ${i}`);
+  const dirty = columns(true);
+  const z = new Vectorize({ missing: 'zero' }).apply(new Batch(schema, dirty, n));
+  assert.is(z.rows, n);
+  for (let i = 0; i < n; i++) assert.equal(Array.from(z.values.subarray(i * 11, (i + 1) * 11)), expect(dirty, i), `zero row ${i}`);
+  const e = new Vectorize();
+  e.badRows = new BadRows('vectorize', { badRows: 'skip', telemetry: new Telemetry() });
+  const r = e.apply(new Batch(schema, dirty, n));
+  assert.equal([r.rows, e.badRows.skipped], [n - 3, 3]);
+  assert.equal(Array.from(r.values.subarray(5 * 11, 6 * 11)), expect(dirty, 6), 'row 6 follows row 4');
+});
+
 test('CSR: an indptr seen again (one-hot across batches) keeps its one-entry answer; another of the same length is checked afresh', () => {
   const base = Batch.fromRows([{ a: 1 }, { a: 2 }, { a: 3 }], Schema.from({ a: 'number' }));
   const identity = Int32Array.of(0, 1, 2, 3),
