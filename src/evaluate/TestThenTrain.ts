@@ -265,18 +265,37 @@ export class TestThenTrain {
     const w = this.outputs;
     if (this.scratch.length < (e - s) * w) this.scratch = new Float32Array((e - s) * w);
     const out = this.scratch;
+    // The chunks' CSR views take their indptrs from one array per call (each its own range, never
+    // rewritten): a fresh ArrayBuffer per ~256-row view cost more than the view's rows' bookkeeping.
+    let room: Int32Array | null = null,
+      at = 0;
     let a = s;
     while (a < e && !this.halted) {
       // Chunk boundaries are multiples of chunkRows in the stream, so a multiple of the batch size away.
       const z = this.hook ? Math.min(e, a + this.chunkRows - this.chunkIn) : this.onScored ? Math.min(e, a + this.chunkRows) : e;
       const p = out.subarray((a - s) * w, (z - s) * w);
-      if (this.model.testThenTrain) this.model.testThenTrain(rowView(x, a, z), p);
-      else await this.predictLearn(x, a, z, p);
+      if (this.model.testThenTrain) {
+        let into: Int32Array | undefined;
+        if (x.kind !== 'dense' && (a > 0 || z < x.rows)) {
+          if (room === null || at + z - a + 1 > room.length) {
+            // Room for every chunk left in [a, e): its rows plus one entry per chunk.
+            room = new Int32Array(e - a + Math.ceil((e - a) / this.chunkRows) + 1);
+            at = 0;
+          }
+          into = room.subarray(at, at + z - a + 1);
+          at += z - a + 1;
+        }
+        this.model.testThenTrain(rowView(x, a, z, into), p);
+      } else await this.predictLearn(x, a, z, p);
       if (this.onScored) {
         this.onScored(this.cursor, x.targets!.subarray(a, z), p);
         this.cursor += z - a;
       }
-      if (this.hook && (await this.collect(x, a, z, p))) this.halted = true;
+      if (this.hook) {
+        // Awaited only when the hook is async: a microtask turn per chunk cost more than the chunk's bookkeeping.
+        const stop = this.collect(x, a, z, p);
+        if (stop === true || (stop !== false && (await stop))) this.halted = true;
+      }
       a = z;
     }
     const n = this.score(x, s, a, out);
@@ -330,8 +349,8 @@ export class TestThenTrain {
     return labeled;
   }
 
-  /** Adds rows [a, z) to the hook's chunk; calls the hook when the chunk is full. Returns true to stop. */
-  private async collect(x: FeatureMatrix, a: number, z: number, predictions: Float32Array): Promise<boolean> {
+  /** Adds rows [a, z) to the hook's chunk; calls the hook when the chunk is full. Returns (a promise of) true to stop. */
+  private collect(x: FeatureMatrix, a: number, z: number, predictions: Float32Array): boolean | Promise<boolean> {
     const t = x.targets!,
       w = this.outputs,
       ct = this.chunkTargets,
@@ -355,10 +374,15 @@ export class TestThenTrain {
     return this.callHook(first, this.chunkRows, ct, cp, k);
   }
 
-  private async callHook(first: number, rows: number, targets: Float32Array, predictions: Float32Array, labeled: number): Promise<boolean> {
+  /** Calls the hook on the first `labeled` targets and their predictions; (a promise of) true to stop. */
+  private callHook(first: number, rows: number, targets: Float32Array, predictions: Float32Array, labeled: number): boolean | Promise<boolean> {
     this.chunkLabeled = 0;
-    const r = this.hook!({ first, rows, targets: targets.subarray(0, labeled), predictions: predictions.subarray(0, labeled * this.outputs) });
-    return (r instanceof Promise ? await r : r) === true;
+    const w = this.outputs;
+    // A chunk of labeled rows only fills the arrays: no views needed.
+    const t = labeled === targets.length ? targets : targets.subarray(0, labeled),
+      p = labeled * w === predictions.length ? predictions : predictions.subarray(0, labeled * w);
+    const r = this.hook!({ first, rows, targets: t, predictions: p });
+    return r instanceof Promise ? r.then((v) => v === true) : r === true;
   }
 
   /** Label delay: scores the rows whose labels arrived (with the predictions held for them), shows them to the hook, learns them. */

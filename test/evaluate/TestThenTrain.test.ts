@@ -203,4 +203,33 @@ test('a model whose batchSize is not a positive integer is refused, naming it', 
   assert.throws(() => new TestThenTrain(model), /logistic model: batchSize must be an integer ≥ 1, got 0/);
 });
 
+test('the CSR views of the chunks a model gets stay as they were (their indptrs share one array per call, each its own range), sync hook or async', async () => {
+  for (const asyncHook of [false, true]) {
+    const seen: Array<{ view: FeatureMatrix; indptr: number[]; first: number }> = [];
+    let first = 0;
+    const model = new SgdModel(1, data.cols, true);
+    const inner = model.testThenTrain!.bind(model);
+    model.testThenTrain = (x: FeatureMatrix, out: Float32Array) => {
+      seen.push({ view: x, indptr: Array.from(x.indptr!), first });
+      first += x.rows;
+      inner(x, out);
+    };
+    const engine = new TestThenTrain(model, { chunkRows: 100, onChunk: asyncHook ? async () => false : () => false });
+    // Source batches that cut chunks: a view starts mid-chunk, another ends mid-batch.
+    for (const [s, e] of [
+      [0, 250],
+      [250, 610],
+      [610, 1000],
+    ] as const)
+      await engine.process(data.sliceRows(s, e));
+    await engine.finish();
+    assert.is(engine.learned, 1000);
+    assert.ok(seen.length >= 10);
+    for (const v of seen) {
+      assert.equal(Array.from(v.view.indptr!), v.indptr, `view at ${v.first} rewritten`);
+      assert.equal(v.indptr, Array.from(data.sliceRows(v.first, v.first + v.view.rows).indptr!), `view at ${v.first}`);
+    }
+  }
+});
+
 test.run();

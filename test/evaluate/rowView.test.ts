@@ -32,4 +32,17 @@ test('rowView equals sliceRows for dense and CSR matrices, shares memory, and is
   assert.throws(() => rowView(dense, 2, 5), /rows \[2, 5\) outside the 4 rows/);
 });
 
+test("rowView into a given indptr equals rowView, takes that array as the view's indptr, and refuses one of another length", () => {
+  const csr = FeatureMatrix.csr(4, 5, Int32Array.of(0, 1, 1, 3, 4), Int32Array.of(4, 0, 2, 3), Float32Array.of(1, 2, 3, 4), {
+    targets: Float32Array.of(0, 1, 0, 1),
+  });
+  const room = new Int32Array(10).fill(-7);
+  const into = room.subarray(2, 5);
+  const v = rowView(csr, 1, 3, into);
+  assert.equal(plain(v), plain(rowView(csr, 1, 3)));
+  assert.is(v.indptr, into);
+  assert.equal(Array.from(room), [-7, -7, 0, 0, 2, -7, -7, -7, -7, -7]);
+  assert.throws(() => rowView(csr, 1, 3, new Int32Array(4)), /indptr of 3 entries/);
+});
+
 test.run();
