@@ -59,10 +59,11 @@ const common: BuildOptions = {
 };
 
 /**
- * Marks the project's own modules as free of import-time side effects (what package.json's
- * "sideEffects": false would say of a package): a module none of whose exports is used is left
- * out, with what only it imports. True of src/: modules define and export, and nothing is imported
- * for its effects alone (no bare `import './x.js'`).
+ * Marks the modules of src/core and src/io (all the parse thread's own code) as free of
+ * import-time side effects (what package.json's "sideEffects": false says of a package): a module
+ * none of whose exports is used is left out, with what only it imports. True of those rooms: their
+ * modules define and export, none registers anything when loaded, and nothing is imported for its
+ * effects alone (no bare `import './x.js'`). (features/ is not: its transforms register themselves.)
  */
 const srcWithoutSideEffects: Plugin = {
   name: 'src-without-side-effects',
@@ -71,7 +72,7 @@ const srcWithoutSideEffects: Plugin = {
       if (args.pluginData === srcWithoutSideEffects) return undefined;
       const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: srcWithoutSideEffects });
       if (r.errors.length > 0) return { errors: r.errors };
-      const own = r.path.startsWith(join(root, 'src') + sep);
+      const own = ['core', 'io'].some((room) => r.path.startsWith(join(root, 'src', room) + sep));
       return { path: r.path, namespace: r.namespace, external: r.external, suffix: r.suffix, sideEffects: own ? false : r.sideEffects };
     });
   },

@@ -67,4 +67,22 @@ test('with the classes fixed by the first batch, other labels are rejected, nami
   assert.equal(labelRejects(n, 'y', 'regression', 1, ['1']), []);
 });
 
+test('missing labels are found wherever they fall among whole bytes of the validity bitmap (full bytes skipped), and in a last partial byte', () => {
+  for (const n of [8, 21, 64, 67]) {
+    const missing = new Set([3, 9, 16, 17, n - 1].filter((i) => i < n));
+    const rows = Array.from({ length: n }, (_, i) => ({ y: missing.has(i) ? null : i % 2 === 0 }));
+    const b = Batch.fromRows(rows, Schema.from({ y: 'boolean' }));
+    assert.equal(
+      labelRejects(b, 'y', 'classification', 2).map((x) => x.row),
+      [...missing].sort((a, c) => a - c),
+      `n ${n}`,
+    );
+    const none = Batch.fromRows(
+      rows.map((_, i) => ({ y: i % 3 === 0 })),
+      Schema.from({ y: 'boolean' }),
+    );
+    assert.equal(labelRejects(none, 'y', 'classification', 2), []);
+  }
+});
+
 test.run();
