@@ -1,9 +1,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Observable } from 'rxjs';
+import { type Observable, tap } from 'rxjs';
 import { type Batch, formatCount, Telemetry, textLogger, writeFileAtomic } from '../core/index.js';
+import { DataDriftMonitor, type DriftPolicy, type DriftReport } from '../drift/index.js';
 import { ColumnStats } from '../features/index.js';
-import { synthetic } from '../operators/index.js';
+import { type DriftProgressiveReport, detectDrift, synthetic, vectorize } from '../operators/index.js';
 import { ConceptDriftGenerator, SEAGenerator } from '../synth/index.js';
 import type { DashboardHandle, PauseGate } from '../tui/index.js';
 
@@ -11,6 +12,8 @@ export interface DemoOptions {
   rows: number;
   seed: number;
   batchSize: number;
+  /** What the model does at a drift alarm (default swap: a background model replaces it). */
+  onDrift?: DriftPolicy;
   /** Summary lines (default: stdout). */
   out?: (line: string) => void;
   /** Progress lines (default: stderr). */
@@ -26,95 +29,137 @@ export interface DemoOptions {
   tui?: boolean;
 }
 
+/** One change of the stream (its labels flip at `row`) and how the model went through it, from the engine's rolling accuracy. */
+export interface DemoChange {
+  /** Stream row (0-based) where the labels flip: where the generator changes, not a detection. */
+  row: number;
+  /** Rolling accuracy of the last report at or before the change. */
+  before: number;
+  /** Lowest rolling accuracy after it (until the next change or the end). */
+  dip: number;
+  /** Row of the detector's first drift alarm at or after the change (null: none, or not yet). */
+  alarm: number | null;
+  /** First report row after the dip whose rolling accuracy is back within 1 point of `before` (null: not yet). */
+  recovered: number | null;
+  /** Rolling accuracy at the last report before the next change (or the end). */
+  after: number;
+}
+
 export interface DemoResult {
   rows: number;
   seconds: number;
   interrupted: boolean;
   /** Ended by `q` on the dashboard (a clean stop, not an interruption). */
   quit?: boolean;
-  /** Rows drawn from the second concept (SEA function 3). */
-  fromB: number;
+  /** Progressive (test-then-train) accuracy over every row, from the engine. */
+  accuracy: number;
+  /** Rows in the rolling accuracy window. */
+  rolling: number;
+  /** The detector's alarms and what the policy did (detectDrift's report). */
+  drift: DriftReport;
+  /** The label flips the stream reached, with the model's accuracy around each. */
+  changes: DemoChange[];
+  /** Data-drift alerts on the label column (DataDriftMonitor): the inputs keep their distribution, the labels do not. */
+  dataDrift: number;
 }
 
+/** Detector of the demo: DDM has a warning level, so `swap` starts its background model before the drift. */
+const DETECTOR = 'ddm';
+/** Rolling accuracy back within this of its level before a change counts as recovered. */
+const RECOVERED = 0.01;
+
 /**
- * The built-in live demo: SEA concepts drifting gradually from function 1 (θ = 8) to
- * function 3 (θ = 7) around mid-stream, 10% label noise. Prints textLogger progress on stderr
- * and, every second, a summary of the recent window on stdout: throughput, class balance, how
- * much of the window came from the new concept and how well the labels agree with each concept.
+ * The built-in live demo, on the real engine: SEA concept 1 (class 1 when attrib1 + attrib2 > 8,
+ * 10% label noise) whose labels flip at a third of the stream and flip back at two thirds. A
+ * per-row logistic model (createModel defaults) learns it test-then-train (detectDrift, the one
+ * engine), DDM watches its errors and the swap policy replaces the model at each drift with a
+ * background one that started learning at the warning.
+ *
+ * Why this stream (measured on 200k rows, change at 100k, rolling windows of 1000 rows, this
+ * model): with the labels flipped, a plain model must unlearn its concept: its accuracy falls
+ * from 0.89 to 0.29 and takes 74k rows to come back within 2 points; under swap with DDM it is
+ * back in 11k. SEA 1 → 3 (a shifted threshold, the earlier demo) dips to 0.86 and recovers in 3k
+ * rows with or without adaptation: nothing to show. STAGGER 1 → 3 recovers in 4k rows even plain;
+ * Agrawal 1 → 2 never recovers for a linear model. DDM because, on 12M rows with two flips, it
+ * raised drifts only at the flips (ADWIN raised a false one per run, HDDM-A 19–33).
  */
 export async function demo(options: DemoOptions): Promise<DemoResult> {
   const out = options.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const err = options.err ?? ((l: string) => process.stderr.write(`${l}\n`));
   const { rows, seed, batchSize } = options;
-  // Width a tenth of the stream: the changeover (10% → 90% new concept) spans about 11% of it.
-  const position = Math.floor(rows / 2),
-    width = Math.max(1, Math.floor(rows / 10));
-  const drift = new ConceptDriftGenerator(new SEAGenerator({ function: 1, noise: 0.1, seed }), new SEAGenerator({ function: 3, noise: 0.1, seed: seed + 1 }), {
-    position,
-    width,
-    seed: seed + 2,
-  });
+  const policy = options.onDrift ?? 'swap';
+  const flips = [Math.floor(rows / 3), Math.floor((2 * rows) / 3)];
+  // A hundredth of the stream (the chart keeps a few hundred points of it), and at least a batch:
+  // a report comes per batch, and a shorter window would skip the rows between reports.
+  const rolling = Math.max(1000, batchSize, Math.round(rows / 100));
+  // Noise 0.9 flips 90% of the labels: concept 1 with its labels flipped, and 10% noise as before.
+  const sea = (flipped: boolean, s: number) => new SEAGenerator({ function: 1, noise: flipped ? 0.9 : 0.1, seed: s });
+  const generator = new ConceptDriftGenerator(
+    new ConceptDriftGenerator(sea(false, seed), sea(true, seed + 1), { position: flips[0]!, width: 1, seed: seed + 2 }),
+    sea(false, seed + 3),
+    { position: flips[1]!, width: 1, seed: seed + 4 },
+  );
   const telemetry = new Telemetry();
   const useTui = options.tui ?? (process.stdout.isTTY === true && process.stdin.isTTY === true && !ciSet());
   const logger = useTui ? null : textLogger({ telemetry, write: err });
   out(
-    `sluice demo: SEA concept 1 (x1+x2 > 8) drifting to concept 3 (x1+x2 > 7) around row ${position} (width ${width}), 10% label noise, ${rows} rows, seed ${seed}`,
+    `sluice demo: SEA concept 1 (class 1 when attrib1 + attrib2 > 8, 10% label noise), labels flipped at rows ${flips[0]} and ${flips[1]}; ` +
+      `logistic model (defaults) learning test-then-train, ${DETECTOR} detector, on drift: ${policy}; rolling accuracy over ${rolling} rows; ${rows} rows, seed ${seed}`,
   );
 
+  // The label column's distribution is watched too: at a flip it moves (the inputs do not).
+  const labels = new DataDriftMonitor({ columns: ['class'], referenceRows: rolling, window: rolling, telemetry });
+
   let started = performance.now();
-  let total = 0,
-    totalOnes = 0;
+  let total = 0;
+  let last: DriftProgressiveReport | null = null;
+  const changes: DemoChange[] = [];
   // Window since the last summary line.
   let wRows = 0,
-    wOnes = 0,
-    wAgree1 = 0,
-    wAgree3 = 0,
-    wFromB = 0,
     wStart = started;
 
-  // Dashboard: the two concepts' rules scored as classifiers of the noisy labels, so the
-  // metrics panel, the charts and the confusion matrix show the drift from one to the other.
-  const cum = [new Float64Array(4), new Float64Array(4)],
-    win = [new Float64Array(4), new Float64Array(4)];
-  let leader = -1,
-    statsTick = -1;
-  const tuiSummary = () => {
-    const rules = ['rule c1', 'rule c3'];
-    const acc = (m: Float64Array) => (m[0]! + m[3]!) / Math.max(1, m[0]! + m[1]! + m[2]! + m[3]!);
-    const f1 = (m: Float64Array) => (2 * m[3]!) / Math.max(1, 2 * m[3]! + m[1]! + m[2]!);
-    for (let r = 0; r < 2; r++) {
-      telemetry.emit({
-        type: 'metrics',
-        rows: total,
-        model: rules[r]!,
-        values: { accuracy: acc(cum[r]!), f1: f1(cum[r]!) },
-        rolling: { accuracy: acc(win[r]!), f1: f1(win[r]!) },
-      });
+  /** Folds a report into the changes: the engine's rolling accuracy around each flip, and the detector's alarms. */
+  const follow = (r: DriftProgressiveReport) => {
+    const acc = r.rolling?.accuracy;
+    if (acc === undefined || !Number.isFinite(acc)) return;
+    let k = flips.length - 1;
+    while (k >= 0 && r.rows <= flips[k]!) k--;
+    if (k >= 0 && changes.length === k) {
+      const before = last?.rolling?.accuracy ?? Number.NaN;
+      changes.push({ row: flips[k]!, before, dip: acc, alarm: null, recovered: null, after: acc });
     }
-    const now = win[1]!.reduce((a, b) => a + b, 0) > 0 ? (acc(win[1]!) > acc(win[0]!) ? 1 : 0) : leader;
-    if (leader !== -1 && now !== leader)
-      telemetry.emit({ type: 'drift', detector: 'demo', row: total, message: `labels now agree best with concept ${now === 1 ? 3 : 1}` });
-    if (now !== -1) leader = now;
-    const m = cum[Math.max(0, leader)]!;
-    dash?.store.setConfusion({ model: rules[Math.max(0, leader)]!, classes: 2, counts: Array.from(m) });
-    if (stats && ++statsTick % 4 === 0) telemetry.emit({ type: 'stats', source: 'sea-drift', columns: stats.summaries() as Record<string, unknown> });
-    win[0]!.fill(0);
-    win[1]!.fill(0);
+    const c = changes[k];
+    if (!c) return;
+    c.after = acc;
+    c.alarm ??= r.drift.driftRows.find((x) => x >= c.row && (k + 1 >= flips.length || x < flips[k + 1]!)) ?? null;
+    if (acc < c.dip) {
+      c.dip = acc;
+      c.recovered = null;
+    } else if (c.recovered === null && c.dip < c.before - RECOVERED && acc >= c.before - RECOVERED) c.recovered = r.rows;
   };
+
+  const driftText = (d: DriftReport) =>
+    `${d.detector}: ${d.drifts} drift${d.drifts === 1 ? '' : 's'}${d.driftRows.length ? ` (row${d.driftRows.length > 1 ? 's' : ''} ${d.driftRows.slice(0, 4).join(', ')}${d.driftRows.length > 4 ? ', …' : ''})` : ''}, ${d.warnings} warning${d.warnings === 1 ? '' : 's'}${policy === 'swap' ? `, ${d.swaps} swap${d.swaps === 1 ? '' : 's'}` : policy === 'reset' ? `, ${d.resets} reset${d.resets === 1 ? '' : 's'}` : ''}`;
+  const changeText = (c: DemoChange) =>
+    `labels flipped at row ${c.row}: rolling accuracy ${c.before.toFixed(4)} before, dip ${c.dip.toFixed(4)}, ` +
+    `${c.alarm !== null ? `${DETECTOR} drift at row ${c.alarm} (+${c.alarm - c.row})` : `no ${DETECTOR} drift yet`}, ` +
+    `${c.recovered !== null ? `back within ${100 * RECOVERED} point at row ${c.recovered} (+${c.recovered - c.row})` : 'not back yet'}, now ${c.after.toFixed(4)}`;
+
+  let statsTick = -1;
   const summary = () => {
     if (useTui) {
-      tuiSummary();
+      if (stats && ++statsTick % 4 === 0) telemetry.emit({ type: 'stats', source: 'sea-flip', columns: stats.summaries() as Record<string, unknown> });
       return;
     }
     const now = performance.now();
-    const fromB = drift.fromB - wFromB;
-    const pct = (x: number) => `${wRows > 0 ? ((100 * x) / wRows).toFixed(1) : '-'}%`;
-    const concept = fromB * 2 > wRows ? 'concept 3' : 'concept 1';
+    const r = last;
     out(
-      `rows=${formatCount(total)} ${((100 * total) / rows).toFixed(0)}% ${formatCount(wRows / ((now - wStart) / 1000))} rows/s | window ${formatCount(wRows)}: class1 ${pct(wOnes)}, from concept 3 ${pct(fromB)}, labels agree c1 ${pct(wAgree1)} c3 ${pct(wAgree3)} → ${concept}`,
+      `rows=${formatCount(total)} ${((100 * total) / rows).toFixed(0)}% ${formatCount(wRows / ((now - wStart) / 1000))} rows/s | ` +
+        (r
+          ? `accuracy ${fmt(r.metrics.accuracy)} all, ${fmt(r.rolling?.accuracy)} last ${formatCount(rolling)} | ${driftText(r.drift)}`
+          : 'no rows scored yet'),
     );
-    wRows = wOnes = wAgree1 = wAgree3 = 0;
-    wFromB = drift.fromB;
+    wRows = 0;
     wStart = now;
   };
 
@@ -135,7 +180,8 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
       onResume: () => gate.resume(),
       onSnapshot: async () => {
         const path = join(tmpdir(), `sluice-demo-${process.pid}-${total}.json`);
-        await writeFileAtomic(path, `${JSON.stringify({ rows: total, totalOnes, generator: drift.toJSON() }, null, 2)}\n`);
+        const report = last ? { rows: last.rows, metrics: last.metrics, rolling: last.rolling, drift: last.drift } : null;
+        await writeFileAtomic(path, `${JSON.stringify({ rows: total, report, changes, generator: generator.toJSON() }, null, 2)}\n`);
         return path;
       },
       onQuit: () => quit(),
@@ -148,7 +194,7 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
 
   return new Promise<DemoResult>((resolve, reject) => {
     let finished = false;
-    // The dashboard charts a point per summary: a few a second keeps its charts moving.
+    // Stats for the dashboard a few times a second; summary lines every second.
     const timer = setInterval(summary, options.summaryMs ?? (useTui ? 250 : 1000));
     const finish = (interrupted: boolean, error?: unknown, byQuit = false) => {
       if (finished) return;
@@ -168,57 +214,45 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
         return;
       }
       const seconds = (performance.now() - started) / 1000;
+      const drift = last?.drift ?? emptyDrift(policy);
+      const accuracy = last?.metrics.accuracy ?? Number.NaN;
       out(
-        `${byQuit ? 'stopped' : interrupted ? 'interrupted' : 'done'}: ${total} rows in ${seconds.toFixed(1)} s (${formatCount(total / Math.max(seconds, 1e-9))} rows/s); class1 ${((100 * totalOnes) / Math.max(total, 1)).toFixed(1)}%; ${drift.fromB} rows (${((100 * drift.fromB) / Math.max(total, 1)).toFixed(1)}%) from concept 3`,
+        `${byQuit ? 'stopped' : interrupted ? 'interrupted' : 'done'}: ${total} rows in ${seconds.toFixed(1)} s (${formatCount(total / Math.max(seconds, 1e-9))} rows/s); ` +
+          `progressive accuracy ${fmt(accuracy)}; ${driftText(drift)}; ${labels.alerts} data-drift alert${labels.alerts === 1 ? '' : 's'} on the labels`,
       );
-      resolve({ rows: total, seconds, interrupted, fromB: drift.fromB, ...(byQuit ? { quit: true } : {}) });
+      for (const c of changes) out(changeText(c));
+      resolve({ rows: total, seconds, interrupted, accuracy, rolling, drift, changes, dataDrift: labels.alerts, ...(byQuit ? { quit: true } : {}) });
     };
-    let stream: Observable<Batch> = synthetic(drift, { rows, batchSize, telemetry, name: 'sea-drift' });
+    let stream: Observable<Batch> = synthetic(generator, { rows, batchSize, telemetry, name: 'sea-flip' });
     // Pausing holds the batch (and its queue ticket), so the generator stops pulling.
     if (gate) stream = stream.pipe(gate.operator());
-    const sub = stream.subscribe({
-      next: (b) => {
-        const x1 = b.column('attrib1'),
-          x2 = b.column('attrib2'),
-          y = b.column('class');
-        if (x1.type !== 'number' || x2.type !== 'number' || y.type !== 'integer') return;
-        let ones = 0,
-          agree1 = 0,
-          agree3 = 0;
-        for (let i = 0; i < b.length; i++) {
-          const s = x1.values[i]! + x2.values[i]!,
-            c = y.values[i]!;
-          ones += c;
-          if (c === (s > 8 ? 1 : 0)) agree1++;
-          if (c === (s > 7 ? 1 : 0)) agree3++;
-          if (useTui) {
-            // Confusion cells [tn, fp, fn, tp] of each concept's rule against the label.
-            const p1 = s > 8 ? 1 : 0,
-              p3 = s > 7 ? 1 : 0;
-            win[0]![c * 2 + p1]!++;
-            cum[0]![c * 2 + p1]!++;
-            win[1]![c * 2 + p3]!++;
-            cum[1]![c * 2 + p3]!++;
-          }
-        }
-        // Exploration on a sample (the first rows of each batch): full statistics cost several
-        // times what generating the rows does.
-        stats?.update(b.length > STATS_SAMPLE ? b.slice(0, STATS_SAMPLE) : b);
-        total += b.length;
-        totalOnes += ones;
-        wRows += b.length;
-        wOnes += ones;
-        wAgree1 += agree1;
-        wAgree3 += agree3;
-      },
-      error: (e) => finish(false, e),
-      complete: () => finish(false),
-    });
+    const sub = stream
+      .pipe(
+        tap((b) => {
+          labels.update(b);
+          // Exploration on a sample (the first rows of each batch): full statistics cost several
+          // times what generating the rows does.
+          stats?.update(b.length > STATS_SAMPLE ? b.slice(0, STATS_SAMPLE) : b);
+          total += b.length;
+          wRows += b.length;
+        }),
+        vectorize({ target: 'class' }),
+        // A metrics event per batch (every: 0): the charts get a point per batch, the dip included.
+        detectDrift({ kind: 'logistic' }, { metrics: ['accuracy', 'logLoss'], rolling, detector: DETECTOR, onDrift: policy, telemetry, every: 0 }),
+      )
+      .subscribe({
+        next: (r) => {
+          follow(r);
+          last = r;
+        },
+        error: (e) => finish(false, e),
+        complete: () => finish(false),
+      });
     const onAbort = () => {
       sub.unsubscribe();
       finish(true);
     };
-    // `q`: batches are handled synchronously, so stopping here lets the current one finish.
+    // `q`: stopping here lets the current batch finish.
     quit = () => {
       sub.unsubscribe();
       finish(false, undefined, true);
@@ -229,6 +263,26 @@ export async function demo(options: DemoOptions): Promise<DemoResult> {
 }
 
 const STATS_SAMPLE = 500;
+
+function fmt(x: number | undefined): string {
+  return x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(4);
+}
+
+function emptyDrift(policy: DriftPolicy): DriftReport {
+  return {
+    detector: DETECTOR,
+    warnings: 0,
+    drifts: 0,
+    falls: 0,
+    driftRows: [],
+    policy,
+    resets: 0,
+    swaps: 0,
+    backgroundStarts: 0,
+    backgroundRestarts: 0,
+    backgroundRows: 0,
+  };
+}
 
 function ciSet(): boolean {
   const ci = process.env.CI;

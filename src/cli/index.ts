@@ -2,7 +2,7 @@
 
 export { type AutoStepsOptions, autoSteps } from './autoSteps.js';
 export type { CliIO, Command } from './Command.js';
-export { type DemoOptions, type DemoResult, demo } from './demo.js';
+export { type DemoChange, type DemoOptions, type DemoResult, demo } from './demo.js';
 export { type ExecuteOptions, execute } from './execute.js';
 export { formatReport } from './formatReport.js';
 export { formatStatsTable } from './formatStatsTable.js';

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SluiceError, SpecError } from '../core/index.js';
+import { DRIFT_POLICIES, type DriftPolicy } from '../drift/index.js';
 import { SpecErrors } from '../pipeline/index.js';
 import { benchCommand } from './benchCommand.js';
 import type { CliIO, Command } from './Command.js';
@@ -16,24 +17,28 @@ const USAGE_ERROR = 2;
 /** Exit status after Ctrl-C: 128 + SIGINT. */
 const INTERRUPTED = 130;
 
-const DEMO_ROWS = 30_000_000;
+const DEMO_ROWS = 10_000_000;
 
 const COMMANDS: Record<string, Command> = {
   demo: {
-    summary: 'a live run on a synthetic stream with concept drift (needs no data)',
+    summary: 'a model learning live on a synthetic stream whose labels flip (needs no data)',
     usage: [
-      'Usage: sluice demo [--rows N] [--seed S] [--batch N] [--no-tui]',
+      'Usage: sluice demo [--rows N] [--seed S] [--batch N] [--on-drift P] [--no-tui]',
       '',
-      'Streams SEA concepts drifting gradually from concept 1 to concept 3 at mid-stream,',
-      'with progress on stderr and a summary line every second on stdout. Ctrl-C stops it',
+      'A logistic model learns SEA concept 1 test-then-train while its labels flip at a third of',
+      'the stream and flip back at two thirds. DDM watches the errors; at its drift the policy',
+      'acts (swap: a background model that started at the warning replaces the live one). Shows',
+      'the dashboard in a terminal; elsewhere progress and drift lines on stderr and a summary',
+      'every second on stdout, with the accuracy before, at and after each flip. Ctrl-C stops it',
       'with a final summary.',
       '',
       'Options:',
-      `  --rows N    rows to stream (default ${DEMO_ROWS})`,
-      '  --seed S    seed of the generators (default 1)',
-      '  --batch N   rows per batch (default 10000)',
-      '  --no-tui    plain progress lines even in a terminal (automatic when not a terminal or CI is set)',
-      '  -h, --help  this help',
+      `  --rows N       rows to stream (default ${DEMO_ROWS})`,
+      '  --seed S       seed of the generators (default 1)',
+      '  --batch N      rows per batch (default 10000)',
+      `  --on-drift P   ${DRIFT_POLICIES.join('|')}: what a drift does (default swap; alert shows the model unadapted)`,
+      '  --no-tui       plain progress lines even in a terminal (automatic when not a terminal or CI is set)',
+      '  -h, --help     this help',
     ].join('\n'),
     async run(args, io) {
       const { values } = parseArgs({
@@ -44,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
           rows: { type: 'string' },
           seed: { type: 'string' },
           batch: { type: 'string' },
+          'on-drift': { type: 'string' },
           'no-tui': { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
@@ -55,11 +61,23 @@ const COMMANDS: Record<string, Command> = {
       const rows = intFlag('rows', values.rows, DEMO_ROWS, 1);
       const seed = intFlag('seed', values.seed, 1, 0);
       const batchSize = intFlag('batch', values.batch, 10_000, 1);
+      const onDrift = values['on-drift'] ?? 'swap';
+      if (!(DRIFT_POLICIES as readonly string[]).includes(onDrift))
+        throw new UsageError(`--on-drift: expected one of ${DRIFT_POLICIES.join('|')}, got "${onDrift}"`);
       const ac = new AbortController();
       const onInt = () => ac.abort();
       process.once('SIGINT', onInt);
       try {
-        const r = await demo({ rows, seed, batchSize, out: io.out, err: io.err, signal: ac.signal, ...(values['no-tui'] ? { tui: false } : {}) });
+        const r = await demo({
+          rows,
+          seed,
+          batchSize,
+          onDrift: onDrift as DriftPolicy,
+          out: io.out,
+          err: io.err,
+          signal: ac.signal,
+          ...(values['no-tui'] ? { tui: false } : {}),
+        });
         return r.interrupted ? INTERRUPTED : 0;
       } finally {
         process.removeListener('SIGINT', onInt);
