@@ -109,6 +109,11 @@ export function gemmSimdCpu(
     } else gemmPackPanels(a, ta ? i0 : i0 * k, rows, k, ta ? 1 : k, ta ? m : 1, MR, KC, heap, aOff);
     const mcp = MC / MR,
       mBlocks = Math.ceil(mP / mcp);
+    // C straight into a resident c (a model's weight gradient): nothing is applied to the product
+    // (alpha 1, beta 0, no epilogue: the copy out would store the same floats), c has C's row stride
+    // and this pass's padded rows are c's own rows; c is neither a nor b (a later pass packs a again).
+    // The tiles then write c itself and the copy out of the padded C is skipped.
+    const direct = cRes >= 0 && cRes !== aRes && cRes !== bRes && n === nPad && rows === mPad && alpha === 1 && beta === 0 && !after;
     const madds = rows * n * k;
     const shared = pool && madds >= minShared ? pool() : null;
     // Few row blocks (a batch of 64 rows is one): cut the columns finer so that every thread gets
@@ -119,7 +124,7 @@ export function gemmSimdCpu(
       if (mBlocks * Math.ceil(nP / ncp) < want) ncp = Math.max(1, Math.ceil(nP / Math.ceil(want / mBlocks)));
     }
     const nTasks = mBlocks * Math.ceil(nP / ncp);
-    const params = [aOff * 4, base * 4, cOff * 4, mP, nP, k, KC, mPad, nPad, mcp, ncp, mBlocks, nTasks, MR];
+    const params = [aOff * 4, base * 4, (direct ? cRes + i0 * n : cOff) * 4, mP, nP, k, KC, mPad, nPad, mcp, ncp, mBlocks, nTasks, MR];
     const t0 = performance.now(),
       share = nTasks > 1 && (shared?.shouldShare(madds) ?? false);
     if (share) shared!.run(params);
@@ -133,6 +138,7 @@ export function gemmSimdCpu(
     // Row by row, a copy costs two subarray views and a call (~0.2 µs): narrow rows loop in JS.
     const rowCopies = n !== nPad && n >= 64;
     const op = after?.act === 'relu' ? 1 : after ? 2 : 0;
+    if (direct) continue;
     if (cRes >= 0 && n === nPad && rows * nPad >= SCALE_IN_WASM) {
       // c lives in the wasm memory with C's row stride: alpha/beta/after straight into it.
       if (op === 2) stageRows(heap, after!.y!, dst0, rows, n, nPad, yOff);
