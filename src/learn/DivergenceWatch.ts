@@ -30,11 +30,6 @@ export interface DivergenceWatchState {
   smoothed: number;
 }
 
-/** Probabilities are clipped like LogLoss does, so one confident miss costs at most ~34.5. */
-const EPS = 1e-15;
-/** A product of clipped probabilities this small goes into the log sum: one more factor (≥ EPS) keeps it a normal double. */
-const PROD_MIN = 1e-280;
-
 /**
  * Watches the loss of a model's predictions made before it learns each mini-batch (test-then-train)
  * and says when training has diverged: a prediction that is not finite, or a smoothed loss
@@ -107,16 +102,22 @@ export class DivergenceWatch {
         sum += (p - y) * (p - y);
       }
     } else {
-      // Σ −log p as −log Π p: one log per piece instead of one a row (each clipped p is ≥ EPS, so
-      // the product is folded into the sum before it could underflow). Equal to the row-by-row sum
-      // within rounding (a few ulps); the watch compares it with a bar 10× its start.
+      // Probabilities are clipped like LogLoss does, so one confident miss costs at most ~34.5.
+      // Σ −log p as −log Π p: one log per piece instead of one a row (each clipped p is ≥ 1e-15,
+      // so the product is folded into the sum below 1e-280, before it could underflow). Equal to
+      // the row-by-row sum within rounding (a few ulps); the watch compares it with a bar 10× its
+      // start. The bounds are literals here (see LogLoss): a module constant in the clip made V8
+      // box the product on every row.
+      const lo = 1e-15,
+        hi = 1 - 1e-15,
+        floor = 1e-280;
       let prod = 1;
       for (let i = from; i < to; i++) {
         const y = targets[i]!;
         const p = outputs === 1 ? (y === 1 ? predictions[i]! : 1 - predictions[i]!) : predictions[i * outputs + y]!;
         if (!Number.isFinite(p)) return `the predicted probability for row ${this.rows + i - from + 1} is ${p}`;
-        prod *= p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p;
-        if (prod < PROD_MIN) {
+        prod *= p < lo ? lo : p > hi ? hi : p;
+        if (prod < floor) {
           sum -= Math.log(prod);
           prod = 1;
         }
