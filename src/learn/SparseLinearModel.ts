@@ -583,6 +583,10 @@ export class SparseLinearModel implements Model {
       st = this.st,
       ob = this._inputs! * 4,
       eta = this.eta;
+    // Literals, not the module's TINY and PROD_MAX: a bundle makes those mutable variables, read
+    // and checked at every use (in the bundled CLI this loop ran ~6% faster with literals).
+    const tiny = 1e-150,
+      prodMax = 1e250;
     let rowR = this.rowR,
       tW = this.tW,
       N = this.N,
@@ -598,7 +602,7 @@ export class SparseLinearModel implements Model {
       let sum = 0;
       for (let q = p0; q < p1; q++) {
         const xv = vals[q]!;
-        if (xv > TINY || xv < -TINY) sum += st[(idx[q]! << 2) | 2]! * xv;
+        if (xv > tiny || xv < -tiny) sum += st[(idx[q]! << 2) | 2]! * xv;
       }
       const p = sum + st[ob + 2]!,
         E = Math.exp(p >= 0 ? -p : p),
@@ -611,7 +615,7 @@ export class SparseLinearModel implements Model {
       lossW += 1;
       lossSum += (p > 0 ? p : 0) - y * p;
       lossProd *= 1 + E;
-      if (lossProd > PROD_MAX) {
+      if (lossProd > prodMax) {
         lossSum += Math.log(lossProd);
         lossProd = 1;
       }
@@ -623,7 +627,7 @@ export class SparseLinearModel implements Model {
       // rowR[k] is the rate factor of the row's k-th stored entry; 0 marks one left alone (|x| tiny, or G still 0).
       for (let q = p0, k = 0; q < p1; q++, k++) {
         const xv = vals[q]!;
-        if (!(xv > TINY || xv < -TINY)) {
+        if (!(xv > tiny || xv < -tiny)) {
           rowR[k] = 0;
           continue;
         }
