@@ -274,6 +274,8 @@ function allInstants(v: Float64Array): boolean {
  */
 function clockParts(local: Float64Array, hour: Int32Array | null, minute: Int32Array | null, dow: Int32Array | null): Float64Array {
   const n = local.length;
+  // A literal, not the module's DAY: a bundle makes that a mutable variable, read and checked at every use.
+  const day = 86_400_000;
   let lo = Infinity,
     hi = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -281,9 +283,9 @@ function clockParts(local: Float64Array, hour: Int32Array | null, minute: Int32A
     if (x - x !== 0) continue;
     if (x < lo) lo = x;
     if (x > hi) hi = x;
-    const days = Math.floor(x / DAY);
-    if (hour !== null) hour[i] = Math.floor((x - days * DAY) / 3_600_000);
-    if (minute !== null) minute[i] = Math.floor((x - days * DAY) / 60_000) % 60;
+    const days = Math.floor(x / day);
+    if (hour !== null) hour[i] = Math.floor((x - days * day) / 3_600_000);
+    if (minute !== null) minute[i] = Math.floor((x - days * day) / 60_000) % 60;
     if (dow !== null) dow[i] = (((days + 4) % 7) + 7) % 7;
   }
   RANGE[0] = lo;
@@ -306,6 +308,7 @@ const DAY_TABLE = 1 << 14;
  */
 function rawParts(local: Float64Array, raw: Int32Array, p: DatetimePart, range: Float64Array | null): void {
   const n = local.length;
+  const day = 86_400_000; // a literal (see clockParts)
   let lo = Infinity,
     hi = -Infinity;
   if (range) {
@@ -317,15 +320,15 @@ function rawParts(local: Float64Array, raw: Int32Array, p: DatetimePart, range: 
       if (x < lo) lo = x;
       if (x > hi) hi = x;
     }
-  const first = Math.floor(lo / DAY),
-    span = Math.floor(hi / DAY) - first + 1;
+  const first = Math.floor(lo / day),
+    span = Math.floor(hi / day) - first + 1;
   if (span > 0 && span <= DAY_TABLE && span < n) {
     // Date parts depend on the day only.
     const table = new Int32Array(span);
-    for (let d = 0; d < span; d++) table[d] = part((first + d) * DAY, p);
+    for (let d = 0; d < span; d++) table[d] = part((first + d) * day, p);
     for (let i = 0; i < n; i++) {
       const x = local[i]!;
-      if (x - x === 0) raw[i] = table[Math.floor(x / DAY) - first]!;
+      if (x - x === 0) raw[i] = table[Math.floor(x / day) - first]!;
     }
     return;
   }

@@ -178,20 +178,22 @@ export class OneHotVocabulary {
 
 /** Rows from the start whose value is small and has an id in `table`: where learn's general loop starts. */
 function knownSmall(values: Int32Array, table: Int32Array, n: number): number {
+  const small = 4096; // SMALL as a literal: a bundle makes the module's constant a mutable variable, read at every use
   let i = 0;
   for (; i < n; i++) {
     const x = values[i]!;
-    if (!(x >= 0 && x < SMALL && table[x]! >= 0)) break;
+    if (!(x >= 0 && x < small && table[x]! >= 0)) break;
   }
   return i;
 }
 
 /** ids() for rows from the start whose value is small and has an id; returns the first row that does not (n: none). */
 function smallIds(values: Int32Array, table: Int32Array, out: Int32Array, n: number): number {
+  const small = 4096; // SMALL as a literal: a bundle makes the module's constant a mutable variable, read at every use
   let i = 0;
   for (; i < n; i++) {
     const x = values[i]!;
-    const id = x >= 0 && x < SMALL ? table[x]! : -1;
+    const id = x >= 0 && x < small ? table[x]! : -1;
     if (id < 0) break;
     out[i] = id;
   }
