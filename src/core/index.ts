@@ -19,6 +19,7 @@ export { formatCount } from './formatCount.js';
 export { fromPull, type PullChunk, type PullSourceOptions } from './fromPull.js';
 export { type InferOptions, inferSchema } from './inferSchema.js';
 export { KernelError } from './KernelError.js';
+export { OptionReader } from './OptionReader.js';
 export { parseBoolean } from './parseBoolean.js';
 export { parseDatetime } from './parseDatetime.js';
 export { parseNumber } from './parseNumber.js';

@@ -1,8 +1,7 @@
-import { SluiceError } from '../core/index.js';
+import { OptionReader, SluiceError } from '../core/index.js';
 import { DetectorBase } from './DetectorBase.js';
 import type { DriftDetector, DriftDetectorState } from './DriftDetector.js';
 import { DriftInputError } from './DriftInputError.js';
-import { DriftOptionReader } from './DriftOptionReader.js';
 import type { DriftSignal } from './DriftSignal.js';
 
 export interface ADWINOptions {
@@ -73,7 +72,7 @@ export class ADWIN extends DetectorBase implements DriftDetector {
 
   constructor(options: ADWINOptions = {}) {
     super();
-    const o = new DriftOptionReader('adwin', options as Record<string, unknown>);
+    const o = new OptionReader('adwin', options as Record<string, unknown>);
     this.delta = o.number('delta', 0.002, 0, 1, '()');
     this.clock = o.int('clock', 32, 1);
     this.maxBuckets = o.int('maxBuckets', 5, 1, 1 << 20);

@@ -1,8 +1,7 @@
-import { SpecError } from '../core/index.js';
+import { OptionReader, SpecError } from '../core/index.js';
 import { DetectorBase } from './DetectorBase.js';
 import type { DriftDetector, DriftDetectorState } from './DriftDetector.js';
 import { DriftInputError } from './DriftInputError.js';
-import { DriftOptionReader } from './DriftOptionReader.js';
 import type { DriftSignal } from './DriftSignal.js';
 
 export interface DDMOptions {
@@ -48,7 +47,7 @@ export class DDM extends DetectorBase implements DriftDetector {
 
   constructor(options: DDMOptions = {}) {
     super();
-    const o = new DriftOptionReader('ddm', options as Record<string, unknown>);
+    const o = new OptionReader('ddm', options as Record<string, unknown>);
     this.warmStart = o.int('warmStart', 30, 1);
     this.warningThreshold = o.number('warningThreshold', 2, 0, Infinity, '()');
     this.driftThreshold = o.number('driftThreshold', 3, 0, Infinity, '()');

@@ -1,8 +1,7 @@
-import { SpecError } from '../core/index.js';
+import { OptionReader, SpecError } from '../core/index.js';
 import { DetectorBase } from './DetectorBase.js';
 import type { DriftDetector, DriftDetectorState } from './DriftDetector.js';
 import { DriftInputError } from './DriftInputError.js';
-import { DriftOptionReader } from './DriftOptionReader.js';
 import type { DriftSignal } from './DriftSignal.js';
 
 export interface EDDMOptions {
@@ -54,7 +53,7 @@ export class EDDM extends DetectorBase implements DriftDetector {
 
   constructor(options: EDDMOptions = {}) {
     super();
-    const o = new DriftOptionReader('eddm', options as Record<string, unknown>);
+    const o = new OptionReader('eddm', options as Record<string, unknown>);
     this.warmStart = o.int('warmStart', 30, 1);
     this.alpha = o.number('alpha', 0.95, 0, 1, '()');
     this.beta = o.number('beta', 0.9, 0, 1, '()');

@@ -1,8 +1,7 @@
-import { SpecError } from '../core/index.js';
+import { OptionReader, SpecError } from '../core/index.js';
 import { DetectorBase } from './DetectorBase.js';
 import type { DriftDetector, DriftDetectorState } from './DriftDetector.js';
 import { DriftInputError } from './DriftInputError.js';
-import { DriftOptionReader } from './DriftOptionReader.js';
 import type { DriftSignal } from './DriftSignal.js';
 
 export interface HDDMAOptions {
@@ -56,7 +55,7 @@ export class HDDMA extends DetectorBase implements DriftDetector {
 
   constructor(options: HDDMAOptions = {}) {
     super();
-    const o = new DriftOptionReader('hddmA', options as Record<string, unknown>);
+    const o = new OptionReader('hddmA', options as Record<string, unknown>);
     this.driftConfidence = o.number('driftConfidence', 0.001, 0, 1, '()');
     this.warningConfidence = o.number('warningConfidence', 0.005, 0, 1, '()');
     this.twoSided = o.bool('twoSided', false);

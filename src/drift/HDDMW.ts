@@ -1,8 +1,7 @@
-import { SpecError } from '../core/index.js';
+import { OptionReader, SpecError } from '../core/index.js';
 import { DetectorBase } from './DetectorBase.js';
 import type { DriftDetector, DriftDetectorState } from './DriftDetector.js';
 import { DriftInputError } from './DriftInputError.js';
-import { DriftOptionReader } from './DriftOptionReader.js';
 import type { DriftSignal } from './DriftSignal.js';
 
 export interface HDDMWOptions {
@@ -68,7 +67,7 @@ export class HDDMW extends DetectorBase implements DriftDetector {
 
   constructor(options: HDDMWOptions = {}) {
     super();
-    const o = new DriftOptionReader('hddmW', options as Record<string, unknown>);
+    const o = new OptionReader('hddmW', options as Record<string, unknown>);
     this.driftConfidence = o.number('driftConfidence', 0.001, 0, 1, '()');
     this.warningConfidence = o.number('warningConfidence', 0.005, 0, 1, '()');
     this.lambda = o.number('lambda', 0.05, 0, 1, '(]');

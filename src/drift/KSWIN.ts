@@ -1,8 +1,7 @@
-import { Rng, SluiceError, SpecError } from '../core/index.js';
+import { OptionReader, Rng, SluiceError, SpecError } from '../core/index.js';
 import { DetectorBase } from './DetectorBase.js';
 import type { DriftDetector, DriftDetectorState } from './DriftDetector.js';
 import { DriftInputError } from './DriftInputError.js';
-import { DriftOptionReader } from './DriftOptionReader.js';
 import type { DriftSignal } from './DriftSignal.js';
 
 export interface KSWINOptions {
@@ -56,7 +55,7 @@ export class KSWIN extends DetectorBase implements DriftDetector {
 
   constructor(options: KSWINOptions = {}) {
     super();
-    const o = new DriftOptionReader('kswin', options as Record<string, unknown>);
+    const o = new OptionReader('kswin', options as Record<string, unknown>);
     this.alpha = o.number('alpha', 0.005, 0, 1, '()');
     this.windowSize = o.int('windowSize', 100, 2);
     this.statSize = o.int('statSize', 30, 1);

@@ -1,7 +1,7 @@
+import { OptionReader } from '../core/index.js';
 import { DetectorBase } from './DetectorBase.js';
 import type { DriftDetector, DriftDetectorState } from './DriftDetector.js';
 import { DriftInputError } from './DriftInputError.js';
-import { DriftOptionReader } from './DriftOptionReader.js';
 import type { DriftSignal } from './DriftSignal.js';
 
 export type PageHinkleyMode = 'up' | 'down' | 'both';
@@ -62,7 +62,7 @@ export class PageHinkley extends DetectorBase implements DriftDetector {
 
   constructor(options: PageHinkleyOptions = {}) {
     super();
-    const o = new DriftOptionReader('pageHinkley', options as Record<string, unknown>);
+    const o = new OptionReader('pageHinkley', options as Record<string, unknown>);
     this.minInstances = o.int('minInstances', 30, 1);
     this.delta = o.number('delta', 0.005, 0, Infinity, '[)');
     this.threshold = o.number('threshold', 50, 0, Infinity, '()');

@@ -1,6 +1,5 @@
-import { SchemaError } from '../core/index.js';
+import { OptionReader, SchemaError } from '../core/index.js';
 import { generatorFromJSON } from './generatorFromJSON.js';
-import { OptionReader } from './OptionReader.js';
 import { type GeneratedField, RowGenerator } from './RowGenerator.js';
 import type { GeneratorState, StreamGenerator } from './StreamGenerator.js';
 

@@ -1,5 +1,4 @@
-import { Rng } from '../core/index.js';
-import { OptionReader } from './OptionReader.js';
+import { OptionReader, Rng } from '../core/index.js';
 import { type GeneratedField, RowGenerator } from './RowGenerator.js';
 import type { GeneratorState } from './StreamGenerator.js';
 

@@ -1,4 +1,4 @@
-import { OptionReader } from './OptionReader.js';
+import { OptionReader } from '../core/index.js';
 import { RowGenerator } from './RowGenerator.js';
 import type { GeneratorState } from './StreamGenerator.js';
 

@@ -1,10 +1,9 @@
-import { SpecError } from '../core/index.js';
+import { OptionReader, SpecError } from '../core/index.js';
 import { AgrawalGenerator } from './AgrawalGenerator.js';
 import { ConceptDriftGenerator } from './ConceptDriftGenerator.js';
 import { GENERATOR_NAMES } from './GENERATOR_NAMES.js';
 import { HyperplaneGenerator } from './HyperplaneGenerator.js';
 import { LEDGenerator } from './LEDGenerator.js';
-import { OptionReader } from './OptionReader.js';
 import { RandomRBFGenerator } from './RandomRBFGenerator.js';
 import { SEAGenerator } from './SEAGenerator.js';
 import { STAGGERGenerator } from './STAGGERGenerator.js';

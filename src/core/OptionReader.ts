@@ -1,11 +1,11 @@
-import { SpecError } from '../core/index.js';
+import { SpecError } from './SpecError.js';
 
 /**
- * Reads and checks a detector's options, throwing SpecError with the key path
- * (`adwin.delta: expected a number in (0, 1), got 0`). Unknown keys are errors too, so a typo in
- * a spec file does not silently fall back to a default.
+ * Reads and checks a piece's options (a detector's, a generator's), throwing SpecError with the key
+ * path (`adwin.delta: expected a number in (0, 1), got 0`, `sea.function: expected 1..4, got 7`).
+ * Unknown keys are errors too, so a typo in a spec file does not silently fall back to a default.
  */
-export class DriftOptionReader {
+export class OptionReader {
   private readonly seen = new Set<string>();
 
   constructor(
@@ -26,15 +26,12 @@ export class DriftOptionReader {
     const v = this.raw(key);
     if (v === undefined) return def;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-      throw new SpecError(
-        `${this.path}.${key}`,
-        `expected ${max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`}, got ${describe(v)}`,
-      );
+      throw new SpecError(`${this.path}.${key}`, `expected ${max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `${min}..${max}`}, got ${describe(v)}`);
     return v;
   }
 
   /** A finite number between lo and hi; `ends` says which ends are included, as in interval notation ('(]', '()', '[)', '[]'). */
-  number(key: string, def: number, lo: number, hi: number, ends: '()' | '(]' | '[)' | '[]'): number {
+  number(key: string, def: number, lo: number, hi = Infinity, ends: '()' | '(]' | '[)' | '[]' = '[]'): number {
     const v = this.raw(key);
     if (v === undefined) return def;
     const okLo = typeof v === 'number' && (ends[0] === '(' ? v > lo : v >= lo);
@@ -67,6 +64,11 @@ export class DriftOptionReader {
     if (v === undefined) return def;
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new SpecError(`${this.path}.${key}`, `expected an integer seed, got ${describe(v)}`);
     return v >>> 0;
+  }
+
+  /** The value as given, for options the caller checks itself. */
+  any(key: string): unknown {
+    return this.raw(key);
   }
 
   /** Rejects keys no reader method asked for. */
