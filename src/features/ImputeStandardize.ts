@@ -1,4 +1,5 @@
-import { type Batch, type Column, SchemaError, SpecError, validity } from '../core/index.js';
+import { type Batch, type Column, SchemaError, SpecError } from '../core/index.js';
+import { numericInput } from './numericInput.js';
 import { RunningMoments, type RunningMomentsState } from './sketches/RunningMoments.js';
 import type { Transform, TransformState } from './Transform.js';
 import { trainMask } from './trainMask.js';
@@ -159,7 +160,7 @@ export class ImputeStandardize implements Transform<ImputeStandardizeState> {
     const { ok, allOk } = readOk(f, n);
     if (f.type === 'integer') scaleI32(f.values, y, center, scale, n);
     else scaleF64(f.values, y, center, scale, n);
-    return output(y, ok, allOk);
+    return numericInput.output(y, ok, allOk);
   }
 
   /** Impute.apply (mean): missing and non-finite cells take the fill; none yet leaves them missing. */
@@ -172,7 +173,7 @@ export class ImputeStandardize implements Transform<ImputeStandardizeState> {
     const y = new Float64Array(n);
     y.set(c.values);
     if (!allOk && fill !== null) for (let i = 0; i < n; i++) if (!ok[i]) y[i] = fill;
-    return output(y, ok, allOk || fill !== null) as NumberColumn;
+    return numericInput.output(y, ok, allOk || fill !== null) as NumberColumn;
   }
 
   /** Scaler.params for `standard`: y = (x - center) / scale. */
@@ -244,7 +245,7 @@ function logged(c: NumberColumn, n: number): NumberColumn {
   const { ok, allOk } = readOk(c, n);
   const v = new Float64Array(n);
   logInto(c.values, v, n);
-  return output(v, ok, allOk) as NumberColumn;
+  return numericInput.output(v, ok, allOk) as NumberColumn;
 }
 
 /**
@@ -283,15 +284,15 @@ function logSummary(x: Float64Array | Int32Array, y: Float64Array, n: number, b:
  */
 function intSummaries(x: Int32Array, n: number, b: RunningMoments, fill: RunningMoments, scale: RunningMoments): boolean {
   if (n === 0) return true;
-  const r = sumSqI32(x, n);
-  const s = r[0]!,
-    q = r[3]!;
+  const r = RunningMoments.int32Sums(x, n);
+  const s = r[1]!,
+    q = r[4]!;
   if (!(n * q <= 2 ** 53)) return false;
   b.count = n;
   b.mean = s / n;
   b.m2 = (n * q - s * s) / n;
-  b.min = r[1]!;
-  b.max = r[2]!;
+  b.min = r[2]!;
+  b.max = r[3]!;
   fill.merge(b);
   const m = s / n;
   let ss = 0,
@@ -306,28 +307,6 @@ function intSummaries(x: Int32Array, n: number, b: RunningMoments, fill: Running
   scale.merge(b);
   return true;
 }
-
-/** [Σx, min, max, Σx²] of int32 values, summed in row order. */
-function sumSqI32(x: Int32Array, n: number): Float64Array {
-  let s = 0,
-    q = 0,
-    mn = Infinity,
-    mx = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    s += v;
-    q += v * v;
-    if (v < mn) mn = v;
-    if (v > mx) mx = v;
-  }
-  SUMSQ[0] = s;
-  SUMSQ[1] = mn;
-  SUMSQ[2] = mx;
-  SUMSQ[3] = q;
-  return SUMSQ;
-}
-
-const SUMSQ = new Float64Array(4);
 
 /** Scratch [sum, min, max] of the log loops. */
 const SUM = new Float64Array(3);
@@ -410,19 +389,6 @@ function readOk(c: NumberColumn, n: number): { ok: Uint8Array; allOk: boolean } 
     }
   }
   return { ok, allOk: good === n };
-}
-
-/** numericInput.output: NaN and a cleared bit where ok is 0. */
-function output(values: Float64Array, ok: Uint8Array, allOk: boolean): Column {
-  if (allOk) return { type: 'number', values, validity: null };
-  let bitmap: Uint8Array | null = null;
-  for (let i = 0; i < values.length; i++) {
-    if (ok[i]) continue;
-    bitmap ??= validity.allocate(values.length, 1);
-    bitmap[i >> 3]! &= ~(1 << (i & 7));
-    values[i] = NaN;
-  }
-  return { type: 'number', values, validity: bitmap };
 }
 
 function allFinite(v: Float64Array | Int32Array, n: number): boolean {

@@ -86,6 +86,14 @@ export class RunningMoments {
     this.combine(n, s / n, (n * q - s * s) / n, r[2]!, r[3]!);
   }
 
+  /**
+   * [n, Σx, min, max, Σx²] of n int32 values in row order (a shared scratch array: read it before
+   * the next call). Exposed for steps that fold these sums into more than one summary.
+   */
+  static int32Sums(values: Int32Array, n: number): Float64Array {
+    return sumSqI32(values, n);
+  }
+
   /** Second half of addMany: c kept values summing to s, with min mn and max mx. */
   private finish(values: ArrayLike<number>, keep: Uint8Array | null, n: number, c: number, s: number, mn: number, mx: number): void {
     if (c === 0) return;
