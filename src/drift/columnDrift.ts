@@ -87,13 +87,7 @@ function numeric(type: ColumnType, rs: NonNullable<Entry['quantiles']>, ls: NonN
   const psi = populationStabilityIndex(expected, actual);
   const chi = homogeneityTest(expected, actual, DATA_DRIFT_THRESHOLDS.alpha);
   const t = DATA_DRIFT_THRESHOLDS.psi;
-  out.measures.push({
-    measure: 'psi',
-    value: psi,
-    verdict: !chi.significant || psi < t.moderate ? 'none' : psi < t.major ? 'moderate' : 'major',
-    significant: chi.significant,
-    critical: chi.critical,
-  });
+  out.measures.push(chiGated('psi', psi, chi, t));
   const ks = ksStatistic(rs, ls);
   const crit = ksCriticalValue(rs.n, ls.n, DATA_DRIFT_THRESHOLDS.alpha);
   const significant = ks.statistic - ks.error > crit;
@@ -147,13 +141,7 @@ function shares(type: ColumnType, p: number[], q: number[], n: number, m: number
   const js = jensenShannonDivergence(p, q);
   const chi = homogeneityTest(p, q, DATA_DRIFT_THRESHOLDS.alpha);
   const t = DATA_DRIFT_THRESHOLDS.js;
-  out.measures.push({
-    measure: 'js',
-    value: js,
-    verdict: !chi.significant || js < t.moderate ? 'none' : js < t.major ? 'moderate' : 'major',
-    significant: chi.significant,
-    critical: chi.critical,
-  });
+  out.measures.push(chiGated('js', js, chi, t));
   out.verdict = worst(out.measures);
   return out;
 }
@@ -162,4 +150,15 @@ function worst(measures: readonly DriftMeasure[]): DriftVerdict {
   let v: DriftVerdict = 'none';
   for (const m of measures) if (RANK[m.verdict] > RANK[v]) v = m.verdict;
   return v;
+}
+
+/** A count-based measure (PSI, JS): its verdict needs the chi-square test to be significant first. */
+function chiGated(measure: 'psi' | 'js', value: number, chi: { significant: boolean; critical: number }, t: { moderate: number; major: number }): DriftMeasure {
+  return {
+    measure,
+    value,
+    verdict: !chi.significant || value < t.moderate ? 'none' : value < t.major ? 'moderate' : 'major',
+    significant: chi.significant,
+    critical: chi.critical,
+  };
 }
