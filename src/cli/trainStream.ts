@@ -118,11 +118,16 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   let booksOpen = true;
   // Dropped connections are counted in the report as well as warned about.
   const disconnects: NonNullable<Report['disconnects']> = [];
-  const sub = telemetry.events$.subscribe((e) => {
-    if (e.type === 'account' && booksOpen) accounts.set(e.source, { read: e.read, skipped: e.skipped, skippedByReason: { ...e.skippedByReason } });
-    if (e.type === 'disconnect' && disconnects.length < MAX_DISCONNECTS)
-      disconnects.push({ source: e.source, connection: e.connection, code: e.code, rows: e.rows, reconnecting: e.reconnecting });
+  // By type (on), not events$: a run that nobody else watches then reads no metrics mid-run (emitMetrics).
+  const sub = telemetry.on('account').subscribe((e) => {
+    if (booksOpen) accounts.set(e.source, { read: e.read, skipped: e.skipped, skippedByReason: { ...e.skippedByReason } });
   });
+  sub.add(
+    telemetry.on('disconnect').subscribe((e) => {
+      if (disconnects.length < MAX_DISCONNECTS)
+        disconnects.push({ source: e.source, connection: e.connection, code: e.code, rows: e.rows, reconnecting: e.reconnecting });
+    }),
+  );
 
   // Rows the run itself rejects share the source's policy and dead letter.
   const policy = o.badRows ?? 'skip';
@@ -372,7 +377,8 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     return null;
   };
   const emitMetrics = () => {
-    if (!progressive) return;
+    // A reading is not free (ROC AUC sorts the scores buffered since the last one): skipped when nobody listens (--quiet).
+    if (!progressive || !telemetry.wants('metrics')) return;
     const p = progressive as MetricSet;
     const rolling = p.rollingValues();
     telemetry.emit({ type: 'metrics', rows: trained, values: p.values(), ...(rolling ? { rolling } : {}), ...(model ? { model: (model as Model).kind } : {}) });
