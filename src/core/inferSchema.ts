@@ -37,7 +37,11 @@ const STRAY_MIN_VALUES = 100;
  * when a larger or fractional value comes later (see ColumnBuilder and CsvParser).
  */
 export function inferSchema(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | null>>, options: InferOptions = {}): Schema {
-  const nulls = new Set(options.nullValues ?? DEFAULT_NULL_VALUES);
+  const nullList = options.nullValues ?? DEFAULT_NULL_VALUES;
+  const nulls = new Set(nullList);
+  // A value whose first character starts no null token skips the set (a string's first lookup
+  // hashes it: with 785 columns × 1000 rows that was a third of the inference).
+  const firsts = new Set(nullList.map((t) => t.charCodeAt(0)));
   return Schema.from(
     Object.fromEntries(
       header.map((name, k) => {
@@ -46,7 +50,9 @@ export function inferSchema(header: readonly string[], rows: ReadonlyArray<Reado
         const values: string[] = [];
         for (const r of rows) {
           const v = r[k];
-          if (v !== null && v !== undefined && !nulls.has(v)) values.push(v);
+          if (v === null || v === undefined) continue;
+          if ((v === '' || firsts.has(v.charCodeAt(0))) && nulls.has(v)) continue;
+          values.push(v);
         }
         return [name, inferType(values)];
       }),
@@ -56,6 +62,8 @@ export function inferSchema(header: readonly string[], rows: ReadonlyArray<Reado
 
 function inferType(values: readonly string[]): ColumnType {
   if (values.length === 0) return 'category';
+  const plain = plainNumbers(values);
+  if (plain !== null) return plain;
   if (values.every((v) => BOOL.has(v))) return 'boolean';
   if (values.some((v) => v.length > 1 && v.charCodeAt(0) === 48 && DIGITS.test(v)) && values.every((v) => DIGITS.test(v))) return 'category';
   // A few stray words among many numbers are bad cells of a number column (their rows are skipped
@@ -73,4 +81,36 @@ function inferType(values: readonly string[]): ColumnType {
     if (v.includes(' ')) spaced++;
   }
   return len / values.length > 24 && spaced > values.length / 2 ? 'text' : 'category';
+}
+
+/**
+ * 'integer' or 'number' when every value is a plain decimal (optional sign, digits, optionally a
+ * point and digits: what most numeric columns hold), by one scan of the characters; null
+ * otherwise, and inferType's general rules decide. Gives what those rules give for such values:
+ * no boolean spelling is plain; a multi-digit value with a leading zero (`007`, `00.5`) is left to
+ * them (the identifier rule); integers beyond int32 make a number column.
+ */
+function plainNumbers(values: readonly string[]): 'integer' | 'number' | null {
+  let integer = true;
+  for (const v of values) {
+    const n = v.length;
+    let i = v.charCodeAt(0) === 43 || v.charCodeAt(0) === 45 ? 1 : 0;
+    const d0 = i;
+    while (i < n && isDigit(v.charCodeAt(i))) i++;
+    const digits = i - d0;
+    if (digits === 0 || (digits > 1 && v.charCodeAt(d0) === 48)) return null;
+    if (i === n) {
+      // Ten digits may pass int32; more never fit.
+      if (digits > 9 && (digits > 10 || Math.abs(+v) > 2147483647)) integer = false;
+      continue;
+    }
+    if (v.charCodeAt(i) !== 46) return null;
+    for (i++; i < n; i++) if (!isDigit(v.charCodeAt(i))) return null;
+    integer = false;
+  }
+  return integer ? 'integer' : 'number';
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }

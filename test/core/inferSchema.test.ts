@@ -92,4 +92,58 @@ test('a rare word among many numbers leaves the column numeric (its row is a bad
   );
 });
 
+test('plain decimals take the one-scan path and get the same types as the general rules', () => {
+  // Each column: its values, and the type the regex rules (INT, parseNumber, leading zeros) give.
+  const cases: Array<[string[], string]> = [
+    [['1', '-2', '+3', '0'], 'integer'],
+    [['1', '2.5', '-0.25'], 'number'],
+    [['1.', '2'], 'number'],
+    [['2147483647', '-2147483647'], 'integer'],
+    [['2147483648', '1'], 'number'],
+    [['-2147483649'], 'number'],
+    [['12345678901', '1'], 'number'],
+    [['007', '12'], 'category'],
+    [['00.5', '1'], 'number'],
+    [['-007', '1'], 'integer'],
+    [['1e5', '2'], 'number'],
+    [['.5', '1'], 'number'],
+    [['1', 'NaN'], 'number'],
+    [['0', '1', 'true'], 'category'],
+    [['+', '1'], 'category'],
+    [['1.2.3', '1'], 'category'],
+    [['-', '1'], 'category'],
+  ];
+  const width = Math.max(...cases.map(([v]) => v.length));
+  const rows = Array.from({ length: width }, (_, i) => cases.map(([v]) => v[i] ?? null)) as string[][];
+  assert.equal(
+    types(rows),
+    cases.map(([, t]) => t),
+  );
+});
+
+test('null tokens are skipped before typing, with the default list and with a custom one', () => {
+  assert.equal(
+    types([
+      ['1', 'NA'],
+      ['', '2'],
+      ['NULL', 'None'],
+      ['3', '4'],
+    ]),
+    ['integer', 'integer'],
+  );
+  const custom = inferSchema(
+    ['a', 'b'],
+    [
+      ['-', '1'],
+      ['2', '?'],
+      ['3', '4'],
+    ],
+    { nullValues: ['-', '?'] },
+  ).fields.map((f) => f.type);
+  assert.equal(custom, ['integer', 'integer']);
+  // '' is not missing when the list does not name it.
+  const withEmpty = inferSchema(['a'], [[''], ['2']], { nullValues: ['-'] }).fields.map((f) => f.type);
+  assert.equal(withEmpty, ['category']);
+});
+
 test.run();
