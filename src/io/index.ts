@@ -10,3 +10,4 @@ export * from './csv/index.js';
 export * from './input/index.js';
 export * from './json/index.js';
 export * from './socket/index.js';
+export * from './writers/index.js';
