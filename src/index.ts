@@ -100,6 +100,8 @@ export {
   type InteractionsOperatorOptions,
   type VectorizeOperatorOptions,
 } from './operators/index.js';
+// A saved pipeline read back (train --save): its predict / transform operators.
+export { loadPipeline, type PredictionColumns, type PredictOptions, SavedPipeline, type SavedPipelineFile } from './operators/index.js';
 // The same transforms as plain stateful classes (update/apply, serializable state), and the
 // Pipeline artifact that saves them together.
 export {

@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { lastValueFrom, Observable, type OperatorFunction, Subject, type Subscription, tap } from 'rxjs';
-import { asyncMap, type Batch, DeadLetter, Telemetry, textLogger } from '../core/index.js';
+import { asyncMap, type Batch, DeadLetter, SourceError, SpecError, Telemetry, textLogger } from '../core/index.js';
 import type { DriftSpec } from '../drift/index.js';
+import { ColumnStats } from '../features/index.js';
 import { type BuiltPipeline, type BuiltStep, buildPipeline, makeStep, type Spec } from '../pipeline/index.js';
 import type { PauseGate } from '../tui/index.js';
 import type { Report } from './Report.js';
-import { trainStream } from './trainStream.js';
+import { sourceFromPath } from './sourceFromPath.js';
+import { type TrainStreamOptions, trainStream } from './trainStream.js';
 
 export interface ExecuteOptions {
   json: boolean;
@@ -73,6 +76,7 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
       ...(spec.source.badRows ? { badRows: spec.source.badRows } : {}),
       ...(spec.training?.onDivergence ? { onDivergence: spec.training.onDivergence } : {}),
       ...(spec.drift ? { drift: spec.drift as DriftSpec } : {}),
+      ...(spec.dataDrift ? { dataDrift: await dataDriftOptions(spec.dataDrift, spec, telemetry) } : {}),
       ...(o.taskPath ? { taskPath: o.taskPath } : {}),
       // The train command checks its --drop itself (against the data as read).
       columnLists:
@@ -264,4 +268,17 @@ function withAutoSteps(built: BuiltPipeline, decide: NonNullable<ExecuteOptions[
       ),
     transforms,
   };
+}
+
+/** The spec's dataDrift as trainStream options: a reference file is read into column statistics first. */
+async function dataDriftOptions(d: NonNullable<Spec['dataDrift']>, spec: Spec, telemetry: Telemetry): Promise<NonNullable<TrainStreamOptions['dataDrift']>> {
+  const { reference, ...rest } = d;
+  if (reference === undefined) return rest;
+  const source = sourceFromPath(reference);
+  if (source.tcp || source.websocket || reference === '-') throw new SpecError('dataDrift.reference', `expected a file, got ${reference}`);
+  if (!existsSync(reference)) throw new SourceError(reference, 'no such file (dataDrift.reference, --data-drift-reference)');
+  const built = buildPipeline({ source, ...(spec.schema ? { schema: spec.schema } : {}) }, { telemetry });
+  const stats = new ColumnStats({ topCapacity: 256 });
+  await lastValueFrom(built.source().pipe(tap((b) => stats.update(b))), { defaultValue: null });
+  return { ...rest, reference: stats, referenceName: reference };
 }

@@ -6,6 +6,7 @@ import { benchCommand } from './benchCommand.js';
 import type { CliIO, Command } from './Command.js';
 import { demo } from './demo.js';
 import { inspectCommand } from './inspectCommand.js';
+import { predictCommand } from './predictCommand.js';
 import { runCommand } from './runCommand.js';
 import { trainCommand } from './trainCommand.js';
 import { UsageError } from './UsageError.js';
@@ -86,6 +87,7 @@ const COMMANDS: Record<string, Command> = {
   },
   run: runCommand,
   train: trainCommand,
+  predict: predictCommand,
   inspect: inspectCommand,
   bench: benchCommand,
 };

@@ -15,9 +15,9 @@ import {
   Telemetry,
   writeFileAtomic,
 } from '../core/index.js';
-import { DriftAdapter, type DriftSpec, readDriftSpec } from '../drift/index.js';
+import { DataDriftMonitor, DriftAdapter, type DriftSpec, readDriftSpec } from '../drift/index.js';
 import { HeldOutSample, rowView, type ScoredChunk, TestThenTrain } from '../evaluate/index.js';
-import { labelRejects, Pipeline, rejectRows, SPLIT_COLUMN, trainMask } from '../features/index.js';
+import { type ColumnStats, labelRejects, Pipeline, rejectRows, SPLIT_COLUMN, trainMask } from '../features/index.js';
 import { DivergenceWatch, type Model, type ModelState, type Task } from '../learn/index.js';
 import { MetricSet, type MetricSpec, makeMetric, type Predictions } from '../metrics/index.js';
 import type { BuiltPipeline } from '../pipeline/index.js';
@@ -59,6 +59,12 @@ export interface TrainStreamOptions {
   taskPath?: string;
   /** Error drift detection and adaptation (the spec's `drift`, `--drift` / `--on-drift`): watched on the first pass's progressive rows. */
   drift?: DriftSpec;
+  /**
+   * Data drift of the source's columns (the spec's `dataDrift`, `--data-drift`): the first pass's
+   * rows as read, before any step, against `reference` (a file's statistics, named by
+   * `referenceName`) or the first `referenceRows`.
+   */
+  dataDrift?: { reference?: ColumnStats; referenceName?: string; referenceRows?: number; window?: number; columns?: string[] };
   /** Column lists (features.drop, features.include) whose names must be in the data, read or made by the steps. */
   columnLists?: ReadonlyArray<{ path: string; names: readonly string[] }>;
 }
@@ -144,6 +150,17 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   const driftSpec = o.drift ? readDriftSpec(o.drift, 'drift') : null;
   let drift: DriftAdapter | null = null;
   let spare: Model | null = null;
+  const dd = o.dataDrift;
+  const dataMonitor = dd
+    ? new DataDriftMonitor({
+        telemetry,
+        ...(dd.reference ? { reference: dd.reference } : {}),
+        ...(dd.referenceRows !== undefined ? { referenceRows: dd.referenceRows } : {}),
+        ...(dd.window !== undefined ? { window: dd.window } : {}),
+        ...(dd.columns ? { columns: dd.columns } : {}),
+      })
+    : null;
+  let liveShown: ColumnStats | null = null;
   // Held-out rows as vectorized at their time, scored by the final model at the end.
   const sample = new HeldOutSample(undefined, o.seed ?? 1);
   let task: Task | null = null;
@@ -157,6 +174,8 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   let diverged: { why: string; restoredAt: number | null } | null = null;
   let divergence: string | null = null;
   let rawNames: readonly string[] | null = null;
+  // The source's column types, saved with the pipeline: predict reads new data with them.
+  let rawTypes: Record<string, string> | null = null;
   let fromSource = 0,
     trained = 0,
     heldOut = 0,
@@ -250,6 +269,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
         version: 1,
         task,
         lineage: o.lineage ?? null,
+        input: { types: rawTypes },
         pipeline: new Pipeline([...built.transforms, vectorizer]).toJSON(),
         model: await model!.state(),
         rows: trained,
@@ -389,7 +409,17 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       source.pipe(
         tap((b) => {
           rawNames ??= b.names;
+          rawTypes ??= Object.fromEntries(b.schema.fields.filter((f) => f.name !== SPLIT_COLUMN).map((f) => [f.name, f.type]));
           if (counting) fromSource += b.length;
+          if (counting && dataMonitor) {
+            dataMonitor.update(b);
+            // The compared window feeds the dashboard's column panel (a stats event per comparison, when anyone listens).
+            const live = dataMonitor.live;
+            if (live && live !== liveShown && telemetry.wants('stats')) {
+              liveShown = live;
+              telemetry.emit({ type: 'stats', source: `last ${dd!.window ?? 10_000} rows`, columns: live.summaries() as Record<string, unknown> });
+            }
+          }
         }),
         built.steps,
         asyncMap(step),
@@ -461,6 +491,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       ...(disconnects.length ? { disconnects } : {}),
       ...(choice ? { choices: { ...(choice as TaskChoice) } } : {}),
       ...(drift ? { drift: (drift as DriftAdapter).report() } : {}),
+      ...(dataMonitor && dd ? { dataDrift: dataDriftReport(dataMonitor, dd.referenceName ?? null, dd.reference ? null : (dd.referenceRows ?? 10_000)) } : {}),
       rowsPerSecond: rows.read / Math.max(elapsedSeconds, 1e-9),
       elapsedSeconds,
       backend: m?.backendName ?? null,
@@ -474,6 +505,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
         version: 1,
         task,
         lineage: o.lineage ?? null,
+        input: { types: rawTypes },
         pipeline: new Pipeline([...built.transforms, vectorizer]).toJSON(),
         model: await m.state(),
         report,
@@ -644,4 +676,15 @@ function abortable(source: Observable<Batch>, signal: AbortSignal | undefined): 
       s.unsubscribe();
     };
   });
+}
+
+/** The report's data-drift section: the reference, rows watched, alerts, and each column's verdict at the last comparison. */
+function dataDriftReport(m: DataDriftMonitor, file: string | null, firstRows: number | null): NonNullable<Report['dataDrift']> {
+  const r = m.report;
+  return {
+    reference: file ?? `first ${firstRows} rows`,
+    rows: m.rows,
+    alerts: m.alerts,
+    columns: r ? Object.fromEntries(Object.entries(r.columns).map(([k, c]) => [k, c.verdict])) : {},
+  };
 }

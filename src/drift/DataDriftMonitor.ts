@@ -82,6 +82,7 @@ export class DataDriftMonitor {
   private current: ColumnStats;
   private currentRows = 0;
   private levels: Record<string, DriftVerdict> = {};
+  private liveStats: ColumnStats | null = null;
   private nAlerts = 0;
   private last: DataDriftReport | null = null;
 
@@ -142,6 +143,16 @@ export class DataDriftMonitor {
     return this.last;
   }
 
+  /** Each compared column's verdict at the latest comparison (what a rise is measured from). */
+  get verdicts(): Record<string, DriftVerdict> {
+    return { ...this.levels };
+  }
+
+  /** The live window's statistics as of the latest comparison: what was compared (null before the first, and after fromJSON until the next). */
+  get live(): ColumnStats | null {
+    return this.liveStats;
+  }
+
   /** Takes a batch's rows; returns the alerts raised by the comparisons its panes completed. */
   update(batch: Batch): DataDriftAlert[] {
     const alerts: DataDriftAlert[] = [];
@@ -172,6 +183,7 @@ export class DataDriftMonitor {
     this.currentRows = 0;
     const live = this.stats();
     for (const p of this.panes) live.merge(p);
+    this.liveStats = live;
     const report = dataDrift(this.reference, live, { bins: this.opts.bins, topK: this.opts.topK });
     this.last = report;
     const row = this.nRows - 1;

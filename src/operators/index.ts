@@ -2,6 +2,7 @@
 
 export { type DetectDriftOptions, type DriftProgressiveReport, detectDrift } from './detectDrift.js';
 export * from './learn/index.js';
+export * from './saved/index.js';
 export * from './sources/index.js';
 export * from './synth/index.js';
 export * from './transforms/index.js';

@@ -414,6 +414,12 @@ export const SPEC_KEYS: ObjectKey = {
     seed: int('Seed for every seeded piece (splits, model init, generators without their own).', 0, 1),
     source: SOURCE,
     schema: { type: 'map', doc: 'Column types, overriding inference (CSV, NDJSON, sockets).', keyDoc: 'column', values: enm('Column type.', INPUT_TYPES) },
+    typeHints: {
+      type: 'map',
+      doc: 'Column types for those of these columns a CSV input has; the others are ignored, unlike `schema`. `sluice predict` reads new data with the types of the training source.',
+      keyDoc: 'column',
+      values: enm('Column type.', INPUT_TYPES),
+    },
     steps: {
       type: 'list',
       doc: 'Transforms applied in order; each is a one-key object naming the step. They learn from training rows only.',
@@ -490,6 +496,16 @@ export const SPEC_KEYS: ObjectKey = {
           DRIFT_POLICIES,
           'alert',
         ),
+      },
+    },
+    dataDrift: {
+      type: 'object',
+      doc: "Data drift of the source's columns (DataDriftMonitor, docs/drift.md): each column's live window against a reference, by PSI and KS for numbers and Jensen–Shannon for categories; a column whose verdict rises to moderate or major is a `dataDrift` event (the log, the dashboard's column panel) and is counted in the report. Off unless given.",
+      keys: {
+        reference: str('A file (same kinds as the source) whose columns are the reference; default the first `referenceRows` rows of the stream.'),
+        referenceRows: int('Rows of the stream that form the reference when no file is given.', 1, 10000),
+        window: int('Rows in the live window (compared at each quarter of it).', 4, 10000),
+        columns: { type: 'list', doc: 'Columns to watch (default all).', minItems: 1, items: { type: 'string', doc: 'A column name.' } },
       },
     },
     evaluation: {

@@ -6,6 +6,7 @@ export interface Spec {
   seed?: number;
   source: SourceSpec;
   schema?: Record<string, ColumnType>;
+  typeHints?: Record<string, ColumnType>;
   steps?: Array<Record<string, unknown>>;
   target?: string;
   task?: 'classification' | 'regression';
@@ -16,6 +17,7 @@ export interface Spec {
   model?: string | Record<string, Record<string, unknown> | null>;
   training?: { batchSize?: number; epochs?: number; backend?: 'auto' | 'cpu' | 'webgpu' | 'gpujs'; maxRows?: number; onDivergence?: 'stop' | 'restore' };
   drift?: { detector?: string | Record<string, Record<string, unknown> | null>; onDrift?: 'alert' | 'reset' | 'swap' };
+  dataDrift?: { reference?: string; referenceRows?: number; window?: number; columns?: string[] };
   evaluation?: { progressive?: boolean; metrics?: string[]; rolling?: number; threshold?: number; test?: string };
   output?: { dir?: string; report?: string; save?: boolean };
 }

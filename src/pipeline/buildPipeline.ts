@@ -95,7 +95,7 @@ export function buildPipeline(spec: Spec, options: BuildOptions = {}): BuiltPipe
 
   const src = spec.source;
   const maxRows = src.maxRows ?? spec.training?.maxRows;
-  const open = (path?: string) => () => limitRows(openSource(src, spec.schema, telemetry, options, path), maxRows);
+  const open = (path?: string) => () => limitRows(openSource(src, spec.schema, telemetry, options, path, spec.typeHints), maxRows);
   const testFile = spec.evaluation?.test;
   return {
     source: open(),
@@ -179,7 +179,14 @@ function limitRows(source: Observable<Batch>, n: number | undefined): Observable
 }
 
 /** The source a spec names; `file` replaces the path of a file source (evaluation.test). */
-function openSource(s: SourceSpec, schema: Spec['schema'], telemetry: Telemetry, options: BuildOptions, file?: string): Observable<Batch> {
+function openSource(
+  s: SourceSpec,
+  schema: Spec['schema'],
+  telemetry: Telemetry,
+  options: BuildOptions,
+  file?: string,
+  typeHints?: Spec['typeHints'],
+): Observable<Batch> {
   const common = defined({ badRows: s.badRows, deadLetter: file ? undefined : s.deadLetter, capacity: s.capacity, batchSize: s.batchSize, telemetry });
   const text = defined({
     schema,
@@ -192,7 +199,12 @@ function openSource(s: SourceSpec, schema: Spec['schema'], telemetry: Telemetry,
   });
   // The parse thread has its own DeadLetter: it is told to append to the run's shared file.
   if (s.csv !== undefined)
-    return fromCsv(file ?? s.csv, { ...common, ...text, ...defined({ parseThread: s.parseThread }), ...(common.deadLetter ? { deadLetterAppend: true } : {}) });
+    return fromCsv(file ?? s.csv, {
+      ...common,
+      ...text,
+      ...defined({ parseThread: s.parseThread, typeHints }),
+      ...(common.deadLetter ? { deadLetterAppend: true } : {}),
+    });
   if (s.arrow !== undefined) return fromArrowIpc(file ?? s.arrow, common);
   if (s.parquet !== undefined) return fromParquet(file ?? s.parquet, defined({ ...common, columns: s.columns }));
   if (s.ndjson !== undefined) return fromNdjson(file ?? s.ndjson, defined({ ...common, schema, inferRows: s.inferRows, nullValues: s.nullValues }));

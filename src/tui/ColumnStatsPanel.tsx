@@ -11,6 +11,8 @@ export interface ColumnStatsPanelProps {
   width: number;
   /** Lines available, the title included. */
   height: number;
+  /** Columns whose data drifted (the dashboard's dataDrift events): their names are marked and colored. */
+  drifted?: Readonly<Record<string, 'moderate' | 'major'>>;
 }
 
 interface Summary {
@@ -54,7 +56,9 @@ export function ColumnStatsPanel(props: ColumnStatsPanelProps) {
       </Box>
     );
   }
-  const nameW = Math.min(14, Math.max(6, ...entries.map(([k]) => k.length + 1)));
+  const drift = props.drifted ?? {};
+  // A drifted column's name ends with "!" (and its color): one more character.
+  const nameW = Math.min(14, Math.max(6, ...entries.map(([k]) => k.length + (drift[k] ? 2 : 1))));
   let used = nameW;
   const fields = FIELDS.filter((f) => {
     if (used + f.w > width) return false;
@@ -71,7 +75,10 @@ export function ColumnStatsPanel(props: ColumnStatsPanelProps) {
       <Text color="gray">{clip(header, width)}</Text>
       {shown.map(([k, s]) => (
         <Text key={k}>
-          {clip(k, nameW - 1).padEnd(nameW) + fields.map((f) => clip(f.get(s), f.w - 1).padStart(f.w)).join('')}
+          <Text color={drift[k] === 'major' ? 'red' : drift[k] ? 'yellow' : undefined}>
+            {(drift[k] ? `${clip(k, nameW - 2)}!` : clip(k, nameW - 1)).padEnd(nameW)}
+          </Text>
+          {fields.map((f) => clip(f.get(s), f.w - 1).padStart(f.w)).join('')}
           <Text color="cyan">{extraW >= 6 ? ` ${dist(s, extraW)}` : ''}</Text>
         </Text>
       ))}

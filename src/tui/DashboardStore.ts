@@ -62,6 +62,8 @@ export interface DashboardSnapshot {
   history: Record<string, Record<string, { xs: number[]; ys: number[] }>>;
   confusion: ConfusionView | null;
   stats: { source: string; columns: Record<string, unknown> } | null;
+  /** Columns whose data drifted (dataDrift events): the highest verdict seen, for the column panel. */
+  drifted: Record<string, 'moderate' | 'major'>;
   events: EventEntry[];
   /** Drift and warning alarms (the last 100), by row: the charts mark them. */
   markers: DriftMarker[];
@@ -117,6 +119,7 @@ export class DashboardStore {
   private readonly rates = new Map<string, { samples: Array<{ t: number; rows: number; bytes: number }>; ready: boolean }>();
   private confusion: ConfusionView | null = null;
   private stats: { source: string; columns: Record<string, unknown> } | null = null;
+  private readonly drifted: Record<string, 'moderate' | 'major'> = {};
   private events: EventEntry[] = [];
   private markers: DriftMarker[] = [];
   private seq = 0;
@@ -290,8 +293,9 @@ export class DashboardStore {
         if (this.markers.length > MAX_MARKERS) this.markers.splice(0, this.markers.length - MAX_MARKERS);
         break;
       case 'dataDrift':
-        // A column's distribution moved (DataDriftMonitor): the log only; the charts mark error drift.
+        // A column's distribution moved (DataDriftMonitor): the log and the column panel; the charts mark error drift.
         this.note('dataDrift', `data drift ${e.column} at row ${e.row}: ${e.measure} ${e.value.toPrecision(3)} (${e.verdict})`, e.t);
+        if (this.drifted[e.column] !== 'major') this.drifted[e.column] = e.verdict;
         break;
       case 'checkpoint':
         this.note('checkpoint', `checkpoint ${e.path}${e.version ? ` ${e.version}` : ''}`, e.t);
@@ -342,6 +346,7 @@ export class DashboardStore {
       history,
       confusion: this.confusion,
       stats: this.stats,
+      drifted: { ...this.drifted },
       events: this.events.slice(),
       markers: this.markers.map((m) => ({ ...m })),
       version: this.v,

@@ -123,7 +123,9 @@ export function DashboardView(props: DashboardViewProps) {
         <Box width={skW} marginRight={2}>
           <SkippedPanel skipped={s.skipped} width={skW} height={bottomH} />
         </Box>
-        {stW >= 16 ? <ColumnStatsPanel source={s.stats?.source ?? null} columns={s.stats?.columns ?? null} width={stW} height={bottomH} /> : null}
+        {stW >= 16 ? (
+          <ColumnStatsPanel source={s.stats?.source ?? null} columns={s.stats?.columns ?? null} drifted={s.drifted} width={stW} height={bottomH} />
+        ) : null}
       </Box>
     );
   } else {

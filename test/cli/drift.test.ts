@@ -70,4 +70,56 @@ test('drift option errors name the flag or key', async () => {
   parseSpec(JSON.stringify({ source: { csv: file }, target: 'y', drift: { detector: { 'page-hinkley': { threshold: 20 } }, onDrift: 'reset' } }));
 });
 
+// Data drift: `a` moves up by 0.5 at row 15,000 of 30,000 while `b` and the concept stay (the
+// defaults compare the last 10,000 rows, a quarter at a time, with the first 10,000).
+const DD_ROWS = 30_000,
+  DD_CHANGE = 15_000;
+const shifted = join(dir, 'shifted.csv');
+const late = join(dir, 'late.csv');
+{
+  const rng = new Rng(5);
+  const rows = (from: number, to: number) => {
+    const out: string[] = [];
+    for (let i = from; i < to; i++) {
+      const a = rng.float() + (i >= DD_CHANGE ? 0.5 : 0),
+        b = rng.float();
+      out.push(`${a.toFixed(4)},${b.toFixed(4)},${a + b > 1.25 ? 1 : 0}`);
+    }
+    return out;
+  };
+  const all = rows(0, DD_ROWS);
+  writeFileSync(shifted, `a,b,y\n${all.join('\n')}\n`);
+  writeFileSync(late, `a,b,y\n${all.slice(DD_CHANGE).join('\n')}\n`);
+}
+
+test('train --data-drift: the shifted column alerts after the change, logged with its row; the report names it and clears the others', async () => {
+  const r = await sluice(['train', shifted, '--target', 'y', '--data-drift', '--json', '--no-tui']);
+  assert.is(r.code, 0, r.stderr);
+  const m = /data drift a at row (\d+): (psi|ks) [\d.]+ \((moderate|major)\)/.exec(r.stderr);
+  assert.ok(m, r.stderr);
+  const row = Number(m![1]);
+  assert.ok(row >= DD_CHANGE && row < DD_CHANGE + 10_000, `alert at ${row}`);
+  assert.not.match(r.stderr, /data drift b at/);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.dataDrift.reference, 'first 10000 rows');
+  assert.is(report.dataDrift.rows, DD_ROWS);
+  assert.ok(report.dataDrift.alerts >= 1);
+  assert.is(report.dataDrift.columns.b, 'none');
+  // The window at the end holds only shifted rows; the reference mostly unshifted ones.
+  assert.ok(['moderate', 'major'].includes(report.dataDrift.columns.a), JSON.stringify(report.dataDrift));
+});
+
+test('train --data-drift-reference F: the first rows drift against a reference of later ones; a missing file is named', async () => {
+  const r = await sluice(['train', shifted, '--target', 'y', '--data-drift-reference', late, '--json', '--no-tui']);
+  assert.is(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.is(report.dataDrift.reference, late);
+  // Against the shifted reference the unshifted first rows move a: alerted in the first window.
+  const m = /data drift a at row (\d+)/.exec(r.stderr);
+  assert.ok(m && Number(m[1]) < DD_CHANGE, r.stderr);
+  const none = await sluice(['train', shifted, '--target', 'y', '--data-drift-reference', join(dir, 'nope.csv'), '--quiet']);
+  assert.is(none.code, 1);
+  assert.match(none.stderr, /nope\.csv: no such file/);
+});
+
 test.run();

@@ -81,4 +81,16 @@ test('a constant column puts its count in one column; no range in the summary: t
   assert.equal(histogramColumns({ histogram: { counts: [1, 2, 3, 4] } }, 2), [3, 7]);
 });
 
+test('drifted columns: the name ends with "!", and the other columns are as before', () => {
+  const plain = lines(render(<ColumnStatsPanel source="sea" columns={summaries()} width={80} height={6} />).lastFrame());
+  const r = render(<ColumnStatsPanel source="sea" columns={summaries()} drifted={{ color: 'major' }} width={80} height={6} />);
+  const l = lines(r.lastFrame());
+  assert.match(l[3]!, /^color!\s+0\.0\s+-\s+-\s+-\s+- blue ×266$/);
+  assert.match(l[2]!, /^x\s+25\.0/);
+  assert.not.match(l[2]!, /!/);
+  assert.is.not(l[3], plain[3]);
+  for (const x of l) assert.ok(cells(x) <= 80, x);
+  r.unmount();
+});
+
 test.run();

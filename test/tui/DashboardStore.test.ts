@@ -122,6 +122,8 @@ test('data drift from a DataDriftMonitor: an event-log entry naming the column, 
   assert.is(s.events[0]!.kind, 'dataDrift');
   assert.match(s.events[0]!.message, /^data drift x at row 1249: (psi|ks) [\d.]+ \(major\)$/, s.events[0]!.message);
   assert.equal(s.markers, []);
+  // The column panel's mark: the highest verdict seen.
+  assert.equal(s.drifted, { x: 'major' });
 });
 
 test('stats, queue and confusion; version moves with every change; detach stops folding', () => {

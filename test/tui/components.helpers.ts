@@ -29,6 +29,7 @@ export function snapshot(over: Partial<DashboardSnapshot> = {}): DashboardSnapsh
     history: {},
     confusion: null,
     stats: null,
+    drifted: {},
     events: [],
     markers: [],
     version: 1,

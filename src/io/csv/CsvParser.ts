@@ -36,6 +36,12 @@ export interface CsvParserOptions {
    * `header: false`, a full Schema instance also names the columns, in order.
    */
   schema?: Schema | Readonly<Record<string, ColumnType>>;
+  /**
+   * Types for those of these columns the input has (after `schema`, which wins); the others are
+   * ignored, where `schema` naming an absent column is an error. For data that may lack some
+   * columns of a known layout: `sluice predict` reads with the training source's types.
+   */
+  typeHints?: Readonly<Record<string, ColumnType>>;
   /** Rows read to infer the types not declared (default 1000). */
   inferRows?: number;
   /** Field values read as missing (default `'', NA, N/A, null, NULL, None`). */
@@ -302,6 +308,12 @@ export class CsvParser {
       if (typeof o.schema !== 'object' || o.schema === null) throw new SpecError('schema', 'expected a Schema or { column: type }');
       for (const [k, t] of Object.entries(o.schema)) {
         if (!INPUT_TYPES.includes(t)) throw new SpecError(`schema.${k}`, `unknown type ${JSON.stringify(t)}, expected one of ${INPUT_TYPES.join('|')}`);
+      }
+    }
+    if (o.typeHints !== undefined) {
+      if (typeof o.typeHints !== 'object' || o.typeHints === null) throw new SpecError('typeHints', 'expected { column: type }');
+      for (const [k, t] of Object.entries(o.typeHints)) {
+        if (!INPUT_TYPES.includes(t)) throw new SpecError(`typeHints.${k}`, `unknown type ${JSON.stringify(t)}, expected one of ${INPUT_TYPES.join('|')}`);
       }
     }
     if (o.badRows !== undefined && o.badRows !== 'skip' && o.badRows !== 'fail')
@@ -949,6 +961,7 @@ export class CsvParser {
       if (!seen.has(k)) throw new SchemaError(`declared in the schema but not a column of ${this.name}; columns are ${this.names.join(', ')}`, k);
     for (const k of this.options.required ?? [])
       if (!seen.has(k)) throw new SchemaError(`required but not a column of ${this.name}; columns are ${this.names.join(', ')}`, k);
+    for (const [k, t] of Object.entries(this.options.typeHints ?? {})) if (seen.has(k) && types[k] === undefined) types[k] = t;
     if (this.names.every((n) => types[n] !== undefined)) this.setSchema(Schema.from(types as Record<string, ColumnType>));
     else this.phase = Phase.Infer;
   }

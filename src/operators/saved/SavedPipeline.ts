@@ -1,0 +1,232 @@
+import { map, type OperatorFunction } from 'rxjs';
+import {
+  asyncMap,
+  type BadRows,
+  type Batch,
+  type Column,
+  type ColumnType,
+  type FeatureMatrix,
+  INPUT_TYPES,
+  SchemaError,
+  SpecError,
+  StringDictionary,
+} from '../../core/index.js';
+import { Derive, Pipeline, type PipelineState } from '../../features/index.js';
+import { type Model, type ModelFromStateOptions, type ModelState, modelFromState, type Task } from '../../learn/index.js';
+
+/** What `sluice train --save` writes as pipeline.json (version 1). */
+export interface SavedPipelineFile {
+  version: number;
+  task: Task;
+  lineage?: unknown;
+  /** The training source's column types (absent in artifacts saved before they were recorded). */
+  input?: { types?: Record<string, string> | null };
+  pipeline: PipelineState;
+  model: ModelState;
+  report?: { choices?: { classes?: string[] | null; positive?: string | null } } & Record<string, unknown>;
+}
+
+export interface PredictOptions {
+  /** Put before the added columns' names (default none): `prediction`, `probability`, `probability_<class>`. */
+  prefix?: string;
+  /** Binary: the positive class is predicted from this probability on (default 0.5). */
+  threshold?: number;
+}
+
+/** The columns predict adds, by task. */
+export interface PredictionColumns {
+  /** The predicted class (binary, multiclass) or value (regression). */
+  prediction: string;
+  /** Binary: P(positive class). */
+  probability: string | null;
+  /** Multiclass: P(class) per class, in the model's class order. */
+  perClass: string[] | null;
+}
+
+/**
+ * A trained pipeline read back from its artifact: the frozen preprocessing steps, the model and
+ * the classes. It only predicts: no step learns and the model never changes, so the same input
+ * gives the same predictions as the stream that saved it (the model ran its last update there).
+ *
+ * The step that derives the target from other columns (`--target 'delay > 15'`) runs only when
+ * the input has those columns: data to score usually lacks the label, and nothing but the label
+ * comes of that step.
+ */
+export class SavedPipeline {
+  readonly task: Task;
+  /** Class labels in the model's order (binary: negative, positive); null for regression. */
+  readonly classes: readonly string[] | null;
+  readonly pipeline: Pipeline;
+  /** The column the model learned (its name after the steps); null when unrecorded. */
+  readonly target: string | null;
+  private readonly targetStep: Derive | null;
+  /**
+   * The training source's column types by name (null when the artifact predates them): text
+   * inputs (CSV, NDJSON) to score are read with these, so a column is typed as the steps expect
+   * whatever the new rows look like, and a value that does not fit is a bad row, not a new type.
+   */
+  readonly inputTypes: Readonly<Record<string, ColumnType>> | null;
+
+  private constructor(
+    readonly model: Model,
+    pipeline: Pipeline,
+    task: Task,
+    /** Where it was read from, for errors. */
+    readonly source: string,
+    inputTypes: Record<string, ColumnType> | null,
+  ) {
+    this.inputTypes = inputTypes;
+    this.pipeline = pipeline.freeze();
+    this.task = task;
+    const v = pipeline.vectorizer;
+    if (!v) throw new SpecError('pipeline.transforms', `${source}: the pipeline has no vectorize step, so it cannot feed a model`);
+    this.target = v.target;
+    this.classes = task === 'regression' ? null : v.classes;
+    if (task !== 'regression' && (!this.classes || this.classes.length < 2))
+      throw new SpecError('pipeline.transforms', `${source}: a ${task} model needs its classes in the vectorize step, found ${JSON.stringify(this.classes)}`);
+    const t = pipeline.transforms.find((s): s is Derive => s instanceof Derive && s.name === v.target);
+    this.targetStep = t ?? null;
+  }
+
+  /** Rebuilds the pipeline and the model from a parsed pipeline.json (`source` names it in errors). */
+  static async fromJSON(json: SavedPipelineFile, source: string, options: ModelFromStateOptions = {}): Promise<SavedPipeline> {
+    if (!json || typeof json !== 'object') throw new SpecError('(root)', `${source}: expected a pipeline artifact object`);
+    if (json.version !== 1) throw new SpecError('version', `${source}: expected artifact version 1, got ${JSON.stringify(json.version)}`);
+    if (json.task !== 'binary' && json.task !== 'multiclass' && json.task !== 'regression')
+      throw new SpecError('task', `${source}: expected binary, multiclass or regression, got ${JSON.stringify(json.task)}`);
+    if (!json.pipeline || typeof json.pipeline !== 'object') throw new SpecError('pipeline', `${source}: missing`);
+    if (!json.model || typeof json.model !== 'object') throw new SpecError('model', `${source}: missing`);
+    const types = json.input?.types ?? null;
+    if (types !== null && (typeof types !== 'object' || Object.values(types).some((t) => !INPUT_TYPES.includes(t as ColumnType))))
+      throw new SpecError('input.types', `${source}: expected column types among ${INPUT_TYPES.join('|')}, got ${JSON.stringify(types)}`);
+    const pipeline = Pipeline.fromJSON(json.pipeline);
+    const model = await modelFromState(json.model, options);
+    if (model.task !== json.task) throw new SpecError('model.task', `${source}: the model is ${model.task}, the artifact says ${json.task}`);
+    return new SavedPipeline(model, pipeline, json.task, source, types as Record<string, ColumnType> | null);
+  }
+
+  /** Bad-row policy of the steps (a row the vectorizer cannot take: skip and count, or fail). */
+  setBadRows(make: (step: string) => BadRows): void {
+    for (const t of this.pipeline.transforms) if ('badRows' in t) (t as { badRows: BadRows | null }).badRows = make(t.kind);
+    this.pipeline.vectorizer!.badRows = make('vectorize');
+  }
+
+  /** Names of the columns predict adds. */
+  columns(options: PredictOptions = {}): PredictionColumns {
+    const p = options.prefix ?? '';
+    if (this.task === 'binary') return { prediction: `${p}prediction`, probability: `${p}probability`, perClass: null };
+    if (this.task === 'multiclass') return { prediction: `${p}prediction`, probability: null, perClass: this.classes!.map((c) => `${p}probability_${c}`) };
+    return { prediction: `${p}prediction`, probability: null, perClass: null };
+  }
+
+  /** The model's input for one batch: the frozen steps (the target's own step only when its inputs are there), then vectorize. */
+  features(batch: Batch): FeatureMatrix {
+    let b = batch;
+    const skip = this.targetStep;
+    for (const t of this.pipeline.transforms) {
+      if (t === skip && !skip.columns.every((c) => b.has(c))) continue;
+      b = t.apply(b);
+    }
+    return this.pipeline.vectorizer!.apply(b);
+  }
+
+  /**
+   * The rows of `batch` the steps kept, as they came in, with the prediction columns added. A
+   * row the steps reject is left out (counted by their BadRows: setBadRows).
+   */
+  async predictBatch(batch: Batch, options: PredictOptions = {}): Promise<Batch> {
+    const threshold = options.threshold ?? 0.5;
+    const names = this.columns(options);
+    const added = [names.prediction, ...(names.probability ? [names.probability] : []), ...(names.perClass ?? [])];
+    const clash = added.filter((n) => batch.has(n));
+    if (clash.length > 0)
+      throw new SchemaError(
+        `the input already has a column ${clash.map((n) => `"${n}"`).join(', ')}; give the added columns a prefix (--prefix, predict's prefix option)`,
+        clash[0],
+      );
+    const x = this.features(batch);
+    const rows = x.rows === batch.length ? batch : batch.take(keptRows(batch.rowIds, x.rowIds));
+    if (x.rows === 0) return withColumnsOf(rows, added, this.task, this.classes);
+    const p = await this.model.predict(x);
+    const n = x.rows;
+    const entries: Array<{ name: string; column: Column; nullable: boolean }> = [];
+    if (this.task === 'regression') {
+      entries.push({ name: names.prediction, column: { type: 'number', values: Float64Array.from(p.subarray(0, n)), validity: null }, nullable: false });
+    } else if (this.task === 'binary') {
+      const codes = new Int32Array(n);
+      for (let i = 0; i < n; i++) codes[i] = p[i]! >= threshold ? 1 : 0;
+      entries.push({
+        name: names.prediction,
+        column: { type: 'category', codes, dictionary: new StringDictionary(this.classes!), validity: null },
+        nullable: false,
+      });
+      entries.push({ name: names.probability!, column: { type: 'number', values: Float64Array.from(p.subarray(0, n)), validity: null }, nullable: false });
+    } else {
+      const K = this.classes!.length;
+      const codes = new Int32Array(n);
+      const per = this.classes!.map(() => new Float64Array(n));
+      for (let i = 0; i < n; i++) {
+        let best = 0;
+        for (let k = 0; k < K; k++) {
+          const v = p[i * K + k]!;
+          per[k]![i] = v;
+          if (v > p[i * K + best]!) best = k;
+        }
+        codes[i] = best;
+      }
+      entries.push({
+        name: names.prediction,
+        column: { type: 'category', codes, dictionary: new StringDictionary(this.classes!), validity: null },
+        nullable: false,
+      });
+      names.perClass!.forEach((name, k) => {
+        entries.push({ name, column: { type: 'number', values: per[k]!, validity: null }, nullable: false });
+      });
+    }
+    return rows.withColumns(entries);
+  }
+
+  /** predictBatch as an operator: batches in order, one at a time. */
+  predict(options: PredictOptions = {}): OperatorFunction<Batch, Batch> {
+    if (options.threshold !== undefined && !(options.threshold > 0 && options.threshold < 1))
+      throw new SpecError('threshold', `expected a probability in (0, 1), got ${String(options.threshold)}`);
+    if (options.prefix !== undefined && typeof options.prefix !== 'string') throw new SpecError('prefix', `expected a string, got ${String(options.prefix)}`);
+    return asyncMap((b) => this.predictBatch(b, options));
+  }
+
+  /** The model's inputs (frozen features) as an operator. */
+  transform(): OperatorFunction<Batch, FeatureMatrix> {
+    return map((b: Batch) => this.features(b));
+  }
+
+  /** Frees the model's device memory. */
+  dispose(): Promise<void> {
+    return this.model.dispose();
+  }
+}
+
+/** Positions in `all` (increasing row ids) of the ids in `kept` (an increasing subset). */
+function keptRows(all: Float64Array, kept: Float64Array | null): Int32Array {
+  if (!kept) throw new SchemaError('the features lost their row ids: cannot match predictions to input rows');
+  const out = new Int32Array(kept.length);
+  for (let i = 0, j = 0; i < kept.length; i++) {
+    while (j < all.length && all[j] !== kept[i]) j++;
+    if (j === all.length) throw new SchemaError(`row ${kept[i]} of the features is not among the input's rows`);
+    out[i] = j++;
+  }
+  return out;
+}
+
+/** An empty batch with the prediction columns (every row was rejected): same columns as the others. */
+function withColumnsOf(rows: Batch, added: string[], task: Task, classes: readonly string[] | null): Batch {
+  return rows.withColumns(
+    added.map((name, i) => ({
+      name,
+      column:
+        i === 0 && task !== 'regression'
+          ? ({ type: 'category', codes: new Int32Array(0), dictionary: new StringDictionary(classes!), validity: null } as Column)
+          : ({ type: 'number', values: new Float64Array(0), validity: null } as Column),
+      nullable: false,
+    })),
+  );
+}

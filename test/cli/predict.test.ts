@@ -1,0 +1,180 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type Batch, type FeatureMatrix, fromArrowIpc, fromCsv, modelFromState, Pipeline } from '../../src/index.js';
+import { sluice } from './sluice.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-predict-'));
+
+/** Rows whose class follows x (binary: y > 0 from a numeric `score`), with a category and a noise column. */
+function data(name: string, n: number, o: { label?: boolean; bad?: number[] } = {}): string {
+  const label = o.label ?? true;
+  const rows = [`x,city,noise${label ? ',score,kind,amount' : ''}`];
+  for (let i = 0; i < n; i++) {
+    const x = ((i * 37) % 101) / 50 - 1;
+    const city = ['a', 'b', 'c'][i % 3];
+    const noise = ((i * 13) % 7) / 7;
+    const score = x > 0 ? 1 + noise : -1 - noise;
+    const kind = x < -0.33 ? 'low' : x < 0.33 ? 'mid' : 'high';
+    const amount = 3 * x + 0.5 * noise;
+    const xs = o.bad?.includes(i) ? 'oops' : String(x);
+    rows.push(`${xs},${city},${noise}${label ? `,${score},${kind},${amount}` : ''}`);
+  }
+  const path = join(dir, name);
+  writeFileSync(path, `${rows.join('\n')}\n`);
+  return path;
+}
+
+const train = data('train.csv', 600);
+const fresh = data('fresh.csv', 120);
+const unlabeled = data('unlabeled.csv', 120, { label: false });
+const models = new Map<string, string>();
+
+async function model(target: string, extra: string[] = ['--drop', 'noise,kind,amount']): Promise<string> {
+  const key = [target, ...extra].join(' ');
+  const have = models.get(key);
+  if (have) return have;
+  const save = join(dir, `m${models.size}`);
+  const r = await sluice(['train', train, '--target', target, '--quiet', '--json', '--save', save, ...extra]);
+  assert.is(r.code, 0, r.stderr);
+  models.set(key, save);
+  return save;
+}
+
+function csvRows(text: string): string[][] {
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
+}
+
+/** The saved pipeline and model applied by hand (Pipeline.fromJSON + modelFromState), as predict must. */
+async function byHand(save: string, path: string): Promise<Float32Array> {
+  const art = JSON.parse(readFileSync(join(save, 'pipeline.json'), 'utf8'));
+  const pipe = Pipeline.fromJSON(art.pipeline).freeze();
+  const m = await modelFromState(art.model);
+  const batches = await lastValueFrom(fromCsv(path).pipe(toArray()));
+  const parts: number[] = [];
+  for (const b of batches) parts.push(...(await m.predict(pipe.transform(b) as FeatureMatrix)));
+  return Float32Array.from(parts);
+}
+
+test('binary: every input row comes out with prediction and probability, equal to the saved pipeline and model applied by hand', async () => {
+  const save = await model('score > 0');
+  const r = await sluice(['predict', save, fresh, '--quiet']);
+  assert.is(r.code, 0, r.stderr);
+  const rows = csvRows(r.stdout);
+  assert.equal(rows[0], ['x', 'city', 'noise', 'score', 'kind', 'amount', 'prediction', 'probability']);
+  assert.is(rows.length, 121);
+  const want = await byHand(save, fresh);
+  let right = 0;
+  rows.slice(1).forEach((row, i) => {
+    const p = Number(row[7]);
+    assert.ok(Math.abs(p - want[i]!) < 1e-7, `row ${i}: ${p} vs ${want[i]}`);
+    assert.is(row[6], p >= 0.5 ? 'true' : 'false');
+    if ((row[6] === 'true') === Number(row[3]) > 0) right++;
+  });
+  // The classes follow x: a model that learned anything gets nearly all right.
+  assert.ok(right >= 110, `${right} of 120 right`);
+});
+
+test('binary: the label and the columns behind it are not needed; the same rows get the same probabilities', async () => {
+  const save = await model('score > 0');
+  const withLabel = csvRows((await sluice(['predict', save, fresh, '--quiet'])).stdout);
+  const r = await sluice(['predict', save, unlabeled, '--quiet']);
+  assert.is(r.code, 0, r.stderr);
+  const rows = csvRows(r.stdout);
+  assert.equal(rows[0], ['x', 'city', 'noise', 'prediction', 'probability']);
+  for (let i = 1; i < rows.length; i++) assert.is(rows[i]![4], withLabel[i]![7], `row ${i}`);
+});
+
+test('--threshold moves the class cut; --prefix renames the added columns', async () => {
+  const save = await model('score > 0');
+  const r = await sluice(['predict', save, fresh, '--quiet', '--threshold', '0.999', '--prefix', 'm_']);
+  assert.is(r.code, 0, r.stderr);
+  const rows = csvRows(r.stdout);
+  assert.equal(rows[0]!.slice(-2), ['m_prediction', 'm_probability']);
+  for (const row of rows.slice(1)) assert.is(row[6], Number(row[7]) >= 0.999 ? 'true' : 'false');
+  assert.ok(
+    rows.slice(1).some((row) => row[6] === 'false' && Number(row[7]) >= 0.5),
+    'some row above 0.5 is false at 0.999',
+  );
+});
+
+test('multiclass: probability_<class> per class, summing to 1, and the prediction is the likeliest', async () => {
+  const save = await model('kind', ['--drop', 'score,amount,noise']);
+  const r = await sluice(['predict', save, fresh, '--quiet', '--format', 'ndjson']);
+  assert.is(r.code, 0, r.stderr);
+  const rows = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.is(rows.length, 120);
+  let right = 0;
+  for (const row of rows) {
+    const probs = ['high', 'low', 'mid'].map((c) => row[`probability_${c}`] as number);
+    assert.ok(Math.abs(probs.reduce((s, p) => s + p, 0) - 1) < 1e-5, JSON.stringify(row));
+    assert.is(row.prediction, ['high', 'low', 'mid'][probs.indexOf(Math.max(...probs))]);
+    if (row.prediction === row.kind) right++;
+  }
+  assert.ok(right >= 90, `${right} of 120 right`);
+});
+
+test("regression: prediction in the target's units, close to it", async () => {
+  const save = await model('amount', ['--drop', 'score,kind,noise']);
+  const out = join(dir, 'reg.arrow');
+  const r = await sluice(['predict', save, fresh, '--quiet', '--out', out, '--json']);
+  assert.is(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.is(report.rows.predicted, 120);
+  assert.is(report.model.task, 'regression');
+  const batches: Batch[] = await lastValueFrom(fromArrowIpc(out).pipe(toArray()));
+  let err = 0,
+    n = 0;
+  for (const b of batches) {
+    for (let i = 0; i < b.length; i++) {
+      err += Math.abs((b.value('prediction', i) as number) - (b.value('amount', i) as number));
+      n++;
+    }
+  }
+  assert.is(n, 120);
+  assert.ok(err / n < 0.5, `mean absolute error ${err / n}`);
+});
+
+test('bad rows are skipped, counted on stderr and dead-lettered; --bad-rows fail stops with the line; no half output file is left', async () => {
+  const save = await model('score > 0');
+  const bad = data('bad.csv', 50, { bad: [3, 7] });
+  const letter = join(dir, 'bad.dead.csv');
+  const out = join(dir, 'bad-out.csv');
+  const r = await sluice(['predict', save, bad, '--out', out, '--dead-letter', letter, '--quiet']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /48 rows predicted, 2 skipped \(number 2\)/);
+  assert.is(csvRows(readFileSync(out, 'utf8')).length, 49);
+  assert.is(readFileSync(letter, 'utf8').trim().split('\n').length, 3);
+  const failOut = join(dir, 'fail-out.csv');
+  const f = await sluice(['predict', save, bad, '--out', failOut, '--bad-rows', 'fail', '--quiet']);
+  assert.is.not(f.code, 0);
+  assert.match(f.stderr, /bad\.csv:5/);
+  assert.not.ok(existsSync(failOut), 'no output under the final name');
+  assert.is(readdirSync(dir).filter((n) => n.startsWith('fail-out')).length, 0, readdirSync(dir).join(' '));
+});
+
+test('errors name what is wrong: a missing model, a clash with an input column, a bad flag', async () => {
+  const save = await model('score > 0');
+  const nope = await sluice(['predict', join(dir, 'nope'), fresh]);
+  assert.is(nope.code, 1);
+  assert.match(nope.stderr, /nope: no such model directory/);
+  const clashFile = join(dir, 'clash.csv');
+  writeFileSync(clashFile, 'x,city,noise,prediction\n0.5,a,0.1,7\n');
+  const clash = await sluice(['predict', save, clashFile, '--quiet']);
+  assert.is.not(clash.code, 0);
+  assert.match(clash.stderr, /already has a column "prediction".*--prefix/);
+  const flag = await sluice(['predict', save, fresh, '--threshold', '2']);
+  assert.is(flag.code, 2);
+  assert.match(flag.stderr, /--threshold: expected a number in \(0, 1\)/);
+});
+
+test.run();
