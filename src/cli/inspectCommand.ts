@@ -170,6 +170,8 @@ async function compare(reference: string, compared: string, values: Flags, io: C
   return 0;
 }
 
+const pct = (share: number) => `${(100 * share).toFixed(1)}%`;
+
 const list = (names: readonly string[]) => (names.length === 0 ? 'no columns' : names.join(', '));
 
 /** Widths of column, type, rows A, rows B, psi, ks, js, verdict: 80 columns with the separators. */
@@ -204,13 +206,19 @@ function formatDriftTable(r: DataDriftReport, reference: string, compared: strin
       if (!m.significant) unsure = true;
       return `${m.value.toFixed(3)}${m.significant ? ' ' : '*'}`;
     };
-    lines.push(cell([name, c.type, formatCount(c.referenceRows), formatCount(c.liveRows), v('psi'), v('ks'), v('js'), c.note ? '-' : c.verdict]));
+    lines.push(
+      cell([name, c.type, formatCount(c.referenceRows), formatCount(c.liveRows), v('psi'), v('ks'), v('js'), c.note && c.verdict === 'none' ? '-' : c.verdict]),
+    );
     if (c.note) lines.push(`  ${c.note}`);
+    const miss = c.measures.find((m) => m.measure === 'missing');
+    if (miss && miss.verdict !== 'none')
+      lines.push(`  missing ${pct(c.referenceMissing!)} → ${pct(c.liveMissing!)} of cells (psi ${miss.value.toFixed(3)}: ${miss.verdict})`);
   }
   const t = DATA_DRIFT_THRESHOLDS;
   lines.push(
     '',
-    'rows A, B: values in the reference and in the compared file (missing left out).',
+    'rows A, B: values in the reference and in the compared file (missing left out; a',
+    'missing share that moved is a measure of its own, shown under its column).',
     `verdicts: psi moderate from ${t.psi.moderate}, major from ${t.psi.major}; js (bits) from ${t.js.moderate.toFixed(3)}, ${t.js.major.toFixed(3)};`,
     `ks moderate past the 5% critical value (less the sketch error), major from ${t.ks.major}.`,
   );

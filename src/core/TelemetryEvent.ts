@@ -40,7 +40,16 @@ export type TelemetryEvent =
    * drift"): the measure that decided (psi, ks or js), its value and the verdict, when the live
    * window ending at stream row `row` (0-based) was compared.
    */
-  | { type: 'dataDrift'; t: number; column: string; row: number; measure: 'psi' | 'ks' | 'js'; value: number; verdict: 'moderate' | 'major'; message: string }
+  | {
+      type: 'dataDrift';
+      t: number;
+      column: string;
+      row: number;
+      measure: 'psi' | 'ks' | 'js' | 'missing';
+      value: number;
+      verdict: 'moderate' | 'major';
+      message: string;
+    }
   | { type: 'checkpoint'; t: number; path: string; version?: string }
   | { type: 'log'; t: number; level: 'info' | 'warn' | 'error'; message: string }
   /**

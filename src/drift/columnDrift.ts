@@ -12,7 +12,8 @@ export type DriftVerdict = 'none' | 'moderate' | 'major';
 
 /** One measure of one column's shift. */
 export interface DriftMeasure {
-  measure: 'psi' | 'ks' | 'js';
+  /** `missing`: PSI of the (present, missing) split, the share of missing cells moving. */
+  measure: 'psi' | 'ks' | 'js' | 'missing';
   value: number;
   verdict: DriftVerdict;
   /**
@@ -36,6 +37,9 @@ export interface ColumnDrift {
   measures: DriftMeasure[];
   /** The worst of the measures' verdicts. */
   verdict: DriftVerdict;
+  /** Shares of missing cells on each side (absent when no cell was seen). */
+  referenceMissing?: number;
+  liveMissing?: number;
   note?: string;
 }
 
@@ -55,19 +59,33 @@ const RANK: Record<DriftVerdict, number> = { none: 0, moderate: 1, major: 2 };
  * column): for numbers (integer, number, datetime), PSI over the reference's decile bins and the
  * KS statistic, both read from the KLL sketches; for categories and text, Jensen–Shannon over the
  * top-k categories plus "other", from the space-saving counters; for booleans, Jensen–Shannon of
- * the two shares. Missing values are left out of every measure.
+ * the two shares. Missing values are left out of those measures; their share is one of its own
+ * (`missing`: PSI of the present/missing split, with PSI's thresholds and the chi-square gate), so
+ * a column going dark, or filling in, is a shift even when its values keep their distribution.
  */
 export function columnDrift(reference: Entry, live: Entry, options: ColumnDriftOptions = {}): ColumnDrift {
   const bins = options.bins ?? 10,
     topK = options.topK ?? 20;
-  if (reference.quantiles && live.quantiles) return numeric(reference.type, reference.quantiles, live.quantiles, bins);
-  if (reference.top && live.top) return categorical(reference.type, reference.top, live.top, topK);
-  if (reference.type === 'boolean' && live.type === 'boolean' && reference.moments && live.moments) {
+  let out: ColumnDrift;
+  if (reference.quantiles && live.quantiles) out = numeric(reference.type, reference.quantiles, live.quantiles, bins);
+  else if (reference.top && live.top) out = categorical(reference.type, reference.top, live.top, topK);
+  else if (reference.type === 'boolean' && live.type === 'boolean' && reference.moments && live.moments) {
     const r = reference.moments,
       l = live.moments;
-    return shares('boolean', [r.count * (1 - r.mean), r.count * r.mean], [l.count * (1 - l.mean), l.count * l.mean], r.count, l.count);
+    out = shares('boolean', [r.count * (1 - r.mean), r.count * r.mean], [l.count * (1 - l.mean), l.count * l.mean], r.count, l.count);
+  } else
+    return { type: reference.type, referenceRows: 0, liveRows: 0, measures: [], verdict: 'none', note: `not comparable: ${reference.type} and ${live.type}` };
+  if (reference.count > 0 && live.count > 0) {
+    out.referenceMissing = reference.missing / reference.count;
+    out.liveMissing = live.missing / live.count;
+    if (reference.missing > 0 || live.missing > 0) {
+      const e = [reference.count - reference.missing, reference.missing],
+        a = [live.count - live.missing, live.missing];
+      out.measures.push(chiGated('missing', populationStabilityIndex(e, a), homogeneityTest(e, a, DATA_DRIFT_THRESHOLDS.alpha), DATA_DRIFT_THRESHOLDS.psi));
+      out.verdict = worst(out.measures);
+    }
   }
-  return { type: reference.type, referenceRows: 0, liveRows: 0, measures: [], verdict: 'none', note: `not comparable: ${reference.type} and ${live.type}` };
+  return out;
 }
 
 function numeric(type: ColumnType, rs: NonNullable<Entry['quantiles']>, ls: NonNullable<Entry['quantiles']>, bins: number): ColumnDrift {
@@ -153,7 +171,12 @@ function worst(measures: readonly DriftMeasure[]): DriftVerdict {
 }
 
 /** A count-based measure (PSI, JS): its verdict needs the chi-square test to be significant first. */
-function chiGated(measure: 'psi' | 'js', value: number, chi: { significant: boolean; critical: number }, t: { moderate: number; major: number }): DriftMeasure {
+function chiGated(
+  measure: 'psi' | 'js' | 'missing',
+  value: number,
+  chi: { significant: boolean; critical: number },
+  t: { moderate: number; major: number },
+): DriftMeasure {
   return {
     measure,
     value,

@@ -101,4 +101,24 @@ test('a column whose type differs is listed, not compared', async () => {
   assert.match(r.stdout, `Only in ${A}: onlyA.`);
 });
 
+test('a column going dark: its missing share is a drift of its own, shown under the column', async () => {
+  const rng = new Rng(9);
+  const rows = (n: number, gapEvery: number) => {
+    const out = ['x,k'];
+    for (let i = 0; i < n; i++) out.push(`${i % gapEvery === 0 ? '' : rng.normal(0, 1).toFixed(4)},${rng.int(10)}`);
+    return `${out.join('\n')}\n`;
+  };
+  const before = join(dir, 'before.csv'),
+    after = join(dir, 'after.csv');
+  writeFileSync(before, rows(3000, 100));
+  writeFileSync(after, rows(3000, 2));
+  const r = await sluice(['inspect', before, '--compare', after, '--quiet']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^x +number .* major$/m);
+  assert.match(r.stdout, /^ {2}missing 1\.0% → 50\.0% of cells \(psi [\d.]+: major\)$/m);
+  assert.match(r.stdout, /^k +integer .* none$/m);
+  assert.match(r.stdout, /Drifted: x \(major\)\./);
+  for (const line of r.stdout.split('\n').slice(1)) assert.ok(line.length <= 80, `over 80 columns: ${line}`);
+});
+
 test.run();

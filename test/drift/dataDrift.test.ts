@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, Rng } from '../../src/core/index.js';
+import { Batch, Rng, Schema } from '../../src/core/index.js';
 import { columnDrift, DATA_DRIFT_THRESHOLDS, dataDrift, jensenShannonDivergence } from '../../src/drift/index.js';
 import { ColumnStats } from '../../src/features/index.js';
 
@@ -128,13 +128,43 @@ test('columns only on one side, types that do not compare, states as input', () 
   );
 });
 
-test('a side with no values: no measures, verdict none, a note', () => {
+test('a side with no values: no value measures, a note; its missing share is measured (one row: not significant)', () => {
   const a = new ColumnStats(),
     b = new ColumnStats();
   a.update(Batch.fromRows([{ x: 1 }, { x: 2 }]));
   b.update(Batch.fromRows([{ x: null }, { x: 2 }]).slice(0, 1));
-  const c = dataDrift(a, b).columns.x;
-  assert.equal([c?.measures, c?.verdict, c?.note], [[], 'none', 'no live values']);
+  const c = dataDrift(a, b).columns.x!;
+  assert.equal([c.measures.map((m) => [m.measure, m.significant]), c.verdict, c.note], [[['missing', false]], 'none', 'no live values']);
+  assert.equal([c.referenceMissing, c.liveMissing], [0, 1]);
+});
+
+test('missing share: a column going dark is major, a small rise is none, and the values measures are unchanged', () => {
+  const rows = (n: number, missingEvery: number, seed: number) => {
+    const rng = new Rng(seed);
+    return Batch.fromRows(
+      Array.from({ length: n }, (_, i) => ({ x: missingEvery > 0 && i % missingEvery === 0 ? null : rng.float(), c: i % 2 ? 'a' : 'b' })),
+      Schema.from({ x: 'number', c: 'category' }),
+    );
+  };
+  const ref = new ColumnStats();
+  ref.update(rows(4000, 100, 1)); // 1% missing
+  const dark = new ColumnStats();
+  dark.update(rows(4000, 3, 2)); // 33% missing, same values otherwise
+  const d = dataDrift(ref, dark).columns.x!;
+  const miss = d.measures.find((m) => m.measure === 'missing')!;
+  assert.ok(miss.significant && miss.value > DATA_DRIFT_THRESHOLDS.psi.major, JSON.stringify(miss));
+  assert.is(d.verdict, 'major');
+  assert.equal(
+    d.measures.filter((m) => m.measure !== 'missing').map((m) => m.verdict),
+    ['none', 'none'],
+  );
+  assert.ok(Math.abs(d.liveMissing! - 1 / 3) < 1e-3, String(d.liveMissing));
+  // 1% → 2%: PSI ≈ 0.007, none.
+  const bit = new ColumnStats();
+  bit.update(rows(4000, 50, 3));
+  assert.is(dataDrift(ref, bit).columns.x!.verdict, 'none');
+  // A column with no missing cell on either side has no missing measure.
+  assert.not.ok(dataDrift(ref, dark).columns.c!.measures.some((m) => m.measure === 'missing'));
 });
 
 test.run();
