@@ -135,7 +135,7 @@ export const predictCommand: Command = {
     const report = {
       rows: { read: (src?.read ?? read) as number, predicted: writer.rows, skipped, skippedByReason },
       output: toStdout ? '-' : values.out!,
-      format: format ?? (toStdout ? 'csv' : null),
+      format: writer.format,
       model: { path: modelPath, task: saved.task, classes: saved.classes },
       elapsedSeconds: seconds,
       rowsPerSecond: writer.rows / Math.max(seconds, 1e-9),

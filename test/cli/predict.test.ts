@@ -130,6 +130,7 @@ test("regression: prediction in the target's units, close to it", async () => {
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.is(report.rows.predicted, 120);
+  assert.is(report.format, 'arrow');
   assert.is(report.model.task, 'regression');
   const batches: Batch[] = await lastValueFrom(fromArrowIpc(out).pipe(toArray()));
   let err = 0,

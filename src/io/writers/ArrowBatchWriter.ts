@@ -40,6 +40,7 @@ interface SentDictionary {
  * sends only its new entries, as delta dictionary batches; a new StringDictionary replaces it.
  */
 export class ArrowBatchWriter implements BatchWriter {
+  readonly format = 'arrow' as const;
   private readonly sink: StreamSink;
   private readonly collector = new ByteCollector();
   private readonly writer = new arrow.RecordBatchStreamWriter();

@@ -22,4 +22,6 @@ export interface BatchWriter {
   discard(): Promise<void>;
   /** Rows written so far. */
   readonly rows: number;
+  /** The encoding written. */
+  readonly format: OutputFormat;
 }

@@ -13,6 +13,7 @@ import { TextChunks } from './TextChunks.js';
  * missing. Each batch becomes one buffer and one `write`. Vector columns have no CSV form.
  */
 export class CsvBatchWriter implements BatchWriter {
+  readonly format = 'csv' as const;
   private readonly sink: StreamSink;
   private readonly delimiter: string;
   private schema: Schema | null = null;

@@ -12,6 +12,7 @@ import { TextChunks } from './TextChunks.js';
  * need not share columns. Each batch becomes one buffer and one `write`.
  */
 export class NdjsonBatchWriter implements BatchWriter {
+  readonly format = 'ndjson' as const;
   private readonly sink: StreamSink;
   private written = 0;
 

@@ -96,6 +96,10 @@ class FileBatchWriter implements BatchWriter {
     });
   }
 
+  get format(): OutputFormat {
+    return this.inner.format;
+  }
+
   get rows(): number {
     return this.inner.rows;
   }
