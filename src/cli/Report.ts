@@ -44,8 +44,8 @@ export interface Report {
   };
   /** Error drift (`drift`, `--drift`): the detector's warnings and drifts (rows of the first 100) and what the policy did (resets, swaps, background models). */
   drift?: DriftReport;
-  /** Data drift (`dataDrift`, `--data-drift`): the reference, rows watched, alerts raised, and each column's verdict at the last comparison ({} before one). */
-  dataDrift?: { reference: string; rows: number; alerts: number; columns: Record<string, 'none' | 'moderate' | 'major'> };
+  /** Data drift (`dataDrift`, `--data-drift`): the reference, rows watched, alerts raised, each column's verdict at the last comparison ({} before one), and the stream's columns not compared with why. */
+  dataDrift?: { reference: string; rows: number; alerts: number; columns: Record<string, 'none' | 'moderate' | 'major'>; notCompared?: Record<string, string> };
   rowsPerSecond: number;
   elapsedSeconds: number;
   /** `cpu`, `webgpu` or `gpujs` (null when no model ran). */

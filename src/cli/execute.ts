@@ -277,7 +277,11 @@ async function dataDriftOptions(d: NonNullable<Spec['dataDrift']>, spec: Spec, t
   const source = sourceFromPath(reference);
   if (source.tcp || source.websocket || reference === '-') throw new SpecError('dataDrift.reference', `expected a file, got ${reference}`);
   if (!existsSync(reference)) throw new SourceError(reference, 'no such file (dataDrift.reference, --data-drift-reference)');
-  const built = buildPipeline({ source, ...(spec.schema ? { schema: spec.schema } : {}) }, { telemetry });
+  // Read as the source is (delimiter, null values, types) when it is the same kind of file.
+  const kind = (s: typeof source) => (['csv', 'arrow', 'parquet', 'ndjson', 'json'] as const).find((k) => s[k] !== undefined);
+  const same = kind(source) === kind(spec.source);
+  const { csv: _c, arrow: _a, parquet: _p, ndjson: _n, json: _j, deadLetter: _d, badRows: _b, maxRows: _m, ...text } = spec.source;
+  const built = buildPipeline({ source: { ...(same ? text : {}), ...source }, ...(same && spec.schema ? { schema: spec.schema } : {}) }, { telemetry });
   const stats = new ColumnStats({ topCapacity: 256 });
   await lastValueFrom(built.source().pipe(tap((b) => stats.update(b))), { defaultValue: null });
   return { ...rest, reference: stats, referenceName: reference };

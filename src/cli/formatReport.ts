@@ -21,6 +21,16 @@ export function formatReport(r: Report): string {
           `drift (${r.drift.detector}, ${r.drift.policy}): ${r.drift.warnings} warnings, ${r.drift.drifts} drifts${r.drift.drifts ? ` (first at row ${r.drift.driftRows[0]})` : ''}; ${r.drift.resets} resets, ${r.drift.swaps} swaps, ${r.drift.backgroundStarts} background models started`,
         ]
       : []),
+    ...(r.dataDrift
+      ? [
+          `data drift (against ${r.dataDrift.reference}): ${r.dataDrift.alerts} alerts in ${r.dataDrift.rows} rows; now drifted: ${
+            Object.entries(r.dataDrift.columns)
+              .filter(([, v]) => v !== 'none')
+              .map(([c, v]) => `${c} (${v})`)
+              .join(', ') || 'none'
+          }${r.dataDrift.notCompared ? `; not compared: ${Object.keys(r.dataDrift.notCompared).join(', ')}` : ''}`,
+        ]
+      : []),
     ...(r.test ? [`test${r.testRows !== undefined ? ` (${r.testRows} rows)` : ''}: ${metric(r.test)}`] : []),
     `${Math.round(r.rowsPerSecond)} rows/s, ${r.elapsedSeconds.toFixed(1)} s${r.backend ? `, backend ${r.backend}${r.adapter ? ` (${r.adapter})` : ''}` : ''}, peak RSS ${r.peakRssMB.toFixed(0)} MB`,
   ].join('\n');

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { lastValueFrom } from 'rxjs';
-import { asyncMap, BadRows, type Batch, type RowAccount, Telemetry, textLogger } from '../core/index.js';
+import { fromEvent, lastValueFrom, takeUntil } from 'rxjs';
+import { asyncMap, BadRows, type Batch, DeadLetter, type RowAccount, Telemetry, textLogger } from '../core/index.js';
 import { type OutputFormat, openBatchWriter } from '../io/index.js';
 import { loadPipeline } from '../operators/index.js';
 import { buildPipeline } from '../pipeline/index.js';
@@ -10,6 +10,8 @@ import { sourceFromPath } from './sourceFromPath.js';
 import { UsageError } from './UsageError.js';
 
 const FORMATS: readonly OutputFormat[] = ['csv', 'ndjson', 'arrow'];
+/** Exit status after Ctrl-C: 128 + SIGINT. */
+const INTERRUPTED = 130;
 
 /** `sluice predict <model> <data>`: batch scoring with a pipeline saved by `train --save`. */
 export const predictCommand: Command = {
@@ -78,6 +80,10 @@ export const predictCommand: Command = {
 
     // The model first: a wrong path fails before any data is read.
     const saved = await loadPipeline(modelPath);
+    if (threshold !== undefined && saved.task !== 'binary') {
+      await saved.dispose();
+      throw new UsageError(`--threshold: applies to a binary model; ${modelPath} is ${saved.task}`);
+    }
     const telemetry = new Telemetry();
     const policy = input.badRows ?? 'skip';
     const letter = input.deadLetter ? { deadLetter: input.deadLetter, deadLetterAppend: true } : {};
@@ -96,13 +102,20 @@ export const predictCommand: Command = {
       if (!books.has(e.source)) sourceBooks = e;
     });
     const log = values.quiet ? null : textLogger({ telemetry, write: io.err });
+    // The dead letter starts fresh each run (as train's); the reader and the steps append to it.
+    const release = built.deadLetter ? DeadLetter.share(built.deadLetter) : null;
     const started = performance.now();
     const writer = openBatchWriter(toStdout ? process.stdout : values.out!, format);
     const opts = { ...(values.prefix !== undefined ? { prefix: values.prefix } : {}), ...(threshold !== undefined ? { threshold } : {}) };
+    // Ctrl-C stops reading and leaves no output file (a partial one would pass for a complete one).
+    const stop = new AbortController();
+    const onInt = () => stop.abort();
+    process.once('SIGINT', onInt);
     let read = 0;
     try {
       await lastValueFrom(
         built.source().pipe(
+          takeUntil(fromEvent(stop.signal, 'abort')),
           asyncMap(async (b: Batch) => {
             read += b.length;
             await writer.write(await saved.predictBatch(b, opts));
@@ -111,15 +124,22 @@ export const predictCommand: Command = {
         ),
         { defaultValue: null },
       );
+      if (stop.signal.aborted) {
+        await writer.discard();
+        io.err(`sluice predict: interrupted after ${writer.rows} rows; ${toStdout ? 'the output stops there' : `${values.out} not written`}`);
+        return INTERRUPTED;
+      }
       await writer.close();
     } catch (e) {
       await writer.discard().catch(() => {});
       throw e;
     } finally {
+      process.removeListener('SIGINT', onInt);
       log?.unsubscribe();
       sub.unsubscribe();
       // Flushes the steps' dead-letter rows.
       for (const b of books.values()) b.close();
+      release?.();
       await saved.dispose();
     }
     const seconds = (performance.now() - started) / 1000;
@@ -133,7 +153,8 @@ export const predictCommand: Command = {
       for (const [r, n] of Object.entries(a.skippedByReason)) skippedByReason[r] = (skippedByReason[r] ?? 0) + (n ?? 0);
     }
     const report = {
-      rows: { read: (src?.read ?? read) as number, predicted: writer.rows, skipped, skippedByReason },
+      // Rows passed on by the reader (--max-rows stops there) and those it skipped.
+      rows: { read: read + (src?.skipped ?? 0), predicted: writer.rows, skipped, skippedByReason },
       output: toStdout ? '-' : values.out!,
       format: writer.format,
       model: { path: modelPath, task: saved.task, classes: saved.classes },

@@ -413,11 +413,23 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
           if (counting) fromSource += b.length;
           if (counting && dataMonitor) {
             dataMonitor.update(b);
-            // The compared window feeds the dashboard's column panel (a stats event per comparison, when anyone listens).
             const live = dataMonitor.live;
-            if (live && live !== liveShown && telemetry.wants('stats')) {
+            if (live && live !== liveShown) {
+              // A reference file that lacks or retypes a column would watch it silently not at all: said once.
+              if (liveShown === null) {
+                const skipped = Object.entries(notComparedOf(dataMonitor.report!));
+                if (skipped.length > 0)
+                  telemetry.emit({ type: 'log', level: 'warn', message: `data drift: not compared: ${skipped.map(([c, why]) => `${c} (${why})`).join(', ')}` });
+              }
               liveShown = live;
-              telemetry.emit({ type: 'stats', source: `last ${dd!.window ?? 10_000} rows`, columns: live.summaries() as Record<string, unknown> });
+              // The compared window and its verdicts feed the dashboard's column panel (when anyone listens).
+              if (telemetry.wants('stats'))
+                telemetry.emit({
+                  type: 'stats',
+                  source: `last ${dd!.window ?? 10_000} rows`,
+                  columns: live.summaries() as Record<string, unknown>,
+                  drift: dataMonitor.verdicts,
+                });
             }
           }
         }),
@@ -678,13 +690,20 @@ function abortable(source: Observable<Batch>, signal: AbortSignal | undefined): 
   });
 }
 
-/** The report's data-drift section: the reference, rows watched, alerts, and each column's verdict at the last comparison. */
+/** The report's data-drift section: the reference, rows watched, alerts, each column's verdict at the last comparison, and the columns not compared. */
 function dataDriftReport(m: DataDriftMonitor, file: string | null, firstRows: number | null): NonNullable<Report['dataDrift']> {
   const r = m.report;
+  const notCompared = r ? notComparedOf(r) : {};
   return {
     reference: file ?? `first ${firstRows} rows`,
     rows: m.rows,
     alerts: m.alerts,
     columns: r ? Object.fromEntries(Object.entries(r.columns).map(([k, c]) => [k, c.verdict])) : {},
+    ...(Object.keys(notCompared).length > 0 ? { notCompared } : {}),
   };
+}
+
+/** Columns of the stream a comparison could not measure, and why (a reference file lacking them, or typing them otherwise). */
+function notComparedOf(r: NonNullable<DataDriftMonitor['report']>): Record<string, string> {
+  return { ...Object.fromEntries(r.onlyLive.map((c) => [c, 'not in the reference'])), ...r.notCompared };
 }

@@ -31,7 +31,8 @@ export type TelemetryEvent =
       /** Row-major counts[true * classes + predicted], for classification. */
       confusion?: { classes: number; counts: number[]; labels?: string[] };
     }
-  | { type: 'stats'; t: number; source: string; columns: Record<string, unknown> }
+  /** Column statistics; `drift`: each column's data-drift verdict at the comparison of these statistics (DataDriftMonitor), when they are its window. */
+  | { type: 'stats'; t: number; source: string; columns: Record<string, unknown>; drift?: Record<string, 'none' | 'moderate' | 'major'> }
   /** A drift detector's alarm at a stream row (0-based): `drift`, or `warning` when it enters its warning zone. */
   | { type: 'drift'; t: number; detector: string; row: number; message: string }
   | { type: 'warning'; t: number; detector: string; row: number; message: string }

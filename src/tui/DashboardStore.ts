@@ -62,7 +62,7 @@ export interface DashboardSnapshot {
   history: Record<string, Record<string, { xs: number[]; ys: number[] }>>;
   confusion: ConfusionView | null;
   stats: { source: string; columns: Record<string, unknown> } | null;
-  /** Columns whose data drifted (dataDrift events): the highest verdict seen, for the column panel. */
+  /** Columns whose data drifted, for the column panel: raised by dataDrift events, set to the current verdicts by a drift window's stats event. */
   drifted: Record<string, 'moderate' | 'major'>;
   events: EventEntry[];
   /** Drift and warning alarms (the last 100), by row: the charts mark them. */
@@ -285,6 +285,11 @@ export class DashboardStore {
       }
       case 'stats':
         this.stats = { source: e.source, columns: e.columns };
+        // Statistics of a data-drift window come with the current verdicts: a column back to none loses its mark.
+        if (e.drift)
+          for (const [c, v] of Object.entries(e.drift))
+            if (v === 'none') delete this.drifted[c];
+            else this.drifted[c] = v;
         break;
       case 'drift':
       case 'warning':

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -117,6 +117,13 @@ test('train --data-drift-reference F: the first rows drift against a reference o
   // Against the shifted reference the unshifted first rows move a: alerted in the first window.
   const m = /data drift a at row (\d+)/.exec(r.stderr);
   assert.ok(m && Number(m[1]) < DD_CHANGE, r.stderr);
+  // A reference without column b: b is not compared, said in the log and the report.
+  const noB = join(dir, 'no-b.csv');
+  writeFileSync(noB, `a,y\n${readFileSync(late, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').filter((_, i) => i !== 1).join(',')).join('\n')}\n`);
+  const partial = await sluice(['train', shifted, '--target', 'y', '--data-drift-reference', noB, '--json', '--no-tui']);
+  assert.is(partial.code, 0, partial.stderr);
+  assert.match(partial.stderr, /warn data drift: not compared: b \(not in the reference\)/);
+  assert.equal(JSON.parse(partial.stdout).dataDrift.notCompared, { b: 'not in the reference' });
   const none = await sluice(['train', shifted, '--target', 'y', '--data-drift-reference', join(dir, 'nope.csv'), '--quiet']);
   assert.is(none.code, 1);
   assert.match(none.stderr, /nope\.csv: no such file/);

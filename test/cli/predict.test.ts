@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Batch, type FeatureMatrix, fromArrowIpc, fromCsv, modelFromState, Pipeline } from '../../src/index.js';
-import { sluice } from './sluice.js';
+import { root, sluice } from './sluice.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-predict-'));
 
@@ -176,6 +177,49 @@ test('errors name what is wrong: a missing model, a clash with an input column, 
   const flag = await sluice(['predict', save, fresh, '--threshold', '2']);
   assert.is(flag.code, 2);
   assert.match(flag.stderr, /--threshold: expected a number in \(0, 1\)/);
+});
+
+test('the dead letter starts fresh each run; --max-rows counts the rows read; --threshold is for binary models only', async () => {
+  const save = await model('score > 0');
+  const bad = data('bad2.csv', 40, { bad: [5] });
+  const letter = join(dir, 'again.dead.csv');
+  for (let run = 0; run < 2; run++) {
+    const r = await sluice(['predict', save, bad, '--dead-letter', letter, '--quiet', '--out', join(dir, 'again.csv')]);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(readFileSync(letter, 'utf8').trim().split('\n').length, 2, `run ${run}: header and one row`);
+  }
+  const few = await sluice(['predict', save, fresh, '--max-rows', '7', '--json', '--quiet']);
+  assert.is(few.code, 0, few.stderr);
+  const report = JSON.parse(few.stderr.trim().split('\n').at(-1)!);
+  assert.equal(report.rows, { read: 7, predicted: 7, skipped: 0, skippedByReason: {} });
+  assert.is(report.format, 'csv');
+  const multi = await model('kind', ['--drop', 'score,amount,noise']);
+  const t = await sluice(['predict', multi, fresh, '--threshold', '0.7']);
+  assert.is(t.code, 2);
+  assert.match(t.stderr, /--threshold: applies to a binary model; .* is multiclass/);
+});
+
+test('Ctrl-C: exit 130, and neither the output file nor its temporary file is left', async () => {
+  const save = await model('score > 0');
+  const out = join(dir, 'interrupted.csv');
+  const child = spawn(process.execPath, ['bin/sluice.js', 'predict', save, '-', '--out', out, '--quiet'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  // Writes after the child stops fail with EPIPE: expected here.
+  child.stdin!.on('error', () => {});
+  child.stdin!.write('x,city,noise\n');
+  // Rows keep coming until the interrupt: the output is under way, never complete.
+  const feed = setInterval(() => child.stdin!.write(`${'0.5,a,0.1\n'.repeat(2000)}`), 20);
+  await new Promise((r) => setTimeout(r, 2500));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  clearInterval(feed);
+  assert.is(code, 130, stderr);
+  assert.match(stderr, /interrupted after \d+ rows; .*interrupted\.csv not written/);
+  assert.not.ok(existsSync(out));
+  assert.is(readdirSync(dir).filter((n) => n.startsWith('interrupted.csv')).length, 0, readdirSync(dir).join(' '));
 });
 
 test.run();

@@ -122,8 +122,12 @@ test('data drift from a DataDriftMonitor: an event-log entry naming the column, 
   assert.is(s.events[0]!.kind, 'dataDrift');
   assert.match(s.events[0]!.message, /^data drift x at row 1249: (psi|ks) [\d.]+ \(major\)$/, s.events[0]!.message);
   assert.equal(s.markers, []);
-  // The column panel's mark: the highest verdict seen.
+  // The column panel's mark: raised by the alert; a drift window's stats event sets the current verdicts.
   assert.equal(s.drifted, { x: 'major' });
+  telemetry.emit({ type: 'stats', source: 'last 1000 rows', columns: {}, drift: { x: 'moderate', y: 'none' } });
+  assert.equal(store.snapshot().drifted, { x: 'moderate' });
+  telemetry.emit({ type: 'stats', source: 'last 1000 rows', columns: {}, drift: { x: 'none' } });
+  assert.equal(store.snapshot().drifted, {});
 });
 
 test('stats, queue and confusion; version moves with every change; detach stops folding', () => {

@@ -61,9 +61,10 @@ export class SavedPipeline {
   readonly target: string | null;
   private readonly targetStep: Derive | null;
   /**
-   * The training source's column types by name (null when the artifact predates them): text
-   * inputs (CSV, NDJSON) to score are read with these, so a column is typed as the steps expect
-   * whatever the new rows look like, and a value that does not fit is a bad row, not a new type.
+   * The training source's column types by name (null when the artifact predates them): `sluice
+   * predict` reads CSV inputs with these (the CSV option typeHints), so a column is typed as the
+   * steps expect whatever the new rows look like, and a value that does not fit is a bad row, not
+   * a new type. (NDJSON declares a whole schema or none; it is read as it comes.)
    */
   readonly inputTypes: Readonly<Record<string, ColumnType>> | null;
 
@@ -99,9 +100,24 @@ export class SavedPipeline {
     const types = json.input?.types ?? null;
     if (types !== null && (typeof types !== 'object' || Object.values(types).some((t) => !INPUT_TYPES.includes(t as ColumnType))))
       throw new SpecError('input.types', `${source}: expected column types among ${INPUT_TYPES.join('|')}, got ${JSON.stringify(types)}`);
-    const pipeline = Pipeline.fromJSON(json.pipeline);
-    const model = await modelFromState(json.model, options);
+    // A damaged artifact is named as such, whatever part of it a step or the model trips on.
+    const named = (key: string, e: unknown) => new SpecError(key, `${source}: not a loadable ${key}: ${(e as Error)?.message ?? String(e)}`);
+    let pipeline: Pipeline;
+    try {
+      pipeline = Pipeline.fromJSON(json.pipeline);
+    } catch (e) {
+      throw named('pipeline', e);
+    }
+    let model: Model;
+    try {
+      model = await modelFromState(json.model, options);
+    } catch (e) {
+      throw named('model', e);
+    }
     if (model.task !== json.task) throw new SpecError('model.task', `${source}: the model is ${model.task}, the artifact says ${json.task}`);
+    const width = pipeline.layout?.width;
+    if (width !== undefined && model.inputs !== null && width !== model.inputs)
+      throw new SpecError('model.inputs', `${source}: the model takes ${model.inputs} inputs, the pipeline's vectorize step makes ${width}`);
     return new SavedPipeline(model, pipeline, json.task, source, types as Record<string, ColumnType> | null);
   }
 
@@ -135,6 +151,7 @@ export class SavedPipeline {
    * row the steps reject is left out (counted by their BadRows: setBadRows).
    */
   async predictBatch(batch: Batch, options: PredictOptions = {}): Promise<Batch> {
+    checkPredictOptions(options, this.task);
     const threshold = options.threshold ?? 0.5;
     const names = this.columns(options);
     const added = [names.prediction, ...(names.probability ? [names.probability] : []), ...(names.perClass ?? [])];
@@ -188,9 +205,7 @@ export class SavedPipeline {
 
   /** predictBatch as an operator: batches in order, one at a time. */
   predict(options: PredictOptions = {}): OperatorFunction<Batch, Batch> {
-    if (options.threshold !== undefined && !(options.threshold > 0 && options.threshold < 1))
-      throw new SpecError('threshold', `expected a probability in (0, 1), got ${String(options.threshold)}`);
-    if (options.prefix !== undefined && typeof options.prefix !== 'string') throw new SpecError('prefix', `expected a string, got ${String(options.prefix)}`);
+    checkPredictOptions(options, this.task);
     return asyncMap((b) => this.predictBatch(b, options));
   }
 
@@ -229,4 +244,12 @@ function withColumnsOf(rows: Batch, added: string[], task: Task, classes: readon
       nullable: false,
     })),
   );
+}
+
+function checkPredictOptions(o: PredictOptions, task: Task): void {
+  if (o.threshold !== undefined) {
+    if (!(o.threshold > 0 && o.threshold < 1)) throw new SpecError('threshold', `expected a probability in (0, 1), got ${String(o.threshold)}`);
+    if (task !== 'binary') throw new SpecError('threshold', `applies to a binary model, this one is ${task}`);
+  }
+  if (o.prefix !== undefined && typeof o.prefix !== 'string') throw new SpecError('prefix', `expected a string, got ${String(o.prefix)}`);
 }

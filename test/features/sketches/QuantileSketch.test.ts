@@ -76,4 +76,24 @@ test('exact on small inputs, and a JSON round trip continues identically', () =>
   assert.ok(Number.isNaN(new QuantileSketch().quantile(0.5)));
 });
 
+test('reads after add, addMany and merge see the new values (the sorted view is rebuilt after each change)', () => {
+  const q = new QuantileSketch(8);
+  q.addMany([1, 2, 3, 4]);
+  assert.is(q.quantile(0.5), 2);
+  assert.is(q.rank(2.5), 0.5);
+  q.add(100);
+  q.add(101);
+  assert.is(q.quantile(0.99), 101);
+  assert.is(q.rank(50), 4 / 6);
+  const other = new QuantileSketch(8);
+  other.addMany(Array.from({ length: 200 }, (_, i) => -i));
+  q.merge(other);
+  assert.ok(q.quantile(0.5) < 0, String(q.quantile(0.5)));
+  assert.ok(Math.abs(q.rank(0) - 204 / 206) < 0.05, String(q.rank(0)));
+  // The same answers as a fresh sketch restored from the same state (no stale view).
+  const r = QuantileSketch.fromJSON(q.toJSON());
+  for (const p of [0.1, 0.25, 0.5, 0.9]) assert.is(q.quantile(p), r.quantile(p));
+  for (const x of [-150, -1, 0, 3, 100]) assert.is(q.rank(x), r.rank(x));
+});
+
 test.run();

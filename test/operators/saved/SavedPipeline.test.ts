@@ -108,6 +108,23 @@ test('loadPipeline refuses what is not a pipeline artifact, naming the file', as
       assert.match(String(e), name);
     }
   }
+  // A damaged step state or a model whose width does not match the pipeline: a SpecError naming the file.
+  const art = JSON.parse(readFileSync(join(save, 'pipeline.json'), 'utf8'));
+  for (const [name, broken, key] of [
+    ['null-step', { ...art, pipeline: { ...art.pipeline, transforms: [null, ...art.pipeline.transforms.slice(1)] } }, /pipeline/],
+    ['wide-model', { ...art, model: { ...art.model, inputs: art.model.inputs + 3 } }, /model/],
+  ] as const) {
+    const f = join(dir, `${name}.json`);
+    writeFileSync(f, JSON.stringify(broken));
+    try {
+      await loadPipeline(f);
+      assert.unreachable(name);
+    } catch (e) {
+      assert.instance(e, SpecError, `${name}: ${String(e)}`);
+      assert.match(String(e), `${name}.json`);
+      assert.match(String(e), key);
+    }
+  }
   try {
     await loadPipeline(join(dir, 'none'));
     assert.unreachable('missing');
