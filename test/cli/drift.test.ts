@@ -119,7 +119,20 @@ test('train --data-drift-reference F: the first rows drift against a reference o
   assert.ok(m && Number(m[1]) < DD_CHANGE, r.stderr);
   // A reference without column b: b is not compared, said in the log and the report.
   const noB = join(dir, 'no-b.csv');
-  writeFileSync(noB, `a,y\n${readFileSync(late, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').filter((_, i) => i !== 1).join(',')).join('\n')}\n`);
+  writeFileSync(
+    noB,
+    `a,y\n${readFileSync(late, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) =>
+        l
+          .split(',')
+          .filter((_, i) => i !== 1)
+          .join(','),
+      )
+      .join('\n')}\n`,
+  );
   const partial = await sluice(['train', shifted, '--target', 'y', '--data-drift-reference', noB, '--json', '--no-tui']);
   assert.is(partial.code, 0, partial.stderr);
   assert.match(partial.stderr, /warn data drift: not compared: b \(not in the reference\)/);

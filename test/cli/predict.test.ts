@@ -179,6 +179,17 @@ test('errors name what is wrong: a missing model, a clash with an input column, 
   assert.match(flag.stderr, /--threshold: expected a number in \(0, 1\)/);
 });
 
+test('a bad value in the label or the columns only it reads does not cost the row its prediction', async () => {
+  const save = await model('score > 0');
+  const f = join(dir, 'badlabel.csv');
+  writeFileSync(f, 'x,city,noise,score\n0.5,a,0.1,oops\n-0.5,b,0.2,-1\n');
+  const r = await sluice(['predict', save, f, '--quiet', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  const rows = csvRows(r.stdout);
+  assert.is(rows.length, 3, r.stdout);
+  assert.equal(JSON.parse(r.stderr.trim().split('\n').at(-1)!).rows.skipped, 0);
+});
+
 test('the dead letter starts fresh each run; --max-rows counts the rows read; --threshold is for binary models only', async () => {
   const save = await model('score > 0');
   const bad = data('bad2.csv', 40, { bad: [5] });

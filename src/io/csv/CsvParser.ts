@@ -977,8 +977,12 @@ export class CsvParser {
 
   private finishInference(): void {
     const declared = this.options.schema;
-    const types = declared instanceof Schema ? Object.fromEntries(declared.fields.map((f) => [f.name, f.type])) : declared;
-    this.setSchema(inferSchema(this.names, this.samples, { nullValues: [...this.nullSet], ...(types ? { types } : {}) }));
+    // Hints (for the columns present) under the declared types: inference fills in the rest.
+    const types = {
+      ...(this.options.typeHints ?? {}),
+      ...(declared instanceof Schema ? Object.fromEntries(declared.fields.map((f) => [f.name, f.type])) : declared),
+    };
+    this.setSchema(inferSchema(this.names, this.samples, { nullValues: [...this.nullSet], types }));
     this.samples = [];
     // Parse the sampled rows again, now typed.
     this.rewind(this.dataStart, this.dataLine);

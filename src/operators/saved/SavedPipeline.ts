@@ -48,9 +48,10 @@ export interface PredictionColumns {
  * the classes. It only predicts: no step learns and the model never changes, so the same input
  * gives the same predictions as the stream that saved it (the model ran its last update there).
  *
- * The step that derives the target from other columns (`--target 'delay > 15'`) runs only when
- * the input has those columns: data to score usually lacks the label, and nothing but the label
- * comes of that step.
+ * The step that derives the target from other columns (`--target 'delay > 15'`) does not run when
+ * predicting: data to score usually lacks the label, nothing but the label comes of that step,
+ * and a row must be scored whatever its label holds. `features()` runs it when its inputs are
+ * there, so the matrix carries the labels.
  */
 export class SavedPipeline {
   readonly task: Task;
@@ -64,7 +65,8 @@ export class SavedPipeline {
    * The training source's column types by name (null when the artifact predates them): `sluice
    * predict` reads CSV inputs with these (the CSV option typeHints), so a column is typed as the
    * steps expect whatever the new rows look like, and a value that does not fit is a bad row, not
-   * a new type. (NDJSON declares a whole schema or none; it is read as it comes.)
+   * a new type. (NDJSON declares a whole schema or none; it is read as it comes.) The label and
+   * the columns the target step reads are left out: a row is scored whatever its label holds.
    */
   readonly inputTypes: Readonly<Record<string, ColumnType>> | null;
 
@@ -76,7 +78,6 @@ export class SavedPipeline {
     readonly source: string,
     inputTypes: Record<string, ColumnType> | null,
   ) {
-    this.inputTypes = inputTypes;
     this.pipeline = pipeline.freeze();
     this.task = task;
     const v = pipeline.vectorizer;
@@ -87,6 +88,9 @@ export class SavedPipeline {
       throw new SpecError('pipeline.transforms', `${source}: a ${task} model needs its classes in the vectorize step, found ${JSON.stringify(this.classes)}`);
     const t = pipeline.transforms.find((s): s is Derive => s instanceof Derive && s.name === v.target);
     this.targetStep = t ?? null;
+    // The label and what only the label is made of are not typed: scoring must not depend on them.
+    const labelOnly = new Set([...(v.target ? [v.target] : []), ...(t ? t.columns : [])]);
+    this.inputTypes = inputTypes && Object.fromEntries(Object.entries(inputTypes).filter(([c]) => !labelOnly.has(c)));
   }
 
   /** Rebuilds the pipeline and the model from a parsed pipeline.json (`source` names it in errors). */
@@ -135,12 +139,16 @@ export class SavedPipeline {
     return { prediction: `${p}prediction`, probability: null, perClass: null };
   }
 
-  /** The model's input for one batch: the frozen steps (the target's own step only when its inputs are there), then vectorize. */
-  features(batch: Batch): FeatureMatrix {
+  /**
+   * The model's input for one batch: the frozen steps, then vectorize. The target's own step runs
+   * when `withTarget` and its inputs are there (the matrix then carries the labels); predictBatch
+   * never runs it, so a row is scored whatever its label holds.
+   */
+  features(batch: Batch, withTarget = true): FeatureMatrix {
     let b = batch;
     const skip = this.targetStep;
     for (const t of this.pipeline.transforms) {
-      if (t === skip && !skip.columns.every((c) => b.has(c))) continue;
+      if (t === skip && (!withTarget || !skip.columns.every((c) => b.has(c)))) continue;
       b = t.apply(b);
     }
     return this.pipeline.vectorizer!.apply(b);
@@ -161,7 +169,7 @@ export class SavedPipeline {
         `the input already has a column ${clash.map((n) => `"${n}"`).join(', ')}; give the added columns a prefix (--prefix, predict's prefix option)`,
         clash[0],
       );
-    const x = this.features(batch);
+    const x = this.features(batch, false);
     const rows = x.rows === batch.length ? batch : batch.take(keptRows(batch.rowIds, x.rowIds));
     if (x.rows === 0) return withColumnsOf(rows, added, this.task, this.classes);
     const p = await this.model.predict(x);

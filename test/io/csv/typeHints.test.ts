@@ -42,4 +42,19 @@ test('a schema naming an absent column is still an error; typeHints are checked 
   );
 });
 
+test('typeHints naming only some columns: those are typed, inference types the others', () => {
+  const { batches, books } = parseBytes(bytes('a,b,c\n1,x,2\n2,oops,3\n'), { typeHints: { b: 'number', gone: 'integer' } });
+  const b = batches[0]!;
+  assert.equal(
+    b.schema.fields.map((f) => [f.name, f.type]),
+    [
+      ['a', 'integer'],
+      ['b', 'number'],
+      ['c', 'integer'],
+    ],
+  );
+  assert.is(b.length, 0);
+  assert.is(books.account().skipped, 2);
+});
+
 test.run();
