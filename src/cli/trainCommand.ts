@@ -13,6 +13,7 @@ import { COMMON_FLAGS, COMMON_USAGE, enumFlag, INPUT_FLAGS, INPUT_USAGE, inputFl
 import { type ExecuteOptions, execute } from './execute.js';
 import { finishRun } from './finishRun.js';
 import type { Report } from './Report.js';
+import { sealSaved } from './sealSaved.js';
 import { sourceFromPath } from './sourceFromPath.js';
 import { UsageError } from './UsageError.js';
 
@@ -173,6 +174,7 @@ export const trainCommand: Command = {
       const out = { ...r, choices: { ...(r.choices ?? {}), columns: plan.columns, interactions: plan.interactions } } as Report;
       const file = spec.output?.report ?? (spec.output?.dir ? join(spec.output.dir, 'report.json') : null);
       if (file && existsSync(file)) writeFileAtomic(file, `${JSON.stringify(out, null, 2)}\n`);
+      if (spec.output?.dir && spec.output.save !== false) sealSaved(spec.output.dir);
       return out;
     };
     const run = async (o: ExecuteOptions): Promise<Report> => {

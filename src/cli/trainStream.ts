@@ -23,6 +23,7 @@ import { MetricSet, type MetricSpec, makeMetric, type Predictions } from '../met
 import type { BuiltPipeline } from '../pipeline/index.js';
 import { chooseTask, describeChoice, type TaskChoice } from './chooseTask.js';
 import type { Report } from './Report.js';
+import { sealSaved } from './sealSaved.js';
 
 export interface TrainStreamOptions {
   /** Model kind (default from the task: logistic, softmax or linear). */
@@ -528,6 +529,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     const reportPath = o.reportPath ?? (o.saveDir ? `${o.saveDir}/report.json` : undefined);
     if (reportPath) mkdirSync(dirname(reportPath), { recursive: true });
     if (reportPath) writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    if (o.saveDir) sealSaved(o.saveDir);
     if (failed) {
       throw new DivergedError(
         `training diverged after ${trained} rows: ${d.why}. Try a smaller learning rate (--lr, model.lr), standardize or clip the features, or scale the target; with --on-divergence restore (training.onDivergence: restore) the run keeps the last good model instead${o.saveDir ? '. Nothing was saved' : ''}`,

@@ -11,6 +11,7 @@ export { batchToArrow } from './batchToArrow.js';
 export type { Column } from './Column.js';
 export { ColumnBuilder, type ParseFailure } from './ColumnBuilder.js';
 export { COLUMN_TYPES, type ColumnType, INPUT_TYPES } from './ColumnType.js';
+export { checksums } from './checksums.js';
 export { DEFAULT_NULL_VALUES } from './DEFAULT_NULL_VALUES.js';
 export { DeadLetter } from './DeadLetter.js';
 export { FeatureMatrix, type FeatureMatrixExtras } from './FeatureMatrix.js';

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
@@ -231,6 +231,22 @@ test('Ctrl-C: exit 130, and neither the output file nor its temporary file is le
   assert.match(stderr, /interrupted after \d+ rows; .*interrupted\.csv not written/);
   assert.not.ok(existsSync(out));
   assert.is(readdirSync(dir).filter((n) => n.startsWith('interrupted.csv')).length, 0, readdirSync(dir).join(' '));
+});
+
+test('train --save seals the directory (SHA256SUMS, sha256sum -c passes); predict refuses a pipeline.json changed since', async () => {
+  const save = await model('score > 0');
+  const check = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: save, encoding: 'utf8' });
+  assert.is(check.status, 0, check.stdout + check.stderr);
+  assert.match(check.stdout, /pipeline\.json: OK/);
+  assert.match(check.stdout, /report\.json: OK/);
+  const copy = join(dir, 'tampered');
+  mkdirSync(copy);
+  for (const f of ['pipeline.json', 'report.json', 'SHA256SUMS']) writeFileSync(join(copy, f), readFileSync(join(save, f)));
+  const art = readFileSync(join(copy, 'pipeline.json'), 'utf8');
+  writeFileSync(join(copy, 'pipeline.json'), art.replace('"step":', '"step": '));
+  const r = await sluice(['predict', copy, fresh, '--quiet']);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /tampered\/pipeline\.json: checksum mismatch: SHA256SUMS says [0-9a-f]{64}, the file has [0-9a-f]{64}/);
 });
 
 test.run();

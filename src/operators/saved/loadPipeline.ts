@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SourceError, SpecError } from '../../core/index.js';
+import { checksums, SourceError, SpecError } from '../../core/index.js';
 import type { ModelFromStateOptions } from '../../learn/index.js';
 import { SavedPipeline, type SavedPipelineFile } from './SavedPipeline.js';
 
@@ -15,8 +15,9 @@ export async function loadPipeline(path: string, options: ModelFromStateOptions 
   if (!existsSync(file)) throw new SourceError(file, 'no pipeline.json here: is this a directory written by sluice train --save?');
   let json: SavedPipelineFile;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8')) as SavedPipelineFile;
+    json = JSON.parse(checksums.read(file).toString('utf8')) as SavedPipelineFile;
   } catch (e) {
+    if (e instanceof SourceError) throw e;
     throw new SourceError(file, `not a pipeline artifact: ${(e as Error).message}`);
   }
   return SavedPipeline.fromJSON(json, file, { backend: 'cpu', ...options });
