@@ -1,7 +1,7 @@
-import { type Batch, type Column, type Schema, SchemaError, SpecError, validity } from '../../core/index.js';
+import { type Batch, type Column, type Schema, SchemaError, SpecError } from '../../core/index.js';
 import type { BatchWriter, BatchWriterOptions } from './BatchWriter.js';
+import { cellEncoder } from './cellEncoder.js';
 import { checkSameColumns } from './checkSameColumns.js';
-import { isoDatetime } from './isoDatetime.js';
 import { StreamSink } from './StreamSink.js';
 import { TextChunks } from './TextChunks.js';
 
@@ -66,37 +66,13 @@ function quote(s: string, d: string): string {
   return s;
 }
 
-/** The text of row i of a column; strings are quoted once per dictionary code, not per row. */
+/** The text of row i of a column (cellEncoder in CSV's spelling: empty when missing, strings quoted when needed). */
 function cellText(c: Column, name: string, d: string): (i: number) => string {
-  const v = c.validity;
-  const ok = (i: number) => v === null || validity.get(v, i);
-  switch (c.type) {
-    case 'number': {
-      const x = c.values;
-      return (i) => (ok(i) && Number.isFinite(x[i]!) ? String(x[i]!) : '');
-    }
-    case 'integer': {
-      const x = c.values;
-      return (i) => (ok(i) ? String(x[i]!) : '');
-    }
-    case 'boolean': {
-      const x = c.values;
-      return (i) => (ok(i) ? (x[i] ? 'true' : 'false') : '');
-    }
-    case 'datetime': {
-      const x = c.values;
-      return (i) => (ok(i) ? (isoDatetime(x[i]!) ?? '') : '');
-    }
-    case 'category':
-    case 'text': {
-      const { codes, dictionary } = c;
-      const quoted: Array<string | undefined> = [];
-      return (i) => {
-        const code = codes[i]!;
-        return ok(i) && code >= 0 ? (quoted[code] ??= quote(dictionary.get(code), d)) : '';
-      };
-    }
-    case 'vector':
-      throw new SchemaError(`vector columns (encoder output, width ${c.width}) cannot be written as CSV; write NDJSON, or drop the column`, name);
-  }
+  const cell = cellEncoder(c, { missing: '', string: (s) => quote(s, d) });
+  if (!cell)
+    throw new SchemaError(
+      `vector columns (encoder output, width ${(c as { width: number }).width}) cannot be written as CSV; write NDJSON, or drop the column`,
+      name,
+    );
+  return cell;
 }

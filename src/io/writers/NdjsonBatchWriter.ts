@@ -1,7 +1,6 @@
 import type { Batch, Column } from '../../core/index.js';
-import { validity } from '../../core/index.js';
 import type { BatchWriter } from './BatchWriter.js';
-import { isoDatetime } from './isoDatetime.js';
+import { cellEncoder } from './cellEncoder.js';
 import { StreamSink } from './StreamSink.js';
 import { TextChunks } from './TextChunks.js';
 
@@ -49,48 +48,7 @@ export class NdjsonBatchWriter implements BatchWriter {
   }
 }
 
-/** The JSON of row i of a column; strings are encoded once per dictionary code, not per row. */
+/** The JSON of row i of a column (cellEncoder in JSON's spelling: null when missing; a vector as {index: value}, non-finite sums as null). */
 function cellJson(c: Column): (i: number) => string {
-  const v = c.validity;
-  const ok = (i: number) => v === null || validity.get(v, i);
-  switch (c.type) {
-    case 'number': {
-      const x = c.values;
-      return (i) => (ok(i) && Number.isFinite(x[i]!) ? String(x[i]!) : 'null');
-    }
-    case 'integer': {
-      const x = c.values;
-      return (i) => (ok(i) ? String(x[i]!) : 'null');
-    }
-    case 'boolean': {
-      const x = c.values;
-      return (i) => (ok(i) ? (x[i] ? 'true' : 'false') : 'null');
-    }
-    case 'datetime': {
-      const x = c.values;
-      return (i) => {
-        const s = ok(i) ? isoDatetime(x[i]!) : null;
-        return s === null ? 'null' : `"${s}"`;
-      };
-    }
-    case 'category':
-    case 'text': {
-      const { codes, dictionary } = c;
-      const encoded: Array<string | undefined> = [];
-      return (i) => {
-        const code = codes[i]!;
-        return ok(i) && code >= 0 ? (encoded[code] ??= JSON.stringify(dictionary.get(code))) : 'null';
-      };
-    }
-    case 'vector': {
-      const { indptr, indices, values } = c;
-      return (i) => {
-        if (!ok(i)) return 'null';
-        // Summed per slot like Batch.value (a CSR row may repeat an index); JSON.stringify writes non-finite sums as null.
-        const slots: Record<number, number> = {};
-        for (let p = indptr[i]!; p < indptr[i + 1]!; p++) slots[indices[p]!] = (slots[indices[p]!] ?? 0) + values[p]!;
-        return JSON.stringify(slots);
-      };
-    }
-  }
+  return cellEncoder(c, { missing: 'null', string: (s) => JSON.stringify(s), vector: (slots) => JSON.stringify(slots) })!;
 }
