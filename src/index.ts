@@ -102,6 +102,8 @@ export {
 } from './operators/index.js';
 // A saved pipeline read back (train --save): its predict / transform operators.
 export { loadPipeline, type PredictionColumns, type PredictOptions, SavedPipeline, type SavedPipelineFile } from './operators/index.js';
+// Versions of a saved pipeline on disk (train --registry): publish, activate, roll back, verify, diff.
+export { ModelRegistry, type VersionDiff, type VersionInfo, type VersionMeta } from './registry/index.js';
 // The same transforms as plain stateful classes (update/apply, serializable state), and the
 // Pipeline artifact that saves them together.
 export {

@@ -71,6 +71,7 @@ const PUBLIC = [
   'Mae',
   'Mape',
   'MetricSet',
+  'ModelRegistry',
   'Mse',
   'OneHot',
   'Ordinal',

@@ -7,6 +7,7 @@ import { type BuiltPipeline, type BuiltStep, buildPipeline, makeStep, type Spec 
 import type { PauseGate } from '../tui/index.js';
 import type { Report } from './Report.js';
 import { sourceFromPath } from './sourceFromPath.js';
+import { sourceName } from './sourceName.js';
 import { type TrainStreamOptions, trainStream } from './trainStream.js';
 
 export interface ExecuteOptions {
@@ -139,16 +140,6 @@ async function progress(telemetry: Telemetry, o: ExecuteOptions, title: string):
   }
   const sub = textLogger({ telemetry, write: o.err });
   return { stop: async () => sub.unsubscribe() };
-}
-
-/** The input a spec reads, as errors name it. */
-function sourceName(spec: Spec): string {
-  const s = spec.source;
-  const file = s.csv ?? s.arrow ?? s.parquet ?? s.ndjson ?? s.json;
-  if (file !== undefined) return file;
-  if (s.tcp) return `tcp://${s.tcp.connect ?? `${s.tcp.host ?? '0.0.0.0'}:${s.tcp.listen}`}`;
-  if (s.websocket) return s.websocket;
-  return 'synthetic';
 }
 
 /** A spec without a target: the steps run and the rows are counted. */

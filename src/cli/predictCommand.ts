@@ -19,7 +19,8 @@ export const predictCommand: Command = {
   usage: [
     'Usage: sluice predict <model> <data> [options]',
     '',
-    '<model> is a directory written by `sluice train --save DIR` (or its pipeline.json). <data>',
+    '<model> is a directory written by `sluice train --save DIR` (or its pipeline.json), a model',
+    'registry (`train --registry REG`: its active version) or one of its versions (REG/v0002). <data>',
     'is a CSV, Arrow, Parquet, NDJSON or JSON file (by extension; - is CSV on stdin). Each row',
     "goes through the saved steps, frozen, and the model; the output is the input's rows with",
     'added columns:',

@@ -6,6 +6,7 @@ import { benchCommand } from './benchCommand.js';
 import type { CliIO, Command } from './Command.js';
 import { demo } from './demo.js';
 import { inspectCommand } from './inspectCommand.js';
+import { modelsCommand } from './modelsCommand.js';
 import { predictCommand } from './predictCommand.js';
 import { runCommand } from './runCommand.js';
 import { trainCommand } from './trainCommand.js';
@@ -88,6 +89,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   train: trainCommand,
   predict: predictCommand,
+  models: modelsCommand,
   inspect: inspectCommand,
   bench: benchCommand,
 };

@@ -5,6 +5,7 @@ import type { Command } from './Command.js';
 import { COMMON_FLAGS, COMMON_USAGE, intFlag } from './commonFlags.js';
 import { execute } from './execute.js';
 import { finishRun } from './finishRun.js';
+import { publishToRegistry } from './publishToRegistry.js';
 import { UsageError } from './UsageError.js';
 
 /** `sluice run <spec>`: a whole pipeline from a YAML or JSON spec file (docs/spec.md). */
@@ -47,15 +48,17 @@ export const runCommand: Command = {
       return 0;
     }
     return finishRun(io, values.json === true, (signal) =>
-      execute(spec, {
-        json: values.json === true,
-        quiet: values.quiet === true,
-        noTui: values['no-tui'] === true,
-        ...(seed !== undefined ? { seed } : {}),
-        lineage: { command: 'run', file, spec },
-        err: io.err,
-        signal,
-      }),
+      publishToRegistry(spec, io.err, (spec) =>
+        execute(spec, {
+          json: values.json === true,
+          quiet: values.quiet === true,
+          noTui: values['no-tui'] === true,
+          ...(seed !== undefined ? { seed } : {}),
+          lineage: { command: 'run', file, spec },
+          err: io.err,
+          signal,
+        }),
+      ),
     );
   },
 };

@@ -12,6 +12,7 @@ import type { Command } from './Command.js';
 import { COMMON_FLAGS, COMMON_USAGE, enumFlag, INPUT_FLAGS, INPUT_USAGE, inputFlags, intFlag, listFlag, numFlag } from './commonFlags.js';
 import { type ExecuteOptions, execute } from './execute.js';
 import { finishRun } from './finishRun.js';
+import { publishToRegistry } from './publishToRegistry.js';
 import type { Report } from './Report.js';
 import { sealSaved } from './sealSaved.js';
 import { sourceFromPath } from './sourceFromPath.js';
@@ -63,6 +64,8 @@ export const trainCommand: Command = {
     `  --backend B       ${BACKEND_CHOICES.join('|')} (default auto)`,
     '  --metrics A,B     metric names (default by task)',
     '  --save DIR        write pipeline.json (preprocessing + model) and report.json there',
+    '  --registry REG    publish the model as the next version of the model registry REG',
+    '                    (v0001, v0002 …, made active; see sluice models). Not with --save',
     '  --max-rows N      stop after N rows',
     ...INPUT_USAGE,
     '  --format F        csv|ndjson for tcp:// and ws:// inputs (default ndjson)',
@@ -104,6 +107,7 @@ export const trainCommand: Command = {
         backend: { type: 'string' },
         metrics: { type: 'string' },
         save: { type: 'string' },
+        registry: { type: 'string' },
         'max-rows': { type: 'string' },
         format: { type: 'string' },
         connect: { type: 'boolean' },
@@ -119,6 +123,8 @@ export const trainCommand: Command = {
     if (positionals.length !== 1)
       throw new UsageError(positionals.length === 0 ? 'expected an input: a file, - or tcp://host:port' : `expected one input, got ${positionals.join(' ')}`);
     if (v.target === undefined || v.target.trim() === '') throw new UsageError('--target is required: the column or expression to learn');
+    if (v.save !== undefined && v.registry !== undefined)
+      throw new UsageError('--save and --registry: give one or the other (a registry version is itself a saved directory)');
     const input = positionals[0]!;
     const model = enumFlag('model', v.model, MODEL_KINDS);
     const hidden = listFlag(v.hidden)?.map((w) => intFlag('hidden', w, undefined, 1)!);
@@ -160,7 +166,7 @@ export const trainCommand: Command = {
       drift: driftFlags(v.drift, v['on-drift']),
       dataDrift: v['data-drift'] || v['data-drift-reference'] !== undefined ? defined({ reference: v['data-drift-reference'] }) : undefined,
       evaluation: defined({ metrics: listFlag(v.metrics), test: v.test }),
-      output: v.save ? { dir: v.save } : undefined,
+      output: v.save ? { dir: v.save } : v.registry ? { registry: v.registry } : undefined,
       seed,
     });
     // The same validation as spec files, so flag values get the same messages (did-you-mean for metrics).
@@ -169,7 +175,7 @@ export const trainCommand: Command = {
     const interactions = parseInteractions(v.interactions);
     let plan: AutoPlan | null = null;
     // The per-column choices join the report's task choices (stdout and the saved report.json).
-    const withPlan = (r: Report): Report => {
+    const withPlan = (spec: Spec, r: Report): Report => {
       if (!plan) return r;
       const out = { ...r, choices: { ...(r.choices ?? {}), columns: plan.columns, interactions: plan.interactions } } as Report;
       const file = spec.output?.report ?? (spec.output?.dir ? join(spec.output.dir, 'report.json') : null);
@@ -177,16 +183,17 @@ export const trainCommand: Command = {
       if (spec.output?.dir && spec.output.save !== false) sealSaved(spec.output.dir);
       return out;
     };
-    const run = async (o: ExecuteOptions): Promise<Report> => {
-      try {
-        return withPlan(await execute(spec, o));
-      } catch (e) {
-        // A failed run's report (diverged, no rows) carries the choices too.
-        const failed = e as { report?: Report };
-        if (failed.report) failed.report = withPlan(failed.report);
-        throw e;
-      }
-    };
+    const run = (o: ExecuteOptions): Promise<Report> =>
+      publishToRegistry(spec, io.err, async (spec) => {
+        try {
+          return withPlan(spec, await execute(spec, o));
+        } catch (e) {
+          // A failed run's report (diverged, no rows) carries the choices too.
+          const failed = e as { report?: Report };
+          if (failed.report) failed.report = withPlan(spec, failed.report);
+          throw e;
+        }
+      });
     return finishRun(io, v.json === true, (signal) =>
       run({
         json: v.json === true,

@@ -39,6 +39,31 @@ export const checksums = Object.freeze({
     if (want !== got) throw new SourceError(path, `checksum mismatch: ${SUMS} says ${want}, the file has ${got}; it was changed or damaged after it was saved`);
     return bytes;
   },
+
+  /**
+   * Checks every file SHA256SUMS in dir lists: a SourceError names the file and both sums when
+   * one differs, the file when it is missing, and the directory when it has no SHA256SUMS or a
+   * malformed line. Returns the names checked, in the order listed.
+   */
+  verify(dir: string): string[] {
+    const sums = join(dir, SUMS);
+    if (!existsSync(sums)) throw new SourceError(dir, `no ${SUMS} here: the files cannot be checked`);
+    const names: string[] = [];
+    for (const line of readFileSync(sums, 'utf8').split('\n')) {
+      if (line === '') continue;
+      const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+      if (!m) throw new SourceError(sums, `malformed line ${JSON.stringify(line)}; expected "<sha256>  <name>"`);
+      const want = m[1]!,
+        name = m[2]!,
+        path = join(dir, name);
+      if (!existsSync(path)) throw new SourceError(path, `missing: ${SUMS} lists it, the file is gone`);
+      const got = sha256(readFileSync(path));
+      if (want !== got)
+        throw new SourceError(path, `checksum mismatch: ${SUMS} says ${want}, the file has ${got}; it was changed or damaged after it was saved`);
+      names.push(name);
+    }
+    return names;
+  },
 });
 
 function sha256(bytes: Uint8Array): string {

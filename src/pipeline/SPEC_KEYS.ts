@@ -531,6 +531,9 @@ export const SPEC_KEYS: ObjectKey = {
         dir: str('Directory for `report.json` and, with `save`, `pipeline.json` (preprocessing + model).'),
         report: str('Path of the JSON report (default `<dir>/report.json` when `dir` is set).'),
         save: bool('Save the pipeline artifact to `<dir>/pipeline.json`.', true),
+        registry: str(
+          'A model registry directory: the run publishes its pipeline as the next version there (`v0001`, `v0002` …, with `meta.json` and `SHA256SUMS`) and makes it the active one (`sluice models`, `sluice predict REG`). Not with `dir`.',
+        ),
       },
     },
   },

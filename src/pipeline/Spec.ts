@@ -19,7 +19,7 @@ export interface Spec {
   drift?: { detector?: string | Record<string, Record<string, unknown> | null>; onDrift?: 'alert' | 'reset' | 'swap' };
   dataDrift?: { reference?: string; referenceRows?: number; window?: number; columns?: string[] };
   evaluation?: { progressive?: boolean; metrics?: string[]; rolling?: number; threshold?: number; test?: string };
-  output?: { dir?: string; report?: string; save?: boolean };
+  output?: { dir?: string; report?: string; save?: boolean; registry?: string };
 }
 
 export interface SourceSpec {

@@ -134,5 +134,10 @@ export function validateSpec(raw: unknown): SpecError[] {
   }
   if (isObject(spec.output as unknown) && spec.output!.save === true && !spec.output!.dir)
     problems.push(new SpecError('output.save', 'needs output.dir to save the pipeline into'));
+  if (isObject(spec.output as unknown) && spec.output!.registry !== undefined) {
+    if (spec.output!.dir !== undefined)
+      problems.push(new SpecError('output.registry', 'cannot be used with output.dir: a registry version is the saved directory (give one or the other)'));
+    if (spec.output!.save === false) problems.push(new SpecError('output.registry', 'needs the pipeline saved (output.save is false)'));
+  }
   return problems;
 }
