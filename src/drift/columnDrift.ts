@@ -106,7 +106,7 @@ function numeric(type: ColumnType, rs: NonNullable<Entry['quantiles']>, ls: NonN
   const chi = homogeneityTest(expected, actual, DATA_DRIFT_THRESHOLDS.alpha);
   const t = DATA_DRIFT_THRESHOLDS.psi;
   out.measures.push(chiGated('psi', psi, chi, t));
-  const ks = ksStatistic(rs, ls);
+  const ks = ksStatistic(r, l);
   const crit = ksCriticalValue(rs.n, ls.n, DATA_DRIFT_THRESHOLDS.alpha);
   const significant = ks.statistic - ks.error > crit;
   out.measures.push({

@@ -20,42 +20,36 @@ export interface KSEstimate {
  * error of its sample's, so |D̂ − D| ≤ ε_a + ε_b (`error`).
  */
 export function ksStatistic(a: QuantileSketch | QuantileSketchState, b: QuantileSketch | QuantileSketchState): KSEstimate {
-  const sa = a instanceof QuantileSketch ? a.toJSON() : a,
-    sb = b instanceof QuantileSketch ? b.toJSON() : b;
-  const error = rankError(sa) + rankError(sb);
-  const ia = sorted(sa),
-    ib = sorted(sb);
-  if (ia.total === 0 || ib.total === 0) return { statistic: NaN, error };
+  // Sketch objects are read through their sorted view (kept between changes: a reference read at
+  // every comparison is sorted once); states are loaded first.
+  const qa = a instanceof QuantileSketch ? a : QuantileSketch.fromJSON(a),
+    qb = b instanceof QuantileSketch ? b : QuantileSketch.fromJSON(b);
+  const error = rankError(qa) + rankError(qb);
+  const ia = qa.sortedItems(),
+    ib = qb.sortedItems();
+  // The total weight of the retained items (n, as compaction keeps weight).
+  const ta = ia.cum.length > 0 ? ia.cum[ia.cum.length - 1]! : 0,
+    tb = ib.cum.length > 0 ? ib.cum[ib.cum.length - 1]! : 0;
+  if (ta === 0 || tb === 0) return { statistic: NaN, error };
   let i = 0,
     j = 0,
-    ca = 0,
-    cb = 0,
     d = 0;
   const na = ia.values.length,
     nb = ib.values.length;
   while (i < na || j < nb) {
     // The next step point: every item equal to it, on both sides, is taken before comparing.
     const x = j >= nb || (i < na && ia.values[i]! <= ib.values[j]!) ? ia.values[i]! : ib.values[j]!;
-    while (i < na && ia.values[i]! === x) ca += ia.weights[i++]!;
-    while (j < nb && ib.values[j]! === x) cb += ib.weights[j++]!;
-    const gap = Math.abs(ca / ia.total - cb / ib.total);
+    while (i < na && ia.values[i]! === x) i++;
+    while (j < nb && ib.values[j]! === x) j++;
+    // Weights are powers of two: cumulative sums are exact, as the running sums were.
+    const ca = i === 0 ? 0 : ia.cum[i - 1]!,
+      cb = j === 0 ? 0 : ib.cum[j - 1]!;
+    const gap = Math.abs(ca / ta - cb / tb);
     if (gap > d) d = gap;
   }
   return { statistic: d, error };
 }
 
-function rankError(s: QuantileSketchState): number {
-  return s.n > 0 && s.levels.slice(1).some((l) => l.length > 0) ? QuantileSketch.rankErrorBound(s.k) : 0;
-}
-
-/** The retained items in ascending order with their weights, and the total weight (= n). */
-function sorted(s: QuantileSketchState): { values: Float64Array; weights: Float64Array; total: number } {
-  const pairs: Array<[number, number]> = [];
-  s.levels.forEach((lvl, h) => {
-    for (const v of lvl) pairs.push([v, 2 ** h]);
-  });
-  pairs.sort((x, y) => x[0] - y[0]);
-  let total = 0;
-  for (const p of pairs) total += p[1];
-  return { values: Float64Array.from(pairs, (p) => p[0]), weights: Float64Array.from(pairs, (p) => p[1]), total };
+function rankError(q: QuantileSketch): number {
+  return q.n > 0 && !q.exact ? QuantileSketch.rankErrorBound(q.k) : 0;
 }

@@ -118,6 +118,20 @@ export class QuantileSketch {
     return (lo === 0 ? 0 : cum[lo - 1]!) / this.n;
   }
 
+  /** True while the sketch holds every value it was given (no level was ever compacted). */
+  get exact(): boolean {
+    for (let h = 1; h < this.levels.length; h++) if (this.levels[h]!.length > 0) return false;
+    return true;
+  }
+
+  /**
+   * The retained items in ascending order and their cumulative weights (each item weighs
+   * 2^level; the last cumulative weight is n), kept until the next change. Read-only views.
+   */
+  sortedItems(): { readonly values: Float64Array; readonly cum: Float64Array } {
+    return this.weighted();
+  }
+
   private weighted(): { values: Float64Array; cum: Float64Array } {
     if (this.sorted) return this.sorted;
     const pairs: Array<[number, number]> = [];
