@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
@@ -223,7 +223,10 @@ test('Ctrl-C: exit 130, and neither the output file nor its temporary file is le
   child.stdin!.write('x,city,noise\n');
   // Rows keep coming until the interrupt: the output is under way, never complete.
   const feed = setInterval(() => child.stdin!.write(`${'0.5,a,0.1\n'.repeat(2000)}`), 20);
-  await new Promise((r) => setTimeout(r, 2500));
+  // Interrupt once rows are being written (its temporary file has bytes): the handler is up by then, whatever the load.
+  const writing = () => readdirSync(dir).some((n) => n.startsWith('interrupted.csv.tmp') && statSync(join(dir, n)).size > 0);
+  for (let waited = 0; !writing() && waited < 60_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(writing(), `no output after 60 s: ${stderr}`);
   child.kill('SIGINT');
   const code = await new Promise<number | null>((r) => child.on('close', r));
   clearInterval(feed);
