@@ -118,6 +118,7 @@ const PUBLIC = [
   'columnDrift',
   'createBackend',
   'createModel',
+  'createServer',
   'csvBatches',
   'dashboard',
   'dataDrift',

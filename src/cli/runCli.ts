@@ -9,6 +9,7 @@ import { inspectCommand } from './inspectCommand.js';
 import { modelsCommand } from './modelsCommand.js';
 import { predictCommand } from './predictCommand.js';
 import { runCommand } from './runCommand.js';
+import { serveCommand } from './serveCommand.js';
 import { trainCommand } from './trainCommand.js';
 import { UsageError } from './UsageError.js';
 
@@ -89,6 +90,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   train: trainCommand,
   predict: predictCommand,
+  serve: serveCommand,
   models: modelsCommand,
   inspect: inspectCommand,
   bench: benchCommand,

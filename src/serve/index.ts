@@ -1,6 +1,5 @@
-/**
- * The HTTP server (to come): loads a saved pipeline artifact and serves predict, learn and
- * feedback (late labels) endpoints and Prometheus /metrics, and hot-swaps to a new version
- * without dropping requests. It sits at the top of the layering, beside cli/ and tui/.
- */
-export {};
+// The HTTP server: a saved pipeline behind POST /predict, GET /health and Prometheus /metrics
+// (fastify). It sits at the top of the layering, beside cli/ and tui/. Learning, feedback (late
+// labels) and hot swap to a new version are still to come.
+
+export { createServer, type ServerOptions } from './createServer.js';

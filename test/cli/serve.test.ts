@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { sluice } from './sluice.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-serve-cli-'));
+const model = join(dir, 'model');
+
+test.before(async () => {
+  const lines = ['x,city,y'];
+  for (let i = 0; i < 200; i++) {
+    const x = ((i * 37) % 101) / 50 - 1;
+    lines.push(`${x},${['a', 'b', 'c'][i % 3]},${x > 0 ? 'up' : 'down'}`);
+  }
+  const csv = join(dir, 'train.csv');
+  writeFileSync(csv, `${lines.join('\n')}\n`);
+  const r = await sluice(['train', csv, '--target', 'y', '--quiet', '--save', model]);
+  assert.is(r.code, 0, r.stderr);
+});
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('sluice serve DIR --port 0: prints its URL, predicts over HTTP, exits 0 on SIGINT', async () => {
+  // Set from the stderr callback (a holder, so the type is not narrowed to its first value).
+  const state: { answered?: Promise<{ status: number; body: unknown; health: unknown }> } = {};
+  const run = await sluice(['serve', model, '--port', '0', '--token', 't0k'], (stderr, child) => {
+    const m = /serving .* \(binary\) on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+    if (!m || state.answered) return;
+    const url = m[1]!;
+    state.answered = (async () => {
+      try {
+        const r = await fetch(`${url}/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer t0k' },
+          body: JSON.stringify({ x: 0.8, city: 'a', note: 'kept' }),
+        });
+        const health = await (await fetch(`${url}/health`)).json();
+        return { status: r.status, body: await r.json(), health };
+      } finally {
+        child.kill('SIGINT');
+      }
+    })();
+  });
+  assert.ok(state.answered, run.stderr);
+  const got = await state.answered!;
+  assert.is(got.status, 200, JSON.stringify(got.body));
+  const body = got.body as Record<string, unknown>;
+  assert.equal([body.x, body.city, body.note], [0.8, 'a', 'kept']);
+  assert.ok(body.prediction === 'up' || body.prediction === 'down', JSON.stringify(body));
+  assert.type(body.probability, 'number');
+  assert.equal(got.health, { status: 'ok', task: 'binary' });
+  assert.is(run.code, 0, run.stderr);
+  assert.match(run.stderr, /SIGINT, closing/);
+});
+
+test('sluice serve: a missing model is an error before listening; bad flags are usage errors', async () => {
+  const missing = await sluice(['serve', join(dir, 'nope'), '--port', '0']);
+  assert.is(missing.code, 1, missing.stderr);
+  assert.match(missing.stderr, /no such model directory/);
+  assert.not.match(missing.stderr, /serving/);
+  const port = await sluice(['serve', model, '--port', '70000']);
+  assert.is(port.code, 2);
+  assert.match(port.stderr, /--port/);
+  const none = await sluice(['serve']);
+  assert.is(none.code, 2);
+  assert.match(none.stderr, /expected a model directory/);
+});
+
+test.run();
