@@ -1,5 +1,5 @@
 import type { ColumnType } from '../core/index.js';
-import { type ColumnStatsState, QuantileSketch, SpaceSaving } from '../features/index.js';
+import { type ColumnSketches, type ColumnStatsState, QuantileSketch, SpaceSaving } from '../features/index.js';
 import { DATA_DRIFT_THRESHOLDS } from './DATA_DRIFT_THRESHOLDS.js';
 import { homogeneityTest } from './homogeneityTest.js';
 import { jensenShannonDivergence } from './jensenShannonDivergence.js';
@@ -63,9 +63,15 @@ const RANK: Record<DriftVerdict, number> = { none: 0, moderate: 1, major: 2 };
  * (`missing`: PSI of the present/missing split, with PSI's thresholds and the chi-square gate), so
  * a column going dark, or filling in, is a shift even when its values keep their distribution.
  */
-export function columnDrift(reference: Entry, live: Entry, options: ColumnDriftOptions = {}): ColumnDrift {
+export function columnDrift(
+  referenceEntry: Entry | Readonly<ColumnSketches>,
+  liveEntry: Entry | Readonly<ColumnSketches>,
+  options: ColumnDriftOptions = {},
+): ColumnDrift {
   const bins = options.bins ?? 10,
     topK = options.topK ?? 20;
+  const reference = loaded(referenceEntry),
+    live = loaded(liveEntry);
   let out: ColumnDrift;
   if (reference.quantiles && live.quantiles) out = numeric(reference.type, reference.quantiles, live.quantiles, bins);
   else if (reference.top && live.top) out = categorical(reference.type, reference.top, live.top, topK);
@@ -88,11 +94,32 @@ export function columnDrift(reference: Entry, live: Entry, options: ColumnDriftO
   return out;
 }
 
-function numeric(type: ColumnType, rs: NonNullable<Entry['quantiles']>, ls: NonNullable<Entry['quantiles']>, bins: number): ColumnDrift {
-  const out: ColumnDrift = { type, referenceRows: rs.n, liveRows: ls.n, measures: [], verdict: 'none' };
-  if (rs.n === 0 || ls.n === 0) return { ...out, note: rs.n === 0 ? 'no values in the reference' : 'no live values' };
-  const r = QuantileSketch.fromJSON(rs),
-    l = QuantileSketch.fromJSON(ls);
+/** An entry's sketches as objects: a ColumnStats' own (no copy) or loaded from a saved state. */
+interface Loaded {
+  type: ColumnType;
+  count: number;
+  missing: number;
+  quantiles: QuantileSketch | null;
+  top: SpaceSaving | null;
+  moments: { count: number; mean: number } | null;
+}
+
+function loaded(e: Entry | Readonly<ColumnSketches>): Loaded {
+  const q = e.quantiles,
+    t = e.top;
+  return {
+    type: e.type,
+    count: e.count,
+    missing: e.missing,
+    quantiles: q === null ? null : q instanceof QuantileSketch ? q : QuantileSketch.fromJSON(q),
+    top: t === null ? null : t instanceof SpaceSaving ? t : SpaceSaving.fromJSON(t),
+    moments: e.moments,
+  };
+}
+
+function numeric(type: ColumnType, r: QuantileSketch, l: QuantileSketch, bins: number): ColumnDrift {
+  const out: ColumnDrift = { type, referenceRows: r.n, liveRows: l.n, measures: [], verdict: 'none' };
+  if (r.n === 0 || l.n === 0) return { ...out, note: r.n === 0 ? 'no values in the reference' : 'no live values' };
   // Bins (−∞, e1], (e1, e2], …, (e_last, ∞) at the reference's quantiles; tied quantiles (few
   // distinct values) merge, so a column of k values gets at most k bins.
   const edges: number[] = [];
@@ -107,7 +134,7 @@ function numeric(type: ColumnType, rs: NonNullable<Entry['quantiles']>, ls: NonN
   const t = DATA_DRIFT_THRESHOLDS.psi;
   out.measures.push(chiGated('psi', psi, chi, t));
   const ks = ksStatistic(r, l);
-  const crit = ksCriticalValue(rs.n, ls.n, DATA_DRIFT_THRESHOLDS.alpha);
+  const crit = ksCriticalValue(r.n, l.n, DATA_DRIFT_THRESHOLDS.alpha);
   const significant = ks.statistic - ks.error > crit;
   out.measures.push({
     measure: 'ks',
@@ -134,13 +161,11 @@ function counts(q: QuantileSketch, edges: readonly number[]): number[] {
   return out;
 }
 
-function categorical(type: ColumnType, rs: NonNullable<Entry['top']>, ls: NonNullable<Entry['top']>, topK: number): ColumnDrift {
-  const r = SpaceSaving.fromJSON(rs),
-    l = SpaceSaving.fromJSON(ls);
+function categorical(type: ColumnType, r: SpaceSaving, l: SpaceSaving, topK: number): ColumnDrift {
   const keys = new Set([...r.top(topK), ...l.top(topK)].map((t) => t.value));
   // Counts of a sketch that dropped values overestimate by at most their error; used as they are.
-  const rc = new Map(rs.entries.map((e) => [e[0], e[1]] as const)),
-    lc = new Map(ls.entries.map((e) => [e[0], e[1]] as const));
+  const rc = new Map(r.top().map((t) => [t.value, t.count] as const)),
+    lc = new Map(l.top().map((t) => [t.value, t.count] as const));
   const p: number[] = [],
     q: number[] = [];
   for (const k of keys) {
@@ -148,9 +173,9 @@ function categorical(type: ColumnType, rs: NonNullable<Entry['top']>, ls: NonNul
     q.push(lc.get(k) ?? 0);
   }
   // "other": every value outside the compared categories.
-  p.push(Math.max(0, rs.n - p.reduce((a, b) => a + b, 0)));
-  q.push(Math.max(0, ls.n - q.reduce((a, b) => a + b, 0)));
-  return shares(type, p, q, rs.n, ls.n);
+  p.push(Math.max(0, r.n - p.reduce((a, b) => a + b, 0)));
+  q.push(Math.max(0, l.n - q.reduce((a, b) => a + b, 0)));
+  return shares(type, p, q, r.n, l.n);
 }
 
 function shares(type: ColumnType, p: number[], q: number[], n: number, m: number): ColumnDrift {

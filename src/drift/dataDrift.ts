@@ -1,4 +1,4 @@
-import { ColumnStats, type ColumnStatsState } from '../features/index.js';
+import { type ColumnSketches, ColumnStats, type ColumnStatsState } from '../features/index.js';
 import { type ColumnDrift, type ColumnDriftOptions, columnDrift } from './columnDrift.js';
 
 /** Per-column shift between two samples' statistics. */
@@ -24,11 +24,12 @@ const STRINGS = new Set(['category', 'text']);
  * with each other; a number and a category do not (`notCompared`).
  */
 export function dataDrift(reference: ColumnStats | ColumnStatsState, live: ColumnStats | ColumnStatsState, options: ColumnDriftOptions = {}): DataDriftReport {
-  const r = reference instanceof ColumnStats ? reference.toJSON() : reference,
-    l = live instanceof ColumnStats ? live.toJSON() : live;
+  // ColumnStats are read in place (no copy of their sketches); saved states as they are.
+  const r = entriesOf(reference),
+    l = entriesOf(live);
   const out: DataDriftReport = { columns: {}, drifted: [], onlyReference: [], onlyLive: [], notCompared: {} };
-  for (const [name, re] of Object.entries(r.entries)) {
-    const le = l.entries[name];
+  for (const [name, re] of r) {
+    const le = l.get(name);
     if (!le) {
       out.onlyReference.push(name);
       continue;
@@ -42,6 +43,14 @@ export function dataDrift(reference: ColumnStats | ColumnStatsState, live: Colum
     out.columns[name] = c;
     if (c.verdict !== 'none') out.drifted.push(name);
   }
-  for (const name of Object.keys(l.entries)) if (!(name in r.entries)) out.onlyLive.push(name);
+  for (const name of l.keys()) if (!r.has(name)) out.onlyLive.push(name);
   return out;
+}
+
+type Entry = ColumnStatsState['entries'][string] | Readonly<ColumnSketches>;
+
+/** Each column's entry by name, in the order the statistics first saw them. */
+function entriesOf(s: ColumnStats | ColumnStatsState): Map<string, Entry> {
+  if (!(s instanceof ColumnStats)) return new Map(Object.entries(s.entries));
+  return new Map(s.names.map((n) => [n, s.sketches(n)!]));
 }

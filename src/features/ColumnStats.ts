@@ -43,7 +43,8 @@ export interface ColumnSummary {
   histogram: { lo: number; width: number; counts: number[] } | null;
 }
 
-interface Entry {
+/** One column's live sketches (ColumnStats.sketches): read them, never change them. */
+export interface ColumnSketches {
   type: ColumnType;
   count: number;
   missing: number;
@@ -85,7 +86,7 @@ export class ColumnStats {
   readonly k: number;
   readonly topCapacity: number;
   readonly columns: string[] | null;
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, ColumnSketches>();
 
   constructor(options: ColumnStatsOptions = {}) {
     this.bins = options.bins ?? 20;
@@ -96,6 +97,14 @@ export class ColumnStats {
     new Histogram(this.bins); // validates bins
     new QuantileSketch(this.k); // validates k
     new SpaceSaving(this.topCapacity); // validates topCapacity
+  }
+
+  /**
+   * One column's sketches as they are (no copy: a data-drift comparison reads the same reference
+   * at every window, and its sorted views are kept between reads); undefined for a column not seen.
+   */
+  sketches(name: string): Readonly<ColumnSketches> | undefined {
+    return this.entries.get(name);
   }
 
   get names(): string[] {
@@ -196,7 +205,7 @@ export class ColumnStats {
     return out;
   }
 
-  private entry(type: ColumnType): Entry {
+  private entry(type: ColumnType): ColumnSketches {
     const numeric = type === 'number' || type === 'integer' || type === 'boolean' || type === 'datetime';
     const strings = type === 'category' || type === 'text';
     return {

@@ -1,5 +1,5 @@
 export { Clip, type ClipMethod, type ClipOptions, type ClipState } from './Clip.js';
-export { ColumnStats, type ColumnStatsOptions, type ColumnStatsState, type ColumnSummary } from './ColumnStats.js';
+export { type ColumnSketches, ColumnStats, type ColumnStatsOptions, type ColumnStatsState, type ColumnSummary } from './ColumnStats.js';
 export { DATETIME_PARTS, type DatetimePart } from './DATETIME_PARTS.js';
 export { type DatetimeEncoding, DatetimeParts, type DatetimePartsOptions, type DatetimePartsState } from './DatetimeParts.js';
 export { Dedupe, type DedupeOptions, type DedupeState } from './Dedupe.js';

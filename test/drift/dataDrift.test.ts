@@ -167,4 +167,32 @@ test('missing share: a column going dark is major, a small rise is none, and the
   assert.not.ok(dataDrift(ref, dark).columns.c!.measures.some((m) => m.measure === 'missing'));
 });
 
+test('ColumnStats read in place give the report their saved states give, value for value', () => {
+  const make = (seed: number, shift: number) => {
+    const rng = new Rng(seed);
+    const stats = new ColumnStats({ topCapacity: 16 });
+    for (let b = 0; b < 3; b++)
+      stats.update(
+        Batch.fromRows(
+          Array.from({ length: 3000 }, (_, i) => ({
+            x: i % 17 === 0 ? null : rng.normal(shift, 1),
+            n: rng.int(40),
+            c: `c${Math.floor(rng.float() * (20 + 10 * shift))}`,
+            f: rng.float() < 0.3 + 0.2 * shift,
+          })),
+          Schema.from({ x: 'number', n: 'integer', c: 'category', f: 'boolean' }),
+        ),
+      );
+    return stats;
+  };
+  const a = make(1, 0),
+    b = make(2, 1);
+  const inPlace = dataDrift(a, b),
+    saved = dataDrift(a.toJSON(), b.toJSON());
+  assert.equal(inPlace, saved);
+  assert.equal(inPlace.drifted, ['x', 'c', 'f']);
+  // Reading in place leaves the statistics as they were.
+  assert.equal(dataDrift(a, b), saved);
+});
+
 test.run();
