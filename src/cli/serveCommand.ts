@@ -24,6 +24,9 @@ export const serveCommand: Command = {
     '                  the prediction fields added (prediction, probability or probability_<class>)',
     '  GET /health     { status: "ok", task, version? }',
     '  GET /metrics    Prometheus text: requests by route and status, latency, rows predicted',
+    '  GET /models     (a registry) the versions, the active one and the one served',
+    '  POST /models/V/activate  (a registry) load version V, make it ACTIVE and serve it; requests',
+    '                  in flight finish on the model they started with (hot swap, rollback)',
     'A bad request is a 4xx with a JSON body { error, field? }. The model does not learn.',
     '',
     'Options:',
@@ -65,18 +68,20 @@ export const serveCommand: Command = {
     const maxRows = intFlag('max-rows', values['max-rows'], undefined, 1);
 
     const saved = await loadPipeline(modelPath);
-    const version = versionOf(modelPath);
+    const from = registryOf(modelPath);
+    const version = from?.version;
+    // From a registry the server owns the model (it swaps it on POST /models/:version/activate).
     const app = createServer(saved, {
       ...(values.token !== undefined ? { token: values.token } : {}),
       ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
       ...(maxRows !== undefined ? { maxRows } : {}),
-      ...(version !== undefined ? { version } : {}),
+      ...(from !== undefined ? { version: from.version, registry: from } : {}),
     });
     try {
       await app.listen({ port, host });
     } catch (e) {
       await app.close().catch(() => {});
-      await saved.dispose();
+      if (!from) await saved.dispose();
       throw e;
     }
     const address = app.server.address() as AddressInfo;
@@ -95,15 +100,18 @@ export const serveCommand: Command = {
     });
     io.err(`sluice serve: ${signal}, closing`);
     await app.close();
-    await saved.dispose();
+    if (!from) await saved.dispose();
     return 0;
   },
 };
 
-/** The registry version a model path loads (REG: its active one, REG/vNNNN: that one); undefined for a plain --save directory. */
-function versionOf(path: string): string | undefined {
-  if (ModelRegistry.isRegistry(path)) return ModelRegistry.open(path).active() ?? undefined;
+/** The registry and version a model path loads (REG: its active one, REG/vNNNN: that one); undefined for a plain --save directory. */
+function registryOf(path: string): { dir: string; version: string } | undefined {
+  if (ModelRegistry.isRegistry(path)) {
+    const version = ModelRegistry.open(path).active();
+    return version === null ? undefined : { dir: path, version };
+  }
   const full = resolve(path);
-  if (/^v\d+$/.test(basename(full)) && ModelRegistry.isRegistry(dirname(full))) return basename(full);
+  if (/^v\d+$/.test(basename(full)) && ModelRegistry.isRegistry(dirname(full))) return { dir: dirname(full), version: basename(full) };
   return undefined;
 }

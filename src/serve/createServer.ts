@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { BadInputError, BadRows, Batch, type ColumnType, parseDatetime, Schema, SchemaError, SpecError, Telemetry } from '../core/index.js';
-import type { SavedPipeline } from '../operators/index.js';
+import { BadInputError, BadRows, Batch, type ColumnType, parseDatetime, Schema, SchemaError, SluiceError, SpecError, Telemetry } from '../core/index.js';
+import { loadPipeline, type SavedPipeline } from '../operators/index.js';
+import { ModelRegistry } from '../registry/index.js';
 
 export interface ServerOptions {
   /** When set, POST endpoints need `Authorization: Bearer <token>` (GET /health and /metrics stay open). */
@@ -15,6 +16,24 @@ export interface ServerOptions {
   logger?: boolean;
   /** The model's version (a registry's vNNNN), shown by /health and in /metrics. */
   version?: string;
+  /**
+   * The registry the model came from (`dir`) and its version: adds GET /models and POST
+   * /models/:version/activate (hot swap). With it the server owns the model: it disposes of a
+   * model once it is swapped out and its requests in flight have ended, and of the one it serves
+   * when it closes. `version` here overrides `options.version`.
+   */
+  registry?: { dir: string; version: string };
+}
+
+/** A model being served: its version, what its requests need, and how many requests are using it. */
+interface Served {
+  model: SavedPipeline;
+  version: string | undefined;
+  added: string[];
+  inflight: number;
+  /** Swapped out: disposed of when `inflight` drops to 0. */
+  retired: boolean;
+  disposed: boolean;
 }
 
 const MIB = 1 << 20;
@@ -50,11 +69,22 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
   if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) throw new SpecError('token', 'expected a non-empty string');
   const tokenHash = options.token === undefined ? null : sha256(options.token);
 
+  const registry = options.registry === undefined ? null : ModelRegistry.open(options.registry.dir);
   // A private telemetry: the server's bad rows are answered, not reported to the process's stream.
   const telemetry = new Telemetry();
-  model.setBadRows((step) => new BadRows(step, { badRows: 'fail', telemetry }));
+  const prepare = (m: SavedPipeline, version: string | undefined): Served => {
+    m.setBadRows((step) => new BadRows(step, { badRows: 'fail', telemetry }));
+    return { model: m, version, added: addedColumns(m), inflight: 0, retired: false, disposed: false };
+  };
+  let current = prepare(model, options.registry?.version ?? options.version);
+  // The request schema is the first model's; a version with other input columns is refused (409).
   const types = model.inputTypes;
-  const added = addedColumns(model);
+  const endpoints = registry ? `${ENDPOINTS}, GET /models, POST /models/:version/activate` : ENDPOINTS;
+  const release = async (s: Served): Promise<void> => {
+    if (s.disposed || !registry) return;
+    s.disposed = true;
+    await s.model.dispose();
+  };
 
   const app = Fastify({
     logger: options.logger ?? false,
@@ -78,12 +108,13 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
     registers: [metrics],
   });
   const predicted = new Counter({ name: 'sluice_predicted_rows_total', help: 'Rows scored by POST /predict', registers: [metrics] });
-  new Gauge({
+  const modelInfo = new Gauge({
     name: 'sluice_model_info',
     help: 'The model served (always 1; its task and version are labels)',
     labelNames: ['task', 'version'] as const,
     registers: [metrics],
-  }).set({ task: model.task, version: options.version ?? '' }, 1);
+  });
+  modelInfo.set({ task: model.task, version: current.version ?? '' }, 1);
 
   app.addHook('onRequest', async (request, reply) => {
     if (tokenHash === null || request.method !== 'POST') return;
@@ -134,10 +165,10 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
     return reply.code(500).send({ error: 'internal error' });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: `no endpoint ${request.method} ${request.url.split('?')[0]}; the endpoints are ${ENDPOINTS}` });
+    reply.code(404).send({ error: `no endpoint ${request.method} ${request.url.split('?')[0]}; the endpoints are ${endpoints}` });
   });
 
-  app.get('/health', async () => ({ status: 'ok', task: model.task, ...(options.version !== undefined ? { version: options.version } : {}) }));
+  app.get('/health', async () => ({ status: 'ok', task: current.model.task, ...(current.version !== undefined ? { version: current.version } : {}) }));
   app.get('/metrics', async (_request, reply) => {
     reply.type(metrics.contentType);
     return metrics.metrics();
@@ -153,7 +184,16 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
       const ndjson = (request.headers['content-type'] ?? '').toLowerCase().startsWith(NDJSON);
       const one = !Array.isArray(request.body);
       const rows = (one ? [request.body] : request.body) as Row[];
-      const out = await score(model, rows, types, added, one);
+      // The model this request started with, held until it ends even if another is swapped in.
+      const served = current;
+      served.inflight++;
+      let out: Row[];
+      try {
+        out = await score(served.model, rows, types, served.added, one);
+      } finally {
+        served.inflight--;
+        if (served.retired && served.inflight === 0) await release(served);
+      }
       predicted.inc(out.length);
       if (ndjson) {
         reply.type(NDJSON);
@@ -163,7 +203,83 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
     },
   });
 
+  const notRegistry = () =>
+    new RequestError(404, 'not serving a model registry: start the server on a registry directory (sluice serve REG) to list and activate versions');
+  app.get('/models', async () => {
+    if (!registry) throw notRegistry();
+    return {
+      active: registry.active(),
+      serving: current.version ?? null,
+      versions: registry.versions().map(({ version, meta }) => ({
+        version,
+        created: meta.created,
+        task: meta.task,
+        rows: meta.data?.rows ?? null,
+        metrics: meta.metrics,
+      })),
+    };
+  });
+
+  // One activation at a time: each waits for the one before it.
+  let activating: Promise<unknown> = Promise.resolve();
+  const activate = async (version: string): Promise<{ serving: string; previous: string | null }> => {
+    if (!registry) throw notRegistry();
+    const known = registry.versions().map((v) => v.version);
+    if (!known.includes(version)) throw new RequestError(404, `unknown version ${JSON.stringify(version)}; known: ${known.join(', ') || 'none'}`, { known });
+    const previous = current.version ?? null;
+    let next: SavedPipeline;
+    try {
+      // Checks every file of the version against its SHA256SUMS.
+      next = await loadPipeline(registry.versionDir(version));
+    } catch (e) {
+      if (e instanceof SluiceError) throw new RequestError(422, `${version} cannot be loaded: ${e.message}`, { version });
+      throw e;
+    }
+    try {
+      if (next.task !== current.model.task)
+        throw new RequestError(409, `${version} is a ${next.task} model; the server serves a ${current.model.task} model (restart it to change task)`, {
+          version,
+        });
+      const want = typesKey(types),
+        got = typesKey(next.inputTypes);
+      if (want !== got)
+        throw new RequestError(409, `${version} reads other input columns than the served model: ${got} instead of ${want} (restart the server to serve it)`, {
+          version,
+        });
+      registry.activate(version);
+    } catch (e) {
+      await next.dispose();
+      if (e instanceof SluiceError) throw new RequestError(422, `${version} cannot be activated: ${e.message}`, { version });
+      throw e;
+    }
+    const old = current;
+    current = prepare(next, version);
+    modelInfo.reset();
+    modelInfo.set({ task: next.task, version }, 1);
+    old.retired = true;
+    if (old.inflight === 0) await release(old);
+    return { serving: version, previous };
+  };
+  app.post('/models/:version/activate', async (request) => {
+    const { version } = request.params as { version: string };
+    const run = activating.then(() => activate(version));
+    activating = run.catch(() => {});
+    return run;
+  });
+  app.addHook('onClose', async () => {
+    await release(current);
+  });
+
   return app;
+}
+
+/** The input column types as a comparable string (sorted by name). */
+function typesKey(types: Readonly<Record<string, ColumnType>> | null): string {
+  if (types === null) return '(not recorded)';
+  return Object.keys(types)
+    .sort()
+    .map((k) => `${k}:${types[k]}`)
+    .join(', ');
 }
 
 /** The rows with the prediction fields added; a 400 names a value the model cannot read, a 422 a row its steps reject. */

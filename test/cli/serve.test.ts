@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -52,6 +52,46 @@ test('sluice serve DIR --port 0: prints its URL, predicts over HTTP, exits 0 on 
   assert.equal(got.health, { status: 'ok', task: 'binary' });
   assert.is(run.code, 0, run.stderr);
   assert.match(run.stderr, /SIGINT, closing/);
+});
+
+test('sluice serve REG: GET /models lists the versions; POST /models/v0001/activate swaps to it', async () => {
+  const reg = join(dir, 'reg');
+  const csv = join(dir, 'train.csv');
+  for (let k = 0; k < 2; k++) {
+    const r = await sluice(['train', csv, '--target', 'y', '--quiet', '--registry', reg]);
+    assert.is(r.code, 0, r.stderr);
+  }
+  const state: { answered?: Promise<{ models: unknown; status: number; swap: unknown; health: unknown }> } = {};
+  const run = await sluice(['serve', reg, '--port', '0', '--token', 't0k'], (stderr, child) => {
+    const m = /serving .* \(binary v0002\) on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+    if (!m || state.answered) return;
+    const url = m[1]!;
+    state.answered = (async () => {
+      try {
+        const models = await (await fetch(`${url}/models`)).json();
+        const r = await fetch(`${url}/models/v0001/activate`, { method: 'POST', headers: { authorization: 'Bearer t0k' } });
+        const swap = await r.json();
+        const health = await (await fetch(`${url}/health`)).json();
+        return { models, status: r.status, swap, health };
+      } finally {
+        child.kill('SIGINT');
+      }
+    })();
+  });
+  assert.ok(state.answered, run.stderr);
+  const got = await state.answered!;
+  const models = got.models as { active: string; serving: string; versions: Array<{ version: string }> };
+  assert.is(models.active, 'v0002');
+  assert.is(models.serving, 'v0002');
+  assert.equal(
+    models.versions.map((v) => v.version),
+    ['v0001', 'v0002'],
+  );
+  assert.is(got.status, 200, JSON.stringify(got.swap));
+  assert.equal(got.swap, { serving: 'v0001', previous: 'v0002' });
+  assert.equal(got.health, { status: 'ok', task: 'binary', version: 'v0001' });
+  assert.is(run.code, 0, run.stderr);
+  assert.is(readFileSync(join(reg, 'ACTIVE'), 'utf8').trim(), 'v0001');
 });
 
 test('sluice serve: a missing model is an error before listening; bad flags are usage errors', async () => {
