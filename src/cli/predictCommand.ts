@@ -21,7 +21,7 @@ export const predictCommand: Command = {
     '',
     '<model> is a directory written by `sluice train --save DIR` (or its pipeline.json), a model',
     'registry (`train --registry REG`: its active version) or one of its versions (REG/v0002). <data>',
-    'is a CSV, Arrow, Parquet, NDJSON or JSON file (by extension; - is CSV on stdin). Each row',
+    'is a CSV, Arrow, Parquet, NDJSON or JSON file (by extension; - is stdin, CSV or --input-format). Each row',
     "goes through the saved steps, frozen, and the model; the output is the input's rows with",
     'added columns:',
     '  binary       prediction (the class) and probability (of the positive class)',
@@ -37,6 +37,7 @@ export const predictCommand: Command = {
     '                    .arrow; csv on stdout)',
     "  --prefix P        put P before the added columns' names (when the input has a prediction column)",
     '  --threshold T     binary: predict the positive class from probability T on (default 0.5)',
+    '  --input-format F  csv|ndjson: what - (stdin) holds (default csv)',
     '  --max-rows N      read at most N rows',
     ...INPUT_USAGE,
     '  --json            print a report { rows, output, … } when done (on stderr when the data goes to stdout)',
@@ -51,6 +52,7 @@ export const predictCommand: Command = {
       options: {
         out: { type: 'string', short: 'o' },
         format: { type: 'string' },
+        'input-format': { type: 'string' },
         prefix: { type: 'string' },
         threshold: { type: 'string' },
         'max-rows': { type: 'string' },
@@ -72,7 +74,9 @@ export const predictCommand: Command = {
     const format = enumFlag('format', values.format, FORMATS);
     const threshold = numFlag('threshold', values.threshold, 0, 1, true);
     const maxRows = intFlag('max-rows', values['max-rows'], undefined, 1);
-    const source = sourceFromPath(file);
+    const inputFormat = enumFlag('input-format', values['input-format'], ['csv', 'ndjson'] as const);
+    if (inputFormat !== undefined && file !== '-') throw new UsageError('--input-format: applies to - (stdin); a file says its format by its extension');
+    const source = sourceFromPath(file, inputFormat ? { format: inputFormat } : {});
     if (source.tcp || source.websocket) throw new UsageError(`${file}: predict reads files or stdin; sockets are for train and run`);
     const input = inputFlags(values, source, file);
     const toStdout = values.out === undefined || values.out === '-';

@@ -4,7 +4,7 @@ import { UsageError } from './UsageError.js';
 /**
  * A source spec for a command-line input: a file by its extension (`.csv`/`.tsv`/`.gz`, `.arrow`/
  * `.feather`/`.ipc`, `.parquet`, `.ndjson`/`.jsonl`, `.json`: an array of objects or NDJSON), `-`
- * for CSV on stdin, or `tcp://host:port`:
+ * for stdin (CSV, or NDJSON with `format`), or `tcp://host:port`:
  * listen there for producers (`connect` makes sluice the client instead). `reconnect` (with
  * `backoff`, `maxRetries`) applies to client sockets only: `--connect` and `ws://`.
  */
@@ -37,7 +37,8 @@ export interface SourceFlags {
 }
 
 function fromPath(input: string, options: SourceFlags): SourceSpec {
-  if (input === '-') return { csv: '-' };
+  // Stdin is CSV unless the format says NDJSON (JSON lines piped in).
+  if (input === '-') return options.format === 'ndjson' ? { ndjson: '-' } : { csv: '-' };
   const tcp = /^tcp:\/\/(\[[^\]]+\]|[^:/]*):(\d+)\/?$/.exec(input);
   if (tcp) {
     const host = tcp[1] || '127.0.0.1',

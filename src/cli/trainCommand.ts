@@ -68,7 +68,7 @@ export const trainCommand: Command = {
     '                    (v0001, v0002 …, made active; see sluice models). Not with --save',
     '  --max-rows N      stop after N rows',
     ...INPUT_USAGE,
-    '  --format F        csv|ndjson for tcp:// and ws:// inputs (default ndjson)',
+    '  --format F        csv|ndjson for - (stdin; default csv), tcp:// and ws:// inputs (default ndjson)',
     '  --connect         tcp://host:port: connect to a server instead of listening',
     '  --reconnect       tcp:// with --connect, ws://: after a refused connect or an abnormal',
     '                    close, reconnect with backoff (default: no; a refused first connect',

@@ -252,4 +252,35 @@ test('train --save seals the directory (SHA256SUMS, sha256sum -c passes); predic
   assert.match(r.stderr, /tampered\/pipeline\.json: checksum mismatch: SHA256SUMS says [0-9a-f]{64}, the file has [0-9a-f]{64}/);
 });
 
+test('stdin: CSV by default, NDJSON with --input-format ndjson, the same predictions; --input-format is for - only', async () => {
+  const save = await model('score > 0');
+  const rows = readFileSync(fresh, 'utf8').trim().split('\n');
+  const header = rows[0]!.split(',');
+  const ndjson = rows
+    .slice(1)
+    .map((l) => {
+      const cells = l.split(',');
+      return JSON.stringify(Object.fromEntries(header.map((h, k) => [h, h === 'city' || h === 'kind' ? cells[k] : Number(cells[k])])));
+    })
+    .join('\n');
+  const run = (args: string[], input: string) =>
+    spawnSync(process.execPath, ['bin/sluice.js', 'predict', save, '-', '--quiet', ...args], { cwd: root, input, encoding: 'utf8' });
+  const fromCsv = run([], readFileSync(fresh, 'utf8'));
+  const fromNdjson = run(['--input-format', 'ndjson', '--format', 'ndjson'], `${ndjson}\n`);
+  assert.is(fromCsv.status, 0, fromCsv.stderr);
+  assert.is(fromNdjson.status, 0, fromNdjson.stderr);
+  const csvProbs = csvRows(fromCsv.stdout)
+    .slice(1)
+    .map((r) => Number(r[7]));
+  const ndProbs = fromNdjson.stdout
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { probability: number }).probability);
+  assert.is(ndProbs.length, 120);
+  assert.equal(ndProbs, csvProbs);
+  const wrong = await sluice(['predict', save, fresh, '--input-format', 'ndjson']);
+  assert.is(wrong.code, 2);
+  assert.match(wrong.stderr, /--input-format: applies to - \(stdin\)/);
+});
+
 test.run();

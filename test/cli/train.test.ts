@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { assertReport } from './assertReport.js';
-import { sluice } from './sluice.js';
+import { root, sluice } from './sluice.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
 const weather = 'node_modules/vega-datasets/data/seattle-weather.csv';
@@ -57,6 +58,30 @@ test('train: a port in use exits 1 naming the port', async () => {
   } finally {
     server.close();
   }
+});
+
+test('train - --format ndjson reads JSON lines from stdin; without it stdin is CSV', async () => {
+  const rows: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const x = ((i * 37) % 101) / 50 - 1;
+    rows.push(JSON.stringify({ x, c: ['a', 'b'][i % 2], y: x > 0 ? 1 : 0 }));
+  }
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['bin/sluice.js', 'train', '-', '--target', 'y', '--json', '--quiet', ...args], {
+      cwd: root,
+      input: `${rows.join('\n')}\n`,
+      encoding: 'utf8',
+    });
+  const r = run(['--format', 'ndjson']);
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.is(report.rows.read, 400);
+  assert.is(report.choices.task, 'binary');
+  assert.ok(report.metrics.rocAuc > 0.9, JSON.stringify(report.metrics));
+  // As CSV (the default) the same bytes are JSON text cut at its commas: nothing to learn.
+  const csv = run([]);
+  assert.is.not(csv.status, 0);
+  assert.match(csv.stderr, /no rows to learn from|not in the data/);
 });
 
 test.run();
