@@ -74,7 +74,7 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
   const telemetry = new Telemetry();
   const prepare = (m: SavedPipeline, version: string | undefined): Served => {
     m.setBadRows((step) => new BadRows(step, { badRows: 'fail', telemetry }));
-    return { model: m, version, added: addedColumns(m), inflight: 0, retired: false, disposed: false };
+    return { model: m, version, added: m.addedColumns(), inflight: 0, retired: false, disposed: false };
   };
   let current = prepare(model, options.registry?.version ?? options.version);
   // The request schema is the first model's; a version with other input columns is refused (409).
@@ -425,12 +425,6 @@ function describeInvalid(errors: readonly AjvError[], body: unknown, types: Read
 
 function tooManyRows(n: string, max: number): RequestError {
   return new RequestError(413, `too many rows: ${n}, at most ${max} per request (maxRows)`, { limit: max });
-}
-
-/** The columns predictBatch adds. */
-function addedColumns(model: SavedPipeline): string[] {
-  const c = model.columns();
-  return [c.prediction, ...(c.probability ? [c.probability] : []), ...(c.perClass ?? [])];
 }
 
 function positiveInt(name: string, v: number | undefined, def: number): number {

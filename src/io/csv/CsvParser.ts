@@ -231,6 +231,8 @@ export class CsvParser {
   private names: string[] = [];
   private dataStart = 0;
   private dataLine = 1;
+  /** Types known before inference: the declared ones, and the hints for columns present (set from the header). */
+  private typed: Record<string, ColumnType> = {};
   private samples: string[][] = [];
 
   // Too-long row being skipped.
@@ -304,18 +306,14 @@ export class CsvParser {
       throw new SpecError('nullValues', 'expected an array of strings');
     if (o.required !== undefined && (!Array.isArray(o.required) || o.required.some((v) => typeof v !== 'string')))
       throw new SpecError('required', 'expected an array of column names');
-    if (o.schema !== undefined && !(o.schema instanceof Schema)) {
-      if (typeof o.schema !== 'object' || o.schema === null) throw new SpecError('schema', 'expected a Schema or { column: type }');
-      for (const [k, t] of Object.entries(o.schema)) {
-        if (!INPUT_TYPES.includes(t)) throw new SpecError(`schema.${k}`, `unknown type ${JSON.stringify(t)}, expected one of ${INPUT_TYPES.join('|')}`);
+    const checkTypes = (key: string, types: object | null, expected: string) => {
+      if (typeof types !== 'object' || types === null) throw new SpecError(key, `expected ${expected}`);
+      for (const [k, t] of Object.entries(types)) {
+        if (!INPUT_TYPES.includes(t)) throw new SpecError(`${key}.${k}`, `unknown type ${JSON.stringify(t)}, expected one of ${INPUT_TYPES.join('|')}`);
       }
-    }
-    if (o.typeHints !== undefined) {
-      if (typeof o.typeHints !== 'object' || o.typeHints === null) throw new SpecError('typeHints', 'expected { column: type }');
-      for (const [k, t] of Object.entries(o.typeHints)) {
-        if (!INPUT_TYPES.includes(t)) throw new SpecError(`typeHints.${k}`, `unknown type ${JSON.stringify(t)}, expected one of ${INPUT_TYPES.join('|')}`);
-      }
-    }
+    };
+    if (o.schema !== undefined && !(o.schema instanceof Schema)) checkTypes('schema', o.schema, 'a Schema or { column: type }');
+    if (o.typeHints !== undefined) checkTypes('typeHints', o.typeHints, '{ column: type }');
     if (o.badRows !== undefined && o.badRows !== 'skip' && o.badRows !== 'fail')
       throw new SpecError('badRows', `expected one of skip|fail, got ${JSON.stringify(o.badRows)}`);
   }
@@ -962,7 +960,9 @@ export class CsvParser {
     for (const k of this.options.required ?? [])
       if (!seen.has(k)) throw new SchemaError(`required but not a column of ${this.name}; columns are ${this.names.join(', ')}`, k);
     for (const [k, t] of Object.entries(this.options.typeHints ?? {})) if (seen.has(k) && types[k] === undefined) types[k] = t;
-    if (this.names.every((n) => types[n] !== undefined)) this.setSchema(Schema.from(types as Record<string, ColumnType>));
+    // Declared types, then hints for the columns present: all of them, or what inference starts from.
+    this.typed = types as Record<string, ColumnType>;
+    if (this.names.every((n) => types[n] !== undefined)) this.setSchema(Schema.from(this.typed));
     else this.phase = Phase.Infer;
   }
 
@@ -976,13 +976,7 @@ export class CsvParser {
   }
 
   private finishInference(): void {
-    const declared = this.options.schema;
-    // Hints (for the columns present) under the declared types: inference fills in the rest.
-    const types = {
-      ...(this.options.typeHints ?? {}),
-      ...(declared instanceof Schema ? Object.fromEntries(declared.fields.map((f) => [f.name, f.type])) : declared),
-    };
-    this.setSchema(inferSchema(this.names, this.samples, { nullValues: [...this.nullSet], types }));
+    this.setSchema(inferSchema(this.names, this.samples, { nullValues: [...this.nullSet], types: this.typed }));
     this.samples = [];
     // Parse the sampled rows again, now typed.
     this.rewind(this.dataStart, this.dataLine);

@@ -139,6 +139,12 @@ export class SavedPipeline {
     return { prediction: `${p}prediction`, probability: null, perClass: null };
   }
 
+  /** The names of the columns predictBatch adds, in the order it adds them. */
+  addedColumns(options: PredictOptions = {}): string[] {
+    const c = this.columns(options);
+    return [c.prediction, ...(c.probability ? [c.probability] : []), ...(c.perClass ?? [])];
+  }
+
   /**
    * The model's input for one batch: the frozen steps, then vectorize. The target's own step runs
    * when `withTarget` and its inputs are there (the matrix then carries the labels); predictBatch
@@ -162,7 +168,7 @@ export class SavedPipeline {
     checkPredictOptions(options, this.task);
     const threshold = options.threshold ?? 0.5;
     const names = this.columns(options);
-    const added = [names.prediction, ...(names.probability ? [names.probability] : []), ...(names.perClass ?? [])];
+    const added = this.addedColumns(options);
     const clash = added.filter((n) => batch.has(n));
     if (clash.length > 0)
       throw new SchemaError(
