@@ -20,6 +20,40 @@ export const COMMON_USAGE = [
   '  -h, --help   this help',
 ];
 
+/** Checkpoint flags of the commands that train (train, run). */
+export const CHECKPOINT_FLAGS = {
+  checkpoint: { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  resume: { type: 'string' },
+} as const;
+
+export const CHECKPOINT_USAGE = [
+  '  --checkpoint DIR     checkpoint the run into DIR/checkpoint.json (model, steps, metrics, books,',
+  '                       source position) every 60 s and when stopped by Ctrl-C or SIGTERM',
+  '  --checkpoint-every S seconds between checkpoints (default 60)',
+  '  --resume DIR         go on from the checkpoint in DIR (the same command on the same input;',
+  '                       a file is read again and the rows already learned passed over), and',
+  '                       keep checkpointing there; with no checkpoint there yet, start',
+];
+
+/**
+ * The spec's training.checkpoint from the flags (`spec` holds the spec's own, for run), and whether
+ * to resume. --resume DIR checkpoints into DIR too; another --checkpoint with it is a usage error.
+ */
+export function checkpointFlags(
+  v: { checkpoint?: string; 'checkpoint-every'?: string; resume?: string },
+  spec: { dir: string; every?: number } | undefined,
+): { checkpoint: { dir: string; every?: number } | undefined; resume: boolean } {
+  if (v.checkpoint !== undefined && v.resume !== undefined && v.checkpoint !== v.resume)
+    throw new UsageError(`--checkpoint ${v.checkpoint} and --resume ${v.resume}: a resumed run checkpoints where it resumes from; give one directory`);
+  for (const k of ['checkpoint', 'resume'] as const) if (v[k] !== undefined && v[k]!.trim() === '') throw new UsageError(`--${k}: expected a directory`);
+  const every = numFlag('checkpoint-every', v['checkpoint-every'], 0, Infinity, true);
+  const dir = v.resume ?? v.checkpoint ?? spec?.dir;
+  if (every !== undefined && dir === undefined) throw new UsageError('--checkpoint-every: give --checkpoint DIR (or --resume DIR) too');
+  const e = every ?? spec?.every;
+  return { checkpoint: dir === undefined ? undefined : { dir, ...(e !== undefined ? { every: e } : {}) }, resume: v.resume !== undefined };
+}
+
 /** An integer flag ≥ min, or the default. */
 export function intFlag(name: string, raw: string | undefined, def: number | undefined, min: number): number | undefined {
   if (raw === undefined) return def;

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { lastValueFrom, Observable, type OperatorFunction, Subject, type Subscription, tap } from 'rxjs';
 import { asyncMap, type Batch, DeadLetter, SourceError, SpecError, Telemetry, textLogger } from '../core/index.js';
 import type { DriftSpec } from '../drift/index.js';
 import { ColumnStats } from '../features/index.js';
 import { type BuiltPipeline, type BuiltStep, buildPipeline, makeStep, type Spec } from '../pipeline/index.js';
 import type { PauseGate } from '../tui/index.js';
+import { CheckpointError, type CheckpointState, checkpointFile, readCheckpoint } from './Checkpoint.js';
 import type { Report } from './Report.js';
 import { sourceFromPath } from './sourceFromPath.js';
 import { sourceName } from './sourceName.js';
@@ -28,18 +29,49 @@ export interface ExecuteOptions {
   lineage: unknown;
   err: (line: string) => void;
   signal?: AbortSignal;
+  /** SIGTERM: stop reading (after a last checkpoint when the spec takes them). */
+  terminate?: AbortSignal;
+  /** Go on from the checkpoint in the spec's training.checkpoint.dir, if there is one there (else start, saying so). */
+  resume?: boolean;
+  /** What the caller keeps in a checkpoint besides the run (the train command's plan), and puts back on resume. */
+  checkpointExtra?: { save(): unknown; restore(saved: unknown): void };
 }
 
 /** Runs a validated spec: source → steps → model, with progress on stderr (or the dashboard); resolves to the report. */
 export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
   const telemetry = new Telemetry();
+  const cp = spec.training?.checkpoint;
+  const run = cp ? runIdentity(spec, o.modelOptions) : null;
+  let resumed: CheckpointState | null = null;
+  if (o.resume) {
+    if (!cp) throw new SpecError('training.checkpoint', 'resuming needs a checkpoint directory (--resume DIR, training.checkpoint.dir)');
+    resumed = readCheckpoint(cp.dir);
+    const file = checkpointFile(cp.dir);
+    if (resumed?.finished) throw new CheckpointError(file, `the run finished (${resumed.created}): there is nothing to resume`);
+    if (resumed) checkSameRun(file, resumed.run, run);
+    else o.err(`no checkpoint in ${cp.dir} yet: starting from the beginning`);
+  }
+  const saved = (resumed?.extra ?? null) as { autoSteps?: Array<Record<string, unknown>>; caller?: unknown } | null;
+  if (saved && saved.caller !== undefined) o.checkpointExtra?.restore(saved.caller);
+  let autoDecided: Array<Record<string, unknown>> | null = saved?.autoSteps ?? null;
   let built = buildPipeline(spec, {
     telemetry,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.targetPath ? { targetPath: o.targetPath } : {}),
     onListening: ({ host, port }) => telemetry.emit({ type: 'log', level: 'info', message: `listening on ${host}:${port}` }),
   });
-  if (o.autoSteps) built = withAutoSteps(built, o.autoSteps);
+  if (o.autoSteps) {
+    const decide = o.autoSteps;
+    built = withAutoSteps(
+      built,
+      (b, t) => {
+        autoDecided = decide(b, t);
+        return autoDecided;
+      },
+      // A resumed run takes the steps decided from the first batch of the first run.
+      autoDecided,
+    );
+  }
 
   const view = o.quiet ? null : await progress(telemetry, o, spec.name ?? 'sluice');
   const stop = view?.stop ?? (async () => {});
@@ -52,6 +84,7 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
   const signal = view?.quit ? (o.signal ? AbortSignal.any([o.signal, view.quit]) : view.quit) : o.signal;
   o = { ...o, ...(signal ? { signal } : {}) };
   // Every stage of the run appends to the source's dead letter; an old file is removed first.
+  // A resumed run starts it afresh too: its source reads the file again from the start and rejects the same rows (see docs/checkpoints.md).
   const release = built.deadLetter ? DeadLetter.share(built.deadLetter) : null;
   try {
     if (spec.target === undefined) return await streamOnly(built, o.signal);
@@ -72,6 +105,19 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
       ...(spec.output?.report ? { reportPath: spec.output.report } : spec.output?.dir ? { reportPath: `${spec.output.dir}/report.json` } : {}),
       lineage: o.lineage,
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.terminate ? { terminate: o.terminate } : {}),
+      ...(cp
+        ? {
+            checkpoint: {
+              dir: cp.dir,
+              everyMs: (cp.every ?? 60) * 1000,
+              run,
+              resume: resumed,
+              replayable: replayable(spec),
+              extra: () => ({ autoSteps: autoDecided, ...(o.checkpointExtra ? { caller: o.checkpointExtra.save() } : {}) }),
+            },
+          }
+        : {}),
       ...(view?.setSnapshot ? { onSnapshotReady: view.setSnapshot } : {}),
       sourceName: sourceName(spec),
       ...(spec.source.badRows ? { badRows: spec.source.badRows } : {}),
@@ -197,10 +243,25 @@ async function streamOnly(built: BuiltPipeline, signal: AbortSignal | undefined)
  * Appends steps decided from the first batch after the spec's own (target, split, steps). Later
  * subscriptions (epochs, the frozen test chain) reuse the same step instances.
  */
-function withAutoSteps(built: BuiltPipeline, decide: NonNullable<ExecuteOptions['autoSteps']>): BuiltPipeline {
+function withAutoSteps(
+  built: BuiltPipeline,
+  decide: NonNullable<ExecuteOptions['autoSteps']>,
+  preset: Array<Record<string, unknown>> | null = null,
+): BuiltPipeline {
   const steps: BuiltStep[] = [];
   let decided = false;
   const transforms = built.transforms;
+  const add = (specs: Array<Record<string, unknown>>) =>
+    specs.forEach((s, i) => {
+      const [kind, opts] = Object.entries(s)[0]!;
+      const step = makeStep(kind, opts, { target: built.target?.column ?? null, telemetry: built.telemetry, path: `auto[${i}].${kind}` });
+      steps.push(step);
+      if (step.transform) transforms.push(step.transform);
+    });
+  if (preset) {
+    decided = true;
+    add(preset);
+  }
   const lazy =
     (pick: (s: BuiltStep) => OperatorFunction<Batch, Batch>): OperatorFunction<Batch, Batch> =>
     (source) =>
@@ -213,12 +274,7 @@ function withAutoSteps(built: BuiltPipeline, decide: NonNullable<ExecuteOptions[
               try {
                 if (!decided) {
                   decided = true;
-                  decide(b, built.target).forEach((s, i) => {
-                    const [kind, opts] = Object.entries(s)[0]!;
-                    const step = makeStep(kind, opts, { target: built.target?.column ?? null, telemetry: built.telemetry, path: `auto[${i}].${kind}` });
-                    steps.push(step);
-                    if (step.transform) transforms.push(step.transform);
-                  });
+                  add(decide(b, built.target));
                 }
               } catch (e) {
                 subscriber.error(e);
@@ -276,4 +332,45 @@ async function dataDriftOptions(d: NonNullable<Spec['dataDrift']>, spec: Spec, t
   const stats = new ColumnStats({ topCapacity: 256 });
   await lastValueFrom(built.source().pipe(tap((b) => stats.update(b))), { defaultValue: null });
   return { ...rest, reference: stats, referenceName: reference };
+}
+
+/** What a checkpoint must match to be resumed: the spec (without its checkpoint settings), the train command's model flags and, for a file, its size and time. */
+function runIdentity(spec: Spec, modelOptions: Record<string, unknown> | undefined): unknown {
+  const { checkpoint: _c, ...training } = spec.training ?? {};
+  const file = [spec.source.csv, spec.source.arrow, spec.source.parquet, spec.source.ndjson, spec.source.json].find((f) => f !== undefined && f !== '-');
+  let input: { file: string; bytes: number; modified: number } | null = null;
+  if (file && existsSync(file)) {
+    const st = statSync(file);
+    input = { file, bytes: st.size, modified: Math.round(st.mtimeMs) };
+  }
+  return JSON.parse(JSON.stringify({ spec: { ...spec, training }, modelOptions: modelOptions ?? null, input }));
+}
+
+/** A checkpoint resumes only the run that made it: the first key that differs is named. */
+function checkSameRun(file: string, saved: unknown, now: unknown): void {
+  const diff = firstDifference(saved, now, '');
+  if (diff !== null)
+    throw new CheckpointError(
+      file,
+      `made by another run: ${diff.path || '(root)'} was ${JSON.stringify(diff.a)}, is ${JSON.stringify(diff.b)} (resume with the same command or spec, on the same input)`,
+    );
+}
+
+function firstDifference(a: unknown, b: unknown, path: string): { path: string; a: unknown; b: unknown } | null {
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    for (const k of new Set([...Object.keys(a as object), ...Object.keys(b as object)])) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
+    return null;
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? null : { path, a, b };
+}
+
+/** A source read again from its start gives the same rows: files and seeded synthetic streams, not stdin or sockets. */
+function replayable(spec: Spec): boolean {
+  const s = spec.source;
+  if (s.tcp || s.websocket) return false;
+  const file = s.csv ?? s.arrow ?? s.parquet ?? s.ndjson ?? s.json;
+  return file !== undefined ? file !== '-' : s.synthetic !== undefined;
 }

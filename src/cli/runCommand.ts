@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { readSpec } from '../pipeline/index.js';
 import { applyOverrides } from './applyOverrides.js';
 import type { Command } from './Command.js';
-import { COMMON_FLAGS, COMMON_USAGE, intFlag } from './commonFlags.js';
+import { CHECKPOINT_FLAGS, CHECKPOINT_USAGE, COMMON_FLAGS, COMMON_USAGE, checkpointFlags, intFlag } from './commonFlags.js';
 import { execute } from './execute.js';
 import { finishRun } from './finishRun.js';
 import { publishToRegistry } from './publishToRegistry.js';
@@ -21,6 +21,7 @@ export const runCommand: Command = {
     '  --set K=V    override a spec key before validation, e.g. --set training.maxRows=1000',
     '               or --set source.tcp.listen=0 (values read as YAML; repeatable)',
     '  --check      validate the spec and exit',
+    ...CHECKPOINT_USAGE,
     ...COMMON_USAGE,
   ].join('\n'),
   async run(args, io) {
@@ -30,6 +31,7 @@ export const runCommand: Command = {
       allowPositionals: true,
       options: {
         ...COMMON_FLAGS,
+        ...CHECKPOINT_FLAGS,
         set: { type: 'string', multiple: true },
         check: { type: 'boolean' },
       },
@@ -42,12 +44,14 @@ export const runCommand: Command = {
       throw new UsageError(positionals.length === 0 ? 'expected a spec file' : `expected one spec file, got ${positionals.length}: ${positionals.join(' ')}`);
     const file = positionals[0]!;
     const seed = intFlag('seed', values.seed, undefined, 0);
-    const spec = readSpec(file, values.set?.length ? (raw) => applyOverrides(raw, values.set!) : undefined);
+    const read = readSpec(file, values.set?.length ? (raw) => applyOverrides(raw, values.set!) : undefined);
+    const { checkpoint, resume } = checkpointFlags(values, read.training?.checkpoint);
+    const spec = checkpoint ? { ...read, training: { ...read.training, checkpoint } } : read;
     if (values.check) {
       io.out(`${file}: ok`);
       return 0;
     }
-    return finishRun(io, values.json === true, (signal) =>
+    return finishRun(io, values.json === true, (signal, terminate) =>
       publishToRegistry(spec, io.err, (spec) =>
         execute(spec, {
           json: values.json === true,
@@ -57,6 +61,8 @@ export const runCommand: Command = {
           lineage: { command: 'run', file, spec },
           err: io.err,
           signal,
+          terminate,
+          resume,
         }),
       ),
     );

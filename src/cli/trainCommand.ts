@@ -9,7 +9,20 @@ import { LEARN_OPTIMIZERS, MODEL_KINDS } from '../learn/index.js';
 import { parseSpec, type Spec } from '../pipeline/index.js';
 import { type AutoPlan, autoSteps, parseInteractions } from './autoSteps.js';
 import type { Command } from './Command.js';
-import { COMMON_FLAGS, COMMON_USAGE, enumFlag, INPUT_FLAGS, INPUT_USAGE, inputFlags, intFlag, listFlag, numFlag } from './commonFlags.js';
+import {
+  CHECKPOINT_FLAGS,
+  CHECKPOINT_USAGE,
+  COMMON_FLAGS,
+  COMMON_USAGE,
+  checkpointFlags,
+  enumFlag,
+  INPUT_FLAGS,
+  INPUT_USAGE,
+  inputFlags,
+  intFlag,
+  listFlag,
+  numFlag,
+} from './commonFlags.js';
 import { type ExecuteOptions, execute } from './execute.js';
 import { finishRun } from './finishRun.js';
 import { publishToRegistry } from './publishToRegistry.js';
@@ -67,6 +80,7 @@ export const trainCommand: Command = {
     '  --registry REG    publish the model as the next version of the model registry REG',
     '                    (v0001, v0002 …, made active; see sluice models). Not with --save',
     '  --max-rows N      stop after N rows',
+    ...CHECKPOINT_USAGE,
     ...INPUT_USAGE,
     '  --format F        csv|ndjson for - (stdin; default csv), tcp:// and ws:// inputs (default ndjson)',
     '  --connect         tcp://host:port: connect to a server instead of listening',
@@ -85,6 +99,7 @@ export const trainCommand: Command = {
       options: {
         ...COMMON_FLAGS,
         ...INPUT_FLAGS,
+        ...CHECKPOINT_FLAGS,
         target: { type: 'string' },
         task: { type: 'string' },
         positive: { type: 'string' },
@@ -142,6 +157,7 @@ export const trainCommand: Command = {
     const maxRows = intFlag('max-rows', v['max-rows'], undefined, 1);
     const holdout = numFlag('holdout', v.holdout, 0, 1, true);
     const drop = listFlag(v.drop);
+    const { checkpoint, resume } = checkpointFlags(v, undefined);
     const modelOptions = defined({
       hidden,
       optimizer: enumFlag('optimizer', v.optimizer, LEARN_OPTIMIZERS),
@@ -162,6 +178,7 @@ export const trainCommand: Command = {
         epochs: intFlag('epochs', v.epochs, undefined, 1),
         backend: enumFlag('backend', v.backend, BACKEND_CHOICES),
         onDivergence: enumFlag('on-divergence', v['on-divergence'], ['stop', 'restore'] as const),
+        checkpoint,
       }),
       drift: driftFlags(v.drift, v['on-drift']),
       dataDrift: v['data-drift'] || v['data-drift-reference'] !== undefined ? defined({ reference: v['data-drift-reference'] }) : undefined,
@@ -194,7 +211,7 @@ export const trainCommand: Command = {
           throw e;
         }
       });
-    return finishRun(io, v.json === true, (signal) =>
+    return finishRun(io, v.json === true, (signal, terminate) =>
       run({
         json: v.json === true,
         quiet: v.quiet === true,
@@ -219,6 +236,15 @@ export const trainCommand: Command = {
         lineage: { command: 'train', args },
         err: io.err,
         signal,
+        terminate,
+        resume,
+        // The per-column choices are made from the first batch of the first run: a resumed run reports them too.
+        checkpointExtra: {
+          save: () => plan,
+          restore: (saved) => {
+            plan = saved as AutoPlan | null;
+          },
+        },
       }),
     );
   },

@@ -1,4 +1,4 @@
-import { type FeatureMatrix, Rng } from '../core/index.js';
+import { FeatureMatrix, type FeatureMatrixState, Rng } from '../core/index.js';
 import type { Model } from '../learn/index.js';
 import type { MetricSet } from '../metrics/index.js';
 import { labeledRows } from './labeledRows.js';
@@ -33,7 +33,7 @@ export class HeldOutSample {
   /** Reservoir mode: sample slot → part index and row in it. */
   private slotPart: Int32Array | null = null;
   private slotRow: Int32Array | null = null;
-  private readonly rng: Rng;
+  private rng: Rng;
 
   constructor(
     readonly maxRows = MAX_ROWS,
@@ -104,6 +104,47 @@ export class HeldOutSample {
     if (this.partRows > 2 * this.cap) this.compact();
   }
 
+  /** The sample as JSON (a checkpoint): its rows copied in slot order, the rows seen and the sampler's random state. */
+  toJSON(): HeldOutSampleState {
+    if (this.slotPart) this.compact();
+    const rows =
+      this.parts.length === 0
+        ? null
+        : this.parts.length === 1
+          ? this.parts[0]!
+          : takeRows(
+              this.parts,
+              Array.from({ length: this.partRows }, (_, i) => i),
+            );
+    return {
+      maxRows: this.maxRows,
+      maxValues: this.maxValues,
+      cap: this.cap,
+      seen: this.seenRows,
+      reservoir: this.slotPart !== null,
+      rows: rows?.toJSON() ?? null,
+      rng: this.rng.toJSON(),
+    };
+  }
+
+  /** A sample that goes on as the one `toJSON` saw would (the same rows kept, scored in the same order). */
+  static fromJSON(s: HeldOutSampleState): HeldOutSample {
+    const h = new HeldOutSample(s.maxRows, 1, s.maxValues);
+    h.rng = Rng.fromJSON(s.rng);
+    h.cap = s.cap;
+    h.seenRows = s.seen;
+    if (s.rows) {
+      const m = FeatureMatrix.fromJSON(s.rows);
+      h.parts = [m];
+      h.partRows = m.rows;
+      if (s.reservoir) {
+        h.slotPart = new Int32Array(h.cap);
+        h.slotRow = Int32Array.from({ length: h.cap }, (_, k) => k);
+      }
+    }
+    return h;
+  }
+
   /** Scores the sample with `model` into `metrics`. Returns the rows scored. */
   async score(model: Model, metrics: MetricSet): Promise<number> {
     if (this.slotPart) this.compact();
@@ -132,4 +173,16 @@ export class HeldOutSample {
     sp.fill(0);
     for (let k = 0; k < this.cap; k++) sr[k] = k;
   }
+}
+
+/** A HeldOutSample as JSON. */
+export interface HeldOutSampleState {
+  maxRows: number;
+  maxValues: number;
+  cap: number;
+  seen: number;
+  /** Sampling has begun (more rows seen than the capacity). */
+  reservoir: boolean;
+  rows: FeatureMatrixState | null;
+  rng: ReturnType<Rng['toJSON']>;
 }

@@ -1,4 +1,4 @@
-import { type FeatureMatrix, SchemaError, SluiceError } from '../core/index.js';
+import { FeatureMatrix, type FeatureMatrixState, SchemaError, SluiceError } from '../core/index.js';
 import type { Model } from '../learn/index.js';
 import type { MetricSet } from '../metrics/index.js';
 import { HeldPredictions } from './HeldPredictions.js';
@@ -53,6 +53,23 @@ export interface TestThenTrainOptions {
   onScored?: ScoredHook;
   /** Counters of a run resumed from a snapshot. */
   resume?: { rows: number; scored: number };
+  /** The whole state of an engine as `snapshot()` gave it (a checkpoint): counters, the hook's partial chunk, rows waiting for their mini-batch. */
+  restore?: TestThenTrainState;
+}
+
+/** An engine between two source batches (`snapshot()`), to go on from there in another process. */
+export interface TestThenTrainState {
+  taken: number;
+  scored: number;
+  learned: number;
+  unlearned: number;
+  halted: boolean;
+  cursor: number;
+  released: number;
+  /** The onChunk hook's partial chunk: its first row, rows so far, and the labeled rows' targets and predictions. */
+  chunk: { first: number; in: number; targets: number[]; predictions: number[] };
+  /** Rows of a partial mini-batch, waiting for the next source batch. */
+  pending: FeatureMatrixState | null;
 }
 
 /** Rows per onChunk call by default: the CLI's divergence watch smooths its loss over 256 rows. */
@@ -132,7 +149,27 @@ export class TestThenTrain {
     this.chunkRows = Math.ceil(Math.max(1, options.chunkRows ?? CHUNK_ROWS) / b) * b;
     this.chunkTargets = new Float32Array(this.hook ? this.chunkRows : 0);
     this.chunkPredictions = new Float32Array(this.hook ? this.chunkRows * this.outputs : 0);
-    if (options.resume) {
+    const r = options.restore;
+    if (r) {
+      if (this.held)
+        throw new SluiceError('CHECKPOINT', 'test-then-train with a label delay cannot be restored from a snapshot (its held predictions are not saved)');
+      this.taken = r.taken;
+      this.scoredRows = r.scored;
+      this.learnedRows = r.learned;
+      this.unlearnedRows = r.unlearned;
+      this.halted = r.halted;
+      this.cursor = r.cursor;
+      this.released = r.released;
+      this.chunkFirst = r.chunk.first;
+      this.chunkIn = r.chunk.in;
+      this.chunkLabeled = r.chunk.targets.length;
+      this.chunkTargets.set(r.chunk.targets);
+      this.chunkPredictions.set(r.chunk.predictions);
+      if (r.pending) {
+        const m = FeatureMatrix.fromJSON(r.pending);
+        this.pend(m, 0, m.rows);
+      }
+    } else if (options.resume) {
       this.taken = options.resume.rows;
       this.scoredRows = options.resume.scored;
       this.learnedRows = options.resume.scored;
@@ -178,6 +215,39 @@ export class TestThenTrain {
   /** True once stopped, or once `maxRows` rows were taken: process() takes no more rows. */
   get done(): boolean {
     return this.halted || this.taken >= this.maxRows;
+  }
+
+  /**
+   * The engine's state between two `process` calls, for a checkpoint: restored with the `restore`
+   * option (same model state, same options), it goes on exactly as this one would. The rows
+   * waiting for their mini-batch are copied. Not with a label delay (its held rows are not saved).
+   */
+  snapshot(): TestThenTrainState {
+    if (this.held) throw new SluiceError('CHECKPOINT', 'test-then-train with a label delay cannot be snapshot (its held predictions are not saved)');
+    let pending: FeatureMatrixState | null = null;
+    if (this.pendingRows > 0) {
+      // One copied piece instead of views into past batches: the same rows in the same order.
+      const m = this.assemble(null, 0);
+      this.pend(m, 0, m.rows);
+      pending = m.toJSON();
+    }
+    const w = this.outputs;
+    return {
+      taken: this.taken,
+      scored: this.scoredRows,
+      learned: this.learnedRows,
+      unlearned: this.unlearnedRows,
+      halted: this.halted,
+      cursor: this.cursor,
+      released: this.released,
+      chunk: {
+        first: this.chunkFirst,
+        in: this.chunkIn,
+        targets: Array.from(this.chunkTargets.subarray(0, this.chunkLabeled)),
+        predictions: Array.from(this.chunkPredictions.subarray(0, this.chunkLabeled * w)),
+      },
+      pending,
+    };
   }
 
   /** Takes one source batch (cut at maxRows): predicts, scores and learns it as far as whole mini-batches go. Returns `done`. */

@@ -7,7 +7,7 @@
  */
 
 export { checkModelSource } from './checkModelSource.js';
-export { HeldOutSample } from './HeldOutSample.js';
+export { HeldOutSample, type HeldOutSampleState } from './HeldOutSample.js';
 export { HeldPredictions, type Matured } from './HeldPredictions.js';
 export { HoldoutEvaluator, type HoldoutOptions, type HoldoutReport, type HoldoutScores } from './HoldoutEvaluator.js';
 export { isModel } from './isModel.js';
@@ -19,5 +19,13 @@ export { predictionsOf } from './predictionsOf.js';
 export { resolveModel } from './resolveModel.js';
 export { rowView } from './rowView.js';
 export { type EpochChunk, ShuffleBuffer, type ShuffleBufferState } from './ShuffleBuffer.js';
-export { type ChunkHook, type LabelDelay, type ScoredChunk, type ScoredHook, TestThenTrain, type TestThenTrainOptions } from './TestThenTrain.js';
+export {
+  type ChunkHook,
+  type LabelDelay,
+  type ScoredChunk,
+  type ScoredHook,
+  TestThenTrain,
+  type TestThenTrainOptions,
+  type TestThenTrainState,
+} from './TestThenTrain.js';
 export { takeRows } from './takeRows.js';

@@ -159,7 +159,8 @@ const nonNegative = (v: number) => v >= 0;
 const posInt = (v: number) => Number.isInteger(v) && v > 0;
 
 function resolveSchedule(v: unknown): Schedule {
-  if (v === undefined) return { kind: 'constant' };
+  // Resolving a resolved schedule gives it back unchanged (a checkpoint's model is rebuilt from its options).
+  if (v === undefined) return { kind: 'constant', warmup: 0 };
   const s = (typeof v === 'string' ? { kind: v } : v) as Record<string, unknown>;
   if (!s || typeof s !== 'object') throw new SpecError('schedule', `must be a schedule name or object, got ${JSON.stringify(v)}`);
   const kind = oneOf(s, 'kind', ['constant', 'inverse', 'step', 'cosine'] as const, 'constant');

@@ -473,6 +473,15 @@ export const SPEC_KEYS: ObjectKey = {
           ['stop', 'restore'],
           'stop',
         ),
+        checkpoint: {
+          type: 'object',
+          doc: 'Checkpoints of the run (model, steps, metrics, books and the source position) into `dir`/checkpoint.json, replaced atomically: every `every` seconds, and when the run is stopped (Ctrl-C, SIGTERM). `sluice train|run … --resume DIR` goes on from the last one; see docs/checkpoints.md.',
+          keys: {
+            dir: str('Directory of the checkpoint file.'),
+            every: num('Seconds between checkpoints.', { min: 0, exclusive: true, default: 60 }),
+          },
+          required: ['dir'],
+        },
       },
     },
     drift: {

@@ -15,7 +15,14 @@ export interface Spec {
   features?: { drop?: string[]; include?: string[]; missing?: 'error' | 'zero' };
   split?: { test: number; key?: string; stratify?: string; seed?: number };
   model?: string | Record<string, Record<string, unknown> | null>;
-  training?: { batchSize?: number; epochs?: number; backend?: 'auto' | 'cpu' | 'webgpu' | 'gpujs'; maxRows?: number; onDivergence?: 'stop' | 'restore' };
+  training?: {
+    batchSize?: number;
+    epochs?: number;
+    backend?: 'auto' | 'cpu' | 'webgpu' | 'gpujs';
+    maxRows?: number;
+    onDivergence?: 'stop' | 'restore';
+    checkpoint?: { dir: string; every?: number };
+  };
   drift?: { detector?: string | Record<string, Record<string, unknown> | null>; onDrift?: 'alert' | 'reset' | 'swap' };
   dataDrift?: { reference?: string; referenceRows?: number; window?: number; columns?: string[] };
   evaluation?: { progressive?: boolean; metrics?: string[]; rolling?: number; threshold?: number; test?: string };

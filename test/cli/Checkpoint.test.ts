@@ -1,0 +1,151 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Rng } from '../../src/core/index.js';
+import { type Run, sluice } from './sluice.js';
+
+// Checkpoints and resume (docs/checkpoints.md): a run killed with SIGKILL at random points and
+// resumed each time ends with the model, steps, metrics and books of a run never interrupted.
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-checkpoint-'));
+const data = join(dir, 'data.csv');
+// 13 source batches of 32,768 rows: a checkpoint can fall between any two.
+const ROWS = 400_000;
+{
+  // Categories, numbers with gaps, rows with an extra field (source bad rows) and missing labels (label rejects).
+  const rng = new Rng(11);
+  const lines = ['city,kind,x,y,label'];
+  for (let i = 0; i < ROWS; i++) {
+    const c = rng.int(40),
+      k = rng.int(8),
+      x = rng.uniform(0, 10),
+      y = rng.uniform(-1, 2);
+    const z = (c % 5) - 2 + (k % 3) + 0.3 * x - 1.5 + y + rng.uniform(-1, 1);
+    if (i % 997 === 5) lines.push(`c${c},k${k},${x.toFixed(3)},${y.toFixed(3)},1,extra`);
+    else lines.push(`c${c},k${k},${x.toFixed(3)},${i % 1500 === 7 ? '' : y.toFixed(3)},${i % 700 === 3 ? '' : z > 0 ? 1 : 0}`);
+  }
+  writeFileSync(data, `${lines.join('\n')}\n`);
+}
+const train = (save: string, more: string[]) => ['train', data, '--target', 'label', '--save', save, '--json', '--no-tui', '--seed', '3', ...more];
+const artifact = (save: string) => JSON.parse(readFileSync(join(save, 'pipeline.json'), 'utf8'));
+const checkpoints = (stderr: string) => stderr.split('\n').filter((l) => / checkpoint .*checkpoint\.json/.test(l)).length;
+
+let baseline: { report: { rows: { trained: number }; metrics: unknown; choices: unknown }; artifact: { model: unknown; pipeline: unknown } } | null = null;
+async function uninterrupted() {
+  if (baseline) return baseline;
+  const save = join(dir, 'full');
+  const r = await sluice(train(save, []));
+  assert.is(r.code, 0, r.stderr);
+  baseline = { report: JSON.parse(r.stdout), artifact: artifact(save) };
+  return baseline;
+}
+
+/** Starts a resumable run and SIGKILLs it `delayMs` after its `after`-th new checkpoint line (or lets it end). */
+function killedRun(save: string, ck: string, after: number, delayMs: number): Promise<Run> {
+  let armed = false;
+  return sluice(train(save, ['--resume', ck, '--checkpoint-every', '0.05']), (text, child) => {
+    if (!armed && checkpoints(text) >= after) {
+      armed = true;
+      setTimeout(() => child.kill('SIGKILL'), delayMs);
+    }
+  });
+}
+
+test('SIGKILL at 5 random points, resumed each time: the same model, metrics and books as a run never killed', async () => {
+  const full = await uninterrupted();
+  const save = join(dir, 'killed'),
+    ck = join(dir, 'killed-ck');
+  const rng = new Rng(Date.now() % 100_000);
+  let midRun = 0;
+  const positions: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await killedRun(save, ck, 1 + rng.int(2), rng.int(60));
+    const state = existsSync(join(ck, 'checkpoint.json')) ? JSON.parse(readFileSync(join(ck, 'checkpoint.json'), 'utf8')) : null;
+    if (state?.finished) break;
+    assert.is(r.code, null, `run ${i} should have been killed: ${r.stderr.slice(-400)}`);
+    assert.ok(state, 'a killed run left a checkpoint');
+    positions.push(state.position.rows);
+    midRun++;
+  }
+  assert.ok(midRun >= 3, `at least 3 of the 5 kills land mid-run (got ${midRun})`);
+  // Each resume goes on from where the last checkpoint was: positions never go back.
+  for (let i = 1; i < positions.length; i++) assert.ok(positions[i]! >= positions[i - 1]!, `positions ${positions.join(', ')}`);
+  const last = await sluice(train(save, ['--resume', ck, '--checkpoint-every', '0.05']));
+  assert.is(last.code, 0, last.stderr);
+  assert.match(last.stderr, /resumed from .*checkpoint\.json/);
+  const report = JSON.parse(last.stdout);
+  assert.equal(report.rows, full.report.rows);
+  assert.is(report.rows.read, ROWS);
+  assert.is(report.rows.trained + report.rows.skipped, ROWS);
+  assert.equal(report.metrics, full.report.metrics);
+  assert.equal(report.choices, full.report.choices);
+  const a = artifact(save);
+  assert.equal(a.model, full.artifact.model);
+  assert.equal(a.pipeline, full.artifact.pipeline);
+  // The last checkpoint says the run finished: resuming again is refused, with the reason.
+  const again = await sluice(train(save, ['--resume', ck]));
+  assert.is(again.code, 1);
+  assert.match(again.stderr, /the run finished .*nothing to resume/);
+});
+
+test('SIGTERM: a last checkpoint, exit 143 with the report so far; --resume finishes the same run', async () => {
+  const full = await uninterrupted();
+  const save = join(dir, 'term'),
+    ck = join(dir, 'term-ck');
+  let sent = false;
+  const r = await sluice(train(save, ['--checkpoint', ck, '--checkpoint-every', '0.05']), (text, child) => {
+    if (!sent && checkpoints(text) >= 2) {
+      sent = true;
+      child.kill('SIGTERM');
+    }
+  });
+  assert.is(r.code, 143, r.stderr.slice(-400));
+  const partial = JSON.parse(r.stdout);
+  const state = JSON.parse(readFileSync(join(ck, 'checkpoint.json'), 'utf8'));
+  assert.is(state.finished, false);
+  assert.is(partial.rows.trained, state.counters.trained, 'the report covers the rows up to the last checkpoint');
+  assert.ok(partial.rows.trained < full.report.rows.trained);
+  const done = await sluice(train(save, ['--resume', ck]));
+  assert.is(done.code, 0, done.stderr);
+  const report = JSON.parse(done.stdout);
+  assert.equal(report.metrics, full.report.metrics);
+  assert.equal(artifact(save).model, full.artifact.model);
+});
+
+test('--resume refuses another run, a damaged checkpoint, and conflicting flags', async () => {
+  const ck = join(dir, 'other-ck');
+  const save = join(dir, 'other');
+  let sent = false;
+  const r = await sluice(train(save, ['--checkpoint', ck, '--checkpoint-every', '0.05']), (text, child) => {
+    if (!sent && checkpoints(text) >= 1) {
+      sent = true;
+      child.kill('SIGKILL');
+    }
+  });
+  assert.is(r.code, null);
+  const other = await sluice(train(save, ['--resume', ck, '--lr', '0.1']));
+  assert.is(other.code, 1);
+  assert.match(other.stderr, /made by another run: modelOptions\.lr was undefined, is 0\.1/);
+  const flags = await sluice(train(save, ['--resume', ck, '--checkpoint', join(dir, 'elsewhere')]));
+  assert.is(flags.code, 2);
+  assert.match(flags.stderr, /--checkpoint .* and --resume .*give one directory/);
+  const every = await sluice(train(save, ['--checkpoint-every', '5']));
+  assert.is(every.code, 2);
+  assert.match(every.stderr, /--checkpoint-every: give --checkpoint DIR/);
+  writeFileSync(join(ck, 'checkpoint.json'), '{"format":"sluice-checkpoint","version":1,');
+  const damaged = await sluice(train(save, ['--resume', ck]));
+  assert.is(damaged.code, 1);
+  assert.match(damaged.stderr, /checkpoint\.json: not a readable checkpoint/);
+});
+
+test('checkpoints are refused where their state is not saved yet: error drift', async () => {
+  const r = await sluice(train(join(dir, 'drift'), ['--checkpoint', join(dir, 'drift-ck'), '--drift', 'adwin']));
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /checkpoints do not cover error-drift detection/);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test.run();
