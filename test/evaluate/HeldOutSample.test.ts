@@ -69,4 +69,37 @@ test('wide rows lower the capacity (values kept are bounded); rows without a tar
   assert.equal(await sampled(s), [4, 5, 6, 7, 8, 9]);
 });
 
+test('toJSON/fromJSON: a restored sample keeps the same rows and goes on sampling as the original would', async () => {
+  const rows = (start: number, n: number) =>
+    FeatureMatrix.dense(
+      n,
+      2,
+      Float32Array.from({ length: 2 * n }, (_, i) => start + (i >> 1)),
+      { targets: Float32Array.from({ length: n }, (_, i) => (start + i) % 2) },
+    );
+  const a = new HeldOutSample(500, 9);
+  for (let s = 0; s < 2000; s += 100) a.add(rows(s, 100));
+  const b = HeldOutSample.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+  assert.is(b.seen, a.seen);
+  for (let s = 2000; s < 5000; s += 100) {
+    a.add(rows(s, 100));
+    b.add(rows(s, 100));
+  }
+  const ids = async (h: HeldOutSample) => {
+    const got: number[] = [];
+    const m = new FakeModel();
+    const metrics = new MetricSet(['accuracy']);
+    const predict = m.predict.bind(m);
+    m.predict = async (x) => {
+      for (let r = 0; r < x.rows; r++) got.push(x.get(r, 0));
+      return predict(x);
+    };
+    await h.score(m, metrics);
+    return got;
+  };
+  const [ia, ib] = [await ids(a), await ids(b)];
+  assert.is(ia.length, 500);
+  assert.equal(ib, ia, 'the same rows in the same order');
+});
+
 test.run();

@@ -232,4 +232,39 @@ test('the CSR views of the chunks a model gets stay as they were (their indptrs 
   }
 });
 
+test('snapshot() between two source batches, restored into a fresh engine and model (through JSON), goes on exactly as the engine never stopped', async () => {
+  const source = batches(data, 3000);
+  for (const [b, ttt] of [
+    [32, true],
+    [100, false],
+    [1, true],
+  ] as const) {
+    const whole = await runEngine(new SgdModel(b, data.cols, ttt), source, { onChunk: () => false });
+    for (const cut of [1, 7, 20]) {
+      const metrics = new MetricSet(['accuracy', 'rocAuc', 'logLoss'], { rolling: 1000 });
+      const first = new SgdModel(b, data.cols, ttt);
+      const e1 = new TestThenTrain(first, { metrics, onChunk: () => false });
+      for (const x of source.slice(0, cut)) await e1.process(x);
+      // A partial mini-batch waits at every cut here (3000 rows a batch): the snapshot must carry it.
+      const saved = JSON.parse(JSON.stringify({ engine: e1.snapshot(), model: await first.state(), metrics: metrics.toJSON() }));
+      const second = new SgdModel(b, data.cols, ttt);
+      second.load(saved.model);
+      const m2 = MetricSet.fromJSON(saved.metrics);
+      const e2 = new TestThenTrain(second, { metrics: m2, onChunk: () => false, restore: saved.engine });
+      assert.is(e2.carried, e1.carried, 'rows waiting for their mini-batch');
+      for (const x of source.slice(cut)) await e2.process(x);
+      await e2.finish();
+      assert.equal(m2.values(), whole.values, `batch ${b}, cut after ${cut} source batches: metrics`);
+      assert.equal(second.weights(), whole.weights, `batch ${b}, cut after ${cut}: weights`);
+      assert.is(e2.learned, whole.engine.learned);
+      assert.is(e2.rows, whole.engine.rows);
+    }
+  }
+});
+
+test('snapshot() is refused with a label delay (its held predictions are not saved)', () => {
+  const e = new TestThenTrain(new SgdModel(1, 4, false), { labelDelay: { rows: 10 } });
+  assert.throws(() => e.snapshot(), /label delay cannot be snapshot/);
+});
+
 test.run();
