@@ -1,16 +1,24 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { BadInputError, BadRows, Batch, type ColumnType, parseDatetime, Schema, SchemaError, SluiceError, SpecError, Telemetry } from '../core/index.js';
+import { BadRows, type Batch, type Column, type ColumnType, type Schema, SluiceError, SpecError, StringDictionary, Telemetry } from '../core/index.js';
+import { type DriftDetectorSpec, type ResolvedDriftSpec, readDriftSpec } from '../drift/index.js';
+import type { MetricSpec } from '../metrics/index.js';
 import { loadPipeline, type SavedPipeline } from '../operators/index.js';
 import { ModelRegistry } from '../registry/index.js';
+import { ARROW, readArrowBody, writeArrowBody } from './arrowBody.js';
+import { type AjvError, BodyShape } from './BodyShape.js';
+import { FeedbackLog } from './FeedbackLog.js';
+import { RequestError, tooManyRows } from './RequestError.js';
+import { atRow, batchFromArrowBody, batchFromRows, schemaOf, whereRow } from './requestBatch.js';
+import { ServedModel } from './ServedModel.js';
 
 export interface ServerOptions {
   /** When set, POST endpoints need `Authorization: Bearer <token>` (GET /health and /metrics stay open). */
   token?: string;
   /** Largest request body in bytes (default 1 MiB); a larger one is a 413. */
   maxBodyBytes?: number;
-  /** Most rows in one request (default 10,000); more is a 413. */
+  /** Most rows in one request (default 10,000); more is a 413. It bounds what one /learn request holds the server for. */
   maxRows?: number;
   /** Fastify's request log (pino, JSON lines on stdout); default off. */
   logger?: boolean;
@@ -23,75 +31,69 @@ export interface ServerOptions {
    * when it closes. `version` here overrides `options.version`.
    */
   registry?: { dir: string; version: string };
-}
-
-/** A model being served: its version, what its requests need, and how many requests are using it. */
-interface Served {
-  model: SavedPipeline;
-  version: string | undefined;
-  added: string[];
-  inflight: number;
-  /** Swapped out: disposed of when `inflight` drops to 0. */
-  retired: boolean;
-  disposed: boolean;
+  /** POST /learn and /feedback make the model learn (default true); false answers them 403. */
+  learn?: boolean;
+  /** Progressive metrics of the rows learned (default by task, as `sluice train`): `sluice_model_metric{name}`. */
+  metrics?: MetricSpec[];
+  /** Also keep the metrics over the last `rolling` rows scored: `sluice_model_metric_rolling{name}`. */
+  rolling?: number;
+  /** Watch the errors of the rows learned for drift (alert only): `adwin`, `page-hinkley`, ... or `{ adwin: { delta } }`. */
+  drift?: DriftDetectorSpec;
+  /**
+   * Late labels: /predict logs each row that has an `idColumn` field (default `id`) with its
+   * prediction, keeping the newest `maxIds` ids (default 100,000) for `maxAgeMs` (default one hour);
+   * POST /feedback joins `{ id, label }` to them. false: nothing is logged, /feedback is a 404.
+   */
+  feedback?: { idColumn?: string; maxIds?: number; maxAgeMs?: number } | false;
+  /** The feedback log's clock in ms (default performance.now); tests step it to age ids out. */
+  now?: () => number;
 }
 
 const MIB = 1 << 20;
 const NDJSON = 'application/x-ndjson';
-/** A cell the server passes through: a scalar. A nested object or array is refused, never walked. */
-const CELL = { type: ['string', 'number', 'boolean', 'null'] };
-const ENDPOINTS = 'POST /predict, GET /health, GET /metrics';
+const ENDPOINTS = 'POST /predict, POST /learn, POST /feedback, GET /health, GET /metrics';
+/** Longest id kept for feedback (characters). */
+const MAX_ID_LENGTH = 256;
 
 type Row = Record<string, unknown>;
 
-/** A 4xx answer: `{ error, field?, row? }`. */
-class RequestError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly body: { field?: string; row?: number; [k: string]: unknown } = {},
-  ) {
-    super(message);
-  }
-}
+/** What an Arrow body parses to: an empty array, so the JSON schema lets it by; the bytes wait in `arrowBodies`. */
+const ARROW_BODY: readonly unknown[] = Object.freeze([]);
 
 /**
- * The HTTP face of a saved pipeline: POST /predict scores rows with `model.predictBatch`, GET
- * /health says it is up, GET /metrics gives Prometheus text from a registry of its own (two
- * servers in one process do not share counters). Every bad request is a 4xx with a JSON body
- * `{ error, field? }` naming what is wrong; a request body is parsed as data and never evaluated.
- * The caller listens, closes and disposes of the model. The model's steps are set to fail on a
- * bad row (a 422 naming it) instead of dropping it, so each answer row matches its input row.
+ * The HTTP face of a saved pipeline. POST /predict scores rows with `model.predictBatch`; POST
+ * /learn makes the model learn labelled rows (each scored first: progressive metrics); POST
+ * /feedback joins late labels to the predictions logged for their ids and learns them; GET /health
+ * says it is up; GET /metrics gives Prometheus text from a registry of its own (two servers in one
+ * process do not share counters). Bodies are a JSON row object, a JSON array of rows, NDJSON, or
+ * an Arrow IPC stream, and /predict answers in the shape it was sent. Every bad request is a 4xx
+ * with a JSON body `{ error, field?, row? }` naming what is wrong; a request body is parsed as
+ * data and never evaluated. The caller listens, closes and disposes of the model (unless it came
+ * from a registry). The model's steps are set to fail on a bad row (a 422 naming it) instead of
+ * dropping it, so each answer row matches its input row.
  */
 export function createServer(model: SavedPipeline, options: ServerOptions = {}): FastifyInstance {
   const maxBodyBytes = positiveInt('maxBodyBytes', options.maxBodyBytes, MIB);
   const maxRows = positiveInt('maxRows', options.maxRows, 10_000);
   if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) throw new SpecError('token', 'expected a non-empty string');
   const tokenHash = options.token === undefined ? null : sha256(options.token);
+  const learning = options.learn ?? true;
+  const drift: ResolvedDriftSpec | null = options.drift === undefined ? null : readDriftSpec({ detector: options.drift, onDrift: 'alert' }, 'drift');
+  const fb = options.feedback === false ? null : (options.feedback ?? {});
+  const idColumn = fb === null ? null : (fb.idColumn ?? 'id');
+  if (idColumn !== null && (typeof idColumn !== 'string' || idColumn === '')) throw new SpecError('feedback.idColumn', 'expected a column name');
+  const log =
+    fb === null
+      ? null
+      : new FeedbackLog<ServedModel>({
+          ...(fb.maxIds !== undefined ? { maxIds: fb.maxIds } : {}),
+          ...(fb.maxAgeMs !== undefined ? { maxAgeMs: fb.maxAgeMs } : {}),
+          ...(options.now ? { now: options.now } : {}),
+        });
 
   const registry = options.registry === undefined ? null : ModelRegistry.open(options.registry.dir);
   // A private telemetry: the server's bad rows are answered, not reported to the process's stream.
   const telemetry = new Telemetry();
-  const prepare = (m: SavedPipeline, version: string | undefined): Served => {
-    m.setBadRows((step) => new BadRows(step, { badRows: 'fail', telemetry }));
-    return { model: m, version, added: m.addedColumns(), inflight: 0, retired: false, disposed: false };
-  };
-  let current = prepare(model, options.registry?.version ?? options.version);
-  // The request schema is the first model's; a version with other input columns is refused (409).
-  const types = model.inputTypes;
-  const endpoints = registry ? `${ENDPOINTS}, GET /models, POST /models/:version/activate` : ENDPOINTS;
-  const release = async (s: Served): Promise<void> => {
-    if (s.disposed || !registry) return;
-    s.disposed = true;
-    await s.model.dispose();
-  };
-
-  const app = Fastify({
-    logger: options.logger ?? false,
-    bodyLimit: maxBodyBytes,
-    // Types are checked, never coerced: "3" in a number column is an error, [1] is not 1.
-    ajv: { customOptions: { coerceTypes: false, allowUnionTypes: true, allErrors: false } },
-  });
 
   const metrics = new Registry();
   const requests = new Counter({
@@ -104,10 +106,55 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
     name: 'sluice_http_request_duration_seconds',
     help: 'Time from request to response, by route and method',
     labelNames: ['route', 'method'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [metrics],
   });
   const predicted = new Counter({ name: 'sluice_predicted_rows_total', help: 'Rows scored by POST /predict', registers: [metrics] });
+  const learnedRows = new Counter({
+    name: 'sluice_learned_rows_total',
+    help: 'Rows the model learned, by endpoint (learn: labelled rows; feedback: late labels joined to logged predictions)',
+    labelNames: ['endpoint'] as const,
+    registers: [metrics],
+  });
+  const feedbackCount = new Counter({
+    name: 'sluice_feedback_total',
+    help: 'Labels sent to POST /feedback, by result: joined (learned), unknown (id never logged, expired or evicted), duplicate (id already labelled)',
+    labelNames: ['result'] as const,
+    registers: [metrics],
+  });
+  const driftEvents = new Counter({
+    name: 'sluice_drift_events_total',
+    help: 'Drift detector alarms on the errors of the rows learned, by signal (stays 0 without --drift)',
+    labelNames: ['signal'] as const,
+    registers: [metrics],
+  });
+  for (const endpoint of ['learn', 'feedback']) learnedRows.inc({ endpoint }, 0);
+  for (const result of ['joined', 'unknown', 'duplicate']) feedbackCount.inc({ result }, 0);
+  for (const signal of ['warning', 'drift']) driftEvents.inc({ signal }, 0);
+
+  const prepare = (m: SavedPipeline, version: string | undefined): ServedModel => {
+    m.setBadRows((step) => new BadRows(step, { badRows: 'fail', telemetry }));
+    return new ServedModel(m, version, {
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.rolling !== undefined ? { rolling: options.rolling } : {}),
+      drift,
+      onAlarm: (signal) => driftEvents.inc({ signal }),
+    });
+  };
+  let current = prepare(model, options.registry?.version ?? options.version);
+  // The request schema is the first model's; a version with other input columns is refused (409).
+  const types = model.inputTypes;
+  const schema = types === null ? null : schemaOf(types);
+  const predictShape = BodyShape.predict(types);
+  const learnShape = BodyShape.learn(types, model.labelColumns, model.labelTypes, idColumn);
+  const feedbackShape = BodyShape.feedback();
+  const endpoints = registry ? `${ENDPOINTS}, GET /models, POST /models/:version/activate` : ENDPOINTS;
+  const release = async (s: ServedModel): Promise<void> => {
+    if (s.disposed || !registry) return;
+    s.disposed = true;
+    await s.dispose();
+  };
+
   const modelInfo = new Gauge({
     name: 'sluice_model_info',
     help: 'The model served (always 1; its task and version are labels)',
@@ -115,6 +162,50 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
     registers: [metrics],
   });
   modelInfo.set({ task: model.task, version: current.version ?? '' }, 1);
+  new Gauge({
+    name: 'sluice_model_metric',
+    help: 'Progressive metrics of the served model: each row learned (/learn, /feedback) scored before it was learned, since the model started serving',
+    labelNames: ['name'] as const,
+    registers: [metrics],
+    collect() {
+      for (const [name, v] of Object.entries(current.metrics.values())) this.set({ name }, v);
+    },
+  });
+  if (options.rolling !== undefined)
+    new Gauge({
+      name: 'sluice_model_metric_rolling',
+      help: `The same over the last ${options.rolling} rows scored`,
+      labelNames: ['name'] as const,
+      registers: [metrics],
+      collect() {
+        for (const [name, v] of Object.entries(current.metrics.rollingValues() ?? {})) this.set({ name }, v);
+      },
+    });
+  new Gauge({
+    name: 'sluice_scored_rows',
+    help: 'Rows counted in sluice_model_metric (the served model, since it started serving)',
+    registers: [metrics],
+    collect() {
+      this.set(current.scored);
+    },
+  });
+  if (log)
+    new Gauge({
+      name: 'sluice_feedback_ids',
+      help: `Ids kept for late labels (at most ${log.maxIds}, for ${log.maxAgeMs / 1000} s)`,
+      registers: [metrics],
+      collect() {
+        this.set(log.size);
+      },
+    });
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: maxBodyBytes,
+    // Types are checked, never coerced: "3" in a number column is an error, [1] is not 1. A field
+    // a body may not have is an error too, not silently removed.
+    ajv: { customOptions: { coerceTypes: false, allowUnionTypes: true, allErrors: false, removeAdditional: false } },
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     if (tokenHash === null || request.method !== 'POST') return;
@@ -131,7 +222,7 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
     latency.observe({ route, method: request.method }, reply.elapsedTime / 1000);
   });
 
-  // Rows come as JSON or NDJSON; a text/plain body is a 415, not a string that fails validation.
+  // Rows come as JSON, NDJSON or Arrow; a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   // NDJSON: one row per line; blank lines are skipped. Parsed into an array, validated as one.
   app.addContentTypeParser(NDJSON, { parseAs: 'string' }, (_request, body, done) => {
@@ -149,17 +240,35 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
     }
     done(null, rows);
   });
+  // Arrow: the bytes are decoded by the handler (after the token and size checks).
+  const arrowBodies = new WeakMap<FastifyRequest, Buffer>();
+  app.addContentTypeParser(ARROW, { parseAs: 'buffer' }, (request, body, done) => {
+    arrowBodies.set(request, body as Buffer);
+    done(null, ARROW_BODY);
+  });
+  const arrowOf = (request: FastifyRequest): Batch | null => {
+    if (request.body !== ARROW_BODY) return null;
+    return readArrowBody(arrowBodies.get(request)!, maxRows);
+  };
 
+  const shapes = new Map<string, BodyShape>([
+    ['/predict', predictShape],
+    ['/learn', learnShape],
+    ['/feedback', feedbackShape],
+  ]);
   app.setErrorHandler((error: FastifyError | RequestError, request, reply) => {
     if (error instanceof RequestError) return reply.code(error.statusCode).send({ error: error.message, ...error.body });
-    if (error.validation) return reply.code(400).send(describeInvalid(error.validation, request.body, types));
+    if (error.validation) {
+      const shape = shapes.get(request.routeOptions.url ?? '') ?? predictShape;
+      return reply.code(400).send(shape.describe(error.validation as unknown as AjvError[], request.body));
+    }
     const status = error.statusCode ?? 500;
     if (status === 413 && error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
       return reply.code(413).send({ error: `request body over ${maxBodyBytes} bytes (maxBodyBytes)`, limit: maxBodyBytes });
     if (status === 400 && (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY'))
       return reply.code(400).send({ error: 'malformed JSON: the body does not parse (a "__proto__" key is refused too)' });
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-      return reply.code(415).send({ error: `content-type ${request.headers['content-type'] ?? '(none)'}: send application/json or ${NDJSON}` });
+      return reply.code(415).send({ error: `content-type ${request.headers['content-type'] ?? '(none)'}: send application/json, ${NDJSON} or ${ARROW}` });
     if (status >= 400 && status < 500) return reply.code(status).send({ error: error.message });
     request.log.error(error);
     return reply.code(500).send({ error: 'internal error' });
@@ -174,32 +283,225 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
     return metrics.metrics();
   });
 
+  // Before validation, so a huge array is refused for its size, not for its hundredth row.
+  const rowLimit = async (request: FastifyRequest) => {
+    if (Array.isArray(request.body) && request.body.length > maxRows) throw tooManyRows(String(request.body.length), maxRows);
+  };
+  /** Runs `fn` on the model served now, which is kept until `fn` ends even if another is swapped in. */
+  const using = async <T>(fn: (s: ServedModel) => Promise<T>): Promise<T> => {
+    const served = current;
+    served.inflight++;
+    try {
+      return await fn(served);
+    } finally {
+      served.inflight--;
+      if (served.retired && served.inflight === 0) await release(served);
+    }
+  };
+  const ndjsonIn = (request: FastifyRequest) => (request.headers['content-type'] ?? '').toLowerCase().startsWith(NDJSON);
+
+  /** The feedback key of each row that has an id (undefined: none); a bad id is a 400 naming the row. */
+  const idsOf = (n: number, get: (i: number) => unknown, one: boolean): Array<string | undefined> | null => {
+    if (idColumn === null) return null;
+    let ids: Array<string | undefined> | null = null;
+    for (let i = 0; i < n; i++) {
+      const v = get(i);
+      if (v === undefined || v === null) continue;
+      ids ??= new Array(n);
+      ids[i] = idKey(v, idColumn, i, one);
+    }
+    return ids;
+  };
+  /** Logs the rows with an id: their model columns (from `input(i)`) and the model's output. */
+  const logPredictions = (served: ServedModel, scored: Batch, ids: Array<string | undefined>, input: (i: number) => Row) => {
+    const out = outputsOf(served, scored);
+    const w = served.model.model.outputs;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id !== undefined) log!.log(id, { by: served, input: input(i), prediction: out.slice(i * w, (i + 1) * w) });
+    }
+  };
+
   app.post('/predict', {
-    schema: { body: bodySchema(types) },
-    // Before validation, so a huge array is refused for its size, not for its hundredth row.
-    preValidation: async (request) => {
-      if (Array.isArray(request.body) && request.body.length > maxRows) throw tooManyRows(String(request.body.length), maxRows);
+    schema: { body: predictShape.schema },
+    preValidation: rowLimit,
+    handler: (request: FastifyRequest, reply: FastifyReply) =>
+      using(async (served) => {
+        if (served.updating) await served.settled();
+        const arrow = arrowOf(request);
+        if (arrow) {
+          for (const name of served.added)
+            if (arrow.has(name)) throw new RequestError(400, `column "${name}": the input already has a field the prediction adds`, { field: name });
+          const batch = batchFromArrowBody(arrow, schema);
+          const ids = idColumn !== null && arrow.has(idColumn) ? idsOf(arrow.length, (i) => arrow.value(idColumn, i), false) : null;
+          const scored = await served.predict(batch, false);
+          if (ids) logPredictions(served, scored, ids, (i) => rowOf(batch, i));
+          predicted.inc(scored.length);
+          reply.type(ARROW);
+          return Buffer.from(writeArrowBody(arrow.withColumns(served.added.map((name) => ({ name, column: scored.column(name), nullable: false })))));
+        }
+        const one = !Array.isArray(request.body);
+        const rows = (one ? [request.body] : request.body) as Row[];
+        if (rows.length === 0) return ndjsonIn(request) ? reply.type(NDJSON).send('') : [];
+        for (let i = 0; i < rows.length; i++)
+          for (const name of served.added)
+            if (Object.hasOwn(rows[i]!, name))
+              throw new RequestError(400, `${whereRow(i, one)}column "${name}": the input already has a field the prediction adds`, {
+                field: name,
+                ...atRow(i, one),
+              });
+        const ids = idsOf(rows.length, (i) => rows[i]![idColumn!], one);
+        const batch = batchFromRows(rows, schema, one);
+        const scored = await served.predict(batch, one);
+        if (ids) logPredictions(served, scored, ids, (i) => (schema === null ? rows[i]! : pick(rows[i]!, schema)));
+        predicted.inc(scored.length);
+        const out = answerRows(rows, scored, served.added);
+        if (ndjsonIn(request)) {
+          reply.type(NDJSON);
+          return out.map((r) => `${JSON.stringify(r)}\n`).join('');
+        }
+        return one ? out[0] : out;
+      }),
+  });
+
+  const refuseLearning = () => {
+    if (!learning) throw new RequestError(403, 'learning is off on this server (started with learn: false, or sluice serve --no-learn)');
+    if (model.labelColumns.length === 0) throw new RequestError(409, 'the model has no target column, so it cannot learn');
+  };
+
+  app.post('/learn', {
+    schema: { body: learnShape.schema },
+    preValidation: rowLimit,
+    handler: async (request: FastifyRequest) => {
+      refuseLearning();
+      return using(async (served) => {
+        const arrow = arrowOf(request);
+        const one = arrow === null && !Array.isArray(request.body);
+        let batch: Batch;
+        if (arrow) {
+          if (types !== null)
+            for (const name of arrow.names)
+              if (!Object.hasOwn(types, name) && !model.labelColumns.includes(name) && name !== idColumn)
+                throw new RequestError(
+                  400,
+                  `unknown column "${name}": POST /learn takes the model's columns (${Object.keys(types).join(', ')}) and the label (${model.labelColumns.join(', ')})`,
+                  { field: name },
+                );
+          for (const l of model.labelColumns) if (!arrow.has(l)) throw new RequestError(400, `missing label column "${l}"`, { field: l });
+          const inputs = batchFromArrowBody(arrow, schema);
+          batch = withLabels(
+            served.model,
+            inputs,
+            arrow.length,
+            (name, i) => arrow.value(name, i),
+            false,
+            (ls) => batchFromArrowBody(arrow, ls),
+          );
+        } else {
+          const rows = (one ? [request.body] : request.body) as Row[];
+          if (rows.length === 0) return { learned: 0, metrics: served.metrics.values() };
+          const inputs = batchFromRows(rows, schema, one);
+          batch = withLabels(
+            served.model,
+            inputs,
+            rows.length,
+            (name, i) => rows[i]![name],
+            one,
+            (ls) => batchFromRows(rows, ls, one),
+          );
+        }
+        const x = served.features(batch, one);
+        const t = x.targets;
+        for (let i = 0; i < x.rows; i++)
+          if (!t || !Number.isFinite(t[i]!)) {
+            const field = model.labelColumns[0]!;
+            throw new RequestError(400, `${whereRow(i, one)}column "${field}": the target expression gives no label for this row`, { field, ...atRow(i, one) });
+          }
+        await served.learn(x);
+        learnedRows.inc({ endpoint: 'learn' }, x.rows);
+        return { learned: x.rows, metrics: served.metrics.values() };
+      });
     },
+  });
+
+  app.post('/feedback', {
+    schema: { body: feedbackShape.schema },
+    preValidation: rowLimit,
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      const ndjson = (request.headers['content-type'] ?? '').toLowerCase().startsWith(NDJSON);
-      const one = !Array.isArray(request.body);
-      const rows = (one ? [request.body] : request.body) as Row[];
-      // The model this request started with, held until it ends even if another is swapped in.
-      const served = current;
-      served.inflight++;
-      let out: Row[];
-      try {
-        out = await score(served.model, rows, types, served.added, one);
-      } finally {
-        served.inflight--;
-        if (served.retired && served.inflight === 0) await release(served);
+      refuseLearning();
+      if (log === null) throw new RequestError(404, 'feedback is off on this server (started with feedback: false, or sluice serve --no-feedback)');
+      const arrow = arrowOf(request);
+      const one = arrow === null && !Array.isArray(request.body);
+      const items = arrow ? feedbackFromArrow(arrow) : ((one ? [request.body] : request.body) as Array<{ id: string | number; label: unknown }>);
+      // Every item is checked before anything is learned.
+      const keys = items.map((it, i) => idKey(it.id, 'id', i, one));
+      const codes = items.map((it, i) => {
+        const c = model.labelCode(it.label);
+        if (Number.isNaN(c))
+          throw new RequestError(400, `${whereRow(i, one)}field "label": ${labelWanted(model)}, got ${JSON.stringify(it.label)}`, {
+            field: 'label',
+            ...atRow(i, one),
+          });
+        return c;
+      });
+      const seen = new Set<string>();
+      const status: number[] = [];
+      const found: number[] = [];
+      const logged = keys.map((k) => {
+        if (seen.has(k)) return { duplicate: true as const };
+        seen.add(k);
+        return log.lookup(k);
+      });
+      logged.forEach((l, i) => {
+        if ('found' in l) {
+          status.push(200);
+          found.push(i);
+        } else status.push('unknown' in l ? 404 : 409);
+      });
+      let learned = 0;
+      if (found.length > 0)
+        learned = await using(async (served) => {
+          const inputs = found.map((i) => (logged[i] as { found: { input: Row } }).found.input);
+          const batch = withTarget(
+            served.model,
+            batchFromRows(inputs, schema, false),
+            found.map((i) => codes[i]!),
+          );
+          const x = served.features(batch, false);
+          const w = served.model.model.outputs;
+          const predictions = new Float32Array(found.length * w);
+          const mine = found.map((i, k) => {
+            const f = (logged[i] as { found: { by: ServedModel; prediction: Float32Array } }).found;
+            predictions.set(f.prediction, k * w);
+            return f.by === served;
+          });
+          // Taken now, before any wait: a second label for one of these ids is a duplicate.
+          for (const i of found) log.answer(keys[i]!);
+          await served.feedback(x, predictions, mine);
+          return x.rows;
+        });
+      learnedRows.inc({ endpoint: 'feedback' }, learned);
+      const count = (s: number) => status.filter((v) => v === s).length;
+      feedbackCount.inc({ result: 'joined' }, count(200));
+      feedbackCount.inc({ result: 'unknown' }, count(404));
+      feedbackCount.inc({ result: 'duplicate' }, count(409));
+      const resultOf = (i: number) => {
+        const id = items[i]!.id;
+        if (status[i] === 200) return { id, status: 200, learned: true };
+        if (status[i] === 404)
+          return {
+            id,
+            status: 404,
+            error: `id ${JSON.stringify(id)}: no prediction logged for it, or it was forgotten (ids are kept ${log.maxAgeMs / 1000} s, the newest ${log.maxIds})`,
+          };
+        return { id, status: 409, error: `id ${JSON.stringify(id)}: its label was given already (a second one is refused, not learned)` };
+      };
+      if (one) {
+        const r = resultOf(0);
+        if (r.status !== 200) return reply.code(r.status).send({ error: r.error, field: 'id', id: r.id });
+        return { id: r.id, learned: 1, metrics: current.metrics.values() };
       }
-      predicted.inc(out.length);
-      if (ndjson) {
-        reply.type(NDJSON);
-        return out.map((r) => `${JSON.stringify(r)}\n`).join('');
-      }
-      return one ? out[0] : out;
+      return { learned, unknown: count(404), duplicate: count(409), results: items.map((_, i) => resultOf(i)), metrics: current.metrics.values() };
     },
   });
 
@@ -282,149 +584,127 @@ function typesKey(types: Readonly<Record<string, ColumnType>> | null): string {
     .join(', ');
 }
 
-/** The rows with the prediction fields added; a 400 names a value the model cannot read, a 422 a row its steps reject. */
-async function score(model: SavedPipeline, rows: Row[], types: Readonly<Record<string, ColumnType>> | null, added: string[], one: boolean): Promise<Row[]> {
-  if (rows.length === 0) return [];
-  const at = (i: number) => (one ? {} : { row: i });
-  const where = (i: number) => (one ? '' : `row ${i}: `);
-  // Only the model's columns go into the batch; other fields pass through untouched.
-  const input = rows.map((r, i) => {
-    for (const name of added)
-      if (Object.hasOwn(r, name))
-        throw new RequestError(400, `${where(i)}column "${name}": the input already has a field the prediction adds`, { field: name, ...at(i) });
-    if (types === null) return r;
-    const o: Row = {};
-    for (const [name, type] of Object.entries(types)) o[name] = cell(r[name], type, name, () => ({ where: where(i), at: at(i) }));
-    return o;
+/** The rows as sent, each with the prediction fields added. */
+function answerRows(rows: readonly Row[], scored: Batch, added: readonly string[]): Row[] {
+  const cols = added.map((name) => scored.column(name));
+  const out = new Array<Row>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const o: Row = { ...rows[i] };
+    for (let k = 0; k < added.length; k++) {
+      const c = cols[k]!;
+      o[added[k]!] = c.type === 'category' ? c.dictionary.get(c.codes[i]!) : (c as { values: Float64Array }).values[i]!;
+    }
+    out[i] = o;
+  }
+  return out;
+}
+
+/** The model's raw output per row (row-major, as `model.predict` gives it), read back from the columns predict added. */
+function outputsOf(served: ServedModel, scored: Batch): Float32Array {
+  const m = served.model;
+  const w = m.model.outputs;
+  const n = scored.length;
+  const out = new Float32Array(n * w);
+  const c = m.columns();
+  const names = m.task === 'binary' ? [c.probability!] : m.task === 'multiclass' ? c.perClass! : [c.prediction];
+  names.forEach((name, k) => {
+    const values = (scored.column(name) as { values: Float64Array }).values;
+    for (let i = 0; i < n; i++) out[i * w + k] = values[i]!;
   });
-  const fields = types === null ? undefined : new Schema(Object.entries(types).map(([name, type]) => ({ name, type, nullable: true })));
-  const b = Batch.fromRows(input, fields);
-  // Lines 1..n, so a step's BadInputError says which row it rejected.
-  const batch = new Batch(
-    b.schema,
-    b.columns,
-    b.length,
-    b.rowIds,
-    Float64Array.from({ length: b.length }, (_, i) => i + 1),
+  return out;
+}
+
+/** Row i of a batch as an object (the model's columns of an Arrow row logged for feedback). */
+function rowOf(batch: Batch, i: number): Row {
+  const o: Row = {};
+  for (const name of batch.names) o[name] = batch.value(name, i);
+  return o;
+}
+
+function pick(r: Row, schema: Schema): Row {
+  const o: Row = {};
+  for (const name of schema.names) o[name] = r[name] ?? null;
+  return o;
+}
+
+/** A feedback id as its key: a non-empty string up to 256 characters, or a finite number (its decimal text). */
+function idKey(v: unknown, field: string, i: number, one: boolean): string {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'string' && v !== '' && v.length <= MAX_ID_LENGTH) return v;
+  throw new RequestError(
+    400,
+    `${whereRow(i, one)}column "${field}": an id is a non-empty string of at most ${MAX_ID_LENGTH} characters or a finite number, got ${JSON.stringify(v)?.slice(0, 80)}`,
+    {
+      field,
+      ...atRow(i, one),
+    },
   );
-  let scored: Batch;
-  try {
-    scored = await model.predictBatch(batch);
-  } catch (e) {
-    if (e instanceof BadInputError) {
-      const i = e.location.line - 1;
-      throw new RequestError(422, `${where(i)}rejected by the model's ${e.location.source} step: ${e.reason}: ${e.message.replace(/^.*?: /, '')}`, {
-        ...(e.location.field !== undefined ? { field: e.location.field } : {}),
-        ...at(i),
-        reason: e.reason,
-      });
+}
+
+function labelWanted(model: SavedPipeline): string {
+  return model.task === 'regression'
+    ? 'expected a finite number (the target)'
+    : `expected one of the model's classes ${model.classes!.map((c) => JSON.stringify(c)).join(', ')}`;
+}
+
+/**
+ * The model's columns of labelled rows with the label added as the steps read it: the target
+ * column's labels, checked against the model's classes (or as finite numbers), as a column of the
+ * class names (values); or, when the target is an expression, the columns it reads (`readLabels`
+ * builds them, typed as in training), which the target step turns into the label.
+ */
+function withLabels(
+  model: SavedPipeline,
+  inputs: Batch,
+  n: number,
+  value: (name: string, i: number) => unknown,
+  one: boolean,
+  readLabels: (schema: Schema | null) => Batch,
+): Batch {
+  const target = model.target!;
+  if (model.labelColumns.length === 1 && model.labelColumns[0] === target) {
+    const codes = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const v = value(target, i);
+      const c = model.labelCode(v);
+      if (Number.isNaN(c))
+        throw new RequestError(
+          400,
+          `${whereRow(i, one)}column "${target}": ${v === null || v === undefined ? 'a label is needed (POST /learn learns labelled rows)' : labelWanted(model)}, got ${JSON.stringify(v ?? null)}`,
+          {
+            field: target,
+            ...atRow(i, one),
+          },
+        );
+      codes[i] = c;
     }
-    if (e instanceof SchemaError && e.column !== undefined) throw new RequestError(422, e.message, { field: e.column });
-    throw e;
+    return withTarget(model, inputs, codes);
   }
-  if (scored.length !== rows.length) throw new Error(`predict returned ${scored.length} rows for ${rows.length}`);
-  return rows.map((r, i) => {
-    const o: Row = { ...r };
-    for (const name of added) o[name] = scored.value(name, i);
-    return o;
-  });
+  // A derived target: its inputs as they were typed in training (guessed from the values when not recorded).
+  const lt = model.labelTypes;
+  const known = lt !== null && model.labelColumns.every((c) => Object.hasOwn(lt, c));
+  const labels = readLabels(known ? schemaOf(Object.fromEntries(model.labelColumns.map((c) => [c, lt![c]!]))) : null);
+  return inputs.withColumns(model.labelColumns.map((name) => ({ name, column: labels.column(name) })));
 }
 
-/** One value for its column, as fromRows will store it; the schema has checked its JSON type. */
-function cell(v: unknown, type: ColumnType, name: string, loc: () => { where: string; at: object }): unknown {
-  if (v === null || v === undefined) return null;
-  const fail = (what: string) => {
-    const { where, at } = loc();
-    return new RequestError(400, `${where}column "${name}": ${what}, got ${JSON.stringify(v)}`, { field: name, ...at });
-  };
-  switch (type) {
-    case 'number':
-    case 'integer':
-      // 1e999 parses to Infinity: not a number a model can take.
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(`expected a finite ${type}`);
-      return v;
-    case 'datetime': {
-      const t = typeof v === 'number' ? v : typeof v === 'string' ? parseDatetime(v) : undefined;
-      if (t === undefined || !Number.isFinite(t)) throw fail('expected an ISO 8601 date or epoch milliseconds');
-      return t;
-    }
-    case 'category':
-    case 'text':
-      // As a CSV cell would read: 3 is the category "3".
-      return String(v);
-    default:
-      return v;
-  }
+/** `inputs` with the target column: class names (codes into the model's classes) or values. */
+function withTarget(model: SavedPipeline, inputs: Batch, codes: readonly number[]): Batch {
+  const column: Column =
+    model.task === 'regression'
+      ? { type: 'number', values: Float64Array.from(codes), validity: null }
+      : { type: 'category', codes: Int32Array.from(codes), dictionary: new StringDictionary(model.classes!), validity: null };
+  return inputs.withColumn(model.target!, column, false);
 }
 
-/** The body's JSON schema: a row object or an array of them; the model's columns typed and required. */
-function bodySchema(types: Readonly<Record<string, ColumnType>> | null): object {
-  const properties = Object.fromEntries(Object.entries(types ?? {}).map(([name, type]) => [name, columnSchema(type)]));
-  const row = { properties, required: Object.keys(properties), additionalProperties: CELL };
-  return { type: ['object', 'array'], ...row, items: { type: 'object', ...row } };
-}
-
-function columnSchema(type: ColumnType): object {
-  switch (type) {
-    case 'number':
-      return { type: ['number', 'null'] };
-    case 'integer':
-      return { type: ['integer', 'null'], minimum: -2147483648, maximum: 2147483647 };
-    case 'boolean':
-      return { type: ['boolean', 'null'] };
-    case 'datetime':
-      return { type: ['string', 'number', 'null'] };
-    default:
-      return CELL;
-  }
-}
-
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
-
-/** Fastify's first schema error as `{ error, field?, row? }`, in the model's terms. */
-function describeInvalid(errors: readonly AjvError[], body: unknown, types: Readonly<Record<string, ColumnType>> | null): object {
-  const e = errors[0]!;
-  const path = e.instancePath
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const many = Array.isArray(body);
-  const row = many && path.length > 0 ? Number(path[0]) : undefined;
-  const field = path[many ? 1 : 0];
-  const where = row !== undefined ? `row ${row}: ` : '';
-  const at = row !== undefined ? { row } : {};
-  if (e.keyword === 'required') {
-    const missing = String(e.params.missingProperty);
-    return {
-      error: `${where}missing column "${missing}" (the model reads ${Object.keys(types ?? {}).join(', ')}; null is a missing value)`,
-      field: missing,
-      ...at,
-    };
-  }
-  if (field === undefined)
-    return { error: row !== undefined ? `${where}expected an object (one row)` : 'expected a JSON object (one row) or an array of them', ...at };
-  const value = many ? (body as Row[])[row!]?.[field] : (body as Row)[field];
-  const got =
-    value !== null && typeof value === 'object'
-      ? `a nested ${Array.isArray(value) ? 'array' : 'object'} (cells are scalars)`
-      : typeof value === 'number' && !Number.isFinite(value)
-        ? 'a number beyond a double (it reads as Infinity)'
-        : JSON.stringify(value);
-  const type = types && Object.hasOwn(types, field) ? types[field]! : null;
-  const expected =
-    e.keyword === 'type'
-      ? `expected ${type ? `${type === 'category' || type === 'text' ? 'a string' : `a ${type}`} or null` : 'a string, number, boolean or null'}`
-      : (e.message ?? e.keyword);
-  return { error: `${where}column "${field}": ${expected}, got ${got}`, field, ...at };
-}
-
-function tooManyRows(n: string, max: number): RequestError {
-  return new RequestError(413, `too many rows: ${n}, at most ${max} per request (maxRows)`, { limit: max });
+/** `{ id, label }` items of an Arrow feedback body (columns id and label, nothing else). */
+function feedbackFromArrow(b: Batch): Array<{ id: string | number; label: unknown }> {
+  for (const name of b.names)
+    if (name !== 'id' && name !== 'label') throw new RequestError(400, `unknown column "${name}": feedback is { "id": ..., "label": ... }`, { field: name });
+  for (const name of ['id', 'label'])
+    if (!b.has(name)) throw new RequestError(400, `missing column "${name}" (feedback is { "id": ..., "label": ... })`, { field: name });
+  const out: Array<{ id: string | number; label: unknown }> = [];
+  for (let i = 0; i < b.length; i++) out.push({ id: b.value('id', i) as string | number, label: b.value('label', i) });
+  return out;
 }
 
 function positiveInt(name: string, v: number | undefined, def: number): number {

@@ -23,8 +23,9 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('sluice serve DIR --port 0: prints its URL, predicts over HTTP, exits 0 on SIGINT', async () => {
   // Set from the stderr callback (a holder, so the type is not narrowed to its first value).
-  const state: { answered?: Promise<{ status: number; body: unknown; health: unknown }> } = {};
-  const run = await sluice(['serve', model, '--port', '0', '--token', 't0k'], (stderr, child) => {
+  const state: { answered?: Promise<{ status: number; body: unknown; health: unknown; learned: unknown[]; metrics: string }> } = {};
+  const flags = ['--id-column', 'rid', '--feedback-max-age', '60', '--metrics', 'accuracy,logLoss', '--drift', 'page-hinkley'];
+  const run = await sluice(['serve', model, '--port', '0', '--token', 't0k', ...flags], (stderr, child) => {
     const m = /serving .* \(binary\) on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
     if (!m || state.answered) return;
     const url = m[1]!;
@@ -33,10 +34,23 @@ test('sluice serve DIR --port 0: prints its URL, predicts over HTTP, exits 0 on 
         const r = await fetch(`${url}/predict`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: 'Bearer t0k' },
-          body: JSON.stringify({ x: 0.8, city: 'a', note: 'kept' }),
+          body: JSON.stringify({ x: 0.8, city: 'a', note: 'kept', rid: 'q1' }),
         });
         const health = await (await fetch(`${url}/health`)).json();
-        return { status: r.status, body: await r.json(), health };
+        const learned: unknown[] = [];
+        for (const [path, body] of [
+          ['feedback', { id: 'q1', label: 'down' }],
+          ['learn', [{ x: 0.5, city: 'b', y: 'down' }]],
+        ] as const) {
+          const l = await fetch(`${url}/${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: 'Bearer t0k' },
+            body: JSON.stringify(body),
+          });
+          learned.push([l.status, await l.json()]);
+        }
+        const metrics = await (await fetch(`${url}/metrics`)).text();
+        return { status: r.status, body: await r.json(), health, learned, metrics };
       } finally {
         child.kill('SIGINT');
       }
@@ -50,6 +64,18 @@ test('sluice serve DIR --port 0: prints its URL, predicts over HTTP, exits 0 on 
   assert.ok(body.prediction === 'up' || body.prediction === 'down', JSON.stringify(body));
   assert.type(body.probability, 'number');
   assert.equal(got.health, { status: 'ok', task: 'binary' });
+  // --id-column rid logged q1; its late label and a labelled row are learned, each scored first.
+  assert.equal(
+    got.learned.map((l) => (l as [number, unknown])[0]),
+    [200, 200],
+    JSON.stringify(got.learned),
+  );
+  assert.equal(Object.keys((got.learned[1] as [number, { metrics: object }])[1].metrics), ['accuracy', 'logLoss']);
+  assert.match(got.metrics, /sluice_learned_rows_total\{endpoint="feedback"\} 1\n/);
+  assert.match(got.metrics, /sluice_learned_rows_total\{endpoint="learn"\} 1\n/);
+  assert.match(got.metrics, /sluice_scored_rows 2\n/);
+  assert.match(got.metrics, /sluice_drift_events_total\{signal="drift"\} 0\n/);
+  assert.match(got.metrics, /sluice_feedback_ids 1\n/);
   assert.is(run.code, 0, run.stderr);
   assert.match(run.stderr, /SIGINT, closing/);
 });
@@ -105,6 +131,22 @@ test('sluice serve: a missing model is an error before listening; bad flags are 
   const none = await sluice(['serve']);
   assert.is(none.code, 2);
   assert.match(none.stderr, /expected a model directory/);
+  for (const [flags, error] of [
+    [['--drift', 'nope'], /--drift: expected one of adwin\|page-hinkley/],
+    [['--no-feedback', '--id-column', 'rid'], /--id-column and --no-feedback/],
+    [['--feedback-max-age', '0'], /--feedback-max-age/],
+    [['--feedback-max-ids', '1.5'], /--feedback-max-ids/],
+    [['--rolling', '0'], /--rolling/],
+  ] as const) {
+    const r = await sluice(['serve', model, '--port', '0', ...flags]);
+    assert.is(r.code, 2, `${flags.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, error);
+  }
+  // A metric that does not fit the task is refused before listening.
+  const metric = await sluice(['serve', model, '--port', '0', '--metrics', 'mae']);
+  assert.is(metric.code, 2, metric.stderr);
+  assert.match(metric.stderr, /"mae" is a regression metric/);
+  assert.not.match(metric.stderr, /serving/);
 });
 
 test.run();

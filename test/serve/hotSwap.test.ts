@@ -232,4 +232,26 @@ test('activate: unknown version 404 listing the known ones; other task 409; corr
   await app.close();
 });
 
+test('learning across a swap: rows learned on the old model go with it; the new one starts with fresh metrics; a late label for an old prediction is learned, not scored', async () => {
+  const { app } = await serve();
+  const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload, headers: AUTH });
+  const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec((await app.inject('/metrics')).body)?.[1]);
+  // v0002 learns (opposite labels to its own), and logs a prediction for id "late".
+  const rows = ROWS.map((r, i) => ({ ...r, y: (want.v0002![i]!.prediction as string) === 'yes' ? 'no' : 'yes' }));
+  for (let k = 0; k < 5; k++) assert.is((await post('/learn', rows)).statusCode, 200);
+  assert.is(whose((await predict(app, 0)).json(), 0), null, 'v0002 moved');
+  assert.is((await post('/predict', { ...ROWS[0]!, id: 'late' })).statusCode, 200);
+  assert.is(await metric('sluice_scored_rows'), 5 * ROWS.length);
+  assert.is((await activate(app, 'v0001')).statusCode, 200);
+  // v0001 as published: none of v0002's learning, none of its metrics.
+  for (let i = 0; i < ROWS.length; i++) assert.is(whose((await predict(app, i)).json(), i), 'v0001', `row ${i}`);
+  assert.is(await metric('sluice_scored_rows'), 0);
+  const f = await post('/feedback', { id: 'late', label: 'yes' });
+  assert.is(f.statusCode, 200, f.body);
+  assert.is(await metric('sluice_scored_rows'), 0, 'a prediction of v0002 is not scored as v0001');
+  assert.is(await metric('sluice_learned_rows_total{endpoint="feedback"}'), 1);
+  assert.is(whose((await predict(app, 0)).json(), 0), null, 'v0001 learned the label');
+  await app.close();
+});
+
 test.run();

@@ -45,8 +45,10 @@ export interface PredictionColumns {
 
 /**
  * A trained pipeline read back from its artifact: the frozen preprocessing steps, the model and
- * the classes. It only predicts: no step learns and the model never changes, so the same input
- * gives the same predictions as the stream that saved it (the model ran its last update there).
+ * the classes. No step learns, so the same input gives the same predictions as the stream that
+ * saved it (the model ran its last update there) until a caller makes the model learn: `sluice
+ * serve`'s POST /learn and /feedback give `model.learn` rows through `features()` (the steps as
+ * trained, the label read as `labelCode` reads it); predicting never changes the model.
  *
  * The step that derives the target from other columns (`--target 'delay > 15'`) does not run when
  * predicting: data to score usually lacks the label, nothing but the label comes of that step,
@@ -69,6 +71,14 @@ export class SavedPipeline {
    * the columns the target step reads are left out: a row is scored whatever its label holds.
    */
   readonly inputTypes: Readonly<Record<string, ColumnType>> | null;
+  /**
+   * What a labelled row carries besides the inputs, named as in the training source: the target
+   * column, or the columns the target expression reads when the target is derived (`--target
+   * 'delay > 15'` reads delay). Empty when the vectorize step has no target.
+   */
+  readonly labelColumns: readonly string[];
+  /** The training source's types of `labelColumns` (null when the artifact predates types; a column not recorded is absent). */
+  readonly labelTypes: Readonly<Record<string, ColumnType>> | null;
 
   private constructor(
     readonly model: Model,
@@ -91,6 +101,20 @@ export class SavedPipeline {
     // The label and what only the label is made of are not typed: scoring must not depend on them.
     const labelOnly = new Set([...(v.target ? [v.target] : []), ...(t ? t.columns : [])]);
     this.inputTypes = inputTypes && Object.fromEntries(Object.entries(inputTypes).filter(([c]) => !labelOnly.has(c)));
+    this.labelColumns = t ? [...t.columns] : v.target ? [v.target] : [];
+    this.labelTypes = inputTypes && Object.fromEntries(Object.entries(inputTypes).filter(([c]) => this.labelColumns.includes(c)));
+  }
+
+  /**
+   * A value of the target as the model learns it: its class index (a label is read as text, as a
+   * CSV cell: 1 is the class "1", true the class "true"), or for regression the finite number
+   * itself. NaN when it is not one of the classes, not a finite number, or not a scalar.
+   */
+  labelCode(label: unknown): number {
+    if (this.task === 'regression') return typeof label === 'number' && Number.isFinite(label) ? label : Number.NaN;
+    if (typeof label !== 'string' && typeof label !== 'number' && typeof label !== 'boolean') return Number.NaN;
+    const i = this.classes!.indexOf(String(label));
+    return i < 0 ? Number.NaN : i;
   }
 
   /** Rebuilds the pipeline and the model from a parsed pipeline.json (`source` names it in errors). */

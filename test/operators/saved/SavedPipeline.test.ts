@@ -135,4 +135,34 @@ test('loadPipeline refuses what is not a pipeline artifact, naming the file', as
   }
 });
 
+test('labelColumns, labelTypes and labelCode: what a labelled row carries and how its label is read', async () => {
+  const saved = await loadPipeline(save);
+  assert.equal(saved.labelColumns, ['y']);
+  assert.equal(saved.labelTypes, { y: 'category' });
+  assert.equal(
+    ['no', 'yes', 'maybe', 1, null, undefined, { y: 'no' }].map((v) => saved.labelCode(v)),
+    [0, 1, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN],
+  );
+  // The label as a column of class names gives those targets to the model.
+  const x = saved.features(
+    Batch.fromRows([
+      { x: 0.5, city: 'a', y: 'yes' },
+      { x: -0.5, city: 'b', y: 'no' },
+    ]),
+  );
+  assert.equal(Array.from(x.targets!), [1, 0]);
+  await saved.dispose();
+
+  // A derived target (x > 0.5 reads x): the label is what the expression reads; a regression's label is a finite number.
+  const derived = join(dir, 'derived');
+  const r = await sluice(['train', join(dir, 'train.csv'), '--target', 'x > 0.5', '--quiet', '--save', derived]);
+  assert.is(r.code, 0, r.stderr);
+  const d = await loadPipeline(derived);
+  assert.equal(d.labelColumns, ['x']);
+  assert.equal(d.labelTypes, { x: 'number' });
+  assert.equal(d.inputTypes, { city: 'category', y: 'category' });
+  assert.equal([d.labelCode(true), d.labelCode('false'), d.labelCode('yes')], [1, 0, Number.NaN]);
+  await d.dispose();
+});
+
 test.run();

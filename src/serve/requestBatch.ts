@@ -1,0 +1,193 @@
+import { Batch, type Column, type ColumnType, parseDatetime, Schema, StringDictionary, validity } from '../core/index.js';
+import { RequestError } from './RequestError.js';
+
+type Row = Record<string, unknown>;
+
+/** `row N: ` in an array body, nothing for a single object. */
+export function whereRow(i: number, one: boolean): string {
+  return one ? '' : `row ${i}: `;
+}
+
+/** `{ row: N }` in an array body, nothing for a single object. */
+export function atRow(i: number, one: boolean): { row?: number } {
+  return one ? {} : { row: i };
+}
+
+/** A schema of nullable columns by name and type. */
+export function schemaOf(types: Readonly<Record<string, ColumnType>>): Schema {
+  return new Schema(Object.entries(types).map(([name, type]) => ({ name, type, nullable: true })));
+}
+
+/**
+ * JSON rows (checked against the body's schema) → a Batch of the columns of `schema`, typed as the
+ * model reads them, with lines 1..n so a step's BadInputError names the row. A value the schema
+ * lets through but the model cannot take (1e999, a date that does not parse) is a 400 naming the
+ * row and the column. `schema` null (types not recorded): the columns are guessed from the rows.
+ */
+export function batchFromRows(rows: readonly Row[], schema: Schema | null, one: boolean): Batch {
+  const n = rows.length;
+  if (schema === null) {
+    const b = Batch.fromRows(rows);
+    return new Batch(b.schema, b.columns, n, b.rowIds, lines(n));
+  }
+  const columns = schema.fields.map((f) => columnFromRows(rows, f.name, f.type, one));
+  return new Batch(schema, columns, n, Batch.sequence(0, n), lines(n));
+}
+
+function lines(n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = i + 1;
+  return out;
+}
+
+function columnFromRows(rows: readonly Row[], name: string, type: ColumnType, one: boolean): Column {
+  const n = rows.length;
+  let bitmap: Uint8Array | null = null;
+  const missing = (i: number) => {
+    bitmap ??= validity.allocate(n, 1);
+    validity.set(bitmap, i, false);
+  };
+  const fail = (i: number, what: string, v: unknown) =>
+    new RequestError(400, `${whereRow(i, one)}column "${name}": ${what}, got ${JSON.stringify(v)}`, { field: name, ...atRow(i, one) });
+  switch (type) {
+    case 'number':
+    case 'datetime': {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = rows[i]![name];
+        if (v === null || v === undefined) {
+          values[i] = Number.NaN;
+          missing(i);
+          continue;
+        }
+        let x: number | undefined;
+        if (type === 'number') {
+          // 1e999 parses to Infinity: not a number a model can take.
+          if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(i, 'expected a finite number', v);
+          x = v;
+        } else {
+          x = typeof v === 'number' ? v : typeof v === 'string' ? parseDatetime(v) : undefined;
+          if (x === undefined || !Number.isFinite(x)) throw fail(i, 'expected an ISO 8601 date or epoch milliseconds', v);
+        }
+        values[i] = x;
+      }
+      return { type, values, validity: bitmap };
+    }
+    case 'integer': {
+      const values = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = rows[i]![name];
+        if (v === null || v === undefined) missing(i);
+        else if (typeof v !== 'number' || !Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw fail(i, 'expected a 32-bit integer', v);
+        else values[i] = v;
+      }
+      return { type, values, validity: bitmap };
+    }
+    case 'boolean': {
+      const values = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = rows[i]![name];
+        if (v === null || v === undefined) missing(i);
+        else if (typeof v !== 'boolean') throw fail(i, 'expected a boolean', v);
+        else values[i] = v ? 1 : 0;
+      }
+      return { type, values, validity: bitmap };
+    }
+    case 'category':
+    case 'text': {
+      const codes = new Int32Array(n);
+      const dictionary = new StringDictionary();
+      for (let i = 0; i < n; i++) {
+        const v = rows[i]![name];
+        if (v === null || v === undefined) {
+          codes[i] = -1;
+          missing(i);
+        } else if (typeof v === 'object') throw fail(i, 'expected a string', v);
+        // As a CSV cell would read: 3 is the category "3".
+        else codes[i] = dictionary.code(typeof v === 'string' ? v : String(v));
+      }
+      return { type, codes, dictionary, validity: bitmap };
+    }
+    default:
+      throw new RequestError(400, `column "${name}": a ${type} column cannot be sent as JSON`, { field: name });
+  }
+}
+
+/**
+ * A decoded Arrow body → a Batch of exactly the columns of `schema`, each cast to its type where
+ * no value changes (an int column where numbers are read, numbers as the text of a category, epoch
+ * milliseconds as a datetime), with lines 1..n. A missing column, a type that does not fit, or a
+ * non-finite number (NaN is not a value, as in JSON) is a 400 naming the column (and the row).
+ */
+export function batchFromArrowBody(b: Batch, schema: Schema | null): Batch {
+  const n = b.length;
+  if (schema === null) return new Batch(b.schema, b.columns, n, b.rowIds, lines(n));
+  const columns = schema.fields.map((f) => {
+    if (!b.has(f.name))
+      throw new RequestError(400, `missing column "${f.name}" (the model reads ${schema.names.join(', ')}; a null is a missing value)`, { field: f.name });
+    return castColumn(b.column(f.name), f.name, f.type, n);
+  });
+  return new Batch(schema, columns, n, Batch.sequence(0, n), lines(n));
+}
+
+function castColumn(c: Column, name: string, type: ColumnType, n: number): Column {
+  const present = (i: number) => c.validity === null || ((c.validity[i >> 3]! >> (i & 7)) & 1) === 1;
+  const refuse = () =>
+    new RequestError(400, `column "${name}": expected ${type === 'category' || type === 'text' ? 'strings' : `${type}s`}, got an Arrow ${c.type} column`, {
+      field: name,
+    });
+  const finite = (values: ArrayLike<number>) => {
+    for (let i = 0; i < n; i++)
+      if (present(i) && !Number.isFinite(values[i]!))
+        throw new RequestError(400, `row ${i}: column "${name}": expected a finite number, got ${values[i]} (a null is a missing value)`, {
+          field: name,
+          row: i,
+        });
+  };
+  switch (type) {
+    case 'number':
+      if (c.type === 'number') {
+        finite(c.values);
+        return c;
+      }
+      if (c.type === 'integer') return { type: 'number', values: Float64Array.from(c.values), validity: c.validity };
+      throw refuse();
+    case 'integer':
+      if (c.type === 'integer') return c;
+      if (c.type === 'number') {
+        const values = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+          if (!present(i)) continue;
+          const v = c.values[i]!;
+          if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647)
+            throw new RequestError(400, `row ${i}: column "${name}": expected a 32-bit integer, got ${v}`, { field: name, row: i });
+          values[i] = v;
+        }
+        return { type: 'integer', values, validity: c.validity };
+      }
+      throw refuse();
+    case 'boolean':
+      if (c.type === 'boolean') return c;
+      throw refuse();
+    case 'datetime':
+      if (c.type === 'datetime') return c;
+      if (c.type === 'number' || c.type === 'integer') {
+        finite(c.values);
+        return { type: 'datetime', values: Float64Array.from(c.values), validity: c.validity };
+      }
+      throw refuse();
+    case 'category':
+    case 'text':
+      if (c.type === 'category' || c.type === 'text') return c.type === type ? c : { type, codes: c.codes, dictionary: c.dictionary, validity: c.validity };
+      if (c.type === 'number' || c.type === 'integer' || c.type === 'boolean') {
+        // As a CSV cell would read: 3 is the category "3".
+        const codes = new Int32Array(n);
+        const dictionary = new StringDictionary();
+        for (let i = 0; i < n; i++) codes[i] = present(i) ? dictionary.code(c.type === 'boolean' ? String(c.values[i] === 1) : String(c.values[i])) : -1;
+        return { type, codes, dictionary, validity: c.validity };
+      }
+      throw refuse();
+    default:
+      throw refuse();
+  }
+}
