@@ -87,7 +87,11 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
   // A resumed run starts it afresh too: its source reads the file again from the start and rejects the same rows (see docs/checkpoints.md).
   const release = built.deadLetter ? DeadLetter.share(built.deadLetter) : null;
   try {
-    if (spec.target === undefined) return await streamOnly(built, o.signal);
+    if (spec.target === undefined) {
+      // No model, nothing to checkpoint: SIGTERM stops reading as Ctrl-C does.
+      const stops = [o.signal, o.terminate].filter((x): x is AbortSignal => x !== undefined);
+      return await streamOnly(built, stops.length > 0 ? AbortSignal.any(stops) : undefined);
+    }
     const model = spec.model === undefined ? undefined : typeof spec.model === 'string' ? ([spec.model, {}] as const) : Object.entries(spec.model)[0]!;
     const seed = spec.seed ?? o.seed;
     return await trainStream(built, {
