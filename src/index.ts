@@ -103,7 +103,15 @@ export {
 // A saved pipeline read back (train --save): its predict / transform operators.
 export { loadPipeline, type PredictionColumns, type PredictOptions, SavedPipeline, type SavedPipelineFile } from './operators/index.js';
 // Versions of a saved pipeline on disk (train --registry): publish, activate, roll back, verify, diff.
-export { ModelRegistry, type VersionDiff, type VersionInfo, type VersionMeta } from './registry/index.js';
+export {
+  type LockHolder,
+  ModelRegistry,
+  RegistryLockedError,
+  type RegistryOptions,
+  type VersionDiff,
+  type VersionInfo,
+  type VersionMeta,
+} from './registry/index.js';
 // The HTTP server over a saved pipeline (sluice serve): POST /predict, GET /health, GET /metrics.
 export { createServer, type ServerOptions } from './serve/index.js';
 // The same transforms as plain stateful classes (update/apply, serializable state), and the

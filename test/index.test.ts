@@ -87,6 +87,7 @@ const PUBLIC = [
   'R2',
   'RandomRBFGenerator',
   'Recall',
+  'RegistryLockedError',
   'RenameColumns',
   'Rmse',
   'RocAuc',

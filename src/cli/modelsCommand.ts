@@ -81,7 +81,13 @@ export const modelsCommand: Command = {
       }
       case 'rollback':
       case 'activate': {
-        const from = registry.active();
+        // activate also repairs a damaged ACTIVE: the previous version is then unknown.
+        let from: string | null = null;
+        try {
+          from = registry.active();
+        } catch (e) {
+          if (action === 'rollback') throw e;
+        }
         const to = action === 'rollback' ? registry.rollback() : registry.activate(rest[0]!);
         if (json) io.out(JSON.stringify({ active: to.version, previous: from }));
         else io.out(`${to.version} is active in ${dir}${from && from !== to.version ? ` (was ${from})` : ''}`);
@@ -142,6 +148,7 @@ function formatDiff(d: VersionDiff): string {
     `rows      ${d.data.a.rows ?? '-'} | ${d.data.b.rows ?? '-'}`,
     `schema    ${d.data.a.schemaHash.slice(0, 16)} | ${d.data.b.schemaHash.slice(0, 16)}${d.data.sameSchema ? '  (same)' : '  (differs)'}`,
     `lineage   ${lineageText(d.lineage.a)} | ${lineageText(d.lineage.b)}${d.lineage.same ? '' : '  (differs)'}`,
+    `packages  ${d.packages.changed.length === 0 ? 'same' : `differ: ${d.packages.changed.join(', ')}`}`,
     '',
     table(['metric', d.a, d.b, 'b - a'], rows(d.metrics)),
   ];
