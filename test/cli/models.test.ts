@@ -148,4 +148,27 @@ test('a spec run with output.registry publishes a version with the spec as linea
   assert.equal(readdirSync(where).sort(), ['ACTIVE', 'v0001']);
 });
 
+test('a trained model that cannot be published (the registry locked by a live process) is kept beside the registry, not thrown away', async () => {
+  const reg = join(dir, 'LOCKED');
+  const ok = await sluice(['train', first, '--target', 'y', '--registry', reg, '--quiet']);
+  assert.is(ok.code, 0, ok.stderr);
+  // The test process itself holds the lock: alive, on this host, so it is waited for, then refused.
+  const { here } = await import('../../src/registry/RegistryLock.js');
+  writeFileSync(
+    join(reg, '.lock'),
+    JSON.stringify({ pid: process.pid, host: here.host, pidns: here.pidns, since: new Date().toISOString(), purpose: 'test', token: 'x' }),
+  );
+  const r = await sluice(['train', first, '--target', 'y', '--registry', reg, '--quiet']);
+  assert.is(r.code, 1, r.stderr);
+  const kept = /the trained pipeline is kept in (\S+)/.exec(r.stderr)?.[1];
+  assert.ok(kept, r.stderr);
+  assert.ok(existsSync(join(kept!, 'pipeline.json')), 'the kept directory holds the pipeline');
+  const scored = await sluice(['predict', kept!, first, '--quiet']);
+  assert.is(scored.code, 0, scored.stderr);
+  assert.equal(
+    readdirSync(reg).filter((n) => /^v\d+$/.test(n)),
+    ['v0001'],
+  );
+});
+
 test.run();
