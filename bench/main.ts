@@ -12,7 +12,7 @@ import { BACKEND_NAMES } from '../src/kernels/index.js';
 import { Reporter } from './Reporter.js';
 
 /** Run when no suite is named. */
-export const SUITES = ['ingest', 'kernels', 'features', 'train', 'online', 'drift'] as const;
+export const SUITES = ['ingest', 'kernels', 'features', 'train', 'online', 'drift', 'serve'] as const;
 /** Run only when named (tui: minutes of dashboard rendering; quality: installs scikit-learn, runs minutes of per-row Python). */
 const NAMED_ONLY = ['tui', 'quality'] as const;
 

@@ -7,11 +7,12 @@ export const ARROW = 'application/vnd.apache.arrow.stream';
 
 /**
  * An Arrow IPC body (stream or file format) → one Batch: its record batches, read by
- * batchFromArrow with one dictionary per category column, joined end to end. A body that does not
+ * batchFromArrow with one dictionary per category column (those in `dictionaries` for their
+ * columns, shared across requests), joined end to end. A body that does not
  * decode is a 400; more than `maxRows` rows a 413; a column type sluice does not read a 400 naming
  * the column.
  */
-export function readArrowBody(body: Buffer, maxRows: number): Batch {
+export function readArrowBody(body: Buffer, maxRows: number, dictionaries: Map<string, StringDictionary> = new Map()): Batch {
   let table: arrow.Table;
   try {
     table = arrow.tableFromIPC(body);
@@ -20,7 +21,6 @@ export function readArrowBody(body: Buffer, maxRows: number): Batch {
   }
   if (table.numRows > maxRows) throw tooManyRows(String(table.numRows), maxRows);
   if (table.schema.fields.length === 0) throw new RequestError(400, 'the Arrow body has no columns');
-  const dictionaries = new Map<string, StringDictionary>();
   let parts: Batch[];
   try {
     parts = table.batches.map((rb) => batchFromArrow(rb, { dictionaries }));

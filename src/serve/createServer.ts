@@ -10,7 +10,7 @@ import { ARROW, readArrowBody, writeArrowBody } from './arrowBody.js';
 import { type AjvError, BodyShape } from './BodyShape.js';
 import { FeedbackLog } from './FeedbackLog.js';
 import { RequestError, tooManyRows } from './RequestError.js';
-import { atRow, batchFromArrowBody, batchFromRows, schemaOf, whereRow } from './requestBatch.js';
+import { atRow, batchFromArrowBody, batchFromRows, Dictionaries, schemaOf, whereRow } from './requestBatch.js';
 import { ServedModel } from './ServedModel.js';
 
 export interface ServerOptions {
@@ -145,6 +145,8 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
   // The request schema is the first model's; a version with other input columns is refused (409).
   const types = model.inputTypes;
   const schema = types === null ? null : schemaOf(types);
+  const dictionaries = new Dictionaries();
+  const categories = schema === null ? [] : schema.fields.filter((f) => f.type === 'category' || f.type === 'text').map((f) => f.name);
   const predictShape = BodyShape.predict(types);
   const learnShape = BodyShape.learn(types, model.labelColumns, model.labelTypes, idColumn);
   const feedbackShape = BodyShape.feedback();
@@ -207,26 +209,48 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
     ajv: { customOptions: { coerceTypes: false, allowUnionTypes: true, allErrors: false, removeAdditional: false } },
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (tokenHash === null || request.method !== 'POST') return;
-    const m = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
-    if (!m || !timingSafeEqual(sha256(m[1]!), tokenHash)) {
+  // Hooks in callback form: no promise per request.
+  if (tokenHash !== null)
+    app.addHook('onRequest', (request, reply, done) => {
+      if (request.method !== 'POST') return done();
+      const m = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
+      if (m && timingSafeEqual(sha256(m[1]!), tokenHash)) return done();
       reply.header('www-authenticate', 'Bearer');
-      throw new RequestError(401, m ? 'wrong bearer token' : 'missing Authorization: Bearer <token> header', { field: 'authorization' });
-    }
-  });
-  app.addHook('onResponse', async (request, reply) => {
+      done(new RequestError(401, m ? 'wrong bearer token' : 'missing Authorization: Bearer <token> header', { field: 'authorization' }));
+    });
+  // The series' children by their labels: prom-client hashes a label object on every call otherwise.
+  const counted = new Map<string, { inc(): void }>();
+  const timed = new Map<string, { observe(v: number): void }>();
+  app.addHook('onResponse', (request, reply, done) => {
     // Unknown paths share one label, so a scanner cannot grow the series without bound.
     const route = request.routeOptions.url ?? 'unmatched';
-    requests.inc({ route, method: request.method, status: String(reply.statusCode) });
-    latency.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+    const method = request.method;
+    const status = reply.statusCode;
+    const key = `${route} ${method}`;
+    let c = counted.get(`${key} ${status}`);
+    if (c === undefined) {
+      c = requests.labels(route, method, String(status));
+      counted.set(`${key} ${status}`, c);
+    }
+    c.inc();
+    let t = timed.get(key);
+    if (t === undefined) {
+      t = latency.labels(route, method);
+      timed.set(key, t);
+    }
+    t.observe(reply.elapsedTime / 1000);
+    done();
   });
 
   // Rows come as JSON, NDJSON or Arrow; a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   // NDJSON: one row per line; blank lines are skipped. Parsed into an array, validated as one.
-  app.addContentTypeParser(NDJSON, { parseAs: 'string' }, (_request, body, done) => {
+  // The lines are kept (by request) so /predict answers each row as its line with the prediction
+  // fields appended, instead of writing the parsed row out again.
+  const ndjsonLines = new WeakMap<FastifyRequest, string[]>();
+  app.addContentTypeParser(NDJSON, { parseAs: 'string' }, (request, body, done) => {
     const rows: unknown[] = [];
+    const kept: string[] = [];
     const lines = (body as string).split('\n');
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!.trim();
@@ -237,7 +261,9 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
       } catch (e) {
         return done(new RequestError(400, `malformed NDJSON: line ${i + 1}: ${(e as Error).message}`, { line: i + 1 }));
       }
+      kept.push(line);
     }
+    ndjsonLines.set(request, kept);
     done(null, rows);
   });
   // Arrow: the bytes are decoded by the handler (after the token and size checks).
@@ -248,7 +274,7 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
   });
   const arrowOf = (request: FastifyRequest): Batch | null => {
     if (request.body !== ARROW_BODY) return null;
-    return readArrowBody(arrowBodies.get(request)!, maxRows);
+    return readArrowBody(arrowBodies.get(request)!, maxRows, dictionaries.map(categories));
   };
 
   const shapes = new Map<string, BodyShape>([
@@ -298,7 +324,6 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
       if (served.retired && served.inflight === 0) await release(served);
     }
   };
-  const ndjsonIn = (request: FastifyRequest) => (request.headers['content-type'] ?? '').toLowerCase().startsWith(NDJSON);
 
   /** The feedback key of each row that has an id (undefined: none); a bad id is a 400 naming the row. */
   const idsOf = (n: number, get: (i: number) => unknown, one: boolean): Array<string | undefined> | null => {
@@ -342,7 +367,7 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
         }
         const one = !Array.isArray(request.body);
         const rows = (one ? [request.body] : request.body) as Row[];
-        if (rows.length === 0) return ndjsonIn(request) ? reply.type(NDJSON).send('') : [];
+        if (rows.length === 0) return ndjsonLines.has(request) ? reply.type(NDJSON).send('') : [];
         for (let i = 0; i < rows.length; i++)
           for (const name of served.added)
             if (Object.hasOwn(rows[i]!, name))
@@ -351,15 +376,16 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
                 ...atRow(i, one),
               });
         const ids = idsOf(rows.length, (i) => rows[i]![idColumn!], one);
-        const batch = batchFromRows(rows, schema, one);
+        const batch = batchFromRows(rows, schema, one, dictionaries);
         const scored = await served.predict(batch, one);
         if (ids) logPredictions(served, scored, ids, (i) => (schema === null ? rows[i]! : pick(rows[i]!, schema)));
         predicted.inc(scored.length);
-        const out = answerRows(rows, scored, served.added);
-        if (ndjsonIn(request)) {
+        const lines = ndjsonLines.get(request);
+        if (lines !== undefined) {
           reply.type(NDJSON);
-          return out.map((r) => `${JSON.stringify(r)}\n`).join('');
+          return answerLines(rows, lines, scored, served.added);
         }
+        const out = answerRows(rows, scored, served.added);
         return one ? out[0] : out;
       }),
   });
@@ -400,7 +426,7 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
         } else {
           const rows = (one ? [request.body] : request.body) as Row[];
           if (rows.length === 0) return { learned: 0, metrics: served.metrics.values() };
-          const inputs = batchFromRows(rows, schema, one);
+          const inputs = batchFromRows(rows, schema, one, dictionaries);
           batch = withLabels(
             served.model,
             inputs,
@@ -464,7 +490,7 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
           const inputs = found.map((i) => (logged[i] as { found: { input: Row } }).found.input);
           const batch = withTarget(
             served.model,
-            batchFromRows(inputs, schema, false),
+            batchFromRows(inputs, schema, false, dictionaries),
             found.map((i) => codes[i]!),
           );
           const x = served.features(batch, false);
@@ -597,6 +623,34 @@ function answerRows(rows: readonly Row[], scored: Batch, added: readonly string[
     out[i] = o;
   }
   return out;
+}
+
+/**
+ * NDJSON rows answered as their lines (each an object, as the schema checked) with the prediction
+ * fields appended before the closing brace: the same JSON as the row written out again with them,
+ * without writing it out again.
+ */
+function answerLines(rows: readonly Row[], lines: readonly string[], scored: Batch, added: readonly string[]): string {
+  const cols = added.map((name) => scored.column(name));
+  const keys = added.map((name) => `${JSON.stringify(name)}:`);
+  const parts = new Array<string>(rows.length + 1);
+  for (let i = 0; i < rows.length; i++) {
+    const line = lines[i]!;
+    let tail = '';
+    for (let k = 0; k < added.length; k++) {
+      const c = cols[k]!;
+      const v = c.type === 'category' ? JSON.stringify(c.dictionary.get(c.codes[i]!)) : JSON.stringify((c as { values: Float64Array }).values[i]!);
+      tail += `${k === 0 && isEmpty(rows[i]!) ? '' : ','}${keys[k]}${v}`;
+    }
+    parts[i] = `${line.slice(0, -1)}${tail}}`;
+  }
+  parts[rows.length] = '';
+  return parts.join('\n');
+}
+
+function isEmpty(r: Row): boolean {
+  for (const _ in r) return false;
+  return true;
 }
 
 /** The model's raw output per row (row-major, as `model.predict` gives it), read back from the columns predict added. */

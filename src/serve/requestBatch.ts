@@ -18,19 +18,59 @@ export function schemaOf(types: Readonly<Record<string, ColumnType>>): Schema {
   return new Schema(Object.entries(types).map(([name, type]) => ({ name, type, nullable: true })));
 }
 
+/** Most strings a shared dictionary takes before it is replaced by a fresh one (memory stays bounded). */
+const MAX_DICTIONARY = 100_000;
+
+/**
+ * One growing dictionary per category column, shared by the requests, as a source shares one
+ * across its batches: a step that keys on the dictionary (the hasher's table of each code's slot,
+ * an encoder's code map) then works out each string once, not once per request. A dictionary that
+ * reaches 100,000 strings is replaced by a fresh one, so clients sending ever new strings cannot
+ * grow it without bound (batches already built keep theirs).
+ */
+export class Dictionaries {
+  private readonly byColumn = new Map<string, StringDictionary>();
+
+  /** The dictionary of `column`, fresh when the one in use is full. */
+  get(column: string): StringDictionary {
+    let d = this.byColumn.get(column);
+    if (d === undefined || d.size >= MAX_DICTIONARY) {
+      d = new StringDictionary();
+      this.byColumn.set(column, d);
+    }
+    return d;
+  }
+
+  /** The dictionaries of `columns` by name, for batchFromArrow (which adds a fresh one for any other column). */
+  map(columns: readonly string[]): Map<string, StringDictionary> {
+    return new Map(columns.map((c) => [c, this.get(c)]));
+  }
+}
+
 /**
  * JSON rows (checked against the body's schema) → a Batch of the columns of `schema`, typed as the
  * model reads them, with lines 1..n so a step's BadInputError names the row. A value the schema
  * lets through but the model cannot take (1e999, a date that does not parse) is a 400 naming the
  * row and the column. `schema` null (types not recorded): the columns are guessed from the rows.
  */
-export function batchFromRows(rows: readonly Row[], schema: Schema | null, one: boolean): Batch {
+export function batchFromRows(rows: readonly Row[], schema: Schema | null, one: boolean, dictionaries: Dictionaries | null = null): Batch {
   const n = rows.length;
   if (schema === null) {
     const b = Batch.fromRows(rows);
     return new Batch(b.schema, b.columns, n, b.rowIds, lines(n));
   }
-  const columns = schema.fields.map((f) => columnFromRows(rows, f.name, f.type, one));
+  const fields = schema.fields;
+  const columns = new Array<Column>(fields.length);
+  for (let k = 0; k < fields.length; k++) {
+    const f = fields[k]!;
+    columns[k] = columnFromRows(
+      rows,
+      f.name,
+      f.type,
+      one,
+      f.type === 'category' || f.type === 'text' ? (dictionaries?.get(f.name) ?? new StringDictionary()) : null,
+    );
+  }
   return new Batch(schema, columns, n, Batch.sequence(0, n), lines(n));
 }
 
@@ -40,15 +80,19 @@ function lines(n: number): Float64Array {
   return out;
 }
 
-function columnFromRows(rows: readonly Row[], name: string, type: ColumnType, one: boolean): Column {
+function badCell(i: number, one: boolean, name: string, what: string, v: unknown): RequestError {
+  return new RequestError(400, `${whereRow(i, one)}column "${name}": ${what}, got ${JSON.stringify(v)}`, { field: name, ...atRow(i, one) });
+}
+
+function unset(bitmap: Uint8Array | null, n: number, i: number): Uint8Array {
+  const b = bitmap ?? validity.allocate(n, 1);
+  validity.set(b, i, false);
+  return b;
+}
+
+function columnFromRows(rows: readonly Row[], name: string, type: ColumnType, one: boolean, dictionary: StringDictionary | null): Column {
   const n = rows.length;
   let bitmap: Uint8Array | null = null;
-  const missing = (i: number) => {
-    bitmap ??= validity.allocate(n, 1);
-    validity.set(bitmap, i, false);
-  };
-  const fail = (i: number, what: string, v: unknown) =>
-    new RequestError(400, `${whereRow(i, one)}column "${name}": ${what}, got ${JSON.stringify(v)}`, { field: name, ...atRow(i, one) });
   switch (type) {
     case 'number':
     case 'datetime': {
@@ -57,19 +101,15 @@ function columnFromRows(rows: readonly Row[], name: string, type: ColumnType, on
         const v = rows[i]![name];
         if (v === null || v === undefined) {
           values[i] = Number.NaN;
-          missing(i);
-          continue;
+          bitmap = unset(bitmap, n, i);
+        } else if (typeof v === 'number' && Number.isFinite(v)) values[i] = v;
+        // 1e999 parses to Infinity: not a number a model can take.
+        else if (type === 'number') throw badCell(i, one, name, 'expected a finite number', v);
+        else {
+          const x = typeof v === 'string' ? parseDatetime(v) : undefined;
+          if (x === undefined || !Number.isFinite(x)) throw badCell(i, one, name, 'expected an ISO 8601 date or epoch milliseconds', v);
+          values[i] = x;
         }
-        let x: number | undefined;
-        if (type === 'number') {
-          // 1e999 parses to Infinity: not a number a model can take.
-          if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(i, 'expected a finite number', v);
-          x = v;
-        } else {
-          x = typeof v === 'number' ? v : typeof v === 'string' ? parseDatetime(v) : undefined;
-          if (x === undefined || !Number.isFinite(x)) throw fail(i, 'expected an ISO 8601 date or epoch milliseconds', v);
-        }
-        values[i] = x;
       }
       return { type, values, validity: bitmap };
     }
@@ -77,8 +117,9 @@ function columnFromRows(rows: readonly Row[], name: string, type: ColumnType, on
       const values = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const v = rows[i]![name];
-        if (v === null || v === undefined) missing(i);
-        else if (typeof v !== 'number' || !Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw fail(i, 'expected a 32-bit integer', v);
+        if (v === null || v === undefined) bitmap = unset(bitmap, n, i);
+        else if (typeof v !== 'number' || !Number.isInteger(v) || v < -2147483648 || v > 2147483647)
+          throw badCell(i, one, name, 'expected a 32-bit integer', v);
         else values[i] = v;
       }
       return { type, values, validity: bitmap };
@@ -87,8 +128,8 @@ function columnFromRows(rows: readonly Row[], name: string, type: ColumnType, on
       const values = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
         const v = rows[i]![name];
-        if (v === null || v === undefined) missing(i);
-        else if (typeof v !== 'boolean') throw fail(i, 'expected a boolean', v);
+        if (v === null || v === undefined) bitmap = unset(bitmap, n, i);
+        else if (typeof v !== 'boolean') throw badCell(i, one, name, 'expected a boolean', v);
         else values[i] = v ? 1 : 0;
       }
       return { type, values, validity: bitmap };
@@ -96,17 +137,18 @@ function columnFromRows(rows: readonly Row[], name: string, type: ColumnType, on
     case 'category':
     case 'text': {
       const codes = new Int32Array(n);
-      const dictionary = new StringDictionary();
+      const d = dictionary!;
       for (let i = 0; i < n; i++) {
         const v = rows[i]![name];
         if (v === null || v === undefined) {
           codes[i] = -1;
-          missing(i);
-        } else if (typeof v === 'object') throw fail(i, 'expected a string', v);
+          bitmap = unset(bitmap, n, i);
+        } else if (typeof v === 'string') codes[i] = d.code(v);
+        else if (typeof v === 'object') throw badCell(i, one, name, 'expected a string', v);
         // As a CSV cell would read: 3 is the category "3".
-        else codes[i] = dictionary.code(typeof v === 'string' ? v : String(v));
+        else codes[i] = d.code(String(v));
       }
-      return { type, codes, dictionary, validity: bitmap };
+      return { type, codes, dictionary: d, validity: bitmap };
     }
     default:
       throw new RequestError(400, `column "${name}": a ${type} column cannot be sent as JSON`, { field: name });

@@ -106,6 +106,10 @@ test('one object in, one object out; NDJSON in, NDJSON out', async () => {
       .map((l) => JSON.parse(l)),
     want,
   );
+  // Lines as sent (spaces inside, an escaped string), each answered with the fields appended.
+  const spaced = await post(app, `{ "a" : 1, "b": 2, "color": "red", "note": "say \\"hi\\"" }\n`, { 'content-type': 'application/x-ndjson' });
+  assert.is(spaced.statusCode, 200, spaced.body);
+  assert.equal(JSON.parse(spaced.body), { ...want[0], note: 'say "hi"' });
   const empty = await post(app, []);
   assert.equal([empty.statusCode, empty.json()], [200, []]);
   await app.close();

@@ -212,7 +212,7 @@ export class SavedPipeline {
       for (let i = 0; i < n; i++) codes[i] = p[i]! >= threshold ? 1 : 0;
       entries.push({
         name: names.prediction,
-        column: { type: 'category', codes, dictionary: new StringDictionary(this.classes!), validity: null },
+        column: { type: 'category', codes, dictionary: this.classDictionary(), validity: null },
         nullable: false,
       });
       entries.push({ name: names.probability!, column: { type: 'number', values: Float64Array.from(p.subarray(0, n)), validity: null }, nullable: false });
@@ -231,7 +231,7 @@ export class SavedPipeline {
       }
       entries.push({
         name: names.prediction,
-        column: { type: 'category', codes, dictionary: new StringDictionary(this.classes!), validity: null },
+        column: { type: 'category', codes, dictionary: this.classDictionary(), validity: null },
         nullable: false,
       });
       names.perClass!.forEach((name, k) => {
@@ -240,6 +240,13 @@ export class SavedPipeline {
     }
     return rows.withColumns(entries);
   }
+
+  /** The classes as the dictionary of the prediction column: one for every batch (codes = class indices). */
+  private classDictionary(): StringDictionary {
+    this.classDict ??= new StringDictionary(this.classes!);
+    return this.classDict;
+  }
+  private classDict: StringDictionary | null = null;
 
   /** predictBatch as an operator: batches in order, one at a time. */
   predict(options: PredictOptions = {}): OperatorFunction<Batch, Batch> {
