@@ -1,5 +1,8 @@
-// The HTTP server: a saved pipeline behind POST /predict, GET /health and Prometheus /metrics
-// (fastify), and for a registry GET /models and hot swap (POST /models/:version/activate). It sits
-// at the top of the layering, beside cli/ and tui/. Learning and feedback (late labels) are still to come.
+// The HTTP server (fastify): a saved pipeline behind POST /predict, POST /learn (labelled rows,
+// each scored before it is learned: the test-then-train engine and its progressive metrics), POST
+// /feedback (late labels joined by id to the predictions /predict logged, in a window bounded by
+// count and age), GET /health and Prometheus /metrics; bodies as JSON, NDJSON or Arrow IPC; for a
+// registry GET /models and hot swap (POST /models/:version/activate). It sits at the top of the
+// layering, beside cli/ and tui/.
 
 export { createServer, type ServerOptions } from './createServer.js';
