@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RowAccount, SluiceError, writeFileAtomic } from '../core/index.js';
+import { type RowAccount, SluiceError, type SourcePosition, writeFileAtomic } from '../core/index.js';
 import type { DataDriftMonitor } from '../drift/index.js';
 import type { HeldOutSampleState, TestThenTrainState } from '../evaluate/index.js';
 import { Pipeline, type PipelineState, type Transform, type Vectorize } from '../features/index.js';
@@ -28,7 +28,12 @@ export interface CheckpointState {
   finished: boolean;
   /** What made the run (spec and command line): a resume must be the same run. */
   run: unknown;
-  position: { epoch: number; rows: number };
+  /**
+   * Pass, rows of it taken, and where a seekable source (a CSV file) goes on: the byte offset after
+   * the last batch taken, its line and row position, and the columns and types there. Without
+   * `at` the source is read from its start and the rows taken are passed over.
+   */
+  position: { epoch: number; rows: number; at: (SourcePosition & { names: string[]; types: Record<string, string> }) | null };
   counters: { fromSource: number; trained: number; heldOut: number; unlabeled: number; stopped: number };
   /** The run's books at the checkpoint: by step and source, and its own vectorize and label books. */
   books: { accounts: Record<string, Books>; vectorize: Books; label: Books; open: boolean };

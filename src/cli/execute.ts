@@ -78,14 +78,15 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
   if (view?.gate) {
     const gate = view.gate,
       source = built.source;
-    built = { ...built, source: () => source().pipe(gate.operator()) };
+    built = { ...built, source: (from) => source(from).pipe(gate.operator()) };
   }
   // `q` on the dashboard ends the run like Ctrl-C (the report covers the rows seen) but exits 0.
   const signal = view?.quit ? (o.signal ? AbortSignal.any([o.signal, view.quit]) : view.quit) : o.signal;
   o = { ...o, ...(signal ? { signal } : {}) };
   // Every stage of the run appends to the source's dead letter; an old file is removed first.
-  // A resumed run starts it afresh too: its source reads the file again from the start and rejects the same rows (see docs/checkpoints.md).
-  const release = built.deadLetter ? DeadLetter.share(built.deadLetter) : null;
+  // A run resumed from an offset keeps the records of the rows before it; one that reads its file again starts the file afresh (see docs/checkpoints.md).
+  const seekLine = resumed?.position.at && built.seekable ? resumed.position.at.line : undefined;
+  const release = built.deadLetter ? DeadLetter.share(built.deadLetter, seekLine) : null;
   try {
     if (spec.target === undefined) {
       // No model, nothing to checkpoint: SIGTERM stops reading as Ctrl-C does.

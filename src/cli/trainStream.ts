@@ -7,6 +7,8 @@ import {
   type BadRowPolicy,
   BadRows,
   type Batch,
+  type ColumnType,
+  DeadLetter,
   type FeatureMatrix,
   QuiesceGate,
   type RowAccount,
@@ -141,9 +143,12 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   const ck = o.checkpoint ?? null;
   const resumed = ck?.resume ?? null;
   if (ck) refuseUncheckpointable(built, o);
+  // A CSV file goes on from the byte offset the checkpoint recorded; other files are read again from their start.
+  const seekFrom = resumed?.position.at && built.seekable && ck!.replayable ? resumed.position.at : null;
   // Stage books restart at zero in a resumed run (and a source's too when it is not read again from its start): their counts at the checkpoint are added.
   const bookBase = new Map<string, Books>();
   if (resumed) {
+    // A file source counts from its start again: read again, or going on from an offset with its books as they were there.
     for (const [name, a] of Object.entries(resumed.books.accounts)) if (isStage(name) || !ck!.replayable) bookBase.set(name, a);
     bookBase.set(VECTORIZE_BASE, resumed.books.vectorize);
     bookBase.set(LABEL_BASE, resumed.books.label);
@@ -223,7 +228,10 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   const interrupted = () => (o.signal?.aborted ?? false) || terminated;
   // The gate of the pass being read (null between passes), and where its rows start.
   let gate: QuiesceGate | null = null;
-  let skipped0 = 0;
+  // Rows of the pass taken before this read (a resumed pass), and of them those to pass over (a source read again from its start).
+  let rows0 = 0;
+  let skip0 = 0;
+  let at0: CheckpointState['position']['at'] = null;
   let engineState: TestThenTrainState | null = resumed?.engine ?? null;
   let checkpointFailed = false;
   if (resumed) {
@@ -290,7 +298,13 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       telemetry.emit({
         type: 'log',
         level: 'info',
-        message: `resumed from ${checkpointFile(ck!.dir)} (${resumed.created}): pass ${resumed.position.epoch + 1}, ${resumed.position.rows} rows in, ${resumed.counters.trained} learned`,
+        message: `resumed from ${checkpointFile(ck!.dir)} (${resumed.created}): pass ${resumed.position.epoch + 1}, ${resumed.position.rows} rows in, ${resumed.counters.trained} learned; ${
+          seekFrom
+            ? `reading on from byte ${seekFrom.offset} (line ${seekFrom.line})`
+            : ck!.replayable
+              ? `reading the input again from its start, passing over ${resumed.position.rows} rows`
+              : 'going on with what the source sends next'
+        }`,
       });
     }
     const learn = (await learnModule) as unknown as {
@@ -490,7 +504,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       created: new Date().toISOString(),
       finished,
       run: ck.run,
-      position: { epoch, rows: skipped0 + (gate?.passed ?? 0) },
+      position: { epoch, rows: rows0 + (gate?.passed ?? 0), at: gate?.lastAt ?? at0 },
       counters: { fromSource, trained: epoch === 0 && engine ? (engine as TestThenTrain).learned : trained, heldOut, unlabeled, stopped },
       books: {
         accounts: Object.fromEntries(accounts),
@@ -513,6 +527,8 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       extra: ck.extra?.() ?? null,
     };
     mkdirSync(ck.dir, { recursive: true });
+    // The dead-letter records of the rows up to the position are on disk before the checkpoint says so.
+    DeadLetter.flushAll();
     telemetry.emit({ type: 'checkpoint', path: writeCheckpoint(ck.dir, state) });
   };
   // A checkpoint that cannot be written (disk full) is said once; the run goes on.
@@ -551,7 +567,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   const run = (source: Observable<Batch>, counting: boolean) =>
     lastValueFrom(
       source.pipe(
-        skipRows(skipped0),
+        skipRows(skip0),
         gate!.operator(),
         tap((b) => {
           rawNames ??= b.names;
@@ -590,14 +606,18 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     const epochs = o.epochs ?? 1;
     for (epoch = resumed?.position.epoch ?? 0; epoch < epochs && !stopping.aborted; epoch++) {
       // A resumed pass passes over the rows it had taken (when the source is read again from its start).
-      skipped0 = resumed && epoch === resumed.position.epoch && ck!.replayable ? resumed.position.rows : 0;
+      const resuming = resumed !== null && epoch === resumed.position.epoch;
+      rows0 = resuming && ck!.replayable ? resumed.position.rows : 0;
+      at0 = resuming && seekFrom ? seekFrom : null;
+      skip0 = resuming && ck!.replayable && !seekFrom ? resumed.position.rows : 0;
       gate = new QuiesceGate();
       if (epoch > 0) {
         // Later passes see the same rows again: their rejects are not counted or dead-lettered twice.
         vectorizer.badRows = new BadRows('vectorize', { badRows: policy, telemetry });
         engine = null;
       }
-      await run(abortable(built.source(), stopping), epoch === 0);
+      const source = at0 ? built.source({ ...at0, types: at0.types as Record<string, ColumnType>, emitted: rows0 }) : built.source();
+      await run(abortable(source, stopping), epoch === 0);
       gate = null;
       // The last partial mini-batch of the pass is learned as it is.
       await (engine as TestThenTrain | null)?.finish();

@@ -71,6 +71,11 @@ export class BadRows {
     return { read: this.read, passed: this.passed, skipped: this.skipped, skippedByReason: { ...this.byReason } };
   }
 
+  /** Writes out the dead-letter records held in memory (a checkpoint, a batch handed on). */
+  flush(): void {
+    this.deadLetter?.flush();
+  }
+
   /** Emits the books as an `account` telemetry event. */
   publish(done: boolean): void {
     this.telemetry.emit({ type: 'account', source: this.source, ...this.account(), done });

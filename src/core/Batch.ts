@@ -18,6 +18,12 @@ export class Batch {
   /** Slot in the source's bounded queue; carried to derived batches (see BoundedQueue). */
   ticket: Ticket | null = null;
   /**
+   * Where the source goes on after this batch, when it can go on from there (a CSV file: the byte
+   * offset after its last row, the next line and row position). Set by the source on the batches
+   * it emits, not carried to derived batches; a checkpoint records it (see QuiesceGate).
+   */
+  sourceAt: SourcePosition | null = null;
+  /**
    * Set by withColumn just before it builds its batch: the one column to check (the others were
    * checked when the batch it derives from was made), so a step replacing the columns of a
    * 785-column batch one at a time does not re-check all 785 each time. Taken by the constructor.
@@ -337,4 +343,13 @@ function guessSchema(rows: ReadonlyArray<Record<string, unknown>>): Schema {
       types.set(k, typeof first === 'number' ? 'number' : typeof first === 'boolean' ? 'boolean' : first instanceof Date ? 'datetime' : 'category');
   }
   return Schema.from(Object.fromEntries(types));
+}
+
+/** A point a source can go on from: the byte offset of the next row, its line (1-based) and its row position (0-based, every row counted). */
+export interface SourcePosition {
+  offset: number;
+  line: number;
+  row: number;
+  /** The source's books up to there (it may have read ahead since): what a run resumed from here starts them from. */
+  books?: { read: number; skipped: number; skippedByReason: Record<string, number> };
 }

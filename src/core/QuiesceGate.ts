@@ -1,5 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { Batch } from './Batch.js';
+import type { Batch, SourcePosition } from './Batch.js';
+import type { ColumnType } from './ColumnType.js';
+import type { Schema } from './Schema.js';
 import { Ticket } from './Ticket.js';
 
 /**
@@ -18,10 +20,18 @@ export class QuiesceGate {
   private forward: ((b: Batch) => void) | null = null;
   private endHeld: (() => void) | null = null;
   private rows = 0;
+  private last: { at: SourcePosition; schema: Schema } | null = null;
 
   /** Rows let through (by every subscription). */
   get passed(): number {
     return this.rows;
+  }
+
+  /** Where the source goes on after the last batch let through that said (its sourceAt), with that batch's columns and types. */
+  get lastAt(): (SourcePosition & { names: string[]; types: Record<string, ColumnType> }) | null {
+    const l = this.last;
+    if (!l) return null;
+    return { ...l.at, names: l.schema.fields.map((f) => f.name), types: Object.fromEntries(l.schema.fields.map((f) => [f.name, f.type])) };
   }
 
   /** Batches let through that a stage is still working on. */
@@ -61,6 +71,7 @@ export class QuiesceGate {
           });
           b.ticket = t;
           this.rows += b.length;
+          if (b.sourceAt) this.last = { at: b.sourceAt, schema: b.schema };
           subscriber.next(b);
           t.release();
         };

@@ -3,7 +3,7 @@ export { type AsyncStageHandlers, asyncStage } from './asyncStage.js';
 export { BadInputError, type BadInputLocation } from './BadInputError.js';
 export type { BadRowReason } from './BadRowReason.js';
 export { type BadRowOptions, type BadRowPolicy, BadRows, type RowAccount } from './BadRows.js';
-export { Batch, type CellValue } from './Batch.js';
+export { Batch, type CellValue, type SourcePosition } from './Batch.js';
 export { BatchBuilder, type RowFailure } from './BatchBuilder.js';
 export { BoundedQueue } from './BoundedQueue.js';
 export { type BatchFromArrowOptions, batchFromArrow } from './batchFromArrow.js';

@@ -1,5 +1,5 @@
 import { defer, map, type Observable, type OperatorFunction, pipe, takeWhile, tap } from 'rxjs';
-import { type Batch, SpecError, Telemetry } from '../core/index.js';
+import { type Batch, type ColumnType, type SourcePosition, SpecError, Telemetry } from '../core/index.js';
 import { Derive, Splitter, type Transform, Vectorize } from '../features/index.js';
 import { fromArrowIpc, fromCsv, fromJson, fromNdjson, fromParquet, fromTcp, fromWebSocket, synthetic, transform } from '../operators/index.js';
 import { defined, makeStep } from './makeStep.js';
@@ -11,8 +11,14 @@ export const TARGET_COLUMN = 'target';
 
 /** A validated spec mapped onto the operators; nothing is read until `source()` is subscribed. */
 export interface BuiltPipeline {
-  /** A fresh read of the source, cut at `maxRows` (each epoch subscribes again). */
-  source(): Observable<Batch>;
+  /**
+   * A fresh read of the source, cut at `maxRows` (each epoch subscribes again). `from` goes on
+   * from where an earlier read's batch left off (its `sourceAt`, with the columns and types it
+   * had, and the rows emitted up to it): only when `seekable`.
+   */
+  source(from?: SourceResume): Observable<Batch>;
+  /** Whether `source(from)` can go on from a batch's `sourceAt`: a CSV file (not stdin). */
+  seekable: boolean;
   /** `evaluation.test` read with the source's options, or null. */
   testSource: (() => Observable<Batch>) | null;
   /** Target derivation, split and steps, learning from training rows. */
@@ -95,10 +101,17 @@ export function buildPipeline(spec: Spec, options: BuildOptions = {}): BuiltPipe
 
   const src = spec.source;
   const maxRows = src.maxRows ?? spec.training?.maxRows;
-  const open = (path?: string) => () => limitRows(openSource(src, spec.schema, telemetry, options, path, spec.typeHints), maxRows);
   const testFile = spec.evaluation?.test;
+  const seekable = src.csv !== undefined && src.csv !== '-';
   return {
-    source: open(),
+    source: (from) => {
+      if (from && !seekable) throw new SpecError('source', 'this source cannot go on from a position: only a CSV file can');
+      return limitRows(
+        openSource(src, spec.schema, telemetry, options, undefined, spec.typeHints, from),
+        maxRows === undefined || !from ? maxRows : maxRows - from.emitted,
+      );
+    },
+    seekable,
     testSource: testFile ? () => openSource(src, spec.schema, telemetry, options, testFile) : null,
     steps: compose([checkTarget(target, options.targetPath ?? 'target'), ...parts.map((p) => p.op)]),
     frozenSteps: compose(parts.map((p) => p.frozen)),
@@ -111,6 +124,9 @@ export function buildPipeline(spec: Spec, options: BuildOptions = {}): BuiltPipe
     flow,
   };
 }
+
+/** Where a source goes on from (BuiltPipeline.source): a batch's sourceAt, the columns and types there, and the rows emitted up to it. */
+export type SourceResume = SourcePosition & { names: readonly string[]; types: Readonly<Record<string, ColumnType>>; emitted: number };
 
 /** Rows into and out of one step, summed over every subscription. */
 export interface StepFlow {
@@ -186,6 +202,7 @@ function openSource(
   options: BuildOptions,
   file?: string,
   typeHints?: Spec['typeHints'],
+  from?: SourceResume,
 ): Observable<Batch> {
   const common = defined({ badRows: s.badRows, deadLetter: file ? undefined : s.deadLetter, capacity: s.capacity, batchSize: s.batchSize, telemetry });
   const text = defined({
@@ -203,6 +220,11 @@ function openSource(
       ...common,
       ...text,
       ...defined({ parseThread: s.parseThread, typeHints }),
+      ...(from
+        ? {
+            resume: { offset: from.offset, line: from.line, row: from.row, names: from.names, types: from.types, ...(from.books ? { books: from.books } : {}) },
+          }
+        : {}),
       ...(common.deadLetter ? { deadLetterAppend: true } : {}),
     });
   if (s.arrow !== undefined) return fromArrowIpc(file ?? s.arrow, common);

@@ -1,6 +1,6 @@
 // Spec files: one declarative description of every key (SPEC_KEYS) drives validation and docs/spec.md.
 
-export { type BuildOptions, type BuiltPipeline, buildPipeline, TARGET_COLUMN } from './buildPipeline.js';
+export { type BuildOptions, type BuiltPipeline, buildPipeline, type SourceResume, TARGET_COLUMN } from './buildPipeline.js';
 export { checkKeys, RESERVED_KEYS } from './checkKeys.js';
 export type { AnyKey, BooleanKey, KeySpec, ListKey, MapKey, NumberKey, ObjectKey, StringKey, UnionKey, VariantKey } from './KeySpec.js';
 export { type BuiltStep, defined, makeStep, type StepContext } from './makeStep.js';

@@ -28,17 +28,37 @@ const ROWS = 400_000;
   }
   writeFileSync(data, `${lines.join('\n')}\n`);
 }
-const train = (save: string, more: string[]) => ['train', data, '--target', 'label', '--save', save, '--json', '--no-tui', '--seed', '3', ...more];
+const train = (save: string, more: string[]) => [
+  'train',
+  data,
+  '--target',
+  'label',
+  '--save',
+  save,
+  '--json',
+  '--no-tui',
+  '--seed',
+  '3',
+  '--dead-letter',
+  `${save}.bad.csv`,
+  ...more,
+];
+/** A dead letter's records, sorted (writers on two threads interleave them). */
+const records = (save: string) => readFileSync(`${save}.bad.csv`, 'utf8').trim().split('\n').sort();
 const artifact = (save: string) => JSON.parse(readFileSync(join(save, 'pipeline.json'), 'utf8'));
 const checkpoints = (stderr: string) => stderr.split('\n').filter((l) => / checkpoint .*checkpoint\.json/.test(l)).length;
 
-let baseline: { report: { rows: { trained: number }; metrics: unknown; choices: unknown }; artifact: { model: unknown; pipeline: unknown } } | null = null;
+let baseline: {
+  report: { rows: { trained: number; skipped: number }; metrics: unknown; choices: unknown };
+  artifact: { model: unknown; pipeline: unknown };
+  bad: string[];
+} | null = null;
 async function uninterrupted() {
   if (baseline) return baseline;
   const save = join(dir, 'full');
   const r = await sluice(train(save, []));
   assert.is(r.code, 0, r.stderr);
-  baseline = { report: JSON.parse(r.stdout), artifact: artifact(save) };
+  baseline = { report: JSON.parse(r.stdout), artifact: artifact(save), bad: records(save) };
   return baseline;
 }
 
@@ -74,7 +94,7 @@ test('SIGKILL at 5 random points, resumed each time: the same model, metrics and
   for (let i = 1; i < positions.length; i++) assert.ok(positions[i]! >= positions[i - 1]!, `positions ${positions.join(', ')}`);
   const last = await sluice(train(save, ['--resume', ck, '--checkpoint-every', '0.05']));
   assert.is(last.code, 0, last.stderr);
-  assert.match(last.stderr, /resumed from .*checkpoint\.json/);
+  assert.match(last.stderr, /resumed from .*checkpoint\.json.*reading on from byte \d+ \(line \d+\)/);
   const report = JSON.parse(last.stdout);
   assert.equal(report.rows, full.report.rows);
   assert.is(report.rows.read, ROWS);
@@ -84,6 +104,9 @@ test('SIGKILL at 5 random points, resumed each time: the same model, metrics and
   const a = artifact(save);
   assert.equal(a.model, full.artifact.model);
   assert.equal(a.pipeline, full.artifact.pipeline);
+  // Every rejected row once in the dead letter: those before each offset kept, those after written again.
+  assert.is(full.bad.length, 1 + full.report.rows.skipped, 'the header and one record per skipped row');
+  assert.equal(records(save), full.bad);
   // The last checkpoint says the run finished: resuming again is refused, with the reason.
   const again = await sluice(train(save, ['--resume', ck]));
   assert.is(again.code, 1);

@@ -19,7 +19,9 @@ export class CsvBatchDecoder {
       if (c.type !== 'category' && c.type !== 'text') return c;
       return { type: c.type, codes: c.codes, validity: c.validity, dictionary: this.mirror(k, c.dictionary) };
     });
-    return new Batch(this.schema, columns, m.length, m.rowIds, m.lines);
+    const b = new Batch(this.schema, columns, m.length, m.rowIds, m.lines);
+    b.sourceAt = m.at;
+    return b;
   }
 
   private mirror(k: number, d: WireDictionary): StringDictionary {

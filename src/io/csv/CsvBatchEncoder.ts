@@ -1,4 +1,4 @@
-import type { Batch, Column, Field, StringDictionary } from '../../core/index.js';
+import type { Batch, Column, Field, SourcePosition, StringDictionary } from '../../core/index.js';
 
 /** A dictionary as it crosses threads: the strings added since the receiver's copy was made. */
 export interface WireDictionary {
@@ -24,6 +24,8 @@ export interface WireBatch {
   length: number;
   rowIds: Float64Array;
   lines: Float64Array | null;
+  /** The batch's sourceAt. */
+  at: SourcePosition | null;
 }
 
 /**
@@ -70,7 +72,14 @@ export class CsvBatchEncoder {
     });
     const fields = batch.schema === this.lastSchema ? null : batch.schema.fields;
     this.lastSchema = batch.schema;
-    const message: WireBatch = { fields, columns, length: batch.length, rowIds: move(batch.rowIds), lines: batch.lines === null ? null : move(batch.lines) };
+    const message: WireBatch = {
+      fields,
+      columns,
+      length: batch.length,
+      rowIds: move(batch.rowIds),
+      lines: batch.lines === null ? null : move(batch.lines),
+      at: batch.sourceAt,
+    };
     return { message, transfer };
   }
 

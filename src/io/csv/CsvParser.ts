@@ -15,6 +15,7 @@ import {
   parseNumber,
   Schema,
   SchemaError,
+  type SourcePosition,
   SpecError,
   StringDictionary,
   validity,
@@ -69,6 +70,13 @@ export interface CsvParserOptions {
    * unterminated quoted field): for line-per-record input such as sockets.
    */
   quotedNewlines?: boolean;
+  /**
+   * Go on from a point an earlier parse of the same input reached (a batch's `sourceAt`, from a
+   * checkpoint): the bytes before `offset` are passed over unparsed, the header is not read
+   * (`names`), and the columns have the `types` they had there (integers still widen). Line
+   * numbers and row positions continue from there, and batches are cut as they were.
+   */
+  resume?: SourcePosition & { names: readonly string[]; types: Readonly<Record<string, ColumnType>> };
 }
 
 const DEFAULT_NULLS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NULL', 'None'];
@@ -256,6 +264,8 @@ export class CsvParser {
   private lines = new Float64Array(0);
   private rowsRead = 0;
   private bytesOut = 0;
+  /** Bytes still to pass over before parsing (resume). */
+  private skip = 0;
   private readonly ready: PullChunk[] = [];
 
   constructor(
@@ -286,6 +296,25 @@ export class CsvParser {
     }
     this.stops[this.delim] = this.stops[LF] = this.stops[CR] = 1;
     this.options = options;
+    const r = options.resume;
+    if (r) {
+      this.skip = r.offset;
+      this.bomChecked = true;
+      this.line = r.line;
+      this.rowsRead = r.row;
+      this.names = [...r.names];
+      // Hints, not a declared schema: an integer column still widens as it would have.
+      this.typed = { ...r.types } as Record<string, ColumnType>;
+      this.setSchema(Schema.from(this.typed));
+      // The batches before the offset were emitted by the earlier parse.
+      this.emitted = true;
+      // Its books go on from where they were at the offset.
+      if (r.books) {
+        badRows.read = r.books.read;
+        badRows.skipped = r.books.skipped;
+        Object.assign(badRows.byReason, r.books.skippedByReason);
+      }
+    }
   }
 
   /** Throws SpecError naming the first bad option. */
@@ -320,6 +349,13 @@ export class CsvParser {
 
   /** Feeds the next bytes of the stream. */
   push(chunk: Uint8Array): void {
+    if (this.skip > 0) {
+      // Resuming: the bytes before the offset were parsed by the run that made the checkpoint.
+      const drop = Math.min(this.skip, chunk.length);
+      this.skip -= drop;
+      this.base += drop;
+      chunk = chunk.subarray(drop);
+    }
     if (chunk.length === 0) return;
     const keep = this.phase === Phase.Infer ? this.dataStart : this.rowStart;
     if (keep > 0) {
@@ -1292,6 +1328,13 @@ export class CsvParser {
     });
     const batch = new Batch(this.schema, columns, n, cut(this.rowIds), cut(this.lines));
     const consumed = this.base + this.rowStart;
+    const books = this.badRows.account();
+    batch.sourceAt = {
+      offset: consumed,
+      line: this.line,
+      row: this.rowsRead,
+      books: { read: books.read, skipped: books.skipped, skippedByReason: books.skippedByReason as Record<string, number> },
+    };
     this.ready.push({ batch, bytes: consumed - this.bytesOut });
     this.bytesOut = consumed;
     this.n = 0;

@@ -26,6 +26,8 @@ export async function* csvBatches(chunks: AsyncIterable<Uint8Array>, options: Cs
       if (options.flushOnChunk) parser.flush();
       for (let r = parser.shift(); r !== undefined; r = parser.shift()) {
         badRows.publish(false);
+        // The rows this batch's parse rejected are on disk before it is handed on: a checkpoint past it covers them.
+        badRows.flush();
         yield r;
       }
     }
