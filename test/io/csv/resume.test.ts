@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -20,13 +21,20 @@ for (let i = 0; i < 5000; i++) {
   else lines.push(`${i},c${i % 13},${n},${note}`);
   if (i % 999 === 3) lines.push('');
 }
-const path = join(dir, 'data.csv');
-writeFileSync(path, `${lines.join('\n')}\n`);
+const plainPath = join(dir, 'data.csv');
+writeFileSync(plainPath, `${lines.join('\n')}\n`);
+// A gzip file goes on from an offset in its decompressed bytes.
+const gzPath = join(dir, 'data.csv.gz');
+writeFileSync(gzPath, gzipSync(`${lines.join('\n')}\n`));
 
 const plain = (b: Batch) => ({ rows: b.toRows(), rowIds: Array.from(b.rowIds), lines: Array.from(b.lines ?? []), types: b.schema.fields.map((f) => f.type) });
 
-for (const parseThread of [false, true]) {
-  test(`resuming after batch k gives the rest of the batches as one read did (parseThread: ${parseThread})`, async () => {
+for (const [path, parseThread] of [
+  [plainPath, false],
+  [plainPath, true],
+  [gzPath, false],
+] as const) {
+  test(`resuming after batch k gives the rest of the batches as one read did (${path.endsWith('.gz') ? 'gzip, ' : ''}parseThread: ${parseThread})`, async () => {
     const read = async (resume?: FromCsvOptions['resume'], deadLetter?: string) => {
       const telemetry = new Telemetry();
       const books: unknown[] = [];
@@ -36,7 +44,7 @@ for (const parseThread of [false, true]) {
       );
       return { batches, books };
     };
-    const whole = await read(undefined, join(dir, `whole-${parseThread}.csv`));
+    const whole = await read(undefined, join(dir, `whole-${parseThread}-${path.length}.csv`));
     assert.ok(whole.batches.length >= 7);
     assert.is(whole.batches.at(-1)!.schema.field('n').type, 'number', 'n widened late');
     for (const k of [0, 3, whole.batches.length - 2]) {
@@ -45,14 +53,14 @@ for (const parseThread of [false, true]) {
       assert.ok(at && at.offset > 0 && at.books, `batch ${k} says where to go on`);
       const rest = await read(
         { ...at, names: b.names, types: Object.fromEntries(b.schema.fields.map((f) => [f.name, f.type])) },
-        join(dir, `rest-${parseThread}-${k}.csv`),
+        join(dir, `rest-${parseThread}-${path.length}-${k}.csv`),
       );
       assert.equal(rest.batches.map(plain), whole.batches.slice(k + 1).map(plain), `after batch ${k}`);
       assert.equal(rest.books.at(-1), whole.books.at(-1), 'the books end where one read ends');
       // The dead letter of the rest holds exactly the whole read's records after the offset's line (no file: none).
       const recs = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').slice(1) : []);
-      const after = recs(join(dir, `whole-${parseThread}.csv`)).filter((r) => Number(r.split(',')[0]) >= at.line);
-      assert.equal(recs(join(dir, `rest-${parseThread}-${k}.csv`)), after);
+      const after = recs(join(dir, `whole-${parseThread}-${path.length}.csv`)).filter((r) => Number(r.split(',')[0]) >= at.line);
+      assert.equal(recs(join(dir, `rest-${parseThread}-${path.length}-${k}.csv`)), after);
       if (k === 0) assert.ok(after.length > 0, 'the check covers records');
     }
   });
