@@ -250,24 +250,25 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     held = new MetricSet(specs, opts);
   };
 
-  const start = async (batch: Batch) => {
-    if (!batch.has(target.column)) {
+  /** The task, metrics and model, from the first batch; a resumed run's from its checkpoint (no batch needed: it may have none left to read). */
+  const start = async (batch: Batch | null) => {
+    if (batch && !batch.has(target.column)) {
       throw new SchemaError(
         `target column "${target.column}" is not in the data after the steps; columns: ${batch.names.filter((n) => n !== SPLIT_COLUMN).join(', ')}`,
       );
     }
-    for (const list of o.columnLists ?? []) {
-      const unknown = list.names.filter((n) => !batch.has(n) && !(rawNames ?? []).includes(n));
+    for (const list of batch ? (o.columnLists ?? []) : []) {
+      const unknown = list.names.filter((n) => !batch!.has(n) && !(rawNames ?? []).includes(n));
       if (unknown.length > 0)
         throw new SpecError(
           list.path,
-          `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; the data has ${[...new Set([...(rawNames ?? []), ...batch.names])].filter((n) => n !== SPLIT_COLUMN).join(', ')}`,
+          `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; the data has ${[...new Set([...(rawNames ?? []), ...batch!.names])].filter((n) => n !== SPLIT_COLUMN).join(', ')}`,
         );
     }
     const kind = o.model;
     // The task, sorted classes, positive class and target scale, from the first batch (chooseTask).
     const optClasses = o.modelOptions?.classes;
-    if (resumed) choice = resumed.choice;
+    if (resumed || !batch) choice = resumed!.choice;
     else
       choice = chooseTask(batch.column(target.column), batch.length, {
         column: target.expression ?? target.column,
@@ -604,6 +605,12 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   try {
     if (built.testSource) await checkTestSchema(built);
     const epochs = o.epochs ?? 1;
+    if (resumed) {
+      // The model and engine come back before any row: a checkpoint at the end of a pass leaves none to read.
+      epoch = resumed.position.epoch;
+      await start(null);
+      engine = makeEngine(model!);
+    }
     for (epoch = resumed?.position.epoch ?? 0; epoch < epochs && !stopping.aborted; epoch++) {
       // A resumed pass passes over the rows it had taken (when the source is read again from its start).
       const resuming = resumed !== null && epoch === resumed.position.epoch;
@@ -614,7 +621,8 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       if (epoch > 0) {
         // Later passes see the same rows again: their rejects are not counted or dead-lettered twice.
         vectorizer.badRows = new BadRows('vectorize', { badRows: policy, telemetry });
-        engine = null;
+        // A resumed pass keeps the engine its checkpoint restored.
+        if (!resuming) engine = null;
       }
       const source = at0 ? built.source({ ...at0, types: at0.types as Record<string, ColumnType>, emitted: rows0 }) : built.source();
       await run(abortable(source, stopping), epoch === 0);
