@@ -78,15 +78,23 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
   if (view?.gate) {
     const gate = view.gate,
       source = built.source;
-    built = { ...built, source: (from) => source(from).pipe(gate.operator()) };
+    built = { ...built, source: (from, o) => source(from, o).pipe(gate.operator()) };
   }
   // `q` on the dashboard ends the run like Ctrl-C (the report covers the rows seen) but exits 0.
   const signal = view?.quit ? (o.signal ? AbortSignal.any([o.signal, view.quit]) : view.quit) : o.signal;
   o = { ...o, ...(signal ? { signal } : {}) };
   // Every stage of the run appends to the source's dead letter; an old file is removed first.
-  // A run resumed from an offset keeps the records of the rows before it; one that reads its file again starts the file afresh (see docs/checkpoints.md).
-  const seekLine = resumed?.position.at && built.seekable ? resumed.position.at.line : undefined;
-  const release = built.deadLetter ? DeadLetter.share(built.deadLetter, seekLine) : null;
+  // A run resumed in a later pass keeps the file (the first pass wrote every record); one resumed
+  // from an offset keeps the records of the rows before it; one that reads its file again in the
+  // first pass starts the file afresh (see docs/checkpoints.md).
+  const keepBefore = !resumed
+    ? undefined
+    : resumed.position.epoch > 0
+      ? Number.POSITIVE_INFINITY
+      : resumed.position.at && built.seekable
+        ? resumed.position.at.line
+        : undefined;
+  const release = built.deadLetter ? DeadLetter.share(built.deadLetter, keepBefore) : null;
   try {
     if (spec.target === undefined) {
       // No model, nothing to checkpoint: SIGTERM stops reading as Ctrl-C does.

@@ -234,6 +234,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   let at0: CheckpointState['position']['at'] = null;
   let engineState: TestThenTrainState | null = resumed?.engine ?? null;
   let checkpointFailed = false;
+  let lastSaved = resumed ? `${resumed.position.epoch}:${resumed.position.rows}:false` : '';
   if (resumed) {
     restoreTransforms(checkpointFile(ck!.dir), resumed.pipeline, built.transforms, vectorizer);
     ({ fromSource, trained, heldOut, unlabeled, stopped } = resumed.counters);
@@ -498,6 +499,9 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
    */
   const saveCheckpoint = async (finished = false): Promise<void> => {
     if (!ck || !model || !choice || !task) return;
+    // Nothing taken since the last one (a resumed run before its first batch, a slow batch): the file is current.
+    const where = `${epoch}:${rows0 + (gate?.passed ?? 0)}:${finished}`;
+    if (where === lastSaved) return;
     const m = model as Model;
     const state: CheckpointState = {
       format: 'sluice-checkpoint',
@@ -531,6 +535,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     // The dead-letter records of the rows up to the position are on disk before the checkpoint says so.
     DeadLetter.flushAll();
     telemetry.emit({ type: 'checkpoint', path: writeCheckpoint(ck.dir, state) });
+    lastSaved = where;
   };
   // A checkpoint that cannot be written (disk full) is said once; the run goes on.
   const tryCheckpoint = () =>
@@ -624,7 +629,9 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
         // A resumed pass keeps the engine its checkpoint restored.
         if (!resuming) engine = null;
       }
-      const source = at0 ? built.source({ ...at0, types: at0.types as Record<string, ColumnType>, emitted: rows0 }) : built.source();
+      // Later passes read the same rows again: the source's rejects were dead-lettered by the first.
+      const letter = epoch > 0 ? { deadLetter: false } : undefined;
+      const source = at0 ? built.source({ ...at0, types: at0.types as Record<string, ColumnType>, emitted: rows0 }, letter) : built.source(undefined, letter);
       await run(abortable(source, stopping), epoch === 0);
       gate = null;
       // The last partial mini-batch of the pass is learned as it is.

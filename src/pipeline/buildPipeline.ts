@@ -14,9 +14,10 @@ export interface BuiltPipeline {
   /**
    * A fresh read of the source, cut at `maxRows` (each epoch subscribes again). `from` goes on
    * from where an earlier read's batch left off (its `sourceAt`, with the columns and types it
-   * had, and the rows emitted up to it): only when `seekable`.
+   * had, and the rows emitted up to it): only when `seekable`. `deadLetter: false` reads without
+   * writing the dead letter (a later pass: its rejected rows were written by the first).
    */
-  source(from?: SourceResume): Observable<Batch>;
+  source(from?: SourceResume, options?: { deadLetter?: boolean }): Observable<Batch>;
   /** Whether `source(from)` can go on from a batch's `sourceAt`: a CSV file (not stdin). */
   seekable: boolean;
   /** `evaluation.test` read with the source's options, or null. */
@@ -104,10 +105,11 @@ export function buildPipeline(spec: Spec, options: BuildOptions = {}): BuiltPipe
   const testFile = spec.evaluation?.test;
   const seekable = src.csv !== undefined && src.csv !== '-';
   return {
-    source: (from) => {
+    source: (from, o) => {
       if (from && !seekable) throw new SpecError('source', 'this source cannot go on from a position: only a CSV file can');
+      const s = o?.deadLetter === false ? { ...src, deadLetter: undefined } : src;
       return limitRows(
-        openSource(src, spec.schema, telemetry, options, undefined, spec.typeHints, from),
+        openSource(s, spec.schema, telemetry, options, undefined, spec.typeHints, from),
         maxRows === undefined || !from ? maxRows : maxRows - from.emitted,
       );
     },

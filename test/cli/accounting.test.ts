@@ -255,4 +255,18 @@ test("case 3 and 11: the documented defaults are the code's (optimizer normalize
   );
 });
 
+test('case 2: with --epochs 2 each rejected row is dead-lettered once (later passes read the same rows again)', async () => {
+  const lines = ['x,y'];
+  for (let i = 0; i < 300; i++) lines.push(i % 50 === 7 ? `${i},1,extra` : i % 60 === 9 ? `${i},` : `${i},${i % 2}`);
+  const file = write('epochs.csv', `${lines.join('\n')}\n`);
+  const letter = join(dir, 'epochs-dead.csv');
+  const r = await sluice(['train', file, '--target', 'y', '--task', 'classification', '--epochs', '2', '--dead-letter', letter, '--json', '--quiet']);
+  assert.is(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.rows.skippedByReason, { 'field-count': 6, label: 5 });
+  const recs = deadLetterRows(letter);
+  assert.is(recs.length, 11, recs.join('\n'));
+  assert.is(new Set(recs).size, 11, 'no record twice');
+});
+
 test.run();
