@@ -145,10 +145,11 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   if (ck) refuseUncheckpointable(built, o);
   // A CSV file goes on from the byte offset the checkpoint recorded; other files are read again from their start.
   const seekFrom = resumed?.position.at && built.seekable && ck!.replayable ? resumed.position.at : null;
-  // Stage books restart at zero in a resumed run (and a source's too when it is not read again from its start): their counts at the checkpoint are added.
+  // Stage books restart at zero in a resumed run, and so does a stdin or socket source: their counts
+  // at the checkpoint are added. A file source counts from its start again: read again, or going on
+  // from an offset with its books as they were there.
   const bookBase = new Map<string, Books>();
   if (resumed) {
-    // A file source counts from its start again: read again, or going on from an offset with its books as they were there.
     for (const [name, a] of Object.entries(resumed.books.accounts)) if (isStage(name) || !ck!.replayable) bookBase.set(name, a);
     bookBase.set(VECTORIZE_BASE, resumed.books.vectorize);
     bookBase.set(LABEL_BASE, resumed.books.label);
