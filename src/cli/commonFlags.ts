@@ -31,9 +31,10 @@ export const CHECKPOINT_USAGE = [
   '  --checkpoint DIR     checkpoint the run into DIR/checkpoint.json (model, steps, metrics, books,',
   '                       source position) every 60 s and when stopped by Ctrl-C or SIGTERM',
   '  --checkpoint-every S seconds between checkpoints (default 60)',
-  '  --resume DIR         go on from the checkpoint in DIR (the same command on the same input;',
-  '                       a file is read again and the rows already learned passed over), and',
-  '                       keep checkpointing there; with no checkpoint there yet, start',
+  '  --resume DIR         go on from the checkpoint in DIR (the same command on the same input:',
+  '                       a CSV file from the byte offset reached, other files read again and',
+  '                       the rows already learned passed over), and keep checkpointing there;',
+  '                       with no checkpoint there yet, start (docs/checkpoints.md)',
 ];
 
 /**
