@@ -6,7 +6,8 @@ import { loadPipeline } from '../operators/index.js';
 import { ModelRegistry } from '../registry/index.js';
 import { createServer } from '../serve/index.js';
 import type { Command } from './Command.js';
-import { intFlag, listFlag, numFlag } from './commonFlags.js';
+import { enumFlag, INPUT_FLAGS, inputFlags, intFlag, listFlag, numFlag } from './commonFlags.js';
+import { sourceFromPath } from './sourceFromPath.js';
 import { UsageError } from './UsageError.js';
 
 const DEFAULT_PORT = 8080;
@@ -14,7 +15,7 @@ const DEFAULT_HOST = '127.0.0.1';
 
 /** `sluice serve <model>`: a saved pipeline behind HTTP until SIGINT or SIGTERM. */
 export const serveCommand: Command = {
-  summary: 'serve a saved pipeline over HTTP: POST /predict, /learn, /feedback, GET /health, GET /metrics',
+  summary: 'serve a saved pipeline over HTTP: POST /predict, /learn, /feedback, GET /health, GET /metrics; --learn-from a stream',
   usage: [
     'Usage: sluice serve <model> [options]',
     '',
@@ -31,13 +32,13 @@ export const serveCommand: Command = {
     '                  prediction logged for its id, scored against it, then learned; an unknown or',
     '                  forgotten id is a 404, a second label for an id a 409 (in an array: a status',
     '                  per item)',
-    '  GET /health     { status: "ok", task, version? }',
+    '  GET /health     { status: "ok", task, version?, learnFrom?, publish? }',
     '  GET /metrics    Prometheus text: requests by route and status, latency, rows predicted and',
     '                  learned, the progressive metrics, drift alarms, the model version',
     '  GET /models     (a registry) the versions, the active one and the one served',
     '  POST /models/V/activate  (a registry) load version V, make it ACTIVE and serve it; requests',
     '                  in flight finish on the model they started with (hot swap, rollback). What',
-    '                  the served model learned is not saved: the swap drops it',
+    '                  the served model learned since its last published version is dropped',
     'A bad request is a 4xx with a JSON body { error, field?, row? }.',
     '',
     'Options:',
@@ -55,6 +56,31 @@ export const serveCommand: Command = {
     '  --feedback-max-ids N ids kept for late labels, the oldest forgotten first (default 100000)',
     '  --feedback-max-age S seconds an id is kept for its label (default 3600)',
     '  --no-feedback        log nothing; /feedback answers 404',
+    '',
+    'Learning from a stream while serving:',
+    '  --learn-from SOURCE  learn the labelled rows of SOURCE (what `sluice train` reads: a file, -,',
+    '                       tcp://host:port, ws://...) as /learn learns them: each scored first',
+    '                       (progressive metrics), in slices of about 1.5 ms with requests answered',
+    '                       in between (a /predict waits for one slice at most). A row without a',
+    '                       label is skipped (reason label). When a file ends, learning stops and',
+    '                       serving goes on (GET /health says learnFrom.state: ended)',
+    '  --format F           csv|ndjson for -, tcp:// and ws:// (default: csv for -, ndjson otherwise)',
+    '  --connect            tcp://host:port: connect to a server instead of listening',
+    '  --reconnect          tcp:// with --connect, ws://: reconnect with backoff after a drop',
+    '  --backoff MS         with --reconnect: first retry delay (default 100)',
+    '  --max-retries N      with --reconnect: failed attempts in a row before giving up (default 10)',
+    '  --bad-rows P         skip (default: count in /metrics, dead-letter, go on) | fail (stop learning)',
+    '  --dead-letter F      write the skipped rows of SOURCE to this CSV',
+    '  --delimiter C        CSV field separator of SOURCE',
+    '  --null-values A,B    values of SOURCE read as missing',
+    '',
+    'Publishing what the served model learned (a registry: sluice serve REG):',
+    '  --publish-every S    every S seconds (when it learned rows since the last one), publish the',
+    '                       model as it is now as the next version (v0002, v0003 ...: its state',
+    '                       between two updates, the steps as loaded, report.json with the metrics',
+    '                       and rows learned), make it ACTIVE and serve it under that name',
+    '  --publish-on-drift   the same at each drift alarm of --drift',
+    '',
     '  -h, --help           this help',
   ].join('\n'),
   async run(args, io) {
@@ -76,6 +102,15 @@ export const serveCommand: Command = {
         'feedback-max-ids': { type: 'string' },
         'feedback-max-age': { type: 'string' },
         'no-feedback': { type: 'boolean' },
+        'learn-from': { type: 'string' },
+        format: { type: 'string' },
+        connect: { type: 'boolean' },
+        reconnect: { type: 'boolean' },
+        backoff: { type: 'string' },
+        'max-retries': { type: 'string' },
+        ...INPUT_FLAGS,
+        'publish-every': { type: 'string' },
+        'publish-on-drift': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -106,8 +141,43 @@ export const serveCommand: Command = {
     const maxIds = intFlag('feedback-max-ids', values['feedback-max-ids'], undefined, 1);
     const maxAge = numFlag('feedback-max-age', values['feedback-max-age'], 0, Infinity, true);
 
+    // The stream to learn from, checked before the model loads (a bad flag is a usage error).
+    const learnFromPath = values['learn-from'];
+    const streamFlags = ['format', 'connect', 'reconnect', 'backoff', 'max-retries', 'bad-rows', 'dead-letter', 'delimiter', 'null-values'] as const;
+    if (learnFromPath === undefined)
+      for (const k of streamFlags) if (values[k] !== undefined) throw new UsageError(`--${k}: applies to the stream of --learn-from, which is not given`);
+    if (learnFromPath !== undefined && learnFromPath === '') throw new UsageError('--learn-from: expected a file, -, tcp://host:port or ws://...');
+    if (learnFromPath !== undefined && values['no-learn'])
+      throw new UsageError('--learn-from and --no-learn: the model cannot learn from a stream without learning');
+    let source: ReturnType<typeof sourceFromPath> | undefined;
+    if (learnFromPath !== undefined) {
+      const format = enumFlag('format', values.format, ['csv', 'ndjson'] as const);
+      const backoff = intFlag('backoff', values.backoff, undefined, 1),
+        maxRetries = intFlag('max-retries', values['max-retries'], undefined, 0);
+      const spec = sourceFromPath(learnFromPath, {
+        ...(values.connect ? { connect: true } : {}),
+        ...(format ? { format } : {}),
+        ...(values.reconnect ? { reconnect: true } : {}),
+        ...(backoff !== undefined ? { backoff } : {}),
+        ...(maxRetries !== undefined ? { maxRetries } : {}),
+      });
+      source = { ...spec, ...inputFlags(values, spec, learnFromPath) };
+    }
+    const publishEvery = numFlag('publish-every', values['publish-every'], 0, Infinity, true);
+    const publishOnDrift = values['publish-on-drift'] === true;
+    const publishing = publishEvery !== undefined || publishOnDrift;
+    const flag = publishEvery !== undefined ? '--publish-every' : '--publish-on-drift';
+    if (publishing && values['no-learn']) throw new UsageError(`${flag} and --no-learn: a model that does not learn has nothing new to publish`);
+    if (publishOnDrift && values.drift === undefined) throw new UsageError('--publish-on-drift: needs --drift D (the detector whose alarms publish)');
+
     const saved = await loadPipeline(modelPath);
     const from = registryOf(modelPath);
+    if (publishing && from === undefined) {
+      await saved.dispose();
+      throw new UsageError(
+        `${flag}: publishing writes new versions to a model registry, and ${modelPath} is a saved directory, not one (serve REG or REG/vNNNN; sluice train --registry REG makes one)`,
+      );
+    }
     const version = from?.version;
     // From a registry the server owns the model (it swaps it on POST /models/:version/activate).
     let app: ReturnType<typeof createServer>;
@@ -121,6 +191,9 @@ export const serveCommand: Command = {
         ...(metrics !== undefined ? { metrics } : {}),
         ...(rolling !== undefined ? { rolling } : {}),
         ...(values.drift !== undefined ? { drift: values.drift } : {}),
+        ...(source !== undefined ? { learnFrom: { source, name: learnFromPath! } } : {}),
+        ...(publishing ? { publish: { ...(publishEvery !== undefined ? { every: publishEvery } : {}), ...(publishOnDrift ? { onDrift: true } : {}) } } : {}),
+        log: (line: string) => io.err(`sluice serve: ${line}`),
         feedback: feedbackOff
           ? false
           : {

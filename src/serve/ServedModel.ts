@@ -1,7 +1,7 @@
 import { BadInputError, type Batch, type FeatureMatrix, SchemaError, SpecError } from '../core/index.js';
 import { DriftMonitor, type ResolvedDriftSpec } from '../drift/index.js';
 import { predictionsOf, TestThenTrain } from '../evaluate/index.js';
-import type { Task } from '../learn/index.js';
+import type { ModelState, Task } from '../learn/index.js';
 import { MetricSet, type MetricSpec, makeMetric } from '../metrics/index.js';
 import type { SavedPipeline } from '../operators/index.js';
 import { RequestError } from './RequestError.js';
@@ -13,6 +13,15 @@ export const DEFAULT_SERVE_METRICS: Readonly<Record<Task, readonly MetricSpec[]>
   multiclass: ['accuracy', { name: 'f1', average: 'macro' }],
   regression: ['mae', 'rmse', 'r2'],
 };
+
+/** A served model between two updates (`ServedModel.snapshot`). */
+export interface ServedSnapshot {
+  state: ModelState;
+  metrics: Record<string, number>;
+  rolling: Record<string, number> | null;
+  learned: { learn: number; feedback: number; stream: number };
+  scored: number;
+}
 
 export interface ServedModelOptions {
   metrics?: readonly MetricSpec[];
@@ -44,17 +53,26 @@ export class ServedModel {
   readonly added: string[];
   readonly metrics: MetricSet;
   readonly monitor: DriftMonitor | null;
-  /** Rows learned by this model in this server, by endpoint. */
-  learned = { learn: 0, feedback: 0 };
+  /** Rows learned by this model in this server, by endpoint (stream: `learnFrom`). */
+  learned = { learn: 0, feedback: 0, stream: 0 };
+  /**
+   * The version this model is: the one loaded, then each version published from it (`snapshot()`
+   * then the registry's publish); the model served is that version, so nothing is reloaded.
+   */
+  version: string | undefined;
+  /** The version loaded (what `version` was before any publish). */
+  readonly loaded: string | undefined;
   private readonly engine: TestThenTrain;
   private tail: Promise<unknown> = Promise.resolve();
   private running: Promise<unknown> | null = null;
 
   constructor(
     readonly model: SavedPipeline,
-    readonly version: string | undefined,
+    version: string | undefined,
     options: ServedModelOptions = {},
   ) {
+    this.version = version;
+    this.loaded = version;
     this.added = model.addedColumns();
     const specs = options.metrics?.length ? options.metrics : DEFAULT_SERVE_METRICS[model.task];
     checkMetrics(specs, model.task);
@@ -106,13 +124,37 @@ export class ServedModel {
    * POST /learn: every row of x (all labelled) through the test-then-train engine: scored by the
    * model as it is before the row's mini-batch, counted in the metrics, then learned. A trailing
    * partial mini-batch is learned as it is, so the model has learned every row when this resolves.
+   * `stream`: a slice of `--learn-from` (LearnFrom), whose `labelled` rows are counted (a row with
+   * no label is predicted, neither scored nor learned). Resolves with the time spent waiting for
+   * the updates queued before it (ms).
    */
-  learn(x: FeatureMatrix): Promise<void> {
+  learn(x: FeatureMatrix, endpoint: 'learn' | 'stream' = 'learn', labelled = x.rows): Promise<{ waited: number }> {
+    const queued = performance.now();
+    let waited = 0;
     return this.exclusive(async () => {
+      waited = performance.now() - queued;
       await this.engine.process(x);
       await this.engine.finish();
-      this.learned.learn += x.rows;
-    });
+      this.learned[endpoint] += labelled;
+    }).then(() => ({ waited }));
+  }
+
+  /**
+   * What a new version of this model records, read between two updates (after every update
+   * queued before it, before any queued after): the model's state, the progressive metrics and
+   * the rows learned since it started serving. A version is never half an update.
+   */
+  snapshot(): Promise<ServedSnapshot> {
+    let out: ServedSnapshot | null = null;
+    return this.exclusive(async () => {
+      out = {
+        state: await this.model.model.state(),
+        metrics: this.metrics.values(),
+        rolling: this.metrics.rollingValues() ?? null,
+        learned: { ...this.learned },
+        scored: this.scored,
+      };
+    }).then(() => out!);
   }
 
   /**

@@ -9,6 +9,8 @@ import { ModelRegistry } from '../registry/index.js';
 import { ARROW, readArrowBody, writeArrowBody } from './arrowBody.js';
 import { type AjvError, BodyShape } from './BodyShape.js';
 import { FeedbackLog } from './FeedbackLog.js';
+import { LearnFrom, type LearnFromOptions } from './LearnFrom.js';
+import { type PublishReason, publishServed } from './publishServed.js';
 import { RequestError, tooManyRows } from './RequestError.js';
 import { atRow, batchFromArrowBody, batchFromRows, Dictionaries, schemaOf, whereRow } from './requestBatch.js';
 import { ServedModel } from './ServedModel.js';
@@ -47,6 +49,27 @@ export interface ServerOptions {
   feedback?: { idColumn?: string; maxIds?: number; maxAgeMs?: number } | false;
   /** The feedback log's clock in ms (default performance.now); tests step it to age ids out. */
   now?: () => number;
+  /**
+   * Learn from a stream while serving (`sluice serve --learn-from`): its labelled rows go through
+   * the served model as /learn's do, in slices between which requests are answered (LearnFrom).
+   * Reading starts when the server is ready (listen, or the first inject) and stops when it closes.
+   */
+  learnFrom?: LearnFromOptions;
+  /**
+   * With a registry: publish the served model as it is now as the next version, made ACTIVE and
+   * served under that name, every `every` seconds (when it learned something since the last one)
+   * and/or at each drift alarm (`onDrift`, needs `drift`). A failed publish is logged and counted
+   * (`sluice_publish_failures_total`); serving and learning go on.
+   */
+  publish?: {
+    every?: number;
+    onDrift?: boolean;
+    /** Longest one try blocks the event loop for the registry's lock (ms, default 50); tried again every 100 ms up to `lockWaitMs` (default 5000). */
+    lockTryMs?: number;
+    lockWaitMs?: number;
+  };
+  /** Where the server says what learning from the stream and publishing do (a line each; default nowhere). */
+  log?: (line: string) => void;
 }
 
 const MIB = 1 << 20;
@@ -92,6 +115,22 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
         });
 
   const registry = options.registry === undefined ? null : ModelRegistry.open(options.registry.dir);
+  const say = options.log ?? (() => {});
+  const pub = options.publish ?? null;
+  if (pub !== null) {
+    if (!registry) throw new SpecError('publish', 'publishing writes versions to a model registry: serve a registry (the registry option; sluice serve REG)');
+    if (!learning) throw new SpecError('publish', 'the model does not learn (learn: false), so there is nothing new to publish');
+    if (pub.every !== undefined && !(typeof pub.every === 'number' && pub.every > 0 && Number.isFinite(pub.every)))
+      throw new SpecError('publish.every', `expected a number of seconds > 0, got ${String(pub.every)}`);
+    if (pub.onDrift && drift === null)
+      throw new SpecError('publish.onDrift', 'publishing on drift needs a drift detector (the drift option; sluice serve --drift D)');
+    if (pub.every === undefined && !pub.onDrift) throw new SpecError('publish', 'expected every (seconds) and/or onDrift');
+  }
+  if (options.learnFrom !== undefined && !learning)
+    throw new SpecError('learnFrom', 'the model does not learn (learn: false): a stream to learn from needs learning on');
+  const lockTryMs = pub?.lockTryMs ?? 50;
+  const lockWaitMs = pub?.lockWaitMs ?? 5000;
+  const publishTo = pub !== null && registry ? ModelRegistry.open(registry.dir, { lockTimeoutMs: lockTryMs }) : null;
   // A private telemetry: the server's bad rows are answered, not reported to the process's stream.
   const telemetry = new Telemetry();
 
@@ -131,6 +170,39 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
   for (const endpoint of ['learn', 'feedback']) learnedRows.inc({ endpoint }, 0);
   for (const result of ['joined', 'unknown', 'duplicate']) feedbackCount.inc({ result }, 0);
   for (const signal of ['warning', 'drift']) driftEvents.inc({ signal }, 0);
+  const streamRows = options.learnFrom
+    ? new Counter({
+        name: 'sluice_learn_from_rows_total',
+        help: 'Rows the --learn-from source passed on (its own bad rows not included)',
+        registers: [metrics],
+      })
+    : null;
+  const streamSkipped = options.learnFrom
+    ? new Counter({
+        name: 'sluice_learn_from_skipped_rows_total',
+        help: "Rows of the --learn-from stream skipped, by reason: the source's bad rows, rows the steps reject, label (no usable label)",
+        labelNames: ['reason'] as const,
+        registers: [metrics],
+      })
+    : null;
+  if (options.learnFrom) learnedRows.inc({ endpoint: 'stream' }, 0);
+  const published = pub
+    ? new Counter({
+        name: 'sluice_versions_published_total',
+        help: 'Versions of the served model published to the registry, by reason (schedule: --publish-every; drift: --publish-on-drift)',
+        labelNames: ['reason'] as const,
+        registers: [metrics],
+      })
+    : null;
+  const publishFailures = pub
+    ? new Counter({
+        name: 'sluice_publish_failures_total',
+        help: 'Publishes that failed (registry locked, disk): logged; serving goes on',
+        registers: [metrics],
+      })
+    : null;
+  for (const reason of ['schedule', 'drift']) published?.inc({ reason }, 0);
+  publishFailures?.inc(0);
 
   const prepare = (m: SavedPipeline, version: string | undefined): ServedModel => {
     m.setBadRows((step) => new BadRows(step, { badRows: 'fail', telemetry }));
@@ -138,7 +210,10 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.rolling !== undefined ? { rolling: options.rolling } : {}),
       drift,
-      onAlarm: (signal) => driftEvents.inc({ signal }),
+      onAlarm: (signal) => {
+        driftEvents.inc({ signal });
+        if (signal === 'drift' && pub?.onDrift) void publishNow('drift');
+      },
     });
   };
   let current = prepare(model, options.registry?.version ?? options.version);
@@ -303,7 +378,13 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
     reply.code(404).send({ error: `no endpoint ${request.method} ${request.url.split('?')[0]}; the endpoints are ${endpoints}` });
   });
 
-  app.get('/health', async () => ({ status: 'ok', task: current.model.task, ...(current.version !== undefined ? { version: current.version } : {}) }));
+  app.get('/health', async () => ({
+    status: 'ok',
+    task: current.model.task,
+    ...(current.version !== undefined ? { version: current.version } : {}),
+    ...(stream ? { learnFrom: stream.status() } : {}),
+    ...(pub ? { publish: { ...(pub.every !== undefined ? { every: pub.every } : {}), onDrift: pub.onDrift === true, ...publishState } } : {}),
+  }));
   app.get('/metrics', async (_request, reply) => {
     reply.type(metrics.contentType);
     return metrics.metrics();
@@ -594,7 +675,85 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
     activating = run.catch(() => {});
     return run;
   });
+  // Publishing: one at a time, in the activations' queue (no swap while a version is written).
+  // A publish asked for while another waits to start is covered by it.
+  const publishState: { published: number; failed: number; last?: { version: string; reason: PublishReason; at: string; ms: number }; error?: string } = {
+    published: 0,
+    failed: 0,
+  };
+  /** Rows the served model had learned when its last version was published (a schedule with nothing new skips). */
+  const learnedAtPublish = new WeakMap<ServedModel, number>();
+  let waiting: Promise<void> | null = null;
+  const publishNow = (reason: PublishReason): Promise<void> => {
+    if (waiting) return waiting;
+    const run = activating.then(async () => {
+      waiting = null;
+      await publishOnce(reason);
+    });
+    activating = run.catch(() => {});
+    waiting = run;
+    return run;
+  };
+  const publishOnce = async (reason: PublishReason): Promise<void> => {
+    const served = current;
+    const total = (s: ServedModel) => s.learned.learn + s.learned.feedback + s.learned.stream;
+    if (reason === 'schedule' && total(served) === (learnedAtPublish.get(served) ?? 0)) return;
+    try {
+      const p = await publishServed(served, {
+        reason,
+        learnFrom: stream?.status() ?? null,
+        ...(options.rolling !== undefined ? { rolling: options.rolling } : {}),
+        registry: publishTo!,
+        lockTryMs,
+        lockWaitMs,
+      });
+      const { version, meta } = p.info;
+      const learned = p.snapshot.learned.learn + p.snapshot.learned.feedback + p.snapshot.learned.stream;
+      learnedAtPublish.set(served, learned);
+      // The model served is that version: it is not reloaded.
+      served.version = version;
+      if (served === current) {
+        modelInfo.reset();
+        modelInfo.set({ task: served.model.task, version }, 1);
+      }
+      const ms = p.ms.snapshot + p.ms.write + p.ms.publish;
+      publishState.published++;
+      publishState.last = { version, reason, at: meta.created, ms };
+      published!.inc({ reason });
+      say(
+        `published ${version} (${reason}; parent ${meta.parent ?? 'none'}; ${learned} rows learned since ${served.loaded ?? 'start'}) in ${ms.toFixed(0)} ms (state ${p.ms.snapshot.toFixed(0)}, files ${p.ms.write.toFixed(0)}, registry ${p.ms.publish.toFixed(0)})`,
+      );
+    } catch (e) {
+      publishState.failed++;
+      publishState.error = (e as Error)?.message ?? String(e);
+      publishFailures!.inc();
+      say(`publish (${reason}) failed: ${publishState.error}; serving and learning go on`);
+    }
+  };
+  let timer: NodeJS.Timeout | null = null;
+
+  const stream = options.learnFrom
+    ? new LearnFrom(model, options.learnFrom, {
+        using,
+        onLearned: (rows) => {
+          if (rows > 0) learnedRows.inc({ endpoint: 'stream' }, rows);
+        },
+        onRows: (rows) => streamRows!.inc(rows),
+        onSkipped: (reason) => streamSkipped!.inc({ reason }),
+        log: say,
+      })
+    : null;
+  app.addHook('onReady', async () => {
+    stream?.start();
+    if (pub?.every !== undefined && timer === null) {
+      timer = setInterval(() => void publishNow('schedule'), pub.every * 1000);
+      timer.unref();
+    }
+  });
   app.addHook('onClose', async () => {
+    if (timer !== null) clearInterval(timer);
+    await stream?.stop();
+    await activating;
     await release(current);
   });
 

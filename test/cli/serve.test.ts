@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { serveCommand } from '../../src/cli/serveCommand.js';
+import { UsageError } from '../../src/cli/UsageError.js';
+import { ModelRegistry } from '../../src/index.js';
 import { sluice } from './sluice.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-serve-cli-'));
@@ -147,6 +150,81 @@ test('sluice serve: a missing model is an error before listening; bad flags are 
   assert.is(metric.code, 2, metric.stderr);
   assert.match(metric.stderr, /"mae" is a regression metric/);
   assert.not.match(metric.stderr, /serving/);
+});
+
+test('sluice serve REG --learn-from FILE --publish-every S: learns the file while serving, says when it ends, publishes v0002 and serves it', async () => {
+  // A registry whose v0001 is the saved model.
+  const reg = join(dir, 'reg-learn');
+  const registry = ModelRegistry.open(reg, { create: true });
+  const staged = registry.stage();
+  for (const f of ['pipeline.json', 'report.json']) cpSync(join(model, f), join(staged, f));
+  registry.publish(staged);
+  const lines = ['x,city,y'];
+  for (let i = 0; i < 3000; i++) {
+    const x = ((i * 53) % 211) / 105 - 1;
+    lines.push(`${x},${['a', 'b', 'c'][i % 3]},${i === 7 ? '' : x > 0 ? 'down' : 'up'}`);
+  }
+  const stream = join(dir, 'stream.csv');
+  writeFileSync(stream, `${lines.join('\n')}\n`);
+  const state: { answered?: Promise<{ health: { version: string; learnFrom: Record<string, unknown> }; models: { serving: string }; predict: number }> } = {};
+  const run = await sluice(['serve', reg, '--port', '0', '--learn-from', stream, '--publish-every', '0.2'], (stderr, child) => {
+    const m = /serving .* on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+    if (!m || state.answered || !/published v0002/.test(stderr)) return;
+    const url = m[1]!;
+    state.answered = (async () => {
+      try {
+        const predict = (await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":0.5,"city":"a"}' }))
+          .status;
+        const health = (await (await fetch(`${url}/health`)).json()) as { version: string; learnFrom: Record<string, unknown> };
+        const models = (await (await fetch(`${url}/models`)).json()) as { serving: string };
+        return { health, models, predict };
+      } finally {
+        child.kill('SIGINT');
+      }
+    })();
+  });
+  assert.ok(state.answered, run.stderr);
+  const got = await state.answered!;
+  assert.is(run.code, 0, run.stderr);
+  assert.match(
+    run.stderr,
+    /sluice serve: learning from .*stream\.csv: the source ended after 3000 rows \(2999 learned, 1 skipped \(label 1\)\); learning stopped, serving goes on/,
+  );
+  assert.match(run.stderr, /sluice serve: published v0002 \(schedule; parent v0001; 2999 rows learned since v0001\)/);
+  assert.is(got.predict, 200);
+  assert.is(got.health.version, 'v0002');
+  assert.equal(got.health.learnFrom.state, 'ended');
+  assert.is(got.health.learnFrom.learned, 2999);
+  assert.is(got.models.serving, 'v0002');
+  assert.is(readFileSync(join(reg, 'ACTIVE'), 'utf8').trim(), 'v0002');
+});
+
+test('sluice serve --learn-from and --publish-*: a missing stream file fails before listening (exit 1); publishing without a registry or drift is a usage error (exit 2)', async () => {
+  const missing = await sluice(['serve', model, '--port', '0', '--learn-from', join(dir, 'nope.csv')]);
+  assert.is(missing.code, 1, missing.stderr);
+  assert.match(missing.stderr, /^sluice: .*nope\.csv: no such file/m);
+  assert.not.match(missing.stderr, /serving .* on http/);
+  const plain = await sluice(['serve', model, '--port', '0', '--publish-every', '5']);
+  assert.is(plain.code, 2, plain.stderr);
+  assert.match(plain.stderr, /--publish-every: publishing writes new versions to a model registry, and .* is a saved directory, not one/);
+  assert.not.match(plain.stderr, /serving .* on http/);
+  // The other refusals are the same UsageError, found before anything is loaded (in-process here).
+  const io = { out: () => {}, err: () => {} };
+  for (const [flags, error] of [
+    [['--publish-on-drift'], /--publish-on-drift: needs --drift D/],
+    [['--bad-rows', 'skip'], /--bad-rows: applies to the stream of --learn-from, which is not given/],
+    [['--learn-from', join(dir, 'train.csv'), '--no-learn'], /--learn-from and --no-learn/],
+    [['--publish-every', '0'], /--publish-every: expected a number in \(0, Infinity\)/],
+    [['--learn-from', 'http://example.com/x.csv'], /unsupported URL/],
+  ] as const) {
+    try {
+      await serveCommand.run([model, '--port', '0', ...flags], io);
+      assert.unreachable(flags.join(' '));
+    } catch (e) {
+      assert.instance(e, UsageError, `${flags.join(' ')}: ${String(e)}`);
+      assert.match((e as Error).message, error);
+    }
+  }
 });
 
 test.run();

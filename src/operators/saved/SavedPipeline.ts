@@ -11,7 +11,7 @@ import {
   SpecError,
   StringDictionary,
 } from '../../core/index.js';
-import { Derive, Pipeline, type PipelineState } from '../../features/index.js';
+import { Derive, labelRejects, Pipeline, type PipelineState, rejectRows } from '../../features/index.js';
 import { type Model, type ModelFromStateOptions, type ModelState, modelFromState, type Task } from '../../learn/index.js';
 
 /** What `sluice train --save` writes as pipeline.json (version 1). */
@@ -24,6 +24,25 @@ export interface SavedPipelineFile {
   pipeline: PipelineState;
   model: ModelState;
   report?: { choices?: { classes?: string[] | null; positive?: string | null } } & Record<string, unknown>;
+}
+
+/**
+ * Bad-row books for one call of `features()` (a stream learned beside requests): each step's
+ * books by its kind, used instead of those `setBadRows` gave the steps for that call only, and
+ * the books of rows whose label cannot be learned (reason `label`).
+ */
+export interface FeatureBooks {
+  steps: (step: string) => BadRows;
+  /** Rows with a missing label, or one that is not a class (or a finite number): skipped with reason `label`. Absent: passed through (their target is NaN). */
+  labels?: BadRows;
+}
+
+/** What `artifact()` writes besides the steps and the model; each absent part is the loaded artifact's. */
+export interface ArtifactOptions {
+  /** The model's state (default `model.state()` now): a caller that learns takes it between two updates. */
+  model?: ModelState;
+  lineage?: unknown;
+  report?: Record<string, unknown>;
 }
 
 export interface PredictOptions {
@@ -79,6 +98,8 @@ export class SavedPipeline {
   readonly labelColumns: readonly string[];
   /** The training source's types of `labelColumns` (null when the artifact predates types; a column not recorded is absent). */
   readonly labelTypes: Readonly<Record<string, ColumnType>> | null;
+  /** The artifact's input.types as read (label columns included). */
+  private readonly rawTypes: Readonly<Record<string, ColumnType>> | null;
 
   private constructor(
     readonly model: Model,
@@ -87,8 +108,11 @@ export class SavedPipeline {
     /** Where it was read from, for errors. */
     readonly source: string,
     inputTypes: Record<string, ColumnType> | null,
+    /** The loaded artifact's lineage and report, written again by `artifact()` unless replaced. */
+    private readonly origin: { lineage: unknown; report: Record<string, unknown> | null } = { lineage: null, report: null },
   ) {
     this.pipeline = pipeline.freeze();
+    this.rawTypes = inputTypes;
     this.task = task;
     const v = pipeline.vectorizer;
     if (!v) throw new SpecError('pipeline.transforms', `${source}: the pipeline has no vectorize step, so it cannot feed a model`);
@@ -146,7 +170,55 @@ export class SavedPipeline {
     const width = pipeline.layout?.width;
     if (width !== undefined && model.inputs !== null && width !== model.inputs)
       throw new SpecError('model.inputs', `${source}: the model takes ${model.inputs} inputs, the pipeline's vectorize step makes ${width}`);
-    return new SavedPipeline(model, pipeline, json.task, source, types as Record<string, ColumnType> | null);
+    const report = json.report && typeof json.report === 'object' ? (json.report as Record<string, unknown>) : null;
+    return new SavedPipeline(model, pipeline, json.task, source, types as Record<string, ColumnType> | null, { lineage: json.lineage ?? null, report });
+  }
+
+  /**
+   * The pipeline as an artifact (pipeline.json, version 1, what `sluice train --save` writes and
+   * `loadPipeline` reads): the steps as loaded (frozen: serving never changes them), the model's
+   * state (its learned weights: `options.model`, or read now), the input types as recorded, and
+   * the loaded artifact's lineage and report unless given. Async: a model on a device is read back.
+   */
+  async artifact(options: ArtifactOptions = {}): Promise<SavedPipelineFile> {
+    const model = options.model ?? (await this.model.state());
+    return {
+      version: 1,
+      task: this.task,
+      lineage: options.lineage !== undefined ? options.lineage : this.origin.lineage,
+      input: { types: this.rawTypes === null ? null : { ...this.rawTypes } },
+      pipeline: this.pipeline.toJSON(),
+      model,
+      ...(options.report !== undefined ? { report: options.report } : this.origin.report !== null ? { report: this.origin.report } : {}),
+    };
+  }
+
+  /**
+   * `artifact()` as JSON text (what pipeline.json holds). The steps' part is serialized once and
+   * kept (they are frozen), so a server that publishes often spends its time on the model's state only.
+   */
+  async artifactText(options: ArtifactOptions = {}): Promise<string> {
+    const model = options.model ?? (await this.model.state());
+    const head = JSON.stringify({
+      version: 1,
+      task: this.task,
+      lineage: options.lineage !== undefined ? options.lineage : this.origin.lineage,
+      input: { types: this.rawTypes === null ? null : { ...this.rawTypes } },
+    });
+    const report = options.report !== undefined ? options.report : this.origin.report;
+    this.pipelineText ??= JSON.stringify(this.pipeline.toJSON());
+    return `${head.slice(0, -1)},"pipeline":${this.pipelineText},"model":${JSON.stringify(model)}${report !== null ? `,"report":${JSON.stringify(report)}` : ''}}`;
+  }
+  private pipelineText: string | null = null;
+
+  /** The loaded artifact's report (null when it had none): its `choices` say how the task and classes were chosen. */
+  get savedReport(): Readonly<Record<string, unknown>> | null {
+    return this.origin.report;
+  }
+
+  /** The loaded artifact's lineage (null when it had none). */
+  get lineage(): unknown {
+    return this.origin.lineage;
   }
 
   /** Bad-row policy of the steps (a row the vectorizer cannot take: skip and count, or fail). */
@@ -174,14 +246,45 @@ export class SavedPipeline {
    * when `withTarget` and its inputs are there (the matrix then carries the labels); predictBatch
    * never runs it, so a row is scored whatever its label holds.
    */
-  features(batch: Batch, withTarget = true): FeatureMatrix {
+  features(batch: Batch, withTarget = true, books?: FeatureBooks): FeatureMatrix {
+    if (books) return this.withBooks(books, () => this.featuresOf(batch, withTarget, books.labels ?? null));
+    return this.featuresOf(batch, withTarget, null);
+  }
+
+  private featuresOf(batch: Batch, withTarget: boolean, labels: BadRows | null): FeatureMatrix {
     let b = batch;
     const skip = this.targetStep;
     for (const t of this.pipeline.transforms) {
       if (t === skip && (!withTarget || !skip.columns.every((c) => b.has(c)))) continue;
       b = t.apply(b);
     }
+    if (labels && withTarget && this.target !== null && b.has(this.target)) {
+      const classes = this.classes;
+      const rejects = labelRejects(b, this.target, this.task === 'regression' ? 'regression' : 'classification', classes?.length ?? 0, classes);
+      b = rejectRows(b, rejects, labels, labels.source);
+    }
     return this.pipeline.vectorizer!.apply(b);
+  }
+
+  /**
+   * Runs `fn` (synchronous) with every step's bad-row books replaced by `books`', then puts the
+   * steps' own back. Synchronous, so no other caller of features() runs in between.
+   */
+  private withBooks<T>(books: FeatureBooks, fn: () => T): T {
+    const steps = this.pipeline.transforms.filter((t) => 'badRows' in t) as unknown as Array<{ kind: string; badRows: BadRows | null }>;
+    const v = this.pipeline.vectorizer!;
+    const own = steps.map((t) => t.badRows);
+    const ownV = v.badRows;
+    try {
+      for (const t of steps) t.badRows = books.steps(t.kind);
+      v.badRows = books.steps('vectorize');
+      return fn();
+    } finally {
+      steps.forEach((t, i) => {
+        t.badRows = own[i]!;
+      });
+      v.badRows = ownV;
+    }
   }
 
   /**

@@ -1,2 +1,9 @@
 export { loadPipeline } from './loadPipeline.js';
-export { type PredictionColumns, type PredictOptions, SavedPipeline, type SavedPipelineFile } from './SavedPipeline.js';
+export {
+  type ArtifactOptions,
+  type FeatureBooks,
+  type PredictionColumns,
+  type PredictOptions,
+  SavedPipeline,
+  type SavedPipelineFile,
+} from './SavedPipeline.js';

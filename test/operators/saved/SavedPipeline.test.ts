@@ -165,4 +165,76 @@ test('labelColumns, labelTypes and labelCode: what a labelled row carries and ho
   await d.dispose();
 });
 
+test('artifact(): the steps as loaded and the model as it is now, in the shape train --save writes; loadPipeline of it predicts as the live model', async () => {
+  const saved = await loadPipeline(save);
+  const file = JSON.parse(readFileSync(join(save, 'pipeline.json'), 'utf8'));
+  // Before learning: the same artifact as the file (its model state, steps, types, lineage and report).
+  const same = await saved.artifact();
+  assert.equal(Object.keys(same), ['version', 'task', 'lineage', 'input', 'pipeline', 'model', 'report']);
+  assert.equal(JSON.parse(JSON.stringify(same)), file);
+  // The model learns the opposite of what it was trained on.
+  const labelled = Batch.fromRows(
+    Array.from({ length: 200 }, (_, i) => {
+      const x = ((i * 53) % 97) / 48 - 1;
+      return { x, city: ['a', 'b', 'c'][i % 3]!, y: x > 0 ? 'no' : 'yes' };
+    }),
+  );
+  for (let k = 0; k < 3; k++) await saved.model.learn(saved.features(labelled));
+  const art = await saved.artifact({ lineage: { command: 'test' }, report: { rows: { read: 600 } } });
+  assert.equal(art.lineage, { command: 'test' });
+  assert.equal(art.report, { rows: { read: 600 } });
+  assert.equal(art.input, file.input);
+  assert.equal(art.pipeline, file.pipeline);
+  assert.not.equal(art.model, file.model);
+  // The text form is the same artifact.
+  assert.equal(JSON.parse(await saved.artifactText({ lineage: { command: 'test' }, report: { rows: { read: 600 } } })), JSON.parse(JSON.stringify(art)));
+  const f = join(dir, 'learned.json');
+  writeFileSync(f, await saved.artifactText());
+  const again = await loadPipeline(f);
+  const b = Batch.fromRows([
+    { x: 0.9, city: 'a' },
+    { x: -0.4, city: 'c' },
+    { x: 0.1, city: 'b' },
+  ]);
+  const live = await saved.predictBatch(b);
+  const back = await again.predictBatch(b);
+  for (let i = 0; i < 3; i++) {
+    assert.is(back.value('probability', i), live.value('probability', i));
+    assert.is(back.value('prediction', i), live.value('prediction', i));
+  }
+  assert.is(live.value('prediction', 0), 'no', 'learned the opposite');
+  // Without options, the loaded artifact's lineage and report go with it.
+  assert.equal(again.lineage, file.lineage);
+  assert.equal(again.savedReport, file.report);
+  await saved.dispose();
+  await again.dispose();
+});
+
+test("features(batch, true, books): the books given count the steps' bad rows and the rows without a usable label, for that call only", async () => {
+  const saved = await loadPipeline(save);
+  saved.setBadRows((step) => new BadRows(step, { badRows: 'fail' }));
+  const steps = new Map<string, BadRows>();
+  const labels = new BadRows('stream', { badRows: 'skip' });
+  const books = {
+    steps: (step: string) => {
+      if (!steps.has(step)) steps.set(step, new BadRows(step, { badRows: 'skip' }));
+      return steps.get(step)!;
+    },
+    labels,
+  };
+  const b = Batch.fromRows([
+    { x: 0.5, city: 'a', y: 'yes' },
+    { x: 0.2, city: 'b', y: null },
+    { x: -0.5, city: 'c', y: 'maybe' },
+    { x: -0.7, city: 'a', y: 'no' },
+  ]);
+  const x = saved.features(b, true, books);
+  assert.equal(Array.from(x.targets!), [1, 0]);
+  assert.equal(Array.from(x.rowIds!), [0, 3]);
+  assert.equal(labels.account().skippedByReason, { label: 2 });
+  // The steps' own books (fail) are back: a row with no label passes through features() untouched.
+  assert.equal(Array.from(saved.features(b).targets!).map(Number.isNaN), [false, true, true, false]);
+  await saved.dispose();
+});
+
 test.run();
