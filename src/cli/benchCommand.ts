@@ -11,7 +11,7 @@ import { UsageError } from './UsageError.js';
 const ROOT = existsSync(resolve(import.meta.dirname, '../../bench/main.ts')) ? resolve(import.meta.dirname, '../..') : null;
 
 /** bench/main.ts's suites (all but tui and quality run when none is named) and flags; it checks them again for `npm run bench`. */
-const SUITES = ['ingest', 'kernels', 'features', 'train', 'online', 'drift', 'tui', 'quality'];
+const SUITES = ['ingest', 'kernels', 'features', 'train', 'online', 'drift', 'tui', 'quality', 'serve'];
 
 /** `sluice bench [suite...]`: the benchmark suites of bench/ (bench/main.ts), in a child process. */
 export const benchCommand: Command = {
@@ -20,8 +20,9 @@ export const benchCommand: Command = {
     'Usage: sluice bench [suite...] [options]',
     '',
     'Runs bench/main.ts with the given suites (each bench/<suite>.ts: ingest, kernels, features,',
-    'train, online, drift, tui, quality), in a child Node process with --expose-gc. Without a suite, runs all but',
-    'tui and quality (quality installs python3-sklearn when missing and compares with scikit-learn).',
+    'train, online, drift, tui, quality, serve), in a child Node process with --expose-gc. Without a suite, runs all but',
+    'tui and quality (quality installs python3-sklearn when missing and compares with scikit-learn; serve',
+    'runs `sluice serve` from the build, dist/, in a process of its own).',
     '',
     'Options:',
     '  --json             one JSON result per line',
