@@ -80,6 +80,8 @@ export const serveCommand: Command = {
     '                       between two updates, the steps as loaded, report.json with the metrics',
     '                       and rows learned), make it ACTIVE and serve it under that name',
     '  --publish-on-drift   the same at each drift alarm of --drift',
+    '                       (with either, a clean stop, SIGINT or SIGTERM, publishes what was',
+    '                       learned since the last version before the server exits)',
     '',
     '  -h, --help           this help',
   ].join('\n'),

@@ -697,7 +697,7 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
   const publishOnce = async (reason: PublishReason): Promise<void> => {
     const served = current;
     const total = (s: ServedModel) => s.learned.learn + s.learned.feedback + s.learned.stream;
-    if (reason === 'schedule' && total(served) === (learnedAtPublish.get(served) ?? 0)) return;
+    if (reason !== 'drift' && total(served) === (learnedAtPublish.get(served) ?? 0)) return;
     try {
       const p = await publishServed(served, {
         reason,
@@ -753,6 +753,8 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
   app.addHook('onClose', async () => {
     if (timer !== null) clearInterval(timer);
     await stream?.stop();
+    // With publishing on, what the model learned since its last version is published before it is freed: a clean stop loses none of it.
+    if (pub) await publishNow('shutdown');
     await activating;
     await release(current);
   });

@@ -4,8 +4,8 @@ import { type ModelRegistry, RegistryLockedError, type VersionInfo } from '../re
 import type { LearnFromStatus } from './LearnFrom.js';
 import type { ServedModel, ServedSnapshot } from './ServedModel.js';
 
-/** Why a version was published: `--publish-every`, or a drift alarm with `--publish-on-drift`. */
-export type PublishReason = 'schedule' | 'drift';
+/** Why a version was published: `--publish-every`, a drift alarm with `--publish-on-drift`, or the server closing (what it learned since the last one). */
+export type PublishReason = 'schedule' | 'drift' | 'shutdown';
 
 export interface PublishServedOptions {
   reason: PublishReason;

@@ -258,4 +258,28 @@ test('a snapshot is taken between two updates: after every update queued before 
   await again.dispose();
 });
 
+test('closing the server publishes what it learned since its last version (reason shutdown); nothing learned, nothing published', async () => {
+  const reg = registry();
+  const saved = await loadPipeline(reg);
+  const logged: string[] = [];
+  const app = createServer(saved, { registry: { dir: reg, version: 'v0001' }, publish: { every: 3600 }, log: (l) => logged.push(l) });
+  await app.ready();
+  const more = rows(50, 4, true).map((l) => {
+    const [a, b, color, y] = l.split(',');
+    return { a: Number(a), b: Number(b), color, y };
+  });
+  assert.is((await app.inject({ method: 'POST', url: '/learn', payload: more })).statusCode, 200);
+  const before = await live(app);
+  await app.close();
+  const r = ModelRegistry.open(reg);
+  assert.is(r.active(), 'v0002', logged.join('\n'));
+  assert.match(logged.join('\n'), /published v0002 \(shutdown; parent v0001; 50 rows learned since v0001\)/);
+  assert.equal(await loaded(reg), before);
+  // A server that learned nothing publishes nothing when it closes.
+  const again = createServer(await loadPipeline(reg), { registry: { dir: reg, version: 'v0002' }, publish: { every: 3600 } });
+  await again.ready();
+  await again.close();
+  assert.is(r.active(), 'v0002');
+});
+
 test.run();
