@@ -50,6 +50,8 @@ export interface CheckpointState {
   watch: ReturnType<DivergenceWatch['toJSON']> | null;
   sample: HeldOutSampleState;
   dataDrift: ReturnType<DataDriftMonitor['toJSON']> | null;
+  /** The last good state kept for `onDivergence: restore`, the rows it had learned, and when the last one was kept. */
+  good?: { state: ModelState; rows: number; last: number } | null;
   /** What the caller recorded (the train command's automatic steps). */
   extra: unknown;
 }

@@ -84,12 +84,13 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
   const signal = view?.quit ? (o.signal ? AbortSignal.any([o.signal, view.quit]) : view.quit) : o.signal;
   o = { ...o, ...(signal ? { signal } : {}) };
   // Every stage of the run appends to the source's dead letter; an old file is removed first.
-  // A run resumed in a later pass keeps the file (the first pass wrote every record); one resumed
+  // A run resumed in a later pass, or from stdin or a socket (whose rows are not read again), keeps
+  // the file (the first pass wrote every record); one resumed
   // from an offset keeps the records of the rows before it; one that reads its file again in the
   // first pass starts the file afresh (see docs/checkpoints.md).
   const keepBefore = !resumed
     ? undefined
-    : resumed.position.epoch > 0
+    : resumed.position.epoch > 0 || !replayable(spec)
       ? Number.POSITIVE_INFINITY
       : resumed.position.at && built.seekable
         ? resumed.position.at.line
@@ -347,16 +348,18 @@ async function dataDriftOptions(d: NonNullable<Spec['dataDrift']>, spec: Spec, t
   return { ...rest, reference: stats, referenceName: reference };
 }
 
-/** What a checkpoint must match to be resumed: the spec (without its checkpoint settings), the train command's model flags and, for a file, its size and time. */
+/** What a checkpoint must match to be resumed: the spec (without its checkpoint settings and outputs), the train command's model flags and, for a file, its size and time. */
 function runIdentity(spec: Spec, modelOptions: Record<string, unknown> | undefined): unknown {
   const { checkpoint: _c, ...training } = spec.training ?? {};
+  // Where the results go is not what is learned: a registry's staging directory is new in every run.
+  const { output: _o, ...learned } = spec;
   const file = [spec.source.csv, spec.source.arrow, spec.source.parquet, spec.source.ndjson, spec.source.json].find((f) => f !== undefined && f !== '-');
   let input: { file: string; bytes: number; modified: number } | null = null;
   if (file && existsSync(file)) {
     const st = statSync(file);
     input = { file, bytes: st.size, modified: Math.round(st.mtimeMs) };
   }
-  return JSON.parse(JSON.stringify({ spec: { ...spec, training }, modelOptions: modelOptions ?? null, input }));
+  return JSON.parse(JSON.stringify({ spec: { ...learned, training }, modelOptions: modelOptions ?? null, input }));
 }
 
 /** A checkpoint resumes only the run that made it: the first key that differs is named. */

@@ -235,6 +235,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
   let at0: CheckpointState['position']['at'] = null;
   let engineState: TestThenTrainState | null = resumed?.engine ?? null;
   let checkpointFailed = false;
+  let lastYield = 0;
   let lastSaved = resumed ? `${resumed.position.epoch}:${resumed.position.rows}:false` : '';
   if (resumed) {
     restoreTransforms(checkpointFile(ck!.dir), resumed.pipeline, built.transforms, vectorizer);
@@ -334,7 +335,9 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       } catch (e) {
         throw new CheckpointError(checkpointFile(ck!.dir), `its model cannot be rebuilt: ${(e as Error).message}`);
       }
-      good = { state: resumed.model, rows: resumed.counters.trained };
+      // The last good state and its schedule go on as they were (onDivergence: restore).
+      good = resumed.good ? { state: resumed.good.state, rows: resumed.good.rows } : null;
+      lastGood = resumed.good?.last ?? 0;
     } else model = await learn.createModel(modelOptions);
     if (driftSpec && o.progressive !== false) {
       // The engine trains the adaptive model; swap's second model is built the same way.
@@ -484,6 +487,12 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       lastEmit = now;
       emitMetrics();
     }
+    // A parse thread hands batches on back to back as promise callbacks: without a turn of the
+    // event loop now and then, timers (checkpoints) and signal handlers (Ctrl-C, SIGTERM) wait for the pass to end.
+    if (now - lastYield >= YIELD_MS) {
+      lastYield = now;
+      await new Promise<void>((r) => setImmediate(r));
+    }
     return null;
   };
   const emitMetrics = () => {
@@ -500,6 +509,8 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
    */
   const saveCheckpoint = async (finished = false): Promise<void> => {
     if (!ck || !model || !choice || !task) return;
+    // Between the end of a pass's reading and its last mini-batch (finish), no position says what the model holds.
+    if (!finished && gate === null) return;
     // Nothing taken since the last one (a resumed run before its first batch, a slow batch): the file is current.
     const where = `${epoch}:${rows0 + (gate?.passed ?? 0)}:${finished}`;
     if (where === lastSaved) return;
@@ -530,6 +541,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       watch: (watch as DivergenceWatch | null)?.toJSON() ?? null,
       sample: sample.toJSON(),
       dataDrift: dataMonitor?.toJSON() ?? null,
+      good: good ? { state: (good as { state: ModelState }).state, rows: (good as { rows: number }).rows, last: lastGood } : null,
       extra: ck.extra?.() ?? null,
     };
     mkdirSync(ck.dir, { recursive: true });
@@ -539,8 +551,8 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     lastSaved = where;
   };
   // A checkpoint that cannot be written (disk full) is said once; the run goes on.
-  const tryCheckpoint = () =>
-    saveCheckpoint().catch((e) => {
+  const tryCheckpoint = (finished = false) =>
+    saveCheckpoint(finished).catch((e) => {
       if (!checkpointFailed)
         telemetry.emit({ type: 'log', level: 'warn', message: `checkpoint not written to ${ck!.dir}: ${(e as Error).message}; training goes on` });
       checkpointFailed = true;
@@ -564,12 +576,22 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     sig.addEventListener('abort', stopAtCheckpoint, { once: true });
     stopListeners.push(() => sig.removeEventListener('abort', stopAtCheckpoint));
   }
-  const timer = ck
-    ? setInterval(() => {
-        if (gate && !gate.holding && model && !terminated) gate.quiesce(tryCheckpoint).catch(() => {});
-      }, ck.everyMs)
-    : null;
-  timer?.unref();
+  // The next checkpoint is due `everyMs` after the last one ended, and at least ten times its cost
+  // later: a state that grows (the exact ROC AUC keeps every score) cannot take over the run.
+  let timer: NodeJS.Timeout | null = null;
+  const schedule = (ms: number) => {
+    if (!ck || terminated) return;
+    timer = setTimeout(() => {
+      if (!(gate && !gate.holding && model && !terminated)) return schedule(ck.everyMs);
+      const t0 = performance.now();
+      gate
+        .quiesce(tryCheckpoint)
+        .catch(() => {})
+        .finally(() => schedule(Math.max(ck.everyMs, 10 * (performance.now() - t0))));
+    }, ms);
+    timer.unref();
+  };
+  schedule(ck?.everyMs ?? 0);
 
   const run = (source: Observable<Batch>, counting: boolean) =>
     lastValueFrom(
@@ -716,7 +738,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     if (reportPath) writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
     if (o.saveDir) sealSaved(o.saveDir);
     // A run that read to its end leaves a checkpoint that says so: --resume then has nothing to do.
-    if (ck && !interrupted() && !failed) await saveCheckpoint(true);
+    if (ck && !interrupted() && !failed) await tryCheckpoint(true);
     if (failed) {
       throw new DivergedError(
         `training diverged after ${trained} rows: ${d.why}. Try a smaller learning rate (--lr, model.lr), standardize or clip the features, or scale the target; with --on-divergence restore (training.onDivergence: restore) the run keeps the last good model instead${o.saveDir ? '. Nothing was saved' : ''}`,
@@ -734,7 +756,8 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     }
     return report;
   } finally {
-    if (timer) clearInterval(timer);
+    if (timer) clearTimeout(timer);
+    timer = null;
     for (const off of stopListeners) off();
     sub.unsubscribe();
     vectorBooks.close();
@@ -797,6 +820,9 @@ function refuseUncheckpointable(built: BuiltPipeline, o: TrainStreamOptions): vo
 
 /** Dropped connections listed in a report (a flapping producer could otherwise grow it without bound). */
 const MAX_DISCONNECTS = 100;
+
+/** Longest stretch of the pipeline without a turn of the event loop (timers, signals): a setImmediate costs ~µs. */
+const YIELD_MS = 50;
 
 /** Rows between snapshots kept for `onDivergence: restore` (a state read costs a pass over the weights). */
 const SNAPSHOT_ROWS = 10_000;

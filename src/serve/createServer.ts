@@ -655,6 +655,15 @@ export function createServer(model: SavedPipeline, options: ServerOptions = {}):
         throw new RequestError(409, `${version} reads other input columns than the served model: ${got} instead of ${want} (restart the server to serve it)`, {
           version,
         });
+      // /learn and /feedback read labels as the first model did (its label columns, types and
+      // classes, and the codes of logged predictions): a version that reads them otherwise is refused.
+      const labels = (m: SavedPipeline) => JSON.stringify({ columns: m.labelColumns, types: m.labelTypes, classes: m.classes });
+      if (labels(next) !== labels(model))
+        throw new RequestError(
+          409,
+          `${version} has other labels than the served model: ${labels(next)} instead of ${labels(model)} (restart the server to serve it)`,
+          { version },
+        );
       registry.activate(version);
     } catch (e) {
       await next.dispose();

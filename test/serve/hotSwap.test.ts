@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -251,6 +251,22 @@ test('learning across a swap: rows learned on the old model go with it; the new 
   assert.is(await metric('sluice_scored_rows'), 0, 'a prediction of v0002 is not scored as v0001');
   assert.is(await metric('sluice_learned_rows_total{endpoint="feedback"}'), 1);
   assert.is(whose((await predict(app, 0)).json(), 0), null, 'v0001 learned the label');
+  await app.close();
+});
+
+test('activate: a version with other classes is refused (409): /feedback and /learn read labels as the served model does', async () => {
+  // Same task and input columns, labels up/down instead of no/yes.
+  const lines = readFileSync(csv('updown.csv', 'binary'), 'utf8').replace(/,yes$/gm, ',up').replace(/,no$/gm, ',down');
+  writeFileSync(join(dir, 'updown.csv'), lines);
+  const r = await sluice(['train', join(dir, 'updown.csv'), '--target', 'y', '--quiet', '--registry', reg]);
+  assert.is(r.code, 0, r.stderr);
+  const version = ModelRegistry.open(reg).active()!;
+  const { app } = await serve();
+  const other = await activate(app, version);
+  assert.is(other.statusCode, 409, other.body);
+  assert.match(other.json().error, new RegExp(`${version} has other labels than the served model: .*"down","up".* instead of .*"no","yes"`));
+  assert.is(ModelRegistry.open(reg).active(), 'v0002', 'ACTIVE unchanged');
+  assert.is((await app.inject('/health')).json().version, 'v0002');
   await app.close();
 });
 
