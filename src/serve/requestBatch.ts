@@ -20,25 +20,32 @@ export function schemaOf(types: Readonly<Record<string, ColumnType>>): Schema {
 
 /** Most strings a shared dictionary takes before it is replaced by a fresh one (memory stays bounded). */
 const MAX_DICTIONARY = 100_000;
+/** Most characters its strings hold (~32 MB as UTF-16): 100k strings of a megabyte each would be 100 GB. */
+const MAX_DICTIONARY_CHARS = 16 * 1024 * 1024;
 
 /**
  * One growing dictionary per category column, shared by the requests, as a source shares one
  * across its batches: a step that keys on the dictionary (the hasher's table of each code's slot,
  * an encoder's code map) then works out each string once, not once per request. A dictionary that
- * reaches 100,000 strings is replaced by a fresh one, so clients sending ever new strings cannot
- * grow it without bound (batches already built keep theirs).
+ * reaches 100,000 strings or 16M characters is replaced by a fresh one, so clients sending ever new
+ * (or huge) strings cannot grow it without bound (batches already built keep theirs).
  */
 export class Dictionaries {
-  private readonly byColumn = new Map<string, StringDictionary>();
+  private readonly byColumn = new Map<string, { dict: StringDictionary; counted: number; chars: number }>();
 
-  /** The dictionary of `column`, fresh when the one in use is full. */
+  /** The dictionary of `column`, fresh when the one in use is full (in strings or in characters). */
   get(column: string): StringDictionary {
-    let d = this.byColumn.get(column);
-    if (d === undefined || d.size >= MAX_DICTIONARY) {
-      d = new StringDictionary();
-      this.byColumn.set(column, d);
+    let e = this.byColumn.get(column);
+    if (e !== undefined) {
+      // Characters of the strings added since the last call (amortized: each string counted once).
+      const values = e.dict.values;
+      for (; e.counted < values.length; e.counted++) e.chars += values[e.counted]!.length;
     }
-    return d;
+    if (e === undefined || e.dict.size >= MAX_DICTIONARY || e.chars >= MAX_DICTIONARY_CHARS) {
+      e = { dict: new StringDictionary(), counted: 0, chars: 0 };
+      this.byColumn.set(column, e);
+    }
+    return e.dict;
   }
 
   /** The dictionaries of `columns` by name, for batchFromArrow (which adds a fresh one for any other column). */

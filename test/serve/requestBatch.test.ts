@@ -57,4 +57,18 @@ test('a value the model cannot take is a 400 naming the row and the column', () 
   }
 });
 
+test('a dictionary holding 16M characters is replaced too: a few huge strings cannot grow it without bound', () => {
+  const d = new Dictionaries();
+  const first = d.get('city');
+  const huge = 'x'.repeat(4 * 1024 * 1024);
+  for (let i = 0; i < 3; i++) first.code(`${huge}${i}`);
+  assert.is(d.get('city'), first, 'below the bound: the same dictionary');
+  first.code(`${huge}3`);
+  first.code(`${huge}4`);
+  const next = d.get('city');
+  assert.is.not(next, first, 'over 16M characters: a fresh one');
+  assert.is(next.size, 0);
+  assert.is(d.get('city'), next);
+});
+
 test.run();
