@@ -719,7 +719,10 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       peakRssMB: process.resourceUsage().maxRSS / 1024,
     };
     const failed = d !== null && d.restoredAt === null;
-    if (o.saveDir && m && !failed) {
+    // A run stopped at a checkpoint is to be resumed: its model is not a result yet (a registry
+    // would publish it as a version); the report still says how far it got.
+    const pausedAtCheckpoint = ck !== null && terminated;
+    if (o.saveDir && m && !failed && !pausedAtCheckpoint) {
       mkdirSync(o.saveDir, { recursive: true });
       const artifact = {
         version: 1,

@@ -137,6 +137,8 @@ test('SIGTERM: a last checkpoint, exit 143 with the report so far; --resume fini
   assert.is(state.finished, false);
   assert.is(partial.rows.trained, state.counters.trained, 'the report covers the rows up to the last checkpoint');
   assert.ok(partial.rows.trained < full.report.rows.trained);
+  assert.not.ok(existsSync(join(save, 'pipeline.json')), 'a run stopped at a checkpoint saves no model: it is not a result yet');
+  assert.ok(existsSync(join(save, 'report.json')), 'its report is written');
   const done = await sluice(train(save, ['--resume', ck]));
   assert.is(done.code, 0, done.stderr);
   const report = JSON.parse(done.stdout);
