@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
  * A new top-level folder fails the test until it is placed here.
  */
 const BELOW_EVALUATE = ['core', 'kernels', 'io', 'features', 'metrics', 'learn'];
-const BELOW_OPERATORS = ['core', 'kernels', 'io', 'synth', 'registry', 'features', 'metrics', 'learn', 'evaluate', 'drift', 'tune'];
+const BELOW_OPERATORS = ['core', 'kernels', 'io', 'synth', 'registry', 'features', 'metrics', 'learn', 'evaluate', 'drift', 'trees', 'tune'];
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   core: [],
   kernels: ['core'],
@@ -23,6 +23,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   learn: ['core', 'kernels', 'io'],
   evaluate: BELOW_EVALUATE,
   drift: BELOW_EVALUATE,
+  // Trees take ADWIN from drift (the Hoeffding Adaptive Tree and the ARF watch errors per node and per tree).
+  trees: [...BELOW_EVALUATE, 'drift'],
   tune: BELOW_EVALUATE,
   operators: BELOW_OPERATORS,
   pipeline: [...BELOW_OPERATORS, 'operators'],
@@ -33,7 +35,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The rooms of pure logic: rxjs belongs to core's plumbing, operators, pipeline, cli and tui. */
-const NO_RXJS = ['io', 'features', 'metrics', 'learn', 'evaluate', 'kernels', 'drift', 'tune'];
+const NO_RXJS = ['io', 'features', 'metrics', 'learn', 'evaluate', 'kernels', 'drift', 'trees', 'tune'];
 
 const src = resolve(import.meta.dirname, '../src');
 

@@ -1,0 +1,7 @@
+/**
+ * Trees and forests: Hoeffding trees (VFDT) for classification and regression, the Hoeffding
+ * Adaptive Tree, the Adaptive Random Forest and a random forest for finite data. This room sits
+ * beside drift (it takes ADWIN from there); no RxJS.
+ */
+export type { TreeRow } from './TreeRow.js';
+export { TreeRows } from './TreeRows.js';
