@@ -1,5 +1,16 @@
 import type { BadRowReason } from './BadRowReason.js';
 
+/** A tree model's size: members (1 for a single tree), nodes, leaves and depth summed or maxed over them, drift resets, rows learned. */
+export interface TreeStats {
+  kind: string;
+  trees: number;
+  nodes: number;
+  leaves: number;
+  depth: number;
+  resets: number;
+  rows: number;
+}
+
 /**
  * Everything the engine reports. `t` is `Date.now()` at emission. Later stages add their own
  * event kinds here rather than inventing side channels, so every subscriber sees one stream.
@@ -30,6 +41,8 @@ export type TelemetryEvent =
       model?: string;
       /** Row-major counts[true * classes + predicted], for classification. */
       confusion?: { classes: number; counts: number[]; labels?: string[] };
+      /** Tree models (src/trees): the model's size and its drift resets (trees replaced under arf, subtrees under hat). */
+      trees?: TreeStats;
     }
   /** Column statistics; `drift`: each column's data-drift verdict at the comparison of these statistics (DataDriftMonitor), when they are its window. */
   | { type: 'stats'; t: number; source: string; columns: Record<string, unknown>; drift?: Record<string, 'none' | 'moderate' | 'major'> }
