@@ -3,5 +3,11 @@
  * Adaptive Tree, the Adaptive Random Forest and a random forest for finite data. This room sits
  * beside drift (it takes ADWIN from there); no RxJS.
  */
+export {
+  HoeffdingTreeRegressor,
+  type HoeffdingTreeRegressorOptions,
+  type HoeffdingTreeRegressorState,
+  type RegressionTreeSummary,
+} from './HoeffdingTreeRegressor.js';
 export type { TreeRow } from './TreeRow.js';
 export { TreeRows } from './TreeRows.js';
