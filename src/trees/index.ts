@@ -4,6 +4,12 @@
  * beside drift (it takes ADWIN from there); no RxJS.
  */
 export {
+  HoeffdingTreeClassifier,
+  type HoeffdingTreeClassifierOptions,
+  type HoeffdingTreeClassifierState,
+  type TreeSummary,
+} from './HoeffdingTreeClassifier.js';
+export {
   HoeffdingTreeRegressor,
   type HoeffdingTreeRegressorOptions,
   type HoeffdingTreeRegressorState,
