@@ -9,13 +9,13 @@ export interface LeafLinearModelState {
 /**
  * A leaf's linear model (FIMT-DD's leaf perceptron, Ikonomovska et al. 2011; River's default
  * LinearRegression leaf model), learned online by the normalized LMS rule (Nagumo & Noda 1967) in
- * the tree's standardized space (RegressionScaler): with z_j = x_j / rms_j, the prediction is
- * b + Σ w_j z_j of the standardized target, and each row moves it a fraction `lr` of the way to the
+ * the tree's standardized space (RegressionScaler: z_j centred and scaled for narrow inputs,
+ * scaled for wide ones): the prediction is b + Σ w_j z_j of the standardized target, and each row moves it a fraction `lr` of the way to the
  * row's target: w += lr · e · z / (1 + |z|²). The normalization makes the step size free of the
  * number and scale of the features, and 0 < lr ≤ 1 is always stable, so no tuning is needed.
  * A weight w > 1 takes the step 1 − (1 − lr)^w, what w equal rows would take along that row.
- * Weights live in a Float64Array for narrow inputs, in a Map for wide (hashed) ones, so a model
- * costs the features it has seen.
+ * Weights live in a Float64Array for narrow inputs (a row costs O(inputs)), in a Map for wide
+ * (hashed) ones (a row costs its non-zeros, a model the features it has seen).
  */
 export class LeafLinearModel {
   bias = 0;
@@ -35,9 +35,11 @@ export class LeafLinearModel {
       q = 1;
     const a = this.arr;
     if (a !== null) {
-      for (let k = 0; k < n; k++) {
-        const j = nz[k]!,
-          z = x[j]! * sc.inv(j);
+      // Centred features: every feature counts, present or not (narrow inputs only).
+      const mu = sc.mu!,
+        rs = sc.rs!;
+      for (let j = 0; j < a.length; j++) {
+        const z = (x[j]! - mu[j]!) * rs[j]!;
         p += a[j]! * z;
         q += z * z;
       }
@@ -64,10 +66,9 @@ export class LeafLinearModel {
     this.bias += step;
     const a = this.arr;
     if (a !== null) {
-      for (let k = 0; k < n; k++) {
-        const j = nz[k]!;
-        a[j]! += step * x[j]! * sc.inv(j);
-      }
+      const mu = sc.mu!,
+        rs = sc.rs!;
+      for (let j = 0; j < a.length; j++) a[j]! += step * (x[j]! - mu[j]!) * rs[j]!;
     } else {
       const m = this.map!;
       for (let k = 0; k < n; k++) {
@@ -88,7 +89,10 @@ export class LeafLinearModel {
     if (this.arr !== null) {
       const a = this.arr;
       for (let j = 0; j < a.length; j++) if (a[j] !== 0) weights.push(j, a[j]!);
-    } else for (const [j, v] of this.map!) weights.push(j, v);
+    } else {
+      const keys = [...this.map!.keys()].sort((a, b) => a - b);
+      for (const j of keys) weights.push(j, this.map!.get(j)!);
+    }
     return { bias: this.bias, weights };
   }
 
