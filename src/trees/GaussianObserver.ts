@@ -256,7 +256,11 @@ export class GaussianObserver {
       count = this.count;
     for (let c = 0; c < k; c++) {
       const W = this.totals[c]!;
-      if (W === 0) continue;
+      if (W === 0) {
+        // A class this leaf has not seen has no estimator: density 0, as in MOA.
+        logS[c] = logS[c]! + LOG_ZERO;
+        continue;
+      }
       const w = count[base + c]!;
       let mu = 0,
         variance = 0;

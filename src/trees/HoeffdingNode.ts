@@ -12,11 +12,12 @@ export interface HoeffdingNodeState {
   splitWeight?: number;
   left?: HoeffdingNodeState;
   right?: HoeffdingNodeState;
-  /** Leaves: the observer (absent when inactive), adaptive counters, weight at the last split attempt, feature subset. */
+  /** Leaves: the observer (absent when inactive), adaptive counters, weight at the last split attempt. */
   stats?: GaussianObserverState;
   mcCorrect?: number;
   nbCorrect?: number;
   lastEval?: number;
+  /** The features the leaf could split on (kept on split nodes, to show what they drew). */
   subset?: number[];
   /** Hoeffding Adaptive Tree: the node's error monitor and its alternate subtree. */
   adwin?: ADWINState;
@@ -85,8 +86,8 @@ export class HoeffdingNode {
       s.mcCorrect = this.mcCorrect;
       s.nbCorrect = this.nbCorrect;
       s.lastEval = this.lastEval;
-      if (this.subset !== null) s.subset = Array.from(this.subset);
     }
+    if (this.subset !== null) s.subset = Array.from(this.subset);
     if (this.adwin !== null) s.adwin = this.adwin.toJSON();
     if (this.alt !== null) s.alt = this.alt.toJSON();
     return s;

@@ -229,9 +229,10 @@ export class HoeffdingTreeClassifier {
     if (m === 0 || m >= d) return null;
     const out = new Int32Array(m);
     if (d <= WIDE_INPUTS) {
-      // Partial Fisher–Yates over a kept permutation of 0..d−1.
-      if (this.perm === null) this.perm = Int32Array.from({ length: d }, (_, i) => i);
+      // Partial Fisher–Yates over 0..d−1 (reset each time, so the draws depend on the RNG alone).
+      if (this.perm === null) this.perm = new Int32Array(d);
       const p = this.perm;
+      for (let i = 0; i < d; i++) p[i] = i;
       for (let i = 0; i < m; i++) {
         const j = i + this.rng.int(d - i);
         const t = p[i]!;
@@ -342,7 +343,6 @@ export class HoeffdingTreeClassifier {
     leaf.left = this.newLeaf(leaf.depth + 1, Float64Array.from(cand.left));
     leaf.right = this.newLeaf(leaf.depth + 1, Float64Array.from(cand.right));
     leaf.stats = null;
-    leaf.subset = null;
     leaf.mcCorrect = 0;
     leaf.nbCorrect = 0;
     this.onSplit(leaf);
