@@ -4,6 +4,18 @@
  * beside drift (it takes ADWIN from there); no RxJS.
  */
 export {
+  AdaptiveRandomForestClassifier,
+  type AdaptiveRandomForestClassifierOptions,
+  type AdaptiveRandomForestClassifierState,
+} from './AdaptiveRandomForestClassifier.js';
+export {
+  AdaptiveRandomForestRegressor,
+  type AdaptiveRandomForestRegressorOptions,
+  type AdaptiveRandomForestRegressorState,
+} from './AdaptiveRandomForestRegressor.js';
+export type { ArfSummary } from './ArfForest.js';
+export type { ArfCommonOptions } from './arfConfig.js';
+export {
   HoeffdingTreeClassifier,
   type HoeffdingTreeClassifierOptions,
   type HoeffdingTreeClassifierState,
