@@ -27,5 +27,6 @@ export {
   type HoeffdingTreeRegressorState,
   type RegressionTreeSummary,
 } from './HoeffdingTreeRegressor.js';
+export { RandomForest, type RandomForestOptions, type RandomForestState } from './RandomForest.js';
 export type { TreeRow } from './TreeRow.js';
 export { TreeRows } from './TreeRows.js';
