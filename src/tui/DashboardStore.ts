@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import type { BadRowReason, Telemetry, TelemetryEvent } from '../core/index.js';
+import type { BadRowReason, Telemetry, TelemetryEvent, TreeStats } from '../core/index.js';
 import { Series } from './Series.js';
 
 export type RunState = 'starting' | 'running' | 'paused' | 'stopping' | 'done' | 'error';
@@ -21,6 +21,8 @@ export interface ModelView {
   rows: number;
   values: Record<string, number>;
   rolling: Record<string, number>;
+  /** A tree model's size and drift resets, the last reported (metrics events without it keep it). */
+  trees?: TreeStats;
 }
 
 export interface ConfusionView {
@@ -261,6 +263,11 @@ export class DashboardStore {
         m.rows = e.rows;
         Object.assign(m.values, e.values);
         if (e.rolling) Object.assign(m.rolling, e.rolling);
+        // Known fields only: the snapshot crosses to the render worker as plain data.
+        if (e.trees) {
+          const t = e.trees;
+          m.trees = { kind: t.kind, trees: t.trees, nodes: t.nodes, leaves: t.leaves, depth: t.depth, resets: t.resets, rows: t.rows };
+        }
         let h = this.history.get(name);
         if (!h) {
           h = new Map();
@@ -347,7 +354,13 @@ export class DashboardStore {
       sources: [...this.sources.values()].map((s) => ({ ...s })),
       queues: [...this.queues.values()].map((q) => ({ ...q })),
       skipped: { total, read, byReason },
-      models: [...this.models.values()].map((m) => ({ model: m.model, rows: m.rows, values: { ...m.values }, rolling: { ...m.rolling } })),
+      models: [...this.models.values()].map((m) => ({
+        model: m.model,
+        rows: m.rows,
+        values: { ...m.values },
+        rolling: { ...m.rolling },
+        ...(m.trees ? { trees: { ...m.trees } } : {}),
+      })),
       history,
       confusion: this.confusion,
       stats: this.stats,

@@ -12,6 +12,7 @@ import { LineChart } from './LineChart.js';
 import { MetricsPanel } from './MetricsPanel.js';
 import { ProgressBar } from './ProgressBar.js';
 import { SkippedPanel } from './SkippedPanel.js';
+import { TreesPanel } from './TreesPanel.js';
 
 export interface DashboardViewProps {
   snapshot: DashboardSnapshot;
@@ -24,12 +25,15 @@ export interface DashboardViewProps {
 
 /** Narrower than this, panels stack in one column. */
 const TWO_COLUMNS = 70;
+/** Most lines the trees panel takes from the metrics panel beside the charts (title + a model's three). */
+const TREES_LINES = 4;
 
 /**
  * The whole screen, laid out for `width`×`height`: header, one progress line per source,
- * metrics beside the two charts (loss and main metric against rows), then confusion matrix,
- * skipped rows and column statistics, and a footer with the keys. Fits 80×24; more room gives
- * taller charts, more rows and wider panels. Pure: the same snapshot and size give the same frame.
+ * metrics (and under them tree models' size, when there are any) beside the two charts (loss
+ * and main metric against rows), then confusion matrix, skipped rows and column statistics,
+ * and a footer with the keys. Fits 80×24; more room gives taller charts, more rows and wider
+ * panels. Pure: the same snapshot and size give the same frame.
  */
 export function DashboardView(props: DashboardViewProps) {
   const s = props.snapshot;
@@ -57,6 +61,7 @@ export function DashboardView(props: DashboardViewProps) {
   const bottomH = hasBottom ? Math.max(4, Math.min(need, Math.round(avail / 3))) : Math.min(1 + reasons, 4);
   const two = W >= TWO_COLUMNS;
   const middleH = avail - bottomH;
+  const treeModels = s.models.filter((m) => m.trees !== undefined).length;
 
   const footer = [
     props.keys ? 'p pause/resume · s snapshot · q quit' : '',
@@ -72,10 +77,14 @@ export function DashboardView(props: DashboardViewProps) {
     const rightW = W - leftW - 2;
     const nCharts = Math.max(1, charts.length);
     const chartH = Math.max(1, Math.floor(middleH / nCharts) - 2);
+    // What the trees panel uses (4 lines for one model, a line each for more), taken from the
+    // metrics panel, which keeps its title and two lines.
+    const treesH = treeModels ? Math.max(0, Math.min(TREES_LINES, 1 + (treeModels === 1 ? 3 : treeModels), middleH - 3)) : 0;
     middle = (
       <Box height={middleH}>
-        <Box width={leftW} marginRight={2}>
-          <MetricsPanel models={s.models} best={best} main={main} width={leftW} height={middleH} />
+        <Box flexDirection="column" width={leftW} marginRight={2}>
+          <MetricsPanel models={s.models} best={best} main={main} width={leftW} height={middleH - treesH} />
+          {treesH ? <TreesPanel models={s.models} width={leftW} height={treesH} /> : null}
         </Box>
         <Box flexDirection="column" width={rightW}>
           {charts.length === 0 ? (
@@ -98,11 +107,14 @@ export function DashboardView(props: DashboardViewProps) {
       </Box>
     );
   } else {
-    const metricsH = Math.max(2, Math.floor(middleH / 2));
-    const chartH = Math.max(1, middleH - metricsH - 2);
+    // One summary line for the trees under the metrics, when the metrics (2 lines) and the chart (3) still fit.
+    const treesH = treeModels && middleH - 1 >= 2 + (main ? 3 : 0) ? 1 : 0;
+    const metricsH = Math.max(2, Math.floor((middleH - treesH) / 2));
+    const chartH = Math.max(1, middleH - treesH - metricsH - 2);
     middle = (
       <Box flexDirection="column" height={middleH}>
         <MetricsPanel models={s.models} best={best} main={main} width={W} height={metricsH} />
+        {treesH ? <TreesPanel models={s.models} width={W} height={treesH} /> : null}
         {main ? <LineChart title={main} xs={hist[main]?.xs ?? []} ys={hist[main]?.ys ?? []} width={W} height={chartH} markers={s.markers} /> : null}
       </Box>
     );

@@ -34,5 +34,6 @@ export { RemoteDashboard, type RemoteDashboardProps, WORKER_FRAME_BUDGET } from 
 export { Series } from './Series.js';
 export { SkippedPanel, type SkippedPanelProps } from './SkippedPanel.js';
 export { SnapshotMailbox } from './SnapshotMailbox.js';
+export { TreesPanel, type TreesPanelProps } from './TreesPanel.js';
 export { FRAME_BUDGET, MAX_FPS, type SnapshotSource, useSnapshot } from './useSnapshot.js';
 export { useTerminalSize } from './useTerminalSize.js';

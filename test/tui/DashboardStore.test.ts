@@ -167,4 +167,31 @@ test('case 10 (dashboard): rows/s and ETA come from a 5 s window of progress, no
   assert.ok(later.rowsPerSecond! < 20_000 && later.rowsPerSecond! > 0, String(later.rowsPerSecond));
 });
 
+test('tree models: the last TreeStats per model, kept by metrics events without one; plain data in the snapshot', () => {
+  const { telemetry, store } = setup();
+  const trees = { kind: 'arf', trees: 10, nodes: 120, leaves: 65, depth: 6, resets: 0, rows: 1000 };
+  telemetry.emit({ type: 'metrics', rows: 1000, model: 'arf', values: { accuracy: 0.8 }, trees });
+  telemetry.emit({ type: 'metrics', rows: 1000, model: 'sgd', values: { accuracy: 0.7 } });
+  trees.nodes = 999; // the store keeps its own copy
+  telemetry.emit({
+    type: 'metrics',
+    rows: 2000,
+    model: 'arf',
+    values: { accuracy: 0.82 },
+    trees: { ...trees, nodes: 250, leaves: 130, depth: 8, resets: 2, rows: 2000 },
+  });
+  telemetry.emit({ type: 'metrics', rows: 2500, model: 'arf', values: { accuracy: 0.83 } });
+  const s = store.snapshot();
+  assert.equal(s.models[0]!.trees, { kind: 'arf', trees: 10, nodes: 250, leaves: 130, depth: 8, resets: 2, rows: 2000 });
+  assert.is(s.models[0]!.rows, 2500);
+  assert.not.ok('trees' in s.models[1]!, 'a model without trees has no trees key');
+  // It crosses to the render worker: JSON and structured clones are the same data.
+  assert.equal(JSON.parse(JSON.stringify(s.models)), s.models);
+  assert.equal(structuredClone(s.models), s.models);
+  // A snapshot is a copy.
+  telemetry.emit({ type: 'metrics', rows: 3000, model: 'arf', values: { accuracy: 0.84 }, trees: { ...trees, resets: 5 } });
+  assert.is(s.models[0]!.trees!.resets, 2);
+  assert.is(store.snapshot().models[0]!.trees!.resets, 5);
+});
+
 test.run();

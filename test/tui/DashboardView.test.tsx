@@ -5,8 +5,8 @@ import { Telemetry } from '../../src/core/index.js';
 import { DashboardStore, DashboardView } from '../../src/tui/index.js';
 import { cells, lines } from './components.helpers.js';
 
-/** A store fed like a classification run with two models, drift, skips and stats. */
-function busyStore() {
+/** A store fed like a classification run with two models, drift, skips and stats; `trees`: adam is a forest. */
+function busyStore(trees = false) {
   const telemetry = new Telemetry();
   const store = new DashboardStore({ title: 'sluice', backend: 'webgpu', adapter: 'llvmpipe' }).attach(telemetry);
   for (let i = 1; i <= 200; i++) {
@@ -17,6 +17,9 @@ function busyStore() {
       model: 'adam',
       values: { accuracy: 0.7 + i / 1000, logLoss: 0.6 - i / 1000 },
       rolling: { accuracy: 0.75, logLoss: 0.5 },
+      ...(trees
+        ? { trees: { kind: 'arf', trees: 10, nodes: 30 * i, leaves: 15 * i, depth: 4 + Math.floor(i / 50), resets: Math.floor(i / 60), rows: i * 1000 } }
+        : {}),
     });
     telemetry.emit({ type: 'metrics', rows: i * 1000, model: 'sgd', values: { accuracy: 0.6, logLoss: 0.7 }, rolling: { accuracy: 0.65, logLoss: 0.66 } });
   }
@@ -80,6 +83,79 @@ test('narrow terminal: one column, nothing wider than the terminal', () => {
   for (const l of all) assert.ok(cells(l) <= 50, l);
   assert.match(all.join('\n'), /Metrics @ 200k rows/);
   r.unmount();
+});
+
+test('tree models: the trees panel under the metrics at 80×24, four lines taken from the metrics; same height', () => {
+  const plain = lines(render(<DashboardView snapshot={busyStore().snapshot()} width={80} height={24} keys />).lastFrame());
+  const r = render(<DashboardView snapshot={busyStore(true).snapshot()} width={80} height={24} keys />);
+  const all = lines(r.lastFrame());
+  assert.is(all.length, plain.length, 'the frame keeps its height');
+  for (const l of all) assert.ok(cells(l) <= 80, `${cells(l)} cells: ${l}`);
+  const at = all.findIndex((l) => l.startsWith('Trees (adam) '));
+  assert.ok(at > 0, all.join('\n'));
+  assert.match(all[at + 1]!, /^arf · 10 trees {2,}/);
+  assert.match(all[at + 2]!, /^nodes +6000 +leaves +3000 /);
+  assert.match(all[at + 3]!, /^max depth +8 +resets +3 /);
+  // Under the metrics, which still list both models; the charts beside are untouched.
+  const metricsAt = all.findIndex((l) => l.startsWith('Metrics @ 200k'));
+  assert.ok(metricsAt >= 0 && metricsAt < at);
+  assert.match(all.slice(metricsAt, at).join('\n'), /★ adam[\s\S]*sgd/);
+  assert.equal(
+    all.map((l) => l.slice(39)),
+    plain.map((l) => l.slice(39)),
+    'right column unchanged',
+  );
+  assert.match(all.join('\n'), /Confusion \(adam\)[\s\S]*Skipped 3[\s\S]*Columns \(flights\.csv\) 12/);
+  r.unmount();
+});
+
+test('tree models, wide: the panel gets its four lines, with room to say drift resets', () => {
+  const r = render(<DashboardView snapshot={busyStore(true).snapshot()} width={140} height={50} />);
+  const all = lines(r.lastFrame());
+  assert.is(all.length, lines(render(<DashboardView snapshot={busyStore().snapshot()} width={140} height={50} />).lastFrame()).length);
+  for (const l of all) assert.ok(cells(l) <= 140);
+  const at = all.findIndex((l) => l.startsWith('Trees (adam) '));
+  assert.match(all[at + 1]!, /^arf · 10 trees /);
+  assert.match(all[at + 2]!, /^nodes +6000 +leaves +3000 /);
+  assert.match(all[at + 3]!, /^max depth +8 +drift resets +3 /);
+  r.unmount();
+});
+
+test('tree models, narrow: one summary line under the metrics, or none without room; same height', () => {
+  const snap = busyStore(true).snapshot();
+  const r = render(<DashboardView snapshot={snap} width={50} height={20} />);
+  const all = lines(r.lastFrame());
+  assert.is(all.length, lines(render(<DashboardView snapshot={busyStore().snapshot()} width={50} height={20} />).lastFrame()).length);
+  for (const l of all) assert.ok(cells(l) <= 50, l);
+  const trees = all.filter((l) => l.startsWith('Trees'));
+  assert.equal(trees, ['Trees (adam)  arf · 10 trees · 3 resets · 6000 no…']);
+  assert.ok(all.findIndex((l) => l.startsWith('Metrics @')) < all.indexOf(trees[0]!), 'under the metrics');
+  assert.match(all.join('\n'), /[⠁-⣿]/, 'the chart is still drawn');
+  r.rerender(<DashboardView snapshot={snap} width={50} height={10} />);
+  const tight = lines(r.lastFrame());
+  assert.not.ok(
+    tight.some((l) => l.startsWith('Trees')),
+    'no room: left out',
+  );
+  assert.ok(tight.length - 1 <= 9);
+  r.unmount();
+});
+
+test('with or without trees, every size keeps its height and width; no trees, no panel', () => {
+  const [plain, trees] = [busyStore().snapshot(), busyStore(true).snapshot()];
+  for (const w of [20, 40, 69, 70, 80, 120]) {
+    for (const h of [8, 12, 16, 24, 40]) {
+      const a = lines(render(<DashboardView snapshot={plain} width={w} height={h} />).lastFrame());
+      const b = lines(render(<DashboardView snapshot={trees} width={w} height={h} />).lastFrame());
+      assert.is(b.length, a.length, `${w}×${h}`);
+      assert.ok(b.length - 1 <= Math.max(8, h - 1), `${w}×${h}: ${b.length} lines`);
+      for (const l of b) assert.ok(cells(l) <= Math.max(20, w), `${w}×${h}: ${l}`);
+      assert.not.ok(
+        a.some((l) => /^Trees/.test(l)),
+        `${w}×${h}`,
+      );
+    }
+  }
 });
 
 test.run();
