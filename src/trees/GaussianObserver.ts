@@ -294,8 +294,8 @@ export class GaussianObserver {
    */
   bestSplit(criterion: SplitCriterion, bins: number, out: SplitCandidate): void {
     const k = this.classes,
-      L = out.left,
-      R = out.right,
+      L = new Float64Array(k),
+      R = new Float64Array(k),
       totals = this.totals;
     out.feature = -1;
     out.threshold = 0;
@@ -341,10 +341,8 @@ export class GaussianObserver {
         }
         best = splitMerit(criterion, L, R, k);
         bestT = t;
-        if (best > -Infinity) {
-          bl.set(L.subarray(0, k));
-          br.set(R.subarray(0, k));
-        }
+        bl.set(L);
+        br.set(R);
       } else {
         const step = (hi - lo) / (bins + 1);
         for (let b = 1; b <= bins; b++) {
@@ -372,8 +370,8 @@ export class GaussianObserver {
           if (m > best) {
             best = m;
             bestT = t;
-            bl.set(L.subarray(0, k));
-            br.set(R.subarray(0, k));
+            bl.set(L);
+            br.set(R);
           }
         }
       }
@@ -382,8 +380,8 @@ export class GaussianObserver {
         out.merit = best;
         out.feature = this.features[s]!;
         out.threshold = bestT;
-        L.set(bl);
-        R.set(br);
+        out.left.set(bl);
+        out.right.set(br);
       } else if (best > out.second) out.second = best;
     }
   }

@@ -95,7 +95,7 @@ export class HoeffdingTreeClassifier {
   protected rng: Rng;
   protected splits = 0;
   protected sinceCheck = 0;
-  private weightSeen = 0;
+  protected weightSeen = 0;
   private readonly crit: SplitCriterion;
   private readonly mode: number;
   private readonly range: number;
