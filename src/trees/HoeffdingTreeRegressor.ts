@@ -1,4 +1,5 @@
 import { OptionReader, Rng, SpecError } from '../core/index.js';
+import { ADWIN, type ADWINState } from '../drift/index.js';
 import type { EbstSplit } from './EbstObserver.js';
 import { LeafLinearModel } from './LeafLinearModel.js';
 import { RegressionLeaf, type RegressionLeafState } from './RegressionLeaf.js';
@@ -24,8 +25,10 @@ export interface HoeffdingTreeRegressorOptions {
   maxLeaves?: number;
   /** Features each new leaf draws at random to split on (ARF's random subspace); 0 = all (default). */
   maxFeatures?: number;
-  /** Hoeffding Adaptive Tree regression: not implemented, only false is accepted. */
+  /** Hoeffding Adaptive Tree regression (ADWIN per node, alternate subtrees; default false). */
   adaptive?: boolean;
+  /** δ of each node's ADWIN when adaptive (default 0.002, MOA's and River's). */
+  adwinDelta?: number;
   /** Seed of the subspace draws (default 1). */
   seed?: number;
 }
@@ -49,6 +52,8 @@ interface ResolvedOptions {
   maxDepth: number;
   maxLeaves: number;
   maxFeatures: number;
+  adaptive: boolean;
+  adwinDelta: number;
   seed: number;
 }
 
@@ -61,6 +66,8 @@ interface SplitState {
   weight: number;
   left: NodeState;
   right: NodeState;
+  adwin: ADWINState | null;
+  alt: NodeState | null;
 }
 
 type NodeState = SplitState | RegressionLeafState;
@@ -71,6 +78,9 @@ export interface HoeffdingTreeRegressorState {
   seen: number;
   offset: number;
   splits: number;
+  alternates: number;
+  replacements: number;
+  prunedAlternates: number;
   rng: ReturnType<Rng['toJSON']>;
   scaler: RegressionScalerState | null;
   root: NodeState;
@@ -79,6 +89,9 @@ export interface HoeffdingTreeRegressorState {
 /** A decision node: rows with x[feature] ≤ threshold go left. */
 class RegressionSplit {
   readonly isLeaf = false;
+  /** The adaptive tree's ADWIN on this node's normalized errors, and its alternate subtree. */
+  adwin: ADWIN | null = null;
+  alt: Node | null = null;
   constructor(
     readonly depth: number,
     readonly feature: number,
@@ -97,6 +110,10 @@ type Node = RegressionSplit | RegressionLeaf;
 const MIN_SPLIT_WEIGHT = 5;
 /** Fading factor of the adaptive leaf's running errors (River's model_selector_decay). */
 const DECAY = 0.95;
+/** Adaptive tree: rows both a node's and its alternate's ADWIN must hold before they are compared (River's drift_window_threshold). */
+const SWITCH_WIDTH = 300;
+/** Adaptive tree: significance of the switch/prune test (River's and MOA's 0.05). */
+const SWITCH_DELTA = 0.05;
 
 /**
  * Hoeffding tree regressor: FIMT-DD without its change detection (Ikonomovska, Gama & Džeroski,
@@ -120,6 +137,17 @@ const DECAY = 0.95;
  * maxLeaves follows MOA's memory management in spirit: after each split, the `maxLeaves` leaves
  * with the largest squared error around their mean keep learning splits, the others are
  * deactivated (they keep learning their predictors) and may be reactivated later.
+ *
+ * `adaptive: true` is the Hoeffding Adaptive Tree (Bifet & Gavaldà, "Adaptive learning from
+ * evolving data streams", IDA 2009) for regression, as River's HoeffdingAdaptiveTreeRegressor:
+ * every node keeps an ADWIN on the absolute error of the leaf its rows reach, normalized to
+ * [0, 1] as min(1, |e| / 3σ) with σ the tree's running target std (River normalizes per node by
+ * the error's own mean ± 3 sd; a fixed scale keeps a rise in error visible). When a split node's
+ * ADWIN detects a change in which the error rose, it grows an alternate subtree (a new leaf, as
+ * in MOA, only when it has none); once both ADWINs hold > 300 rows, the alternate replaces the
+ * node when its error is lower by more than sqrt(2 p (1 − p) ln(2/0.05) (1/n₁ + 1/n₂)), p the
+ * node's error, and is dropped when higher by as much. Predictions use the main tree only; no
+ * bootstrap weighting (River's default bootstrap_sampling is off here, as in MOA).
  */
 export class HoeffdingTreeRegressor {
   readonly inputs: number;
@@ -131,7 +159,13 @@ export class HoeffdingTreeRegressor {
   readonly maxDepth: number;
   readonly maxLeaves: number;
   readonly maxFeatures: number;
+  readonly adaptive: boolean;
+  readonly adwinDelta: number;
   readonly seed: number;
+  /** Adaptive tree: alternate subtrees started, alternates that replaced their node, alternates dropped. */
+  alternates = 0;
+  replacements = 0;
+  prunedAlternates = 0;
   private _seen = 0;
   private offset = 0;
   private splits = 0;
@@ -157,12 +191,13 @@ export class HoeffdingTreeRegressor {
     this.maxDepth = o.int('maxDepth', 0, 0);
     this.maxLeaves = o.int('maxLeaves', 0, 0);
     this.maxFeatures = o.int('maxFeatures', 0, 0);
-    if (o.bool('adaptive', false))
-      throw new SpecError('hoeffdingTreeRegressor.adaptive', 'the Hoeffding Adaptive Tree regressor is not implemented; only false is accepted');
+    this.adaptive = o.bool('adaptive', false);
+    this.adwinDelta = o.number('adwinDelta', 0.002, 0, 1, '()');
     this.seed = o.seed('seed', 1);
     o.done();
     this.rng = new Rng(this.seed);
-    this.scaler = this.leaf === 'mean' ? null : new RegressionScaler(inputs);
+    // Mean leaves need no scaler, unless the adaptive tree needs the target's std.
+    this.scaler = this.leaf === 'mean' && !this.adaptive ? null : new RegressionScaler(inputs);
     this.root = this.newLeaf(0, 0, 0, this.leaf === 'mean' ? null : new LeafLinearModel(inputs));
   }
 
@@ -178,17 +213,38 @@ export class HoeffdingTreeRegressor {
     if (w === 0) return;
     if (this._seen === 0) this.offset = y;
     this._seen += w;
-    const yc = y - this.offset,
-      x = row.x,
-      nz = row.nz,
-      n = row.n;
-    let node = this.root;
+    const yc = y - this.offset;
+    if (this.scaler !== null) this.scaler.update(row.x, row.nz, row.n, yc, w);
+    if (this.adaptive) {
+      const root = this.root;
+      this.learnAt(root, row, yc, w, Math.abs(yc - this.leafValue(this.sort(root, row.x), row)));
+      return;
+    }
+    this.learnLeaf(this.sort(this.root, row.x), row, yc, w);
+  }
+
+  /** The leaf a row reaches from node. */
+  private sort(node: Node, x: Float64Array): RegressionLeaf {
     while (!node.isLeaf) node = x[node.feature]! <= node.threshold ? node.left : node.right;
-    const leaf = node;
-    const model = leaf.model;
+    return node;
+  }
+
+  /** A leaf's prediction, shifted by the offset. */
+  private leafValue(leaf: RegressionLeaf, row: TreeRow): number {
+    const mean = leaf.w > 0 ? leaf.s / leaf.w : 0;
+    if (leaf.model === null || (this.leaf === 'adaptive' && leaf.errMean < leaf.errLin)) return mean;
+    const sc = this.scaler!;
+    return sc.mean + sc.std() * leaf.model.predictZ(row.x, row.nz, row.n, sc);
+  }
+
+  /** Learns a row at its leaf (the scaler has already seen it). */
+  private learnLeaf(leaf: RegressionLeaf, row: TreeRow, yc: number, w: number): void {
+    const x = row.x,
+      nz = row.nz,
+      n = row.n,
+      model = leaf.model;
     if (model !== null) {
       const sc = this.scaler!;
-      sc.update(x, nz, n, yc, w);
       const std = sc.std(),
         zp = model.predictZ(x, nz, n, sc),
         zy = (yc - sc.mean) / std;
@@ -210,17 +266,51 @@ export class HoeffdingTreeRegressor {
     if (leaf.ow - leaf.lastAttempt >= this.gracePeriod) this.attemptSplit(leaf);
   }
 
+  /**
+   * Adaptive tree: learns a row in node's subtree; e is the absolute error of the leaf the row
+   * reaches in that subtree (before learning), which every node on the path monitors.
+   */
+  private learnAt(node: Node, row: TreeRow, yc: number, w: number, e: number): void {
+    const err = Math.min(1, e / (3 * this.scaler!.std()));
+    if (node.isLeaf) {
+      node.adwin!.update(err);
+      this.learnLeaf(node, row, yc, w);
+      return;
+    }
+    const ad = node.adwin!,
+      before = ad.width > 0 ? ad.estimate : 0;
+    // A change counts only when the error rose (Bifet & Gavaldà 2009).
+    const rose = ad.update(err) === 'drift' && ad.estimate > before;
+    if (rose && node.alt === null) {
+      node.alt = this.newLeaf(node.depth, 0, 0, this.leaf === 'mean' ? null : new LeafLinearModel(this.inputs));
+      this.alternates++;
+    } else if (node.alt !== null) {
+      const alt = node.alt.adwin!;
+      if (ad.width > SWITCH_WIDTH && alt.width > SWITCH_WIDTH) {
+        const p = ad.estimate,
+          q = alt.estimate,
+          bound = Math.sqrt(2 * p * (1 - p) * Math.log(2 / SWITCH_DELTA) * (1 / alt.width + 1 / ad.width));
+        if (bound < p - q) {
+          const by = node.alt;
+          this.replace(node, by);
+          this.replacements++;
+          this.learnAt(by, row, yc, w, Math.abs(yc - this.leafValue(this.sort(by, row.x), row)));
+          return;
+        }
+        if (bound < q - p) {
+          node.alt = null;
+          this.prunedAlternates++;
+        }
+      }
+    }
+    if (node.alt !== null) this.learnAt(node.alt, row, yc, w, Math.abs(yc - this.leafValue(this.sort(node.alt, row.x), row)));
+    this.learnAt(row.x[node.feature]! <= node.threshold ? node.left : node.right, row, yc, w, e);
+  }
+
   /** The prediction for one row (0 before any row). Never changes state. */
   predict(row: TreeRow): number {
     if (this._seen === 0) return 0;
-    const x = row.x;
-    let node = this.root;
-    while (!node.isLeaf) node = x[node.feature]! <= node.threshold ? node.left : node.right;
-    const leaf = node,
-      mean = leaf.w > 0 ? leaf.s / leaf.w : 0;
-    if (leaf.model === null || (this.leaf === 'adaptive' && leaf.errMean < leaf.errLin)) return this.offset + mean;
-    const sc = this.scaler!;
-    return this.offset + sc.mean + sc.std() * leaf.model.predictZ(x, row.nz, row.n, sc);
+    return this.offset + this.leafValue(this.sort(this.root, row.x), row);
   }
 
   private attemptSplit(leaf: RegressionLeaf): void {
@@ -263,6 +353,7 @@ export class HoeffdingTreeRegressor {
     const left = this.newLeaf(d, b.leftW, b.leftS, leaf.model === null ? null : leaf.model.clone());
     const right = this.newLeaf(d, b.rightW, b.rightS, leaf.model === null ? null : leaf.model.clone());
     const s = new RegressionSplit(leaf.depth, feature, b.threshold, b.merit, leaf.ow, left, right);
+    if (this.adaptive) s.adwin = new ADWIN({ delta: this.adwinDelta });
     this.replace(leaf, s);
     this.splits++;
     if (this.maxLeaves > 0) this.limitLeaves();
@@ -271,6 +362,7 @@ export class HoeffdingTreeRegressor {
   private newLeaf(depth: number, w: number, s: number, model: LeafLinearModel | null): RegressionLeaf {
     const l = new RegressionLeaf(this.inputs, depth, w, s, model, this.drawSubspace());
     if (this.maxDepth === 0 || depth < this.maxDepth) l.activate();
+    if (this.adaptive) l.adwin = new ADWIN({ delta: this.adwinDelta });
     return l;
   }
 
@@ -322,8 +414,13 @@ export class HoeffdingTreeRegressor {
         s.right = by;
         return;
       }
+      if (s.alt === old) {
+        s.alt = by;
+        return;
+      }
       if (!s.left.isLeaf) stack.push(s.left);
       if (!s.right.isLeaf) stack.push(s.right);
+      if (s.alt !== null && !s.alt.isLeaf) stack.push(s.alt);
     }
   }
 
@@ -398,6 +495,8 @@ export class HoeffdingTreeRegressor {
             weight: n.weight,
             left: node(n.left),
             right: node(n.right),
+            adwin: n.adwin === null ? null : n.adwin.toJSON(),
+            alt: n.alt === null ? null : node(n.alt),
           };
     return {
       kind: 'hoeffdingTreeRegressor',
@@ -411,11 +510,16 @@ export class HoeffdingTreeRegressor {
         maxDepth: this.maxDepth,
         maxLeaves: this.maxLeaves,
         maxFeatures: this.maxFeatures,
+        adaptive: this.adaptive,
+        adwinDelta: this.adwinDelta,
         seed: this.seed,
       },
       seen: this._seen,
       offset: this.offset,
       splits: this.splits,
+      alternates: this.alternates,
+      replacements: this.replacements,
+      prunedAlternates: this.prunedAlternates,
       rng: this.rng.toJSON(),
       scaler: this.scaler === null ? null : this.scaler.toJSON(),
       root: node(this.root),
@@ -430,10 +534,18 @@ export class HoeffdingTreeRegressor {
     t._seen = state.seen;
     t.offset = state.offset;
     t.splits = state.splits;
+    t.alternates = state.alternates;
+    t.replacements = state.replacements;
+    t.prunedAlternates = state.prunedAlternates;
     t.rng = Rng.fromJSON(state.rng);
     if (state.scaler !== null) t.scaler = RegressionScaler.fromJSON(inputs, state.scaler);
-    const node = (s: NodeState): Node =>
-      s.leaf ? RegressionLeaf.fromJSON(inputs, s) : new RegressionSplit(s.depth, s.feature, s.threshold, s.merit, s.weight, node(s.left), node(s.right));
+    const node = (s: NodeState): Node => {
+      if (s.leaf) return RegressionLeaf.fromJSON(inputs, s);
+      const n = new RegressionSplit(s.depth, s.feature, s.threshold, s.merit, s.weight, node(s.left), node(s.right));
+      n.adwin = s.adwin === null ? null : ADWIN.fromJSON(s.adwin);
+      n.alt = s.alt === null ? null : node(s.alt);
+      return n;
+    };
     t.root = node(state.root);
     return t;
   }

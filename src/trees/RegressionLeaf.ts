@@ -1,3 +1,4 @@
+import { ADWIN, type ADWINState } from '../drift/index.js';
 import { EbstObserver, type EbstObserverState } from './EbstObserver.js';
 import { LeafLinearModel, type LeafLinearModelState } from './LeafLinearModel.js';
 import { DENSE_LIMIT } from './RegressionScaler.js';
@@ -20,6 +21,8 @@ export interface RegressionLeafState {
   model: LeafLinearModelState | null;
   /** Null when the leaf is inactive; else [feature, observer] pairs, ascending by feature. */
   observers: [number, EbstObserverState][] | null;
+  /** The adaptive tree's error monitor (null in a plain tree). */
+  adwin: ADWINState | null;
 }
 
 /**
@@ -47,6 +50,8 @@ export class RegressionLeaf {
   obsList: EbstObserver[] = [];
   allowedMask: Uint8Array | null = null;
   allowedSet: Set<number> | null = null;
+  /** The adaptive tree's ADWIN on this node's normalized errors (null in a plain tree). */
+  adwin: ADWIN | null = null;
 
   constructor(
     readonly inputs: number,
@@ -153,6 +158,7 @@ export class RegressionLeaf {
       allowed: this.allowed === null ? null : Array.from(this.allowed),
       model: this.model === null ? null : this.model.toJSON(),
       observers,
+      adwin: this.adwin === null ? null : this.adwin.toJSON(),
     };
   }
 
@@ -177,6 +183,7 @@ export class RegressionLeaf {
     l.lastAttempt = st.lastAttempt;
     l.errMean = st.errMean;
     l.errLin = st.errLin;
+    l.adwin = st.adwin === null || st.adwin === undefined ? null : ADWIN.fromJSON(st.adwin);
     return l;
   }
 }
