@@ -25,12 +25,14 @@ export interface ArfRegressorMemberState {
 }
 
 /**
- * A regression tree slot of the ARF (Gomes et al., "Adaptive random forests for data stream
- * regression", ESANN 2018, as River's ARFRegressor). The detectors see the signed error
- * e = y − ŷ (prediction before learning) normalised as River does: with s the standard deviation
- * of the errors seen so far, (e + 3s) / (6s), which maps ±3s onto [0, 1] (0.5 for the first
- * error or while s = 0). A change in the error's mean (the tree's bias) is a drift. The vote
- * weight is the tree's MSE since it was created (River's default metric).
+ * A regression tree slot of the ARF (Gomes, Barddal, Boiko & Bifet, "Adaptive random forests
+ * for data stream regression", ESANN 2018; River's ARFRegressor). The detectors see the absolute
+ * error |y − ŷ| of the prediction before learning, scaled by 3s (s: the standard deviation of the
+ * tree's errors since it was created) and clipped to 1, so ADWIN gets values in [0, 1]. River
+ * feeds the signed error, (e + 3s) / (6s): its mean stays near 0.5 when the relevant features
+ * change but the target's distribution does not (the errors grow in both directions), which
+ * ADWIN cannot see; the absolute error grows. The vote weight is the tree's MSE since it was
+ * created (River's default metric).
  */
 export class ArfRegressorMember implements ArfMember {
   readonly width = 1;
@@ -104,14 +106,14 @@ export class ArfRegressorMember implements ArfMember {
       this.tree.learn(row, y, k * w);
       this.background?.learn(row, y, k * w);
     }
-    // Welford, then River's normalisation of the error into [0, 1] (mostly) for ADWIN.
+    // Welford, then |e| / 3s, clipped to 1, for ADWIN.
     this.errN++;
     const d = e - this.errMean;
     this.errMean += d / this.errN;
     this.errM2 += d * (e - this.errMean);
     const sd = this.errN > 1 ? Math.sqrt(this.errM2 / (this.errN - 1)) : 0;
-    let input = sd > 0 ? (e + 3 * sd) / (6 * sd) : 0.5;
-    if (!Number.isFinite(input)) input = 0.5;
+    let input = sd > 0 ? Math.abs(e) / (3 * sd) : 0.5;
+    if (!(input < 1)) input = input >= 1 ? 1 : 0.5;
     if (this.warning.update(input) === 'drift') {
       this.background = this.newTree();
       this.warning.reset();

@@ -30,14 +30,18 @@ export function generatorMatrix(g: RowGenerator, rows: number, levels: readonly 
 /** Agrawal's categorical fields (elevel, car, zipcode) one-hot: 6 numbers + 5 + 20 + 9 = 40 columns. */
 export const AGRAWAL_LEVELS = [0, 0, 0, 5, 20, 9, 0, 0, 0];
 
-/** Friedman #1 (Friedman 1991): 10 uniform features, y = 10 sin(π x1 x2) + 20 (x3 − 0.5)² + 10 x4 + 5 x5 + N(0, 1). */
-export function friedmanMatrix(rows: number, seed: number): FeatureMatrix {
+/**
+ * Friedman #1 (Friedman 1991): 10 uniform features, y = 10 sin(π x1 x2) + 20 (x3 − 0.5)² + 10 x4 + 5 x5 + N(0, 1).
+ * From row `driftAt` on, the formula reads x6..x10 instead of x1..x5 (an abrupt change of the relevant features).
+ */
+export function friedmanMatrix(rows: number, seed: number, driftAt = Infinity): FeatureMatrix {
   const rng = new Rng(seed),
     values = new Float32Array(rows * 10),
     targets = new Float32Array(rows);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < 10; j++) values[i * 10 + j] = rng.float();
-    const x = values.subarray(i * 10, i * 10 + 10);
+    const o = i < driftAt ? 0 : 5,
+      x = values.subarray(i * 10 + o, i * 10 + o + 5);
     targets[i] = 10 * Math.sin(Math.PI * x[0]! * x[1]!) + 20 * (x[2]! - 0.5) ** 2 + 10 * x[3]! + 5 * x[4]! + rng.normal();
   }
   return FeatureMatrix.dense(rows, 10, values, { targets });
