@@ -14,6 +14,18 @@
  * Needs /usr/bin/python3 with scikit-learn: installs python3-sklearn with apt-get when missing (as
  * root); without it the sklearn sets are skipped and the other lines carry no peer figure.
  * Data is written to .bench-data/quality/. `--rows=N` caps every dataset at N rows; `--quick` at 10k.
+ *
+ * Then one `forest-<dataset>` line per tabular set (all but brown): sluice's RandomForest (src/trees,
+ * 100 trees, default options, seed 1) fit in this process on the first 80% of the rows (the same
+ * split, same order) and scored on the last 20%, against scikit-learn's RandomForestClassifier /
+ * RandomForestRegressor(n_estimators=100, random_state=1, otherwise defaults) on the same numbers
+ * (`quality_peer.py forest`). `value` is sluice's test accuracy (classification) or R² (regression),
+ * `baseline` scikit-learn's; the note adds the ROC AUC of binary sets and both fit times. Both sides
+ * get the same encoded numeric files (`<name>.forest.{train,test}.csv`, target last as `y`): number
+ * columns as written (an empty cell as 0); category columns (agrawal-drift's elevel, car, zipcode)
+ * as ordinal codes, the index of the value among the training part's sorted distinct values (−1 for
+ * a value only the test part has); flights' target is delay > 15 (as 1/0) and the delay column is
+ * left out; class labels are the index among all rows' sorted distinct labels.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +33,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { Rng } from '../src/core/index.js';
 import { makeGenerator } from '../src/synth/index.js';
+import { RandomForest } from '../src/trees/index.js';
 import type { Reporter } from './Reporter.js';
 
 const SUITE = 'quality';
@@ -173,6 +186,166 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
     ]);
   }
   if (!json) table(['dataset', 'metric', 'sluice', 'peer', 'diff', 'test sluice', 'test peer', 'test diff'], lines);
+  await forests(reporter, sets, sklearn, json);
+}
+
+/** Numbers for the forests: the encoded features and target of a dataset's rows (see the file's doc comment). */
+interface Encoded {
+  header: string[];
+  /** Cells as written to the CSV both sides read (the original text of numbers, codes of categories). */
+  cells: string[][];
+  x: Float32Array;
+  y: Float64Array;
+  inputs: number;
+  classes: number;
+  categories: string[];
+}
+
+function encode(d: Dataset, split: number): Encoded {
+  const t = d.header.indexOf(d.peerTarget);
+  const cols = d.header.map((_, j) => j).filter((j) => j !== t);
+  const train = d.rows.slice(0, split);
+  const numeric = cols.map((j) => train.every((r) => r[j] === '' || Number.isFinite(Number(r[j]))));
+  const levels = cols.map((j, k) => (numeric[k] ? null : new Map([...new Set(train.map((r) => r[j]!))].sort().map((v, i) => [v, i]))));
+  const labels = d.task === 'regression' || d.gt !== undefined ? null : new Map([...new Set(d.rows.map((r) => r[t]!))].sort().map((v, i) => [v, i]));
+  const inputs = cols.length,
+    x = new Float32Array(d.rows.length * inputs),
+    y = new Float64Array(d.rows.length);
+  const cells = d.rows.map((r, i) => {
+    const out = cols.map((j, k) => {
+      const v = r[j]!,
+        lv = levels[k];
+      const cell = lv ? String(lv.get(v) ?? -1) : v === '' ? '0' : v;
+      x[i * inputs + k] = Number(cell);
+      return cell;
+    });
+    const v = r[t]!;
+    y[i] = d.gt !== undefined ? (Number(v) > d.gt ? 1 : 0) : labels ? labels.get(v)! : Number(v);
+    out.push(String(y[i]));
+    return out;
+  });
+  return {
+    header: [...cols.map((j) => d.header[j]!), 'y'],
+    cells,
+    x,
+    y,
+    inputs,
+    classes: d.gt !== undefined ? 2 : (labels?.size ?? 0),
+    categories: cols.filter((_, k) => !numeric[k]).map((j) => d.header[j]!),
+  };
+}
+
+/** The forest-<dataset> lines: sluice's RandomForest against scikit-learn's on the same encoded rows and split. */
+async function forests(reporter: Reporter, sets: Dataset[], sklearn: boolean, json: boolean): Promise<void> {
+  const lines: string[][] = [];
+  for (const d of sets) {
+    if (d.text) continue;
+    const name = `forest-${d.name}`;
+    const split = Math.round(d.rows.length * TRAIN_SHARE);
+    const e = encode(d, split);
+    const regression = d.task === 'regression';
+    if (!regression && e.classes < 2) {
+      reporter.log(`quality: ${name} skipped: fewer than 2 classes`);
+      continue;
+    }
+    const train = join(DIR, `${d.name}.forest.train.csv`),
+      test = join(DIR, `${d.name}.forest.test.csv`);
+    writeCsv(train, e.header, e.cells.slice(0, split));
+    writeCsv(test, e.header, e.cells.slice(split));
+    reporter.log(`quality: ${name}: ${split} + ${d.rows.length - split} rows, ${e.inputs} features, sluice's RandomForest and scikit-learn's`);
+    const forest = new RandomForest(regression ? { task: 'regression', inputs: e.inputs } : { task: 'classification', classes: e.classes, inputs: e.inputs });
+    const t0 = performance.now();
+    forest.fit(e.x.subarray(0, split * e.inputs), split, e.y.subarray(0, split));
+    const fitSeconds = (performance.now() - t0) / 1000;
+    const width = regression ? 1 : e.classes,
+      testRows = d.rows.length - split;
+    const out = new Float64Array(testRows * width);
+    const row = { x: new Float64Array(e.inputs), nz: Int32Array.from({ length: e.inputs }, (_, j) => j), n: e.inputs };
+    for (let i = 0; i < testRows; i++) {
+      for (let j = 0; j < e.inputs; j++) row.x[j] = e.x[(split + i) * e.inputs + j]!;
+      forest.predictRow(row, out, i * width);
+    }
+    const yt = e.y.subarray(split);
+    const value = regression ? r2(yt, out) : accuracy(yt, out, width);
+    const auc = d.task === 'binary' ? rocAuc(yt, out) : undefined;
+    const peer = sklearn ? await exec(PYTHON, [PEER, 'forest', '--train', train, '--test', test, '--task', d.task]) : null;
+    let baseline: number | undefined, peerNote: string;
+    if (peer === null) peerNote = 'peer skipped: scikit-learn is not installed';
+    else if (peer.code !== 0) {
+      peerNote = 'peer failed (see stderr)';
+      reporter.log(`quality: ${name}: the peer failed (exit ${peer.code}): ${peer.stderr.trim().slice(-2000)}`);
+    } else {
+      const p = JSON.parse(peer.stdout) as { test: number; auc?: number; seconds: number };
+      baseline = p.test;
+      peerNote =
+        `scikit-learn ${f(baseline)}, diff ${signed(value - baseline)}` +
+        (auc !== undefined && p.auc !== undefined ? `; ROC AUC sluice ${f(auc)}, scikit-learn ${f(p.auc)}, diff ${signed(auc - p.auc)}` : '') +
+        `; fit sluice ${fitSeconds.toFixed(2)} s, scikit-learn ${p.seconds.toFixed(2)} s`;
+    }
+    const unit = regression ? 'r2' : 'accuracy';
+    const encoded = e.categories.length ? `; categories ${e.categories.join(', ')} as ordinal codes` : '';
+    const note = `test on the last ${testRows} rows after fitting on the first ${split}; ${e.inputs} numeric features${encoded}; 100 trees, defaults, seed 1; sluice ${f(value)}; ${peerNote}`;
+    reporter.report({
+      suite: SUITE,
+      name,
+      value,
+      unit,
+      ...(baseline !== undefined ? { baseline, ...(baseline > 0 ? { ratio: value / baseline } : {}) } : {}),
+      note,
+    });
+    lines.push([
+      name,
+      unit,
+      f(value),
+      baseline !== undefined ? f(baseline) : '—',
+      baseline !== undefined ? signed(value - baseline) : '—',
+      fitSeconds.toFixed(2),
+    ]);
+  }
+  if (!json && lines.length) table(['forest', 'metric', 'sluice', 'scikit-learn', 'diff', 'sluice fit s'], lines);
+}
+
+function accuracy(y: ArrayLike<number>, p: Float64Array, width: number): number {
+  let ok = 0;
+  for (let i = 0; i < y.length; i++) {
+    let best = 0;
+    for (let c = 1; c < width; c++) if (p[i * width + c]! > p[i * width + best]!) best = c;
+    if (best === y[i]) ok++;
+  }
+  return ok / y.length;
+}
+
+function r2(y: ArrayLike<number>, p: Float64Array): number {
+  let mean = 0;
+  for (let i = 0; i < y.length; i++) mean += y[i]!;
+  mean /= y.length;
+  let ss = 0,
+    st = 0;
+  for (let i = 0; i < y.length; i++) {
+    ss += (y[i]! - p[i]!) ** 2;
+    st += (y[i]! - mean) ** 2;
+  }
+  return 1 - ss / st;
+}
+
+/** ROC AUC of P(class 1) (column 1 of two), ties counted half (the Mann–Whitney statistic). */
+function rocAuc(y: ArrayLike<number>, p: Float64Array): number {
+  const order = Array.from({ length: y.length }, (_, i) => i).sort((a, b) => p[a * 2 + 1]! - p[b * 2 + 1]!);
+  let pos = 0,
+    rankSum = 0;
+  for (let k = 0; k < order.length; ) {
+    let e = k;
+    while (e + 1 < order.length && p[order[e + 1]! * 2 + 1] === p[order[k]! * 2 + 1]) e++;
+    const rank = (k + e) / 2 + 1;
+    for (let m = k; m <= e; m++)
+      if (y[order[m]!] === 1) {
+        pos++;
+        rankSum += rank;
+      }
+    k = e + 1;
+  }
+  const neg = y.length - pos;
+  return pos && neg ? (rankSum - (pos * (pos + 1)) / 2) / (pos * neg) : Number.NaN;
 }
 
 function peerName(task: Task): string {

@@ -7,6 +7,11 @@
                       [--gt X] [--text COL] [--log1p A,B] [--cross A:B,C:D]
       progressive (test-then-train) over A, one row at a time, then the final model scored on B;
       prints one JSON object: {"progressive": m, "test": m, "rows": n, "testRows": n, "seconds": s}.
+  quality_peer.py forest --train A.csv --test B.csv --task binary|multiclass|regression
+      the random-forest line: A and B hold numbers only (the features bench/quality.ts encoded, then
+      the target y: a class index, or the value); RandomForestClassifier / RandomForestRegressor with
+      100 trees, default options, random_state=1, fit on A and scored on B; prints one JSON object:
+      {"test": accuracy or r2, "auc": ROC AUC (binary only), "seconds": fit time, "rows": n, "testRows": n}.
 
 Features, as sluice's quick path builds them: the columns sluice chose to log1p (--log1p, from
 its report's choices) as log1p(x); numbers imputed with the running mean and standardized with
@@ -196,6 +201,35 @@ def run(a):
     sys.stdout.write("\n")
 
 
+def forest(a):
+    """RandomForestClassifier/Regressor(n_estimators=100, random_state=1), otherwise defaults, on the encoded numeric files."""
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+
+    def load(path):
+        m = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+        return m[:, :-1], m[:, -1]
+
+    x, y = load(a.train)
+    xt, yt = load(a.test)
+    regression = a.task == "regression"
+    model = RandomForestRegressor(n_estimators=100, random_state=1) if regression else RandomForestClassifier(n_estimators=100, random_state=1)
+    if not regression:
+        y, yt = y.astype(int), yt.astype(int)
+    t0 = time.time()
+    model.fit(x, y)
+    seconds = time.time() - t0
+    out = {"rows": len(y), "testRows": len(yt), "seconds": round(seconds, 2)}
+    if regression:
+        out["test"] = float(r2_score(yt, model.predict(xt)))
+    else:
+        p = model.predict_proba(xt)
+        out["test"] = float(accuracy_score(yt, model.classes_[np.argmax(p, axis=1)]))
+        if a.task == "binary" and len(model.classes_) == 2:
+            out["auc"] = float(roc_auc_score(yt == model.classes_[1], p[:, 1]))
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+
+
 def metric(task, classes, y, scores):
     if task == "regression":
         return float(r2_score(y, scores))
@@ -218,9 +252,15 @@ def main():
     r.add_argument("--text")
     r.add_argument("--log1p", help="columns to log1p, as sluice's report chose them")
     r.add_argument("--cross", help="crossed category pairs a:b,c:d, as sluice's report lists them")
+    fo = sub.add_parser("forest")
+    fo.add_argument("--train", required=True)
+    fo.add_argument("--test", required=True)
+    fo.add_argument("--task", required=True, choices=["binary", "multiclass", "regression"])
     a = p.parse_args()
     if a.cmd == "data":
         write_data(a.dir)
+    elif a.cmd == "forest":
+        forest(a)
     else:
         run(a)
 
