@@ -36,19 +36,20 @@ const LN_2PI = Math.log(2 * Math.PI);
 const ZERO_EPS = 1e-9;
 
 // Scratch shared by every observer (JS runs one call at a time), grown to the widest class count.
-let accS = new Float64Array(8),
-  prodS = new Float64Array(8),
-  logS = new Float64Array(8),
+let slotS = new Int32Array(64),
+  valS = new Float64Array(64),
   muS = new Float64Array(8),
   sdS = new Float64Array(8),
   loS = new Float64Array(8),
   hiS = new Float64Array(8);
 
+function growTerms(n: number): void {
+  slotS = new Int32Array(2 * n);
+  valS = new Float64Array(2 * n);
+}
+
 function scratch(k: number): void {
-  if (accS.length >= k) return;
-  accS = new Float64Array(k);
-  prodS = new Float64Array(k);
-  logS = new Float64Array(k);
+  if (muS.length >= k) return;
   muS = new Float64Array(k);
   sdS = new Float64Array(k);
   loS = new Float64Array(k);
@@ -229,58 +230,76 @@ export class GaussianObserver {
   logLikelihood(row: TreeRow, out: Float64Array): void {
     const k = this.classes,
       x = row.x;
-    accS.fill(0, 0, k);
-    prodS.fill(1, 0, k);
-    logS.fill(0, 0, k);
+    // Gather the terms (slot, value), then one pass per class with its constants in registers.
+    let m = 0;
     if (this.slotOf !== null) {
+      m = this.size;
+      if (slotS.length < m) growTerms(m);
       const feats = this.features;
-      for (let s = 0; s < this.size; s++) this.addLogPdf(s, x[feats[s]!]!);
+      for (let s = 0; s < m; s++) {
+        slotS[s] = s;
+        valS[s] = x[feats[s]!]!;
+      }
     } else {
       const nz = row.nz,
         map = this.slotMap!;
+      if (slotS.length < row.n) growTerms(row.n);
       for (let j = 0; j < row.n; j++) {
         const f = nz[j]!,
           v = x[f]!;
         if (v === 0) continue;
         const s = map.get(f);
-        if (s !== undefined) this.addLogPdf(s, v);
+        if (s === undefined) continue;
+        slotS[m] = s;
+        valS[m++] = v;
       }
     }
-    for (let c = 0; c < k; c++) out[c] = out[c]! - 0.5 * (accS[c]! + Math.log(prodS[c]!)) + logS[c]!;
-  }
-
-  /** −2 log N(v; μ, σ²) = (v−μ)²/σ² + ln 2π + ln σ², split so the ln σ² become one log per class. */
-  private addLogPdf(s: number, v: number): void {
-    const k = this.classes,
-      base = s * k,
-      count = this.count;
+    const count = this.count,
+      mean = this.mean,
+      m2 = this.m2;
     for (let c = 0; c < k; c++) {
       const W = this.totals[c]!;
       if (W === 0) {
-        // A class this leaf has not seen has no estimator: density 0, as in MOA.
-        logS[c] = logS[c]! + LOG_ZERO;
+        // A class this leaf has not seen has no estimator: density 0 for every term, as in MOA.
+        out[c] = out[c]! + m * LOG_ZERO;
         continue;
       }
-      const w = count[base + c]!;
-      let mu = 0,
-        variance = 0;
-      if (w !== 0) {
-        let z = W - w;
-        if (z < ZERO_EPS * W) z = 0;
-        const m = this.mean[base + c]!;
-        mu = z === 0 ? m : (w * m) / W;
-        if (W > 1) variance = (this.m2[base + c]! + (z === 0 ? 0 : ((w * z) / W) * m * m)) / (W - 1);
-      }
-      const d = v - mu;
-      if (variance > 1e-300) {
-        accS[c] = accS[c]! + (d * d) / variance + LN_2PI;
-        let p = prodS[c]! * variance;
-        if (p > 1e250 || p < 1e-250) {
-          logS[c] = logS[c]! - 0.5 * Math.log(p);
-          p = 1;
+      const invW = 1 / W,
+        invW1 = W > 1 ? 1 / (W - 1) : 0,
+        zeroEps = ZERO_EPS * W;
+      // −2 log N(v; μ, σ²) = (v−μ)²/σ² + ln 2π + ln σ²: the ln σ² multiply into one log per class.
+      let acc = 0,
+        gaussians = 0,
+        prod = 1,
+        lg = 0;
+      for (let j = 0; j < m; j++) {
+        const i = slotS[j]! * k + c,
+          w = count[i]!;
+        let mu = 0,
+          variance = 0;
+        if (w !== 0) {
+          const z = W - w,
+            mm = mean[i]!;
+          if (z < zeroEps) {
+            mu = mm;
+            variance = m2[i]! * invW1;
+          } else {
+            mu = w * mm * invW;
+            variance = (m2[i]! + w * z * invW * mm * mm) * invW1;
+          }
         }
-        prodS[c] = p;
-      } else if (Math.abs(d) > 1e-12 * (Math.abs(mu) + 1e-300)) logS[c] = logS[c]! + LOG_ZERO;
+        const d = valS[j]! - mu;
+        if (variance > 1e-300) {
+          acc += (d * d) / variance;
+          gaussians++;
+          prod *= variance;
+          if (prod > 1e250 || prod < 1e-250) {
+            lg -= 0.5 * Math.log(prod);
+            prod = 1;
+          }
+        } else if (Math.abs(d) > 1e-12 * (Math.abs(mu) + 1e-300)) lg += LOG_ZERO;
+      }
+      out[c] = out[c]! - 0.5 * (acc + gaussians * LN_2PI + Math.log(prod)) + lg;
     }
   }
 

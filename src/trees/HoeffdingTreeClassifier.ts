@@ -102,6 +102,13 @@ export class HoeffdingTreeClassifier {
   private readonly lp: Float64Array;
   private readonly cand: SplitCandidate;
   private perm: Int32Array | null = null;
+  // The last naive Bayes answer and what it depends on (see nbLogPosterior).
+  private nbStats: GaussianObserver | null = null;
+  private nbWeight = -1;
+  private nbN = -1;
+  private nbIdx = new Int32Array(0);
+  private nbVal = new Float64Array(0);
+  private readonly nbLp: Float64Array;
 
   constructor(options: HoeffdingTreeClassifierOptions, path = 'hoeffdingTree', extraKeys: readonly string[] = []) {
     const o = new OptionReader(path, options as unknown as Record<string, unknown>);
@@ -127,6 +134,7 @@ export class HoeffdingTreeClassifier {
     this.mode = LEAF_MODES.indexOf(this.leaf);
     this.range = this.crit === 1 ? 1 : Math.log2(classes);
     this.lp = new Float64Array(classes);
+    this.nbLp = new Float64Array(classes);
     this.cand = { feature: -1, threshold: 0, merit: 0, second: 0, left: new Float64Array(classes), right: new Float64Array(classes) };
     this.rng = new Rng(this.seed);
     this.root = this.newLeaf(0, new Float64Array(classes));
@@ -272,14 +280,46 @@ export class HoeffdingTreeClassifier {
     }
   }
 
-  /** log P(c) + Σ log p(x_f | c) at an active leaf, into lp. */
+  /**
+   * log P(c) + Σ log p(x_f | c) at an active leaf, into lp. Test-then-train asks twice for the
+   * same row (the prediction, then the adaptive leaf's bookkeeping in learn), so the last answer is
+   * kept with what it depends on: the observer, its weight (every learn adds to it) and the row's
+   * non-zeros (x is 0 outside nz).
+   */
   private nbLogPosterior(leaf: HoeffdingNode, row: TreeRow, lp: Float64Array): void {
     const k = this.classes,
-      dist = leaf.dist;
+      stats = leaf.stats!,
+      n = row.n,
+      nz = row.nz,
+      x = row.x;
+    if (stats === this.nbStats && stats.weight === this.nbWeight && n === this.nbN) {
+      const idx = this.nbIdx,
+        val = this.nbVal;
+      let j = 0;
+      while (j < n && nz[j] === idx[j] && x[nz[j]!] === val[j]) j++;
+      if (j === n) {
+        lp.set(this.nbLp);
+        return;
+      }
+    }
+    const dist = leaf.dist;
     let total = 0;
     for (let c = 0; c < k; c++) total += dist[c]!;
     for (let c = 0; c < k; c++) lp[c] = dist[c]! > 0 ? Math.log(dist[c]! / total) : -Infinity;
-    leaf.stats!.logLikelihood(row, lp);
+    stats.logLikelihood(row, lp);
+    if (this.nbIdx.length < n) {
+      this.nbIdx = new Int32Array(n);
+      this.nbVal = new Float64Array(n);
+    }
+    for (let j = 0; j < n; j++) {
+      const f = nz[j]!;
+      this.nbIdx[j] = f;
+      this.nbVal[j] = x[f]!;
+    }
+    this.nbStats = stats;
+    this.nbWeight = stats.weight;
+    this.nbN = n;
+    this.nbLp.set(lp.subarray(0, k));
   }
 
   /** The leaf's class probabilities into out[at..). */
