@@ -318,6 +318,28 @@ export {
 } from './drift/index.js';
 export { detectDrift, type DetectDriftOptions, type DriftProgressiveReport } from './operators/index.js';
 
+// Trees and forests (models `hoeffding`, `hat`, `arf`, `forest` of createModel), and their learners
+// on rows for use without the Model interface.
+export {
+  TreeModel,
+  HoeffdingTreeClassifier,
+  HoeffdingAdaptiveTreeClassifier,
+  HoeffdingTreeRegressor,
+  AdaptiveRandomForestClassifier,
+  AdaptiveRandomForestRegressor,
+  RandomForest,
+  TreeRows,
+  type TreeRow,
+  type HoeffdingTreeClassifierOptions,
+  type HoeffdingAdaptiveTreeClassifierOptions,
+  type HoeffdingTreeRegressorOptions,
+  type AdaptiveRandomForestClassifierOptions,
+  type AdaptiveRandomForestRegressorOptions,
+  type RandomForestOptions,
+} from './trees/index.js';
+export { TREE_KINDS, type TreeKind, type TreeOptions } from './learn/index.js';
+export type { TreeStats } from './core/index.js';
+
 // Metrics: incremental, with rolling windows; MetricSet scores several at once.
 export {
   MetricSet,

@@ -1,3 +1,4 @@
+import type { TreeStats } from '../core/index.js';
 import type { DriftReport } from '../drift/index.js';
 
 /**
@@ -46,6 +47,8 @@ export interface Report {
   drift?: DriftReport;
   /** Data drift (`dataDrift`, `--data-drift`): the reference, rows watched, alerts raised, each column's verdict at the last comparison ({} before one), and the stream's columns not compared with why. */
   dataDrift?: { reference: string; rows: number; alerts: number; columns: Record<string, 'none' | 'moderate' | 'major'>; notCompared?: Record<string, string> };
+  /** Tree models: members, nodes, leaves, depth, drift resets and rows learned at the end of the run. */
+  trees?: TreeStats;
   rowsPerSecond: number;
   elapsedSeconds: number;
   /** `cpu`, `webgpu` or `gpujs` (null when no model ran). */

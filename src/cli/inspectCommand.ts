@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, of, tap } from 'rxjs';
 import { type Batch, formatCount, SchemaError, SourceError, Telemetry, textLogger } from '../core/index.js';
@@ -11,6 +11,7 @@ import type { CliIO, Command } from './Command.js';
 import { chooseTask, describeChoice } from './chooseTask.js';
 import { INPUT_FLAGS, INPUT_USAGE, inputFlags, intFlag } from './commonFlags.js';
 import { formatStatsTable } from './formatStatsTable.js';
+import { inspectModel } from './inspectModel.js';
 import { sourceFromPath } from './sourceFromPath.js';
 import { UsageError } from './UsageError.js';
 
@@ -27,6 +28,7 @@ export const inspectCommand: Command = {
   usage: [
     'Usage: sluice inspect <file> [options]',
     '       sluice inspect <file> --compare <other> [options]',
+    '       sluice inspect <model-dir> [--json]',
     '',
     'Reads a CSV, Arrow, Parquet, NDJSON or JSON file (by extension; - is CSV on stdin) and prints',
     "each column's type, count, missing values, mean, std, min, median, p99, max and top values.",
@@ -38,6 +40,10 @@ export const inspectCommand: Command = {
     'With --compare, reads both files and prints, per shared column, how far <other> moved from',
     '<file> (the reference): PSI and KS for numbers, Jensen–Shannon for categories and booleans,',
     'and a verdict (none, moderate, major); columns only in one file are listed below.',
+    '',
+    'Given a saved model (a directory written by train --save, a registry or one of its versions,',
+    'or a pipeline.json), prints its kind, task, inputs, options and rows learned; for trees and',
+    'forests also their size, drift resets and feature importances (top 20; all with --json).',
     '',
     'Options:',
     '  --compare F       the data drift of F against <file>, per column (not with --target)',
@@ -74,6 +80,11 @@ export const inspectCommand: Command = {
     }
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'expected a file' : `expected one file, got ${positionals.join(' ')}`);
     const file = positionals[0]!;
+    if ((existsSync(file) && statSync(file).isDirectory()) || file.endsWith('pipeline.json')) {
+      const extra = (['target', 'compare', 'positive', 'max-rows'] as const).find((k) => values[k] !== undefined);
+      if (extra) throw new UsageError(`--${extra}: applies to data files, not to a saved model (${file})`);
+      return inspectModel(file, values.json === true, io);
+    }
     const target = values.target?.trim() || undefined;
     if (values.positive !== undefined && !target) throw new UsageError('--positive needs --target');
     const other = values.compare;

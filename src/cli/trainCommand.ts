@@ -55,6 +55,7 @@ export const trainCommand: Command = {
     '                    auto: every pair of one-hot columns and datetime parts)',
     `  --model M         ${MODEL_KINDS.join('|')} (default: logistic, softmax or linear by task)`,
     '  --hidden W,W      MLP hidden layer widths, e.g. 256,128',
+    '  --trees N         members of an arf or forest model (default 10 and 100; docs/trees.md)',
     '  --batch N         rows per update (default 32)',
     `  --optimizer O     ${LEARN_OPTIMIZERS.join('|')} (ftrl: linear and logistic)`,
     '  --lr X            learning rate',
@@ -106,6 +107,7 @@ export const trainCommand: Command = {
         interactions: { type: 'string' },
         model: { type: 'string' },
         hidden: { type: 'string' },
+        trees: { type: 'string' },
         batch: { type: 'string' },
         optimizer: { type: 'string' },
         lr: { type: 'string' },
@@ -160,6 +162,7 @@ export const trainCommand: Command = {
     const { checkpoint, resume } = checkpointFlags(v, undefined);
     const modelOptions = defined({
       hidden,
+      trees: intFlag('trees', v.trees, undefined, 1),
       optimizer: enumFlag('optimizer', v.optimizer, LEARN_OPTIMIZERS),
       lr: numFlag('lr', v.lr, 0),
       l2: numFlag('l2', v.l2, 0),

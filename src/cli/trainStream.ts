@@ -24,6 +24,7 @@ import { type ColumnStats, labelRejects, Pipeline, rejectRows, SPLIT_COLUMN, tra
 import { DivergenceWatch, type Model, type ModelState, type Task } from '../learn/index.js';
 import { MetricSet, type MetricSpec, makeMetric, type Predictions } from '../metrics/index.js';
 import type { BuiltPipeline } from '../pipeline/index.js';
+import { TreeModel } from '../trees/index.js';
 import { CheckpointError, type CheckpointState, checkpointFile, restoreTransforms, writeCheckpoint } from './Checkpoint.js';
 import { chooseTask, describeChoice, type TaskChoice } from './chooseTask.js';
 import type { Report } from './Report.js';
@@ -500,7 +501,15 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     if (!progressive || !telemetry.wants('metrics')) return;
     const p = progressive as MetricSet;
     const rolling = p.rollingValues();
-    telemetry.emit({ type: 'metrics', rows: trained, values: p.values(), ...(rolling ? { rolling } : {}), ...(model ? { model: (model as Model).kind } : {}) });
+    const trees = model instanceof TreeModel ? model.summary() : null;
+    telemetry.emit({
+      type: 'metrics',
+      rows: trained,
+      values: p.values(),
+      ...(rolling ? { rolling } : {}),
+      ...(model ? { model: (model as Model).kind } : {}),
+      ...(trees ? { trees } : {}),
+    });
   };
 
   /**
@@ -712,6 +721,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       ...(choice ? { choices: { ...(choice as TaskChoice) } } : {}),
       ...(drift ? { drift: (drift as DriftAdapter).report() } : {}),
       ...(dataMonitor && dd ? { dataDrift: dataDriftReport(dataMonitor, dd.referenceName ?? null, dd.reference ? null : (dd.referenceRows ?? 10_000)) } : {}),
+      ...(m instanceof TreeModel ? { trees: m.summary() } : {}),
       rowsPerSecond: rows.read / Math.max(elapsedSeconds, 1e-9),
       elapsedSeconds,
       backend: m?.backendName ?? null,

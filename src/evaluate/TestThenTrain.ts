@@ -356,7 +356,8 @@ export class TestThenTrain {
           at += z - a + 1;
         }
         this.model.testThenTrain(rowView(x, a, z, into), p);
-      } else await this.predictLearn(x, a, z, p);
+      } else if (this.model.testThenTrainAsync) await this.model.testThenTrainAsync(rowView(x, a, z), p);
+      else await this.predictLearn(x, a, z, p);
       if (this.onScored) {
         this.onScored(this.cursor, x.targets!.subarray(a, z), p);
         this.cursor += z - a;

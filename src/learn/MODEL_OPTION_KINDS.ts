@@ -1,6 +1,10 @@
 import type { ModelKind } from './MODEL_KINDS.js';
 
 const GRADIENT: readonly ModelKind[] = ['linear', 'logistic', 'softmax', 'svm', 'mlp'];
+/** The Hoeffding trees, alone (hoeffding), adaptive (hat) or as the members of an Adaptive Random Forest. */
+const HOEFFDING: readonly ModelKind[] = ['hoeffding', 'hat', 'arf'];
+const FORESTS: readonly ModelKind[] = ['arf', 'forest'];
+const TREES: readonly ModelKind[] = [...HOEFFDING, 'forest'];
 
 /**
  * The options that only some kinds take, with those kinds; every option not listed applies to
@@ -30,4 +34,24 @@ export const MODEL_OPTION_KINDS: Readonly<Record<string, readonly ModelKind[]>> 
   elasticNet: GRADIENT,
   clip: GRADIENT,
   targetScale: ['linear', 'passiveAggressive'],
+  trees: FORESTS,
+  maxFeatures: FORESTS,
+  criterion: TREES,
+  maxDepth: TREES,
+  gracePeriod: HOEFFDING,
+  delta: HOEFFDING,
+  tau: HOEFFDING,
+  leaf: HOEFFDING,
+  maxLeaves: HOEFFDING,
+  adwinDelta: ['hat'],
+  lambda: ['arf'],
+  warningDelta: ['arf'],
+  driftDelta: ['arf'],
+  weightedVote: ['arf'],
+  workers: ['arf'],
+  bins: ['forest'],
+  minSamplesSplit: ['forest'],
+  minSamplesLeaf: ['forest'],
+  bootstrap: ['forest'],
+  maxRows: ['forest'],
 };

@@ -21,6 +21,8 @@ export interface ModelState {
   optimizer: Record<string, number[]>;
   /** Updates applied so far (drives schedules and Adam's bias correction). */
   step: number;
+  /** The tree kinds: the learner's own JSON state (its nodes, statistics and resolved options); params and optimizer are empty. */
+  tree?: unknown;
 }
 
 /**
@@ -57,6 +59,11 @@ export interface Model {
    * per mini-batch.
    */
   testThenTrain?(x: FeatureMatrix, out: Float32Array): void;
+  /**
+   * The same contract, asynchronous: for models that test-then-train on worker threads (the
+   * Adaptive Random Forest with `workers`). Used when `testThenTrain` is absent.
+   */
+  testThenTrainAsync?(x: FeatureMatrix, out: Float32Array): Promise<void>;
   /** Mean training loss over the mini-batches of the last `learn` call (NaN before any). */
   lastLoss(): Promise<number>;
   /** The full state (reads weights back from the device). */

@@ -17,7 +17,9 @@ export interface ModelFromStateOptions {
 export async function modelFromState(state: ModelState, options: ModelFromStateOptions = {}): Promise<Model> {
   if (!state || typeof state !== 'object' || !state.options) throw new SpecError('model', 'not a model state (no options)');
   // The recorded options are resolved ones: re-resolving checks them and fills anything newer.
-  const { outputs: _o, ...recorded } = state.options as Record<string, unknown>;
+  const { outputs: _o, tree, ...recorded } = state.options as Record<string, unknown>;
+  // The tree kinds record their options as given under `tree` (their classes record the defaults).
+  if (tree && typeof tree === 'object') Object.assign(recorded, tree);
   const known = Object.fromEntries(Object.entries(recorded).filter(([, v]) => v !== null));
   // Resolved options carry every key; drop those the kind does not take before re-checking.
   const drop = [

@@ -2,17 +2,18 @@ import { SpecError } from '../core/index.js';
 import { BACKEND_CHOICES, type Backend, type BackendChoice, type CreateBackendOptions } from '../kernels/index.js';
 import { HIDDEN_ACTIVATIONS, type HiddenActivation } from './HIDDEN_ACTIVATIONS.js';
 import { LEARN_OPTIMIZERS, type LearnOptimizer } from './LEARN_OPTIMIZERS.js';
-import { MODEL_KINDS, type ModelKind } from './MODEL_KINDS.js';
+import { MODEL_KINDS, type ModelKind, TREE_KINDS, type TreeKind } from './MODEL_KINDS.js';
 import { MODEL_OPTION_KINDS } from './MODEL_OPTION_KINDS.js';
 import type { Task } from './Model.js';
 import { optimizersFor } from './optimizersFor.js';
 import { PA_VARIANTS, type PaVariant } from './PA_VARIANTS.js';
+import { resolveTreeOptions, TREE_OPTION_KEYS, type TreeOptions } from './resolveTreeOptions.js';
 import type { Schedule } from './scheduledRate.js';
 
 export type OutputActivation = 'sigmoid' | 'softmax' | 'identity';
 
-/** What `createModel` takes. Everything but `kind` has a default. */
-export interface ModelOptions {
+/** What `createModel` takes. Everything but `kind` has a default. The tree options (TreeOptions) go to the tree kinds. */
+export interface ModelOptions extends TreeOptions {
   kind: ModelKind;
   /** Derived from the kind (and an MLP's output) when left out. */
   task?: Task;
@@ -104,6 +105,8 @@ export interface ResolvedModelOptions {
   epsilon: number;
   backend: BackendChoice;
   seed: number;
+  /** The tree kinds' options as given (the tree classes record their defaults in their state); absent for the others. */
+  tree?: TreeOptions;
 }
 
 const KNOWN = new Set([
@@ -138,6 +141,7 @@ const KNOWN = new Set([
   'backendOptions',
   'device',
   'seed',
+  ...TREE_OPTION_KEYS,
 ]);
 
 function num(o: Record<string, unknown>, key: string, def: number, ok: (v: number) => boolean, what: string): number {
@@ -204,6 +208,7 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
   if (!MODEL_KINDS.includes(o.kind as ModelKind)) throw new SpecError('kind', `must be one of ${MODEL_KINDS.join(', ')}, got ${JSON.stringify(o.kind)}`);
   const kind = o.kind as ModelKind;
   const isMlp = kind === 'mlp';
+  const isTree = (TREE_KINDS as readonly string[]).includes(kind);
   for (const [k, kinds] of Object.entries(MODEL_OPTION_KINDS)) {
     if (o[k] !== undefined && !kinds.includes(kind))
       throw new SpecError(k, `only applies to kind${kinds.length > 1 ? 's' : ''} ${kinds.join(', ')}, not ${kind}`);
@@ -216,6 +221,8 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
   if (fixed[kind]) {
     task = fixed[kind]!;
     if (taskGiven && taskGiven !== task) throw new SpecError('task', `a ${kind} model is ${task}, not ${taskGiven}`);
+  } else if (isTree) {
+    task = taskGiven ?? 'binary';
   } else if (kind === 'passiveAggressive') {
     task = taskGiven ?? 'binary';
     if (task === 'multiclass') throw new SpecError('task', 'passiveAggressive is binary or regression');
@@ -245,6 +252,9 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
   const init = oneOf(o, 'init', ['he', 'xavier'] as const, activation === 'relu' ? 'he' : 'xavier');
 
   const backend = oneOf(o, 'backend', BACKEND_CHOICES, 'cpu');
+  if (isTree && backend !== 'cpu' && backend !== 'auto')
+    throw new SpecError('backend', `${kind} trees learn on the cpu (there is no ${backend} kernel for them)`);
+  if (isTree && o.device !== undefined) throw new SpecError('device', `${kind} trees learn on the cpu: they take no device`);
   // The linear kinds learn per row on the host unless a GPU backend (by name, or a device) is given.
   const linear = kind === 'linear' || kind === 'logistic' || kind === 'softmax' || kind === 'svm';
   const onHost = (backend === 'cpu' || backend === 'auto') && o.device === undefined;
@@ -283,7 +293,7 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
       return w;
     });
   }
-  const batchSize = num(o, 'batchSize', kind === 'passiveAggressive' || host ? 1 : 32, posInt, 'a positive integer');
+  const batchSize = num(o, 'batchSize', kind === 'passiveAggressive' || host || isTree ? 1 : 32, posInt, 'a positive integer');
   if (kind === 'passiveAggressive' && batchSize !== 1) throw new SpecError('batchSize', 'passiveAggressive updates once per row (batch size 1)');
   if (optimizer === 'normalized' && batchSize === 1 && o.clip !== undefined && kind !== 'passiveAggressive')
     throw new SpecError('clip', 'normalized at batch size 1 takes the importance-aware step, bounded by construction: clip applies to mini-batches only');
@@ -333,5 +343,6 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
     epsilon: num(o, 'epsilon', 0.1, nonNegative, 'non-negative'),
     backend,
     seed,
+    ...(isTree ? { tree: resolveTreeOptions(kind as TreeKind, task, o) } : {}),
   };
 }

@@ -387,6 +387,34 @@ const MODEL_OPTION_KEYS: Record<string, KeySpec> = {
   variant: enm('Passive-aggressive update: PA, PA-I (step capped at C) or PA-II (soft margin).', PA_VARIANTS, 'PA-I'),
   C: num('Passive-aggressive aggressiveness (PA-I, PA-II).', { min: 0, exclusive: true, default: 1 }),
   epsilon: num('Passive-aggressive regression: errors within ±epsilon cost nothing.', { min: 0, default: 0.1 }),
+  // The tree kinds (docs/trees.md); each class records its defaults in the saved model.
+  trees: int('Members of the forest (default: 10 for arf, 100 for forest).', 1),
+  maxFeatures: int('Features drawn at random per leaf (arf; default floor(√M) + 1) or per split (forest; default √M for classes, all M for regression).', 1),
+  criterion: enm('Split criterion of a classification tree: entropy (information gain) or gini (default: entropy for the Hoeffding trees, gini for forest).', [
+    'gini',
+    'entropy',
+  ]),
+  maxDepth: int('Deepest a tree grows; 0 = unlimited.', 0, 0),
+  gracePeriod: int('Rows a leaf sees between split attempts (default 200; 50 for arf).', 1),
+  delta: num('Split confidence δ of the Hoeffding bound (default 1e-7; 0.01 for arf).', { min: 0, max: 1, exclusive: true }),
+  tau: num('Tie threshold: split on the best feature when the Hoeffding bound falls below it.', { min: 0, default: 0.05 }),
+  leaf: enm(
+    'Leaf prediction: majority, naiveBayes or adaptive for classes; mean, linear or adaptive for regression (adaptive: whichever has erred less at that leaf).',
+    ['majority', 'naiveBayes', 'adaptive', 'mean', 'linear'],
+    'adaptive',
+  ),
+  maxLeaves: int('Active leaves kept learning (memory limit; the least promising are deactivated); 0 = unlimited.', 0, 0),
+  adwinDelta: num("hat: ADWIN's δ at each node.", { min: 0, max: 1, exclusive: true }),
+  lambda: num('arf: Poisson λ of online bagging.', { min: 0, exclusive: true, default: 6 }),
+  warningDelta: num("arf: ADWIN's δ of each tree's warning detector.", { min: 0, max: 1, exclusive: true, default: 0.01 }),
+  driftDelta: num("arf: ADWIN's δ of each tree's drift detector.", { min: 0, max: 1, exclusive: true, default: 0.001 }),
+  weightedVote: bool("arf: weigh each tree's vote by its test-then-train accuracy.", true),
+  workers: int('arf: worker threads the trees are spread over (0: the calling thread); same results for a seed.', 0, 0),
+  bins: int('forest: histogram bins per feature.', 2, 255),
+  minSamplesSplit: int('forest: fewest rows a node needs to split.', 2, 2),
+  minSamplesLeaf: int('forest: fewest rows in a leaf.', 1, 1),
+  bootstrap: bool('forest: each tree learns a bootstrap sample of the rows.', true),
+  maxRows: int('forest: rows kept to fit on (beyond, a seeded reservoir sample).', 1, 1_000_000),
 };
 
 /**

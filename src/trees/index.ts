@@ -34,5 +34,12 @@ export {
   type RegressionTreeSummary,
 } from './HoeffdingTreeRegressor.js';
 export { RandomForest, type RandomForestOptions, type RandomForestState } from './RandomForest.js';
+export { registerTreeModels } from './registerTreeModels.js';
+export { TreeModel } from './TreeModel.js';
 export type { TreeRow } from './TreeRow.js';
 export { TreeRows } from './TreeRows.js';
+
+import { registerTreeModels } from './registerTreeModels.js';
+
+// Loading this room lets learn's createModel and modelFromState build the tree kinds.
+registerTreeModels();

@@ -27,7 +27,19 @@ writeFileSync(
     }).join('\n') +
     '\n',
 );
-const TARGET: Record<ModelKind, string> = { linear: 'amount', logistic: 'flag', softmax: 'cls', svm: 'flag', passiveAggressive: 'flag', mlp: 'flag' };
+const TARGET: Record<ModelKind, string> = {
+  linear: 'amount',
+  logistic: 'flag',
+  softmax: 'cls',
+  svm: 'flag',
+  passiveAggressive: 'flag',
+  mlp: 'flag',
+  // The tree kinds take every task: one of each.
+  hoeffding: 'flag',
+  hat: 'amount',
+  arf: 'cls',
+  forest: 'flag',
+};
 
 const enumOf = (k: KeySpec | undefined): readonly string[] => (k?.type === 'string' ? (k.enum ?? []) : k?.type === 'list' ? enumOf(k.items) : []);
 const modelKey = SPEC_KEYS.keys.model!;
@@ -80,7 +92,7 @@ test('sluice train --model takes every kind createModel builds and trains it; ot
   }
   const r = await train(['--target', 'flag', '--model', 'tree']);
   assert.is(r.code, 2);
-  assert.match(r.err, /--model: expected one of linear\|logistic\|softmax\|svm\|passiveAggressive\|mlp, got "tree"/);
+  assert.match(r.err, /--model: expected one of linear\|logistic\|softmax\|svm\|passiveAggressive\|mlp\|hoeffding\|hat\|arf\|forest, got "tree"/);
 });
 
 test('the optimizers a model takes are those the spec and --optimizer take, kind by kind', async () => {
