@@ -5,7 +5,7 @@ import { ForestTree } from './ForestTree.js';
 export interface ForestTreeData {
   rows: number;
   inputs: number;
-  /** Bin indexes, column-major (HistogramBinner.transform). */
+  /** Bin indexes, row-major (HistogramBinner.transform). */
   binned: Uint8Array;
   /** Bins per feature. */
   bins: Int32Array;
@@ -245,7 +245,7 @@ export class ForestTreeBuilder {
     const d = this.d,
       idx = this.idx,
       binned = d.binned,
-      o = f * d.rows,
+      stride = d.inputs,
       cnt = this.cnt,
       touched = this.touched,
       hist = this.hist;
@@ -255,7 +255,7 @@ export class ForestTreeBuilder {
       const C = d.classes,
         gl = this.gl;
       for (let k = start; k < end; k++) {
-        const b = binned[o + idx[k]!]!;
+        const b = binned[idx[k]! * stride + f]!;
         if (cnt[b] === 0) touched[nt++] = b;
         cnt[b]!++;
         const h = b * C + gl[k]!;
@@ -265,7 +265,7 @@ export class ForestTreeBuilder {
       const gy = this.gy,
         hsum = this.hsum;
       for (let k = start; k < end; k++) {
-        const b = binned[o + idx[k]!]!;
+        const b = binned[idx[k]! * stride + f]!;
         if (cnt[b] === 0) touched[nt++] = b;
         cnt[b]!++;
         hist[b] = hist[b]! + gw[k]!;
@@ -425,12 +425,12 @@ export class ForestTreeBuilder {
     const idx = this.idx,
       tmp = this.tmp,
       binned = this.d.binned,
-      o = f * this.d.rows;
+      stride = this.d.inputs;
     let l = start,
       r = 0;
     for (let k = start; k < end; k++) {
       const i = idx[k]!;
-      if (binned[o + i]! <= bin) idx[l++] = i;
+      if (binned[i * stride + f]! <= bin) idx[l++] = i;
       else tmp[r++] = i;
     }
     for (let k = 0; k < r; k++) idx[l + k] = tmp[k]!;

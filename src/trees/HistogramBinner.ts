@@ -62,7 +62,10 @@ export class HistogramBinner {
     return this.thresholds[f]!.length + 1;
   }
 
-  /** Bin indexes, column-major (feature f's rows at [f × rows, (f + 1) × rows): a node's scan reads one feature's bytes). */
+  /**
+   * Bin indexes, row-major as x (row i's at [i × inputs, (i + 1) × inputs)): deep in a tree a node's
+   * rows are scattered, and its scans of several features then share each row's cache line.
+   */
   transform(x: Float32Array, rows: number): Uint8Array {
     const d = this.inputs;
     if (x.length !== rows * d) throw new SchemaError(`HistogramBinner: x has ${x.length} values, expected rows × inputs = ${rows} × ${d}`);
@@ -81,7 +84,7 @@ export class HistogramBinner {
           if (t[mid]! < v) lo = mid + 1;
           else hi = mid;
         }
-        out[f * rows + i] = lo;
+        out[i * d + f] = lo;
       }
     }
     return out;

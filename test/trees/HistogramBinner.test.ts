@@ -11,8 +11,8 @@ test('few distinct values: thresholds at the midpoints between them, bins map x 
   assert.equal(Array.from(b.thresholds[1]!), []);
   assert.is(b.bins(0), 3);
   assert.is(b.bins(1), 1);
-  // Column-major bins: feature 0's four rows, then feature 1's.
-  assert.equal(Array.from(b.transform(x, 4)), [2, 0, 1, 0, 0, 0, 0, 0]);
+  // Row-major bins, as x.
+  assert.equal(Array.from(b.transform(x, 4)), [2, 0, 0, 0, 1, 0, 0, 0]);
 });
 
 test('many distinct values: at most bins − 1 quantile thresholds, bins about equally full; bin ≤ b ⇔ x ≤ thresholds[b]', () => {
