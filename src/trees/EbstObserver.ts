@@ -1,5 +1,7 @@
-/** Buckets kept before a compression (which brings them down to about half). */
+/** Distinct values an observer keeps (plus at most one bucket per sign beyond, see update). */
 const CAP = 128;
+/** Buckets allocated at first. */
+const INITIAL = 16;
 /** Doubles per bucket: key, weight, weighted target sum. */
 const STRIDE = 3;
 
@@ -31,14 +33,15 @@ export interface EbstSplit {
  *
  * Storage is a sorted, interleaved Float64Array (no tree of objects: insertion is a binary search
  * and one memmove). Size limit (a deviation; River instead rounds values to one decimal in
- * TEBSTSplitter, which is not scale-free): once `CAP` distinct values are held, adjacent buckets
- * are merged into about CAP/2 of equal weight. A merged bucket keeps its largest key, so every
- * remaining threshold is still exact; only the thresholds between merged values are lost.
+ * TEBSTSplitter, which is not scale-free): the first `CAP` distinct values become the buckets;
+ * later new values join the bucket whose range (previous key, key] holds them, so a leaf's
+ * candidate thresholds are about CAP quantiles of its first rows, every one of them exact, and an
+ * update past the limit is one binary search (merging buckets instead cost a memmove per row).
  *
  * Zeros are never recorded: the leaf's rows minus the rows this observer saw are the implicit
  * bucket at 0 (a sparse row leaves zeros out), so a dense row with explicit zeros and the same row
- * given sparsely give identical statistics. Buckets never merge across 0, so that bucket's place
- * in the order is exact.
+ * given sparsely give identical statistics. No bucket holds values of both signs, so that
+ * bucket's place in the order is exact.
  */
 export class EbstObserver {
   /** Weight and weighted target sum of the (non-zero) values observed. */
@@ -48,36 +51,55 @@ export class EbstObserver {
   private buf: Float64Array;
 
   constructor() {
-    this.buf = new Float64Array(8 * STRIDE);
+    // Small at first (a 0/1 feature holds one bucket), then straight to full size: every
+    // typed-array allocation is an off-heap buffer, and a continuous feature fills CAP anyway.
+    this.buf = new Float64Array(INITIAL * STRIDE);
   }
 
   /** Records value v (non-zero) of a row with weight w and weighted target wy = w·y. */
   update(v: number, w: number, wy: number): void {
     this.w += w;
     this.s += wy;
+    const b = this.buf,
+      n = this.size;
     let i = this.find(v);
-    const b = this.buf;
-    if (i < this.size && b[i * STRIDE] === v) {
+    if (i < n && b[i * STRIDE] === v) {
       b[i * STRIDE + 1]! += w;
       b[i * STRIDE + 2]! += wy;
       return;
     }
-    if (this.size === CAP) {
-      this.compress();
-      i = this.find(v);
-      if (i < this.size && b[i * STRIDE] === v) {
+    if (n >= CAP) {
+      // Full: the value joins the bucket whose range holds it, which keeps every key exact (a
+      // bucket's key is the largest value in it); past the last key of its sign, that bucket's key
+      // moves out to v. Only the first bucket of a sign is ever added beyond CAP.
+      if (v > 0) {
+        if (i === n) {
+          if (b[(n - 1) * STRIDE]! > 0) {
+            i = n - 1;
+            b[i * STRIDE] = v;
+          } else i = -1;
+        }
+      } else if (i === n || b[i * STRIDE]! > 0) {
+        if (i > 0) {
+          i--;
+          b[i * STRIDE] = v;
+        } else i = -1;
+      }
+      if (i >= 0) {
         b[i * STRIDE + 1]! += w;
         b[i * STRIDE + 2]! += wy;
         return;
       }
-    } else if (this.size * STRIDE === b.length) this.grow();
+      i = v > 0 ? n : 0;
+    }
+    if (n * STRIDE === b.length) this.grow();
     const c = this.buf,
       o = i * STRIDE;
-    if (i < this.size) c.copyWithin(o + STRIDE, o, this.size * STRIDE);
+    if (i < n) c.copyWithin(o + STRIDE, o, n * STRIDE);
     c[o] = v;
     c[o + 1] = w;
     c[o + 2] = wy;
-    this.size++;
+    this.size = n + 1;
   }
 
   /** The first bucket whose key is ≥ v. */
@@ -94,42 +116,9 @@ export class EbstObserver {
   }
 
   private grow(): void {
-    const n = new Float64Array(Math.min(CAP * STRIDE, this.buf.length * 2));
+    const n = new Float64Array((CAP + 2) * STRIDE);
     n.set(this.buf);
     this.buf = n;
-  }
-
-  /** Merges adjacent buckets (never across 0) into about CAP/2 of equal weight. */
-  private compress(): void {
-    const b = this.buf,
-      n = this.size,
-      target = this.w / (CAP / 2);
-    let out = 0,
-      acc = 0;
-    for (let i = 0; i < n; i++) {
-      const o = i * STRIDE,
-        key = b[o]!,
-        w = b[o + 1]!,
-        s = b[o + 2]!;
-      const q = out * STRIDE;
-      if (acc === 0) {
-        b[q] = key;
-        b[q + 1] = w;
-        b[q + 2] = s;
-      } else {
-        b[q] = key;
-        b[q + 1]! += w;
-        b[q + 2]! += s;
-      }
-      acc += w;
-      const next = i + 1 < n ? b[o + STRIDE]! : 0;
-      // Close this output bucket when it holds its share, at the last bucket, or before crossing 0.
-      if (acc >= target || i + 1 === n || (key < 0 && next > 0)) {
-        out++;
-        acc = 0;
-      }
-    }
-    this.size = out;
   }
 
   /**
@@ -194,7 +183,7 @@ export class EbstObserver {
     o.w = state.w;
     o.s = state.s;
     const n = state.buckets.length / STRIDE;
-    o.buf = new Float64Array(Math.max(8, Math.min(CAP, 1 << Math.ceil(Math.log2(Math.max(1, n))))) * STRIDE);
+    o.buf = new Float64Array((n <= INITIAL ? INITIAL : CAP + 2) * STRIDE);
     o.buf.set(state.buckets);
     o.size = n;
     return o;
