@@ -39,6 +39,10 @@ export abstract class ArfForest<M extends ArfMember> {
   protected outs: Float64Array;
   protected weights: Float64Array;
   private pool: ArfWorkerPool | null = null;
+  /** The workers' counters (see ArfWorkerPool.stats), while there are workers. */
+  get workerStats(): ArfWorkerPool['stats'] | null {
+    return this.pool ? this.pool.stats : null;
+  }
   private remote = false;
   private busy = false;
   private remoteSummaries: ArfMemberSummary[] = [];

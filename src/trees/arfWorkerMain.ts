@@ -31,7 +31,7 @@ export interface ArfWireBatch {
 export type ToArfWorker = { type: 'load'; indices: number[]; states: unknown[] } | { type: 'batch'; batch: ArfWireBatch } | { type: 'state' };
 
 export type FromArfWorker =
-  | { type: 'done'; outs: Float64Array; weights: Float64Array; summaries: ArfMemberSummary[] }
+  | { type: 'done'; outs: Float64Array; weights: Float64Array; summaries: ArfMemberSummary[]; ms: number }
   | { type: 'state'; states: unknown[] }
   | { type: 'error'; message: string };
 
@@ -74,6 +74,7 @@ export function arfWorkerMain(): void {
         members = msg.states.map((s, k) => arfMemberFromState(config, random, msg.indices[k]!, s));
         return;
       }
+      const t0 = performance.now();
       const b = msg.batch;
       const extras = { targets: b.targets, weights: b.weights };
       const m =
@@ -82,7 +83,7 @@ export function arfWorkerMain(): void {
       const outs = new Float64Array(b.rows * n * (config.kind === 'classifier' ? config.classes : 1));
       const weights = new Float64Array(b.rows * n);
       arfRunMembers(members, rows, m, outs, weights);
-      const done: FromArfWorker = { type: 'done', outs, weights, summaries: members.map((s) => s.summary()) };
+      const done: FromArfWorker = { type: 'done', outs, weights, summaries: members.map((s) => s.summary()), ms: performance.now() - t0 };
       port.postMessage(done, [outs.buffer, weights.buffer]);
     } catch (e) {
       port.postMessage({ type: 'error', message: (e as Error).stack ?? String(e) } satisfies FromArfWorker);
