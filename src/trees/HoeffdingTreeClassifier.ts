@@ -70,7 +70,11 @@ const LIMIT_PERIOD = 100_000;
  * was right more often on the leaf's rows before learning them (MOA's NBAdaptive, Gama et al. 2003).
  *
  * All inputs are numbers: categories arrive one-hot (0/1 columns, where the observer's split is
- * the exact binary nominal split, category against the rest) or hashed. Memory management follows
+ * the exact binary nominal split, category against the rest) or hashed (±1). A feature absent from
+ * a row's nz is 0, and leaves derive those zeros from their class weights, so a leaf costs the
+ * features it saw. Naive Bayes uses every feature a leaf saw up to 1024 inputs; beyond, only the
+ * row's non-zeros, so that a prediction costs the row (a hashed text row, not 2^18 columns).
+ * Memory management follows
  * MOA: with `maxLeaves`, after every split (and every 100k rows) the leaves are ranked by promise
  * (weight seen × error of the majority class) and only the top `maxLeaves` keep observers.
  *
