@@ -26,8 +26,8 @@ test('splitMerit: information gain in bits with MOA’s 1% minimum branch, Gini 
   assert.ok(Math.abs(splitMerit(0, f([5, 5]), f([5, 5]), 2)) < 1e-12);
   assert.ok(Math.abs(splitMerit(1, f([5, 5]), f([5, 5]), 2)) < 1e-12);
   // H(3/8) − (4/8 H(1/4) + 4/8 H(2/4)) by hand.
-  const H = (p: number) => -(p * Math.log2(p) + (1 - p) * Math.log2(1 - p));
-  assert.ok(Math.abs(splitMerit(0, f([3, 1]), f([2, 2]), 2) - (H(3 / 8) - 0.5 * H(1 / 4) - 0.5 * H(1 / 2))) < 1e-12);
+  const entropy = (p: number) => -(p * Math.log2(p) + (1 - p) * Math.log2(1 - p));
+  assert.ok(Math.abs(splitMerit(0, f([3, 1]), f([2, 2]), 2) - (entropy(3 / 8) - 0.5 * entropy(1 / 4) - 0.5 * entropy(1 / 2))) < 1e-12);
   // A branch with under 1% of the weight.
   assert.is(splitMerit(0, f([1000, 0]), f([0, 5]), 2), -Infinity);
   assert.ok(splitMerit(1, f([1000, 0]), f([0, 5]), 2) > 0);
