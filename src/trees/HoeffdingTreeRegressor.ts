@@ -162,10 +162,9 @@ export class HoeffdingTreeRegressor {
   readonly adaptive: boolean;
   readonly adwinDelta: number;
   readonly seed: number;
-  /** Adaptive tree: alternate subtrees started, alternates that replaced their node, alternates dropped. */
-  alternates = 0;
-  replacements = 0;
-  prunedAlternates = 0;
+  private _alternates = 0;
+  private _replacements = 0;
+  private _pruned = 0;
   private _seen = 0;
   private offset = 0;
   private splits = 0;
@@ -199,6 +198,21 @@ export class HoeffdingTreeRegressor {
     // Mean leaves need no scaler, unless the adaptive tree needs the target's std.
     this.scaler = this.leaf === 'mean' && !this.adaptive ? null : new RegressionScaler(inputs);
     this.root = this.newLeaf(0, 0, 0, this.leaf === 'mean' ? null : new LeafLinearModel(inputs));
+  }
+
+  /** Adaptive tree: alternate subtrees started. */
+  get alternates(): number {
+    return this._alternates;
+  }
+
+  /** Adaptive tree: alternates that replaced their node. */
+  get replacements(): number {
+    return this._replacements;
+  }
+
+  /** Adaptive tree: alternates dropped for doing worse than their node. */
+  get prunedAlternates(): number {
+    return this._pruned;
   }
 
   /** Total weight learned. */
@@ -283,7 +297,7 @@ export class HoeffdingTreeRegressor {
     const rose = ad.update(err) === 'drift' && ad.estimate > before;
     if (rose && node.alt === null) {
       node.alt = this.newLeaf(node.depth, 0, 0, this.leaf === 'mean' ? null : new LeafLinearModel(this.inputs));
-      this.alternates++;
+      this._alternates++;
     } else if (node.alt !== null) {
       const alt = node.alt.adwin!;
       if (ad.width > SWITCH_WIDTH && alt.width > SWITCH_WIDTH) {
@@ -293,13 +307,13 @@ export class HoeffdingTreeRegressor {
         if (bound < p - q) {
           const by = node.alt;
           this.replace(node, by);
-          this.replacements++;
+          this._replacements++;
           this.learnAt(by, row, yc, w, Math.abs(yc - this.leafValue(this.sort(by, row.x), row)));
           return;
         }
         if (bound < q - p) {
           node.alt = null;
-          this.prunedAlternates++;
+          this._pruned++;
         }
       }
     }
@@ -534,9 +548,9 @@ export class HoeffdingTreeRegressor {
     t._seen = state.seen;
     t.offset = state.offset;
     t.splits = state.splits;
-    t.alternates = state.alternates;
-    t.replacements = state.replacements;
-    t.prunedAlternates = state.prunedAlternates;
+    t._alternates = state.alternates;
+    t._replacements = state.replacements;
+    t._pruned = state.prunedAlternates;
     t.rng = Rng.fromJSON(state.rng);
     if (state.scaler !== null) t.scaler = RegressionScaler.fromJSON(inputs, state.scaler);
     const node = (s: NodeState): Node => {

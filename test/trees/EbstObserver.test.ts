@@ -74,7 +74,7 @@ test('below its size limit the best split is the exact best threshold, implicit 
   }
 });
 
-test('past its size limit it merges buckets but every threshold it keeps stays exact and the best is nearly kept', () => {
+test('past its size limit new values join existing buckets: every threshold it keeps stays exact and the best is nearly kept', () => {
   const { o, rows, W, S } = feed(7, 20000, 1e9);
   assert.ok(o.size <= 128, `size ${o.size}`);
   const res = split();
