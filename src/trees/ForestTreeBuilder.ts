@@ -115,7 +115,9 @@ export class ForestTreeBuilder {
       if (parent < 0) rootWeight = weight;
       else imp[feature[parent]!] = imp[feature[parent]!]! - weight * impurity;
       const n = end - start;
-      let leaf = (d.maxDepth > 0 && depth >= d.maxDepth) || n < d.minSamplesSplit || n < 2 * d.minSamplesLeaf || impurity <= 1e-12 || n0 === 0;
+      // Pure: class impurities are scale-free; a target variance is 0 exactly when all targets are equal.
+      const pure = C > 0 ? impurity <= 1e-12 : impurity <= 0;
+      let leaf = (d.maxDepth > 0 && depth >= d.maxDepth) || n < d.minSamplesSplit || n < 2 * d.minSamplesLeaf || pure || n0 === 0;
       let split = -1,
         bin = -1;
       if (!leaf) {
@@ -181,20 +183,26 @@ export class ForestTreeBuilder {
     const y = d.y,
       gw = this.gw,
       gy = this.gy;
-    let sum = 0;
+    let sum = 0,
+      lo = Number.POSITIVE_INFINITY,
+      hi = Number.NEGATIVE_INFINITY;
     for (let k = start; k < end; k++) {
       const i = idx[k]!,
         wi = w[i]!,
-        wy = wi * y[i]!;
+        yi = y[i]!,
+        wy = wi * yi;
       gw[k] = wi;
       gy[k] = wy;
       weight += wi;
       sum += wy;
+      if (yi < lo) lo = yi;
+      if (yi > hi) hi = yi;
     }
     s[0] = sum;
     this.nodeWeight = weight;
     this.nodeImpurity = 0;
-    if (weight <= 0) return;
+    // Pure when every target is equal (a variance threshold would depend on the targets' scale).
+    if (weight <= 0 || lo === hi) return;
     // Two passes: the variance of nearly equal targets would cancel to noise in one.
     const mean = sum / weight;
     let ss = 0;
@@ -203,8 +211,8 @@ export class ForestTreeBuilder {
         e = y[i]! - mean;
       ss += w[i]! * e * e;
     }
-    const v = ss / weight;
-    this.nodeImpurity = v <= Number.EPSILON * Math.max(1, mean * mean) ? 0 : v;
+    // Kept above 0 so that a node of unequal targets is never taken for pure.
+    this.nodeImpurity = Math.max(ss / weight, Number.MIN_VALUE);
   }
 
   /** The feature of the best split of the node's rows (its bin in splitBin), or −1 when none is valid. */
@@ -291,7 +299,7 @@ export class ForestTreeBuilder {
         if (b < lo) lo = b;
         if (b > hi) hi = b;
       }
-      if (hi - lo < 64 * nt) {
+      if (hi - lo < 16 * nt) {
         let m = 0;
         for (let b = lo; b <= hi; b++) if (cnt[b]! > 0) touched[m++] = b;
       } else touched.subarray(0, nt).sort();

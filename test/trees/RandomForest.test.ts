@@ -124,6 +124,15 @@ test('Friedman #1 regression (2000 rows, 50 trees, all features per split): held
   assert.ok(r >= 0.82, `R² ${r}`);
 });
 
+test('regression is scale-free: targets × 1e-9 or + 1e6 grow the same trees (purity is judged relative to the target)', () => {
+  const d = make(14, 300, 4, (x, o, rng) => x[o]! * 2 + rng.normal());
+  const base = fit(d, { task: 'regression', trees: 3 }).summary();
+  for (const map of [(v: number) => v * 1e-9, (v: number) => v + 1e6]) {
+    const s = fit({ ...d, y: d.y.map(map) }, { task: 'regression', trees: 3 }).summary();
+    assert.equal(s, base);
+  }
+});
+
 test('same seed: identical predictions; another seed: other trees', () => {
   const d = make(5, 600, 5, xor);
   const a = predictAll(fit(d, { task: 'classification', trees: 10, seed: 7 }), d, 2);
