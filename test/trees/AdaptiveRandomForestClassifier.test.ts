@@ -36,6 +36,23 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return -1;
 }
 
+/** A dense matrix as CSR, its zeros left out. */
+function toCsr(m: FeatureMatrix): FeatureMatrix {
+  const c = m.cols,
+    indptr = new Int32Array(m.rows + 1),
+    idx: number[] = [],
+    val: number[] = [];
+  for (let i = 0; i < m.rows; i++) {
+    for (let j = 0; j < c; j++)
+      if (m.values[i * c + j] !== 0) {
+        idx.push(j);
+        val.push(m.values[i * c + j]!);
+      }
+    indptr[i + 1] = idx.length;
+  }
+  return FeatureMatrix.csr(m.rows, c, indptr, Int32Array.from(idx), Float32Array.from(val), { targets: m.targets, weights: m.weights });
+}
+
 /** Whether two forests hold the same trees, detectors and counts (their states but for the worker count), without printing megabytes when not. */
 function sameTrees(a: AdaptiveRandomForestClassifier, b: AdaptiveRandomForestClassifier): boolean {
   const sa = a.toJSON(),
@@ -137,6 +154,15 @@ test('serial and parallel (2 workers) give identical predictions and state; toJS
   await par.testThenTrainParallel(sliceRows(m, 0, 2_000), b);
   serial.testThenTrain(sliceRows(m, 0, 2_000), a);
   assert.is(firstDifference(b, a), -1);
+  // CSR rows with weights (0, 0.5, 2, and unlabelled rows) cross to the workers too.
+  const w = sliceRows(m, 2_000, 4_000),
+    weights = Float32Array.from({ length: 2_000 }, (_, i) => [0, 0.5, 1, 2][i % 4]!),
+    targets = w.targets!.map((y, i) => (i % 7 === 3 ? NaN : y));
+  const csr = toCsr(FeatureMatrix.dense(2_000, 3, w.values, { targets, weights }));
+  await par.testThenTrainParallel(csr, b);
+  serial.testThenTrain(csr, a);
+  assert.is(firstDifference(b, a), -1);
+  assert.is(par.seen, serial.seen);
   await par.close();
   assert.is(ArfWorkerPool.live, 0);
   assert.ok(sameTrees(par, serial));
@@ -168,18 +194,7 @@ test('summary, feature importances (SEA: attrib3 is irrelevant) and CSR input', 
   assert.ok(Math.abs(imp[0]! + imp[1]! + imp[2]! - 1) < 1e-9, `sum ${imp}`);
   assert.ok(imp[2]! < imp[0]! && imp[2]! < imp[1]!, `importances ${imp}`);
   // The same rows as CSR (zeros left out) give the same forest.
-  const indptr = new Int32Array(m.rows + 1),
-    idx: number[] = [],
-    val: number[] = [];
-  for (let i = 0; i < m.rows; i++) {
-    for (let j = 0; j < 3; j++)
-      if (m.values[i * 3 + j] !== 0) {
-        idx.push(j);
-        val.push(m.values[i * 3 + j]!);
-      }
-    indptr[i + 1] = idx.length;
-  }
-  const csr = FeatureMatrix.csr(m.rows, 3, indptr, Int32Array.from(idx), Float32Array.from(val), { targets: m.targets });
+  const csr = toCsr(m);
   const g = new AdaptiveRandomForestClassifier({ inputs: 3, classes: 2, seed: 1, maxFeatures: 0 });
   g.testThenTrain(csr, new Float32Array(6_000));
   assert.equal(g.summary(), f.summary());
