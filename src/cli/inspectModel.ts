@@ -1,5 +1,5 @@
 import { formatCount } from '../core/index.js';
-import type { ModelState } from '../learn/index.js';
+import { MODEL_OPTION_KINDS, type ModelState } from '../learn/index.js';
 import { loadPipeline } from '../operators/index.js';
 import { TreeModel } from '../trees/index.js';
 import type { CliIO } from './Command.js';
@@ -20,9 +20,15 @@ export async function inspectModel(path: string, json: boolean, io: CliIO): Prom
     const state: ModelState = await m.state();
     const names = saved.pipeline.vectorizer?.layout?.names ?? [];
     const name = (j: number) => names[j] ?? `x[${j}]`;
+    // The options this kind takes (a resolved state records every key), the tree classes' own defaults over those given.
+    const recorded = (state.tree as { learner?: { options?: Record<string, unknown>; config?: Record<string, unknown> } } | null | undefined)?.learner;
+    const learner = recorded?.options ?? recorded?.config;
     const options = Object.fromEntries(
-      Object.entries({ ...state.options, ...((state.options.tree as Record<string, unknown> | undefined) ?? {}) }).filter(
-        ([k, v]) => v !== null && k !== 'tree' && k !== 'kind' && k !== 'task' && k !== 'outputs' && k !== 'inputs',
+      Object.entries({ ...state.options, ...((state.options.tree as Record<string, unknown> | undefined) ?? {}), ...(learner ?? {}) }).filter(
+        ([k, v]) =>
+          v !== null &&
+          !['tree', 'kind', 'task', 'outputs', 'inputs', 'classes', 'version'].includes(k) &&
+          (!Object.hasOwn(MODEL_OPTION_KINDS, k) || MODEL_OPTION_KINDS[k]!.includes(m.kind)),
       ),
     );
     const trees = m instanceof TreeModel ? m.summary() : null;

@@ -23,8 +23,12 @@ interface Learner {
 
 /** The forest for finite data fits on the rows kept: at most this many unless `maxRows` says otherwise. */
 const FOREST_MAX_ROWS = 1_000_000;
-/** A forest refits when the rows kept reach twice those of its last fit (so the fits cost about two final fits), not before this many. */
-const FOREST_FIRST_FIT = 1024;
+/**
+ * A forest refits when the rows kept reach twice those of its last fit (so all fits cost about two
+ * final fits), the first at this many: early fits are cheap, and rows before the first fit are
+ * predicted by an unfitted forest (uniform), which the progressive metrics count.
+ */
+const FOREST_FIRST_FIT = 64;
 /** Densified rows cost inputs × 4 bytes each: hashed widths are for the Hoeffding trees. */
 const FOREST_MAX_INPUTS = 16_384;
 
