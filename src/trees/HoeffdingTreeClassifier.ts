@@ -389,13 +389,9 @@ export class HoeffdingTreeClassifier {
     leaf.stats = null;
     leaf.mcCorrect = 0;
     leaf.nbCorrect = 0;
-    this.onSplit(leaf);
     this.splits++;
     if (this.maxLeaves > 0) this.enforceLeafLimit();
   }
-
-  /** Hook for subclasses: `node` just turned from a leaf into a split node. */
-  protected onSplit(_node: HoeffdingNode): void {}
 
   /**
    * MOA's memory management (enforceTrackerLimit): leaves ranked by promise, the weight they have
