@@ -21,12 +21,14 @@ export interface AdaptiveRandomForestClassifierState {
  * & Abdessalem, "Adaptive random forests for evolving data stream classification", Machine
  * Learning 106, 2017), with MOA's and River's defaults: 10 Hoeffding trees (grace period 50,
  * split confidence 0.01, tie threshold 0.05, naive Bayes adaptive leaves, info gain), each leaf
- * drawing m = floor(sqrt(M)) + 1 of the M features (the paper's m); online bagging with weights
- * k ~ Poisson(6); per tree an ADWIN warning detector (δ 0.01) that starts a background tree and
- * an ADWIN drift detector (δ 0.001) that swaps it in, both fed the tree's 0/1 error on its own
- * prediction before learning each row (River's order; MOA tests after training, and only rows
- * with k > 0). Each tree's normalised probabilities are weighted by its accuracy since it was
- * created (MOA's default; `weightedVote: false` for plain soft voting), and the sum normalised.
+ * drawing m = floor(sqrt(M)) + 1 of the M features (the paper's m; MOA's option defaults to 60 %
+ * of M, River's to round(sqrt(M))); online bagging with weights k ~ Poisson(6); per tree an ADWIN
+ * warning detector (δ 0.01) that starts a background tree and an ADWIN drift detector (δ 0.001)
+ * that swaps it in, both fed the 0/1 error of the tree's prediction before learning, on every
+ * labelled row (its test-then-train error; MOA and River feed the error of the prediction after
+ * training, on rows with k > 0 only). Each tree's normalised probabilities are weighted by its
+ * accuracy since it was created (MOA's default; `weightedVote: false` for plain soft voting),
+ * and the sum normalised.
  *
  * Each tree slot has its own Rng seeded from (seed, slot), so the forest's results do not depend
  * on how the slots are spread over threads: testThenTrainParallel gives testThenTrain's results.

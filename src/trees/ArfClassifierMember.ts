@@ -23,12 +23,13 @@ export interface ArfClassifierMemberState {
 }
 
 /**
- * A classification tree slot of the ARF. Each row: the tree's class (argmax of its probabilities
- * before learning) scores its accuracy since it was created (the vote weight, as MOA) and gives
- * the 0/1 error fed to both ADWINs (as River: every row, whatever the Poisson weight); the tree,
- * and the background tree if any, learn the row with weight k·w, k ~ Poisson(λ). A warning starts
- * a fresh background tree (replacing one already there, as MOA and River); a drift puts the
- * background tree in front (or a fresh tree when there is none), with new detectors and accuracy.
+ * A classification tree slot of the ARF. Each labelled row: the tree's class (argmax of its
+ * probabilities before learning) scores its accuracy since it was created (the vote weight, as
+ * MOA) and gives the 0/1 error fed to both ADWINs, whatever the Poisson weight (MOA and River test
+ * after training, when k > 0); the tree, and the background tree if any, learn the row with
+ * weight k·w, k ~ Poisson(λ). A warning starts a fresh background tree (replacing one already
+ * there, as MOA and River); a drift puts the background tree in front (or a fresh tree when there
+ * is none), with new detectors and accuracy.
  */
 export class ArfClassifierMember implements ArfMember {
   readonly width: number;
