@@ -1,7 +1,7 @@
 /** Distinct values an observer keeps (plus at most one bucket per sign beyond, see update). */
 const CAP = 128;
-/** Buckets allocated at first. */
-const INITIAL = 16;
+/** Buckets allocated at first: 48 bytes, small enough for V8 to keep the typed array on the heap (a 0/1 feature needs one). */
+const INITIAL = 2;
 /** Doubles per bucket: key, weight, weighted target sum. */
 const STRIDE = 3;
 
@@ -51,8 +51,9 @@ export class EbstObserver {
   private buf: Float64Array;
 
   constructor() {
-    // Small at first (a 0/1 feature holds one bucket), then straight to full size: every
-    // typed-array allocation is an off-heap buffer, and a continuous feature fills CAP anyway.
+    // Tiny at first (a 0/1 feature holds one bucket; V8 keeps typed arrays this small on its heap,
+    // larger ones cost an off-heap allocation each), then straight to full size: a continuous
+    // feature fills CAP anyway.
     this.buf = new Float64Array(INITIAL * STRIDE);
   }
 

@@ -24,9 +24,13 @@ export class LeafLinearModel {
   /** 1 + |z|² of the last row predicted (reused by learn). */
   private norm = 1;
 
-  constructor(readonly inputs: number) {
-    this.arr = inputs <= DENSE_LIMIT ? new Float64Array(inputs) : null;
-    this.map = inputs <= DENSE_LIMIT ? null : new Map();
+  constructor(
+    readonly inputs: number,
+    arr?: Float64Array | null,
+    map?: Map<number, number> | null,
+  ) {
+    this.arr = arr !== undefined ? arr : inputs <= DENSE_LIMIT ? new Float64Array(inputs) : null;
+    this.map = map !== undefined ? map : inputs <= DENSE_LIMIT ? null : new Map();
   }
 
   /** The standardized prediction for a row; also keeps 1 + |z|² for the learn that follows. */
@@ -81,7 +85,9 @@ export class LeafLinearModel {
 
   /** A copy (a new leaf starts from its parent's model, as in River). */
   clone(): LeafLinearModel {
-    return LeafLinearModel.fromJSON(this.inputs, this.toJSON());
+    const m = new LeafLinearModel(this.inputs, this.arr === null ? null : this.arr.slice(), this.map === null ? null : new Map(this.map));
+    m.bias = this.bias;
+    return m;
   }
 
   toJSON(): LeafLinearModelState {
