@@ -71,6 +71,7 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier {
   override learn(row: TreeRow, y: number, w = 1): void {
     this.check(y, w);
     if (w === 0) return;
+    if (this.maxFeatures > 0) this.observe(row);
     this.weightSeen += w;
     this.learnFrom(this.root, row, y, w);
     this.tick();

@@ -49,6 +49,8 @@ export interface HoeffdingTreeClassifierState {
   sinceCheck: number;
   rng: { s: number[]; spare: number | null };
   root: HoeffdingNodeState;
+  /** maxFeatures > 0: the features seen non-zero, in order of first sight (the subspace pool). */
+  pool?: number[];
 }
 
 /** Leaf modes, indexes of LEAF_MODES ('majority' is 0). */
@@ -106,6 +108,14 @@ export class HoeffdingTreeClassifier {
   private readonly lp: Float64Array;
   private readonly cand: SplitCandidate;
   private perm: Int32Array | null = null;
+  /**
+   * With maxFeatures: the features this tree has seen non-zero, in order of first sight. Leaves
+   * draw their subspace from them, not from every input: a one-hot block sized for 50 categories
+   * that holds 3, or a 2^18 hashed space, would otherwise fill most subspaces with columns that are
+   * always 0 (a tree whose root drew none of the useful features never splits).
+   */
+  private pool: number[] = [];
+  private inPool: Uint8Array | Set<number> | null = null;
   // The last naive Bayes answer and what it depends on (see nbLogPosterior).
   private nbStats: GaussianObserver | null = null;
   private nbWeight = -1;
@@ -171,6 +181,7 @@ export class HoeffdingTreeClassifier {
   learn(row: TreeRow, y: number, w = 1): void {
     this.check(y, w);
     if (w === 0) return;
+    if (this.maxFeatures > 0) this.observe(row);
     this.weightSeen += w;
     this.learnLeaf(this.sort(this.root, row), row, y, w);
     this.tick();
@@ -234,11 +245,53 @@ export class HoeffdingTreeClassifier {
     return n;
   }
 
-  /** maxFeatures distinct features drawn uniformly, sorted; null when the leaf may use all. */
+  /**
+   * Adds the row's non-zero features to the subspace pool. Before the first row the pool is empty
+   * and the root drew from every input: it draws again from the first row's features.
+   */
+  protected observe(row: TreeRow): void {
+    const x = row.x,
+      nz = row.nz;
+    let seen = this.inPool;
+    if (seen === null) seen = this.inPool = this.inputs <= WIDE_INPUTS ? new Uint8Array(this.inputs) : new Set<number>();
+    const first = this.pool.length === 0;
+    for (let k = 0; k < row.n; k++) {
+      const j = nz[k]!;
+      if (x[j] === 0) continue;
+      if (seen instanceof Uint8Array) {
+        if (seen[j] === 1) continue;
+        seen[j] = 1;
+      } else {
+        if (seen.has(j)) continue;
+        seen.add(j);
+      }
+      this.pool.push(j);
+    }
+    if (first && this.pool.length > 0 && this.weightSeen === 0 && this.root.feature < 0) this.root = this.newLeaf(0, this.root.dist);
+  }
+
+  /**
+   * maxFeatures distinct features drawn uniformly from the pool (every input before any row),
+   * sorted; null when the leaf may use all: no maxFeatures, or no more features in use than it.
+   */
   private drawSubset(): Int32Array | null {
-    const m = this.maxFeatures,
-      d = this.inputs;
-    if (m === 0 || m >= d) return null;
+    const m = this.maxFeatures;
+    if (m === 0) return null;
+    const pooled = this.pool.length > 0;
+    const d = pooled ? this.pool.length : this.inputs;
+    if (m >= d) return null;
+    if (pooled) {
+      const p = this.pool.slice();
+      const out = new Int32Array(m);
+      for (let i = 0; i < m; i++) {
+        const j = i + this.rng.int(d - i);
+        const t = p[i]!;
+        p[i] = p[j]!;
+        p[j] = t;
+        out[i] = p[i]!;
+      }
+      return out.sort();
+    }
     const out = new Int32Array(m);
     if (d <= WIDE_INPUTS) {
       // Partial Fisher–Yates over 0..d−1 (reset each time, so the draws depend on the RNG alone).
@@ -442,6 +495,7 @@ export class HoeffdingTreeClassifier {
       sinceCheck: this.sinceCheck,
       rng: this.rng.toJSON(),
       root: this.root.toJSON(),
+      ...(this.maxFeatures > 0 ? { pool: this.pool.slice() } : {}),
     };
   }
 
@@ -452,6 +506,15 @@ export class HoeffdingTreeClassifier {
     this.sinceCheck = state.sinceCheck;
     this.rng = Rng.fromJSON(state.rng);
     this.root = HoeffdingNode.fromJSON(state.root, this.classes, this.inputs);
+    this.pool = state.pool?.slice() ?? [];
+    this.inPool = null;
+    if (this.pool.length > 0) {
+      const seen = (this.inPool = this.inputs <= WIDE_INPUTS ? new Uint8Array(this.inputs) : new Set<number>());
+      for (const j of this.pool) {
+        if (seen instanceof Uint8Array) seen[j] = 1;
+        else seen.add(j);
+      }
+    }
   }
 
   static fromJSON(state: HoeffdingTreeClassifierState): HoeffdingTreeClassifier {

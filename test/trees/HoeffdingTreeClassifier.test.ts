@@ -178,6 +178,33 @@ test('maxFeatures: each leaf draws that many features and splits only on one of 
   assert.is(fit(agrawal(10)).toJSON().root.subset, undefined);
 });
 
+test('maxFeatures draws from the features the tree has seen non-zero, not from columns that are always 0', () => {
+  // 53 inputs as the quick path lays out 2 numbers and a category of 3 values with room for 50: only 0..4 are ever non-zero.
+  const inputs = 53,
+    r = new Rng(4);
+  const x = new Float64Array(inputs),
+    nz = Int32Array.from({ length: inputs }, (_, j) => j);
+  const row: TreeRow = { x, nz, n: inputs };
+  const t = new HoeffdingTreeClassifier({ classes: 2, inputs, maxFeatures: 8, gracePeriod: 50, delta: 0.01 });
+  const u = new HoeffdingTreeClassifier({ classes: 2, inputs, maxFeatures: 3, gracePeriod: 50, delta: 0.01, seed: 9 });
+  for (let i = 0; i < 3000; i++) {
+    x.fill(0);
+    x[0] = r.float();
+    x[1] = r.float();
+    x[2 + (i % 3)] = 1;
+    t.learn(row, x[0]! > 0.2 ? 1 : 0);
+    u.learn(row, x[0]! > 0.2 ? 1 : 0);
+  }
+  const root = t.toJSON().root as { feature?: number; subset?: number[] };
+  // 5 features in use, fewer than 8: every leaf may use them all, and the root splits on x0.
+  assert.is(root.subset, undefined);
+  assert.is(root.feature, 0);
+  assert.equal(t.toJSON().pool, [0, 1, 2, 3, 4]);
+  // 3 of the 5: every subset lies within them.
+  for (const n of nodes(u.toJSON().root)) for (const f of n.subset ?? []) assert.ok(f <= 4, `drew ${f}`);
+  assert.equal(HoeffdingTreeClassifier.fromJSON(JSON.parse(JSON.stringify(u.toJSON()))).toJSON(), u.toJSON());
+});
+
 test('weighted learn: w = 2 matches learning the row twice; w = 0 learns nothing', () => {
   const s = sea(4000);
   for (const leaf of ['majority', 'naiveBayes'] as const) {
