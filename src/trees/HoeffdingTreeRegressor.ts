@@ -75,6 +75,8 @@ type NodeState = SplitState | RegressionLeafState;
 export interface HoeffdingTreeRegressorState {
   kind: 'hoeffdingTreeRegressor';
   options: ResolvedOptions;
+  /** maxFeatures > 0: the features seen non-zero, in order of first sight (the subspace pool). */
+  pool?: number[];
   seen: number;
   offset: number;
   splits: number;
@@ -175,6 +177,13 @@ export class HoeffdingTreeRegressor {
   private readonly best: EbstSplit = { merit: 0, threshold: 0, leftW: 0, leftS: 0, rightW: 0, rightS: 0 };
   /** Scratch permutation for drawing subspaces of narrow inputs. */
   private perm: Int32Array | null = null;
+  /**
+   * With maxFeatures: the features this tree has seen non-zero, in order of first sight. Leaves
+   * draw their subspace from them, not from every input (one-hot blocks sized for more values than
+   * they hold, hashed spaces: most draws would be columns that are always 0).
+   */
+  private pool: number[] = [];
+  private inPool: Uint8Array | Set<number> | null = null;
 
   constructor(options: HoeffdingTreeRegressorOptions) {
     const o = new OptionReader('hoeffdingTreeRegressor', options as unknown as Record<string, unknown>);
@@ -225,6 +234,7 @@ export class HoeffdingTreeRegressor {
     if (!Number.isFinite(y)) throw new RangeError(`HoeffdingTreeRegressor.learn: the target must be finite, got ${y}`);
     if (!(w >= 0) || w === Infinity) throw new RangeError(`HoeffdingTreeRegressor.learn: the weight must be finite and ≥ 0, got ${w}`);
     if (w === 0) return;
+    if (this.maxFeatures > 0) this.observe(row);
     if (this._seen === 0) this.offset = y;
     this._seen += w;
     const yc = y - this.offset;
@@ -380,11 +390,55 @@ export class HoeffdingTreeRegressor {
     return l;
   }
 
-  /** maxFeatures distinct features drawn uniformly, ascending; null when that is every feature. */
+  /**
+   * Adds the row's non-zero features to the subspace pool (see `pool`). Before the first row the
+   * pool is empty and the root drew from every input: it draws again from the first row's features.
+   */
+  private observe(row: TreeRow): void {
+    const x = row.x,
+      nz = row.nz;
+    let seen = this.inPool;
+    if (seen === null) seen = this.inPool = this.inputs <= DENSE_LIMIT ? new Uint8Array(this.inputs) : new Set<number>();
+    const first = this.pool.length === 0;
+    for (let k = 0; k < row.n; k++) {
+      const j = nz[k]!;
+      if (x[j] === 0) continue;
+      if (seen instanceof Uint8Array) {
+        if (seen[j] === 1) continue;
+        seen[j] = 1;
+      } else {
+        if (seen.has(j)) continue;
+        seen.add(j);
+      }
+      this.pool.push(j);
+    }
+    if (first && this.pool.length > 0 && this._seen === 0 && this.root.isLeaf)
+      this.root = this.newLeaf(0, 0, 0, this.leaf === 'mean' ? null : new LeafLinearModel(this.inputs));
+  }
+
+  /**
+   * maxFeatures distinct features drawn uniformly from the pool (every input before any row),
+   * ascending; null when that is every feature in use.
+   */
   private drawSubspace(): Int32Array | null {
-    const k = this.maxFeatures,
-      d = this.inputs;
-    if (k === 0 || k >= d) return null;
+    const k = this.maxFeatures;
+    if (k === 0) return null;
+    if (this.pool.length > 0) {
+      const d = this.pool.length;
+      if (k >= d) return null;
+      const p = this.pool.slice(),
+        out = new Int32Array(k);
+      for (let i = 0; i < k; i++) {
+        const r = i + this.rng.int(d - i),
+          t = p[i]!;
+        p[i] = p[r]!;
+        p[r] = t;
+        out[i] = p[i]!;
+      }
+      return out.sort();
+    }
+    const d = this.inputs;
+    if (k >= d) return null;
     const out = new Int32Array(k);
     if (d <= DENSE_LIMIT) {
       // Partial Fisher–Yates over a scratch permutation.
@@ -537,6 +591,7 @@ export class HoeffdingTreeRegressor {
       rng: this.rng.toJSON(),
       scaler: this.scaler === null ? null : this.scaler.toJSON(),
       root: node(this.root),
+      ...(this.maxFeatures > 0 ? { pool: this.pool.slice() } : {}),
     };
   }
 
@@ -561,6 +616,14 @@ export class HoeffdingTreeRegressor {
       return n;
     };
     t.root = node(state.root);
+    if (state.pool?.length) {
+      const seen = (t.inPool = inputs <= DENSE_LIMIT ? new Uint8Array(inputs) : new Set<number>());
+      for (const j of state.pool) {
+        t.pool.push(j);
+        if (seen instanceof Uint8Array) seen[j] = 1;
+        else seen.add(j);
+      }
+    }
     return t;
   }
 }

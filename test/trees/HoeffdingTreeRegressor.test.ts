@@ -160,9 +160,11 @@ test('maxDepth, maxLeaves and maxFeatures do what they say', () => {
   for (let seed = 1; seed <= 6; seed++) {
     const t = new HoeffdingTreeRegressor({ inputs: 3, maxFeatures: 1, leaf: 'mean', seed }),
       r = denseRow(3);
+    // The root draws again from the first row's non-zero features (the pool), then keeps its draw.
+    t.learn(load(r, P.X, 3, 0), P.Y[0]!);
     const drawn = (t.toJSON().root as { allowed: number[] }).allowed;
     assert.is(drawn.length, 1);
-    for (let i = 0; i < 3000; i++) t.learn(load(r, P.X, 3, i), P.Y[i]!);
+    for (let i = 1; i < 3000; i++) t.learn(load(r, P.X, 3, i), P.Y[i]!);
     const st = t.toJSON();
     if (!st.root.leaf) assert.is(st.root.feature, drawn[0]);
     const leaves: HoeffdingTreeRegressorState['root'][] = [st.root];
