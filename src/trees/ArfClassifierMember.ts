@@ -3,7 +3,7 @@ import { ADWIN, type ADWINState } from '../drift/index.js';
 import type { ArfMember, ArfMemberSummary } from './ArfMember.js';
 import { ArfRandom } from './ArfRandom.js';
 import type { ArfConfig } from './arfConfig.js';
-import { HoeffdingTreeClassifier, type HoeffdingTreeClassifierState } from './HoeffdingTreeClassifier.js';
+import { HoeffdingTreeClassifier, type HoeffdingTreeClassifierOptions, type HoeffdingTreeClassifierState } from './HoeffdingTreeClassifier.js';
 import type { TreeRow } from './TreeRow.js';
 
 export interface ArfClassifierMemberState {
@@ -80,7 +80,9 @@ export class ArfClassifierMember implements ArfMember {
       gracePeriod: c.gracePeriod,
       delta: c.delta,
       tau: c.tau,
-      leaf: 'adaptive',
+      leaf: c.leaf as HoeffdingTreeClassifierOptions['leaf'],
+      maxDepth: c.maxDepth,
+      maxLeaves: c.maxLeaves,
       maxFeatures: c.maxFeatures,
       seed: this.rng.nextUint32(),
     });

@@ -3,7 +3,7 @@ import { ADWIN, type ADWINState } from '../drift/index.js';
 import type { ArfMember, ArfMemberSummary } from './ArfMember.js';
 import { ArfRandom } from './ArfRandom.js';
 import type { ArfConfig } from './arfConfig.js';
-import { HoeffdingTreeRegressor, type HoeffdingTreeRegressorState } from './HoeffdingTreeRegressor.js';
+import { HoeffdingTreeRegressor, type HoeffdingTreeRegressorOptions, type HoeffdingTreeRegressorState } from './HoeffdingTreeRegressor.js';
 import type { TreeRow } from './TreeRow.js';
 
 export interface ArfRegressorMemberState {
@@ -85,7 +85,9 @@ export class ArfRegressorMember implements ArfMember {
       gracePeriod: c.gracePeriod,
       delta: c.delta,
       tau: c.tau,
-      leaf: 'adaptive',
+      leaf: c.leaf as HoeffdingTreeRegressorOptions['leaf'],
+      maxDepth: c.maxDepth,
+      maxLeaves: c.maxLeaves,
       maxFeatures: c.maxFeatures,
       seed: this.rng.nextUint32(),
     });

@@ -16,6 +16,12 @@ export interface ArfCommonOptions {
   delta?: number;
   /** Hoeffding tree tie threshold (default 0.05). */
   tau?: number;
+  /** The trees' leaf predictor: 'majority' | 'naiveBayes' | 'adaptive' (classes), 'mean' | 'linear' | 'adaptive' (regression); default 'adaptive' (ARF's NBAdaptive, River's adaptive). */
+  leaf?: string;
+  /** Deepest level a tree may split to; 0 = unlimited (default). */
+  maxDepth?: number;
+  /** Most leaves a tree keeps learning (its memory limit); 0 = unlimited (default). */
+  maxLeaves?: number;
   /** ADWIN δ of each tree's warning detector (default 0.01). */
   warningDelta?: number;
   /** ADWIN δ of each tree's drift detector (default 0.001). */
@@ -41,6 +47,9 @@ export interface ArfConfig {
   gracePeriod: number;
   delta: number;
   tau: number;
+  leaf: string;
+  maxDepth: number;
+  maxLeaves: number;
   warningDelta: number;
   driftDelta: number;
   weightedVote: boolean;
@@ -72,6 +81,9 @@ export function arfConfig(path: string, options: object, kind: 'classifier' | 'r
     gracePeriod: o.int('gracePeriod', 50, 1),
     delta: o.number('delta', 0.01, 0, 1, '()'),
     tau: o.number('tau', 0.05, 0, 1, '[]'),
+    leaf: o.oneOf('leaf', 'adaptive', kind === 'classifier' ? (['majority', 'naiveBayes', 'adaptive'] as const) : (['mean', 'linear', 'adaptive'] as const)),
+    maxDepth: o.int('maxDepth', 0, 0, 1 << 16),
+    maxLeaves: o.int('maxLeaves', 0, 0),
     warningDelta: o.number('warningDelta', 0.01, 0, 1, '()'),
     driftDelta: o.number('driftDelta', 0.001, 0, 1, '()'),
     weightedVote: o.bool('weightedVote', kind === 'classifier'),

@@ -218,6 +218,9 @@ test('bad options throw SpecError naming the key; bad labels throw before anythi
     [{ inputs: 3, classes: 2, seed: 1.5 }, 'arf.seed'],
     [{ inputs: 3, classes: 2, workers: -1 }, 'arf.workers'],
     [{ inputs: 3, classes: 2, tree: 5 }, 'arf.tree'],
+    [{ inputs: 3, classes: 2, leaf: 'mean' }, 'arf.leaf'],
+    [{ inputs: 3, classes: 2, maxLeaves: -1 }, 'arf.maxLeaves'],
+    [{ inputs: 3, classes: 2, maxDepth: 0.5 }, 'arf.maxDepth'],
   ];
   for (const [o, key] of bad)
     assert.throws(
@@ -225,6 +228,10 @@ test('bad options throw SpecError naming the key; bad labels throw before anythi
       (e: unknown) => e instanceof SpecError && (e as Error).message.includes(key),
       key,
     );
+  // Tree options reach the trees: depth-1 majority-class stumps.
+  const stumps = new AdaptiveRandomForestClassifier({ inputs: 3, classes: 2, leaf: 'majority', maxDepth: 1, trees: 3 });
+  stumps.testThenTrain(generatorMatrix(new SEAGenerator({ seed: 2 }), 2_000), new Float32Array(4_000));
+  assert.is(stumps.summary().depth, 1);
   const f = new AdaptiveRandomForestClassifier({ inputs: 3, classes: 2 });
   const m = FeatureMatrix.dense(2, 3, new Float32Array(6), { targets: Float32Array.of(1, 2) });
   assert.throws(() => f.testThenTrain(m, new Float32Array(4)), /row 1/);

@@ -124,6 +124,7 @@ test('bad options throw SpecError naming the key', () => {
     [{ inputs: 3, lambda: -1 }, 'arf.lambda'],
     [{ inputs: 3, trees: 2.5 }, 'arf.trees'],
     [{ inputs: 3, workers: 100 }, 'arf.workers'],
+    [{ inputs: 3, leaf: 'naiveBayes' }, 'arf.leaf'],
   ];
   for (const [o, key] of bad)
     assert.throws(
