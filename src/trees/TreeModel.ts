@@ -148,7 +148,8 @@ export class TreeModel implements Model {
       nodes: s.nodes ?? 0,
       leaves: s.leaves ?? 0,
       depth: s.depth ?? 0,
-      resets: (s.resets ?? 0) + (s.replacements ?? 0),
+      // arf: drifts (each replaced a tree, by its background tree or a fresh one); hat: subtrees replaced by alternates.
+      resets: (s.drifts ?? 0) + (s.replacements ?? 0),
       rows: this.learned,
     };
   }
@@ -353,7 +354,7 @@ function valueLearner(r: HoeffdingTreeRegressor): Learner {
     predict: (row, out) => {
       out[0] = r.predict(row);
     },
-    summary: () => ({ trees: 1, ...(r.summary() as unknown as Record<string, number>) }),
+    summary: () => ({ trees: 1, ...(r.summary() as unknown as Record<string, number>), replacements: r.replacements }),
     featureImportances: (out) => r.featureImportances(out),
     state: async () => r.toJSON(),
     close: async () => {},

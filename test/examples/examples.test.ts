@@ -20,7 +20,7 @@ test('every example spec is covered by this file', () => {
   const specs = readdirSync(resolve(root, 'examples'))
     .filter((f) => f.endsWith('.yaml'))
     .sort();
-  assert.equal(specs, ['drift.yaml', 'flights-arrow.yaml', 'seattle-weather.yaml', 'tcp-stream.yaml', 'text.yaml']);
+  assert.equal(specs, ['agrawal-arf.yaml', 'drift.yaml', 'flights-arrow.yaml', 'seattle-weather.yaml', 'tcp-stream.yaml', 'text.yaml']);
 });
 
 test('flights from Arrow: delay > 15 with a held-out fifth', async () => {
@@ -48,6 +48,16 @@ test('synthetic SEA drift stream', async () => {
   ]);
   assert.is(r.rows.read, 20000);
   assert.ok(r.metrics.accuracy > 0.7, JSON.stringify(r.metrics));
+});
+
+test('an Adaptive Random Forest through an abrupt Agrawal drift: trees replaced, accuracy kept', async () => {
+  const r = await runExample('agrawal-arf.yaml', ['--set', 'source.maxRows=20000', '--set', 'source.synthetic.drift.position=10000']);
+  assert.is(r.rows.read, 20000);
+  assert.is(r.trees.kind, 'arf');
+  assert.is(r.trees.trees, 10);
+  // Function 1 then 4 (both age/salary rules): a forest that adapts stays well above the majority class.
+  assert.ok(r.metrics.accuracy > 0.8 && r.rolling.values.accuracy > 0.75, JSON.stringify([r.metrics, r.rolling]));
+  assert.ok(r.trees.resets > 0, JSON.stringify(r.trees));
 });
 
 test('text classification stream', async () => {
