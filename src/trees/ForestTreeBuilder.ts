@@ -6,7 +6,7 @@ export interface ForestTreeData {
   rows: number;
   inputs: number;
   /** Bin indexes, row-major (HistogramBinner.transform). */
-  binned: Uint8Array;
+  binned: Uint16Array;
   /** Bins per feature. */
   bins: Int32Array;
   /** Thresholds per feature: "bin ≤ b" is "x ≤ thresholds[f][b]". */
@@ -64,10 +64,12 @@ export class ForestTreeBuilder {
     this.tmp = new Int32Array(d.rows);
     this.feats = new Int32Array(d.inputs);
     for (let f = 0; f < d.inputs; f++) this.feats[f] = f;
-    this.hist = new Float64Array(256 * width);
-    this.hsum = new Float64Array(256);
-    this.cnt = new Int32Array(256);
-    this.touched = new Int32Array(256);
+    let most = 1;
+    for (let f = 0; f < d.inputs; f++) most = Math.max(most, d.bins[f]!);
+    this.hist = new Float64Array(most * width);
+    this.hsum = new Float64Array(most);
+    this.cnt = new Int32Array(most);
+    this.touched = new Int32Array(most);
     this.node = new Float64Array(width);
     this.left = new Float64Array(width);
     this.importance = new Float64Array(d.inputs);
@@ -292,7 +294,7 @@ export class ForestTreeBuilder {
         touched[b + 1] = v;
       }
     } else {
-      let lo = 255,
+      let lo = 65535,
         hi = 0;
       for (let t = 0; t < nt; t++) {
         const b = touched[t]!;

@@ -20,9 +20,9 @@ export class HistogramBinner {
     readonly thresholds: Float64Array[],
   ) {}
 
-  /** Thresholds from x (rows × inputs, row-major); `bins` in 2..256 so a bin index fits a byte. */
+  /** Thresholds from x (rows × inputs, row-major); `bins` in 2..65536 so a bin index fits 16 bits. */
   static fit(x: Float32Array, rows: number, inputs: number, bins: number): HistogramBinner {
-    if (!Number.isInteger(bins) || bins < 2 || bins > 256) throw new SchemaError(`HistogramBinner: bins must be 2..256, got ${bins}`);
+    if (!Number.isInteger(bins) || bins < 2 || bins > 65536) throw new SchemaError(`HistogramBinner: bins must be 2..65536, got ${bins}`);
     if (x.length !== rows * inputs) throw new SchemaError(`HistogramBinner: x has ${x.length} values, expected rows × inputs = ${rows} × ${inputs}`);
     const col = new Float64Array(rows);
     const out: Float64Array[] = [];
@@ -66,10 +66,10 @@ export class HistogramBinner {
    * Bin indexes, row-major as x (row i's at [i × inputs, (i + 1) × inputs)): deep in a tree a node's
    * rows are scattered, and its scans of several features then share each row's cache line.
    */
-  transform(x: Float32Array, rows: number): Uint8Array {
+  transform(x: Float32Array, rows: number): Uint16Array {
     const d = this.inputs;
     if (x.length !== rows * d) throw new SchemaError(`HistogramBinner: x has ${x.length} values, expected rows × inputs = ${rows} × ${d}`);
-    const out = new Uint8Array(rows * d);
+    const out = new Uint16Array(rows * d);
     for (let f = 0; f < d; f++) {
       const t = this.thresholds[f]!,
         m = t.length;

@@ -22,7 +22,11 @@ export interface RandomForestOptions {
   minSamplesLeaf?: number;
   /** Default true. */
   bootstrap?: boolean;
-  /** Histogram bins per feature, 2..256, default 255. */
+  /**
+   * Histogram bins per feature, 2..65536, default 1024 (LightGBM's 255 cost 1.8 accuracy points
+   * against scikit-learn's exact search on flights-200k, whose columns hold ~1200 distinct values;
+   * 1024 costs ~15% more fit time than 255 on continuous columns).
+   */
   bins?: number;
   /** Default gini (classification), squaredError (regression). */
   criterion?: 'gini' | 'entropy' | 'squaredError';
@@ -49,7 +53,8 @@ export interface RandomForestState {
  * One deliberate difference: splits are searched over histogram bins (`bins` per feature, thresholds at
  * the midpoints between distinct training values, or at quantiles when there are more, as LightGBM and
  * scikit-learn's HistGradientBoosting do) rather than over every sorted value; with ≤ `bins` distinct
- * values per feature this is the exact search. Trees are grown one after another on one thread.
+ * values per feature this is the exact search (scikit-learn's splitter also puts thresholds at
+ * midpoints). Trees are grown one after another on one thread.
  */
 export class RandomForest {
   private readonly o: Required<RandomForestOptions>;
@@ -215,7 +220,7 @@ function readOptions(options: RandomForestOptions): Required<RandomForestOptions
   const minSamplesSplit = r.int('minSamplesSplit', 2, 2);
   const minSamplesLeaf = r.int('minSamplesLeaf', 1, 1);
   const bootstrap = r.bool('bootstrap', true);
-  const bins = r.int('bins', 255, 2, 256);
+  const bins = r.int('bins', 1024, 2, 65536);
   const criterion =
     task === 'classification' ? r.oneOf('criterion', 'gini', ['gini', 'entropy'] as const) : r.oneOf('criterion', 'squaredError', ['squaredError'] as const);
   const seed = r.seed('seed', 1);

@@ -317,7 +317,7 @@ test('bad options throw a SpecError naming the key', () => {
   bad({ minSamplesSplit: 1 }, 'minSamplesSplit');
   bad({ minSamplesLeaf: 0 }, 'minSamplesLeaf');
   bad({ bootstrap: 1 }, 'bootstrap');
-  bad({ bins: 300 }, 'bins');
+  bad({ bins: 70000 }, 'bins');
   bad({ criterion: 'squaredError' }, 'criterion');
   bad({ seed: 1.5 }, 'seed');
   bad({ tress: 10 }, 'tress');
