@@ -84,7 +84,7 @@ export class AdaptiveRandomForestRegressor extends ArfForest<ArfRegressorMember>
   static fromJSON(s: AdaptiveRandomForestRegressorState): AdaptiveRandomForestRegressor {
     if (s?.kind !== 'arf-regressor' || !Array.isArray(s.members) || s.members.length !== s.config?.trees)
       throw new SluiceError('TREE_STATE', `arf.fromJSON: expected an arf-regressor state with one member per tree, got ${JSON.stringify(s?.kind)}`);
-    const { kind: _k, classes: _c, ...options } = s.config;
+    const { kind: _k, classes: _c, criterion: _s, ...options } = s.config;
     const f = new AdaptiveRandomForestRegressor(options);
     f.members = s.members.map((m, t) => f.makeMember(t, m));
     f.nSeen = s.seen;

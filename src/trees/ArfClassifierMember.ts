@@ -81,6 +81,7 @@ export class ArfClassifierMember implements ArfMember {
       delta: c.delta,
       tau: c.tau,
       leaf: c.leaf as HoeffdingTreeClassifierOptions['leaf'],
+      criterion: c.criterion,
       maxDepth: c.maxDepth,
       maxLeaves: c.maxLeaves,
       maxFeatures: c.maxFeatures,

@@ -18,6 +18,8 @@ export interface ArfCommonOptions {
   tau?: number;
   /** The trees' leaf predictor: 'majority' | 'naiveBayes' | 'adaptive' (classes), 'mean' | 'linear' | 'adaptive' (regression); default 'adaptive' (ARF's NBAdaptive, River's adaptive). */
   leaf?: string;
+  /** Classifier: the trees' split criterion, 'infoGain' (default, as MOA and River) or 'gini'. */
+  criterion?: 'infoGain' | 'gini';
   /** Deepest level a tree may split to; 0 = unlimited (default). */
   maxDepth?: number;
   /** Most leaves a tree keeps learning (its memory limit); 0 = unlimited (default). */
@@ -48,6 +50,8 @@ export interface ArfConfig {
   delta: number;
   tau: number;
   leaf: string;
+  /** Classifier: 'infoGain' or 'gini' (regressor: 'infoGain', unused). */
+  criterion: 'infoGain' | 'gini';
   maxDepth: number;
   maxLeaves: number;
   warningDelta: number;
@@ -82,6 +86,7 @@ export function arfConfig(path: string, options: object, kind: 'classifier' | 'r
     delta: o.number('delta', 0.01, 0, 1, '()'),
     tau: o.number('tau', 0.05, 0, 1, '[]'),
     leaf: o.oneOf('leaf', 'adaptive', kind === 'classifier' ? (['majority', 'naiveBayes', 'adaptive'] as const) : (['mean', 'linear', 'adaptive'] as const)),
+    criterion: kind === 'classifier' ? o.oneOf('criterion', 'infoGain', ['infoGain', 'gini'] as const) : 'infoGain',
     maxDepth: o.int('maxDepth', 0, 0, 1 << 16),
     maxLeaves: o.int('maxLeaves', 0, 0),
     warningDelta: o.number('warningDelta', 0.01, 0, 1, '()'),

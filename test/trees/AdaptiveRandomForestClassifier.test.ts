@@ -219,6 +219,7 @@ test('bad options throw SpecError naming the key; bad labels throw before anythi
     [{ inputs: 3, classes: 2, workers: -1 }, 'arf.workers'],
     [{ inputs: 3, classes: 2, tree: 5 }, 'arf.tree'],
     [{ inputs: 3, classes: 2, leaf: 'mean' }, 'arf.leaf'],
+    [{ inputs: 3, classes: 2, criterion: 'entropy' }, 'arf.criterion'],
     [{ inputs: 3, classes: 2, maxLeaves: -1 }, 'arf.maxLeaves'],
     [{ inputs: 3, classes: 2, maxDepth: 0.5 }, 'arf.maxDepth'],
   ];
@@ -229,7 +230,7 @@ test('bad options throw SpecError naming the key; bad labels throw before anythi
       key,
     );
   // Tree options reach the trees: depth-1 majority-class stumps.
-  const stumps = new AdaptiveRandomForestClassifier({ inputs: 3, classes: 2, leaf: 'majority', maxDepth: 1, trees: 3 });
+  const stumps = new AdaptiveRandomForestClassifier({ inputs: 3, classes: 2, leaf: 'majority', criterion: 'gini', maxDepth: 1, trees: 3 });
   stumps.testThenTrain(generatorMatrix(new SEAGenerator({ seed: 2 }), 2_000), new Float32Array(4_000));
   assert.is(stumps.summary().depth, 1);
   const f = new AdaptiveRandomForestClassifier({ inputs: 3, classes: 2 });

@@ -125,6 +125,7 @@ test('bad options throw SpecError naming the key', () => {
     [{ inputs: 3, trees: 2.5 }, 'arf.trees'],
     [{ inputs: 3, workers: 100 }, 'arf.workers'],
     [{ inputs: 3, leaf: 'naiveBayes' }, 'arf.leaf'],
+    [{ inputs: 3, criterion: 'gini' }, 'arf.criterion'],
   ];
   for (const [o, key] of bad)
     assert.throws(
