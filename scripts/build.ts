@@ -6,13 +6,14 @@
 //   dist/csvWorker.mjs            fromCsv's parse thread: one file, its dependencies inlined
 //   dist/dashboardWorker.mjs      the dashboard's render thread (+ its renderer chunk)
 //   dist/gemmWorker.mjs           the GEMM pool's threads
+//   dist/arfWorker.mjs            the Adaptive Random Forest's threads (workers > 0)
 //   dist/wgsl/, batched_linear.wgsl, wasm/   files the code reads beside itself
 //   dist/types/                   declarations (tsc -p tsconfig.build.json)
 //
 // Every output sits in dist/ itself, not in folders mirroring src/: code that locates a file
 // relative to itself (new URL('./x', import.meta.url)) lands in an entry or in a chunk, and only a
 // flat layout gives them all the same folder. The threads' entries take the names of the files
-// the sources start through tsx (csvWorker.mjs, dashboardWorker.mjs, gemmWorker.mjs), so the code
+// the sources start through tsx (csvWorker.mjs, dashboardWorker.mjs, gemmWorker.mjs, arfWorker.mjs), so the code
 // that starts a thread is the same from the sources and from the package.
 //
 // Dependencies stay imports (the user's install provides them, once), except in csvWorker.mjs:
@@ -43,6 +44,7 @@ const WORKERS = {
   'csvWorker.mjs': 'src/io/csv/csvWorkerEntry.ts',
   'dashboardWorker.mjs': 'src/tui/dashboardWorkerEntry.ts',
   'gemmWorker.mjs': 'src/kernels/cpu/gemmWorker.mjs',
+  'arfWorker.mjs': 'src/trees/arfWorkerEntry.ts',
 } as const;
 
 const common: BuildOptions = {
@@ -115,6 +117,16 @@ try {
       await build({
         ...common,
         entryPoints: { gemmWorker: WORKERS['gemmWorker.mjs'] },
+        outExtension: { '.js': '.mjs' },
+        packages: 'external',
+      })
+    ).metafile!,
+  );
+  metas.push(
+    (
+      await build({
+        ...common,
+        entryPoints: { arfWorker: WORKERS['arfWorker.mjs'] },
         outExtension: { '.js': '.mjs' },
         packages: 'external',
       })

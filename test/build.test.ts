@@ -61,6 +61,7 @@ test('the tarball holds the built entries, the thread entries, the wasm and the 
     'dist/csvWorker.mjs',
     'dist/dashboardWorker.mjs',
     'dist/gemmWorker.mjs',
+    'dist/arfWorker.mjs',
     'dist/wgsl/gemm.wgsl',
     'dist/batched_linear.wgsl',
     'dist/wasm/gemm.shared.wasm',
