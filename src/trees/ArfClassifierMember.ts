@@ -10,9 +10,6 @@ export interface ArfClassifierMemberState {
   rng: ReturnType<Rng['toJSON']>;
   tree: HoeffdingTreeClassifierState;
   background: HoeffdingTreeClassifierState | null;
-  /** The trees' subspace permutations (see keptPerm). */
-  treePerm: number[] | null;
-  backgroundPerm: number[] | null;
   warning: ADWINState;
   drift: ADWINState;
   correct: number;
@@ -54,9 +51,7 @@ export class ArfClassifierMember implements ArfMember {
     if (state) {
       this.rng = Rng.fromJSON(state.rng);
       this.tree = HoeffdingTreeClassifier.fromJSON(state.tree);
-      setKeptPerm(this.tree, state.treePerm);
       this.background = state.background ? HoeffdingTreeClassifier.fromJSON(state.background) : null;
-      if (this.background) setKeptPerm(this.background, state.backgroundPerm);
       this.warning = ADWIN.fromJSON(state.warning);
       this.drift = ADWIN.fromJSON(state.drift);
       this.correct = state.correct;
@@ -160,8 +155,6 @@ export class ArfClassifierMember implements ArfMember {
       rng: this.rng.toJSON(),
       tree: this.tree.toJSON(),
       background: this.background ? this.background.toJSON() : null,
-      treePerm: keptPerm(this.tree),
-      backgroundPerm: this.background ? keptPerm(this.background) : null,
       warning: this.warning.toJSON(),
       drift: this.drift.toJSON(),
       correct: this.correct,
@@ -171,19 +164,4 @@ export class ArfClassifierMember implements ArfMember {
       resets: this.resets,
     };
   }
-}
-
-/**
- * Work-around: HoeffdingTreeClassifier draws leaf subspaces by a partial Fisher–Yates over a
- * permutation it keeps between draws, and its toJSON (first version) leaves that permutation out,
- * so a restored tree draws other subspaces than the original would. The slot saves and restores
- * it itself (harmless once the tree saves it too: the same values).
- */
-function keptPerm(t: HoeffdingTreeClassifier): number[] | null {
-  const p = (t as unknown as { perm?: Int32Array | null }).perm;
-  return p ? Array.from(p) : null;
-}
-
-function setKeptPerm(t: HoeffdingTreeClassifier, p: readonly number[] | null | undefined): void {
-  if (p) (t as unknown as { perm: Int32Array | null }).perm = Int32Array.from(p);
 }

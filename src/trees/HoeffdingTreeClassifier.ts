@@ -1,5 +1,6 @@
 import { OptionReader, Rng, SluiceError, SpecError } from '../core/index.js';
-import { GaussianObserver, type SplitCandidate, WIDE_INPUTS } from './GaussianObserver.js';
+import { FeaturePool } from './FeaturePool.js';
+import { GaussianObserver, type SplitCandidate } from './GaussianObserver.js';
 import { HoeffdingNode, type HoeffdingNodeState } from './HoeffdingNode.js';
 import { hoeffdingBound } from './hoeffdingBound.js';
 import type { SplitCriterion } from './splitMerit.js';
@@ -107,15 +108,8 @@ export class HoeffdingTreeClassifier {
   private readonly range: number;
   private readonly lp: Float64Array;
   private readonly cand: SplitCandidate;
-  private perm: Int32Array | null = null;
-  /**
-   * With maxFeatures: the features this tree has seen non-zero, in order of first sight. Leaves
-   * draw their subspace from them, not from every input: a one-hot block sized for 50 categories
-   * that holds 3, or a 2^18 hashed space, would otherwise fill most subspaces with columns that are
-   * always 0 (a tree whose root drew none of the useful features never splits).
-   */
-  private pool: number[] = [];
-  private inPool: Uint8Array | Set<number> | null = null;
+  /** With maxFeatures: the features seen non-zero, which leaves draw their subspace from (see FeaturePool). */
+  private pool: FeaturePool;
   // The last naive Bayes answer and what it depends on (see nbLogPosterior).
   private nbStats: GaussianObserver | null = null;
   private nbWeight = -1;
@@ -151,6 +145,7 @@ export class HoeffdingTreeClassifier {
     this.nbLp = new Float64Array(classes);
     this.cand = { feature: -1, threshold: 0, merit: 0, second: 0, left: new Float64Array(classes), right: new Float64Array(classes) };
     this.rng = new Rng(this.seed);
+    this.pool = new FeaturePool(inputs);
     this.root = this.newLeaf(0, new Float64Array(classes));
   }
 
@@ -245,76 +240,14 @@ export class HoeffdingTreeClassifier {
     return n;
   }
 
-  /**
-   * Adds the row's non-zero features to the subspace pool. Before the first row the pool is empty
-   * and the root drew from every input: it draws again from the first row's features.
-   */
+  /** Adds the row's non-zero features to the subspace pool; the root, drawn before any row from every input, draws again from them. */
   protected observe(row: TreeRow): void {
-    const x = row.x,
-      nz = row.nz;
-    let seen = this.inPool;
-    if (seen === null) seen = this.inPool = this.inputs <= WIDE_INPUTS ? new Uint8Array(this.inputs) : new Set<number>();
-    const first = this.pool.length === 0;
-    for (let k = 0; k < row.n; k++) {
-      const j = nz[k]!;
-      if (x[j] === 0) continue;
-      if (seen instanceof Uint8Array) {
-        if (seen[j] === 1) continue;
-        seen[j] = 1;
-      } else {
-        if (seen.has(j)) continue;
-        seen.add(j);
-      }
-      this.pool.push(j);
-    }
-    if (first && this.pool.length > 0 && this.weightSeen === 0 && this.root.feature < 0) this.root = this.newLeaf(0, this.root.dist);
+    if (this.pool.observe(row) && this.weightSeen === 0 && this.root.feature < 0) this.root = this.newLeaf(0, this.root.dist);
   }
 
-  /**
-   * maxFeatures distinct features drawn uniformly from the pool (every input before any row),
-   * sorted; null when the leaf may use all: no maxFeatures, or no more features in use than it.
-   */
+  /** maxFeatures features from the pool, sorted; null when the leaf may use all. */
   private drawSubset(): Int32Array | null {
-    const m = this.maxFeatures;
-    if (m === 0) return null;
-    const pooled = this.pool.length > 0;
-    const d = pooled ? this.pool.length : this.inputs;
-    if (m >= d) return null;
-    if (pooled) {
-      const p = this.pool.slice();
-      const out = new Int32Array(m);
-      for (let i = 0; i < m; i++) {
-        const j = i + this.rng.int(d - i);
-        const t = p[i]!;
-        p[i] = p[j]!;
-        p[j] = t;
-        out[i] = p[i]!;
-      }
-      return out.sort();
-    }
-    const out = new Int32Array(m);
-    if (d <= WIDE_INPUTS) {
-      // Partial Fisher–Yates over 0..d−1 (reset each time, so the draws depend on the RNG alone).
-      if (this.perm === null) this.perm = new Int32Array(d);
-      const p = this.perm;
-      for (let i = 0; i < d; i++) p[i] = i;
-      for (let i = 0; i < m; i++) {
-        const j = i + this.rng.int(d - i);
-        const t = p[i]!;
-        p[i] = p[j]!;
-        p[j] = t;
-        out[i] = p[i]!;
-      }
-    } else {
-      const seen = new Set<number>();
-      for (let i = 0; i < m; ) {
-        const f = this.rng.int(d);
-        if (seen.has(f)) continue;
-        seen.add(f);
-        out[i++] = f;
-      }
-    }
-    return out.sort();
+    return this.pool.draw(this.maxFeatures, this.rng);
   }
 
   /** Learns the row at a leaf: counts, adaptive bookkeeping, observer, split attempt. */
@@ -495,7 +428,7 @@ export class HoeffdingTreeClassifier {
       sinceCheck: this.sinceCheck,
       rng: this.rng.toJSON(),
       root: this.root.toJSON(),
-      ...(this.maxFeatures > 0 ? { pool: this.pool.slice() } : {}),
+      ...(this.maxFeatures > 0 ? { pool: this.pool.toJSON() } : {}),
     };
   }
 
@@ -506,15 +439,7 @@ export class HoeffdingTreeClassifier {
     this.sinceCheck = state.sinceCheck;
     this.rng = Rng.fromJSON(state.rng);
     this.root = HoeffdingNode.fromJSON(state.root, this.classes, this.inputs);
-    this.pool = state.pool?.slice() ?? [];
-    this.inPool = null;
-    if (this.pool.length > 0) {
-      const seen = (this.inPool = this.inputs <= WIDE_INPUTS ? new Uint8Array(this.inputs) : new Set<number>());
-      for (const j of this.pool) {
-        if (seen instanceof Uint8Array) seen[j] = 1;
-        else seen.add(j);
-      }
-    }
+    this.pool = FeaturePool.fromJSON(this.inputs, state.pool);
   }
 
   static fromJSON(state: HoeffdingTreeClassifierState): HoeffdingTreeClassifier {

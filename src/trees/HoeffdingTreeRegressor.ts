@@ -1,9 +1,10 @@
 import { OptionReader, Rng, SpecError } from '../core/index.js';
 import { ADWIN, type ADWINState } from '../drift/index.js';
 import type { EbstSplit } from './EbstObserver.js';
+import { FeaturePool } from './FeaturePool.js';
 import { LeafLinearModel } from './LeafLinearModel.js';
 import { RegressionLeaf, type RegressionLeafState } from './RegressionLeaf.js';
-import { DENSE_LIMIT, RegressionScaler, type RegressionScalerState } from './RegressionScaler.js';
+import { RegressionScaler, type RegressionScalerState } from './RegressionScaler.js';
 import type { TreeRow } from './TreeRow.js';
 
 export interface HoeffdingTreeRegressorOptions {
@@ -175,15 +176,8 @@ export class HoeffdingTreeRegressor {
   private root: Node;
   private readonly res: EbstSplit = { merit: 0, threshold: 0, leftW: 0, leftS: 0, rightW: 0, rightS: 0 };
   private readonly best: EbstSplit = { merit: 0, threshold: 0, leftW: 0, leftS: 0, rightW: 0, rightS: 0 };
-  /** Scratch permutation for drawing subspaces of narrow inputs. */
-  private perm: Int32Array | null = null;
-  /**
-   * With maxFeatures: the features this tree has seen non-zero, in order of first sight. Leaves
-   * draw their subspace from them, not from every input (one-hot blocks sized for more values than
-   * they hold, hashed spaces: most draws would be columns that are always 0).
-   */
-  private pool: number[] = [];
-  private inPool: Uint8Array | Set<number> | null = null;
+  /** With maxFeatures: the features seen non-zero, which leaves draw their subspace from (see FeaturePool). */
+  private pool: FeaturePool;
 
   constructor(options: HoeffdingTreeRegressorOptions) {
     const o = new OptionReader('hoeffdingTreeRegressor', options as unknown as Record<string, unknown>);
@@ -206,6 +200,7 @@ export class HoeffdingTreeRegressor {
     this.rng = new Rng(this.seed);
     // Mean leaves need no scaler, unless the adaptive tree needs the target's std.
     this.scaler = this.leaf === 'mean' && !this.adaptive ? null : new RegressionScaler(inputs);
+    this.pool = new FeaturePool(inputs);
     this.root = this.newLeaf(0, 0, 0, this.leaf === 'mean' ? null : new LeafLinearModel(inputs));
   }
 
@@ -390,79 +385,15 @@ export class HoeffdingTreeRegressor {
     return l;
   }
 
-  /**
-   * Adds the row's non-zero features to the subspace pool (see `pool`). Before the first row the
-   * pool is empty and the root drew from every input: it draws again from the first row's features.
-   */
+  /** Adds the row's non-zero features to the subspace pool; the root, drawn before any row from every input, draws again from them. */
   private observe(row: TreeRow): void {
-    const x = row.x,
-      nz = row.nz;
-    let seen = this.inPool;
-    if (seen === null) seen = this.inPool = this.inputs <= DENSE_LIMIT ? new Uint8Array(this.inputs) : new Set<number>();
-    const first = this.pool.length === 0;
-    for (let k = 0; k < row.n; k++) {
-      const j = nz[k]!;
-      if (x[j] === 0) continue;
-      if (seen instanceof Uint8Array) {
-        if (seen[j] === 1) continue;
-        seen[j] = 1;
-      } else {
-        if (seen.has(j)) continue;
-        seen.add(j);
-      }
-      this.pool.push(j);
-    }
-    if (first && this.pool.length > 0 && this._seen === 0 && this.root.isLeaf)
+    if (this.pool.observe(row) && this._seen === 0 && this.root.isLeaf)
       this.root = this.newLeaf(0, 0, 0, this.leaf === 'mean' ? null : new LeafLinearModel(this.inputs));
   }
 
-  /**
-   * maxFeatures distinct features drawn uniformly from the pool (every input before any row),
-   * ascending; null when that is every feature in use.
-   */
+  /** maxFeatures features from the pool, ascending; null when that is every feature in use. */
   private drawSubspace(): Int32Array | null {
-    const k = this.maxFeatures;
-    if (k === 0) return null;
-    if (this.pool.length > 0) {
-      const d = this.pool.length;
-      if (k >= d) return null;
-      const p = this.pool.slice(),
-        out = new Int32Array(k);
-      for (let i = 0; i < k; i++) {
-        const r = i + this.rng.int(d - i),
-          t = p[i]!;
-        p[i] = p[r]!;
-        p[r] = t;
-        out[i] = p[i]!;
-      }
-      return out.sort();
-    }
-    const d = this.inputs;
-    if (k >= d) return null;
-    const out = new Int32Array(k);
-    if (d <= DENSE_LIMIT) {
-      // Partial Fisher–Yates over a scratch permutation.
-      if (this.perm === null) this.perm = new Int32Array(d);
-      const p = this.perm;
-      for (let j = 0; j < d; j++) p[j] = j;
-      for (let i = 0; i < k; i++) {
-        const r = i + this.rng.int(d - i),
-          t = p[i]!;
-        p[i] = p[r]!;
-        p[r] = t;
-        out[i] = p[i]!;
-      }
-    } else {
-      // Rejection: k is far below the width of a hashed input.
-      const seen = new Set<number>();
-      for (let i = 0; i < k; ) {
-        const j = this.rng.int(d);
-        if (seen.has(j)) continue;
-        seen.add(j);
-        out[i++] = j;
-      }
-    }
-    return out.sort();
+    return this.pool.draw(this.maxFeatures, this.rng);
   }
 
   private replace(old: Node, by: Node): void {
@@ -591,7 +522,7 @@ export class HoeffdingTreeRegressor {
       rng: this.rng.toJSON(),
       scaler: this.scaler === null ? null : this.scaler.toJSON(),
       root: node(this.root),
-      ...(this.maxFeatures > 0 ? { pool: this.pool.slice() } : {}),
+      ...(this.maxFeatures > 0 ? { pool: this.pool.toJSON() } : {}),
     };
   }
 
@@ -616,14 +547,7 @@ export class HoeffdingTreeRegressor {
       return n;
     };
     t.root = node(state.root);
-    if (state.pool?.length) {
-      const seen = (t.inPool = inputs <= DENSE_LIMIT ? new Uint8Array(inputs) : new Set<number>());
-      for (const j of state.pool) {
-        t.pool.push(j);
-        if (seen instanceof Uint8Array) seen[j] = 1;
-        else seen.add(j);
-      }
-    }
+    t.pool = FeaturePool.fromJSON(inputs, state.pool);
     return t;
   }
 }
