@@ -10,7 +10,7 @@ export interface HistogramBinnerState {
  * (`_find_binning_thresholds`) and LightGBM build them: a feature with at most `bins` distinct values
  * gets the midpoints between consecutive distinct values (so its splits are the exact ones a sorted
  * search would find); otherwise the `bins - 1` inner percentiles (midpoint interpolation), without
- * duplicates. Bin b holds the values x with thresholds[b-1] < x ≤ thresholds[b], so "bin ≤ b" is
+ * duplicates, each moved between two distinct training values when it falls on one. Bin b holds the values x with thresholds[b-1] < x ≤ thresholds[b], so "bin ≤ b" is
  * "x ≤ thresholds[b]": a split learned on bins is applied to raw values with one comparison.
  * Non-finite values count as 0 (TreeRows stores them so at prediction).
  */
@@ -43,12 +43,26 @@ export class HistogramBinner {
           prev = v;
         }
       } else {
-        // numpy.percentile(method='midpoint') at linspace(0, 100, bins + 1)[1:-1].
+        // numpy.percentile(method='midpoint') at linspace(0, 100, bins + 1)[1:-1]. A percentile that is
+        // a training value moves up to the midpoint after it: a threshold equal to a value sends that
+        // value left while a double that rounds to it (a float32 training copy) may go right.
         for (let k = 1; k < bins; k++) {
           const pos = (k / bins) * (rows - 1),
             lo = Math.floor(pos),
             hi = Math.ceil(pos);
-          const q = (col[lo]! + col[hi]!) / 2;
+          let q = (col[lo]! + col[hi]!) / 2;
+          if (col[lo] === col[hi]) {
+            // The first value above q (binary search); none: q is the maximum, no threshold needed.
+            let a = hi,
+              b = rows;
+            while (a < b) {
+              const m = (a + b) >>> 1;
+              if (col[m]! <= q) a = m + 1;
+              else b = m;
+            }
+            if (a === rows) continue;
+            q = q + (col[a]! - q) / 2;
+          }
           if (t.length === 0 || q > t[t.length - 1]!) t.push(q);
         }
       }

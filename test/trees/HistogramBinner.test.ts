@@ -35,6 +35,18 @@ test('many distinct values: at most bins − 1 quantile thresholds, bins about e
   for (const c of counts) assert.ok(Math.abs(c - rows / 16) <= 2, `bin count ${c}`);
 });
 
+test('quantile thresholds never fall on a training value (a value and its float64 neighbours bin alike)', () => {
+  // Heavy ties: 0..9 repeated, 4 bins; plain percentiles would be 2, 4.5, 7 (two of them values).
+  const x = new Float32Array(1000);
+  for (let i = 0; i < 1000; i++) x[i] = Math.floor(i / 100) + 0.1;
+  const t = HistogramBinner.fit(x, 1000, 1, 4).thresholds[0]!;
+  const values = new Set(Array.from(x));
+  for (const v of t) assert.not.ok(values.has(v), `threshold ${v} is a training value`);
+  assert.is(t.length, 3);
+  // 2.1 as a double is above its float32 copy: both sit in the same bin.
+  for (const v of t) assert.is(2.1 <= v, Math.fround(2.1) <= v);
+});
+
 test('non-finite values count as 0; JSON round trip; bad bins throw', () => {
   const x = Float32Array.from([Number.NaN, 1, -1, Number.POSITIVE_INFINITY]);
   const b = HistogramBinner.fit(x, 4, 1, 8);
