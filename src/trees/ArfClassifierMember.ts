@@ -1,22 +1,12 @@
-import { Rng } from '../core/index.js';
-import { ADWIN, type ADWINState } from '../drift/index.js';
-import type { ArfMember, ArfMemberSummary } from './ArfMember.js';
-import { ArfRandom } from './ArfRandom.js';
+import type { ArfRandom } from './ArfRandom.js';
+import { ArfSlot, type ArfSlotState } from './ArfSlot.js';
 import type { ArfConfig } from './arfConfig.js';
 import { HoeffdingTreeClassifier, type HoeffdingTreeClassifierOptions, type HoeffdingTreeClassifierState } from './HoeffdingTreeClassifier.js';
 import type { TreeRow } from './TreeRow.js';
 
-export interface ArfClassifierMemberState {
-  rng: ReturnType<Rng['toJSON']>;
-  tree: HoeffdingTreeClassifierState;
-  background: HoeffdingTreeClassifierState | null;
-  warning: ADWINState;
-  drift: ADWINState;
+export interface ArfClassifierMemberState extends ArfSlotState<HoeffdingTreeClassifierState> {
   correct: number;
   seen: number;
-  warnings: number;
-  drifts: number;
-  resets: number;
 }
 
 /**
@@ -28,46 +18,21 @@ export interface ArfClassifierMemberState {
  * there, as MOA and River); a drift puts the background tree in front (or a fresh tree when there
  * is none), with new detectors and accuracy.
  */
-export class ArfClassifierMember implements ArfMember {
+export class ArfClassifierMember extends ArfSlot<HoeffdingTreeClassifier, HoeffdingTreeClassifierState> {
   readonly width: number;
-  private rng: Rng;
-  private tree: HoeffdingTreeClassifier;
-  private background: HoeffdingTreeClassifier | null = null;
-  private warning: ADWIN;
-  private drift: ADWIN;
   private correct = 0;
   private seen = 0;
-  private warnings = 0;
-  private drifts = 0;
-  private resets = 0;
 
-  constructor(
-    private readonly config: ArfConfig,
-    private readonly random: ArfRandom,
-    index: number,
-    state?: ArfClassifierMemberState,
-  ) {
+  constructor(config: ArfConfig, random: ArfRandom, index: number, state?: ArfClassifierMemberState) {
+    super(config, random, index, state, (s) => HoeffdingTreeClassifier.fromJSON(s));
     this.width = config.classes;
     if (state) {
-      this.rng = Rng.fromJSON(state.rng);
-      this.tree = HoeffdingTreeClassifier.fromJSON(state.tree);
-      this.background = state.background ? HoeffdingTreeClassifier.fromJSON(state.background) : null;
-      this.warning = ADWIN.fromJSON(state.warning);
-      this.drift = ADWIN.fromJSON(state.drift);
       this.correct = state.correct;
       this.seen = state.seen;
-      this.warnings = state.warnings;
-      this.drifts = state.drifts;
-      this.resets = state.resets;
-    } else {
-      this.rng = ArfRandom.slotRng(config.seed, index);
-      this.tree = this.newTree();
-      this.warning = new ADWIN({ delta: config.warningDelta });
-      this.drift = new ADWIN({ delta: config.driftDelta });
     }
   }
 
-  private newTree(): HoeffdingTreeClassifier {
+  protected newTree(): HoeffdingTreeClassifier {
     const c = this.config;
     return new HoeffdingTreeClassifier({
       classes: c.classes,
@@ -103,65 +68,14 @@ export class ArfClassifierMember implements ArfMember {
     const err = best === y ? 0 : 1;
     this.correct += 1 - err;
     this.seen++;
-    const k = this.random.poisson(this.rng);
-    if (k > 0) {
-      this.tree.learn(row, y, k * w);
-      this.background?.learn(row, y, k * w);
-    }
-    if (this.warning.update(err) === 'drift') {
-      this.background = this.newTree();
-      this.warning.reset();
-      this.warnings++;
-    }
-    if (this.drift.update(err) === 'drift') {
-      if (this.background) {
-        this.tree = this.background;
-        this.background = null;
-      } else {
-        this.tree = this.newTree();
-        this.resets++;
-      }
-      this.warning.reset();
-      this.drift.reset();
+    this.learnTrees(row, y, w);
+    if (this.watch(err)) {
       this.correct = 0;
       this.seen = 0;
-      this.drifts++;
     }
-  }
-
-  summary(): ArfMemberSummary {
-    const s = this.tree.summary();
-    return {
-      nodes: s.nodes,
-      leaves: s.leaves,
-      depth: s.depth,
-      warnings: this.warnings,
-      drifts: this.drifts,
-      background: this.background ? 1 : 0,
-      resets: this.resets,
-    };
-  }
-
-  addImportances(out: Float64Array, scratch: Float64Array): void {
-    scratch.fill(0);
-    this.tree.featureImportances(scratch);
-    let s = 0;
-    for (let j = 0; j < scratch.length; j++) s += scratch[j]!;
-    if (s > 0) for (let j = 0; j < scratch.length; j++) out[j] = out[j]! + scratch[j]! / s;
   }
 
   toJSON(): ArfClassifierMemberState {
-    return {
-      rng: this.rng.toJSON(),
-      tree: this.tree.toJSON(),
-      background: this.background ? this.background.toJSON() : null,
-      warning: this.warning.toJSON(),
-      drift: this.drift.toJSON(),
-      correct: this.correct,
-      seen: this.seen,
-      warnings: this.warnings,
-      drifts: this.drifts,
-      resets: this.resets,
-    };
+    return { ...this.slotJSON(), correct: this.correct, seen: this.seen };
   }
 }
