@@ -33,7 +33,7 @@ export interface TreeOptions {
   weightedVote?: boolean;
   /** arf: worker threads the trees are spread over (default 0: the calling thread). */
   workers?: number;
-  /** forest: histogram bins per feature (default 255). */
+  /** forest: histogram bins per feature (default 1024). */
   bins?: number;
   /** forest: scikit-learn's min_samples_split (default 2) and min_samples_leaf (default 1). */
   minSamplesSplit?: number;

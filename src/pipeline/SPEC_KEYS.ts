@@ -410,7 +410,7 @@ const MODEL_OPTION_KEYS: Record<string, KeySpec> = {
   driftDelta: num("arf: ADWIN's δ of each tree's drift detector.", { min: 0, max: 1, exclusive: true, default: 0.001 }),
   weightedVote: bool("arf: weigh each tree's vote by its test-then-train accuracy.", true),
   workers: int('arf: worker threads the trees are spread over (0: the calling thread); same results for a seed.', 0, 0),
-  bins: int('forest: histogram bins per feature.', 2, 255),
+  bins: int('forest: histogram bins per feature (thresholds between distinct values up to this many, quantiles beyond).', 2, 1024),
   minSamplesSplit: int('forest: fewest rows a node needs to split.', 2, 2),
   minSamplesLeaf: int('forest: fewest rows in a leaf.', 1, 1),
   bootstrap: bool('forest: each tree learns a bootstrap sample of the rows.', true),
