@@ -19,6 +19,8 @@ interface Learner {
   close(): Promise<void>;
   /** arf with workers: test-then-train of a whole matrix on worker threads. */
   parallel?(m: FeatureMatrix, out: Float32Array): Promise<void>;
+  /** arf: test-then-train of a whole matrix in one pass (each tree predicts a row once, before learning it). */
+  batch?(m: FeatureMatrix, out: Float32Array): void;
 }
 
 /** The forest for finite data fits on the rows kept: at most this many unless `maxRows` says otherwise. */
@@ -170,6 +172,7 @@ export class TreeModel implements Model {
     if (x.rows === 0) return;
     if (!x.targets) throw new SchemaError(`${this.kind}: test-then-train needs targets`);
     const l = this.ensure(x);
+    if (l.batch && this.batchSize === 1 && !this.options.classWeights) return this.runBatch(l, x, out);
     const b = this.batchSize,
       t = x.targets;
     let loss = 0,
@@ -186,6 +189,26 @@ export class TreeModel implements Model {
         }
       }
       for (let i = a; i < z; i++) this.learnRow(l, x, i);
+    }
+    this.loss = n > 0 ? loss / n : Number.NaN;
+  }
+
+  /** The learner's own test-then-train pass (arf): the same predictions and updates as row by row, without predicting twice. */
+  private runBatch(l: Learner, x: FeatureMatrix, out: Float32Array): void {
+    this.checkTargets(x);
+    const wide = this.task === 'binary' ? new Float32Array(x.rows * 2) : out;
+    l.batch!(x, wide);
+    const t = x.targets!,
+      w = x.weights;
+    let loss = 0,
+      n = 0;
+    for (let i = 0; i < x.rows; i++) {
+      if (this.task === 'binary') out[i] = wide[2 * i + 1]!;
+      const y = t[i]!;
+      if (!(y - y === 0)) continue;
+      loss += this.rowLoss(out, i, y);
+      n++;
+      if (!w || w[i]! > 0) this.learned++;
     }
     this.loss = n > 0 ? loss / n : Number.NaN;
   }
@@ -369,6 +392,7 @@ interface ArfLike {
   stateAsync?(): Promise<unknown>;
   close?(): Promise<void>;
   testThenTrainParallel?(m: FeatureMatrix, out: Float32Array): Promise<void>;
+  testThenTrain?(m: FeatureMatrix, out: Float32Array): void;
 }
 
 function forestLearner(f: AdaptiveRandomForestClassifier | AdaptiveRandomForestRegressor, proba: boolean): Learner {
@@ -387,6 +411,7 @@ function forestLearner(f: AdaptiveRandomForestClassifier | AdaptiveRandomForestR
       await a.close?.();
     },
     ...(a.testThenTrainParallel ? { parallel: (m: FeatureMatrix, out: Float32Array) => a.testThenTrainParallel!(m, out) } : {}),
+    ...(a.testThenTrain ? { batch: (m: FeatureMatrix, out: Float32Array) => a.testThenTrain!(m, out) } : {}),
   };
 }
 
