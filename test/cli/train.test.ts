@@ -39,9 +39,9 @@ test('train: errors — missing file (1), unknown --target column (2), no --targ
   const none = await sluice(['train', weather]);
   assert.is(none.code, 2);
   assert.match(none.stderr, /--target is required/);
-  const flag = await sluice(['train', weather, '--target', 'wind', '--model', 'forest']);
+  const flag = await sluice(['train', weather, '--target', 'wind', '--model', 'gbm']);
   assert.is(flag.code, 2);
-  assert.match(flag.stderr, /--model: expected one of linear\|logistic\|softmax\|svm\|passiveAggressive\|mlp, got "forest"/);
+  assert.match(flag.stderr, /--model: expected one of linear\|logistic\|softmax\|svm\|passiveAggressive\|mlp\|hoeffding\|hat\|arf\|forest, got "gbm"/);
   const metric = await sluice(['train', weather, '--target', 'wind', '--metrics', 'mae,rmsee']);
   assert.is(metric.code, 2);
   assert.match(metric.stderr, /evaluation\.metrics\[1\]: .*did you mean "rmse"\?/);
