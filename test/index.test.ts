@@ -254,7 +254,7 @@ test('src/index.ts has named exports only, grouped by stage under a comment', ()
 
 test('what README, docs/ and examples/ import from sluice is exported', async () => {
   const main = (await import('../src/index.js')) as Record<string, unknown>;
-  const texts = [read('README.md'), read('examples/library.ts'), read('docs/cli.md'), read('docs/spec.md'), read('docs/drift.md')];
+  const texts = [read('README.md'), read('examples/library.ts'), read('docs/cli.md'), read('docs/spec.md'), read('docs/drift.md'), read('docs/trees.md')];
   const imported = texts
     .flatMap((t) => [...t.matchAll(/import \{([^}]*)\} from '(?:sluice|\.\.\/src\/index\.js)'/g)].flatMap((m) => m[1]!.split(',')))
     .map((s) => s.trim().replace(/^type\s+/, ''))
