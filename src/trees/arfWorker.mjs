@@ -1,8 +1,8 @@
 // Entry of an Adaptive Random Forest worker thread (started by ArfWorkerPool) when sluice runs
 // from its sources; the package is to start dist/arfWorker.mjs, a bundle of arfWorkerEntry.ts.
 // Same scheme as src/io/csv/csvWorker.mjs: a fresh bundle when a clone has been built, else tsx.
-import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isFresh } from '../isFresh.mjs';
 
 const bundle = new URL('../../dist/arfWorker.mjs', import.meta.url);
 if (isFresh(fileURLToPath(bundle), fileURLToPath(new URL('../', import.meta.url)))) {
@@ -16,20 +16,4 @@ if (isFresh(fileURLToPath(bundle), fileURLToPath(new URL('../', import.meta.url)
   register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
   const { arfWorkerMain } = await import('./arfWorkerMain.ts');
   arfWorkerMain();
-}
-
-/** Whether `file` exists and is newer than every file under `dir`. */
-function isFresh(file, dir) {
-  let built;
-  try {
-    built = statSync(file).mtimeMs;
-  } catch {
-    return false;
-  }
-  const newer = (d) =>
-    readdirSync(d, { withFileTypes: true }).some((e) => {
-      const p = `${d}/${e.name}`;
-      return e.isDirectory() ? newer(p) : statSync(p).mtimeMs > built;
-    });
-  return !newer(dir);
 }

@@ -1,7 +1,7 @@
 // Entry of fromCsv's parse thread (started by CsvParseThread) when sluice runs from its sources.
 // The package has no tsx: there dist/csvWorker.mjs is a prebuilt bundle of csvWorkerEntry.ts.
-import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isFresh } from '../../isFresh.mjs';
 
 // A clone that has been built (npm run build) starts the bundle when it is newer than every
 // source file: about 0.1 s and 20-30 MB less than through tsx (bench ingest, 2026-12-02).
@@ -19,20 +19,4 @@ if (isFresh(fileURLToPath(bundle), fileURLToPath(new URL('../../', import.meta.u
   register({ tsconfig: fileURLToPath(new URL('../../../tsconfig.json', import.meta.url)) });
   const { csvWorkerMain } = await import('./csvWorkerMain.ts');
   await csvWorkerMain();
-}
-
-/** Whether `file` exists and is newer than every file under `dir`. */
-function isFresh(file, dir) {
-  let built;
-  try {
-    built = statSync(file).mtimeMs;
-  } catch {
-    return false;
-  }
-  const newer = (d) =>
-    readdirSync(d, { withFileTypes: true }).some((e) => {
-      const p = `${d}/${e.name}`;
-      return e.isDirectory() ? newer(p) : statSync(p).mtimeMs > built;
-    });
-  return !newer(dir);
 }
