@@ -33,7 +33,7 @@
  * `--quick`: 1M rows for the update rates instead of 4M, 200k rows for the adaptation streams.
  */
 import { loadavg } from 'node:os';
-import { type Batch, FeatureMatrix, Rng } from '../src/core/index.js';
+import { Rng } from '../src/core/index.js';
 import {
   ADWIN,
   DRIFT_DETECTORS,
@@ -47,6 +47,7 @@ import {
 import { ProgressiveEvaluator } from '../src/evaluate/index.js';
 import { createModel, type Model } from '../src/learn/index.js';
 import { AgrawalGenerator, ConceptDriftGenerator, SEAGenerator, type StreamGenerator } from '../src/synth/index.js';
+import { toMatrix } from './data/toMatrix.js';
 import type { Reporter } from './Reporter.js';
 
 const SUITE = 'drift';
@@ -179,37 +180,6 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
 
   await adaptation(reporter, quick);
   reporter.log(`drift: suite ran ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-}
-
-/** Numbers divided by the first batch's largest magnitude (kept in `scale`), categories one-hot, `class` the target. */
-function toMatrix(b: Batch, scale: Map<string, number>): FeatureMatrix {
-  const names = b.names.filter((n) => n !== 'class');
-  const widths = names.map((n) => {
-    const c = b.column(n);
-    return c.type === 'category' ? c.dictionary.values.length : 1;
-  });
-  const w = widths.reduce((a, x) => a + x, 0);
-  const v = new Float32Array(b.length * w);
-  let off = 0;
-  names.forEach((n, k) => {
-    const c = b.column(n);
-    if (c.type === 'category') for (let i = 0; i < b.length; i++) v[i * w + off + c.codes[i]!] = 1;
-    else if (c.type === 'number' || c.type === 'integer') {
-      let s = scale.get(n);
-      if (s === undefined) {
-        s = 0;
-        for (let i = 0; i < b.length; i++) s = Math.max(s, Math.abs(c.values[i]!));
-        s ||= 1;
-        scale.set(n, s);
-      }
-      for (let i = 0; i < b.length; i++) v[i * w + off] = c.values[i]! / s;
-    }
-    off += widths[k]!;
-  });
-  const t = b.column('class');
-  const targets = new Float32Array(b.length);
-  if (t.type === 'integer' || t.type === 'number') for (let i = 0; i < b.length; i++) targets[i] = t.values[i]!;
-  return FeatureMatrix.dense(b.length, w, v, { targets });
 }
 
 /** Concepts one after another, changing at `positions` (ConceptDriftGenerator nested). */

@@ -42,7 +42,8 @@ import type { FeatureMatrix } from '../src/core/index.js';
 import { createModel, type Model } from '../src/learn/index.js';
 import { AgrawalGenerator, SEAGenerator, type StreamGenerator } from '../src/synth/index.js';
 import { AdaptiveRandomForestClassifier, HoeffdingTreeClassifier, TreeRows } from '../src/trees/index.js';
-import { moaChain, PAPER_STREAMS, toMatrix } from './data/treeStreams.js';
+import { toMatrix } from './data/toMatrix.js';
+import { moaChain, PAPER_STREAMS } from './data/treeStreams.js';
 import type { Reporter } from './Reporter.js';
 
 const SUITE = 'trees';
