@@ -180,15 +180,19 @@ export class TreeModel implements Model {
     for (let a = 0; a < x.rows; a += b) {
       const z = Math.min(x.rows, a + b);
       // A mini-batch is predicted by the model from before it (per row when b = 1).
+      let row: TreeRow | undefined;
       for (let i = a; i < z; i++) {
-        this.predictRow(l, this.rows!.at(x, i), out, i);
+        row = this.rows!.at(x, i);
+        this.predictRow(l, row, out, i);
         const y = t[i]!;
         if (y - y === 0) {
           loss += this.rowLoss(out, i, y);
           n++;
         }
       }
-      for (let i = a; i < z; i++) this.learnRow(l, x, i);
+      // Per row (b = 1) the row in the scratch is the one to learn: not laid out twice.
+      if (z - a === 1) this.learnRow(l, x, a, row);
+      else for (let i = a; i < z; i++) this.learnRow(l, x, i);
     }
     this.loss = n > 0 ? loss / n : Number.NaN;
   }
@@ -242,33 +246,34 @@ export class TreeModel implements Model {
     else out[i] = this.task === 'binary' ? p[1]! : p[0]!;
   }
 
-  private learnRow(l: Learner, x: FeatureMatrix, i: number): void {
+  /** Learns row i of x (`row`: that row already in the scratch). Rows without a finite target or with weight 0 are not learned. */
+  private learnRow(l: Learner, x: FeatureMatrix, i: number, row?: TreeRow): void {
     const y = x.targets![i]!;
     if (!(y - y === 0)) return;
-    if (this.task === 'regression' ? false : !(Number.isInteger(y) && y >= 0 && y < this.classes))
-      throw new SchemaError(
-        `${this.task} target of row ${i}${x.rowIds ? ` (rowId ${x.rowIds[i]})` : ''} is ${y}, expected a class index in [0, ${this.classes})`,
-      );
+    this.checkTarget(x, i, y);
     let w = x.weights ? x.weights[i]! : 1;
     const cw = this.options.classWeights;
     if (cw && this.task !== 'regression') w *= cw[y]!;
     if (!(w > 0)) return;
-    const row = this.rows!.at(x, i);
-    if (this.forest) this.forest.add(row, y, w, x.rowIds ? x.rowIds[i]! : Number.NaN);
-    else l.learn(row, y, w);
+    const r = row ?? this.rows!.at(x, i);
+    if (this.forest) this.forest.add(r, y, w, x.rowIds ? x.rowIds[i]! : Number.NaN);
+    else l.learn(r, y, w);
     this.learned++;
   }
 
+  /** Every finite target of x checked before a learner that takes the whole batch sees it. */
   private checkTargets(x: FeatureMatrix): void {
     if (this.task === 'regression') return;
     const t = x.targets!;
-    for (let i = 0; i < t.length; i++) {
-      const y = t[i]!;
-      if (y - y === 0 && !(Number.isInteger(y) && y >= 0 && y < this.classes))
-        throw new SchemaError(
-          `${this.task} target of row ${i}${x.rowIds ? ` (rowId ${x.rowIds[i]})` : ''} is ${y}, expected a class index in [0, ${this.classes})`,
-        );
-    }
+    for (let i = 0; i < t.length; i++) if (t[i]! - t[i]! === 0) this.checkTarget(x, i, t[i]!);
+  }
+
+  /** A classification target must be a class index: else a SchemaError naming the row. */
+  private checkTarget(x: FeatureMatrix, i: number, y: number): void {
+    if (this.task === 'regression' || (Number.isInteger(y) && y >= 0 && y < this.classes)) return;
+    throw new SchemaError(
+      `${this.task} target of row ${i}${x.rowIds ? ` (rowId ${x.rowIds[i]})` : ''} is ${y}, expected a class index in [0, ${this.classes})`,
+    );
   }
 
   private ensure(x: FeatureMatrix): Learner {
