@@ -6,16 +6,7 @@ import type { TreeRow } from '../../src/trees/TreeRow.js';
 
 /** Friedman #1 (Friedman 1991): 10 uniform features, 5 informative, N(0, 1) noise. */
 function friedman(seed: number, rows: number): { X: Float64Array; Y: Float64Array; d: number } {
-  const rng = new Rng(seed),
-    d = 10,
-    X = new Float64Array(rows * d),
-    Y = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const o = i * d;
-    for (let j = 0; j < d; j++) X[o + j] = rng.float();
-    Y[i] = 10 * Math.sin(Math.PI * X[o]! * X[o + 1]!) + 20 * (X[o + 2]! - 0.5) ** 2 + 10 * X[o + 3]! + 5 * X[o + 4]! + rng.normal();
-  }
-  return { X, Y, d };
+  return switching(seed, rows, Number.POSITIVE_INFINITY);
 }
 
 /** y = 5 when x0 > 0.5 else −5, plus N(0, 0.1²) noise; 3 uniform features. */
