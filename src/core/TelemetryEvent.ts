@@ -12,6 +12,27 @@ export interface TreeStats {
 }
 
 /**
+ * One candidate of a hyperparameter race (src/tune): its configuration (model options, and the
+ * feature-view keys hashBits / interactions), the rows it was scored on, its mean progressive loss
+ * and that loss's standard error, its progressive metric, its cost in rows × relative cost, and
+ * the stream row (0-based) where it was dropped (null while it races or after it won).
+ */
+export interface LeaderboardEntry {
+  id: number;
+  /** Short words for the dashboard, e.g. `logistic normalized lr=0.31 l2=1e-5`. */
+  label: string;
+  config: Record<string, unknown>;
+  rows: number;
+  loss: number;
+  stderr: number;
+  /** The task's headline progressive metric (rocAuc, accuracy or r2) over the rows it was scored on. */
+  metric: number;
+  metricName: string;
+  cost: number;
+  dropped: number | null;
+}
+
+/**
  * Everything the engine reports. `t` is `Date.now()` at emission. Later stages add their own
  * event kinds here rather than inventing side channels, so every subscriber sees one stream.
  */
@@ -65,6 +86,12 @@ export type TelemetryEvent =
       message: string;
     }
   | { type: 'checkpoint'; t: number; path: string; version?: string }
+  /**
+   * A hyperparameter race's standings (src/tune), after `rows` stream rows: every candidate, best
+   * first among those still racing, then the dropped ones; `leader` is the id whose predictions the
+   * run scores now; `alive` how many still learn; `budgetUsed` the model-costs per row spent so far.
+   */
+  | { type: 'leaderboard'; t: number; rows: number; leader: number; alive: number; budgetUsed: number; entries: LeaderboardEntry[] }
   | { type: 'log'; t: number; level: 'info' | 'warn' | 'error'; message: string }
   /**
    * A socket connection that ended abnormally (a TCP reset or error, a WebSocket close other than

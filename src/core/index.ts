@@ -34,7 +34,7 @@ export { SpecError } from './SpecError.js';
 export type { Stateful } from './Stateful.js';
 export { StringDictionary } from './StringDictionary.js';
 export { Telemetry } from './Telemetry.js';
-export type { TelemetryEvent, TelemetryType, TreeStats } from './TelemetryEvent.js';
+export type { LeaderboardEntry, TelemetryEvent, TelemetryType, TreeStats } from './TelemetryEvent.js';
 export { Ticket } from './Ticket.js';
 export { type TextLoggerOptions, textLogger } from './textLogger.js';
 export { validity } from './validity.js';
