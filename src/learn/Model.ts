@@ -23,6 +23,8 @@ export interface ModelState {
   step: number;
   /** The tree kinds: the learner's own JSON state (its nodes, statistics and resolved options); params and optimizer are empty. */
   tree?: unknown;
+  /** A model chosen by a hyperparameter race (src/tune): the race's record (its configuration, leaderboard, budget used). Not read back. */
+  tune?: unknown;
 }
 
 /**

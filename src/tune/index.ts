@@ -1,6 +1,10 @@
 /**
- * Hyperparameter tuning (to come): search spaces, many candidates trained side by side on one
- * stream and raced online (successive halving), and candidates of one shape batched into one
- * kernel dispatch. No RxJS: an operator in operators/ wraps them.
+ * Hyperparameter tuning: search spaces as data, K candidates raced online on one stream
+ * (successive halving on the progressive loss), and candidates of one shape batched into one
+ * pass. No RxJS: operators/, the spec and the CLI wrap them. See docs/tune.md.
  */
-export {};
+export { defaultSearchSpace } from './defaultSearchSpace.js';
+export { type RaceHooks, RaceModel, type TuneRecord } from './RaceModel.js';
+export { type Domain, type ResolvedDomain, type ResolvedSubSpace, resolveSearchSpace, type SearchSpace, type SubSpace } from './resolveSearchSpace.js';
+export { type ResolvedTuneOptions, resolveTuneOptions, TUNE_KEYS, type TuneOptions } from './resolveTuneOptions.js';
+export { type Candidate, sampleCandidates } from './sampleCandidates.js';
