@@ -340,6 +340,23 @@ export {
 export { TREE_KINDS, type TreeKind, type TreeOptions } from './learn/index.js';
 export type { TreeStats } from './core/index.js';
 
+// Hyperparameter tuning on the stream (docs/tune.md): search spaces as data, candidates drawn from
+// them, and a race of candidates that is itself a Model (its winner goes on learning).
+export {
+  RaceModel,
+  defaultSearchSpace,
+  resolveSearchSpace,
+  resolveTuneOptions,
+  sampleCandidates,
+  type Candidate,
+  type Domain,
+  type SearchSpace,
+  type SubSpace,
+  type TuneOptions,
+  type TuneRecord,
+} from './tune/index.js';
+export type { LeaderboardEntry } from './core/index.js';
+
 // Metrics: incremental, with rolling windows; MetricSet scores several at once.
 export {
   MetricSet,

@@ -1,5 +1,6 @@
 import type { TreeStats } from '../core/index.js';
 import type { DriftReport } from '../drift/index.js';
+import type { TuneRecord } from '../tune/index.js';
 
 /**
  * The `--json` report: one object on stdout with these fields, and only these (scripts read
@@ -49,6 +50,8 @@ export interface Report {
   dataDrift?: { reference: string; rows: number; alerts: number; columns: Record<string, 'none' | 'moderate' | 'major'>; notCompared?: Record<string, string> };
   /** Tree models: members, nodes, leaves, depth, drift resets and rows learned at the end of the run. */
   trees?: TreeStats;
+  /** A hyperparameter race (`tune`, `--auto`): the candidates, budget, winner and leaderboard (docs/tune.md). */
+  tune?: TuneRecord;
   rowsPerSecond: number;
   elapsedSeconds: number;
   /** `cpu`, `webgpu` or `gpujs` (null when no model ran). */

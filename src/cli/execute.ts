@@ -5,6 +5,7 @@ import type { DriftSpec } from '../drift/index.js';
 import { ColumnStats } from '../features/index.js';
 import { type BuiltPipeline, type BuiltStep, buildPipeline, makeStep, type Spec } from '../pipeline/index.js';
 import type { PauseGate } from '../tui/index.js';
+import type { TuneOptions } from '../tune/index.js';
 import { CheckpointError, type CheckpointState, checkpointFile, readCheckpoint } from './Checkpoint.js';
 import type { Report } from './Report.js';
 import { sourceFromPath } from './sourceFromPath.js';
@@ -137,6 +138,7 @@ export async function execute(spec: Spec, o: ExecuteOptions): Promise<Report> {
       ...(spec.source.badRows ? { badRows: spec.source.badRows } : {}),
       ...(spec.training?.onDivergence ? { onDivergence: spec.training.onDivergence } : {}),
       ...(spec.drift ? { drift: spec.drift as DriftSpec } : {}),
+      ...(spec.tune ? { tune: spec.tune as TuneOptions } : {}),
       ...(spec.dataDrift ? { dataDrift: await dataDriftOptions(spec.dataDrift, spec, telemetry) } : {}),
       ...(o.taskPath ? { taskPath: o.taskPath } : {}),
       // The train command checks its --drop itself (against the data as read).

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { SpecError, writeFileAtomic } from '../core/index.js';
 import { DRIFT_DETECTOR_NAMES, DRIFT_DETECTORS, DRIFT_POLICIES } from '../drift/index.js';
 import { SPLIT_COLUMN } from '../features/index.js';
@@ -61,6 +62,14 @@ export const trainCommand: Command = {
     '  --lr X            learning rate',
     '  --epochs N        passes over a file (default 1)',
     '  --l2 X            L2 penalty',
+    '  --auto            tune on the stream: race candidate configurations (optimizer, rate,',
+    '                    L1/L2 …) test-then-train on the same rows, drop the worse half at each',
+    '                    rung, keep the winner learning (docs/tune.md); the dashboard shows the',
+    '                    leaderboard, the report and saved model the race (sluice inspect)',
+    '  --budget B        with --auto: model-costs per row while racing (default 4: 16 candidates)',
+    '  --candidates K    with --auto: candidates raced (default 2^budget)',
+    '  --space S         with --auto: the search space, JSON or a JSON/YAML file (default by task',
+    '                    and --model; a space of plain values is one configuration)',
     '  --drop A,B        columns never used as features',
     '  --holdout F       fraction of rows held out and scored, never learned, e.g. 0.2',
     '  --on-divergence P stop|restore when the loss runs away (default stop: exit 1, nothing saved;',
@@ -114,6 +123,10 @@ export const trainCommand: Command = {
         epochs: { type: 'string' },
         l2: { type: 'string' },
         drop: { type: 'string' },
+        auto: { type: 'boolean' },
+        budget: { type: 'string' },
+        candidates: { type: 'string' },
+        space: { type: 'string' },
         holdout: { type: 'string' },
         'on-divergence': { type: 'string' },
         drift: { type: 'string' },
@@ -183,6 +196,7 @@ export const trainCommand: Command = {
         onDivergence: enumFlag('on-divergence', v['on-divergence'], ['stop', 'restore'] as const),
         checkpoint,
       }),
+      tune: tuneFlags(v),
       drift: driftFlags(v.drift, v['on-drift']),
       dataDrift: v['data-drift'] || v['data-drift-reference'] !== undefined ? defined({ reference: v['data-drift-reference'] }) : undefined,
       evaluation: defined({ metrics: listFlag(v.metrics), test: v.test }),
@@ -252,6 +266,38 @@ export const trainCommand: Command = {
     );
   },
 };
+
+/** `--auto` and its flags as the spec's tune section (undefined without --auto; its flags alone are refused). */
+function tuneFlags(v: { auto?: boolean; budget?: string; candidates?: string; space?: string; seed?: string }): Record<string, unknown> | undefined {
+  if (!v.auto) {
+    const alone = (['budget', 'candidates', 'space'] as const).find((k) => v[k] !== undefined);
+    if (alone) throw new UsageError(`--${alone} tunes: give it with --auto`);
+    return undefined;
+  }
+  return defined({
+    budget: numFlag('budget', v.budget, 1, 10),
+    candidates: intFlag('candidates', v.candidates, undefined, 1),
+    space: v.space === undefined ? undefined : readSpace(v.space),
+  });
+}
+
+/** `--space`: JSON text, or a JSON or YAML file. */
+function readSpace(text: string): unknown {
+  const t = text.trim();
+  if (t.startsWith('{') || t.startsWith('[')) {
+    try {
+      return JSON.parse(t);
+    } catch (e) {
+      throw new UsageError(`--space: not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (!existsSync(t)) throw new UsageError(`--space: expected JSON or a JSON/YAML file, and there is no file ${t}`);
+  try {
+    return parseYaml(readFileSync(t, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--space ${t}: not valid JSON or YAML: ${(e as Error).message}`);
+  }
+}
 
 /** `--drift D` and `--on-drift P` as the spec's drift section (undefined when neither is given). */
 function driftFlags(detector: string | undefined, policy: string | undefined): { detector?: string; onDrift?: string } | undefined {

@@ -21,10 +21,11 @@ import {
 import { DataDriftMonitor, DriftAdapter, type DriftSpec, readDriftSpec } from '../drift/index.js';
 import { HeldOutSample, rowView, type ScoredChunk, TestThenTrain, type TestThenTrainState } from '../evaluate/index.js';
 import { type ColumnStats, labelRejects, Pipeline, rejectRows, SPLIT_COLUMN, trainMask } from '../features/index.js';
-import { DivergenceWatch, type Model, type ModelState, type Task } from '../learn/index.js';
+import { DivergenceWatch, type Model, type ModelOptions, type ModelState, type Task } from '../learn/index.js';
 import { MetricSet, type MetricSpec, makeMetric, type Predictions } from '../metrics/index.js';
 import type { BuiltPipeline } from '../pipeline/index.js';
 import { TreeModel } from '../trees/index.js';
+import { RaceModel, type TuneOptions } from '../tune/index.js';
 import { CheckpointError, type CheckpointState, checkpointFile, restoreTransforms, writeCheckpoint } from './Checkpoint.js';
 import { chooseTask, describeChoice, type TaskChoice } from './chooseTask.js';
 import type { Report } from './Report.js';
@@ -90,6 +91,8 @@ export interface TrainStreamOptions {
   };
   /** Stop reading (SIGTERM): with checkpoints, after one more; the report covers the rows up to there. */
   terminate?: AbortSignal;
+  /** Race candidate configurations instead of training one model (the spec's `tune`, `--auto`; docs/tune.md). */
+  tune?: TuneOptions;
 }
 
 /** Training diverged: non-finite predictions or a runaway loss. Exit status 1; the message says what to try. */
@@ -339,6 +342,25 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       // The last good state and its schedule go on as they were (onDivergence: restore).
       good = resumed.good ? { state: resumed.good.state, rows: resumed.good.rows } : null;
       lastGood = resumed.good?.last ?? 0;
+    } else if (o.tune) {
+      // Every candidate shares the task, classes, target scale, batch size, backend and seed; the space varies the rest.
+      model = await RaceModel.create(modelOptions as ModelOptions, o.tune, {
+        onDrop: (out, lead, row, why) =>
+          telemetry.emit({
+            type: 'log',
+            level: 'info',
+            message: `tune: candidate #${out.id} (${out.label}) dropped at row ${row}: ${why}; leader #${lead.id} (${lead.label})`,
+          }),
+      });
+      const race = model as RaceModel;
+      telemetry.emit({
+        type: 'log',
+        level: 'info',
+        message: `tune: racing ${race.alive} candidates (${race
+          .record()
+          .leaderboard.map((e) => `#${e.id} ${e.label}`)
+          .join('; ')})`,
+      });
     } else model = await learn.createModel(modelOptions);
     if (driftSpec && o.progressive !== false) {
       // The engine trains the adaptive model; swap's second model is built the same way.
@@ -501,6 +523,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
     if (!progressive || !telemetry.wants('metrics')) return;
     const p = progressive as MetricSet;
     const rolling = p.rollingValues();
+    if (model instanceof RaceModel && telemetry.wants('leaderboard')) telemetry.emit({ type: 'leaderboard', ...model.standings() });
     const trees = model instanceof TreeModel ? model.summary() : null;
     telemetry.emit({
       type: 'metrics',
@@ -722,6 +745,7 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
       ...(drift ? { drift: (drift as DriftAdapter).report() } : {}),
       ...(dataMonitor && dd ? { dataDrift: dataDriftReport(dataMonitor, dd.referenceName ?? null, dd.reference ? null : (dd.referenceRows ?? 10_000)) } : {}),
       ...(m instanceof TreeModel ? { trees: m.summary() } : {}),
+      ...(m instanceof RaceModel ? { tune: m.record() } : {}),
       rowsPerSecond: rows.read / Math.max(elapsedSeconds, 1e-9),
       elapsedSeconds,
       backend: m?.backendName ?? null,
@@ -824,6 +848,7 @@ function skipRows(n: number): (source: Observable<Batch>) => Observable<Batch> {
  * adaptation holds a second model and detector state; dedupe its seen keys.
  */
 function refuseUncheckpointable(built: BuiltPipeline, o: TrainStreamOptions): void {
+  if (o.tune) throw new SpecError('training.checkpoint', 'checkpoints do not cover a hyperparameter race (tune, --auto) yet: run it without --checkpoint');
   if (o.drift)
     throw new SpecError('training.checkpoint', 'checkpoints do not cover error-drift detection (drift, --drift, --on-drift) yet: run it without --checkpoint');
   const dedupe = [...built.flow.keys()].find((k) => k.endsWith('.dedupe'));

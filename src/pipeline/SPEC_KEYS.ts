@@ -512,6 +512,25 @@ export const SPEC_KEYS: ObjectKey = {
         },
       },
     },
+    tune: {
+      type: 'object',
+      doc: "Hyperparameter tuning on the stream (docs/tune.md): candidate configurations of the model drawn from `space` race on the same rows in the same order, each scored test-then-train; each row is answered by the candidate leading before it; successive halving drops the worse half at the end of each rung, and a candidate clearly worse than the leader (beyond both confidence bounds) sooner. The last one left goes on learning and is saved with the race's record (`sluice inspect`). `tune: {}` takes every default; `sluice train --auto` is the same. Not with checkpoints or drift yet.",
+      keys: {
+        budget: num('Model-costs per row the race may spend on average while it runs; it races 2^budget candidates unless `candidates` is given.', {
+          min: 1,
+          max: 10,
+          default: 4,
+        }),
+        candidates: int('Candidates raced (default 2^budget).', 1),
+        space: {
+          type: 'any',
+          doc: 'What to race: a family of configurations, or a list of them; each key is a model option (kind, optimizer, lr, l1, l2, elasticNet, hidden, C, variant …) with a fixed value, a list (a choice), or `{ logUniform: [lo, hi] }`, `{ uniform: [lo, hi] }`, `{ int: [lo, hi] }`. Default: for logistic, softmax and linear, the normalized optimizer over lr in [0.05, 5] and l2 in {0, 1e-7 … 1e-4}, and FTRL over lr in [0.01, 2], l1 and l2 in {0, 0.01, 0.1, 1}. The first candidate of each family is its defaults.',
+        },
+        rung: int('Rows of the first rung; each later rung is twice as long.', 1, 256),
+        confidence: num('Two-sided confidence of an early drop (0: drops only at rung ends).', { min: 0, max: 1, exclusive: false, default: 0.99 }),
+        seed: int('Seeds the draw of the candidates (each model takes the run seed).', undefined, 1),
+      },
+    },
     drift: {
       type: 'object',
       doc: "Error drift of the model: each training row's outcome (0/1 error; absolute error for regression), as the progressive evaluation scores it, feeds a detector; its warnings and drifts are telemetry (`warning`, `drift`, with the row) and counted in the report, and `onDrift` says what the model does about them.",

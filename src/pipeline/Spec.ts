@@ -23,6 +23,15 @@ export interface Spec {
     onDivergence?: 'stop' | 'restore';
     checkpoint?: { dir: string; every?: number };
   };
+  /** Race candidate configurations of the model on the stream and keep the winner (docs/tune.md). */
+  tune?: {
+    budget?: number;
+    candidates?: number;
+    space?: Record<string, unknown> | Array<Record<string, unknown>>;
+    rung?: number;
+    confidence?: number;
+    seed?: number;
+  };
   drift?: { detector?: string | Record<string, Record<string, unknown> | null>; onDrift?: 'alert' | 'reset' | 'swap' };
   dataDrift?: { reference?: string; referenceRows?: number; window?: number; columns?: string[] };
   evaluation?: { progressive?: boolean; metrics?: string[]; rolling?: number; threshold?: number; test?: string };

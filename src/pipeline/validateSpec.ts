@@ -3,6 +3,7 @@ import { type DriftSpec, readDriftSpec } from '../drift/index.js';
 import { compileExpression } from '../features/index.js';
 import { MODEL_KINDS, type ModelKind, type ModelOptions, resolveModelOptions } from '../learn/index.js';
 import { makeGenerator } from '../synth/index.js';
+import { resolveSearchSpace, resolveTuneOptions, type TuneOptions } from '../tune/index.js';
 import { checkKeys, isObject } from './checkKeys.js';
 import { makeStep } from './makeStep.js';
 import { SPEC_KEYS, STEP_KEYS } from './SPEC_KEYS.js';
@@ -127,6 +128,20 @@ export function validateSpec(raw: unknown): SpecError[] {
       problems.push(new SpecError('drift', 'needs progressive evaluation: the detector reads the rows as they are scored (evaluation.progressive is false)'));
     try {
       readDriftSpec(spec.drift as DriftSpec, 'drift');
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      problems.push(e);
+    }
+  }
+  if (spec.tune !== undefined && !bad('tune')) {
+    if (spec.target === undefined) problems.push(new SpecError('tune', 'needs a target: candidates race on their progressive loss'));
+    if (spec.drift !== undefined)
+      problems.push(new SpecError('tune', 'cannot be used with drift yet: a race keeps one model per candidate, drift adaptation one more'));
+    if (isObject(spec.evaluation as unknown) && spec.evaluation!.progressive === false)
+      problems.push(new SpecError('tune', 'needs progressive evaluation: candidates race on their progressive loss (evaluation.progressive is false)'));
+    try {
+      const t = resolveTuneOptions(spec.tune as TuneOptions);
+      if (t.space) resolveSearchSpace(t.space);
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
       problems.push(e);

@@ -96,7 +96,8 @@ export class RaceModel implements Model {
    * the model options refuse throws SpecError naming it.
    */
   static async create(base: ModelOptions, tune: TuneOptions | ResolvedTuneOptions | true = {}, hooks: RaceHooks = {}): Promise<RaceModel> {
-    const t = 'space' in Object(tune) && 'budget' in Object(tune) && 'rung' in Object(tune) ? (tune as ResolvedTuneOptions) : resolveTuneOptions(tune as TuneOptions);
+    const t =
+      'space' in Object(tune) && 'budget' in Object(tune) && 'rung' in Object(tune) ? (tune as ResolvedTuneOptions) : resolveTuneOptions(tune as TuneOptions);
     const task = resolveModelOptions(base).task;
     const space = resolveSearchSpace(t.space ?? defaultSearchSpace(task, base.kind));
     const candidates = sampleCandidates(space, t.candidates, t.seed);
@@ -277,7 +278,11 @@ export class RaceModel implements Model {
     const upper = lead.mean + this.z * se(lead);
     for (const l of [...this.live]) {
       if (l === lead || l.n < MIN_ROWS) continue;
-      if (l.mean - this.z * se(l) > upper) this.drop(l, `loss ${fmt(l.mean)} ± ${fmt(se(l))} is above the leader's ${fmt(lead.mean)} ± ${fmt(se(lead))} beyond ${this.tune.confidence} confidence`);
+      if (l.mean - this.z * se(l) > upper)
+        this.drop(
+          l,
+          `loss ${fmt(l.mean)} ± ${fmt(se(l))} is above the leader's ${fmt(lead.mean)} ± ${fmt(se(lead))} beyond ${this.tune.confidence} confidence`,
+        );
     }
   }
 
@@ -381,5 +386,7 @@ function normalQuantile(p: number): number {
   if (p > 1 - lo) return -normalQuantile(1 - p);
   const q = p - 0.5,
     r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
