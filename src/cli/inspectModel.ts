@@ -2,6 +2,7 @@ import { formatCount } from '../core/index.js';
 import { MODEL_OPTION_KINDS, type ModelState } from '../learn/index.js';
 import { loadPipeline } from '../operators/index.js';
 import { TreeModel } from '../trees/index.js';
+import type { TuneRecord } from '../tune/index.js';
 import type { CliIO } from './Command.js';
 
 /** Features listed by importance in the table (all of them in --json). */
@@ -35,6 +36,8 @@ export async function inspectModel(path: string, json: boolean, io: CliIO): Prom
     const importances = m instanceof TreeModel ? Array.from(m.featureImportances(), (v, j) => ({ feature: name(j), importance: v })) : null;
     importances?.sort((a, b) => b.importance - a.importance);
     const classes = saved.classes;
+    // A model chosen by a race (--auto): the artifact's report holds the race's record.
+    const tune = (saved.savedReport?.tune as TuneRecord | undefined) ?? null;
     if (json) {
       io.out(
         JSON.stringify({
@@ -48,6 +51,7 @@ export async function inspectModel(path: string, json: boolean, io: CliIO): Prom
             ...(trees ? { trees } : {}),
             ...(importances ? { importances } : {}),
           },
+          ...(tune ? { tune } : {}),
           source: saved.source,
         }),
       );
@@ -69,9 +73,29 @@ export async function inspectModel(path: string, json: boolean, io: CliIO): Prom
       const w = Math.max(...shown.map((f) => f.feature.length), 7);
       for (const f of shown) lines.push(`  ${f.feature.padEnd(w)}  ${f.importance.toFixed(4)}`);
     }
+    if (tune) lines.push('', ...raceLines(tune));
     io.out(lines.join('\n'));
     return 0;
   } finally {
     await saved.dispose();
   }
+}
+
+/** The race that chose the model: its winner, budget and leaderboard, one line per candidate. */
+function raceLines(t: TuneRecord): string[] {
+  const out = [
+    `tuning    ${t.finished ? 'won' : 'leading'} #${t.winner.id} ${t.winner.label} of ${t.candidates} candidates, ${formatCount(t.rows)} rows raced, budget ${t.budget} (used ${t.budgetUsed.toFixed(2)} model-costs a row)`,
+    `          configuration ${JSON.stringify(t.winner.config)}`,
+    '',
+    'leaderboard (racing best first, then dropped, latest first)',
+  ];
+  const w = Math.max(...t.leaderboard.map((e) => e.label.length), 6);
+  for (const e of t.leaderboard) {
+    const loss = Number.isFinite(e.loss) ? e.loss.toFixed(4) : '—';
+    const metric = Number.isFinite(e.metric) ? `${e.metricName} ${e.metric.toFixed(4)}` : `${e.metricName} —`;
+    out.push(
+      `  ${e.id === t.winner.id ? '*' : ' '}#${String(e.id).padEnd(3)} ${e.label.padEnd(w)}  loss ${loss}  ${metric}  ${formatCount(e.rows)} rows${e.dropped !== null ? `  dropped at row ${formatCount(e.dropped)}` : ''}`,
+    );
+  }
+  return out;
 }
