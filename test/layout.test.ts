@@ -25,7 +25,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   drift: BELOW_EVALUATE,
   // Trees take ADWIN from drift (the Hoeffding Adaptive Tree and the ARF watch errors per node and per tree).
   trees: [...BELOW_EVALUATE, 'drift'],
-  tune: BELOW_EVALUATE,
+  // A race is scored as the test-then-train engine scores (labeled rows only); offline search reuses its k-fold.
+  tune: [...BELOW_EVALUATE, 'evaluate'],
   operators: BELOW_OPERATORS,
   pipeline: [...BELOW_OPERATORS, 'operators'],
   tui: [...BELOW_OPERATORS, 'operators', 'pipeline'],

@@ -1,4 +1,5 @@
 import { type FeatureMatrix, type LeaderboardEntry, SchemaError, SpecError } from '../core/index.js';
+import { labeledRows } from '../evaluate/index.js';
 import { createModel, type Model, type ModelKind, type ModelOptions, type ModelState, resolveModelOptions, type Task } from '../learn/index.js';
 import { type Metric, makeMetric } from '../metrics/index.js';
 import { defaultSearchSpace } from './defaultSearchSpace.js';
@@ -175,7 +176,8 @@ export class RaceModel implements Model {
         for (let r0 = 0; r0 < x.rows; r0 += m.batchSize) {
           const part = x.sliceRows(r0, Math.min(x.rows, r0 + m.batchSize));
           preds.set(await m.predict(part), r0 * this.outputs);
-          await m.learn(part);
+          const labeled = labeledRows(part);
+          if (labeled) await m.learn(labeled);
         }
       }
     }
