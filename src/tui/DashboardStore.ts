@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import type { BadRowReason, Telemetry, TelemetryEvent, TreeStats } from '../core/index.js';
+import type { BadRowReason, LeaderboardEntry, Telemetry, TelemetryEvent, TreeStats } from '../core/index.js';
 import { Series } from './Series.js';
 
 export type RunState = 'starting' | 'running' | 'paused' | 'stopping' | 'done' | 'error';
@@ -41,6 +41,19 @@ export interface EventEntry {
   message: string;
 }
 
+/**
+ * The last `leaderboard` event of a hyperparameter race (src/tune): the stream row it was taken
+ * at, the leader's id, how many candidates still race, the budget spent, every candidate.
+ */
+export interface LeaderboardView {
+  t: number;
+  rows: number;
+  leader: number;
+  alive: number;
+  budgetUsed: number;
+  entries: LeaderboardEntry[];
+}
+
 /** A drift detector's alarm, marked on the charts at its row. */
 export interface DriftMarker {
   row: number;
@@ -69,6 +82,8 @@ export interface DashboardSnapshot {
   events: EventEntry[];
   /** Drift and warning alarms (the last 100), by row: the charts mark them. */
   markers: DriftMarker[];
+  /** A hyperparameter race's last standings; null (or absent, in snapshots made elsewhere) without a race. */
+  leaderboard?: LeaderboardView | null;
   /** Bumped by every folded event; equal versions mean equal snapshots. */
   version: number;
 }
@@ -94,6 +109,30 @@ const RATE_WINDOW_MS = 5000;
 const RATE_SAMPLE_MS = 100;
 /** A window shorter than this is too noisy to show. */
 const RATE_MIN_SPAN_MS = 500;
+
+/** Nesting kept of a candidate's configuration (a few levels: options, a list of pairs). */
+const CONFIG_DEPTH = 4;
+
+/**
+ * `v` as plain data: numbers, strings, booleans, null, arrays and plain objects, `CONFIG_DEPTH`
+ * levels deep. The snapshot crosses to the render worker by structured clone, which throws on a
+ * function or a class instance a configuration might hold; those become their name or are left out.
+ */
+function plain(v: unknown, depth = 0): unknown {
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'function') return v.name ? `[${v.name}]` : undefined;
+  if (typeof v !== 'object' || depth >= CONFIG_DEPTH) return undefined;
+  if (Array.isArray(v)) return v.map((x) => plain(x, depth + 1) ?? null);
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const o: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const p = plain(x, depth + 1);
+    if (p !== undefined) o[k] = p;
+  }
+  return o;
+}
 
 interface SkipBook {
   read: number;
@@ -124,6 +163,8 @@ export class DashboardStore {
   private readonly drifted: Record<string, 'moderate' | 'major'> = {};
   private events: EventEntry[] = [];
   private markers: DriftMarker[] = [];
+  /** Replaced by each leaderboard event, never changed: snapshots share it. */
+  private leaderboard: LeaderboardView | null = null;
   private seq = 0;
   private v = 0;
   private sub: Subscription | null = null;
@@ -309,6 +350,27 @@ export class DashboardStore {
         this.note('dataDrift', `data drift ${e.column} at row ${e.row}: ${e.measure} ${e.value.toPrecision(3)} (${e.verdict})`, e.t);
         if (this.drifted[e.column] !== 'major') this.drifted[e.column] = e.verdict;
         break;
+      case 'leaderboard':
+        this.leaderboard = {
+          t: e.t,
+          rows: e.rows,
+          leader: e.leader,
+          alive: e.alive,
+          budgetUsed: e.budgetUsed,
+          entries: e.entries.map((x) => ({
+            id: x.id,
+            label: x.label,
+            config: (plain(x.config) ?? {}) as Record<string, unknown>,
+            rows: x.rows,
+            loss: x.loss,
+            stderr: x.stderr,
+            metric: x.metric,
+            metricName: x.metricName,
+            cost: x.cost,
+            dropped: x.dropped,
+          })),
+        };
+        break;
       case 'checkpoint':
         this.note('checkpoint', `checkpoint ${e.path}${e.version ? ` ${e.version}` : ''}`, e.t);
         break;
@@ -367,6 +429,7 @@ export class DashboardStore {
       drifted: { ...this.drifted },
       events: this.events.slice(),
       markers: this.markers.map((m) => ({ ...m })),
+      leaderboard: this.leaderboard,
       version: this.v,
     };
   }

@@ -8,6 +8,7 @@ import { clip } from './clip.js';
 import type { DashboardSnapshot } from './DashboardStore.js';
 import { EventLog } from './EventLog.js';
 import { Header } from './Header.js';
+import { LeaderboardPanel } from './LeaderboardPanel.js';
 import { LineChart } from './LineChart.js';
 import { MetricsPanel } from './MetricsPanel.js';
 import { ProgressBar } from './ProgressBar.js';
@@ -27,12 +28,17 @@ export interface DashboardViewProps {
 const TWO_COLUMNS = 70;
 /** Most lines the trees panel takes from the metrics panel beside the charts (title + a model's three). */
 const TREES_LINES = 4;
+/** Share of the panels' lines a race's leaderboard may take (title, heads, candidates). */
+const LEADERBOARD_SHARE = 0.3;
+/** Fewest lines the metrics and charts keep beside a leaderboard: two charts of two lines; one column, metrics 2 + chart 3. */
+const TWO_COLUMN_MIN = 4;
+const ONE_COLUMN_MIN = 5;
 
 /**
  * The whole screen, laid out for `width`×`height`: header, one progress line per source,
  * metrics (and under them tree models' size, when there are any) beside the two charts (loss
- * and main metric against rows), then confusion matrix, skipped rows and column statistics,
- * and a footer with the keys. Fits 80×24; more room gives taller charts, more rows and wider
+ * and main metric against rows), in a hyperparameter race its leaderboard across the width,
+ * then confusion matrix, skipped rows and column statistics, and a footer with the keys. Fits 80×24; more room gives taller charts, more rows and wider
  * panels. Pure: the same snapshot and size give the same frame.
  */
 export function DashboardView(props: DashboardViewProps) {
@@ -53,13 +59,23 @@ export function DashboardView(props: DashboardViewProps) {
   const charts = [main, second].filter((x): x is string => x !== null && x !== undefined);
   const lastEvent = s.events[s.events.length - 1];
 
-  const avail = budget - 2 - Math.max(1, sources.length);
+  const rest = budget - 2 - Math.max(1, sources.length);
   const hasBottom = s.confusion !== null || s.stats !== null;
   const reasons = Object.values(s.skipped.byReason).filter((v) => (v ?? 0) > 0).length;
   // The bottom row takes what its panels need (capped at a third), the charts the rest.
   const need = Math.max(1 + reasons, s.confusion ? 2 + s.confusion.classes : 0, s.stats ? 2 + Object.keys(s.stats.columns).length : 0);
-  const bottomH = hasBottom ? Math.max(4, Math.min(need, Math.round(avail / 3))) : Math.min(1 + reasons, 4);
+  const bottomOf = (avail: number) => (hasBottom ? Math.max(4, Math.min(need, Math.round(avail / 3))) : Math.min(1 + reasons, 4));
   const two = W >= TWO_COLUMNS;
+  // A race's leaderboard: a full-width band under the metrics and charts, up to a share of the
+  // lines, taken before the bottom row and the charts share the rest; fewer (the title alone
+  // names the leader), or none, where the metrics and charts would no longer fit.
+  const lb = s.leaderboard ?? null;
+  const lbWant = lb ? 1 + lb.entries.length + (lb.entries.length >= 2 ? 1 : 0) : 0;
+  const middleMin = Math.min(rest - bottomOf(rest), two ? TWO_COLUMN_MIN : main ? ONE_COLUMN_MIN : 2);
+  let lbH = lb ? Math.min(lbWant, Math.max(1, Math.round(rest * LEADERBOARD_SHARE))) : 0;
+  while (lbH > 0 && rest - lbH - bottomOf(rest - lbH) < middleMin) lbH--;
+  const avail = rest - lbH;
+  const bottomH = bottomOf(avail);
   const middleH = avail - bottomH;
   const treeModels = s.models.filter((m) => m.trees !== undefined).length;
 
@@ -171,6 +187,7 @@ export function DashboardView(props: DashboardViewProps) {
         ))
       )}
       {middle}
+      {lb && lbH > 0 ? <LeaderboardPanel leaderboard={lb} width={W} height={lbH} /> : null}
       {bottom}
       <Text color="gray">{clip(footer, W)}</Text>
     </Box>

@@ -12,6 +12,7 @@ export {
   DashboardStore,
   type DashboardStoreOptions,
   type EventEntry,
+  type LeaderboardView,
   type ModelView,
   type RunState,
   type SourceView,
@@ -24,6 +25,7 @@ export { EventLog, type EventLogProps } from './EventLog.js';
 export { FdTerminal, type FdTerminalOptions } from './FdTerminal.js';
 export { Header, type HeaderProps } from './Header.js';
 export { type HistogramSummary, histogramColumns } from './histogramColumns.js';
+export { LeaderboardPanel, type LeaderboardPanelProps } from './LeaderboardPanel.js';
 export { LineChart, type LineChartProps } from './LineChart.js';
 export { LiveDashboard, type LiveDashboardProps } from './LiveDashboard.js';
 export { lowerIsBetter } from './lowerIsBetter.js';

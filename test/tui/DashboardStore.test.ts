@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Batch, Rng, Schema, Telemetry } from '../../src/core/index.js';
+import { Batch, type LeaderboardEntry, Rng, Schema, Telemetry } from '../../src/core/index.js';
 import { DataDriftMonitor } from '../../src/drift/index.js';
-import { DashboardStore } from '../../src/tui/index.js';
+import { DashboardStore, SnapshotMailbox } from '../../src/tui/index.js';
 
 function setup() {
   const telemetry = new Telemetry();
@@ -192,6 +192,48 @@ test('tree models: the last TreeStats per model, kept by metrics events without 
   telemetry.emit({ type: 'metrics', rows: 3000, model: 'arf', values: { accuracy: 0.84 }, trees: { ...trees, resets: 5 } });
   assert.is(s.models[0]!.trees!.resets, 2);
   assert.is(store.snapshot().models[0]!.trees!.resets, 5);
+});
+
+test('leaderboard: the last event of a race, in every snapshot, as plain data that crosses to the render worker', () => {
+  const { telemetry, store } = setup();
+  assert.is(store.snapshot().leaderboard, null, 'no race, no leaderboard');
+  class Schedule {
+    step = 0.5;
+  }
+  const entry = (id: number, over: Partial<LeaderboardEntry> = {}): LeaderboardEntry => ({
+    id,
+    label: `logistic lr=0.${id}`,
+    config: { model: 'logistic', lr: id / 10, interactions: [['a', 'b']], nested: { hashBits: 18 } },
+    rows: 1000,
+    loss: 0.5,
+    stderr: 0.01,
+    metric: 0.7,
+    metricName: 'rocAuc',
+    cost: 1000,
+    dropped: null,
+    ...over,
+  });
+  const first = [entry(1), entry(0, { dropped: 499, rows: 500 })];
+  telemetry.emit({ type: 'leaderboard', rows: 1000, leader: 1, alive: 1, budgetUsed: 1.5, entries: first });
+  const v = store.version;
+  const s = store.snapshot();
+  assert.equal(s.leaderboard, { t: s.leaderboard!.t, rows: 1000, leader: 1, alive: 1, budgetUsed: 1.5, entries: first });
+  first[0]!.loss = 9; // the store keeps its own copy
+  assert.is(store.snapshot().leaderboard!.entries[0]!.loss, 0.5);
+
+  // A configuration holding what structured cloning refuses (a function, a class instance) keeps its plain parts.
+  const odd = entry(2, { config: { lr: 0.2, schedule: new Schedule(), loss: function huber() {}, list: [1, () => 0] } });
+  telemetry.emit({ type: 'leaderboard', rows: 2000, leader: 2, alive: 2, budgetUsed: 2.5, entries: [odd, entry(1)] });
+  assert.ok(store.version > v, 'version moves');
+  const s2 = store.snapshot();
+  assert.equal(s2.leaderboard!.entries[0]!.config, { lr: 0.2, loss: '[huber]', list: [1, null] });
+  assert.equal(s2.leaderboard!.entries[1]!.config, { model: 'logistic', lr: 0.1, interactions: [['a', 'b']], nested: { hashBits: 18 } });
+  assert.is(s.leaderboard!.rows, 1000, 'an older snapshot keeps its standings');
+  assert.equal(structuredClone(s2), s2);
+  assert.equal(JSON.parse(JSON.stringify(s2.leaderboard)), s2.leaderboard);
+  // The worker's mailbox hands it on as it came.
+  const mailbox = new SnapshotMailbox(structuredClone(s2));
+  assert.equal(mailbox.snapshot().leaderboard, s2.leaderboard);
 });
 
 test.run();

@@ -158,4 +158,90 @@ test('with or without trees, every size keeps its height and width; no trees, no
   }
 });
 
+/** A race of `n` candidates after 200k rows: the first five race (#0 leads), the others were dropped. */
+function raceStore(n = 16) {
+  const store = busyStore();
+  const kinds = ['logistic normalized', 'logistic raw', 'ftrl hashed', 'svm normalized'];
+  store.fold({
+    type: 'leaderboard',
+    t: 0,
+    rows: 200_000,
+    leader: 0,
+    alive: Math.min(5, n),
+    budgetUsed: 2.4,
+    entries: Array.from({ length: n }, (_, i) => ({
+      id: i,
+      label: `${kinds[i % 4]} lr=0.${i + 1}`,
+      config: {},
+      rows: i < 5 ? 200_000 : 10_000 * i,
+      loss: 0.4 + i / 100,
+      stderr: 0.003,
+      metric: 0.82 - i / 100,
+      metricName: 'accuracy',
+      cost: 200_000,
+      dropped: i < 5 ? null : 10_000 * i - 1,
+    })),
+  });
+  return store;
+}
+
+test('a race: the leaderboard between the metrics and charts and the bottom row, at 80×24 and 120×40; same height', () => {
+  for (const [w, h, shown] of [
+    [80, 24, 3],
+    [120, 40, 8],
+  ] as const) {
+    const plain = lines(render(<DashboardView snapshot={busyStore().snapshot()} width={w} height={h} keys />).lastFrame());
+    const all = lines(render(<DashboardView snapshot={raceStore().snapshot()} width={w} height={h} keys />).lastFrame());
+    assert.is(all.length, plain.length, `${w}×${h}: the frame keeps its height`);
+    for (const l of all) assert.ok(cells(l) <= w, `${w}×${h}: ${cells(l)} cells: ${l}`);
+    const at = all.findIndex((l) => l.startsWith('Tuning: 16 candidates, 5 racing, leader #0, budget used 2.4×'));
+    assert.ok(at > 0, all.join('\n'));
+    assert.match(all[at + 1]!, /^ {3}# id +candidate +accuracy +loss +± se +rows +cost/);
+    assert.match(all[at + 2]!, /^★ {2}1 #0 {2}logistic norm\S*(?: lr=0\.1)? +0\.8200 +0\.4000 ±0\.0030 +200k +200k$/);
+    const cands = all.slice(at + 2).filter((l) => /^[★ ] +\d+ #\d+ /.test(l));
+    assert.is(cands.length, shown, `${w}×${h}`);
+    assert.is(all[at + 2 + shown], `+${16 - shown} more${shown < 5 ? ` (${5 - shown} racing)` : ''}`);
+    if (shown > 5) assert.match(all[at + 2 + 5]!, /^ {3}6 #5 .* {2}dropped @ 50\.0k$/);
+    // Under the metrics and the charts, above the bottom row, which keeps its panels.
+    assert.ok(all.findIndex((l) => l.startsWith('Metrics @ 200k')) < at);
+    assert.ok(all.findIndex((l) => /[⠁-⣿]/.test(l)) < at, 'the charts are drawn above');
+    assert.ok(all.findIndex((l) => /^Confusion \(adam\)/.test(l)) > at);
+    assert.match(all.join('\n'), /Skipped 3[\s\S]*Columns \(flights\.csv\) 12/);
+    assert.match(all.at(-1)!, /^p pause\/resume/);
+  }
+});
+
+test('with or without a race, every size keeps its height and width; no race, no panel; room short, the title and the leader or nothing', () => {
+  const [plain, race, duel] = [busyStore().snapshot(), raceStore().snapshot(), raceStore(2).snapshot()];
+  for (const w of [20, 40, 69, 70, 80, 120]) {
+    for (const h of [8, 12, 16, 24, 40]) {
+      const a = lines(render(<DashboardView snapshot={plain} width={w} height={h} />).lastFrame());
+      assert.not.ok(
+        a.some((l) => /^Tuning/.test(l)),
+        `${w}×${h}`,
+      );
+      for (const snap of [race, duel]) {
+        const b = lines(render(<DashboardView snapshot={snap} width={w} height={h} />).lastFrame());
+        assert.is(b.length, a.length, `${w}×${h}`);
+        for (const l of b) assert.ok(cells(l) <= Math.max(20, w), `${w}×${h}: ${l}`);
+        // The title is never overdrawn by the panels above it.
+        const t = b.findIndex((l) => /^Tuning/.test(l));
+        if (t >= 0) assert.match(b[t + 1] ?? '', /^ {2,3}#|^★/, `${w}×${h}: ${b[t + 1]}`);
+      }
+    }
+  }
+  // 80×16: title and two candidates; 80×14: the title and the leader; 80×12: no room.
+  const at = (h: number) => lines(render(<DashboardView snapshot={race} width={80} height={h} />).lastFrame());
+  const l16 = at(16);
+  const t16 = l16.findIndex((l) => l.startsWith('Tuning'));
+  assert.match(l16[t16 + 1]!, /^★ {2}1 #0 /);
+  assert.match(l16[t16 + 2]!, /^ {3}2 #1 /);
+  assert.is(l16[t16 + 3], '+14 more (3 racing)');
+  const l14 = at(14);
+  const t14 = l14.findIndex((l) => l.startsWith('Tuning'));
+  assert.match(l14[t14]!, /· \+15 more/);
+  assert.match(l14[t14 + 1]!, /^★ {2}1 #0 /);
+  assert.not.ok(at(12).some((l) => l.startsWith('Tuning')));
+});
+
 test.run();
