@@ -8,3 +8,4 @@ export { type RaceHooks, RaceModel, type TuneRecord } from './RaceModel.js';
 export { type Domain, type ResolvedDomain, type ResolvedSubSpace, resolveSearchSpace, type SearchSpace, type SubSpace } from './resolveSearchSpace.js';
 export { type ResolvedTuneOptions, resolveTuneOptions, TUNE_KEYS, type TuneOptions } from './resolveTuneOptions.js';
 export { type Candidate, sampleCandidates } from './sampleCandidates.js';
+export { type OfflineSearchEntry, type OfflineSearchOptions, type OfflineSearchResult, searchOffline } from './searchOffline.js';
