@@ -13,8 +13,8 @@ import { Reporter } from './Reporter.js';
 
 /** Run when no suite is named. */
 export const SUITES = ['ingest', 'kernels', 'features', 'train', 'online', 'drift', 'serve'] as const;
-/** Run only when named (tui: minutes of dashboard rendering; quality: installs scikit-learn, runs minutes of per-row Python; trees: 10M-row RSS runs and 1M-row ARF streams, tens of minutes). */
-const NAMED_ONLY = ['tui', 'quality', 'trees'] as const;
+/** Run only when named (tui: minutes of dashboard rendering; quality: installs scikit-learn, runs minutes of per-row Python; trees: 10M-row RSS runs and 1M-row ARF streams, tens of minutes; tune: a 100 MB candidate block and 1M rows raced twice). */
+const NAMED_ONLY = ['tui', 'quality', 'trees', 'tune'] as const;
 
 process.env.EGL_PLATFORM ??= 'surfaceless';
 const usage = `Usage: npm run bench -- [suite ...] [--json] [--quick] [--rows N] [--reps N] [--render worker|main] [--backends ${BACKEND_NAMES.join(',')}]`;

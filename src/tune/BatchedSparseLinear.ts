@@ -31,9 +31,12 @@ const KINDS = new Set(['linear', 'logistic', 'svm']);
  * and N depend on the candidate: a row whose gradient is 0 for it leaves them alone). Shared: the
  * regression target's running moments (they depend on the targets and row weights only).
  *
- * Block layout: coordinate j (the bias is j = inputs) starts at j·F·A (A live candidates, F = 3
- * fields, 4 when a candidate has L1), fields in order s, v, G, mark, each A wide. `drop` compacts
- * the block in place, so the per-row cost follows the live count.
+ * Block layout: a coordinate's block is F·A numbers (A live candidates, F = 3 fields, 4 when a
+ * candidate has L1), fields in order s, v, G, mark, each A wide. Blocks are handed out on a column's
+ * first non-zero (the bias is block 0): hashed inputs touch a few thousand of their 2^18 columns,
+ * and K candidates' state for every column would be K times a model's memory, spread over pages
+ * the TLB cannot cover. A column never seen has all-zero state (as in SparseLinearModel). `drop`
+ * compacts the blocks in place, so the per-row cost follows the live count.
  *
  * Softmax is not batched: its importance-aware step integrates a gradient flow per row (Euler
  * steps whose count depends on the candidate) and its scoring pass skips zeros, not tiny values;
@@ -58,6 +61,10 @@ export class BatchedSparseLinear {
   private readonly slotOf: Int32Array;
   private cand: Int32Array;
   private st = new Float64Array(0);
+  /** Column → its block (−1: none yet); blocks in use (block 0 is the bias) and blocks st has room for. */
+  private colSlot = new Int32Array(0);
+  private used = 0;
+  private cap = 0;
   // Per slot: L2 scale, gradient scale, L1 running total, Σ importance weights, Σ weighted normalized ‖x‖², and the hyperparameters.
   private c: Float64Array;
   private cG: Float64Array;
@@ -130,7 +137,7 @@ export class BatchedSparseLinear {
     this.l1 = Float64Array.from(order, (k) => options[k]!.l1);
     this.l2 = Float64Array.from(order, (k) => options[k]!.l2);
     this._inputs = o.inputs;
-    if (this._inputs !== null) this.st = new Float64Array((this._inputs + 1) * this.F * K);
+    if (this._inputs !== null) this.build(this._inputs);
   }
 
   /** Candidates still learning and predicting. */
@@ -153,11 +160,29 @@ export class BatchedSparseLinear {
     return Number.isInteger(k) && k >= 0 && k < this.options.length && this.slotOf[k]! >= 0;
   }
 
-  private check(x: FeatureMatrix): void {
-    if (this._inputs === null) {
-      this._inputs = x.cols;
-      this.st = new Float64Array((x.cols + 1) * this.F * this.A);
+  private build(inputs: number): void {
+    this._inputs = inputs;
+    this.colSlot = new Int32Array(inputs).fill(-1);
+    this.cap = Math.min(inputs + 1, 4096);
+    this.st = new Float64Array(this.cap * this.F * this.A);
+    this.used = 1;
+  }
+
+  /** Column j's block, handed out now (st may be replaced: callers re-read it). */
+  private allocate(j: number): number {
+    if (this.used === this.cap) {
+      const B = this.F * this.A;
+      this.cap = Math.min(this._inputs! + 1, 2 * this.cap);
+      const st = new Float64Array(this.cap * B);
+      st.set(this.st.subarray(0, this.used * B));
+      this.st = st;
     }
+    this.colSlot[j] = this.used;
+    return this.used++;
+  }
+
+  private check(x: FeatureMatrix): void {
+    if (this._inputs === null) this.build(x.cols);
     if (x.cols !== this._inputs)
       throw new SchemaError(`batched ${this.kind} candidates take ${this._inputs} input columns, got a FeatureMatrix [${x.rows}x${x.cols}]`);
   }
@@ -176,17 +201,19 @@ export class BatchedSparseLinear {
       A = this.A,
       F = this.F,
       st = this.st;
-    if (this._inputs !== null && st.length > 0) {
+    if (this._inputs !== null) {
       // In place, in increasing order: each value moves to an offset no larger than its own, after being read.
       let w = 0;
-      const n1 = this._inputs + 1;
-      for (let j = 0; j < n1; j++)
+      for (let j = 0; j < this.used; j++)
         for (let f = 0, src = j * F * A; f < F; f++, src += A)
           for (let s = 0; s < A; s++) {
             if (s !== sd) st[w++] = st[src + s]!;
           }
-      // Give memory back once the block uses under half its buffer (a copy; rare).
-      this.st = w <= st.length / 2 ? st.slice(0, w) : st.subarray(0, w);
+      // Room for cap blocks of the new width; memory goes back once that is under half the buffer (a copy; rare).
+      const len = this.cap * F * (A - 1);
+      // Blocks handed out later must start at 0: clear what the compaction left behind.
+      st.fill(0, w, len);
+      this.st = len <= st.length / 2 ? st.slice(0, len) : st.subarray(0, len);
     }
     for (const a of [this.c, this.cG, this.U, this.tW, this.N, this.eta, this.l1, this.l2]) a.copyWithin(sd, sd + 1, A);
     this.cand.copyWithin(sd, sd + 1, A);
@@ -252,7 +279,7 @@ export class BatchedSparseLinear {
       vals = x.values,
       cols = x.cols,
       t = x.targets,
-      st = this.st,
+      colSlot = this.colSlot,
       A = this.A,
       B = this.F * A,
       VO = A,
@@ -263,7 +290,7 @@ export class BatchedSparseLinear {
       auto = this.scaleMode === SCALE_AUTO,
       weighted = x.weights !== null || this.classWeights !== null,
       K = this.options.length,
-      ob = this._inputs! * B,
+      ob = 0,
       nh = csr && x.weights === null ? this.nHot : 0,
       cand = this.cand,
       cA = this.c,
@@ -277,6 +304,7 @@ export class BatchedSparseLinear {
     let rowO = this.rowO,
       rowX = this.rowX,
       rowR = this.rowR,
+      st = this.st,
       steps = 0;
     for (let r = 0; r < x.rows; r++) {
       const p0 = csr ? ip![r]! : r * cols,
@@ -291,7 +319,13 @@ export class BatchedSparseLinear {
       for (let q = p0; q < p1; q++) {
         const xv = vals[q]!;
         if (!(xv > TINY || xv < -TINY)) continue;
-        rowO[m] = (idx !== null ? idx[q]! : q - jb) * B;
+        const j = idx !== null ? idx[q]! : q - jb;
+        let sl = colSlot[j]!;
+        if (sl < 0) {
+          sl = this.allocate(j);
+          st = this.st;
+        }
+        rowO[m] = sl * B;
         rowX[m++] = xv;
       }
       // What the row means for every candidate alike: learned or not, its weight, the target's scaling.
@@ -482,20 +516,21 @@ export class BatchedSparseLinear {
 
   /**
    * The common case alone: logistic, CSR rows, no sample or class weights, no L1 (L2 allowed). The
-   * same arithmetic as perRow without its branches on the loss, the weights and the layout.
+   * same arithmetic as perRow without its branches on the loss, the weights and the layout, and
+   * with importanceUpdate's logistic case written out for labels 0 and 1: a call that is not
+   * inlined boxes its float arguments and result (heap numbers: 5 allocations per candidate and row).
    */
   private perRowLogistic(x: FeatureMatrix, out: Float32Array): void {
     const ip = x.indptr!,
       idx = x.indices!,
       vals = x.values,
       t = x.targets,
-      st = this.st,
+      colSlot = this.colSlot,
       A = this.A,
       B = 3 * A,
       VO = A,
       GO = 2 * A,
       K = this.options.length,
-      ob = this._inputs! * B,
       nh = this.nHot,
       cand = this.cand,
       cA = this.c,
@@ -503,10 +538,12 @@ export class BatchedSparseLinear {
       NA = this.N,
       etaA = this.eta,
       l2A = this.l2;
+    // Literals, as in SparseLinearModel.perRowLogistic (a bundle makes module constants mutable variables).
     const tiny = 1e-150;
     let rowO = this.rowO,
       rowX = this.rowX,
       rowR = this.rowR,
+      st = this.st,
       steps = 0;
     for (let r = 0; r < x.rows; r++) {
       const p0 = ip[r]!,
@@ -520,7 +557,13 @@ export class BatchedSparseLinear {
       for (let q = p0; q < p1; q++) {
         const xv = vals[q]!;
         if (!(xv > tiny || xv < -tiny)) continue;
-        rowO[m] = idx[q]! * B;
+        const j = idx[q]!;
+        let sl = colSlot[j]!;
+        if (sl < 0) {
+          sl = this.allocate(j);
+          st = this.st;
+        }
+        rowO[m] = sl * B;
         rowX[m++] = xv;
       }
       const y = t === null ? NaN : t[r]!,
@@ -528,10 +571,10 @@ export class BatchedSparseLinear {
         rowOut = r * K;
       if (learn) steps++;
       for (let k = 0; k < A; k++) {
-        let c = cA[k]!;
+        const c = cA[k]!;
         let sum = 0;
         for (let i = 0; i < m; i++) sum += st[rowO[i]! + VO + k]! * rowX[i]!;
-        const p = c * sum + st[ob + VO + k]!,
+        const p = c * sum + st[VO + k]!,
           E = Math.exp(p >= 0 ? -p : p),
           prob = p >= 0 ? 1 / (1 + E) : E / (1 + E);
         out[rowOut + cand[k]!] = prob;
@@ -543,6 +586,7 @@ export class BatchedSparseLinear {
             ppu = 0,
             rb: number;
           if (k < nh) {
+            // perRowLogistic's expressions (c = cG = 1).
             for (let i = 0; i < m; i++) {
               const o = rowO[i]! + k,
                 xv = rowX[i]!,
@@ -564,11 +608,8 @@ export class BatchedSparseLinear {
                 rowR[i] = 0;
               }
             }
-            const Gb = st[ob + GO + k]! + g2;
-            rb = Gb > 0 ? 1 / Math.sqrt(Gb) : 0;
-            st[ob + GO + k] = Gb;
           } else {
-            // perRow1's expressions; without target scaling cG stays 1 (so g2s = g2, rc = 1).
+            // perRow1's; without target scaling cG stays 1 (so g2s = g2, rc = 1).
             for (let i = 0; i < m; i++) {
               const o = rowO[i]! + k,
                 xv = rowX[i]!,
@@ -591,53 +632,68 @@ export class BatchedSparseLinear {
                 rowR[i] = 0;
               }
             }
-            const Gb = st[ob + GO + k]! + g2;
-            rb = Gb > 0 ? 1 / Math.sqrt(Gb) : 0;
-            st[ob + GO + k] = Gb;
           }
+          const Gb = st[GO + k]! + g2;
+          rb = Gb > 0 ? 1 / Math.sqrt(Gb) : 0;
+          st[GO + k] = Gb;
           ppu += rb;
           const tW = tWA[k]! + 1,
             N = NA[k]! + nx;
           tWA[k] = tW;
           NA[k] = N;
           const mult = Math.sqrt(tW / N),
-            u = importanceUpdate(LOGISTIC, p, y, etaA[k]!, ppu * mult, p >= 0 ? 1 / E : E) * mult;
+            eta = etaA[k]!,
+            pp = ppu * mult,
+            ep = p >= 0 ? 1 / E : E;
+          let u: number;
+          if (y === 1 || y === 0) {
+            // importanceUpdate → logisticUpdate(p, l, e^(l·p), eta, pp), expression for expression.
+            const l = y === 1 ? 1 : -1,
+              dl = y === 1 ? ep : 1 / ep;
+            if (dl === Infinity) u = 0;
+            else if (eta * pp < 1e-6) u = (l * eta) / (1 + dl);
+            else {
+              const z = eta * pp + l * p + dl,
+                w = z >= 1 ? 0.86 * z + 0.01 : Math.exp(0.8 * z - 0.65),
+                rr = z >= 1 ? z - Math.log(w) - w : 0.2 * z + 0.65 - w,
+                tt = 1 + w,
+                uu = 2 * tt * (tt + (2 * rr) / 3);
+              u = -(l * (w * (1 + ((rr / tt) * (uu - rr)) / (uu - 2 * rr)) - z) + p) / pp;
+            }
+          } else u = importanceUpdate(LOGISTIC, p, y, eta, pp, ep);
+          u *= mult;
           if (u !== 0) {
             const uc = u / c;
             for (let i = 0; i < m; i++) st[rowO[i]! + VO + k]! += uc * rowR[i]!;
-            st[ob + VO + k]! += u * rb;
+            st[VO + k]! += u * rb;
           }
         }
         const l2 = l2A[k]!;
         if (l2 > 0) {
-          c /= 1 + etaA[k]! * l2;
-          if (c < SCALE_MIN) {
-            cA[k] = c;
-            this.renormalize(k);
-            c = 1;
-          }
-          cA[k] = c;
+          const c2 = c / (1 + etaA[k]! * l2);
+          cA[k] = c2;
+          if (c2 < SCALE_MIN) this.renormalize(k);
         }
       }
     }
     this._step += steps;
   }
 
-  /** SparseLinearModel.renormalize for slot k: folds c into v and cG into G, applies pending L1 (O(weights); rare). */
+  /** SparseLinearModel.renormalize for slot k: folds c into v and cG into G, applies pending L1 (O(blocks in use); rare). */
   private renormalize(k: number): void {
     const st = this.st,
       A = this.A,
       B = this.F * A,
-      n = this._inputs!,
       c = this.c[k]!,
       cG = this.cG[k]!,
       U = this.U[k]!,
       l1 = this.l1[k]! > 0,
       MO = 3 * A;
-    for (let j = 0; j <= n; j++) {
+    // The bias (block 0): G only. Columns never seen are all 0 and stay so.
+    this.st[2 * A + k]! *= cG;
+    for (let j = 1; j < this.used; j++) {
       const o = j * B + k;
       st[o + 2 * A]! *= cG;
-      if (j === n) break;
       if (l1) {
         const a = U - st[o + MO]!;
         if (a > 0) {
@@ -669,26 +725,33 @@ export class BatchedSparseLinear {
       l1 = this.l1[sk]! > 0,
       regression = this.task === 'regression',
       sigma = this.sigma,
-      flat = new Array<number>(built ? (inputs + 1) * 4 : 0),
+      flat = new Array<number>(built ? (inputs + 1) * 4 : 0).fill(0),
       w0 = new Array<number>(inputs),
       b0 = new Array<number>(inputs ? 1 : 0);
-    if (built)
-      for (let j = 0; j <= inputs; j++) {
-        const o = j * B + sk,
-          mark = this.F === 4 ? st[o + 3 * A]! : 0;
-        flat[4 * j] = st[o]!;
-        flat[4 * j + 1] = mark;
-        flat[4 * j + 2] = st[o + A]!;
-        flat[4 * j + 3] = st[o + 2 * A]!;
-        if (j === inputs) break;
-        // SparseLinearModel.weightOf: the pending L1 shrinkage applied, c folded in, in target units.
-        let v = st[o + A]!;
-        const a = U - mark;
-        if (l1 && a > 0) v = v > a ? v - a : v < -a ? v + a : 0;
-        w0[j] = c * v * (regression ? sigma : 1);
+    // SparseLinearModel's layout: [s, mark, v, G] per column, the bias last.
+    const put = (j: number, o: number) => {
+      flat[4 * j] = st[o]!;
+      flat[4 * j + 1] = this.F === 4 ? st[o + 3 * A]! : 0;
+      flat[4 * j + 2] = st[o + A]!;
+      flat[4 * j + 3] = st[o + 2 * A]!;
+    };
+    for (let j = 0; j < inputs; j++) {
+      const sl = this.colSlot[j]!;
+      if (sl < 0) {
+        w0[j] = c * 0 * (regression ? sigma : 1);
+        continue;
       }
+      const o = sl * B + sk;
+      put(j, o);
+      // SparseLinearModel.weightOf: the pending L1 shrinkage applied, c folded in, in target units.
+      let v = st[o + A]!;
+      const a = U - flat[4 * j + 1]!;
+      if (l1 && a > 0) v = v > a ? v - a : v < -a ? v + a : 0;
+      w0[j] = c * v * (regression ? sigma : 1);
+    }
+    if (built) put(inputs, sk);
     if (b0.length) {
-      const b = st[inputs * B + A + sk]!;
+      const b = st[A + sk]!;
       b0[0] = regression ? this.mu + sigma * b : b;
     }
     const optimizer: Record<string, number[]> = { state: flat, scalars: [c, U, this.tW[sk]!, this.N[sk]!, this.cG[sk]!] };
