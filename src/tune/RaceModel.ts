@@ -1,7 +1,18 @@
 import { type FeatureMatrix, type LeaderboardEntry, SchemaError, SpecError } from '../core/index.js';
 import { labeledRows } from '../evaluate/index.js';
-import { createModel, type Model, type ModelKind, type ModelOptions, type ModelState, resolveModelOptions, type Task } from '../learn/index.js';
+import {
+  createModel,
+  type Model,
+  type ModelKind,
+  type ModelOptions,
+  type ModelState,
+  type ResolvedModelOptions,
+  resolveModelOptions,
+  SparseLinearModel,
+  type Task,
+} from '../learn/index.js';
 import { type Metric, makeMetric } from '../metrics/index.js';
+import { BatchedSparseLinear } from './BatchedSparseLinear.js';
 import { defaultSearchSpace } from './defaultSearchSpace.js';
 import { resolveSearchSpace } from './resolveSearchSpace.js';
 import { type ResolvedTuneOptions, resolveTuneOptions, type TuneOptions } from './resolveTuneOptions.js';
@@ -22,6 +33,14 @@ export interface TuneRecord {
   leaderboard: LeaderboardEntry[];
 }
 
+/** A batched block of candidates (BatchedSparseLinear) and the lanes racing in it. */
+interface Block {
+  b: BatchedSparseLinear;
+  lanes: Lane[];
+  /** rows × candidates predictions of the block's last pass. */
+  buf: Float32Array;
+}
+
 export interface RaceHooks {
   /** A candidate left the race at stream row `row` (0-based), with the reason in words. */
   onDrop?: (dropped: LeaderboardEntry, leader: LeaderboardEntry, row: number, why: string) => void;
@@ -29,7 +48,10 @@ export interface RaceHooks {
 
 interface Lane {
   c: Candidate;
+  /** Its own model, or a view of its slot in a batched block (`block`, slot `k`). */
   model: Model;
+  block: Block | null;
+  k: number;
   preds: Float32Array;
   /** Welford's running mean and sum of squared deviations of the per-row loss. */
   n: number;
@@ -72,6 +94,7 @@ export class RaceModel implements Model {
   private rungEnd: number;
   private rungLen: number;
   private readonly z: number;
+  private readonly blocks: Block[];
 
   private constructor(
     lanes: Lane[],
@@ -88,7 +111,8 @@ export class RaceModel implements Model {
     this.rungLen = tune.rung;
     this.rungEnd = tune.rung;
     this.z = tune.confidence > 0 ? normalQuantile((1 + tune.confidence) / 2) : Infinity;
-    if (lanes.every((l) => l.model.testThenTrain)) this.testThenTrain = (x, out) => this.race(x, out);
+    this.blocks = [...new Set(lanes.map((l) => l.block).filter((b): b is Block => b !== null))];
+    if (lanes.every((l) => l.block || l.model.testThenTrain)) this.testThenTrain = (x, out) => this.race(x, out);
   }
 
   /**
@@ -102,31 +126,51 @@ export class RaceModel implements Model {
     const task = resolveModelOptions(base).task;
     const space = resolveSearchSpace(t.space ?? defaultSearchSpace(task, base.kind));
     const candidates = sampleCandidates(space, t.candidates, t.seed);
-    const lanes: Lane[] = [];
+    const resolved: ResolvedModelOptions[] = [];
     for (const c of candidates) {
       if ('hashBits' in c.config || 'interactions' in c.config)
         throw new SpecError(`tune.space[${c.family}]`, 'hashBits and interactions are not raced yet: give them as pipeline steps');
-      const options = { ...base, ...c.config } as ModelOptions;
-      let model: Model;
       try {
-        model = await createModel(options);
+        resolved.push(resolveModelOptions({ ...base, ...c.config } as ModelOptions));
       } catch (e) {
         throw new SpecError(`tune.space[${c.family}]`, `candidate #${c.id} (${c.label}): ${(e as Error).message}`);
       }
-      if (model.task !== task) throw new SpecError(`tune.space[${c.family}]`, `candidate #${c.id} (${c.label}) is a ${model.task} model; the race is ${task}`);
-      lanes.push({
-        c,
-        model,
-        preds: new Float32Array(0),
-        n: 0,
-        mean: 0,
-        m2: 0,
-        metric: makeMetric(HEADLINE[task], task === 'binary' ? { mode: 'streaming' } : {}),
-        cost: 0,
-        dropped: null,
-        scored: 0,
+      if (resolved[c.id]!.task !== task)
+        throw new SpecError(`tune.space[${c.family}]`, `candidate #${c.id} (${c.label}) is a ${resolved[c.id]!.task} model; the race is ${task}`);
+    }
+    // Per-row normalized candidates that differ only in lr, l1, l2 share one pass (BatchedSparseLinear).
+    const groups: number[][] = [];
+    if (t.batched)
+      for (let i = 0; i < resolved.length; i++) {
+        if (!BatchedSparseLinear.eligible(resolved[i]!)) continue;
+        const g = groups.find((g) => BatchedSparseLinear.fits(resolved[g[0]!]!, resolved[i]!));
+        if (g) g.push(i);
+        else groups.push([i]);
+      }
+    const lanes: Lane[] = [];
+    const lane = (c: Candidate, model: Model, block: Block | null, k: number): Lane => ({
+      c,
+      model,
+      block,
+      k,
+      preds: new Float32Array(0),
+      n: 0,
+      mean: 0,
+      m2: 0,
+      metric: makeMetric(HEADLINE[task], task === 'binary' ? { mode: 'streaming' } : {}),
+      cost: 0,
+      dropped: null,
+      scored: 0,
+    });
+    for (const g of groups.filter((g) => g.length > 1)) {
+      const block: Block = { b: new BatchedSparseLinear(g.map((i) => resolved[i]!)), lanes: [], buf: new Float32Array(0) };
+      g.forEach((i, k) => {
+        const l = lane(candidates[i]!, new BlockMember(block.b, k, resolved[i]!), block, k);
+        block.lanes.push(l);
+        lanes[i] = l;
       });
     }
+    for (const c of candidates) if (!lanes[c.id]) lanes[c.id] = lane(c, await createModel({ ...base, ...c.config } as ModelOptions), null, 0);
     return new RaceModel(lanes, t, hooks);
   }
 
@@ -159,14 +203,48 @@ export class RaceModel implements Model {
 
   /** Every candidate still racing learns x (no scores: the race stands still). */
   async learn(x: FeatureMatrix): Promise<void> {
+    // A block learns by its test-then-train pass (the same per-row updates); its outputs are not read.
+    const labeled = labeledRows(x);
+    if (labeled) this.runBlocks(labeled);
     for (const l of this.live) {
-      await l.model.learn(x);
+      if (!l.block) await l.model.learn(x);
       l.cost += x.rows;
+    }
+    this.settle();
+  }
+
+  /** Each block's pass over x, its predictions handed to its live lanes. */
+  private runBlocks(x: FeatureMatrix): void {
+    for (const blk of this.blocks) {
+      if (blk.b.alive === 0) continue;
+      const K = blk.b.candidates;
+      if (blk.buf.length < x.rows * K) blk.buf = new Float32Array(x.rows * K);
+      blk.b.testThenTrain(x, blk.buf);
+      for (const l of blk.lanes) {
+        if (l.dropped !== null) continue;
+        const p = this.scratch(l, x.rows);
+        for (let r = 0; r < x.rows; r++) p[r] = blk.buf[r * K + l.k]!;
+      }
     }
   }
 
+  /** Once one is left, a winner racing in a block becomes a model of its own (the block's state for it). */
+  private settle(): void {
+    if (this.live.length !== 1) return;
+    const w = this.live[0]!;
+    if (!w.block) return;
+    const state = w.block.b.state(w.k);
+    const m = new SparseLinearModel((w.model as BlockMember).options);
+    m.load(state);
+    w.model = m;
+    w.block = null;
+    this.blocks.length = 0;
+  }
+
   async testThenTrainAsync(x: FeatureMatrix, out: Float32Array): Promise<void> {
+    this.runBlocks(x);
     for (const l of this.live) {
+      if (l.block) continue;
       const preds = this.scratch(l, x.rows);
       const m = l.model;
       if (m.testThenTrain) m.testThenTrain(x, preds);
@@ -182,12 +260,15 @@ export class RaceModel implements Model {
       }
     }
     this.score(x, out);
+    this.settle();
   }
 
   private race(x: FeatureMatrix, out: Float32Array): void {
     if (!x.targets) throw new SchemaError('race: testThenTrain needs a FeatureMatrix with targets');
-    for (const l of this.live) l.model.testThenTrain!(x, this.scratch(l, x.rows));
+    this.runBlocks(x);
+    for (const l of this.live) if (!l.block) l.model.testThenTrain!(x, this.scratch(l, x.rows));
     this.score(x, out);
+    this.settle();
   }
 
   private scratch(l: Lane, rows: number): Float32Array {
@@ -391,4 +472,59 @@ function normalQuantile(p: number): number {
   return (
     ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
   );
+}
+
+/**
+ * A racing candidate's slot in a batched block, seen as a Model: what the race asks of its leader
+ * (predict, state) goes through a SparseLinearModel rebuilt from the slot's state.
+ */
+class BlockMember implements Model {
+  readonly backendName = 'cpu';
+  readonly batchSize = 1;
+  constructor(
+    private readonly block: BatchedSparseLinear,
+    private readonly k: number,
+    readonly options: ResolvedModelOptions,
+  ) {}
+  get kind(): ModelKind {
+    return this.options.kind;
+  }
+  get task(): Task {
+    return this.options.task;
+  }
+  get outputs(): number {
+    return this.options.outputs;
+  }
+  get inputs(): number | null {
+    return this.block.inputs;
+  }
+  get step(): number {
+    return this.block.step;
+  }
+  get adapter(): string {
+    return `host (normalized adaptive, per-row sparse; batched with ${this.block.alive - 1} other candidate${this.block.alive === 2 ? '' : 's'})`;
+  }
+  private alone(): SparseLinearModel {
+    const m = new SparseLinearModel(this.options);
+    m.load(this.block.state(this.k));
+    return m;
+  }
+  async predict(x: FeatureMatrix): Promise<Float32Array> {
+    return this.alone().predict(x);
+  }
+  async learn(): Promise<void> {
+    throw new SchemaError('a batched candidate learns through its block');
+  }
+  async lastLoss(): Promise<number> {
+    return Number.NaN;
+  }
+  async state(): Promise<ModelState> {
+    return this.block.state(this.k);
+  }
+  load(): void {
+    throw new SchemaError('a batched candidate cannot load a state while it races; it can once it has won');
+  }
+  async dispose(): Promise<void> {
+    if (this.block.isAlive(this.k)) this.block.drop(this.k);
+  }
 }

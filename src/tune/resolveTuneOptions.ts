@@ -19,6 +19,8 @@ export interface TuneOptions {
   confidence?: number;
   /** Seeds the draw of the candidates (default 1). Every candidate's model takes the run's seed. */
   seed?: number;
+  /** Per-row normalized candidates that differ only in lr, l1 and l2 share one pass (BatchedSparseLinear; default true). */
+  batched?: boolean;
 }
 
 export interface ResolvedTuneOptions {
@@ -28,11 +30,12 @@ export interface ResolvedTuneOptions {
   rung: number;
   confidence: number;
   seed: number;
+  batched: boolean;
 }
 
 /** At most this many candidates: each keeps a model; beyond it a race is an offline search. */
 const MAX_CANDIDATES = 1024;
-export const TUNE_KEYS = ['budget', 'candidates', 'space', 'rung', 'confidence', 'seed'] as const;
+export const TUNE_KEYS = ['budget', 'candidates', 'space', 'rung', 'confidence', 'seed', 'batched'] as const;
 
 /** Defaults and checks; a bad value throws SpecError naming `path.key`. */
 export function resolveTuneOptions(o: TuneOptions | true | null | undefined, path = 'tune'): ResolvedTuneOptions {
@@ -56,5 +59,7 @@ export function resolveTuneOptions(o: TuneOptions | true | null | undefined, pat
   const confidence = num('confidence', 0.99, (v) => v === 0 || (v > 0.5 && v < 1), '0 (no early drops) or a number in (0.5, 1)');
   const seed = num('seed', 1, (v) => Number.isSafeInteger(v), 'an integer');
   const space = (t.space ?? null) as SearchSpace | null;
-  return { budget, candidates, space, rung, confidence, seed };
+  const batched = t.batched ?? true;
+  if (typeof batched !== 'boolean') throw new SpecError(`${path}.batched`, `must be true or false, got ${JSON.stringify(t.batched)}`);
+  return { budget, candidates, space, rung, confidence, seed, batched };
 }

@@ -144,6 +144,28 @@ test('a hopeless candidate is dropped before its rung ends; the saved state rebu
   assert.is(back.kind, 'logistic');
 });
 
+test('batched candidates (one pass per row for the normalized ones) race exactly as candidates alone', async () => {
+  const x = data(2500, 17);
+  const runs = [];
+  for (const batched of [true, false]) {
+    const race = await RaceModel.create({ kind: 'logistic', seed: 1 }, { candidates: 10, space, rung: 150, batched });
+    const out = new Float32Array(x.rows);
+    const adapters: string[] = [];
+    for (let r0 = 0; r0 < x.rows; r0 += 500) {
+      race.testThenTrain!(x.sliceRows(r0, r0 + 500), out.subarray(r0, r0 + 500));
+      adapters.push(race.adapter);
+    }
+    runs.push({ out: Array.from(out), board: race.leaderboard(), state: await race.state(), adapters });
+  }
+  assert.equal(runs[0]!.out, runs[1]!.out);
+  assert.equal(runs[0]!.board, runs[1]!.board);
+  assert.equal(runs[0]!.state.params, runs[1]!.state.params);
+  // A normalized leader is served from its block while others race with it, from a model of its own once it has won.
+  assert.ok(runs[0]!.adapters.some((a) => /batched with \d+ other candidate/.test(a)), runs[0]!.adapters.join('\n'));
+  assert.not.ok(runs[1]!.adapters.some((a) => /batched/.test(a)));
+  assert.not.match(runs[0]!.adapters.at(-1)!, /batched/);
+});
+
 test('a candidate with no synchronous test-then-train races through the asynchronous path, mini-batch by mini-batch', async () => {
   const x = data(400, 21);
   const sgd = { kind: 'logistic', optimizer: 'sgd', lr: 0.1, batchSize: 4 };

@@ -57,7 +57,7 @@ test('default spaces by task and kind; kinds without one are refused with the wa
 });
 
 test('tune options: defaults, budget sets the candidates, bad values name their key', () => {
-  assert.equal(resolveTuneOptions({}), { budget: 4, candidates: 16, space: null, rung: 256, confidence: 0.99, seed: 1 });
+  assert.equal(resolveTuneOptions({}), { budget: 4, candidates: 16, space: null, rung: 256, confidence: 0.99, seed: 1, batched: true });
   assert.is(resolveTuneOptions(true).candidates, 16);
   assert.is(resolveTuneOptions({ budget: 5 }).candidates, 32);
   assert.is(resolveTuneOptions({ budget: 5, candidates: 3 }).candidates, 3);
