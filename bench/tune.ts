@@ -1,7 +1,14 @@
 /**
  * `npm run bench -- tune [--quick] [--json] [--rows=N]`: hyperparameter races (issue #13). Figures,
  * with stable names:
- *   race-16-linear   rows/s of one BatchedSparseLinear block of 16 logistic candidates (lr spread
+ *   race-16-linear   rows/s of a RaceModel of 16 logistic candidates racing (normalized, per row, lr
+ *                    log-uniform over 0.05..5, l2 among 0, 1e-7 … 1e-4: one BatchedSparseLinear block),
+ *                    nobody dropped (rung longer than the stream, no early drops), through its
+ *                    testThenTrain: the block's pass, every candidate's loss and headline metric, the
+ *                    leader's prediction served per row; baseline and bar as batched-16-linear.
+ *   race-16-unbatched  the same race with tune.batched off (16 SparseLinearModels, one pass each);
+ *                    baseline the batched race, so ratio > 1 is what the block gains.
+ *   batched-16-linear   rows/s of one BatchedSparseLinear block of 16 logistic candidates (lr spread
  *                    log-uniformly over 0.05..5, l2 cycling through 0, 1e-6, 1e-5, 1e-4; normalized,
  *                    per row) over N seeded CSR rows (6 non-zeros of 2^18 columns, value 1; the label
  *                    drawn from the logistic of a sparse true weight vector), fed in chunks of 4096,
@@ -17,7 +24,7 @@
 import { loadavg } from 'node:os';
 import { FeatureMatrix, Rng } from '../src/core/index.js';
 import { resolveModelOptions, SparseLinearModel } from '../src/learn/index.js';
-import { BatchedSparseLinear } from '../src/tune/BatchedSparseLinear.js';
+import { BatchedSparseLinear, RaceModel } from '../src/tune/index.js';
 import type { Reporter } from './Reporter.js';
 
 const SUITE = 'tune';
@@ -94,9 +101,51 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
     baseline = rows / base;
   let lo = 0;
   for (let k = 1; k < K; k++) if (losses[k]! < losses[lo]!) lo = k;
+  // The race itself, 16 candidates all the way (the rung outlasts the stream), batched or not.
+  const space = { kind: 'logistic', optimizer: 'normalized', lr: { logUniform: [0.05, 5] }, l2: [0, 1e-7, 1e-6, 1e-5, 1e-4] };
+  const raceModelOnce = async (xs: FeatureMatrix[], batched: boolean) => {
+    const race = await RaceModel.create({ kind: 'logistic', inputs: COLS, seed: 1 }, { candidates: K, space, rung: 1e9, confidence: 0, batched });
+    const out = new Float32Array(CHUNK);
+    const t0 = performance.now();
+    for (const x of xs) race.testThenTrain!(x, out);
+    return { seconds: (performance.now() - t0) / 1000, race };
+  };
+  await raceModelOnce(warm, true);
+  await raceModelOnce(warm, false);
+  let raced = Infinity,
+    unbatched = Infinity,
+    single2 = Infinity,
+    winner = '';
+  for (let rep = 0; rep < 2; rep++) {
+    single2 = Math.min(single2, singleOnce(data).seconds);
+    const r = await raceModelOnce(data, true);
+    if (r.seconds < raced) {
+      raced = r.seconds;
+      winner = r.race.record().leaderboard[0]!.label;
+    }
+    unbatched = Math.min(unbatched, (await raceModelOnce(data, false)).seconds);
+  }
   reporter.report({
     suite: SUITE,
     name: 'race-16-linear',
+    value: rows / raced,
+    unit: 'rows/s',
+    baseline: rows / single2,
+    ratio: single2 / raced,
+    note: `RaceModel, ${K} logistic candidates (normalized; lr log-uniform 0.05..5, l2 0..1e-4), none dropped, one batched block; ${NNZ} nnz of ${COLS} columns, ${rows} rows; single SparseLinearModel ${Math.round(rows / single2)} rows/s; leader at the end: ${winner}; bar ≥ 1/3; ${load()}`,
+  });
+  reporter.report({
+    suite: SUITE,
+    name: 'race-16-unbatched',
+    value: rows / unbatched,
+    unit: 'rows/s',
+    baseline: rows / raced,
+    ratio: raced / unbatched,
+    note: `the same race with tune.batched false (16 SparseLinearModels); baseline the batched race; ${load()}`,
+  });
+  reporter.report({
+    suite: SUITE,
+    name: 'batched-16-linear',
     value,
     unit: 'rows/s',
     baseline,

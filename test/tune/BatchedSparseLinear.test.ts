@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FeatureMatrix, Rng, SpecError } from '../../src/core/index.js';
 import { type Model, type ModelOptions, type ModelState, modelFromState, resolveModelOptions, SparseLinearModel } from '../../src/learn/index.js';
-import { BatchedSparseLinear } from '../../src/tune/BatchedSparseLinear.js';
+import { BatchedSparseLinear } from '../../src/tune/index.js';
 
 const COLS = 12;
 /**
