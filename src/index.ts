@@ -341,14 +341,19 @@ export { TREE_KINDS, type TreeKind, type TreeOptions } from './learn/index.js';
 export type { TreeStats } from './core/index.js';
 
 // Hyperparameter tuning on the stream (docs/tune.md): search spaces as data, candidates drawn from
-// them, and a race of candidates that is itself a Model (its winner goes on learning).
+// them, a race of candidates that is itself a Model (its winner goes on learning), the batched
+// per-row block races use, and k-fold offline search.
 export {
   RaceModel,
   defaultSearchSpace,
   resolveSearchSpace,
   resolveTuneOptions,
   sampleCandidates,
+  searchOffline,
+  BatchedSparseLinear,
   type Candidate,
+  type OfflineSearchOptions,
+  type OfflineSearchResult,
   type Domain,
   type SearchSpace,
   type SubSpace,

@@ -19,6 +19,7 @@ const PUBLIC = [
   'BadRows',
   'BalancedAccuracy',
   'Batch',
+  'BatchedSparseLinear',
   'Brier',
   'COLUMN_TYPES',
   'Clip',
@@ -181,6 +182,7 @@ const PUBLIC = [
   'resolveTuneOptions',
   'sampleCandidates',
   'scale',
+  'searchOffline',
   'select',
   'selectTopK',
   'split',
@@ -259,7 +261,15 @@ test('src/index.ts has named exports only, grouped by stage under a comment', ()
 
 test('what README, docs/ and examples/ import from sluice is exported', async () => {
   const main = (await import('../src/index.js')) as Record<string, unknown>;
-  const texts = [read('README.md'), read('examples/library.ts'), read('docs/cli.md'), read('docs/spec.md'), read('docs/drift.md'), read('docs/trees.md')];
+  const texts = [
+    read('README.md'),
+    read('examples/library.ts'),
+    read('docs/cli.md'),
+    read('docs/spec.md'),
+    read('docs/drift.md'),
+    read('docs/trees.md'),
+    read('docs/tune.md'),
+  ];
   const imported = texts
     .flatMap((t) => [...t.matchAll(/import \{([^}]*)\} from '(?:sluice|\.\.\/src\/index\.js)'/g)].flatMap((m) => m[1]!.split(',')))
     .map((s) => s.trim().replace(/^type\s+/, ''))
