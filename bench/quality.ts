@@ -26,12 +26,24 @@
  * as ordinal codes, the index of the value among the training part's sorted distinct values (−1 for
  * a value only the test part has); flights' target is delay > 15 (as 1/0) and the delay column is
  * left out; class labels are the index among all rows' sorted distinct labels.
+ *
+ * Then one `auto-<dataset>` line per dataset (issue #13): `sluice train --auto` (the race over its
+ * default space and budget) on the first AUTO_CAP = 10,000 rows (`--rows=N` cuts lower), split 80/20
+ * the same way (files `<name>.auto.{train,test}.csv`; the drift streams generated again at that
+ * length, so the drift stays mid-training). `value` is the run's progressive metric (each row scored
+ * by the candidate leading at that row), `baseline` the tuned peer's (`quality_peer.py run --tune`:
+ * the same SGD model and features as the peer above, over a grid of 8 eta0 × 3 alpha, the best
+ * progressive metric in hindsight), `ratio` value/baseline when the baseline is > 0. The note gives
+ * the winner, the budget used, the winner's own progressive metric (its leaderboard entry), the
+ * peer's best configuration, both test figures, and the best single configuration of sluice's own
+ * space in hindsight: every raced candidate rerun alone (`--auto --space '<its config>' --candidates
+ * 1`, same files), the best progressive metric of those, and `auto − best alone`.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { Rng } from '../src/core/index.js';
+import { type LeaderboardEntry, Rng } from '../src/core/index.js';
 import { makeGenerator } from '../src/synth/index.js';
 import { RandomForest } from '../src/trees/index.js';
 import type { Reporter } from './Reporter.js';
@@ -44,6 +56,12 @@ const PYTHON = '/usr/bin/python3';
 const PEER = join(import.meta.dirname, 'quality_peer.py');
 /** Per-row partial_fit in Python runs a few thousand rows/s: the long sets are cut to this many rows (both sides). */
 const CAP = 50_000;
+/**
+ * Rows per dataset for the auto-<dataset> lines: the tuned peer trains 24 models per row and sluice
+ * reruns each raced candidate alone, so these lines stop here (`--rows=N` cuts lower still).
+ */
+const AUTO_CAP = 10_000;
+const SLUICE = join(ROOT, 'bin', 'sluice.js');
 /** Rows written per synthetic drift stream (at most); the drift sits at the middle of the training part. */
 const DRIFT_ROWS = 50_000;
 const TRAIN_SHARE = 0.8;
@@ -121,31 +139,8 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
     reporter.log(`quality: ${d.name}: ${split} + ${d.rows.length - split} rows, sluice and the peer side by side`);
     const metric = UNIT[d.task];
     // sluice first: the peer takes the feature choices sluice reports (log1p columns, crossed pairs), so both use the same features.
-    const ours = await exec(process.execPath, [join(ROOT, 'bin', 'sluice.js'), 'train', train, '--target', d.target, '--json', '--quiet', '--test', test]);
-    const choices =
-      ours.code === 0 ? (JSON.parse(ours.stdout) as { choices?: { columns?: Record<string, string>; interactions?: string[] } }).choices : undefined;
-    const logged = Object.entries(choices?.columns ?? {})
-      .filter(([, how]) => how.startsWith('log1p'))
-      .map(([c]) => c);
-    const crossed = choices?.interactions ?? [];
-    const peer = sklearn
-      ? await exec(PYTHON, [
-          PEER,
-          'run',
-          '--train',
-          train,
-          '--test',
-          test,
-          '--target',
-          d.peerTarget,
-          '--task',
-          d.task,
-          ...(d.gt !== undefined ? ['--gt', String(d.gt)] : []),
-          ...(d.text ? ['--text', d.text] : []),
-          ...(logged.length ? ['--log1p', logged.join(',')] : []),
-          ...(crossed.length ? ['--cross', crossed.join(',')] : []),
-        ])
-      : null;
+    const ours = await exec(process.execPath, [SLUICE, 'train', train, '--target', d.target, '--json', '--quiet', '--test', test]);
+    const peer = sklearn ? await exec(PYTHON, [PEER, 'run', ...peerArgs(d, train, test, ours.code === 0 ? ours.stdout : undefined)]) : null;
     if (ours.code !== 0) {
       reporter.log(`quality: ${d.name}: sluice train failed (exit ${ours.code}): ${ours.stderr.trim().slice(-2000)}`);
       continue;
@@ -187,6 +182,161 @@ export async function run(reporter: Reporter, args: string[]): Promise<void> {
   }
   if (!json) table(['dataset', 'metric', 'sluice', 'peer', 'diff', 'test sluice', 'test peer', 'test diff'], lines);
   await forests(reporter, sets, sklearn, json);
+  await autos(reporter, sets, Math.min(cap, AUTO_CAP), sklearn, json);
+}
+
+/**
+ * The peer's arguments after its subcommand: the files, the target, and the feature choices sluice's
+ * report made (log1p columns, crossed pairs), so both sides learn from the same features.
+ */
+function peerArgs(d: Dataset, train: string, test: string, sluiceReport: string | undefined): string[] {
+  const choices =
+    sluiceReport !== undefined ? (JSON.parse(sluiceReport) as { choices?: { columns?: Record<string, string>; interactions?: string[] } }).choices : undefined;
+  const logged = Object.entries(choices?.columns ?? {})
+    .filter(([, how]) => how.startsWith('log1p'))
+    .map(([c]) => c);
+  const crossed = choices?.interactions ?? [];
+  return [
+    '--train',
+    train,
+    '--test',
+    test,
+    '--target',
+    d.peerTarget,
+    '--task',
+    d.task,
+    ...(d.gt !== undefined ? ['--gt', String(d.gt)] : []),
+    ...(d.text ? ['--text', d.text] : []),
+    ...(logged.length ? ['--log1p', logged.join(',')] : []),
+    ...(crossed.length ? ['--cross', crossed.join(',')] : []),
+  ];
+}
+
+/** What `sluice train --auto --json` adds to the report (the CLI's contract; LeaderboardEntry in src/core). */
+interface TuneReport {
+  mode: string;
+  candidates: number;
+  budget: number;
+  budgetUsed: number;
+  rows: number;
+  winner: { id: number; label?: string; config: Record<string, unknown> };
+  leaderboard: LeaderboardEntry[];
+}
+interface AutoReport {
+  metrics: Record<string, number>;
+  test?: Record<string, number | null>;
+  tune?: TuneReport;
+}
+interface PeerGridPoint {
+  config: { learning_rate: string; eta0: number; alpha: number; penalty: string };
+  progressive?: number;
+  test?: number;
+  diverged?: number;
+}
+interface TunedPeer {
+  best: PeerGridPoint | null;
+  grid: PeerGridPoint[];
+  schedule: string;
+  seconds: number;
+}
+
+/**
+ * The auto-<dataset> lines: `sluice train --auto` (the race, default budget and space) on the first
+ * `cap` rows, split 80/20 as above, against the tuned peer (`quality_peer.py run --tune`: the best
+ * of 24 SGD configurations in hindsight); then every raced candidate rerun alone on the same files,
+ * to say how far the race's progressive metric is from the best single configuration of its space.
+ */
+async function autos(reporter: Reporter, sets: Dataset[], cap: number, sklearn: boolean, json: boolean): Promise<void> {
+  // The drift streams are generated again at this length, so the drift sits mid-training here too.
+  const regenerated = new Map(drifts(Math.min(cap, DRIFT_ROWS)).map((d) => [d.name, d]));
+  const lines: string[][] = [];
+  for (const full of sets) {
+    const d = regenerated.get(full.name) ?? full;
+    const rows = d.rows.slice(0, cap);
+    const source = d.rows.length > cap ? `${d.source}, first ${cap} of ${d.rows.length} rows` : d.source;
+    const name = `auto-${d.name}`;
+    const split = Math.round(rows.length * TRAIN_SHARE);
+    const train = join(DIR, `${d.name}.auto.train.csv`),
+      test = join(DIR, `${d.name}.auto.test.csv`);
+    writeCsv(train, d.header, rows.slice(0, split));
+    writeCsv(test, d.header, rows.slice(split));
+    reporter.log(`quality: ${name}: ${split} + ${rows.length - split} rows, sluice --auto, each raced candidate alone, and the tuned peer`);
+    const metric = UNIT[d.task];
+    const common = ['train', train, '--target', d.target, '--json', '--quiet', '--test', test, '--auto'];
+    const ours = await exec(process.execPath, [SLUICE, ...common]);
+    const report = ours.code === 0 ? (JSON.parse(ours.stdout) as AutoReport) : undefined;
+    const tune = report?.tune;
+    const value = report?.metrics[metric];
+    if (!report || !tune || typeof value !== 'number') {
+      reporter.log(
+        `quality: ${name}: sluice train --auto ${ours.code !== 0 ? `failed (exit ${ours.code}): ${ours.stderr.trim().slice(-2000)}` : `reported no tune section or no ${metric}`}`,
+      );
+      continue;
+    }
+    const valueTest = report.test?.[metric] ?? Number.NaN;
+    const winner = tune.leaderboard.find((e) => e.id === tune.winner.id);
+    const winnerLabel = tune.winner.label ?? winner?.label ?? JSON.stringify(tune.winner.config);
+    // Best in hindsight over sluice's own space: each candidate the race drew, run alone from the first row.
+    let bestAlone: { label: string; value: number } | undefined;
+    const failedAlone: string[] = [];
+    for (const e of tune.leaderboard) {
+      const alone = await exec(process.execPath, [SLUICE, ...common, '--space', JSON.stringify(e.config), '--candidates', '1']);
+      const v = alone.code === 0 ? (JSON.parse(alone.stdout) as AutoReport).metrics[metric] : undefined;
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        failedAlone.push(e.label);
+        if (alone.code !== 0) reporter.log(`quality: ${name}: ${e.label} alone failed (exit ${alone.code}): ${alone.stderr.trim().slice(-500)}`);
+        continue;
+      }
+      if (!bestAlone || v > bestAlone.value) bestAlone = { label: e.label, value: v };
+    }
+    const peer = sklearn ? await exec(PYTHON, [PEER, 'run', '--tune', ...peerArgs(d, train, test, ours.stdout)]) : null;
+    let best: PeerGridPoint | undefined, peerNote: string;
+    if (peer === null) peerNote = 'tuned peer skipped: scikit-learn is not installed';
+    else if (peer.code !== 0) {
+      peerNote = 'tuned peer failed (see stderr)';
+      reporter.log(`quality: ${name}: the tuned peer failed (exit ${peer.code}): ${peer.stderr.trim().slice(-2000)}`);
+    } else {
+      const p = JSON.parse(peer.stdout) as TunedPeer;
+      const diverged = p.grid.filter((g) => g.diverged !== undefined).length;
+      const grid = `${p.grid.length} configs${diverged ? `, ${diverged} overflowed` : ''}, ${p.seconds.toFixed(1)} s`;
+      if (!p.best) peerNote = `tuned peer: no configuration finished (${grid})`;
+      else {
+        best = p.best;
+        const c = best.config;
+        peerNote =
+          `tuned peer ${peerName(d.task)} best of ${grid}: ${c.learning_rate} eta0=${c.eta0.toPrecision(3)} alpha=${c.alpha} ${f(best.progressive!)}, ` +
+          `diff ${signed(value - best.progressive!)}; test: sluice ${f(valueTest)}, peer ${f(best.test!)}, diff ${signed(valueTest - best.test!)}`;
+      }
+    }
+    const baseline = best?.progressive;
+    const aloneNote = bestAlone
+      ? `best alone of the ${tune.leaderboard.length} raced configs: ${bestAlone.label} ${f(bestAlone.value)}, auto − best alone ${signed(value - bestAlone.value)}`
+      : 'no raced config finished alone';
+    const note =
+      `progressive over the first ${split} rows, then test on the last ${rows.length - split}; ${source}; target ${d.target}; ` +
+      `${tune.mode} over ${tune.candidates} candidates, budget used ${num(tune.budgetUsed)} of ${num(tune.budget)} model-costs per row; ` +
+      `winner ${winnerLabel}, its own progressive ${winner ? f(winner.metric) : '—'}; ${aloneNote}` +
+      `${failedAlone.length ? ` (${failedAlone.length} failed alone: ${failedAlone.join(', ')})` : ''}; ${peerNote}`;
+    reporter.report({
+      suite: SUITE,
+      name,
+      value,
+      unit: metric,
+      ...(baseline !== undefined ? { baseline, ...(baseline > 0 ? { ratio: value / baseline } : {}) } : {}),
+      note,
+    });
+    lines.push([
+      d.name,
+      metric,
+      f(value),
+      baseline !== undefined ? f(baseline) : '—',
+      baseline !== undefined ? signed(value - baseline) : '—',
+      bestAlone ? f(bestAlone.value) : '—',
+      bestAlone ? signed(value - bestAlone.value) : '—',
+      `${num(tune.budgetUsed)}/${num(tune.budget)}`,
+    ]);
+  }
+  if (!json && lines.length) table(['dataset', 'metric', 'auto', 'tuned peer', 'diff', 'best alone', 'auto − best alone', 'budget used'], lines);
 }
 
 /** Numbers for the forests: the encoded features and target of a dataset's rows (see the file's doc comment). */
@@ -353,6 +503,7 @@ function peerName(task: Task): string {
 }
 
 const f = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
+const num = (x: number) => String(Number(x.toPrecision(4)));
 const signed = (x: number) => (x >= 0 ? `+${f(x)}` : f(x));
 
 function table(head: string[], rows: string[][]): void {

@@ -7,6 +7,19 @@
                       [--gt X] [--text COL] [--log1p A,B] [--cross A:B,C:D]
       progressive (test-then-train) over A, one row at a time, then the final model scored on B;
       prints one JSON object: {"progressive": m, "test": m, "rows": n, "testRows": n, "seconds": s}.
+  quality_peer.py run ... --tune [--schedule invscaling|constant] [--jobs N]
+      the tuned peer: the same model, features and protocol for every point of a grid, eta0 in 8
+      log-spaced values 1e-3 .. 1 times alpha in {1e-5, 1e-4, 1e-3} (penalty 'l2'), learning_rate
+      'invscaling' (eta0 / t^0.25), the schedule that gave scikit-learn its best figures: on the
+      10,000-row cuts of the sets its best grid point beat 'constant''s on diabetes (+0.088 R²), flights
+      (+0.009 AUC) and digits (+0.004 accuracy), tied on wine, and trailed by at most 0.001 on
+      breast-cancer and SEA. The features are built once; the grid points run in N worker
+      processes (default: one per core), each model partial_fit one row at a time as in `run`.
+      Prints one JSON object:
+      {"best": point, "grid": [point ...], "schedule": s, "jobs": n, "rows": n, "testRows": n,
+      "seconds": s}, a point being {"config": {...}, "progressive": m, "test": m}, or
+      {"config": {...}, "diverged": row} when scikit-learn's weights overflowed at that training
+      row (left out of "best"); "best" is the highest progressive metric in hindsight.
   quality_peer.py forest --train A.csv --test B.csv --task binary|multiclass|regression
       the random-forest line: A and B hold numbers only (the features bench/quality.ts encoded, then
       the target y: a class index, or the value); RandomForestClassifier / RandomForestRegressor with
@@ -31,6 +44,8 @@ import argparse
 import csv
 import json
 import math
+import multiprocessing
+import os
 import sys
 import time
 
@@ -151,7 +166,9 @@ class Features:
         return row
 
 
-def run(a):
+def prepare(a):
+    """The rows as the peer sees them: each training row's features (built once, the running statistics
+    taking the row first, as `run` always did), the test rows' (with the final statistics), the labels."""
     header, train = read_csv(a.train)
     _, test = read_csv(a.test)
     t = header.index(a.target)
@@ -167,34 +184,106 @@ def run(a):
 
     y_train = [label(r) for r in train]
     y_test = [label(r) for r in test]
-    regression = a.task == "regression"
-    model = SGDRegressor() if regression else SGDClassifier(loss="log_loss")
-    classes = None if regression else np.array(sorted(set(y_train) | set(y_test)))
+    classes = None if a.task == "regression" else np.array(sorted(set(y_train) | set(y_test)))
+    x_train = list(feats.matrix(train, True))
+    x_test = list(feats.matrix(test, False))
+    return x_train, y_train, x_test, y_test, classes
+
+
+def stream(model, task, classes, x_train, y_train, x_test):
+    """Progressive then test: each training row predicted with the model's decision function
+    (coef_ · x + intercept_, what predict uses), then learned by partial_fit; then the test rows.
+    Returns (progressive scores, test scores, None), or (None, None, row) when the weights overflowed
+    at that row (scikit-learn raises; the run ends there, as sluice's --on-divergence stop does)."""
+    single = task == "regression" or len(classes) == 2
     fitted = False
 
     def predict(x):
-        # The model's own decision function on one row: coef_ · x + intercept_ (what predict uses).
         if not fitted:
-            return 0.0 if regression or len(classes) == 2 else np.zeros(len(classes))
-        s = x @ model.coef_.T + model.intercept_
-        s = np.asarray(s).ravel()
-        return float(s[0]) if regression or len(classes) == 2 else s
-
-    t0 = time.time()
-    scores = []
-    for x, y in zip(feats.matrix(train, True), y_train):
-        scores.append(predict(x))
-        if fitted:
-            model.partial_fit(x, [y])
+            return 0.0 if single else np.zeros(len(classes))
+        if sparse.issparse(x):
+            # Only the row's non-zero columns: `x @ coef_.T` copies the whole (classes × 2**16) coef_ first.
+            s = model.coef_[:, x.indices] @ x.data + model.intercept_
         else:
-            model.partial_fit(x, [y], classes=classes) if classes is not None else model.partial_fit(x, [y])
-            fitted = True
-    test_scores = [predict(x) for x in feats.matrix(test, False)]
+            s = np.asarray(x @ model.coef_.T + model.intercept_).ravel()
+        return float(s[0]) if single else s
+
+    scores = []
+    for i, (x, y) in enumerate(zip(x_train, y_train)):
+        scores.append(predict(x))
+        try:
+            if fitted or classes is None:
+                model.partial_fit(x, [y])
+            else:
+                model.partial_fit(x, [y], classes=classes)
+        except ValueError as e:
+            if "overflow" not in str(e):
+                raise
+            return None, None, i
+        fitted = True
+    return scores, [predict(x) for x in x_test], None
+
+
+def run(a):
+    t0 = time.time()
+    x_train, y_train, x_test, y_test, classes = prepare(a)
+    model = SGDRegressor() if a.task == "regression" else SGDClassifier(loss="log_loss")
+    scores, test_scores, diverged = stream(model, a.task, classes, x_train, y_train, x_test)
+    if diverged is not None:
+        raise SystemExit(f"the default model's weights overflowed at training row {diverged}")
     out = {
         "progressive": metric(a.task, classes, y_train, scores),
         "test": metric(a.task, classes, y_test, test_scores),
-        "rows": len(train),
-        "testRows": len(test),
+        "rows": len(y_train),
+        "testRows": len(y_test),
+        "seconds": round(time.time() - t0, 2),
+    }
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+
+
+# The tuned peer's grid: 8 learning rates log-spaced over 1e-3 .. 1, times 3 L2 strengths.
+ETA0 = [float(v) for v in np.logspace(-3, 0, 8)]
+ALPHA = [1e-5, 1e-4, 1e-3]
+# What the grid's worker processes read: set before the pool forks, so the rows are shared, not pickled.
+_shared = None
+
+
+def grid_point(config):
+    """One configuration of the grid through the shared rows: its progressive and test figures."""
+    a, x_train, y_train, x_test, y_test, classes = _shared
+    if a.task == "regression":
+        model = SGDRegressor(**config)
+    else:
+        model = SGDClassifier(loss="log_loss", **config)
+    scores, test_scores, diverged = stream(model, a.task, classes, x_train, y_train, x_test)
+    if diverged is not None:
+        return {"config": config, "diverged": diverged}
+    return {"config": config, "progressive": metric(a.task, classes, y_train, scores), "test": metric(a.task, classes, y_test, test_scores)}
+
+
+def tune(a):
+    """Every point of the grid through the same rows (features built once); the best progressive metric in hindsight."""
+    global _shared
+    t0 = time.time()
+    _shared = (a, *prepare(a))
+    configs = [{"learning_rate": a.schedule, "eta0": eta0, "alpha": alpha, "penalty": "l2"} for eta0 in ETA0 for alpha in ALPHA]
+    # The grid points are independent: one worker per core (per-row partial_fit is Python-bound, one core each).
+    jobs = max(1, min(a.jobs or len(os.sched_getaffinity(0)), len(configs)))
+    if jobs > 1:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            grid = pool.map(grid_point, configs, chunksize=1)
+    else:
+        grid = [grid_point(c) for c in configs]
+    scored = [e for e in grid if "progressive" in e and math.isfinite(e["progressive"])]
+    best = max(scored, key=lambda e: e["progressive"]) if scored else None
+    out = {
+        "best": best,
+        "grid": grid,
+        "schedule": a.schedule,
+        "jobs": jobs,
+        "rows": len(_shared[2]),
+        "testRows": len(_shared[4]),
         "seconds": round(time.time() - t0, 2),
     }
     json.dump(out, sys.stdout)
@@ -252,6 +341,9 @@ def main():
     r.add_argument("--text")
     r.add_argument("--log1p", help="columns to log1p, as sluice's report chose them")
     r.add_argument("--cross", help="crossed category pairs a:b,c:d, as sluice's report lists them")
+    r.add_argument("--tune", action="store_true", help="the grid of ETA0 x ALPHA instead of the defaults")
+    r.add_argument("--schedule", default="invscaling", choices=["invscaling", "constant"], help="the tuned grid's learning_rate")
+    r.add_argument("--jobs", type=int, help="worker processes for --tune (default: one per core)")
     fo = sub.add_parser("forest")
     fo.add_argument("--train", required=True)
     fo.add_argument("--test", required=True)
@@ -261,6 +353,8 @@ def main():
         write_data(a.dir)
     elif a.cmd == "forest":
         forest(a)
+    elif a.tune:
+        tune(a)
     else:
         run(a)
 
