@@ -351,6 +351,8 @@ export async function trainStream(built: BuiltPipeline, o: TrainStreamOptions): 
             level: 'info',
             message: `tune: candidate #${out.id} (${out.label}) dropped at row ${row}: ${why}; leader #${lead.id} (${lead.label})`,
           }),
+        onLeader: (lead, was, row, why) =>
+          telemetry.emit({ type: 'log', level: 'info', message: `tune: #${lead.id} (${lead.label}) leads from row ${row}, after #${was.id}: ${why}` }),
       });
       const race = model as RaceModel;
       telemetry.emit({

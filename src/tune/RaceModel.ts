@@ -44,6 +44,8 @@ interface Block {
 export interface RaceHooks {
   /** A candidate left the race at stream row `row` (0-based), with the reason in words. */
   onDrop?: (dropped: LeaderboardEntry, leader: LeaderboardEntry, row: number, why: string) => void;
+  /** Another candidate answers the rows from stream row `row` (0-based) on, with the reason in words. */
+  onLeader?: (leader: LeaderboardEntry, previous: LeaderboardEntry, row: number, why: string) => void;
 }
 
 interface Lane {
@@ -57,6 +59,13 @@ interface Lane {
   n: number;
   mean: number;
   m2: number;
+  /** Mean loss over the rows of the current rung (halving ranks on it: a fast starter's early rows do not carry it through). */
+  rn: number;
+  rmean: number;
+  /** Paired: loss minus the leader's on the same rows, since the leader took over (Welford). */
+  pn: number;
+  pmean: number;
+  pm2: number;
   metric: Metric;
   cost: number;
   dropped: number | null;
@@ -90,7 +99,9 @@ export class RaceModel implements Model {
   private lanes: Lane[];
   private live: Lane[];
   private leader: Lane;
+  /** Rows learned (labeled: they count for rungs and the budget), and rows scored (the stream's, for the rows events name). */
   private rows = 0;
+  private seen = 0;
   private rungEnd: number;
   private rungLen: number;
   private readonly z: number;
@@ -157,6 +168,11 @@ export class RaceModel implements Model {
       n: 0,
       mean: 0,
       m2: 0,
+      rn: 0,
+      rmean: 0,
+      pn: 0,
+      pmean: 0,
+      pm2: 0,
       metric: makeMetric(HEADLINE[task], task === 'binary' ? { mode: 'streaming' } : {}),
       cost: 0,
       dropped: null,
@@ -286,25 +302,36 @@ export class RaceModel implements Model {
     for (let r = 0; r < x.rows; r++) {
       const lp = this.leader.preds;
       for (let o = 0; o < O; o++) out[r * O + o] = lp[r * O + o]!;
+      this.seen++;
       const t = y[r]!;
       if (Number.isNaN(t)) {
         for (const l of this.live) l.scored = r + 1;
         continue;
       }
+      const lead = this.leader;
+      const leadLoss = this.lossOf(lead.preds, r, t);
       for (const l of this.live) {
-        const loss = this.lossOf(l.preds, r, t);
+        const loss = l === lead ? leadLoss : this.lossOf(l.preds, r, t);
         l.n++;
         const d = loss - l.mean;
         l.mean += d / l.n;
         l.m2 += d * (loss - l.mean);
+        l.rn++;
+        l.rmean += (loss - l.rmean) / l.rn;
+        if (l !== lead) {
+          const diff = loss - leadLoss;
+          l.pn++;
+          const dd = diff - l.pmean;
+          l.pmean += dd / l.pn;
+          l.pm2 += dd * (diff - l.pmean);
+        }
         l.cost++;
         l.scored = r + 1;
       }
       this.rows++;
-      this.pickLeader();
       if (this.live.length > 1) {
         if (this.rows >= this.rungEnd) this.halve();
-        else if (this.z < Infinity && this.rows % CHECK_EVERY === 0) this.dropConfident();
+        else if (this.z < Infinity && this.rows % CHECK_EVERY === 0) this.compare();
       }
     }
     for (const l of batch) this.book(l, x, l.scored);
@@ -339,39 +366,71 @@ export class RaceModel implements Model {
     if (yt.length) l.metric.update(yt, yp);
   }
 
-  private pickLeader(): void {
-    let best = this.leader.dropped === null ? this.leader : this.live[0]!;
-    for (const l of this.live) if (l.n > 0 && (l.mean < best.mean || (l.mean === best.mean && l.c.id < best.c.id))) best = l;
-    this.leader = best;
+  /** The leader answers from the next row on; paired differences start again against it. */
+  private lead(l: Lane, why: string): void {
+    const previous = this.leader;
+    this.leader = l;
+    for (const x of this.lanes) {
+      x.pn = 0;
+      x.pmean = 0;
+      x.pm2 = 0;
+    }
+    this.hooks.onLeader?.(this.entry(l), this.entry(previous), this.seen, why);
   }
 
-  /** End of a rung: the better half (rounded up) goes on; the next rung is twice as long. */
+  /**
+   * End of a rung: ranked by their loss over this rung's rows, the better half (rounded up) goes
+   * on, the rest is dropped; the best of the rung leads if the leader is not in the better half.
+   * The next rung is twice as long.
+   */
   private halve(): void {
     const keep = Math.ceil(this.live.length / 2);
-    const ranked = [...this.live].sort((a, b) => a.mean - b.mean || a.c.id - b.c.id);
-    for (const l of ranked.slice(keep)) this.drop(l, `end of a ${this.rungLen}-row rung: not in the better half`);
+    const ranked = [...this.live].sort((a, b) => a.rmean - b.rmean || a.c.id - b.c.id);
+    const why = `end of a ${this.rungLen}-row rung`;
+    if (ranked.indexOf(this.leader) >= keep)
+      this.lead(ranked[0]!, `${why}: best loss over the rung, ${fmt(ranked[0]!.rmean)} against ${fmt(this.leader.rmean)}`);
+    for (const l of ranked.slice(keep)) this.drop(l, `${why}: loss ${fmt(l.rmean)} over the rung, not in the better half`);
+    for (const l of this.live) {
+      l.rn = 0;
+      l.rmean = 0;
+    }
     this.rungLen *= 2;
     this.rungEnd = this.rows + this.rungLen;
   }
 
-  /** Drops every candidate whose loss is above the leader's beyond both confidence bounds. */
-  private dropConfident(): void {
-    const lead = this.leader;
-    if (lead.n < MIN_ROWS) return;
-    const upper = lead.mean + this.z * se(lead);
+  /**
+   * Paired comparisons with the leader on the rows since it took over: a candidate worse beyond
+   * the confidence bound is dropped; one better beyond it takes the lead (the most better one).
+   */
+  private compare(): void {
+    let best: Lane | null = null;
     for (const l of [...this.live]) {
-      if (l === lead || l.n < MIN_ROWS) continue;
-      if (l.mean - this.z * se(l) > upper)
+      if (l === this.leader || l.pn < MIN_ROWS) continue;
+      const s = Math.sqrt(l.pm2 / (l.pn - 1) / l.pn);
+      if (l.pmean - this.z * s > 0)
         this.drop(
           l,
-          `loss ${fmt(l.mean)} ± ${fmt(se(l))} is above the leader's ${fmt(lead.mean)} ± ${fmt(se(lead))} beyond ${this.tune.confidence} confidence`,
+          `loss above the leader's by ${fmt(l.pmean)} ± ${fmt(s)} a row over the same ${l.pn} rows, beyond ${this.tune.confidence} confidence`,
+          true,
         );
+      else if (l.pmean + this.z * s < 0 && (best === null || l.pmean < best.pmean)) best = l;
+    }
+    if (best) {
+      const s = Math.sqrt(best.pm2 / (best.pn - 1) / best.pn);
+      this.lead(
+        best,
+        `loss below the leader's by ${fmt(-best.pmean)} ± ${fmt(s)} a row over the same ${best.pn} rows, beyond ${this.tune.confidence} confidence`,
+      );
     }
   }
 
-  private drop(l: Lane, why: string): void {
+  private drop(l: Lane, why: string, early = false): void {
     if (l === this.leader || this.live.length <= 1) return;
-    l.dropped = this.rows - 1;
+    // The defaults leave only at a rung's end once the race has run its scheduled length (K − 1
+    // first rungs): a configuration that learns slower but ends better is common (a lower rate),
+    // and early rows favour fast starters, so early drops must not shorten the defaults' race.
+    if (l.c.id === 0 && (early || this.rows < this.tune.rung * (this.lanes.length - 1))) return;
+    l.dropped = this.seen - 1;
     this.live = this.live.filter((x) => x !== l);
     this.hooks.onDrop?.(this.entry(l), this.entry(this.leader), l.dropped, why);
     void l.model.dispose();
@@ -401,7 +460,7 @@ export class RaceModel implements Model {
 
   /** The leaderboard telemetry event's body (without type and t). */
   standings(): { rows: number; leader: number; alive: number; budgetUsed: number; entries: LeaderboardEntry[] } {
-    return { rows: this.rows, leader: this.leader.c.id, alive: this.live.length, budgetUsed: this.budgetUsed(), entries: this.leaderboard() };
+    return { rows: this.seen, leader: this.leader.c.id, alive: this.live.length, budgetUsed: this.budgetUsed(), entries: this.leaderboard() };
   }
 
   private budgetUsed(): number {

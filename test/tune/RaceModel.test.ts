@@ -33,46 +33,53 @@ async function alone(config: Record<string, unknown>, x: FeatureMatrix): Promise
   return out;
 }
 
-test('every row is served by the candidate leading before it; losses, metrics and the winner are those of each candidate alone', async () => {
+test('every row is served by the candidate leading before it; each lead change and drop is what the candidates alone justify', async () => {
   const x = data(3000);
-  const drops: string[] = [];
+  const leads: Array<{ id: number; row: number; why: string }> = [];
+  const drops: Array<{ id: number; row: number; why: string }> = [];
   const race = await RaceModel.create(
     { kind: 'logistic', seed: 1 },
     { candidates: 8, space, rung: 200 },
-    { onDrop: (d, _l, row, why) => drops.push(`${d.id}@${row}: ${why}`) },
+    { onDrop: (d, _l, row, why) => drops.push({ id: d.id, row, why }), onLeader: (l, _p, row, why) => leads.push({ id: l.id, row, why }) },
   );
   const out = new Float32Array(x.rows);
   race.testThenTrain!(x, out);
   const rec = race.record();
   const preds = await Promise.all(rec.leaderboard.sort((a, b) => a.id - b.id).map((e) => alone(e.config, x)));
-  // Replay: the leader before each row is the lowest mean log loss so far among those not yet dropped (ties: lower id).
-  const n = preds.map(() => 0),
-    sum = preds.map(() => 0);
-  const droppedAt = rec.leaderboard.map((e) => e.dropped ?? Infinity);
-  let leader = 0,
-    learned = 0;
-  for (let r = 0; r < x.rows; r++) {
-    assert.is(out[r], preds[leader]![r], `row ${r} served by #${leader}`);
+  const loss = (c: number, r: number) => {
     const t = x.targets![r]!;
-    if (Number.isNaN(t)) continue;
-    for (let c = 0; c < preds.length; c++) {
-      if (learned > droppedAt[c]!) continue;
-      const p = Math.min(1, Math.max(1e-7, t === 1 ? preds[c]![r]! : 1 - preds[c]![r]!));
-      sum[c]! -= Math.log(p);
-      n[c]!++;
-    }
-    let best = -1;
-    for (let c = 0; c < preds.length; c++) if (learned < droppedAt[c]! && (best < 0 || sum[c]! / n[c]! < sum[best]! / n[best]!)) best = c;
-    leader = best;
-    learned++;
+    return -Math.log(Math.min(1, Math.max(1e-7, t === 1 ? preds[c]![r]! : 1 - preds[c]![r]!)));
+  };
+  // Served rows follow the lead changes; candidate 0 (the defaults) answers first.
+  let leader = 0,
+    since = 0;
+  const labeled = (r0: number, r1: number) => Array.from({ length: r1 - r0 }, (_, i) => r0 + i).filter((r) => !Number.isNaN(x.targets![r]!));
+  for (const [i, change] of [...leads, { id: -1, row: x.rows, why: '' }].entries()) {
+    for (let r = since; r < change.row; r++) assert.is(out[r], preds[leader]![r], `row ${r} served by #${leader}`);
+    if (change.id < 0) break;
+    if (/beyond 0\.99 confidence/.test(change.why)) {
+      // A paired change: over the labeled rows since the last change, the new leader's loss is below the old one's beyond 2.58 standard errors.
+      const d = labeled(since, change.row).map((r) => loss(change.id, r) - loss(leader, r));
+      const mean = d.reduce((a, b) => a + b, 0) / d.length;
+      const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (d.length - 1) / d.length);
+      assert.ok(mean + 2.5758 * sd < 0, `change ${i} to #${change.id} at ${change.row}: ${mean} ± ${sd}`);
+    } else assert.match(change.why, /end of a \d+-row rung: best loss over the rung/);
+    leader = change.id;
+    since = change.row;
   }
-  for (const e of rec.leaderboard) {
-    assert.is(e.rows, n[e.id], `#${e.id} rows`);
-    assert.ok(Math.abs(e.loss - sum[e.id]! / n[e.id]!) < 1e-9, `#${e.id} loss ${e.loss} vs ${sum[e.id]! / n[e.id]!}`);
-  }
-  assert.ok(race.finished, 'one left after 8 → 4 → 2 → 1 (rungs of 200, 400, 800 rows) or early drops');
   assert.is(rec.winner.id, leader);
-  assert.ok(drops.length === 7, drops.join('\n'));
+  assert.ok(race.finished);
+  assert.is(drops.length, 7);
+  // The defaults are never dropped early: only at a rung end once the scheduled race (7 first rungs, 1,400 rows) has run.
+  const d0 = drops.find((d) => d.id === 0);
+  if (d0) assert.match(d0.why, /rung/);
+  // Each candidate's books are its own losses alone, on the labeled rows up to its drop.
+  for (const e of rec.leaderboard) {
+    const rows = labeled(0, e.dropped === null ? x.rows : e.dropped + 1);
+    assert.is(e.rows, rows.length, `#${e.id} rows`);
+    const mean = rows.reduce((a, r) => a + loss(e.id, r), 0) / rows.length;
+    assert.ok(Math.abs(e.loss - mean) < 1e-9, `#${e.id} loss ${e.loss} vs ${mean}`);
+  }
   // The winner was never retrained: its state is the state of the same configuration alone after the same rows.
   const solo = await createModel({ kind: 'logistic', seed: 1, ...rec.winner.config } as never);
   solo.testThenTrain!(x, new Float32Array(x.rows));
@@ -145,14 +152,14 @@ test('a hopeless candidate is dropped before its rung ends; the saved state rebu
 });
 
 test('batched candidates (one pass per row for the normalized ones) race exactly as candidates alone', async () => {
-  const x = data(2500, 17);
+  const x = data(5000, 17);
   const runs = [];
   for (const batched of [true, false]) {
     const race = await RaceModel.create({ kind: 'logistic', seed: 1 }, { candidates: 10, space, rung: 150, batched });
     const out = new Float32Array(x.rows);
     const adapters: string[] = [];
-    for (let r0 = 0; r0 < x.rows; r0 += 500) {
-      race.testThenTrain!(x.sliceRows(r0, r0 + 500), out.subarray(r0, r0 + 500));
+    for (let r0 = 0; r0 < x.rows; r0 += 1000) {
+      race.testThenTrain!(x.sliceRows(r0, r0 + 1000), out.subarray(r0, r0 + 1000));
       adapters.push(race.adapter);
     }
     runs.push({ out: Array.from(out), board: race.leaderboard(), state: await race.state(), adapters });
@@ -161,7 +168,10 @@ test('batched candidates (one pass per row for the normalized ones) race exactly
   assert.equal(runs[0]!.board, runs[1]!.board);
   assert.equal(runs[0]!.state.params, runs[1]!.state.params);
   // A normalized leader is served from its block while others race with it, from a model of its own once it has won.
-  assert.ok(runs[0]!.adapters.some((a) => /batched with \d+ other candidate/.test(a)), runs[0]!.adapters.join('\n'));
+  assert.ok(
+    runs[0]!.adapters.some((a) => /batched with \d+ other candidate/.test(a)),
+    runs[0]!.adapters.join('\n'),
+  );
   assert.not.ok(runs[1]!.adapters.some((a) => /batched/.test(a)));
   assert.not.match(runs[0]!.adapters.at(-1)!, /batched/);
 });
